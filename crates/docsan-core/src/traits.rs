@@ -1,0 +1,99 @@
+//! The small traits every backend and detector implements, and the plan that joins them.
+//!
+//! The flow for one document is: [`Backend::open`] → [`Document::units`] → [`Detector::detect`]
+//! per unit → the facade's planner builds a [`Plan`] → [`Document::rewrite`] → bytes. Backends
+//! know nothing of detection, detectors nothing of formats.
+
+use crate::{Diagnostic, Finding, Format, Limits, Result, TextUnit, UnitId};
+use std::ops::Range;
+
+/// Replace a byte range of one unit's text.
+///
+/// `replacement` normally has the same number of characters as the range (masks preserve
+/// length); a backend that cannot keep the layout otherwise may refuse a different length.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub unit: UnitId,
+    /// Byte range into the unit's text, on character boundaries.
+    pub range: Range<usize>,
+    pub replacement: String,
+}
+
+/// Identifies an embedded document within its container (an attachment, an embedded workbook).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EmbeddedId(pub u32);
+
+/// A document inside a document, handed to the facade to sanitize recursively.
+#[derive(Clone, Debug)]
+pub struct EmbeddedPart {
+    pub id: EmbeddedId,
+    /// A name for reports (`word/embeddings/Microsoft_Excel_Worksheet.xlsx`, `attachment.csv`).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What to do with one embedded document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmbeddedAction {
+    /// Replace it with these (sanitized) bytes.
+    Replace(Vec<u8>),
+    /// Remove it (the backend reports a diagnostic).
+    Remove,
+}
+
+/// Everything the rewrite must do to one document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Sorted by unit then range start; ranges of one unit do not overlap.
+    pub edits: Vec<Edit>,
+    pub embedded: Vec<(EmbeddedId, EmbeddedAction)>,
+    /// How masked PDF glyphs look; other backends ignore it.
+    pub visual_mask: crate::VisualMask,
+}
+
+impl Plan {
+    /// True when applying the plan must give back the input bytes unchanged.
+    pub fn is_empty(&self) -> bool {
+        self.edits.is_empty() && self.embedded.is_empty()
+    }
+}
+
+/// A format backend. Stateless; [`Backend::open`] parses one document.
+pub trait Backend: Send + Sync {
+    fn format(&self) -> Format;
+
+    /// Parses `bytes` into a document, within `limits`. Errors are typed: unsupported,
+    /// malformed, limit, encrypted.
+    fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>>;
+}
+
+/// One opened document: its units, what the backend noticed, and the rewrite.
+pub trait Document: Send {
+    /// Every text unit, in document order, ids dense from 0.
+    fn units(&self) -> &[TextUnit];
+
+    /// What the backend noticed while parsing (uncheckable content, recovered damage).
+    fn diagnostics(&self) -> &[Diagnostic];
+
+    /// Embedded documents to sanitize recursively. Default: none.
+    fn embedded(&self) -> Vec<EmbeddedPart> {
+        Vec::new()
+    }
+
+    /// Applies the plan and returns the new file's bytes. An empty plan must return bytes that
+    /// hold exactly the same content (for OOXML and text: the same bytes). A backend refuses
+    /// (`ErrorKind::Refused`) any edit it cannot apply without leaving the value behind or
+    /// corrupting the file. Diagnostics raised while rewriting are appended to `diagnostics`.
+    fn rewrite(&mut self, plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<u8>>;
+}
+
+/// A detector: reads one unit, returns findings in it. Knows nothing of formats.
+pub trait Detector: Send + Sync {
+    fn detect(&self, unit: &TextUnit) -> Vec<Finding>;
+
+    /// Detects over a whole document. The default calls [`Detector::detect`] per unit;
+    /// detectors that use neighbouring units (a name in the row of a labelled table) override.
+    fn detect_all(&self, units: &[TextUnit]) -> Vec<Finding> {
+        units.iter().flat_map(|u| self.detect(u)).collect()
+    }
+}

@@ -1,0 +1,288 @@
+//! The OOXML package layer shared by the DOCX and XLSX backends.
+//!
+//! A [`Package`] is a zip archive read within [`Limits`]: every entry's decompressed size and
+//! ratio are bounded, and reads stop at the cap even when the zip header lies about the size.
+//! [`Package::write`] produces the new archive: entries that were not replaced are copied
+//! **raw** (the compressed bytes, local header fields, timestamps and order as they were), so an
+//! untouched part is byte-for-byte identical. Replaced parts keep their name, position,
+//! compression method and timestamp.
+//!
+//! The crate knows zip, content types and relationships; it knows nothing of WordprocessingML,
+//! SpreadsheetML or detection.
+
+#![forbid(unsafe_code)]
+
+mod rels;
+
+pub use rels::{Relationship, content_types, parse_rels, rels_path_for, resolve_target};
+
+use docsan_core::{Error, Limits, LimitsBudget, Result};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+use std::sync::Arc;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+/// One zip entry's metadata.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Entry name as stored (UTF-8 or lossily decoded).
+    pub name: String,
+    /// Index in the central directory.
+    pub index: usize,
+    pub compressed_size: u64,
+    pub size: u64,
+    pub is_dir: bool,
+    pub encrypted: bool,
+}
+
+/// An opened zip package.
+#[derive(Debug)]
+pub struct Package {
+    archive: ZipArchive<Cursor<Arc<[u8]>>>,
+    entries: Vec<Entry>,
+    by_name: BTreeMap<String, usize>,
+    limits: Limits,
+    budget: LimitsBudget,
+}
+
+fn zip_err(e: zip::result::ZipError) -> Error {
+    Error::malformed(format!("zip: {e}"))
+}
+
+impl Package {
+    /// Opens a zip archive. Fails on more entries than allowed, on encrypted entries, and on
+    /// names that appear twice (a classic way to show one reader different content than another).
+    pub fn open(bytes: Arc<[u8]>, limits: &Limits) -> Result<Package> {
+        if bytes.len() as u64 > limits.max_input_bytes {
+            return Err(Error::limit("input is larger than the input size limit"));
+        }
+        let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(zip_err)?;
+        if archive.len() > limits.max_zip_entries as usize {
+            return Err(Error::limit(format!(
+                "zip has {} entries, more than the limit of {}",
+                archive.len(),
+                limits.max_zip_entries
+            )));
+        }
+        let mut entries = Vec::with_capacity(archive.len());
+        let mut by_name = BTreeMap::new();
+        for index in 0..archive.len() {
+            let f = archive.by_index_raw(index).map_err(zip_err)?;
+            let name = String::from_utf8_lossy(f.name_raw()).into_owned();
+            let entry = Entry {
+                name: name.clone(),
+                index,
+                compressed_size: f.compressed_size(),
+                size: f.size(),
+                is_dir: f.is_dir(),
+                encrypted: f.encrypted(),
+            };
+            if entry.encrypted {
+                return Err(Error::encrypted(format!("zip entry {name} is encrypted")));
+            }
+            if by_name.insert(name.clone(), index).is_some() {
+                return Err(Error::malformed(format!("zip entry {name} appears twice")));
+            }
+            entries.push(entry);
+        }
+        Ok(Package {
+            archive,
+            entries,
+            by_name,
+            limits: limits.clone(),
+            budget: LimitsBudget::new(limits),
+        })
+    }
+
+    /// Entries in central-directory order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Does the package hold this part?
+    pub fn contains(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// Reads and decompresses one part, within the per-entry, ratio and total limits.
+    pub fn read(&self, name: &str) -> Result<Vec<u8>> {
+        let index = *self
+            .by_name
+            .get(name)
+            .ok_or_else(|| Error::malformed(format!("missing part {name}")))?;
+        let entry = &self.entries[index];
+        let cap = self.limits.entry_cap(entry.compressed_size);
+        let mut archive = self.archive.clone();
+        let f = archive.by_index(index).map_err(zip_err)?;
+        let mut out = Vec::with_capacity(entry.size.min(cap).min(64 << 20) as usize);
+        f.take(cap + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| Error::malformed(format!("zip entry {name}: {e}")))?;
+        if out.len() as u64 > cap {
+            return Err(Error::limit(format!(
+                "zip entry {name} decompresses beyond the size or ratio limit (possible zip bomb)"
+            )));
+        }
+        self.limits.check_entry(
+            &format!("zip entry {name}"),
+            entry.compressed_size,
+            out.len() as u64,
+        )?;
+        self.budget.take(out.len() as u64)?;
+        Ok(out)
+    }
+
+    /// Reads a part as UTF-8 text, or `None` when it is absent.
+    pub fn read_optional(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        if self.contains(name) {
+            self.read(name).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Writes a new package: every entry in its original order; entries named in `replace`
+    /// get the new bytes (same name, compression method and timestamp), entries named in
+    /// `remove` are left out, every other entry is copied raw.
+    pub fn write(
+        &self,
+        replace: &BTreeMap<String, Vec<u8>>,
+        remove: &std::collections::BTreeSet<String>,
+    ) -> Result<Vec<u8>> {
+        for name in replace.keys() {
+            if !self.contains(name) {
+                return Err(Error::internal(format!(
+                    "replacement for missing part {name}"
+                )));
+            }
+        }
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        let mut archive = self.archive.clone();
+        for entry in &self.entries {
+            if remove.contains(&entry.name) {
+                continue;
+            }
+            let f = archive.by_index_raw(entry.index).map_err(zip_err)?;
+            match replace.get(&entry.name) {
+                None => w.raw_copy_file(f).map_err(zip_err)?,
+                Some(bytes) => {
+                    let method = match f.compression() {
+                        CompressionMethod::Stored => CompressionMethod::Stored,
+                        _ => CompressionMethod::Deflated,
+                    };
+                    let mut opts = SimpleFileOptions::default()
+                        .compression_method(method)
+                        .large_file(bytes.len() as u64 >= u32::MAX as u64);
+                    if let Some(t) = f.last_modified() {
+                        opts = opts.last_modified_time(t);
+                    }
+                    if let Some(mode) = f.unix_mode() {
+                        opts = opts.unix_permissions(mode);
+                    }
+                    let name = entry.name.clone();
+                    drop(f);
+                    w.start_file(name, opts).map_err(zip_err)?;
+                    w.write_all(bytes)
+                        .map_err(|e| Error::io(format!("zip write: {e}")))?;
+                }
+            }
+        }
+        let comment = self.archive.comment().to_vec();
+        if !comment.is_empty() {
+            w.set_raw_comment(comment.into_boxed_slice())
+                .map_err(zip_err)?;
+        }
+        Ok(w.finish().map_err(zip_err)?.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn make_zip(parts: &[(&str, &[u8], CompressionMethod)]) -> Vec<u8> {
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data, m) in parts {
+            let t = zip::DateTime::from_date_and_time(2020, 5, 6, 7, 8, 10).unwrap();
+            w.start_file(
+                *name,
+                SimpleFileOptions::default()
+                    .compression_method(*m)
+                    .last_modified_time(t),
+            )
+            .unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn empty_rewrite_keeps_every_entry_byte_for_byte() {
+        let src = make_zip(&[
+            (
+                "[Content_Types].xml",
+                b"<Types/>",
+                CompressionMethod::Deflated,
+            ),
+            (
+                "word/document.xml",
+                "\u{feff}<w:document>数据</w:document>".as_bytes(),
+                CompressionMethod::Deflated,
+            ),
+            (
+                "word/media/a.png",
+                b"\x89PNG....",
+                CompressionMethod::Stored,
+            ),
+        ]);
+        let p = Package::open(src.clone().into(), &Limits::default()).unwrap();
+        let out = p.write(&BTreeMap::new(), &BTreeSet::new()).unwrap();
+        assert_eq!(
+            out, src,
+            "raw copy of every entry must reproduce the archive"
+        );
+    }
+
+    #[test]
+    fn replaced_part_keeps_order_and_others_stay_raw() {
+        let src = make_zip(&[
+            ("a.xml", b"<a>old</a>", CompressionMethod::Deflated),
+            ("b.xml", b"<b>keep</b>", CompressionMethod::Deflated),
+        ]);
+        let p = Package::open(src.into(), &Limits::default()).unwrap();
+        let mut rep = BTreeMap::new();
+        rep.insert("a.xml".to_string(), b"<a>new</a>".to_vec());
+        let out = p.write(&rep, &BTreeSet::new()).unwrap();
+        let q = Package::open(out.into(), &Limits::default()).unwrap();
+        let names: Vec<_> = q.entries().iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a.xml", "b.xml"]);
+        assert_eq!(q.read("a.xml").unwrap(), b"<a>new</a>");
+        assert_eq!(q.read("b.xml").unwrap(), b"<b>keep</b>");
+    }
+
+    #[test]
+    fn zip_bomb_is_refused() {
+        let big = vec![b'A'; 50 << 20];
+        let src = make_zip(&[("bomb.xml", &big, CompressionMethod::Deflated)]);
+        let limits = Limits {
+            max_ratio: 100,
+            ..Limits::default()
+        };
+        let p = Package::open(src.into(), &limits).unwrap();
+        let e = p.read("bomb.xml").unwrap_err();
+        assert_eq!(e.kind, docsan_core::ErrorKind::Limit, "{e}");
+    }
+
+    #[test]
+    fn garbage_is_malformed_not_a_panic() {
+        for bytes in [
+            &b""[..],
+            b"PK\x03\x04garbage",
+            b"PK\x05\x06\0\0\0\0\xff\xff",
+        ] {
+            assert!(Package::open(bytes.to_vec().into(), &Limits::default()).is_err());
+        }
+    }
+}
