@@ -1,0 +1,374 @@
+//! Plain text and CSV backend.
+//!
+//! Many disclosure lists are published as CSV or plain text, often in GBK. This backend decodes
+//! the file (UTF-8, UTF-8 with BOM, UTF-16 with BOM, else GB18030), makes one unit per line
+//! (text) or per cell (CSV, with the column header from the first non-empty row as context),
+//! and writes edits back into the same places.
+//!
+//! Invariants:
+//! - An empty plan returns the input bytes unchanged.
+//! - Edits are applied to the decoded text and the result re-encoded in the input's encoding;
+//!   a file whose decoding does not round-trip exactly is refused rather than silently altered.
+//! - CSV quoting is kept: a cell's quotes and doubled quotes stay where they were; only the
+//!   characters of the masked value change.
+
+#![forbid(unsafe_code)]
+
+mod csv;
+mod decode;
+
+pub use decode::{Decoded, TextEncoding, decode, looks_binary};
+
+use docsan_core::{
+    Backend, Diagnostic, Document, Error, Format, Limits, Location, Plan, Result, TextUnit,
+    UnitContext, UnitId, UnitKind,
+};
+
+/// The plain text backend: one unit per line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TextBackend;
+
+/// The CSV backend: one unit per cell, column header as context. `delimiter` `None` sniffs
+/// comma, tab or semicolon from the first lines.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CsvBackend {
+    pub delimiter: Option<u8>,
+}
+
+/// A contiguous piece of a unit's text that stands verbatim in the decoded file.
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    /// Byte offset in the unit text.
+    unit: usize,
+    /// Byte offset in the decoded file text.
+    source: usize,
+    len: usize,
+    /// A doubled quote inside a quoted cell: one `"` of the text, two bytes in the file.
+    doubled: bool,
+}
+
+#[derive(Debug)]
+struct TextDocument {
+    input: Vec<u8>,
+    decoded: Decoded,
+    units: Vec<TextUnit>,
+    segments: Vec<Vec<Segment>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn check_input(bytes: &[u8], limits: &Limits) -> Result<()> {
+    if bytes.len() as u64 > limits.max_input_bytes {
+        return Err(Error::limit("input is larger than the input size limit"));
+    }
+    Ok(())
+}
+
+impl Backend for TextBackend {
+    fn format(&self) -> Format {
+        Format::Text
+    }
+
+    fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
+        check_input(bytes, limits)?;
+        let decoded = decode(bytes)?;
+        let mut units = Vec::new();
+        let mut segments = Vec::new();
+        let mut start = 0usize;
+        let text = &decoded.text;
+        for (line_no, line) in text.split_inclusive('\n').enumerate() {
+            let body = line.trim_end_matches(['\n', '\r']);
+            if !body.trim().is_empty() {
+                if units.len() as u64 >= u64::from(limits.max_units) {
+                    return Err(Error::limit("more text units than the unit limit"));
+                }
+                let id = UnitId(units.len() as u32);
+                let loc = Location {
+                    line: Some(line_no as u32 + 1),
+                    ..Location::default()
+                };
+                units.push(TextUnit::new(
+                    id,
+                    body,
+                    UnitContext::new(UnitKind::Body, loc),
+                ));
+                segments.push(vec![Segment {
+                    unit: 0,
+                    source: start,
+                    len: body.len(),
+                    doubled: false,
+                }]);
+            }
+            start += line.len();
+        }
+        let diagnostics = decoded.diagnostics();
+        Ok(Box::new(TextDocument {
+            input: bytes.to_vec(),
+            decoded,
+            units,
+            segments,
+            diagnostics,
+        }))
+    }
+}
+
+impl Backend for CsvBackend {
+    fn format(&self) -> Format {
+        Format::Csv
+    }
+
+    fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
+        check_input(bytes, limits)?;
+        let decoded = decode(bytes)?;
+        let delimiter = self
+            .delimiter
+            .unwrap_or_else(|| csv::sniff_delimiter(&decoded.text));
+        let rows = csv::parse(&decoded.text, delimiter);
+        let mut units = Vec::new();
+        let mut segments = Vec::new();
+        let mut header: Option<Vec<String>> = None;
+        for (r, row) in rows.iter().enumerate() {
+            let is_header = header.is_none() && row.iter().any(|c| !c.text.trim().is_empty());
+            for (c, cell) in row.iter().enumerate() {
+                if cell.text.trim().is_empty() {
+                    continue;
+                }
+                if units.len() as u64 >= u64::from(limits.max_units) {
+                    return Err(Error::limit("more text units than the unit limit"));
+                }
+                let id = UnitId(units.len() as u32);
+                let loc = Location {
+                    cell: Some(format!("{}{}", column_name(c), r + 1)),
+                    line: Some(cell.line as u32),
+                    ..Location::default()
+                };
+                let mut ctx = UnitContext::new(UnitKind::TableCell, loc);
+                if let Some(h) = &header {
+                    ctx.column_header = h.get(c).filter(|s| !s.trim().is_empty()).cloned();
+                    // In a two-column "label, value" list, the left cell names the value.
+                    if c > 0 {
+                        ctx.label = row.get(c - 1).map(|p| p.text.clone()).filter(|s| {
+                            let n = s.chars().count();
+                            n > 0 && n <= 12 && !s.chars().any(|ch| ch.is_ascii_digit())
+                        });
+                    }
+                }
+                units.push(TextUnit::new(id, cell.text.clone(), ctx));
+                segments.push(cell.segments.clone());
+            }
+            if is_header {
+                header = Some(row.iter().map(|c| c.text.trim().to_string()).collect());
+            }
+        }
+        let diagnostics = decoded.diagnostics();
+        Ok(Box::new(TextDocument {
+            input: bytes.to_vec(),
+            decoded,
+            units,
+            segments,
+            diagnostics,
+        }))
+    }
+}
+
+/// `0` → `A`, `26` → `AA`.
+fn column_name(mut c: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+impl Document for TextDocument {
+    fn units(&self) -> &[TextUnit] {
+        &self.units
+    }
+
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    fn rewrite(&mut self, plan: &Plan, _diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<u8>> {
+        if plan.edits.is_empty() {
+            return Ok(self.input.clone());
+        }
+        // (source byte range, replacement) pairs in the decoded text.
+        let mut replacements: Vec<(usize, usize, String)> = Vec::new();
+        for edit in &plan.edits {
+            let i = edit.unit.0 as usize;
+            let unit = self
+                .units
+                .get(i)
+                .ok_or_else(|| Error::internal("edit names a unit that does not exist"))?;
+            let segs = &self.segments[i];
+            let old = unit
+                .text
+                .get(edit.range.clone())
+                .ok_or_else(|| Error::internal("edit range is not on character boundaries"))?;
+            let old_chars: Vec<(usize, char)> = old
+                .char_indices()
+                .map(|(o, c)| (o + edit.range.start, c))
+                .collect();
+            let new_chars: Vec<char> = edit.replacement.chars().collect();
+            if old_chars.len() == new_chars.len() {
+                for ((uo, oc), nc) in old_chars.iter().zip(&new_chars) {
+                    let (src, doubled) = map_offset(segs, *uo).ok_or_else(|| {
+                        Error::refused("masked character has no place in the file")
+                    })?;
+                    // A doubled quote is replaced whole; a new quote inside quotes is doubled.
+                    let len = if doubled { 2 } else { oc.len_utf8() };
+                    let new = if *nc == '"' && doubled {
+                        "\"\"".to_string()
+                    } else {
+                        nc.to_string()
+                    };
+                    replacements.push((src, src + len, new));
+                }
+            } else {
+                // A replacement of another length must lie within one verbatim segment.
+                let seg = segs.iter().find(|s| {
+                    !s.doubled && edit.range.start >= s.unit && edit.range.end <= s.unit + s.len
+                });
+                let Some(seg) = seg else {
+                    return Err(Error::refused(
+                        "a replacement of another length spans quoted CSV text",
+                    ));
+                };
+                let s = seg.source + (edit.range.start - seg.unit);
+                replacements.push((s, s + edit.range.len(), edit.replacement.clone()));
+            }
+        }
+        replacements.sort_by_key(|r| r.0);
+        for w in replacements.windows(2) {
+            if w[0].1 > w[1].0 {
+                return Err(Error::internal("overlapping edits"));
+            }
+        }
+        let text = &self.decoded.text;
+        let mut out = String::with_capacity(text.len());
+        let mut pos = 0;
+        for (s, e, r) in &replacements {
+            out.push_str(&text[pos..*s]);
+            out.push_str(r);
+            pos = *e;
+        }
+        out.push_str(&text[pos..]);
+        self.decoded.encode(&out, &self.input)
+    }
+}
+
+/// Maps a unit byte offset to the decoded file text offset, and tells whether the character
+/// there is a doubled quote (two bytes in the file).
+fn map_offset(segs: &[Segment], unit_off: usize) -> Option<(usize, bool)> {
+    let s = segs
+        .iter()
+        .find(|s| unit_off >= s.unit && unit_off < s.unit + s.len)?;
+    Some((s.source + (unit_off - s.unit), s.doubled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use docsan_core::Edit;
+
+    fn mask(doc: &mut Box<dyn Document>, unit: u32, needle: &str, with: &str) -> Vec<u8> {
+        let u = &doc.units()[unit as usize];
+        let start = u.text.find(needle).expect("needle in unit");
+        let plan = Plan {
+            edits: vec![Edit {
+                unit: UnitId(unit),
+                range: start..start + needle.len(),
+                replacement: with.into(),
+            }],
+            ..Plan::default()
+        };
+        doc.rewrite(&plan, &mut Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn csv_cells_carry_headers_and_masks_land_in_place() {
+        let src = "序号,姓名,身份证号,备注\n1,张三,340702199001011234,\"说明,\"\"含引号\"\"\"\n"
+            .as_bytes();
+        let mut doc = CsvBackend::default().open(src, &Limits::default()).unwrap();
+        let units = doc.units();
+        let id = units
+            .iter()
+            .find(|u| u.text == "340702199001011234")
+            .unwrap();
+        assert_eq!(id.context.column_header.as_deref(), Some("身份证号"));
+        assert_eq!(id.context.location.cell.as_deref(), Some("C2"));
+        let note = units.iter().find(|u| u.text.starts_with("说明")).unwrap();
+        assert_eq!(note.text, "说明,\"含引号\"");
+        let (nid, idid) = (note.id.0, id.id.0);
+        let out = mask(&mut doc, idid, "19900101", "********");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "序号,姓名,身份证号,备注\n1,张三,340702********1234,\"说明,\"\"含引号\"\"\"\n"
+        );
+        // A mask across a doubled quote keeps the quoting.
+        let mut doc = CsvBackend::default().open(src, &Limits::default()).unwrap();
+        let out = mask(&mut doc, nid, "\"含引号\"", "*＊＊＊*");
+        assert!(
+            String::from_utf8(out)
+                .unwrap()
+                .ends_with(",\"说明,*＊＊＊*\"\n")
+        );
+    }
+
+    #[test]
+    fn gbk_csv_round_trips_and_empty_plan_is_identity() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,电话\r\n李四,13812345678\r\n");
+        let mut doc = CsvBackend::default()
+            .open(&gbk, &Limits::default())
+            .unwrap();
+        assert_eq!(
+            doc.rewrite(&Plan::default(), &mut Vec::new()).unwrap(),
+            gbk.to_vec()
+        );
+        let phone = doc
+            .units()
+            .iter()
+            .find(|u| u.text == "13812345678")
+            .unwrap()
+            .id
+            .0;
+        let out = mask(&mut doc, phone, "1234", "****");
+        let (back, _, _) = encoding_rs::GB18030.decode(&out);
+        assert_eq!(back, "姓名,电话\r\n李四,138****5678\r\n");
+    }
+
+    #[test]
+    fn text_lines_keep_bom_and_line_endings() {
+        let src = "\u{feff}第一行\r\n联系电话：13812345678\r\n".as_bytes();
+        let mut doc = TextBackend.open(src, &Limits::default()).unwrap();
+        assert_eq!(doc.units().len(), 2);
+        assert_eq!(doc.units()[1].context.location.line, Some(2));
+        let out = mask(&mut doc, 1, "1234", "****");
+        assert_eq!(
+            out,
+            "\u{feff}第一行\r\n联系电话：138****5678\r\n".as_bytes()
+        );
+    }
+
+    #[test]
+    fn binary_is_unsupported() {
+        let e = TextBackend
+            .open(b"\x00\x01\x02binary\x00", &Limits::default())
+            .err()
+            .unwrap();
+        assert_eq!(e.kind, docsan_core::ErrorKind::Unsupported);
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(701), "ZZ");
+    }
+}
