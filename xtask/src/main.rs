@@ -1,4 +1,28 @@
-//! Project tasks beyond cargo: `samples`, `bench`, `corpus`.
+//! Project tasks beyond cargo, run as `cargo xtask TASK`:
+//! - `samples`: regenerate `samples/` (deterministic; a test checks it byte-for-byte).
+//! - `bench`: throughput and memory against baselines (see bench.rs).
+//! - `corpus`: scan, sanitize and verify ../shared/corpus and print a table.
+//! - `devset`: recall and decoy hits on ../shared/dev-set per kind.
+
+use anyhow::Context as _;
+
 fn main() -> anyhow::Result<()> {
-    anyhow::bail!("usage: cargo xtask samples|bench|corpus")
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("samples") => samples(),
+        _ => anyhow::bail!("usage: cargo xtask samples|bench|corpus|devset"),
+    }
+}
+
+fn samples() -> anyhow::Result<()> {
+    let dir = docsan_tests::repo_root().join("samples");
+    for (rel, bytes) in docsan_tests::samples::generate() {
+        let path = dir.join(&rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote samples/{rel}");
+    }
+    Ok(())
 }
