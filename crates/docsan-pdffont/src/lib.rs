@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+mod cjk;
 mod cmap;
 mod encoding;
 mod tables;
@@ -83,6 +84,12 @@ pub struct Font {
     default_vmetrics: [f32; 2],
     code_text: CodeText,
     embedded_cmap: Option<CMap>,
+    /// Predefined CMap whose code-to-CID table docsan carries (for widths and reverse maps).
+    predefined: Option<String>,
+    /// Character collection (index into the compiled CID-to-Unicode tables) when CIDs have a
+    /// known meaning, and whether CID text may be used for decoding.
+    ordering: Option<usize>,
+    cid_text: bool,
     vertical: bool,
     font_matrix: [f32; 6],
     reliable: bool,
@@ -190,6 +197,9 @@ impl Font {
             default_vmetrics: [880.0, -1000.0],
             code_text: CodeText::Identity,
             embedded_cmap: None,
+            predefined: None,
+            ordering: None,
+            cid_text: false,
             vertical: false,
             font_matrix: [0.001, 0.0, 0.0, 0.001, 0.0, 0.0],
             reliable: true,
@@ -463,13 +473,46 @@ impl Font {
             }
         }
         let has_tu = self.to_unicode.is_some();
+        // The character collection named by the CIDFont, when it is one of Adobe's.
+        let mut cid_type2_embedded = false;
+        let mut identity_gid = false;
+        if let Some(d) = descendant {
+            if let Some(info) = get_dict(doc, d, b"CIDSystemInfo")
+                && get(doc, info, b"Registry").is_some_and(|o| o.as_str().ok() == Some(b"Adobe"))
+                && let Some(Ok(ord)) = get(doc, info, b"Ordering").map(|o| o.as_str())
+                && let Some(i) = cjk::ordering_index(&String::from_utf8_lossy(ord))
+            {
+                self.ordering = Some(i);
+            }
+            let embedded = get_dict(doc, d, b"FontDescriptor").is_some_and(|fd| {
+                fd.has(b"FontFile") || fd.has(b"FontFile2") || fd.has(b"FontFile3")
+            });
+            cid_type2_embedded = embedded && get_name(doc, d, b"Subtype") == Some(b"CIDFontType2");
+            identity_gid = !matches!(get(doc, d, b"CIDToGIDMap"), Some(Object::Stream(_)));
+        }
         match self.code_text {
             CodeText::Identity | CodeText::Embedded if !has_tu => {
-                self.diagnostics.push(Diagnostic::warning(
-                    "cid-font-no-unicode",
-                    "a CID font without /ToUnicode: its text cannot be decoded with confidence",
-                ));
-                self.reliable = false;
+                if self.ordering.is_some() {
+                    self.cid_text = true;
+                    if cid_type2_embedded && identity_gid {
+                        self.diagnostics.push(Diagnostic::warning(
+                            "cid-font-gid-as-cid",
+                            "an embedded TrueType CID font without /ToUnicode claims an Adobe character collection with identity glyph mapping; its text is guessed",
+                        ));
+                        self.reliable = false;
+                    } else {
+                        self.diagnostics.push(Diagnostic::info(
+                            "cid-font-collection-text",
+                            "a CID font without /ToUnicode is decoded through its Adobe character collection",
+                        ));
+                    }
+                } else {
+                    self.diagnostics.push(Diagnostic::warning(
+                        "cid-font-no-unicode",
+                        "a CID font without /ToUnicode: its text cannot be decoded with confidence",
+                    ));
+                    self.reliable = false;
+                }
             }
             CodeText::Unknown if !has_tu => {
                 self.reliable = false;
@@ -482,6 +525,10 @@ impl Font {
         let cs = |r: &[(&[u8], &[u8])]| -> Vec<Codespace> {
             r.iter().filter_map(|(a, b)| Codespace::new(a, b)).collect()
         };
+        if cjk::has_cmap(name) {
+            self.predefined = Some(name.to_string());
+            self.ordering = cjk::ordering_of_cmap(name);
+        }
         let base = name
             .strip_suffix("-H")
             .or_else(|| name.strip_suffix("-V"))
@@ -588,6 +635,10 @@ impl Font {
                         Some(s.into_owned())
                     }
                 }
+                CodeText::Identity | CodeText::Embedded if self.cid_text => {
+                    let cid = self.cid_for(code, len)?;
+                    cjk::cid_to_unicode(self.ordering?, cid).map(String::from)
+                }
                 _ => None,
             },
         }
@@ -595,10 +646,15 @@ impl Font {
 
     /// CID for a code (Type0 fonts), when known.
     fn cid_for(&self, code: u32, len: u8) -> Option<u32> {
+        let predefined = || cjk::code_to_cid(self.predefined.as_deref()?, code, len);
         match self.code_text {
             CodeText::Identity => Some(code),
-            CodeText::Embedded => self.embedded_cmap.as_ref()?.cid(code, len),
-            _ => None,
+            CodeText::Embedded => self
+                .embedded_cmap
+                .as_ref()?
+                .cid(code, len)
+                .or_else(predefined),
+            _ => predefined(),
         }
     }
 
@@ -703,6 +759,16 @@ impl Font {
                         out.push((u[0] as u32, 2));
                     } else {
                         out.push((((u[0] as u32) << 16) | u[1] as u32, 4));
+                    }
+                }
+                CodeText::Identity if self.cid_text => {
+                    if let Some(o) = self.ordering {
+                        out.extend(
+                            cjk::unicode_to_cids(o, ch)
+                                .into_iter()
+                                .filter(|&c| c <= 0xFFFF)
+                                .map(|c| (c, 2)),
+                        );
                     }
                 }
                 CodeText::Legacy(enc) => {
