@@ -63,6 +63,77 @@ enum CodeText {
     Unknown,
 }
 
+/// Whether a simple font's strings carry GBK double-byte characters (old Chinese producers that
+/// write GBK bytes under a WinAnsi or custom encoding and let the system font draw them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Gbk {
+    /// Plain single-byte decoding.
+    Off,
+    /// The font's name or charset says GB: pairs of high bytes that form GBK characters are
+    /// decoded as such.
+    Definite,
+    /// Nothing says GB, but nothing rules it out (a non-embedded, non-standard font without
+    /// `/ToUnicode`): a string whose high bytes all pair into GBK characters is decoded as GBK, and
+    /// the font is not reliable.
+    Suspect,
+}
+
+/// Font name fragments that mean a GB-encoded Chinese system font.
+const GB_NAME_HINTS: [&str; 16] = [
+    "GB2312",
+    "GBK",
+    "GB18030",
+    "SimSun",
+    "SimHei",
+    "SimFang",
+    "SimKai",
+    "FangSong",
+    "KaiTi",
+    "XiaoBiaoSong",
+    "STSong",
+    "STHeiti",
+    "STKaiti",
+    "STFangsong",
+    "NSimSun",
+    "Microsoft YaHei",
+];
+
+/// True when a BaseFont name (raw bytes) says the font is a GB-encoded Chinese system font: a
+/// name written in GBK bytes, or one of the usual Chinese font names.
+fn gb_name(raw: &[u8]) -> bool {
+    let lossy = String::from_utf8_lossy(raw);
+    let lower = lossy.to_ascii_lowercase();
+    if GB_NAME_HINTS
+        .iter()
+        .any(|h| lower.contains(&h.to_ascii_lowercase()))
+    {
+        return true;
+    }
+    if raw.iter().any(|&b| b >= 0x80) {
+        let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(raw);
+        return !had_errors && text.chars().any(is_cjk);
+    }
+    false
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+}
+
+/// Decodes a GBK double-byte pair, if it is one.
+fn gbk_pair(b1: u8, b2: u8) -> Option<String> {
+    if !(0x81..=0xFE).contains(&b1) || !(0x40..=0xFE).contains(&b2) || b2 == 0x7F {
+        return None;
+    }
+    let pair = [b1, b2];
+    let (t, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&pair);
+    if had_errors {
+        None
+    } else {
+        Some(t.into_owned())
+    }
+}
+
 /// A loaded font: everything needed to decode string operands and to pick mask codes.
 #[derive(Debug, Clone)]
 pub struct Font {
@@ -91,6 +162,7 @@ pub struct Font {
     ordering: Option<usize>,
     cid_text: bool,
     vertical: bool,
+    gbk: Gbk,
     font_matrix: [f32; 6],
     reliable: bool,
     diagnostics: Vec<Diagnostic>,
@@ -201,6 +273,7 @@ impl Font {
             ordering: None,
             cid_text: false,
             vertical: false,
+            gbk: Gbk::Off,
             font_matrix: [0.001, 0.0, 0.0, 0.001, 0.0, 0.0],
             reliable: true,
             diagnostics: Vec::new(),
@@ -343,6 +416,38 @@ impl Font {
             .and_then(|d| get(doc, d, b"MissingWidth"))
             .and_then(as_num)
             .unwrap_or(0.0);
+        // Old Chinese producers: GBK bytes under a single-byte encoding.
+        let raw_name = get_name(doc, font, b"BaseFont").unwrap_or(b"");
+        let high_differences = differences.is_some_and(|d| {
+            d.iter()
+                .any(|o| matches!(deref(doc, o), Object::Integer(i) if *i >= 128))
+        });
+        let charset_gb = descriptor
+            .and_then(|d| get(doc, d, b"CharSet"))
+            .and_then(|o| o.as_str().ok())
+            .is_some_and(|c| String::from_utf8_lossy(c).contains("GB"));
+        if self.kind == Kind::Simple
+            && self.to_unicode.is_none()
+            && !high_differences
+            && !encoding::is_std14(&self.name)
+            && !builtin_symbolic
+        {
+            if gb_name(raw_name) || charset_gb {
+                self.gbk = Gbk::Definite;
+                self.diagnostics.push(Diagnostic::info(
+                    "font-gbk-bytes",
+                    "a simple font with a Chinese GB font name: its double-byte strings are decoded as GBK",
+                ));
+                self.std14 = None;
+            } else if !embedded {
+                self.gbk = Gbk::Suspect;
+                self.diagnostics.push(Diagnostic::warning(
+                    "font-maybe-gbk",
+                    "a non-embedded simple font without /ToUnicode may carry GBK bytes; strings whose high bytes form GBK characters are decoded as GBK",
+                ));
+                self.reliable = false;
+            }
+        }
         // Reliability: every code that has a width (so is likely drawn) must have text.
         if builtin_symbolic && self.to_unicode.is_none() {
             self.diagnostics.push(Diagnostic::warning(
@@ -353,9 +458,12 @@ impl Font {
         }
         let mut unmapped = 0;
         let mut numeric = 0;
-        for code in 0..256u32 {
-            let drawn = self.simple_widths[code as usize].is_some_and(|w| w != 0.0)
-                || self.glyph_names[code as usize].is_some();
+        // In GBK mode the high bytes are halves of double-byte characters, not glyphs.
+        let checked = if self.gbk == Gbk::Off { 256 } else { 128 };
+        for code in 0..checked {
+            // A code without a glyph name draws `.notdef` (its width is padding of a full
+            // /Widths array), except in symbolic fonts, handled above.
+            let drawn = self.glyph_names[code as usize].is_some();
             if drawn && self.text_for(code, 1).is_none() {
                 unmapped += 1;
                 if self.glyph_names[code as usize]
@@ -689,6 +797,73 @@ impl Font {
 
     /// Decodes the bytes of a string operand into glyphs.
     pub fn decode(&self, bytes: &[u8]) -> Vec<Glyph> {
+        if self.gbk != Gbk::Off
+            && bytes.iter().any(|&b| b >= 0x80)
+            && let Some(g) = self.decode_gbk(bytes)
+        {
+            return g;
+        }
+        self.decode_plain(bytes)
+    }
+
+    /// A one-byte glyph of a simple font; `gbk_half` marks a high byte that, in a GBK string, lost
+    /// its partner.
+    fn one_byte(&self, b: u8, gbk_half: bool) -> Glyph {
+        let code = b as u32;
+        let text = if gbk_half && b >= 0x80 {
+            // Half of a GBK character that lost its partner: its text is unknown.
+            String::new()
+        } else {
+            self.text_for(code, 1).unwrap_or_default()
+        };
+        let width = self.width_for(code, 1, &text);
+        Glyph {
+            code,
+            len: 1,
+            width,
+            is_space: code == 32,
+            text,
+        }
+    }
+
+    /// GBK decoding of a simple font's string: high-byte pairs that form GBK characters become
+    /// two-byte glyphs whose width is the sum of both bytes' widths. In `Suspect` mode the string
+    /// is decoded this way only if all its high bytes pair up.
+    fn decode_gbk(&self, bytes: &[u8]) -> Option<Vec<Glyph>> {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b >= 0x80 {
+                if let Some(&b2) = bytes.get(i + 1)
+                    && let Some(text) = gbk_pair(b, b2)
+                {
+                    let code = ((b as u32) << 8) | b2 as u32;
+                    let width = self.width_for(b as u32, 1, "") + self.width_for(b2 as u32, 1, "");
+                    out.push(Glyph {
+                        code,
+                        len: 2,
+                        width,
+                        is_space: false,
+                        text,
+                    });
+                    i += 2;
+                    continue;
+                }
+                if self.gbk == Gbk::Suspect {
+                    return None;
+                }
+            }
+            out.push(self.one_byte(b, true));
+            i += 1;
+        }
+        Some(out)
+    }
+
+    fn decode_plain(&self, bytes: &[u8]) -> Vec<Glyph> {
+        if self.kind != Kind::Type0 {
+            return bytes.iter().map(|&b| self.one_byte(b, false)).collect();
+        }
         cmap::split_codes(&self.codespace, bytes)
             .into_iter()
             .map(|(code, len, _)| {
@@ -744,9 +919,16 @@ impl Font {
         }
         match self.kind {
             Kind::Simple | Kind::Type3 => {
-                for code in 0..256u32 {
+                let top = if self.gbk == Gbk::Off { 256 } else { 128 };
+                for code in 0..top {
                     if self.text_for(code, 1).as_deref() == Some(s.as_str()) {
                         out.push((code, 1));
+                    }
+                }
+                if self.gbk != Gbk::Off {
+                    let (b, _, err) = encoding_rs::GBK.encode(&s);
+                    if !err && b.len() == 2 && gbk_pair(b[0], b[1]).as_deref() == Some(s.as_str()) {
+                        out.push((((b[0] as u32) << 8) | b[1] as u32, 2));
                     }
                 }
             }
@@ -784,7 +966,11 @@ impl Font {
         out.sort_unstable();
         out.dedup();
         // Only codes that really decode to `ch` (a ToUnicode entry may be shadowed).
-        out.retain(|&(c, l)| self.text_for(c, l).as_deref() == Some(s.as_str()));
+        out.retain(|&(c, l)| {
+            let bytes = self.encode(c, l);
+            let g = self.decode(&bytes);
+            g.len() == 1 && g[0].text == s
+        });
         out
     }
 
