@@ -1,0 +1,173 @@
+//! Simple-font encodings: base encodings, glyph names to Unicode, standard 14 metrics.
+//!
+//! A simple font maps a byte to a glyph name (through its base encoding and `/Differences`) and
+//! the glyph name to Unicode through the Adobe Glyph List, with the `uniXXXX`, `uXXXX[XX]` and
+//! producer-specific `gXX`/`cidXX` conventions as fallbacks. The tables are generated into
+//! `tables.rs` by `data/gen_tables.py`.
+
+use crate::tables;
+
+/// A base encoding a simple font can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Base {
+    Standard,
+    WinAnsi,
+    MacRoman,
+    PdfDoc,
+}
+
+impl Base {
+    pub fn from_name(n: &[u8]) -> Option<Base> {
+        match n {
+            b"StandardEncoding" => Some(Base::Standard),
+            b"WinAnsiEncoding" => Some(Base::WinAnsi),
+            b"MacRomanEncoding" => Some(Base::MacRoman),
+            b"PDFDocEncoding" => Some(Base::PdfDoc),
+            _ => None,
+        }
+    }
+
+    pub fn table(self) -> &'static [&'static str; 256] {
+        match self {
+            Base::Standard => &tables::STANDARD,
+            Base::WinAnsi => &tables::WIN_ANSI,
+            Base::MacRoman => &tables::MAC_ROMAN,
+            Base::PdfDoc => &tables::PDF_DOC,
+        }
+    }
+}
+
+fn hex_scalar(s: &str) -> Option<char> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(s, 16).ok().and_then(char::from_u32)
+}
+
+/// What a glyph name means as text, or `None` when it is unknown. Follows the AGL specification:
+/// strip a suffix after `.`, split ligatures on `_`, look up the AGL, then `uniXXXX…` and
+/// `uXXXX[XX]`.
+pub(crate) fn glyph_to_unicode(name: &str) -> Option<String> {
+    let base = name.split('.').next().unwrap_or("");
+    if base.is_empty() {
+        return None;
+    }
+    if base.contains('_') {
+        let mut out = String::new();
+        for part in base.split('_') {
+            out.push_str(&component(part)?);
+        }
+        return Some(out);
+    }
+    component(base)
+}
+
+fn component(name: &str) -> Option<String> {
+    if let Ok(i) = tables::AGL.binary_search_by(|(k, _)| k.as_bytes().cmp(name.as_bytes())) {
+        return Some(tables::AGL[i].1.to_string());
+    }
+    if let Some(rest) = name.strip_prefix("uni")
+        && rest.len() >= 4
+        && rest.len() % 4 == 0
+    {
+        let mut units = Vec::new();
+        for i in (0..rest.len()).step_by(4) {
+            let u = u16::from_str_radix(rest.get(i..i + 4)?, 16).ok()?;
+            units.push(u);
+        }
+        let s = String::from_utf16(&units).ok()?;
+        return Some(s);
+    }
+    if let Some(rest) = name.strip_prefix('u')
+        && (4..=6).contains(&rest.len())
+    {
+        return hex_scalar(rest).map(String::from);
+    }
+    None
+}
+
+/// Numeric fallbacks some producers use for glyph names: `gXX`, `cidXX`, `glyphXX`, `GXX`
+/// (decimal) and `aXX` (decimal). The number is a glyph id or a code, not Unicode: callers treat
+/// it as "known glyph, unknown text".
+pub(crate) fn numeric_glyph(name: &str) -> Option<u32> {
+    for p in ["glyph", "cid", "g", "G", "index"] {
+        if let Some(rest) = name.strip_prefix(p)
+            && !rest.is_empty()
+            && rest.bytes().all(|b| b.is_ascii_digit())
+        {
+            return rest.parse().ok();
+        }
+    }
+    None
+}
+
+/// Standard 14 font widths for a base font name (with common aliases), keyed by Unicode char.
+pub(crate) fn std14_widths(base_font: &str) -> Option<&'static [(u32, u16)]> {
+    let name = base_font.split_once('+').map_or(base_font, |(_, b)| b);
+    let canonical = match name {
+        "Arial" | "ArialMT" => "Helvetica",
+        "Arial,Bold" | "Arial-BoldMT" | "Arial-Bold" => "Helvetica-Bold",
+        "Arial,Italic" | "Arial-ItalicMT" | "Arial-Italic" => "Helvetica-Oblique",
+        "Arial,BoldItalic" | "Arial-BoldItalicMT" => "Helvetica-BoldOblique",
+        "TimesNewRoman" | "TimesNewRomanPSMT" | "Times" | "Times New Roman" => "Times-Roman",
+        "TimesNewRoman,Bold" | "TimesNewRomanPS-BoldMT" => "Times-Bold",
+        "TimesNewRoman,Italic" | "TimesNewRomanPS-ItalicMT" => "Times-Italic",
+        "TimesNewRoman,BoldItalic" | "TimesNewRomanPS-BoldItalicMT" => "Times-BoldItalic",
+        "CourierNew" | "CourierNewPSMT" => "Courier",
+        "CourierNew,Bold" | "CourierNewPS-BoldMT" => "Courier-Bold",
+        "CourierNew,Italic" | "CourierNewPS-ItalicMT" => "Courier-Oblique",
+        "CourierNew,BoldItalic" | "CourierNewPS-BoldItalicMT" => "Courier-BoldOblique",
+        other => other,
+    };
+    tables::STD14
+        .iter()
+        .find(|(n, _)| *n == canonical)
+        .map(|(_, w)| *w)
+}
+
+/// Width of a character in one of the standard 14 fonts.
+pub(crate) fn std14_width(table: &[(u32, u16)], ch: char) -> Option<f32> {
+    table
+        .binary_search_by_key(&(ch as u32), |p| p.0)
+        .ok()
+        .map(|i| table[i].1 as f32)
+}
+
+/// True for the standard 14 font names (and their usual aliases), which need no embedding.
+pub(crate) fn is_std14(base_font: &str) -> bool {
+    std14_widths(base_font).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyph_names_follow_the_agl_rules() {
+        assert_eq!(glyph_to_unicode("A").as_deref(), Some("A"));
+        assert_eq!(glyph_to_unicode("asterisk").as_deref(), Some("*"));
+        assert_eq!(glyph_to_unicode("one.sc").as_deref(), Some("1"));
+        assert_eq!(glyph_to_unicode("f_f_i").as_deref(), Some("ffi"));
+        assert_eq!(glyph_to_unicode("uni4E2D").as_deref(), Some("中"));
+        assert_eq!(glyph_to_unicode("uni00410042").as_deref(), Some("AB"));
+        assert_eq!(glyph_to_unicode("u1D400").as_deref(), Some("\u{1D400}"));
+        assert_eq!(glyph_to_unicode("g12"), None);
+        assert_eq!(numeric_glyph("g12"), Some(12));
+        assert_eq!(numeric_glyph("cid00345"), Some(345));
+        assert_eq!(glyph_to_unicode(""), None);
+        assert_eq!(Base::WinAnsi.table()[0x80], "Euro");
+        assert_eq!(Base::Standard.table()[0x27], "quoteright");
+        assert_eq!(Base::MacRoman.table()[0x80], "Adieresis");
+    }
+
+    #[test]
+    fn std14_metrics_are_compiled_in() {
+        let h = std14_widths("Helvetica").expect("helvetica");
+        assert_eq!(std14_width(h, 'A'), Some(667.0));
+        let c = std14_widths("Courier").expect("courier");
+        assert_eq!(std14_width(c, 'W'), Some(600.0));
+        let t = std14_widths("ABCDEF+TimesNewRomanPSMT").expect("times alias");
+        assert_eq!(std14_width(t, ' '), Some(250.0));
+        assert!(!is_std14("SimSun"));
+    }
+}

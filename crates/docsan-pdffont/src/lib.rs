@@ -1,0 +1,1072 @@
+//! PDF font decoding and encoding for docsan's PDF backend.
+//!
+//! The PDF backend sees text as string operands of `Tj`/`TJ`; what those bytes mean depends on
+//! the font: a simple font maps each byte through an encoding to a glyph name, a Type0 font
+//! splits the bytes into codes with a CMap and maps codes to CIDs, and either may carry a
+//! `/ToUnicode` CMap that says what the codes mean as text. To find personal data the backend
+//! needs the Unicode text of every glyph, its width (to keep the line in place when a glyph is
+//! replaced) and the reverse direction (which code draws a mask character). [`Font`] gathers all
+//! of this from a font dictionary once, and never fails: whatever it cannot decode with confidence
+//! is reported through [`Font::reliable`] and [`Font::diagnostics`], so the backend can fail
+//! closed.
+
+#![forbid(unsafe_code)]
+
+mod cjk;
+mod cmap;
+mod encoding;
+mod tables;
+
+use cmap::{CMap, Codespace};
+use docsan_core::{Diagnostic, Limits};
+use encoding::Base;
+use lopdf::{Dictionary, Document, Object};
+
+/// One glyph of a decoded string.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Glyph {
+    /// Character code as read from the string.
+    pub code: u32,
+    /// Number of bytes the code took in the string (1 for simple fonts; 1–4 for CMaps).
+    pub len: u8,
+    /// Unicode for this code (empty if unknown, several chars for ligatures).
+    pub text: String,
+    /// Horizontal advance in glyph space units (1/1000 text space; for Type3 fonts in the
+    /// font's own glyph space, see [`Font::font_matrix`]).
+    pub width: f32,
+    /// True when this is a single-byte code 32 (word spacing `Tw` applies).
+    pub is_space: bool,
+}
+
+/// What kind of font dictionary this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Simple,
+    Type0,
+    Type3,
+}
+
+/// How codes of a Type0 font become text when there is no (usable) `/ToUnicode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CodeText {
+    /// Codes are CIDs; text is unknown without a ToUnicode (or a CID table).
+    Identity,
+    /// Codes are UCS-2 code units.
+    Ucs2,
+    /// Codes are UTF-16BE, 2 or 4 bytes.
+    Utf16,
+    /// Codes are bytes of a legacy multi-byte encoding that `encoding_rs` decodes.
+    Legacy(&'static encoding_rs::Encoding),
+    /// An embedded CMap: codes map to CIDs through it.
+    Embedded,
+    /// Unknown predefined CMap.
+    Unknown,
+}
+
+/// Whether a simple font's strings carry GBK double-byte characters (old Chinese producers that
+/// write GBK bytes under a WinAnsi or custom encoding and let the system font draw them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Gbk {
+    /// Plain single-byte decoding.
+    Off,
+    /// The font's name or charset says GB: pairs of high bytes that form GBK characters are
+    /// decoded as such.
+    Definite,
+    /// Nothing says GB, but nothing rules it out (a non-embedded, non-standard font without
+    /// `/ToUnicode`): a string whose high bytes all pair into GBK characters is decoded as GBK, and
+    /// the font is not reliable.
+    Suspect,
+}
+
+/// Font name fragments that mean a GB-encoded Chinese system font.
+const GB_NAME_HINTS: [&str; 16] = [
+    "GB2312",
+    "GBK",
+    "GB18030",
+    "SimSun",
+    "SimHei",
+    "SimFang",
+    "SimKai",
+    "FangSong",
+    "KaiTi",
+    "XiaoBiaoSong",
+    "STSong",
+    "STHeiti",
+    "STKaiti",
+    "STFangsong",
+    "NSimSun",
+    "Microsoft YaHei",
+];
+
+/// True when a BaseFont name (raw bytes) says the font is a GB-encoded Chinese system font: a
+/// name written in GBK bytes, or one of the usual Chinese font names.
+fn gb_name(raw: &[u8]) -> bool {
+    let lossy = String::from_utf8_lossy(raw);
+    let lower = lossy.to_ascii_lowercase();
+    if GB_NAME_HINTS
+        .iter()
+        .any(|h| lower.contains(&h.to_ascii_lowercase()))
+    {
+        return true;
+    }
+    if raw.iter().any(|&b| b >= 0x80) {
+        let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(raw);
+        return !had_errors && text.chars().any(is_cjk);
+    }
+    false
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+}
+
+/// Decodes a GBK double-byte pair, if it is one.
+fn gbk_pair(b1: u8, b2: u8) -> Option<String> {
+    if !(0x81..=0xFE).contains(&b1) || !(0x40..=0xFE).contains(&b2) || b2 == 0x7F {
+        return None;
+    }
+    let pair = [b1, b2];
+    let (t, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&pair);
+    if had_errors {
+        None
+    } else {
+        Some(t.into_owned())
+    }
+}
+
+/// A loaded font: everything needed to decode string operands and to pick mask codes.
+#[derive(Debug, Clone)]
+pub struct Font {
+    name: String,
+    kind: Kind,
+    codespace: Vec<Codespace>,
+    to_unicode: Option<CMap>,
+    /// Simple fonts: glyph name per code (from the base encoding and `/Differences`).
+    glyph_names: Vec<Option<String>>,
+    /// Simple fonts: width per code from `/Widths` (index = code).
+    simple_widths: Vec<Option<f32>>,
+    missing_width: f32,
+    std14: Option<&'static [(u32, u16)]>,
+    /// Type0 fonts: `/W` as (first cid, last cid, width) ranges.
+    cid_widths: Vec<(u32, u32, f32)>,
+    default_width: f32,
+    /// Type0 fonts: `/W2` as (first, last, w1y, vx, vy) and `/DW2`.
+    cid_vmetrics: Vec<(u32, u32, [f32; 3])>,
+    default_vmetrics: [f32; 2],
+    code_text: CodeText,
+    embedded_cmap: Option<CMap>,
+    /// Predefined CMap whose code-to-CID table docsan carries (for widths and reverse maps).
+    predefined: Option<String>,
+    /// Character collection (index into the compiled CID-to-Unicode tables) when CIDs have a
+    /// known meaning, and whether CID text may be used for decoding.
+    ordering: Option<usize>,
+    cid_text: bool,
+    vertical: bool,
+    gbk: Gbk,
+    font_matrix: [f32; 6],
+    reliable: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn as_num(o: &Object) -> Option<f32> {
+    match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) if r.is_finite() => Some(*r),
+        _ => None,
+    }
+}
+
+fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    match doc.dereference(o) {
+        Ok((_, o)) => o,
+        Err(_) => &Object::Null,
+    }
+}
+
+fn get<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    d.get(key).ok().map(|o| deref(doc, o))
+}
+
+fn get_dict<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
+    match get(doc, d, key)? {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    }
+}
+
+fn get_name<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a [u8]> {
+    match get(doc, d, key)? {
+        Object::Name(n) => Some(n),
+        _ => None,
+    }
+}
+
+fn get_array<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a [Object]> {
+    match get(doc, d, key)? {
+        Object::Array(a) => Some(a),
+        _ => None,
+    }
+}
+
+/// Most entries of a `/Widths`, `/W` or `/Differences` array we read.
+const MAX_ARRAY: usize = 1 << 20;
+
+fn stream_bytes(
+    doc: &Document,
+    o: &Object,
+    limits: &Limits,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<u8>> {
+    let s = match deref(doc, o) {
+        Object::Stream(s) => s,
+        _ => {
+            diags.push(Diagnostic::warning(
+                "font-stream-missing",
+                format!("the font's {what} is not a stream"),
+            ));
+            return None;
+        }
+    };
+    let cap = usize::try_from(limits.entry_cap(s.content.len() as u64)).unwrap_or(usize::MAX);
+    match s.get_plain_content_with_limit(cap) {
+        Ok(b) => Some(b),
+        Err(_) => {
+            diags.push(Diagnostic::warning(
+                "font-stream-undecodable",
+                format!("the font's {what} could not be decompressed within the limits"),
+            ));
+            None
+        }
+    }
+}
+
+impl Font {
+    /// Loads a font from its dictionary. Never fails: uncertainty goes into diagnostics and
+    /// [`Font::reliable`].
+    pub fn load(doc: &Document, font: &Dictionary, limits: &Limits) -> Font {
+        let name = get_name(doc, font, b"BaseFont")
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_default();
+        let kind = match get_name(doc, font, b"Subtype") {
+            Some(b"Type0") => Kind::Type0,
+            Some(b"Type3") => Kind::Type3,
+            _ => Kind::Simple,
+        };
+        let mut f = Font {
+            name,
+            kind,
+            codespace: Vec::new(),
+            to_unicode: None,
+            glyph_names: vec![None; 256],
+            simple_widths: vec![None; 256],
+            missing_width: 0.0,
+            std14: None,
+            cid_widths: Vec::new(),
+            default_width: 1000.0,
+            cid_vmetrics: Vec::new(),
+            default_vmetrics: [880.0, -1000.0],
+            code_text: CodeText::Identity,
+            embedded_cmap: None,
+            predefined: None,
+            ordering: None,
+            cid_text: false,
+            vertical: false,
+            gbk: Gbk::Off,
+            font_matrix: [0.001, 0.0, 0.0, 0.001, 0.0, 0.0],
+            reliable: true,
+            diagnostics: Vec::new(),
+        };
+        if let Ok(o) = font.get(b"ToUnicode") {
+            let o = deref(doc, o);
+            if matches!(o, Object::Stream(_)) {
+                if let Some(b) = stream_bytes(doc, o, limits, "/ToUnicode", &mut f.diagnostics) {
+                    let cm = cmap::parse(&b);
+                    if cm.truncated {
+                        f.diagnostics.push(Diagnostic::warning(
+                            "tounicode-malformed",
+                            "the font's /ToUnicode CMap is malformed or too large; parts were ignored",
+                        ));
+                        f.reliable = false;
+                    }
+                    if cm.has_unicode() {
+                        f.to_unicode = Some(cm);
+                    }
+                } else {
+                    f.reliable = false;
+                }
+            }
+        }
+        match kind {
+            Kind::Simple | Kind::Type3 => f.load_simple(doc, font),
+            Kind::Type0 => f.load_type0(doc, font, limits),
+        }
+        f
+    }
+
+    fn load_simple(&mut self, doc: &Document, font: &Dictionary) {
+        self.codespace = vec![Codespace {
+            len: 1,
+            lo: [0; 4],
+            hi: [0xFF, 0, 0, 0],
+        }];
+        let subtype = get_name(doc, font, b"Subtype").unwrap_or(b"");
+        let descriptor = get_dict(doc, font, b"FontDescriptor");
+        let flags = descriptor
+            .and_then(|d| get(doc, d, b"Flags"))
+            .and_then(as_num)
+            .unwrap_or(0.0) as i64;
+        let symbolic = flags & 4 != 0;
+        let embedded = descriptor
+            .is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
+        if self.kind == Kind::Type3
+            && let Some(m) = get_array(doc, font, b"FontMatrix")
+            && m.len() == 6
+        {
+            {
+                let v: Vec<f32> = m.iter().filter_map(|o| as_num(deref(doc, o))).collect();
+                if v.len() == 6 {
+                    self.font_matrix = [v[0], v[1], v[2], v[3], v[4], v[5]];
+                }
+            }
+        }
+        self.std14 = if embedded || self.kind == Kind::Type3 {
+            None
+        } else {
+            encoding::std14_widths(&self.name)
+        };
+        // The base encoding: explicit, or the font's built-in one. For non-embedded and
+        // non-symbolic fonts the built-in encoding is Standard; TrueType fonts without an
+        // encoding are in practice WinAnsi.
+        let enc_obj = font.get(b"Encoding").ok().map(|o| deref(doc, o));
+        let mut base = if subtype == b"TrueType" {
+            Base::WinAnsi
+        } else {
+            Base::Standard
+        };
+        let mut explicit_base = false;
+        let mut differences: Option<&[Object]> = None;
+        match enc_obj {
+            Some(Object::Name(n)) => match Base::from_name(n) {
+                Some(b) => {
+                    base = b;
+                    explicit_base = true;
+                }
+                None => {
+                    self.diagnostics.push(Diagnostic::warning(
+                        "font-encoding-unknown",
+                        "a simple font names an encoding docsan does not know",
+                    ));
+                    self.reliable = false;
+                }
+            },
+            Some(Object::Dictionary(d)) => {
+                if let Some(b) = get_name(doc, d, b"BaseEncoding").and_then(Base::from_name) {
+                    base = b;
+                    explicit_base = true;
+                }
+                differences = get_array(doc, d, b"Differences");
+            }
+            _ => {}
+        }
+        let builtin_symbolic = !explicit_base
+            && (symbolic || matches!(self.name.as_str(), "Symbol" | "ZapfDingbats"))
+            && self.kind != Kind::Type3;
+        // Type3 fonts have no built-in encoding; symbolic fonts have their own.
+        let apply_base = if self.kind == Kind::Type3 {
+            explicit_base
+        } else {
+            !builtin_symbolic
+        };
+        if apply_base {
+            for (i, n) in base.table().iter().enumerate() {
+                if !n.is_empty() {
+                    self.glyph_names[i] = Some((*n).to_string());
+                }
+            }
+        }
+        if let Some(diffs) = differences {
+            let mut code: i64 = -1;
+            for o in diffs.iter().take(MAX_ARRAY) {
+                match deref(doc, o) {
+                    Object::Integer(i) => code = *i,
+                    Object::Name(n) => {
+                        if (0..256).contains(&code) {
+                            self.glyph_names[code as usize] =
+                                Some(String::from_utf8_lossy(n).into_owned());
+                        }
+                        code += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Widths.
+        let first = get(doc, font, b"FirstChar").and_then(as_num).unwrap_or(0.0) as i64;
+        if let Some(w) = get_array(doc, font, b"Widths") {
+            for (i, o) in w.iter().take(256).enumerate() {
+                let code = first + i as i64;
+                if (0..256).contains(&code) {
+                    self.simple_widths[code as usize] = as_num(deref(doc, o));
+                }
+            }
+        }
+        self.missing_width = descriptor
+            .and_then(|d| get(doc, d, b"MissingWidth"))
+            .and_then(as_num)
+            .unwrap_or(0.0);
+        // Old Chinese producers: GBK bytes under a single-byte encoding.
+        let raw_name = get_name(doc, font, b"BaseFont").unwrap_or(b"");
+        let high_differences = differences.is_some_and(|d| {
+            d.iter()
+                .any(|o| matches!(deref(doc, o), Object::Integer(i) if *i >= 128))
+        });
+        let charset_gb = descriptor
+            .and_then(|d| get(doc, d, b"CharSet"))
+            .and_then(|o| o.as_str().ok())
+            .is_some_and(|c| String::from_utf8_lossy(c).contains("GB"));
+        if self.kind == Kind::Simple
+            && self.to_unicode.is_none()
+            && !high_differences
+            && !encoding::is_std14(&self.name)
+            && !builtin_symbolic
+        {
+            if gb_name(raw_name) || charset_gb {
+                self.gbk = Gbk::Definite;
+                self.diagnostics.push(Diagnostic::info(
+                    "font-gbk-bytes",
+                    "a simple font with a Chinese GB font name: its double-byte strings are decoded as GBK",
+                ));
+                self.std14 = None;
+            } else if !embedded {
+                self.gbk = Gbk::Suspect;
+                self.diagnostics.push(Diagnostic::warning(
+                    "font-maybe-gbk",
+                    "a non-embedded simple font without /ToUnicode may carry GBK bytes; strings whose high bytes form GBK characters are decoded as GBK",
+                ));
+                self.reliable = false;
+            }
+        }
+        // Reliability: every code that has a width (so is likely drawn) must have text.
+        if builtin_symbolic && self.to_unicode.is_none() {
+            self.diagnostics.push(Diagnostic::warning(
+                "font-symbolic-no-unicode",
+                "a symbolic font without an encoding or /ToUnicode: its text cannot be decoded with confidence",
+            ));
+            self.reliable = false;
+        }
+        let mut unmapped = 0;
+        let mut numeric = 0;
+        // In GBK mode the high bytes are halves of double-byte characters, not glyphs.
+        let checked = if self.gbk == Gbk::Off { 256 } else { 128 };
+        for code in 0..checked {
+            // A code without a glyph name draws `.notdef` (its width is padding of a full
+            // /Widths array), except in symbolic fonts, handled above.
+            let drawn = self.glyph_names[code as usize].is_some();
+            if drawn && self.text_for(code, 1).is_none() {
+                unmapped += 1;
+                if self.glyph_names[code as usize]
+                    .as_deref()
+                    .and_then(encoding::numeric_glyph)
+                    .is_some()
+                {
+                    numeric += 1;
+                }
+            }
+        }
+        if unmapped > 0 {
+            self.diagnostics.push(Diagnostic::warning(
+                "font-codes-unmapped",
+                format!(
+                    "{unmapped} codes of a simple font have no Unicode mapping ({numeric} with numeric glyph names)"
+                ),
+            ));
+            self.reliable = false;
+        }
+        if !embedded && self.kind == Kind::Simple && !encoding::is_std14(&self.name) {
+            self.diagnostics.push(Diagnostic::info(
+                "font-not-embedded",
+                "a simple font is neither embedded nor one of the standard 14; widths come from /Widths only",
+            ));
+        }
+        if self.kind == Kind::Type3 && self.to_unicode.is_none() && differences.is_none() {
+            self.diagnostics.push(Diagnostic::warning(
+                "type3-no-unicode",
+                "a Type3 font without /ToUnicode or glyph names: its text cannot be decoded",
+            ));
+            self.reliable = false;
+        }
+    }
+
+    fn load_type0(&mut self, doc: &Document, font: &Dictionary, limits: &Limits) {
+        let descendant = get_array(doc, font, b"DescendantFonts")
+            .and_then(|a| a.first())
+            .map(|o| deref(doc, o))
+            .and_then(|o| match o {
+                Object::Dictionary(d) => Some(d),
+                _ => None,
+            });
+        let enc = font.get(b"Encoding").ok().map(|o| deref(doc, o));
+        let two = || {
+            vec![Codespace {
+                len: 2,
+                lo: [0; 4],
+                hi: [0xFF, 0xFF, 0, 0],
+            }]
+        };
+        match enc {
+            Some(Object::Name(n)) => {
+                let n = String::from_utf8_lossy(n).into_owned();
+                self.vertical = n.ends_with("-V");
+                self.set_predefined(&n, two());
+            }
+            Some(Object::Stream(_)) => {
+                if let Some(o) = font.get(b"Encoding").ok()
+                    && let Some(b) =
+                        stream_bytes(doc, o, limits, "/Encoding CMap", &mut self.diagnostics)
+                {
+                    let cm = cmap::parse(&b);
+                    self.vertical = cm.wmode == 1;
+                    if let Some(u) = &cm.usecmap {
+                        let u = u.clone();
+                        self.set_predefined(&u, two());
+                    }
+                    if !cm.codespace.is_empty() {
+                        self.codespace = cm.codespace.clone();
+                    }
+                    if cm.truncated {
+                        self.diagnostics.push(Diagnostic::warning(
+                            "cmap-malformed",
+                            "the font's embedded CMap is malformed or too large",
+                        ));
+                        self.reliable = false;
+                    }
+                    self.code_text = CodeText::Embedded;
+                    self.embedded_cmap = Some(cm);
+                }
+                if self.codespace.is_empty() {
+                    self.codespace = two();
+                }
+            }
+            _ => {
+                self.diagnostics.push(Diagnostic::warning(
+                    "type0-encoding-missing",
+                    "a Type0 font has no usable /Encoding; assuming two-byte codes",
+                ));
+                self.codespace = two();
+                self.code_text = CodeText::Unknown;
+                self.reliable = false;
+            }
+        }
+        if let Some(d) = descendant {
+            self.default_width = get(doc, d, b"DW").and_then(as_num).unwrap_or(1000.0);
+            if let Some(w) = get_array(doc, d, b"W") {
+                self.cid_widths = parse_w(doc, w, 1)
+                    .into_iter()
+                    .map(|(a, b, v)| (a, b, v[0]))
+                    .collect();
+            }
+            if let Some(dw2) = get_array(doc, d, b"DW2") {
+                let v: Vec<f32> = dw2.iter().filter_map(|o| as_num(deref(doc, o))).collect();
+                if v.len() == 2 {
+                    self.default_vmetrics = [v[0], v[1]];
+                }
+            }
+            if let Some(w2) = get_array(doc, d, b"W2") {
+                self.cid_vmetrics = parse_w(doc, w2, 3)
+                    .into_iter()
+                    .map(|(a, b, v)| (a, b, [v[0], v[1], v[2]]))
+                    .collect();
+            }
+        }
+        let has_tu = self.to_unicode.is_some();
+        // The character collection named by the CIDFont, when it is one of Adobe's.
+        let mut cid_type2_embedded = false;
+        let mut identity_gid = false;
+        if let Some(d) = descendant {
+            if let Some(info) = get_dict(doc, d, b"CIDSystemInfo")
+                && get(doc, info, b"Registry").is_some_and(|o| o.as_str().ok() == Some(b"Adobe"))
+                && let Some(Ok(ord)) = get(doc, info, b"Ordering").map(|o| o.as_str())
+                && let Some(i) = cjk::ordering_index(&String::from_utf8_lossy(ord))
+            {
+                self.ordering = Some(i);
+            }
+            let embedded = get_dict(doc, d, b"FontDescriptor").is_some_and(|fd| {
+                fd.has(b"FontFile") || fd.has(b"FontFile2") || fd.has(b"FontFile3")
+            });
+            cid_type2_embedded = embedded && get_name(doc, d, b"Subtype") == Some(b"CIDFontType2");
+            identity_gid = !matches!(get(doc, d, b"CIDToGIDMap"), Some(Object::Stream(_)));
+        }
+        match self.code_text {
+            CodeText::Identity | CodeText::Embedded if !has_tu => {
+                if self.ordering.is_some() {
+                    self.cid_text = true;
+                    if cid_type2_embedded && identity_gid {
+                        self.diagnostics.push(Diagnostic::warning(
+                            "cid-font-gid-as-cid",
+                            "an embedded TrueType CID font without /ToUnicode claims an Adobe character collection with identity glyph mapping; its text is guessed",
+                        ));
+                        self.reliable = false;
+                    } else {
+                        self.diagnostics.push(Diagnostic::info(
+                            "cid-font-collection-text",
+                            "a CID font without /ToUnicode is decoded through its Adobe character collection",
+                        ));
+                    }
+                } else {
+                    self.diagnostics.push(Diagnostic::warning(
+                        "cid-font-no-unicode",
+                        "a CID font without /ToUnicode: its text cannot be decoded with confidence",
+                    ));
+                    self.reliable = false;
+                }
+            }
+            CodeText::Unknown if !has_tu => {
+                self.reliable = false;
+            }
+            _ => {}
+        }
+    }
+
+    fn set_predefined(&mut self, name: &str, two: Vec<Codespace>) {
+        let cs = |r: &[(&[u8], &[u8])]| -> Vec<Codespace> {
+            r.iter().filter_map(|(a, b)| Codespace::new(a, b)).collect()
+        };
+        if cjk::has_cmap(name) {
+            self.predefined = Some(name.to_string());
+            self.ordering = cjk::ordering_of_cmap(name);
+        }
+        let base = name
+            .strip_suffix("-H")
+            .or_else(|| name.strip_suffix("-V"))
+            .unwrap_or(name);
+        match base {
+            "Identity" => {
+                self.codespace = two;
+                self.code_text = CodeText::Identity;
+            }
+            "UniGB-UCS2" | "UniCNS-UCS2" | "UniJIS-UCS2" | "UniKS-UCS2" | "UniJIS-UCS2-HW" => {
+                self.codespace = two;
+                self.code_text = CodeText::Ucs2;
+            }
+            "UniGB-UTF16" | "UniCNS-UTF16" | "UniJIS-UTF16" | "UniKS-UTF16" => {
+                self.codespace = cs(&[
+                    (&[0x00, 0x00], &[0xD7, 0xFF]),
+                    (&[0xD8, 0x00, 0xDC, 0x00], &[0xDB, 0xFF, 0xDF, 0xFF]),
+                    (&[0xE0, 0x00], &[0xFF, 0xFF]),
+                ]);
+                self.code_text = CodeText::Utf16;
+            }
+            "GBK-EUC" | "GBpc-EUC" | "GBK2K" | "GBKp-EUC" => {
+                let mut r = cs(&[(&[0x00], &[0x80]), (&[0x81, 0x40], &[0xFE, 0xFE])]);
+                if base == "GBK2K" {
+                    r.extend(cs(&[(
+                        &[0x81, 0x30, 0x81, 0x30],
+                        &[0xFE, 0x39, 0xFE, 0x39],
+                    )]));
+                }
+                self.codespace = r;
+                self.code_text = CodeText::Legacy(encoding_rs::GB18030);
+            }
+            "GB-EUC" => {
+                self.codespace = cs(&[(&[0x00], &[0x80]), (&[0xA1, 0xA1], &[0xFE, 0xFE])]);
+                self.code_text = CodeText::Legacy(encoding_rs::GBK);
+            }
+            "B5pc" | "ETen-B5" | "HKscs-B5" => {
+                self.codespace = cs(&[(&[0x00], &[0x80]), (&[0x81, 0x40], &[0xFE, 0xFE])]);
+                self.code_text = CodeText::Legacy(encoding_rs::BIG5);
+            }
+            "90ms-RKSJ" | "90msp-RKSJ" | "83pv-RKSJ" | "90pv-RKSJ" => {
+                self.codespace = cs(&[
+                    (&[0x00], &[0x80]),
+                    (&[0xA0], &[0xDF]),
+                    (&[0x81, 0x40], &[0x9F, 0xFC]),
+                    (&[0xE0, 0x40], &[0xFC, 0xFC]),
+                ]);
+                self.code_text = CodeText::Legacy(encoding_rs::SHIFT_JIS);
+            }
+            "EUC" => {
+                self.codespace = cs(&[(&[0x00], &[0x80]), (&[0x8E, 0xA0], &[0xFE, 0xFE])]);
+                self.code_text = CodeText::Legacy(encoding_rs::EUC_JP);
+            }
+            "KSC-EUC" | "KSCms-UHC" | "KSCpc-EUC" => {
+                self.codespace = cs(&[(&[0x00], &[0x80]), (&[0x81, 0x41], &[0xFE, 0xFE])]);
+                self.code_text = CodeText::Legacy(encoding_rs::EUC_KR);
+            }
+            _ => {
+                self.diagnostics.push(Diagnostic::warning(
+                    "cmap-unknown",
+                    "a Type0 font uses a predefined CMap docsan does not know; assuming two-byte codes",
+                ));
+                self.codespace = two;
+                self.code_text = CodeText::Unknown;
+                self.reliable = false;
+            }
+        }
+    }
+
+    /// Text for one code, before any cross-check.
+    fn text_for(&self, code: u32, len: u8) -> Option<String> {
+        if let Some(tu) = &self.to_unicode
+            && let Some(s) = tu.lookup_any(code, len)
+        {
+            return Some(s);
+        }
+        self.own_text(code, len)
+    }
+
+    /// Text for one code from the font's encoding alone (glyph names or the CMap's character
+    /// collection), ignoring `/ToUnicode`.
+    fn own_text(&self, code: u32, len: u8) -> Option<String> {
+        match self.kind {
+            Kind::Simple | Kind::Type3 => {
+                let n = self.glyph_names.get(code as usize)?.as_deref()?;
+                encoding::glyph_to_unicode(n)
+            }
+            Kind::Type0 => match self.code_text {
+                CodeText::Ucs2 => char::from_u32(code).map(String::from),
+                CodeText::Utf16 => {
+                    let units: Vec<u16> = if len == 4 {
+                        vec![(code >> 16) as u16, code as u16]
+                    } else {
+                        vec![code as u16]
+                    };
+                    String::from_utf16(&units).ok()
+                }
+                CodeText::Legacy(enc) => {
+                    let bytes = self.encode(code, len);
+                    let (s, had_errors) = enc.decode_without_bom_handling(&bytes);
+                    if had_errors {
+                        None
+                    } else {
+                        Some(s.into_owned())
+                    }
+                }
+                CodeText::Identity | CodeText::Embedded if self.cid_text => {
+                    let cid = self.cid_for(code, len)?;
+                    cjk::cid_to_unicode(self.ordering?, cid).map(String::from)
+                }
+                _ => None,
+            },
+        }
+    }
+
+    /// CID for a code (Type0 fonts), when known.
+    fn cid_for(&self, code: u32, len: u8) -> Option<u32> {
+        let predefined = || cjk::code_to_cid(self.predefined.as_deref()?, code, len);
+        match self.code_text {
+            CodeText::Identity => Some(code),
+            CodeText::Embedded => self
+                .embedded_cmap
+                .as_ref()?
+                .cid(code, len)
+                .or_else(predefined),
+            _ => predefined(),
+        }
+    }
+
+    fn width_for(&self, code: u32, len: u8, text: &str) -> f32 {
+        match self.kind {
+            Kind::Simple | Kind::Type3 => {
+                if let Some(Some(w)) = self.simple_widths.get(code as usize) {
+                    return *w;
+                }
+                if let Some(t) = self.std14 {
+                    let mut chars = text.chars();
+                    if let (Some(c), None) = (chars.next(), chars.next())
+                        && let Some(w) = encoding::std14_width(t, c)
+                    {
+                        return w;
+                    }
+                }
+                self.missing_width
+            }
+            Kind::Type0 => {
+                let Some(cid) = self.cid_for(code, len) else {
+                    return self.default_width;
+                };
+                self.cid_widths
+                    .iter()
+                    .rev()
+                    .find(|r| cid >= r.0 && cid <= r.1)
+                    .map_or(self.default_width, |r| r.2)
+            }
+        }
+    }
+
+    /// Decodes the bytes of a string operand into glyphs.
+    pub fn decode(&self, bytes: &[u8]) -> Vec<Glyph> {
+        if self.gbk != Gbk::Off
+            && bytes.iter().any(|&b| b >= 0x80)
+            && let Some(g) = self.decode_gbk(bytes)
+        {
+            return g;
+        }
+        self.decode_plain(bytes)
+    }
+
+    /// A one-byte glyph of a simple font; `gbk_half` marks a high byte that, in a GBK string, lost
+    /// its partner.
+    fn one_byte(&self, b: u8, gbk_half: bool) -> Glyph {
+        let code = b as u32;
+        let text = if gbk_half && b >= 0x80 {
+            // Half of a GBK character that lost its partner: its text is unknown.
+            String::new()
+        } else {
+            self.text_for(code, 1).unwrap_or_default()
+        };
+        let width = self.width_for(code, 1, &text);
+        Glyph {
+            code,
+            len: 1,
+            width,
+            is_space: code == 32,
+            text,
+        }
+    }
+
+    /// GBK decoding of a simple font's string: high-byte pairs that form GBK characters become
+    /// two-byte glyphs whose width is the sum of both bytes' widths. In `Suspect` mode the string
+    /// is decoded this way only if all its high bytes pair up.
+    fn decode_gbk(&self, bytes: &[u8]) -> Option<Vec<Glyph>> {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b >= 0x80 {
+                if let Some(&b2) = bytes.get(i + 1)
+                    && let Some(text) = gbk_pair(b, b2)
+                {
+                    let code = ((b as u32) << 8) | b2 as u32;
+                    let width = self.width_for(b as u32, 1, "") + self.width_for(b2 as u32, 1, "");
+                    out.push(Glyph {
+                        code,
+                        len: 2,
+                        width,
+                        is_space: false,
+                        text,
+                    });
+                    i += 2;
+                    continue;
+                }
+                if self.gbk == Gbk::Suspect {
+                    return None;
+                }
+            }
+            out.push(self.one_byte(b, true));
+            i += 1;
+        }
+        Some(out)
+    }
+
+    fn decode_plain(&self, bytes: &[u8]) -> Vec<Glyph> {
+        if self.kind != Kind::Type0 {
+            return bytes.iter().map(|&b| self.one_byte(b, false)).collect();
+        }
+        cmap::split_codes(&self.codespace, bytes)
+            .into_iter()
+            .map(|(code, len, _)| {
+                let text = self.text_for(code, len).unwrap_or_default();
+                let width = self.width_for(code, len, &text);
+                Glyph {
+                    code,
+                    len,
+                    width,
+                    is_space: len == 1 && code == 32,
+                    text,
+                }
+            })
+            .collect()
+    }
+
+    /// The string bytes for a code.
+    pub fn encode(&self, code: u32, len: u8) -> Vec<u8> {
+        let len = len.clamp(1, 4) as u32;
+        (0..len).rev().map(|i| (code >> (8 * i)) as u8).collect()
+    }
+
+    /// The text the font's own encoding (glyph names, or the CMap's character collection) gives
+    /// for a code, when it differs from the `/ToUnicode` text that [`Font::decode`] returns. A
+    /// `/ToUnicode` can lie; the backend checks both.
+    pub fn alt_text(&self, code: u32, len: u8) -> Option<String> {
+        let tu = self.to_unicode.as_ref()?.lookup_any(code, len)?;
+        let own = self.own_text(code, len)?;
+        (own != tu && !own.is_empty()).then_some(own)
+    }
+
+    /// A code whose glyph draws a mask character (`*`, else `＊`, `x`, `X`). Returns (code, len,
+    /// width).
+    pub fn mask_code(&self) -> Option<(u32, u8, f32)> {
+        for ch in ['*', '＊', 'x', 'X'] {
+            for (code, len) in self.codes_for(ch) {
+                let text = ch.to_string();
+                let w = self.width_for(code, len, &text);
+                if w > 0.0 {
+                    return Some((code, len, w));
+                }
+            }
+        }
+        None
+    }
+
+    /// All codes whose text is `ch`.
+    pub fn codes_for(&self, ch: char) -> Vec<(u32, u8)> {
+        let s = ch.to_string();
+        let mut out = Vec::new();
+        if let Some(tu) = &self.to_unicode {
+            out.extend(tu.reverse(&s, 64));
+        }
+        match self.kind {
+            Kind::Simple | Kind::Type3 => {
+                let top = if self.gbk == Gbk::Off { 256 } else { 128 };
+                for code in 0..top {
+                    if self.text_for(code, 1).as_deref() == Some(s.as_str()) {
+                        out.push((code, 1));
+                    }
+                }
+                if self.gbk != Gbk::Off {
+                    let (b, _, err) = encoding_rs::GBK.encode(&s);
+                    if !err && b.len() == 2 && gbk_pair(b[0], b[1]).as_deref() == Some(s.as_str()) {
+                        out.push((((b[0] as u32) << 8) | b[1] as u32, 2));
+                    }
+                }
+            }
+            Kind::Type0 => match self.code_text {
+                CodeText::Ucs2 if (ch as u32) < 0x10000 => out.push((ch as u32, 2)),
+                CodeText::Utf16 => {
+                    let mut b = [0u16; 2];
+                    let u = ch.encode_utf16(&mut b);
+                    if u.len() == 1 {
+                        out.push((u[0] as u32, 2));
+                    } else {
+                        out.push((((u[0] as u32) << 16) | u[1] as u32, 4));
+                    }
+                }
+                CodeText::Identity if self.cid_text => {
+                    if let Some(o) = self.ordering {
+                        out.extend(
+                            cjk::unicode_to_cids(o, ch)
+                                .into_iter()
+                                .filter(|&c| c <= 0xFFFF)
+                                .map(|c| (c, 2)),
+                        );
+                    }
+                }
+                CodeText::Legacy(enc) => {
+                    let (b, _, err) = enc.encode(&s);
+                    if !err && !b.is_empty() && b.len() <= 4 {
+                        let code = b.iter().fold(0u32, |a, &x| (a << 8) | x as u32);
+                        out.push((code, b.len() as u8));
+                    }
+                }
+                _ => {}
+            },
+        }
+        out.sort_unstable();
+        out.dedup();
+        // Only codes that really decode to `ch` (a ToUnicode entry may be shadowed).
+        out.retain(|&(c, l)| {
+            let bytes = self.encode(c, l);
+            let g = self.decode(&bytes);
+            g.len() == 1 && g[0].text == s
+        });
+        out
+    }
+
+    /// True for vertical writing (`-V` CMaps, `/WMode 1`).
+    pub fn is_vertical(&self) -> bool {
+        self.vertical
+    }
+
+    /// Vertical metrics of a code for vertical fonts: (w1y, vx, vy) in glyph space units, from
+    /// `/W2` or `/DW2` (vx defaults to half the horizontal width).
+    pub fn vertical_metrics(&self, code: u32, len: u8) -> [f32; 3] {
+        let w0 = self.width_for(code, len, "");
+        if let Some(cid) = self.cid_for(code, len)
+            && let Some(r) = self
+                .cid_vmetrics
+                .iter()
+                .rev()
+                .find(|r| cid >= r.0 && cid <= r.1)
+        {
+            return r.2;
+        }
+        [self.default_vmetrics[1], w0 / 2.0, self.default_vmetrics[0]]
+    }
+
+    /// True for Type3 fonts.
+    pub fn is_type3(&self) -> bool {
+        self.kind == Kind::Type3
+    }
+
+    /// The Type3 `/FontMatrix`, else the standard `[0.001 0 0 0.001 0 0]`.
+    pub fn font_matrix(&self) -> [f32; 6] {
+        self.font_matrix
+    }
+
+    /// False if some codes could not be mapped to Unicode with confidence.
+    pub fn reliable(&self) -> bool {
+        self.reliable
+    }
+
+    /// What the loader noticed (never containing text values).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The `/BaseFont` name (lossy UTF-8).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Parses a `/W` (n = 1) or `/W2` (n = 3) array into (first, last, values) ranges. Both forms:
+/// `c [w1 w2 …]` and `c_first c_last w`. Bounded by [`MAX_ARRAY`].
+fn parse_w(doc: &Document, arr: &[Object], n: usize) -> Vec<(u32, u32, Vec<f32>)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let num = |o: &Object| as_num(deref(doc, o));
+    while i < arr.len() && out.len() < MAX_ARRAY {
+        let Some(first) = num(&arr[i]) else {
+            i += 1;
+            continue;
+        };
+        if first < 0.0 {
+            i += 1;
+            continue;
+        }
+        let first = first as u32;
+        match arr.get(i + 1).map(|o| deref(doc, o)) {
+            Some(Object::Array(list)) => {
+                let vals: Vec<f32> = list.iter().filter_map(num).collect();
+                for (k, chunk) in vals.chunks(n).enumerate() {
+                    if chunk.len() == n {
+                        let c = first.saturating_add(k as u32);
+                        out.push((c, c, chunk.to_vec()));
+                    }
+                    if out.len() >= MAX_ARRAY {
+                        break;
+                    }
+                }
+                i += 2;
+            }
+            Some(o) => {
+                let Some(last) = as_num(o) else {
+                    i += 1;
+                    continue;
+                };
+                let vals: Vec<f32> = arr
+                    .get(i + 2..i + 2 + n)
+                    .map(|s| s.iter().filter_map(num).collect())
+                    .unwrap_or_default();
+                if vals.len() == n && last >= first as f32 {
+                    out.push((first, last as u32, vals));
+                }
+                i += 2 + n;
+            }
+            None => break,
+        }
+    }
+    out
+}

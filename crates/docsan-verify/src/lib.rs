@@ -1,0 +1,347 @@
+//! docsan's independent residue check.
+//!
+//! The promise docsan makes is that nothing personal is left in its output. This crate checks
+//! that promise without trusting the code that did the rewriting: it shares no decoding or
+//! rewriting code with the format backends. It re-reads the output bytes through its own route
+//! (its own zip local-header scan and inflater, its own XML tag stripper, its own PDF object
+//! scanner, stream decoder, content-stream interpreter and font decoding) and then looks for
+//! personal data in two ways:
+//!
+//! 1. **Originals**: every value found in the original document is searched in every extracted
+//!    text (whitespace-normalized) and in every raw or decompressed buffer, encoded every way it
+//!    could appear (UTF-8, UTF-16BE/LE, GBK/GB18030, hex, XML character references, and through
+//!    each PDF font's own code mapping).
+//! 2. **Fresh detection**: every extracted text becomes a [`TextUnit`] and goes through the
+//!    caller's [`Detector`]; a finding whose value docsan did not itself write is a residue.
+//!
+//! [`verify`] returns `Err` only when the file cannot be opened at all. Content it cannot look
+//! into (images, OLE objects, fonts it cannot decode) becomes a Warning diagnostic, so that a
+//! strict caller can fail closed.
+
+#![forbid(unsafe_code)]
+#![allow(dead_code)]
+
+mod inflate;
+mod needles;
+mod ooxml;
+mod pdf;
+mod text;
+mod xml;
+mod zipscan;
+
+use docsan_core::{
+    Detector, Diagnostic, Error, Format, Limits, LimitsBudget, Location, PiiKind, Sensitive,
+    TextUnit, UnitContext, UnitId, UnitKind,
+};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// Everything one verification needs.
+pub struct Request<'a> {
+    /// The bytes of the (sanitized) document.
+    pub bytes: &'a [u8],
+    /// Its format: Pdf, Docx, Xlsx, Csv or Text. Zip archives are recursed by the facade.
+    pub format: Format,
+    /// Values found in the original that must not appear anywhere.
+    pub originals: &'a [Sensitive],
+    /// Replacement values docsan itself wrote: detection hits equal to these are not residues.
+    pub allowed: &'a [String],
+    pub detector: &'a dyn Detector,
+    pub limits: &'a Limits,
+}
+
+impl fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("bytes", &self.bytes.len())
+            .field("format", &self.format)
+            .field("originals", &self.originals.len())
+            .field("allowed", &self.allowed.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a residue was reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResidueSource {
+    /// A value of the original document was found again.
+    Original,
+    /// The detector found personal data that docsan did not write.
+    Detected,
+}
+
+/// One piece of personal data still present in the output.
+#[derive(Debug, Clone, Serialize)]
+pub struct Residue {
+    pub source: ResidueSource,
+    /// The kind, when the detector named it (originals carry no kind).
+    pub kind: Option<PiiKind>,
+    /// For originals, how it was found (`original.text`, `original.utf16be`,
+    /// `original.font-encoded`…); for detections, the detector's rule.
+    pub rule: String,
+    pub location: Location,
+    #[serde(skip)]
+    pub value: Sensitive,
+    /// A generic mask of the value, safe to print.
+    pub masked: String,
+}
+
+/// The outcome of one verification.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub residues: Vec<Residue>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Text units extracted and run through detection.
+    pub units_checked: usize,
+    /// Zip members, PDF objects and streams, or text files looked at.
+    pub parts_checked: usize,
+}
+
+impl Report {
+    /// True when nothing was found.
+    pub fn is_clean(&self) -> bool {
+        self.residues.is_empty()
+    }
+}
+
+/// Verifies one document. Returns `Err` only when the file cannot be opened at all
+/// (malformed, over a limit, encrypted); everything else is a residue or a diagnostic.
+pub fn verify(req: &Request<'_>) -> Result<Report, Error> {
+    if req.bytes.len() as u64 > req.limits.max_input_bytes {
+        return Err(Error::limit(format!(
+            "input is larger than {} bytes",
+            req.limits.max_input_bytes
+        )));
+    }
+    let mut ctx = Ctx::new(req);
+    ctx.verify_bytes(req.bytes, req.format)?;
+    Ok(ctx.finish())
+}
+
+/// The state of one verification: the compiled needles, the units extracted so far, what was
+/// found, and the running decompression budget.
+pub(crate) struct Ctx<'a> {
+    pub(crate) limits: &'a Limits,
+    detector: &'a dyn Detector,
+    allowed: &'a [String],
+    pub(crate) needles: needles::Needles,
+    pub(crate) budget: LimitsBudget,
+    units: Vec<TextUnit>,
+    residues: Vec<Residue>,
+    seen: BTreeSet<(usize, String, String)>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) parts: usize,
+    /// Nesting depth of embedded documents.
+    pub(crate) depth: u32,
+    /// Prefix naming the embedded document currently read (`outer.pdf!attachment.docx`).
+    prefix: Option<String>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(req: &'a Request<'a>) -> Self {
+        Ctx {
+            limits: req.limits,
+            detector: req.detector,
+            allowed: req.allowed,
+            needles: needles::Needles::new(req.originals, req.allowed),
+            budget: LimitsBudget::new(req.limits),
+            units: Vec::new(),
+            residues: Vec::new(),
+            seen: BTreeSet::new(),
+            diagnostics: Vec::new(),
+            parts: 0,
+            depth: 0,
+            prefix: None,
+        }
+    }
+
+    /// Dispatches on the format.
+    pub(crate) fn verify_bytes(&mut self, bytes: &[u8], format: Format) -> Result<(), Error> {
+        match format {
+            Format::Pdf => pdf::verify_pdf(self, bytes),
+            Format::Docx | Format::Xlsx => ooxml::verify_ooxml(self, bytes, format),
+            Format::Csv => text::verify_text(self, bytes, true),
+            Format::Text => text::verify_text(self, bytes, false),
+            Format::Zip => Err(Error::unsupported(
+                "zip archives are verified member by member by the caller",
+            )),
+        }
+    }
+
+    /// Verifies a document embedded in the current one (a PDF attachment, an OLE package), with
+    /// the embedded name prefixed to every location. Errors become diagnostics, since the outer
+    /// file did open.
+    pub(crate) fn verify_embedded(&mut self, name: &str, bytes: &[u8]) {
+        let format = sniff(bytes);
+        if self.depth >= self.limits.max_depth {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "embedded-too-deep",
+                    "embedded document nested deeper than the depth limit was only scanned as bytes",
+                )
+                .at(self.loc(name)),
+            );
+            return;
+        }
+        let Some(format) = format else {
+            return;
+        };
+        let saved = self.prefix.clone();
+        self.prefix = Some(match &saved {
+            Some(p) => format!("{p}!{name}"),
+            None => name.to_string(),
+        });
+        self.depth += 1;
+        let r = self.verify_bytes(bytes, format);
+        self.depth -= 1;
+        self.prefix = saved;
+        if let Err(e) = r {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "embedded-unreadable",
+                    format!("an embedded {format} document could not be opened ({e})"),
+                )
+                .at(self.loc(name)),
+            );
+        }
+    }
+
+    /// Verifies a text file found inside the current document.
+    pub(crate) fn verify_embedded_text(&mut self, name: &str, bytes: &[u8]) {
+        let saved = self.prefix.clone();
+        self.prefix = Some(self.part_name(name));
+        let _ = text::verify_text(self, bytes, name.to_ascii_lowercase().ends_with(".csv"));
+        self.prefix = saved;
+    }
+
+    /// A location naming a part, with the embedded-document prefix applied.
+    pub(crate) fn loc(&self, part: &str) -> Location {
+        Location::part(self.part_name(part))
+    }
+
+    /// The part name with the embedded-document prefix applied.
+    pub(crate) fn part_name(&self, part: &str) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}!{part}"),
+            None => part.to_string(),
+        }
+    }
+
+    /// Adds one extracted text: searched for originals now, run through detection at the end.
+    pub(crate) fn add_unit(
+        &mut self,
+        text: &str,
+        kind: UnitKind,
+        mut location: Location,
+        column_header: Option<String>,
+        label: Option<String>,
+    ) {
+        if text.trim().is_empty() {
+            return;
+        }
+        if self.units.len() as u64 >= u64::from(self.limits.max_units) {
+            if self.units.len() as u64 == u64::from(self.limits.max_units) {
+                self.diagnostics.push(Diagnostic::warning(
+                    "too-many-units",
+                    "more text units than the unit limit; the rest were searched only for original values",
+                ));
+            }
+            for hit in self.needles.find_in_text(text) {
+                self.add_original(hit, "original.text", location.clone());
+            }
+            return;
+        }
+        if let (Some(p), Some(part)) = (&self.prefix, &location.part)
+            && !part.starts_with(p.as_str())
+        {
+            location.part = Some(format!("{p}!{part}"));
+        }
+        for hit in self.needles.find_in_text(text) {
+            self.add_original(hit, "original.text", location.clone());
+        }
+        let id = UnitId(self.units.len() as u32);
+        let mut context = UnitContext::new(kind, location);
+        context.column_header = column_header;
+        context.label = label;
+        self.units.push(TextUnit::new(id, text, context));
+    }
+
+    /// Searches a raw or decompressed buffer for every encoding of every original value.
+    /// `text_bearing` buffers (XML, content streams, strings) are also searched for short
+    /// encodings; binary ones (fonts, images) only for long ones, to avoid chance collisions.
+    pub(crate) fn scan_bytes(&mut self, buf: &[u8], text_bearing: bool, location: &Location) {
+        for (value, rule) in self.needles.find_in_bytes(buf, text_bearing) {
+            self.add_original(value, rule, location.clone());
+        }
+    }
+
+    /// Records an original value found again, once per value, rule and location.
+    pub(crate) fn add_original(&mut self, value: usize, rule: &str, location: Location) {
+        let key = (value, rule.to_string(), location.to_string());
+        if !self.seen.insert(key) {
+            return;
+        }
+        let v = self.needles.value(value).clone();
+        self.residues.push(Residue {
+            source: ResidueSource::Original,
+            kind: None,
+            rule: rule.to_string(),
+            location,
+            masked: v.generic_mask(),
+            value: v,
+        });
+    }
+
+    /// Runs detection over every unit and assembles the report.
+    fn finish(mut self) -> Report {
+        let findings = self.detector.detect_all(&self.units);
+        let mut detected: BTreeSet<(u32, usize, usize)> = BTreeSet::new();
+        for f in findings {
+            let value = f.value.expose();
+            if value.trim().is_empty() || self.allowed.iter().any(|a| a == value) {
+                continue;
+            }
+            if !detected.insert((f.unit.0, f.range.start, f.range.end)) {
+                continue;
+            }
+            let Some(unit) = self.units.get(f.unit.0 as usize) else {
+                continue;
+            };
+            self.residues.push(Residue {
+                source: ResidueSource::Detected,
+                kind: Some(f.kind),
+                rule: f.rule.clone(),
+                location: unit.context.location.clone(),
+                masked: f.value.generic_mask(),
+                value: f.value.clone(),
+            });
+        }
+        Report {
+            residues: self.residues,
+            diagnostics: self.diagnostics,
+            units_checked: self.units.len(),
+            parts_checked: self.parts,
+        }
+    }
+}
+
+/// Recognizes an embedded document by its bytes.
+pub(crate) fn sniff(bytes: &[u8]) -> Option<Format> {
+    let head = bytes.get(..1024.min(bytes.len()))?;
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Some(Format::Pdf);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        let has = |n: &[u8]| bytes.windows(n.len()).any(|w| w == n);
+        if has(b"word/") {
+            return Some(Format::Docx);
+        }
+        if has(b"xl/") {
+            return Some(Format::Xlsx);
+        }
+        return Some(Format::Docx);
+    }
+    None
+}

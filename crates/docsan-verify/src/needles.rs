@@ -1,0 +1,265 @@
+//! The original values, compiled into every form they could take in an output file.
+//!
+//! A value left behind is rarely stored as plain UTF-8: Word writes XML character references,
+//! PDF producers write UTF-16BE text strings, hex strings, GBK bytes or glyph codes. Each value is
+//! therefore expanded once into all those byte forms and searched with one Aho-Corasick
+//! automaton per buffer. Extracted text is compared after whitespace normalization, so that
+//! `138 1234 5678` and `13812345678` are the same value.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use docsan_core::Sensitive;
+use std::collections::BTreeSet;
+
+/// Encodings shorter than this many bytes are searched only in text-bearing buffers.
+pub(crate) const SHORT: usize = 6;
+
+/// Normalizes text for comparison: drops whitespace and invisible characters, folds full-width
+/// ASCII variants to ASCII.
+pub(crate) fn normalize(s: &str) -> String {
+    s.chars()
+        .filter(|c| {
+            !c.is_whitespace() && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}')
+        })
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// The compiled originals.
+pub(crate) struct Needles {
+    values: Vec<Sensitive>,
+    /// Normalized text of each searchable value, with its index.
+    text_values: Vec<(usize, String)>,
+    text_ac: Option<AhoCorasick>,
+    byte_pats: Vec<(usize, &'static str, bool)>,
+    byte_ac: Option<AhoCorasick>,
+}
+
+fn build(patterns: &[Vec<u8>]) -> Option<AhoCorasick> {
+    if patterns.is_empty() {
+        return None;
+    }
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(patterns)
+        .ok()
+}
+
+fn hex(bytes: &[u8], upper: bool) -> Vec<u8> {
+    let digits: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(digits[usize::from(b >> 4)]);
+        out.push(digits[usize::from(b & 15)]);
+    }
+    out
+}
+
+/// GBK bytes of a string, or GB18030 when GBK cannot hold it.
+pub(crate) fn gbk(s: &str) -> Vec<u8> {
+    let (bytes, _, errors) = encoding_rs::GBK.encode(s);
+    if errors {
+        encoding_rs::GB18030.encode(s).0.into_owned()
+    } else {
+        bytes.into_owned()
+    }
+}
+
+/// Every byte form of one string, with the rule name that reports it.
+fn forms(s: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let mut out: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    let utf8 = s.as_bytes().to_vec();
+    let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+    let le: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let g = gbk(s);
+    out.push(("original.utf8", utf8.clone()));
+    out.push(("original.utf16be", be.clone()));
+    out.push(("original.utf16le", le));
+    if g != utf8 {
+        out.push(("original.gbk", g.clone()));
+        out.push(("original.hex-gbk", hex(&g, true)));
+        out.push(("original.hex-gbk", hex(&g, false)));
+    }
+    out.push(("original.hex-utf8", hex(&utf8, true)));
+    out.push(("original.hex-utf8", hex(&utf8, false)));
+    out.push(("original.hex-utf16be", hex(&be, true)));
+    out.push(("original.hex-utf16be", hex(&be, false)));
+    if !s.is_ascii() {
+        let dec: String = s
+            .chars()
+            .map(|c| {
+                if c.is_ascii() {
+                    c.to_string()
+                } else {
+                    format!("&#{};", c as u32)
+                }
+            })
+            .collect();
+        let hx: String = s
+            .chars()
+            .map(|c| {
+                if c.is_ascii() {
+                    c.to_string()
+                } else {
+                    format!("&#x{:X};", c as u32)
+                }
+            })
+            .collect();
+        out.push(("original.char-ref", dec.into_bytes()));
+        out.push(("original.char-ref", hx.clone().into_bytes()));
+        out.push(("original.char-ref", hx.to_lowercase().into_bytes()));
+        if s.chars().all(|c| (c as u32) < 256) {
+            out.push(("original.pdfdoc", s.chars().map(|c| c as u8).collect()));
+        }
+    }
+    out
+}
+
+impl Needles {
+    pub(crate) fn new(originals: &[Sensitive], allowed: &[String]) -> Self {
+        let mut values: Vec<Sensitive> = Vec::new();
+        let mut text_values = Vec::new();
+        let mut text_pats: Vec<Vec<u8>> = Vec::new();
+        let mut byte_pats = Vec::new();
+        let mut byte_bytes: Vec<Vec<u8>> = Vec::new();
+        let mut uniq: BTreeSet<String> = BTreeSet::new();
+        for o in originals {
+            let v = o.expose();
+            let norm = normalize(v);
+            if norm.is_empty() || allowed.iter().any(|a| a == v) || !uniq.insert(v.to_string()) {
+                continue;
+            }
+            let idx = values.len();
+            values.push(o.clone());
+            text_pats.push(norm.clone().into_bytes());
+            text_values.push((idx, norm.clone()));
+            let mut seen: BTreeSet<Vec<u8>> = BTreeSet::new();
+            let mut variants = vec![v.to_string()];
+            if norm != v {
+                variants.push(norm);
+            }
+            for variant in variants {
+                for (rule, bytes) in forms(&variant) {
+                    if bytes.is_empty() || !seen.insert(bytes.clone()) {
+                        continue;
+                    }
+                    byte_pats.push((idx, rule, bytes.len() < SHORT));
+                    byte_bytes.push(bytes);
+                }
+            }
+        }
+        Needles {
+            values,
+            text_values,
+            text_ac: build(&text_pats),
+            byte_pats,
+            byte_ac: build(&byte_bytes),
+        }
+    }
+
+    /// True when there are no originals to look for.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub(crate) fn value(&self, idx: usize) -> &Sensitive {
+        &self.values[idx]
+    }
+
+    /// The searchable values with their index, for callers that encode them their own way.
+    pub(crate) fn values(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.values.iter().enumerate().map(|(i, v)| (i, v.expose()))
+    }
+
+    /// The normalized values with their index.
+    pub(crate) fn normalized(&self) -> &[(usize, String)] {
+        &self.text_values
+    }
+
+    /// Which values occur in this text (after normalization).
+    pub(crate) fn find_in_text(&self, text: &str) -> Vec<usize> {
+        let Some(ac) = &self.text_ac else {
+            return Vec::new();
+        };
+        let norm = normalize(text);
+        let mut hits = BTreeSet::new();
+        for m in ac.find_overlapping_iter(&norm) {
+            if let Some((idx, _)) = self.text_values.get(m.pattern().as_usize()) {
+                hits.insert(*idx);
+            }
+        }
+        hits.into_iter().collect()
+    }
+
+    /// Which values occur in this buffer, in which encoding.
+    pub(crate) fn find_in_bytes(
+        &self,
+        buf: &[u8],
+        text_bearing: bool,
+    ) -> Vec<(usize, &'static str)> {
+        let Some(ac) = &self.byte_ac else {
+            return Vec::new();
+        };
+        let mut hits = BTreeSet::new();
+        for m in ac.find_overlapping_iter(buf) {
+            if let Some(&(idx, rule, short)) = self.byte_pats.get(m.pattern().as_usize())
+                && (text_bearing || !short)
+            {
+                hits.insert((idx, rule));
+            }
+        }
+        hits.into_iter().collect()
+    }
+}
+
+/// Finds any of `patterns` (value index, bytes) in `buf`; used for glyph-code encodings that
+/// depend on one font.
+pub(crate) fn find_custom(patterns: &[(usize, Vec<u8>)], buf: &[u8]) -> Vec<usize> {
+    let mut hits = BTreeSet::new();
+    for (idx, p) in patterns {
+        if !p.is_empty() && p.len() <= buf.len() && buf.windows(p.len()).any(|w| w == p.as_slice())
+        {
+            hits.insert(*idx);
+        }
+    }
+    hits.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_values_in_every_encoding() {
+        let n = Needles::new(
+            &[Sensitive::new("张三丰"), Sensitive::new("138 1234 5678")],
+            &[],
+        );
+        assert_eq!(n.find_in_text("电话：13812345678"), vec![1]);
+        assert_eq!(n.find_in_text("张 三 丰"), vec![0]);
+        let be: Vec<u8> = "张三丰"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert_eq!(n.find_in_bytes(&be, true), vec![(0, "original.utf16be")]);
+        assert_eq!(
+            n.find_in_bytes(&gbk("x张三丰x"), true),
+            vec![(0, "original.gbk")]
+        );
+        assert!(
+            n.find_in_bytes(b"&#24352;&#19977;&#20016;", true)
+                .contains(&(0, "original.char-ref"))
+        );
+        assert!(
+            n.find_in_bytes(b"13812345678", false)
+                .contains(&(1, "original.utf8"))
+        );
+        assert!(n.find_in_text("138****5678").is_empty());
+    }
+}

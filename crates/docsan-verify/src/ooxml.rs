@@ -1,0 +1,484 @@
+//! OOXML packages (DOCX, XLSX): every zip member, every text, every attribute.
+//!
+//! Members come from our own local-header scan (so orphaned and duplicate entries are read too).
+//! Each member's bytes are searched raw for the originals; XML members are then tokenized and
+//! turned into units: paragraphs with their runs joined (tracked deletions, text boxes and VML
+//! fallbacks included, deletions also on their own), shared strings with rich-text pieces joined,
+//! sheet cells resolved to their text (numeric cells too) with the column header of the first
+//! row, and every attribute value (pivot cache items, comment authors, relationship targets with
+//! percent-escapes decoded). Nothing is skipped by element name: unknown XML still yields text.
+
+use crate::zipscan::{self, Member};
+use crate::{Ctx, xml};
+use docsan_core::{Diagnostic, Error, Format, Location, UnitKind};
+use std::collections::BTreeMap;
+
+const IMAGE_EXT: [&str; 12] = [
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".webp",
+    ".jfif",
+];
+
+fn ext_is(name: &str, exts: &[&str]) -> bool {
+    let n = name.to_ascii_lowercase();
+    exts.iter().any(|e| n.ends_with(e))
+}
+
+fn looks_xml(m: &Member) -> bool {
+    let head: Vec<u8> = m
+        .data
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .take(8)
+        .collect();
+    ext_is(&m.name, &[".xml", ".rels", ".vml"])
+        || head.starts_with(b"<")
+        || head.starts_with(b"\xEF\xBB\xBF<")
+        || head.starts_with(b"\xFF\xFE<")
+        || head.starts_with(b"\xFE\xFF\0<")
+}
+
+/// Percent-decodes a URL (invalid escapes are kept).
+pub(crate) fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(h) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(h, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    match String::from_utf8(out) {
+        Ok(s) => s,
+        Err(e) => encoding_rs::GB18030
+            .decode_without_bom_handling(e.as_bytes())
+            .0
+            .into_owned(),
+    }
+}
+
+pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> Result<(), Error> {
+    let members = zipscan::scan(ctx, bytes)?;
+    // Shared strings first, so that sheet cells can be resolved to their text.
+    let mut shared: Vec<String> = Vec::new();
+    if let Some(m) = members
+        .iter()
+        .find(|m| m.listed && m.name.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+    {
+        let text = xml::decode(&m.data);
+        let mut cur: Option<String> = None;
+        let mut in_rph = 0u32;
+        let _ = xml::parse(&text, ctx.limits.max_xml_depth, |e| match e {
+            xml::Ev::Start { local: "si", .. } => cur = Some(String::new()),
+            xml::Ev::Start { local: "rPh", .. } => in_rph += 1,
+            xml::Ev::End { local: "rPh" } => in_rph = in_rph.saturating_sub(1),
+            xml::Ev::End { local: "si" } => shared.push(cur.take().unwrap_or_default()),
+            xml::Ev::Text(t) => {
+                if let Some(c) = cur.as_mut()
+                    && in_rph == 0
+                {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        });
+    }
+    let sheet_names = sheet_names(&members);
+    let mut names_seen: BTreeMap<String, u32> = BTreeMap::new();
+    for m in &members {
+        ctx.parts += 1;
+        let count = names_seen.entry(m.name.clone()).or_insert(0);
+        *count += 1;
+        let mut loc = ctx.loc(&m.name);
+        if !m.listed {
+            loc.detail = Some(format!("orphaned zip entry at offset {}", m.offset));
+            ctx.diagnostics.push(
+                Diagnostic::info(
+                    "orphaned-entry",
+                    "a zip entry not listed in the central directory was checked",
+                )
+                .at(loc.clone()),
+            );
+        } else if *count > 1 {
+            loc.detail = Some(format!("duplicate zip entry at offset {}", m.offset));
+        }
+        if !m.complete {
+            ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "damaged-entry",
+                    "a zip entry is damaged; only the part before the damage was checked",
+                )
+                .at(loc.clone()),
+            );
+        }
+        let is_xml = looks_xml(m);
+        let lower = m.name.to_ascii_lowercase();
+        ctx.scan_bytes(&m.data, is_xml || ext_is(&lower, &[".txt", ".csv"]), &loc);
+        if is_xml {
+            let sheet = sheet_names.get(&m.name).cloned();
+            read_xml(ctx, m, &loc, &shared, sheet)?;
+        } else if ext_is(&lower, &IMAGE_EXT) {
+            ctx.diagnostics.push(
+                Diagnostic::warning("image", "an image may hold text that cannot be checked")
+                    .at(loc.clone()),
+            );
+        } else if crate::sniff(&m.data).is_some() {
+            ctx.verify_embedded(&m.name, &m.data);
+        } else if ext_is(&lower, &[".bin", ".ole"]) || m.data.starts_with(b"\xD0\xCF\x11\xE0") {
+            ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "ole-object",
+                    "an embedded OLE object was only searched as raw bytes",
+                )
+                .at(loc.clone()),
+            );
+        } else if ext_is(&lower, &[".txt", ".csv"]) {
+            ctx.verify_embedded_text(&m.name, &m.data);
+        }
+    }
+    Ok(())
+}
+
+/// Maps worksheet part names to sheet names through `xl/workbook.xml` and its relationships.
+fn sheet_names(members: &[Member]) -> BTreeMap<String, String> {
+    let find = |n: &str| members.iter().find(|m| m.listed && m.name == n);
+    let mut out = BTreeMap::new();
+    let (Some(wb), Some(rels)) = (find("xl/workbook.xml"), find("xl/_rels/workbook.xml.rels"))
+    else {
+        return out;
+    };
+    let mut targets: BTreeMap<String, String> = BTreeMap::new();
+    let rt = xml::decode(&rels.data);
+    let _ = xml::parse(&rt, 64, |e| {
+        if let xml::Ev::Start {
+            local: "Relationship",
+            attrs,
+            ..
+        } = e
+        {
+            let get = |k: &str| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.clone());
+            if let (Some(id), Some(t)) = (get("Id"), get("Target")) {
+                let t = t.trim_start_matches('/');
+                let full = if t.starts_with("xl/") {
+                    t.to_string()
+                } else {
+                    format!("xl/{t}")
+                };
+                targets.insert(id, full);
+            }
+        }
+    });
+    let wt = xml::decode(&wb.data);
+    let _ = xml::parse(&wt, 64, |e| {
+        if let xml::Ev::Start {
+            local: "sheet",
+            attrs,
+            ..
+        } = e
+        {
+            let get = |k: &str| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.clone());
+            if let (Some(name), Some(id)) = (get("name"), get("id"))
+                && let Some(t) = targets.get(&id)
+            {
+                out.insert(t.clone(), name);
+            }
+        }
+    });
+    out
+}
+
+fn part_kind(name: &str) -> UnitKind {
+    let n = name.to_ascii_lowercase();
+    if n.contains("docprops/") || n.contains("customxml/") {
+        UnitKind::Metadata
+    } else if n.contains("comments") || n.contains("threadedcomment") {
+        UnitKind::Comment
+    } else if n.contains("header") || n.contains("footer") {
+        UnitKind::HeaderFooter
+    } else if n.contains("footnotes") || n.contains("endnotes") {
+        UnitKind::Footnote
+    } else if n.contains("pivotcache") || n.contains("externallink") || n.contains("chart") {
+        UnitKind::Cache
+    } else if n.ends_with(".rels") {
+        UnitKind::Hyperlink
+    } else if n.contains("worksheets/") || n.contains("sharedstrings") {
+        UnitKind::SheetCell
+    } else {
+        UnitKind::Body
+    }
+}
+
+/// Splits `B12` into column letters and row number.
+fn split_ref(r: &str) -> (String, u32) {
+    let col: String = r.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let row = r[col.len()..].parse().unwrap_or(0);
+    (col, row)
+}
+
+/// Adds the plain integer form of a number written in exponent notation (`1.3812345678E10`).
+fn numeric_forms(v: &str) -> String {
+    let t = v.trim();
+    if (t.contains('E') || t.contains('e'))
+        && let Ok(f) = t.parse::<f64>()
+        && f.is_finite()
+        && f.fract() == 0.0
+        && f.abs() < 1e21
+    {
+        return format!("{t} {f:.0}");
+    }
+    t.to_string()
+}
+
+/// A unit waiting to be added: text, kind, location, column header, label.
+type Pending = (String, UnitKind, Location, Option<String>, Option<String>);
+
+struct Block {
+    text: String,
+    kind: UnitKind,
+    index: u32,
+}
+
+const BLOCKS: [&str; 14] = [
+    "p",
+    "si",
+    "is",
+    "comment",
+    "author",
+    "oddHeader",
+    "oddFooter",
+    "evenHeader",
+    "evenFooter",
+    "firstHeader",
+    "firstFooter",
+    "f",
+    "title",
+    "tx",
+];
+
+fn read_xml(
+    ctx: &mut Ctx<'_>,
+    m: &Member,
+    loc: &Location,
+    shared: &[String],
+    sheet: Option<String>,
+) -> Result<(), Error> {
+    let text = xml::decode(&m.data);
+    let base_kind = part_kind(&m.name);
+    let is_sheet = m.name.to_ascii_lowercase().contains("worksheets/");
+    let is_rels = m.name.ends_with(".rels");
+    let mut out: Vec<Pending> = Vec::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut block_count = 0u32;
+    let mut del_text: Option<String> = None;
+    let mut loose = String::new();
+    // Sheet state: current cell reference and type, value text, header row.
+    let mut cell: Option<(String, String, String)> = None;
+    let mut headers: BTreeMap<String, String> = BTreeMap::new();
+    let mut header_row: Option<u32> = None;
+    let mut in_ph = 0u32;
+
+    let res = xml::parse(&text, ctx.limits.max_xml_depth, |e| match e {
+        xml::Ev::Start {
+            local,
+            attrs,
+            empty,
+        } => {
+            // Attributes: every value is text someone can read.
+            for (name, value) in &attrs {
+                if name.starts_with("rsid")
+                    || matches!(
+                        *name,
+                        "paraId" | "textId" | "xmlns" | "space" | "r" | "s" | "t"
+                    )
+                    || value.chars().count() < 2
+                    || (value.len() <= 8
+                        && value.bytes().all(|b| b.is_ascii_hexdigit())
+                        && !is_rels)
+                {
+                    continue;
+                }
+                let v = if is_rels || value.contains('%') {
+                    percent_decode(value)
+                } else {
+                    value.clone()
+                };
+                let kind = if name.to_ascii_lowercase().contains("author") || *name == "initials" {
+                    UnitKind::Author
+                } else if is_rels || *name == "tooltip" || *name == "location" {
+                    UnitKind::Hyperlink
+                } else if matches!(*name, "descr" | "title" | "alt") {
+                    UnitKind::AltText
+                } else if base_kind == UnitKind::Cache {
+                    UnitKind::Cache
+                } else {
+                    UnitKind::Other
+                };
+                let mut l = loc.clone();
+                l.detail = Some(match &loc.detail {
+                    Some(d) => format!("{d}, attribute {local}@{name}"),
+                    None => format!("attribute {local}@{name}"),
+                });
+                out.push((v, kind, l, None, Some((*name).to_string())));
+            }
+            if empty {
+                match local {
+                    "tab" => {
+                        if let Some(b) = blocks.last_mut() {
+                            b.text.push('\t');
+                        }
+                    }
+                    "br" | "cr" => {
+                        if let Some(b) = blocks.last_mut() {
+                            b.text.push('\n');
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if local == "rPh" || local == "phoneticPr" {
+                in_ph += 1;
+            }
+            if is_sheet && local == "c" {
+                let get = |k: &str| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.clone());
+                cell = Some((
+                    get("r").unwrap_or_default(),
+                    get("t").unwrap_or_default(),
+                    String::new(),
+                ));
+            }
+            if local == "del" {
+                del_text = Some(String::new());
+            }
+            if BLOCKS.contains(&local) && !(is_sheet && local == "is") && !empty {
+                block_count += 1;
+                let anc = |n: &str| stack.contains(&n);
+                let kind = if anc("txbxContent") || anc("textbox") || anc("txBody") {
+                    UnitKind::TextBox
+                } else if local == "author" {
+                    UnitKind::Author
+                } else if local == "f" {
+                    UnitKind::Field
+                } else if local.ends_with("Header") || local.ends_with("Footer") {
+                    UnitKind::HeaderFooter
+                } else if anc("tc") {
+                    UnitKind::TableCell
+                } else {
+                    base_kind
+                };
+                blocks.push(Block {
+                    text: String::new(),
+                    kind,
+                    index: block_count,
+                });
+            }
+            if !empty {
+                stack.push(local);
+            }
+        }
+        xml::Ev::End { local } => {
+            if let Some(pos) = stack.iter().rposition(|n| *n == local) {
+                stack.truncate(pos);
+            }
+            if local == "rPh" || local == "phoneticPr" {
+                in_ph = in_ph.saturating_sub(1);
+            }
+            if local == "del"
+                && let Some(d) = del_text.take()
+            {
+                let mut l = loc.clone();
+                l.detail = Some("tracked deletion".into());
+                out.push((d, UnitKind::TrackedDeletion, l, None, None));
+            }
+            if is_sheet && local == "c" {
+                if let Some((r, t, v)) = cell.take() {
+                    let value = match t.as_str() {
+                        "s" => v
+                            .trim()
+                            .parse::<usize>()
+                            .ok()
+                            .and_then(|i| shared.get(i).cloned())
+                            .unwrap_or(v),
+                        "inlineStr" | "str" | "e" | "b" => v,
+                        _ => numeric_forms(&v),
+                    };
+                    let (col, row) = split_ref(&r);
+                    let first = *header_row.get_or_insert(row);
+                    let header = if row == first {
+                        headers.insert(col.clone(), value.trim().to_string());
+                        None
+                    } else {
+                        headers.get(&col).cloned()
+                    };
+                    let l = Location {
+                        sheet: sheet.clone(),
+                        cell: Some(r),
+                        ..loc.clone()
+                    };
+                    out.push((value, UnitKind::SheetCell, l, header, None));
+                }
+            } else if BLOCKS.contains(&local)
+                && !(is_sheet && local == "is")
+                && let Some(b) = blocks.pop()
+            {
+                let mut l = loc.clone();
+                l.line = Some(b.index);
+                if sheet.is_some() {
+                    l.sheet = sheet.clone();
+                }
+                out.push((b.text, b.kind, l, None, None));
+            } else if blocks.is_empty() && cell.is_none() && !loose.trim().is_empty() {
+                let l = Location {
+                    detail: Some(format!("element {local}")),
+                    ..loc.clone()
+                };
+                out.push((
+                    std::mem::take(&mut loose),
+                    base_kind,
+                    l,
+                    None,
+                    Some(local.to_string()),
+                ));
+            }
+            loose.clear();
+        }
+        xml::Ev::Text(t) => {
+            let parent = stack.last().copied().unwrap_or("");
+            let textual = matches!(
+                parent,
+                "t" | "delText" | "instrText" | "v" | "f" | "delInstrText"
+            );
+            if (t.trim().is_empty() && !textual) || in_ph > 0 {
+                return;
+            }
+            if let Some(d) = del_text.as_mut() {
+                d.push_str(&t);
+            }
+            match (cell.as_mut(), blocks.last_mut()) {
+                (Some(c), _) if parent != "f" => c.2.push_str(&t),
+                (_, Some(b)) => b.text.push_str(&t),
+                _ => loose.push_str(&t),
+            }
+        }
+    });
+    for (text, kind, l, header, label) in out {
+        ctx.add_unit(&text, kind, l, header, label);
+    }
+    if res.is_err() {
+        return Err(Error::limit(format!(
+            "{} nests XML deeper than {} levels",
+            m.name, ctx.limits.max_xml_depth
+        )));
+    }
+    Ok(())
+}

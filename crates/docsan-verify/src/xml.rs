@@ -1,0 +1,240 @@
+//! A small XML tokenizer of our own, for text, attributes and character references.
+//!
+//! The verifier must not share parsing code with the backends, and it must read XML that is
+//! damaged or hostile without giving up: this tokenizer never expands DTD entities, never
+//! allocates more than the input, stops at the configured nesting depth, and treats anything it
+//! cannot parse as text rather than skipping it.
+
+/// One XML event.
+#[derive(Debug)]
+pub(crate) enum Ev<'x> {
+    /// A start tag with its local name (prefix stripped), full name and decoded attributes.
+    Start {
+        local: &'x str,
+        attrs: Vec<(&'x str, String)>,
+        empty: bool,
+    },
+    End {
+        local: &'x str,
+    },
+    /// Character data with references decoded.
+    Text(String),
+}
+
+/// The part after the namespace prefix.
+pub(crate) fn local(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+/// Decodes the five predefined entities and numeric character references; anything else is
+/// kept as written.
+pub(crate) fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        let end = after.find(';').filter(|&e| e <= 12);
+        let decoded = end.and_then(|e| {
+            let ent = &after[1..e];
+            let c = match ent {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    if let Some(h) = ent.strip_prefix("#x").or_else(|| ent.strip_prefix("#X")) {
+                        u32::from_str_radix(h, 16).ok().and_then(char::from_u32)
+                    } else if let Some(d) = ent.strip_prefix('#') {
+                        d.parse::<u32>().ok().and_then(char::from_u32)
+                    } else {
+                        None
+                    }
+                }
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Decodes XML bytes to text: BOM, then the declared encoding (GBK family), then UTF-8 with
+/// replacement.
+pub(crate) fn decode(bytes: &[u8]) -> String {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return enc
+            .decode_without_bom_handling(bytes.get(bom..).unwrap_or_default())
+            .0
+            .into_owned();
+    }
+    let head = String::from_utf8_lossy(bytes.get(..100.min(bytes.len())).unwrap_or_default())
+        .to_ascii_lowercase();
+    if head.starts_with("<?xml")
+        && (head.contains("gbk") || head.contains("gb2312") || head.contains("gb18030"))
+    {
+        return encoding_rs::GB18030
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned();
+    }
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Tokenizes `text`, calling `f` for each event. Fails when nesting exceeds `max_depth`.
+pub(crate) fn parse<'x>(
+    text: &'x str,
+    max_depth: u32,
+    mut f: impl FnMut(Ev<'x>),
+) -> Result<(), &'static str> {
+    let b = text.as_bytes();
+    let mut i = 0usize;
+    let mut depth = 0u32;
+    let find =
+        |from: usize, pat: &str| text.get(from..).and_then(|t| t.find(pat)).map(|p| p + from);
+    while i < b.len() {
+        if b[i] != b'<' {
+            let end = find(i, "<").unwrap_or(b.len());
+            if let Some(t) = text.get(i..end) {
+                f(Ev::Text(unescape(t)));
+            }
+            i = end;
+            continue;
+        }
+        let rest = &text[i..];
+        if rest.starts_with("<!--") {
+            i = find(i + 4, "-->").map_or(b.len(), |p| p + 3);
+        } else if rest.starts_with("<![CDATA[") {
+            let end = find(i + 9, "]]>").unwrap_or(b.len());
+            if let Some(t) = text.get(i + 9..end) {
+                f(Ev::Text(t.to_string()));
+            }
+            i = (end + 3).min(b.len());
+        } else if rest.starts_with("<?") {
+            i = find(i + 2, "?>").map_or(b.len(), |p| p + 2);
+        } else if rest.starts_with("<!") {
+            let gt = find(i, ">").unwrap_or(b.len());
+            let br = find(i, "[");
+            i = match br {
+                Some(p) if p < gt => find(p, "]>").map_or(b.len(), |q| q + 2),
+                _ => (gt + 1).min(b.len()),
+            };
+        } else if rest.starts_with("</") {
+            let gt = find(i, ">").unwrap_or(b.len());
+            let name = text.get(i + 2..gt).unwrap_or("").trim();
+            f(Ev::End { local: local(name) });
+            depth = depth.saturating_sub(1);
+            i = (gt + 1).min(b.len());
+        } else {
+            // Start tag: name, attributes, optional `/`.
+            let mut j = i + 1;
+            while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' && b[j] != b'/' {
+                j += 1;
+            }
+            let name = text.get(i + 1..j).unwrap_or("");
+            let mut attrs = Vec::new();
+            let mut empty = false;
+            loop {
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j >= b.len() {
+                    break;
+                }
+                if b[j] == b'>' {
+                    j += 1;
+                    break;
+                }
+                if b[j] == b'/' {
+                    empty = true;
+                    j += 1;
+                    continue;
+                }
+                let ns = j;
+                while j < b.len() && b[j] != b'=' && b[j] != b'>' && !b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let an = text.get(ns..j).unwrap_or("");
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < b.len() && b[j] == b'=' {
+                    j += 1;
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+                        let q = b[j];
+                        let vs = j + 1;
+                        let mut k = vs;
+                        while k < b.len() && b[k] != q {
+                            k += 1;
+                        }
+                        attrs.push((local(an), unescape(text.get(vs..k).unwrap_or(""))));
+                        j = (k + 1).min(b.len());
+                    } else {
+                        let vs = j;
+                        while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                            j += 1;
+                        }
+                        attrs.push((local(an), unescape(text.get(vs..j).unwrap_or(""))));
+                    }
+                } else if an.is_empty() {
+                    j += 1;
+                }
+            }
+            if !empty {
+                depth += 1;
+                if depth > max_depth {
+                    return Err("xml nesting deeper than the depth limit");
+                }
+            }
+            f(Ev::Start {
+                local: local(name),
+                attrs,
+                empty,
+            });
+            if empty {
+                f(Ev::End { local: local(name) });
+            }
+            i = j.max(i + 1);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_references_and_attributes() {
+        assert_eq!(unescape("&#24352;&#x4E09;&amp;&bogus;"), "张三&&bogus;");
+        let mut seen = Vec::new();
+        parse(
+            r#"<?xml version="1.0"?><a:p x='1' y="&#49;2"><!-- c --><t>A<![CDATA[<B>]]></t><br/></a:p>"#,
+            8,
+            |e| seen.push(format!("{e:?}")),
+        )
+        .unwrap();
+        let all = seen.join("|");
+        assert!(all.contains("Start { local: \"p\""));
+        assert!(all.contains("\"12\""));
+        assert!(all.contains("Text(\"<B>\")"));
+        assert!(parse("<a><a><a>", 2, |_| {}).is_err());
+    }
+}

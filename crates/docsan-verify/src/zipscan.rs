@@ -1,0 +1,187 @@
+//! Zip members found by scanning for local file headers, not by trusting the central directory.
+//!
+//! A zip reader shows what the central directory lists. A sanitizer that rewrote a package can
+//! leave behind entries the directory no longer names (an orphaned local entry holding the
+//! unmasked part) or two entries of the same name, and other tools may still read them. So the
+//! verifier walks every `PK\x03\x04` signature in the file, parses the header itself and inflates
+//! the data itself (bounded), and uses the central directory only for sizes and to tell which
+//! entries are orphaned.
+
+use crate::Ctx;
+use crate::inflate::{End, inflate};
+use docsan_core::{Diagnostic, Error};
+use std::collections::BTreeMap;
+
+/// One member as found in the bytes.
+#[derive(Debug)]
+pub(crate) struct Member {
+    pub(crate) name: String,
+    pub(crate) offset: usize,
+    /// Listed in the central directory.
+    pub(crate) listed: bool,
+    pub(crate) data: Vec<u8>,
+    /// Whether the data decoded completely.
+    pub(crate) complete: bool,
+}
+
+fn u16_at(b: &[u8], i: usize) -> Option<u16> {
+    Some(u16::from_le_bytes([*b.get(i)?, *b.get(i + 1)?]))
+}
+
+fn u32_at(b: &[u8], i: usize) -> Option<u32> {
+    Some(u32::from_le_bytes([
+        *b.get(i)?,
+        *b.get(i + 1)?,
+        *b.get(i + 2)?,
+        *b.get(i + 3)?,
+    ]))
+}
+
+fn positions(bytes: &[u8], sig: &[u8; 4]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 <= bytes.len() {
+        if bytes.get(i..i + 4) == Some(sig.as_slice()) {
+            out.push(i);
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn decode_name(raw: &[u8]) -> String {
+    match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GBK
+            .decode_without_bom_handling(raw)
+            .0
+            .into_owned(),
+    }
+}
+
+/// Central directory records: local header offset → (compressed size, name).
+fn central(bytes: &[u8]) -> BTreeMap<usize, (u64, String)> {
+    let mut map = BTreeMap::new();
+    for p in positions(bytes, b"PK\x01\x02") {
+        let (Some(csize), Some(nlen), Some(off)) = (
+            u32_at(bytes, p + 20),
+            u16_at(bytes, p + 28),
+            u32_at(bytes, p + 42),
+        ) else {
+            continue;
+        };
+        let Some(name) = bytes.get(p + 46..p + 46 + usize::from(nlen)) else {
+            continue;
+        };
+        map.insert(off as usize, (u64::from(csize), decode_name(name)));
+    }
+    map
+}
+
+/// Every member of the package, in file order, including orphaned and duplicate ones.
+pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error> {
+    let dir = central(bytes);
+    let mut members = Vec::new();
+    for p in positions(bytes, b"PK\x03\x04") {
+        let (Some(flags), Some(method), Some(csize), Some(nlen), Some(elen)) = (
+            u16_at(bytes, p + 6),
+            u16_at(bytes, p + 8),
+            u32_at(bytes, p + 18),
+            u16_at(bytes, p + 26),
+            u16_at(bytes, p + 28),
+        ) else {
+            continue;
+        };
+        let nlen = usize::from(nlen);
+        let Some(raw_name) = bytes.get(p + 30..p + 30 + nlen) else {
+            continue;
+        };
+        if nlen == 0 {
+            continue;
+        }
+        let listed = dir.contains_key(&p);
+        let name = decode_name(raw_name);
+        let start = p + 30 + nlen + usize::from(elen);
+        let Some(rest) = bytes.get(start..) else {
+            continue;
+        };
+        if members.len() as u64 >= u64::from(ctx.limits.max_zip_entries) {
+            return Err(Error::limit(format!(
+                "package has more than {} entries",
+                ctx.limits.max_zip_entries
+            )));
+        }
+        if flags & 1 != 0 {
+            ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "encrypted-entry",
+                    "an encrypted zip entry cannot be checked",
+                )
+                .at(ctx.loc(&name)),
+            );
+            continue;
+        }
+        let size = match dir.get(&p) {
+            Some((c, _)) if csize == 0 || csize == u32::MAX => *c,
+            _ => u64::from(csize),
+        };
+        match method {
+            0 => {
+                let n = usize::try_from(size).unwrap_or(usize::MAX).min(rest.len());
+                if size > ctx.limits.max_entry_bytes {
+                    return Err(Error::limit(
+                        "a stored zip entry exceeds the entry size limit",
+                    ));
+                }
+                let data = rest.get(..n).unwrap_or_default().to_vec();
+                ctx.budget.take(data.len() as u64)?;
+                members.push(Member {
+                    name,
+                    offset: p,
+                    listed,
+                    complete: n as u64 == size,
+                    data,
+                });
+            }
+            8 => {
+                let input = if size > 0 && flags & 8 == 0 {
+                    rest.get(..usize::try_from(size).unwrap_or(usize::MAX).min(rest.len()))
+                        .unwrap_or_default()
+                } else {
+                    rest
+                };
+                let (data, end, _) = inflate(ctx, &format!("zip entry {name}"), input, false)?;
+                if end == End::Damaged && data.is_empty() && !listed {
+                    // A signature inside compressed data, not an entry.
+                    continue;
+                }
+                members.push(Member {
+                    name,
+                    offset: p,
+                    listed,
+                    complete: end == End::Complete,
+                    data,
+                });
+            }
+            _ => {
+                if listed {
+                    ctx.diagnostics.push(
+                        Diagnostic::warning(
+                            "unsupported-compression",
+                            format!(
+                                "a zip entry uses compression method {method} and cannot be checked"
+                            ),
+                        )
+                        .at(ctx.loc(&name)),
+                    );
+                }
+            }
+        }
+    }
+    if members.is_empty() {
+        return Err(Error::malformed("no readable zip entries"));
+    }
+    Ok(members)
+}

@@ -1,0 +1,162 @@
+//! Extraction recall on the shared dev-set: each original file, verified with its own truth
+//! values as originals, must report (nearly) every value as a residue. The corpus run checks
+//! that real third-party files give clean results or clean errors, never panics.
+
+mod common;
+
+use docsan_core::{Format, Limits, Sensitive};
+use docsan_verify::{Request, ResidueSource, verify};
+use std::collections::BTreeSet;
+
+fn format_of(name: &str) -> Option<Format> {
+    let n = name.to_ascii_lowercase();
+    if n.ends_with(".pdf") {
+        Some(Format::Pdf)
+    } else if n.ends_with(".docx") {
+        Some(Format::Docx)
+    } else if n.ends_with(".xlsx") {
+        Some(Format::Xlsx)
+    } else {
+        None
+    }
+}
+
+/// Whether the PDF route is in place yet.
+const PDF_READY: bool = false;
+
+#[test]
+fn devset_originals_are_found_in_the_originals() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let dir = shared.join("dev-set");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("truth.json")).unwrap()).unwrap();
+    let files = truth["files"].as_object().unwrap();
+    let mut total = 0usize;
+    let mut found_total = 0usize;
+    for (name, entry) in files {
+        let Some(format) = format_of(name) else {
+            continue;
+        };
+        if format == Format::Pdf && !PDF_READY {
+            continue;
+        }
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let values: Vec<String> = entry["pii"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["value"].as_str().unwrap().to_string())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let originals: Vec<Sensitive> = values.iter().map(Sensitive::new).collect();
+        let limits = Limits::default();
+        let det = common::TestDetector::new();
+        let t0 = std::time::Instant::now();
+        let report = verify(&Request {
+            bytes: &bytes,
+            format,
+            originals: &originals,
+            allowed: &[],
+            detector: &det,
+            limits: &limits,
+        });
+        let report = match report {
+            Ok(r) => r,
+            Err(e) => {
+                println!("{name}: error {e}; recall 0/{}", values.len());
+                total += values.len();
+                continue;
+            }
+        };
+        let found: BTreeSet<&str> = report
+            .residues
+            .iter()
+            .filter(|r| r.source == ResidueSource::Original)
+            .map(|r| r.value.expose())
+            .collect();
+        let missing: Vec<String> = values
+            .iter()
+            .filter(|v| !found.contains(v.as_str()))
+            .map(|v| Sensitive::new(v.as_str()).generic_mask())
+            .collect();
+        let detected = report
+            .residues
+            .iter()
+            .filter(|r| r.source == ResidueSource::Detected)
+            .count();
+        println!(
+            "{name}: recall {}/{} units {} parts {} detected {} diags {} in {:?}; missing {:?}",
+            found.len(),
+            values.len(),
+            report.units_checked,
+            report.parts_checked,
+            detected,
+            report.diagnostics.len(),
+            t0.elapsed(),
+            missing
+        );
+        total += values.len();
+        found_total += found.len();
+    }
+    println!("overall recall {found_total}/{total}");
+    assert!(
+        found_total * 100 >= total * 95,
+        "recall {found_total}/{total} below 95%"
+    );
+}
+
+#[test]
+fn corpus_gives_reports_or_clean_errors() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let dir = shared.join("corpus");
+    let mut names: Vec<std::path::PathBuf> = Vec::new();
+    for sub in ["pdf", "docx", "xlsx"] {
+        if let Ok(rd) = std::fs::read_dir(dir.join(sub)) {
+            names.extend(rd.filter_map(|e| e.ok()).map(|e| e.path()));
+        }
+    }
+    names.sort();
+    let (mut ok, mut err) = (0, 0);
+    for path in names {
+        let Some(format) = format_of(&path.to_string_lossy()) else {
+            continue;
+        };
+        let bytes = std::fs::read(&path).unwrap();
+        let limits = Limits::default();
+        let det = common::TestDetector::new();
+        let t0 = std::time::Instant::now();
+        let r = verify(&Request {
+            bytes: &bytes,
+            format,
+            originals: &[],
+            allowed: &[],
+            detector: &det,
+            limits: &limits,
+        });
+        match r {
+            Ok(rep) => {
+                ok += 1;
+                println!(
+                    "{}: ok units {} parts {} detected {} diags {} in {:?}",
+                    path.display(),
+                    rep.units_checked,
+                    rep.parts_checked,
+                    rep.residues.len(),
+                    rep.diagnostics.len(),
+                    t0.elapsed()
+                );
+            }
+            Err(e) => {
+                err += 1;
+                println!("{}: error {e} in {:?}", path.display(), t0.elapsed());
+            }
+        }
+    }
+    println!("corpus: {ok} ok, {err} errors");
+    assert!(ok > 0);
+}
