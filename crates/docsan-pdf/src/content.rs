@@ -1,0 +1,701 @@
+//! The content-stream walker: text state, glyph positions, form XObjects and marked content.
+//!
+//! A PDF page is a program. To know which bytes draw which characters, and where, the walker
+//! replays the operators that matter for text (graphics state, text state, text positioning and
+//! text showing) and records one [`GlyphRec`] per shown glyph: which operation, which operand
+//! element and which bytes drew it, the font and state needed to recompute its advance, and its
+//! position in the content's own user space. The rewrite uses the same records to replace codes
+//! in place, the layout step to rebuild lines and cells. Nothing is drawn or rasterized.
+
+use crate::font::{Font, width_1000};
+use docsan_core::{Diagnostic, Error, Limits, Location, Result};
+use lopdf::content::{Content, Operation};
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A 2-D affine matrix `[a b c d e f]` in PDF's row-vector convention.
+pub(crate) type Matrix = [f32; 6];
+
+pub(crate) const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// `m1 × m2`: apply `m1` first, then `m2`.
+pub(crate) fn mul(m1: &Matrix, m2: &Matrix) -> Matrix {
+    [
+        m1[0] * m2[0] + m1[1] * m2[2],
+        m1[0] * m2[1] + m1[1] * m2[3],
+        m1[2] * m2[0] + m1[3] * m2[2],
+        m1[2] * m2[1] + m1[3] * m2[3],
+        m1[4] * m2[0] + m1[5] * m2[2] + m2[4],
+        m1[4] * m2[1] + m1[5] * m2[3] + m2[5],
+    ]
+}
+
+/// Applies a matrix to a point.
+pub(crate) fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+}
+
+/// Whose operations these are: a page's content streams, a form XObject, or an annotation
+/// appearance stream (both of the latter are streams rewritten in place).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum OwnerKind {
+    Page { page_id: ObjectId },
+    Stream { id: ObjectId, appearance: bool },
+}
+
+/// One parsed content stream (or a page's concatenated streams).
+#[derive(Debug)]
+pub(crate) struct Owner {
+    pub kind: OwnerKind,
+    /// 1-based page number (for shared forms, the first page that uses it).
+    pub page: u32,
+    pub ops: Vec<Operation>,
+    pub part: String,
+    pub has_image: bool,
+}
+
+/// One shown glyph.
+#[derive(Clone, Debug)]
+#[allow(dead_code)]
+pub(crate) struct GlyphRec {
+    pub owner: usize,
+    pub op: usize,
+    /// Index of the string in the operation's operands (Tj, ', ") or in the TJ array.
+    pub elem: usize,
+    /// Byte offset of the glyph's code within that string.
+    pub start: usize,
+    pub len: u8,
+    pub code: u32,
+    pub font: usize,
+    pub text: String,
+    /// Advance width in glyph space (1/1000 of text space).
+    pub width: f32,
+    pub tfs: f32,
+    pub th: f32,
+    pub tc: f32,
+    /// Word spacing that was applied to this glyph (0 unless it is a one-byte code 32).
+    pub tw_applied: f32,
+    /// Text rendering matrix at the glyph origin (`[Tfs·Th 0 0 Tfs 0 Trise] × Tm × CTM`).
+    pub trm: Matrix,
+    /// Origin and end of the advance in the owner's user space.
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    /// Inside a `/Span <</ActualText …>>` sequence (the replacement text is a unit of its own).
+    pub in_actual_text: bool,
+}
+
+/// A PDF string inside a content operation's operands (marked-content properties).
+#[derive(Clone, Debug)]
+pub(crate) struct OpString {
+    pub owner: usize,
+    pub op: usize,
+    /// Path below the operand list: operand index, then dictionary keys.
+    pub operand: usize,
+    pub key: Vec<u8>,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything the walk over all pages produced.
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    pub owners: Vec<Owner>,
+    pub glyphs: Vec<GlyphRec>,
+    pub fonts: Vec<Font>,
+    pub op_strings: Vec<OpString>,
+    /// Per owner, per (op, elem, start): the glyph index.
+    pub index: BTreeMap<(usize, usize, usize, usize), usize>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Debug)]
+struct GState {
+    ctm: Matrix,
+    tc: f32,
+    tw: f32,
+    th: f32,
+    tl: f32,
+    tfs: f32,
+    trise: f32,
+    font: Option<usize>,
+}
+
+impl Default for GState {
+    fn default() -> Self {
+        GState {
+            ctm: IDENTITY,
+            tc: 0.0,
+            tw: 0.0,
+            th: 1.0,
+            tl: 0.0,
+            tfs: 0.0,
+            trise: 0.0,
+            font: None,
+        }
+    }
+}
+
+fn num(o: &Object) -> Option<f32> {
+    match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) if r.is_finite() => Some(*r),
+        _ => None,
+    }
+}
+
+fn nums<const N: usize>(ops: &[Object]) -> Option<[f32; N]> {
+    if ops.len() < N {
+        return None;
+    }
+    let mut out = [0.0; N];
+    let base = ops.len() - N;
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = num(&ops[base + i])?;
+    }
+    Some(out)
+}
+
+/// Follows a reference (once; PDF does not chain them in practice, and cycles must not hang).
+pub(crate) fn deref<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).ok(),
+        other => Some(other),
+    }
+}
+
+pub(crate) fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
+    match deref(doc, o)? {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    }
+}
+
+/// Decodes one stream within the limits.
+pub(crate) fn stream_bytes(
+    doc: &Document,
+    id: ObjectId,
+    limits: &Limits,
+    budget: &docsan_core::LimitsBudget,
+) -> Result<Vec<u8>> {
+    let obj = doc
+        .get_object(id)
+        .map_err(|_| Error::malformed(format!("object {} {} R is missing", id.0, id.1)))?;
+    let stream = obj
+        .as_stream()
+        .map_err(|_| Error::malformed(format!("object {} {} R is not a stream", id.0, id.1)))?;
+    let cap = limits.entry_cap(stream.content.len() as u64);
+    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+    let data = stream.get_plain_content_with_limit(cap).map_err(|e| {
+        if matches!(
+            e,
+            lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })
+        ) {
+            Error::limit(format!(
+                "stream {} {} R decompresses beyond the limits",
+                id.0, id.1
+            ))
+        } else {
+            Error::malformed(format!("stream {} {} R cannot be decoded", id.0, id.1))
+        }
+    })?;
+    limits.check_entry(
+        &format!("stream {} {} R", id.0, id.1),
+        stream.content.len() as u64,
+        data.len() as u64,
+    )?;
+    budget.take(data.len() as u64)?;
+    Ok(data)
+}
+
+struct Walker<'a> {
+    doc: &'a Document,
+    limits: &'a Limits,
+    budget: &'a docsan_core::LimitsBudget,
+    walk: Walk,
+    /// Fonts by their object id, or by (owner, resource name) for direct dictionaries.
+    font_by_id: BTreeMap<ObjectId, usize>,
+    forms_seen: BTreeSet<ObjectId>,
+    queue: Vec<(ObjectId, Dictionary, u32, u32, bool)>,
+    fonts_reported: BTreeSet<usize>,
+}
+
+/// Walks every page, the form XObjects they use and their annotations' appearance streams.
+pub(crate) fn walk_document(
+    doc: &Document,
+    limits: &Limits,
+    budget: &docsan_core::LimitsBudget,
+) -> Result<Walk> {
+    let mut w = Walker {
+        doc,
+        limits,
+        budget,
+        walk: Walk::default(),
+        font_by_id: BTreeMap::new(),
+        forms_seen: BTreeSet::new(),
+        queue: Vec::new(),
+        fonts_reported: BTreeSet::new(),
+    };
+    for (page_no, page_id) in doc.get_pages() {
+        let mut data = Vec::new();
+        for cid in doc.get_page_contents(page_id) {
+            data.extend_from_slice(&stream_bytes(doc, cid, limits, budget)?);
+            data.push(b'\n');
+        }
+        let resources = page_resources(doc, page_id);
+        let part = format!("{} {} R", page_id.0, page_id.1);
+        w.walk_owner(
+            OwnerKind::Page { page_id },
+            page_no,
+            &data,
+            &resources,
+            part,
+            0,
+        )?;
+        // Annotation appearance streams are content too.
+        if let Ok(page) = doc.get_dictionary(page_id)
+            && let Ok(annots) = page.get(b"Annots")
+            && let Some(Object::Array(annots)) = deref(doc, annots)
+        {
+            for a in annots {
+                let Some(ad) = deref_dict(doc, a) else {
+                    continue;
+                };
+                let Some(ap) = ad.get(b"AP").ok().and_then(|o| deref_dict(doc, o)) else {
+                    continue;
+                };
+                for (_, v) in ap.iter() {
+                    let mut ids = Vec::new();
+                    match v {
+                        Object::Reference(id) => match doc.get_object(*id) {
+                            Ok(Object::Stream(_)) => ids.push(*id),
+                            Ok(Object::Dictionary(states)) => {
+                                ids.extend(states.iter().filter_map(|(_, s)| s.as_reference().ok()))
+                            }
+                            _ => {}
+                        },
+                        Object::Dictionary(states) => {
+                            ids.extend(states.iter().filter_map(|(_, s)| s.as_reference().ok()))
+                        }
+                        _ => {}
+                    }
+                    for id in ids {
+                        if w.forms_seen.insert(id) {
+                            w.queue.push((id, resources.clone(), page_no, 1, true));
+                        }
+                    }
+                }
+            }
+        }
+        w.drain_queue()?;
+    }
+    Ok(w.walk)
+}
+
+/// The page's resources, following inheritance from the page tree.
+pub(crate) fn page_resources(doc: &Document, page_id: ObjectId) -> Dictionary {
+    let mut cur = Some(page_id);
+    let mut hops = 0;
+    while let Some(id) = cur {
+        hops += 1;
+        if hops > 64 {
+            break;
+        }
+        let Ok(d) = doc.get_dictionary(id) else {
+            break;
+        };
+        if let Ok(r) = d.get(b"Resources")
+            && let Some(rd) = deref_dict(doc, r)
+        {
+            return rd.clone();
+        }
+        cur = d.get(b"Parent").and_then(|p| p.as_reference()).ok();
+    }
+    Dictionary::new()
+}
+
+impl Walker<'_> {
+    fn drain_queue(&mut self) -> Result<()> {
+        while let Some((id, inherited, page, depth, appearance)) = self.queue.pop() {
+            if depth > self.limits.max_depth {
+                return Err(Error::limit(format!(
+                    "form XObjects nest deeper than {} levels",
+                    self.limits.max_depth
+                )));
+            }
+            let Ok(Object::Stream(s)) = self.doc.get_object(id) else {
+                continue;
+            };
+            let resources = s
+                .dict
+                .get(b"Resources")
+                .ok()
+                .and_then(|r| deref_dict(self.doc, r))
+                .cloned()
+                .unwrap_or(inherited);
+            let data = stream_bytes(self.doc, id, self.limits, self.budget)?;
+            let part = format!("{} {} R", id.0, id.1);
+            self.walk_owner(
+                OwnerKind::Stream { id, appearance },
+                page,
+                &data,
+                &resources,
+                part,
+                depth,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn font_for(&mut self, resources: &Dictionary, name: &[u8]) -> Option<usize> {
+        let fonts = resources
+            .get(b"Font")
+            .ok()
+            .and_then(|f| deref_dict(self.doc, f))?;
+        let entry = fonts.get(name).ok()?;
+        if let Object::Reference(id) = entry {
+            if let Some(i) = self.font_by_id.get(id) {
+                return Some(*i);
+            }
+            let dict = deref_dict(self.doc, entry)?;
+            let f = Font::load(self.doc, dict, self.limits);
+            self.walk.fonts.push(f);
+            let i = self.walk.fonts.len() - 1;
+            self.font_by_id.insert(*id, i);
+            Some(i)
+        } else {
+            let dict = deref_dict(self.doc, entry)?;
+            self.walk.fonts.push(Font::load(self.doc, dict, self.limits));
+            Some(self.walk.fonts.len() - 1)
+        }
+    }
+
+    fn walk_owner(
+        &mut self,
+        kind: OwnerKind,
+        page: u32,
+        data: &[u8],
+        resources: &Dictionary,
+        part: String,
+        depth: u32,
+    ) -> Result<()> {
+        let content = Content::decode(data).map_err(|_| {
+            Error::malformed(format!("content stream of {part} cannot be parsed"))
+        })?;
+        let owner = self.walk.owners.len();
+        self.walk.owners.push(Owner {
+            kind,
+            page,
+            ops: Vec::new(),
+            part: part.clone(),
+            has_image: false,
+        });
+        let ops = content.operations;
+        let mut gs = GState::default();
+        let mut stack: Vec<GState> = Vec::new();
+        let mut tm = IDENTITY;
+        let mut tlm = IDENTITY;
+        // Marked-content nesting: true for sequences that carry /ActualText.
+        let mut mc: Vec<bool> = Vec::new();
+        let mut has_image = false;
+        for (oi, op) in ops.iter().enumerate() {
+            let o = &op.operands;
+            match op.operator.as_str() {
+                "q" => {
+                    if stack.len() < 4096 {
+                        stack.push(gs.clone());
+                    }
+                }
+                "Q" => {
+                    if let Some(s) = stack.pop() {
+                        gs = s;
+                    }
+                }
+                "cm" => {
+                    if let Some(m) = nums::<6>(o) {
+                        gs.ctm = mul(&m, &gs.ctm);
+                    }
+                }
+                "BT" => {
+                    tm = IDENTITY;
+                    tlm = IDENTITY;
+                }
+                "Tc" => {
+                    if let Some([v]) = nums::<1>(o) {
+                        gs.tc = v;
+                    }
+                }
+                "Tw" => {
+                    if let Some([v]) = nums::<1>(o) {
+                        gs.tw = v;
+                    }
+                }
+                "Tz" => {
+                    if let Some([v]) = nums::<1>(o) {
+                        gs.th = v / 100.0;
+                    }
+                }
+                "TL" => {
+                    if let Some([v]) = nums::<1>(o) {
+                        gs.tl = v;
+                    }
+                }
+                "Ts" => {
+                    if let Some([v]) = nums::<1>(o) {
+                        gs.trise = v;
+                    }
+                }
+                "Tf" => {
+                    if let (Some(Object::Name(n)), Some(size)) =
+                        (o.first(), o.get(1).and_then(num))
+                    {
+                        gs.tfs = size;
+                        gs.font = self.font_for(resources, n);
+                        if gs.font.is_none() {
+                            self.walk.diagnostics.push(
+                                Diagnostic::error(
+                                    "font-missing",
+                                    "a text operation uses a font that is not in the resources; its text cannot be checked",
+                                )
+                                .at(loc(&part, page)),
+                            );
+                        }
+                    }
+                }
+                "Td" => {
+                    if let Some([tx, ty]) = nums::<2>(o) {
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
+                        tm = tlm;
+                    }
+                }
+                "TD" => {
+                    if let Some([tx, ty]) = nums::<2>(o) {
+                        gs.tl = -ty;
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
+                        tm = tlm;
+                    }
+                }
+                "Tm" => {
+                    if let Some(m) = nums::<6>(o) {
+                        tlm = m;
+                        tm = m;
+                    }
+                }
+                "T*" => {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
+                    tm = tlm;
+                }
+                "Tj" | "'" | "\"" | "TJ" => {
+                    if op.operator == "'" || op.operator == "\"" {
+                        if op.operator == "\""
+                            && let Some([aw, ac]) = o.get(..2).and_then(nums::<2>)
+                        {
+                            gs.tw = aw;
+                            gs.tc = ac;
+                        }
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
+                        tm = tlm;
+                    }
+                    let in_at = mc.iter().any(|b| *b);
+                    let elems: Vec<(usize, &Object)> = if op.operator == "TJ" {
+                        match o.first() {
+                            Some(Object::Array(a)) => a.iter().enumerate().collect(),
+                            _ => Vec::new(),
+                        }
+                    } else {
+                        o.iter().enumerate().filter(|(_, x)| matches!(x, Object::String(..))).collect()
+                    };
+                    for (ei, e) in elems {
+                        match e {
+                            Object::String(bytes, _) => {
+                                self.show(owner, oi, ei, bytes, &gs, &mut tm, in_at, &part, page)
+                            }
+                            other => {
+                                if let Some(n) = num(other) {
+                                    let tx = -n / 1000.0 * gs.tfs * gs.th;
+                                    let vertical = gs
+                                        .font
+                                        .and_then(|f| self.walk.fonts.get(f))
+                                        .is_some_and(|f| f.is_vertical());
+                                    let t = if vertical {
+                                        [1.0, 0.0, 0.0, 1.0, 0.0, -n / 1000.0 * gs.tfs]
+                                    } else {
+                                        [1.0, 0.0, 0.0, 1.0, tx, 0.0]
+                                    };
+                                    tm = mul(&t, &tm);
+                                }
+                            }
+                        }
+                    }
+                }
+                "BDC" | "BMC" => {
+                    let mut has_at = false;
+                    if let Some(Object::Dictionary(props)) = o.get(1) {
+                        for (k, v) in props.iter() {
+                            if let Object::String(b, _) = v {
+                                if k == b"ActualText" {
+                                    has_at = true;
+                                }
+                                self.walk.op_strings.push(OpString {
+                                    owner,
+                                    op: oi,
+                                    operand: 1,
+                                    key: k.clone(),
+                                    bytes: b.clone(),
+                                });
+                            }
+                        }
+                    }
+                    if mc.len() < 4096 {
+                        mc.push(has_at);
+                    }
+                }
+                "EMC" => {
+                    mc.pop();
+                }
+                "BI" | "INLINE IMAGE" => has_image = true,
+                "Do" => {
+                    if let Some(Object::Name(n)) = o.first() {
+                        self.do_xobject(resources, n, page, depth, &mut has_image);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let o = &mut self.walk.owners[owner];
+        o.ops = ops;
+        o.has_image = has_image;
+        Ok(())
+    }
+
+    fn do_xobject(
+        &mut self,
+        resources: &Dictionary,
+        name: &[u8],
+        page: u32,
+        depth: u32,
+        has_image: &mut bool,
+    ) {
+        let Some(xobjs) = resources
+            .get(b"XObject")
+            .ok()
+            .and_then(|x| deref_dict(self.doc, x))
+        else {
+            return;
+        };
+        let Ok(Object::Reference(id)) = xobjs.get(name) else {
+            return;
+        };
+        let Ok(Object::Stream(s)) = self.doc.get_object(*id) else {
+            return;
+        };
+        match s.dict.get(b"Subtype").and_then(|o| o.as_name()) {
+            Ok(b"Form") => {
+                if self.forms_seen.insert(*id) {
+                    self.queue
+                        .push((*id, resources.clone(), page, depth + 1, false));
+                }
+            }
+            Ok(b"Image") => *has_image = true,
+            _ => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn show(
+        &mut self,
+        owner: usize,
+        op: usize,
+        elem: usize,
+        bytes: &[u8],
+        gs: &GState,
+        tm: &mut Matrix,
+        in_actual_text: bool,
+        part: &str,
+        page: u32,
+    ) {
+        let Some(fi) = gs.font else {
+            if !bytes.is_empty() {
+                self.walk.diagnostics.push(
+                    Diagnostic::error(
+                        "text-without-font",
+                        "text is shown without a usable font; it cannot be checked",
+                    )
+                    .at(loc(part, page)),
+                );
+            }
+            return;
+        };
+        if self.fonts_reported.insert(fi) {
+            let font = &self.walk.fonts[fi];
+            for d in font.diagnostics() {
+                let mut d = d.clone();
+                if d.location.is_none() {
+                    d = d.at(loc(part, page));
+                }
+                self.walk.diagnostics.push(d);
+            }
+        }
+        let font = &self.walk.fonts[fi];
+        let vertical = font.is_vertical();
+        let glyphs = font.decode(bytes);
+        let mut start = 0usize;
+        for mut g in glyphs {
+            g.width = width_1000(font, g.width);
+            let trm = mul(
+                &mul(
+                    &[gs.tfs * gs.th, 0.0, 0.0, gs.tfs, 0.0, gs.trise],
+                    tm,
+                ),
+                &gs.ctm,
+            );
+            let tw_applied = if g.len == 1 && g.code == 32 { gs.tw } else { 0.0 };
+            let (x0, y0) = apply(&trm, 0.0, 0.0);
+            let t = if vertical {
+                [1.0, 0.0, 0.0, 1.0, 0.0, -(gs.tfs + gs.tc + tw_applied)]
+            } else {
+                let tx = (g.width / 1000.0 * gs.tfs + gs.tc + tw_applied) * gs.th;
+                [1.0, 0.0, 0.0, 1.0, tx, 0.0]
+            };
+            *tm = mul(&t, tm);
+            let trm_end = mul(
+                &mul(&[gs.tfs * gs.th, 0.0, 0.0, gs.tfs, 0.0, gs.trise], tm),
+                &gs.ctm,
+            );
+            let (x1, y1) = apply(&trm_end, 0.0, 0.0);
+            let gi = self.walk.glyphs.len();
+            self.walk.index.insert((owner, op, elem, start), gi);
+            self.walk.glyphs.push(GlyphRec {
+                owner,
+                op,
+                elem,
+                start,
+                len: g.len,
+                code: g.code,
+                font: fi,
+                text: g.text,
+                width: g.width,
+                tfs: gs.tfs,
+                th: gs.th,
+                tc: gs.tc,
+                tw_applied,
+                trm,
+                x0,
+                y0,
+                x1,
+                y1,
+                in_actual_text,
+            });
+            start += usize::from(g.len.max(1));
+        }
+    }
+}
+
+pub(crate) fn loc(part: &str, page: u32) -> Location {
+    Location {
+        part: Some(part.to_string()),
+        page: Some(page),
+        ..Location::default()
+    }
+}

@@ -1,0 +1,348 @@
+//! From positioned glyphs to lines, cells and text units, by geometry alone.
+//!
+//! The order of operations in a content stream says little about reading order: producers draw
+//! a value glyph by glyph, split it over text objects, draw a faux-bold copy on top, or wrap it
+//! inside a table cell. Detection needs the logical string, so glyphs are grouped by baseline
+//! (in the direction they are written), sorted along it, split into segments at wide gaps, and
+//! segments that line up under a header row become table cells with that header as context.
+//! Each character of a unit's text maps back to the glyphs that drew it.
+
+use crate::content::GlyphRec;
+use std::ops::Range;
+
+/// One character (or more, for ligatures) of a unit and the glyphs that drew it.
+#[derive(Clone, Debug)]
+pub(crate) struct CharMap {
+    pub range: Range<usize>,
+    pub glyphs: Vec<usize>,
+}
+
+/// A unit made of glyphs, before ids are assigned.
+#[derive(Clone, Debug)]
+pub(crate) struct GlyphUnit {
+    pub text: String,
+    pub chars: Vec<CharMap>,
+    pub table_cell: bool,
+    pub column_header: Option<String>,
+    pub label: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+struct Placed {
+    /// Glyph indices drawing the same character at the same place (faux bold copies).
+    glyphs: Vec<usize>,
+    text: String,
+    u0: f32,
+    u1: f32,
+    v: f32,
+    size: f32,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Segment {
+    items: Vec<Placed>,
+}
+
+impl Segment {
+    fn u0(&self) -> f32 {
+        self.items.first().map(|p| p.u0).unwrap_or(0.0)
+    }
+    fn u1(&self) -> f32 {
+        self.items.iter().map(|p| p.u1).fold(f32::MIN, f32::max)
+    }
+    fn text(&self) -> String {
+        self.items.iter().map(|p| p.text.as_str()).collect()
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Line {
+    v: f32,
+    size: f32,
+    segments: Vec<Segment>,
+}
+
+/// Builds units from the glyphs of one owner (their indices into `glyphs`).
+pub(crate) fn build_units(glyphs: &[GlyphRec], members: &[usize]) -> Vec<GlyphUnit> {
+    // Group by writing direction (whole degrees), then lay out each direction on its own.
+    let mut by_dir: std::collections::BTreeMap<i32, Vec<Placed>> = Default::default();
+    for &gi in members {
+        let g = &glyphs[gi];
+        if g.text.is_empty() {
+            continue;
+        }
+        let (dx, dy) = (g.trm[0], g.trm[1]);
+        let len = (dx * dx + dy * dy).sqrt();
+        let (ux, uy) = if len > 1e-6 {
+            (dx / len, dy / len)
+        } else {
+            (1.0, 0.0)
+        };
+        let angle = uy.atan2(ux).to_degrees().round() as i32;
+        let size = (g.trm[2] * g.trm[2] + g.trm[3] * g.trm[3]).sqrt().max(0.01);
+        let u0 = g.x0 * ux + g.y0 * uy;
+        let mut u1 = g.x1 * ux + g.y1 * uy;
+        if u1 < u0 {
+            u1 = u0;
+        }
+        let v = -g.x0 * uy + g.y0 * ux;
+        by_dir.entry(angle).or_default().push(Placed {
+            glyphs: vec![gi],
+            text: g.text.clone(),
+            u0,
+            u1,
+            v,
+            size,
+        });
+    }
+    let mut out = Vec::new();
+    for (_, placed) in by_dir {
+        let lines = make_lines(placed);
+        out.extend(units_from_lines(lines));
+    }
+    out
+}
+
+fn make_lines(mut placed: Vec<Placed>) -> Vec<Line> {
+    // Top to bottom (higher v first), then left to right.
+    placed.sort_by(|a, b| b.v.total_cmp(&a.v).then(a.u0.total_cmp(&b.u0)));
+    let mut groups: Vec<(f32, f32, Vec<Placed>)> = Vec::new();
+    for p in placed {
+        match groups.last_mut() {
+            Some((v, size, items)) if (*v - p.v).abs() <= 0.4 * size.max(p.size) => {
+                *size = size.max(p.size);
+                items.push(p);
+            }
+            _ => groups.push((p.v, p.size, vec![p])),
+        }
+    }
+    let mut lines = Vec::new();
+    for (v, size, mut items) in groups {
+        items.sort_by(|a, b| a.u0.total_cmp(&b.u0));
+        // Merge duplicates: the same text drawn again at almost the same place (faux bold).
+        let mut merged: Vec<Placed> = Vec::new();
+        for p in items {
+            if let Some(prev) = merged
+                .iter_mut()
+                .rev()
+                .take(4)
+                .find(|q| q.text == p.text && (q.u0 - p.u0).abs() < 0.3 * p.size && (q.v - p.v).abs() < 0.3 * p.size)
+            {
+                prev.glyphs.extend(p.glyphs);
+                continue;
+            }
+            merged.push(p);
+        }
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut last_end = f32::MIN;
+        for p in merged {
+            let gap = p.u0 - last_end;
+            if segments.is_empty() || gap > 1.5 * p.size.max(size * 0.5) {
+                segments.push(Segment::default());
+            } else if gap > 0.25 * p.size
+                && let Some(seg) = segments.last_mut()
+                && !seg.text().ends_with(' ')
+                && !p.text.starts_with(' ')
+            {
+                // A visible gap without a space glyph reads as a space.
+                seg.items.push(Placed {
+                    glyphs: Vec::new(),
+                    text: " ".into(),
+                    u0: last_end,
+                    u1: last_end,
+                    v: p.v,
+                    size: p.size,
+                });
+            }
+            last_end = last_end.max(p.u1);
+            if let Some(seg) = segments.last_mut() {
+                seg.items.push(p);
+            }
+        }
+        lines.push(Line {
+            v,
+            size,
+            segments,
+        });
+    }
+    lines
+}
+
+fn overlap(a0: f32, a1: f32, b0: f32, b1: f32) -> f32 {
+    (a1.min(b1) - a0.max(b0)).max(0.0)
+}
+
+struct Cell {
+    segs: Vec<Segment>,
+    header: Option<String>,
+    table: bool,
+    label: Option<String>,
+}
+
+fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
+    let mut cells: Vec<Cell> = Vec::new();
+    // Columns of the current table: (u0, u1, header text) and the index of each column's
+    // last cell, so wrapped continuation lines can be appended to it.
+    let mut columns: Vec<(f32, f32, String)> = Vec::new();
+    let mut last_cell_of_col: Vec<Option<usize>> = Vec::new();
+    let mut prev_v: Option<(f32, f32)> = None;
+    for line in lines {
+        let nseg = line.segments.len();
+        let close = prev_v.is_some_and(|(v, s)| (v - line.v) < 2.2 * s.max(line.size));
+        let in_table = !columns.is_empty() && close;
+        if !in_table {
+            columns.clear();
+            last_cell_of_col.clear();
+        }
+        if in_table {
+            // Assign each segment to the column it overlaps most.
+            let assign: Vec<Option<usize>> = line
+                .segments
+                .iter()
+                .map(|s| {
+                    let (a, b) = (s.u0(), s.u1());
+                    let mut best = None;
+                    let mut best_ov = 0.0;
+                    for (ci, (c0, c1, _)) in columns.iter().enumerate() {
+                        let ov = overlap(a, b, *c0, *c1);
+                        let center = (a + b) / 2.0;
+                        let ov = if ov <= 0.0 && center >= *c0 - 2.0 && center <= *c1 + 2.0 {
+                            0.01
+                        } else {
+                            ov
+                        };
+                        if ov > best_ov {
+                            best_ov = ov;
+                            best = Some(ci);
+                        }
+                    }
+                    best
+                })
+                .collect();
+            let aligned = assign.iter().all(|a| a.is_some());
+            let row_like = nseg >= columns.len().saturating_sub(1).max(2);
+            if aligned && !row_like {
+                // A continuation line: wrapped text of cells above.
+                for (seg, col) in line.segments.into_iter().zip(assign) {
+                    let col = col.unwrap_or(0);
+                    if let Some(Some(ci)) = last_cell_of_col.get(col) {
+                        cells[*ci].segs.push(seg);
+                    } else {
+                        let header = columns.get(col).map(|c| c.2.clone());
+                        cells.push(Cell {
+                            segs: vec![seg],
+                            header,
+                            table: true,
+                            label: None,
+                        });
+                    }
+                }
+                prev_v = Some((line.v, line.size));
+                continue;
+            }
+            if aligned {
+                for (seg, col) in line.segments.into_iter().zip(assign) {
+                    let col = col.unwrap_or(0);
+                    let header = columns.get(col).map(|c| c.2.clone());
+                    cells.push(Cell {
+                        segs: vec![seg],
+                        header,
+                        table: true,
+                        label: None,
+                    });
+                    if let Some(slot) = last_cell_of_col.get_mut(col) {
+                        *slot = Some(cells.len() - 1);
+                    }
+                }
+                prev_v = Some((line.v, line.size));
+                continue;
+            }
+            columns.clear();
+            last_cell_of_col.clear();
+        }
+        if nseg >= 3 {
+            // A new table starts with this line as its header row.
+            columns = line
+                .segments
+                .iter()
+                .map(|s| (s.u0(), s.u1(), s.text().trim().to_string()))
+                .collect();
+            // Widen each column to the midpoints between neighbours.
+            let n = columns.len();
+            for i in 0..n {
+                let left = if i == 0 {
+                    f32::MIN / 4.0
+                } else {
+                    (columns[i - 1].1 + columns[i].0) / 2.0
+                };
+                let right = if i + 1 == n {
+                    f32::MAX / 4.0
+                } else {
+                    (columns[i].1 + columns[i + 1].0) / 2.0
+                };
+                columns[i].0 = columns[i].0.min(left);
+                columns[i].1 = columns[i].1.max(right);
+            }
+            last_cell_of_col = vec![None; n];
+            for (ci, seg) in line.segments.into_iter().enumerate() {
+                cells.push(Cell {
+                    segs: vec![seg],
+                    header: None,
+                    table: true,
+                    label: None,
+                });
+                last_cell_of_col[ci] = Some(cells.len() - 1);
+            }
+        } else {
+            let mut left: Option<String> = None;
+            for seg in line.segments {
+                let t = seg.text();
+                cells.push(Cell {
+                    segs: vec![seg],
+                    header: None,
+                    table: false,
+                    label: left.take().map(|l| l.chars().take(40).collect()),
+                });
+                left = Some(t.trim().to_string());
+            }
+        }
+        prev_v = Some((line.v, line.size));
+    }
+    cells
+        .into_iter()
+        .map(|c| {
+            let mut text = String::new();
+            let mut chars = Vec::new();
+            for (si, seg) in c.segs.iter().enumerate() {
+                if si > 0 {
+                    let prev_ascii = text.chars().last().is_some_and(|ch| ch.is_ascii_alphabetic());
+                    let next_ascii = seg
+                        .items
+                        .first()
+                        .and_then(|p| p.text.chars().next())
+                        .is_some_and(|ch| ch.is_ascii_alphabetic());
+                    if prev_ascii && next_ascii {
+                        text.push(' ');
+                    }
+                }
+                for p in &seg.items {
+                    let s = text.len();
+                    text.push_str(&p.text);
+                    if !p.glyphs.is_empty() {
+                        chars.push(CharMap {
+                            range: s..text.len(),
+                            glyphs: p.glyphs.clone(),
+                        });
+                    }
+                }
+            }
+            GlyphUnit {
+                text,
+                chars,
+                table_cell: c.table,
+                column_header: c.header.filter(|h| !h.is_empty()),
+                label: c.label.filter(|l| !l.is_empty()),
+            }
+        })
+        .collect()
+}

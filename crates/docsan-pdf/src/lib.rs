@@ -1,0 +1,381 @@
+//! docsan's PDF backend: find every piece of text a PDF holds and mask it in place.
+//!
+//! The classic failure of PDF redaction is a black box over text that is still there. This
+//! backend removes personal text from the content itself: [`PdfBackend::open`] replays every
+//! page's content (and the forms and appearance streams it uses) to know which bytes draw which
+//! glyph where, rebuilds lines and table cells by geometry, and also turns every string object,
+//! XMP packet and JavaScript stream into units; the rewrite replaces each masked glyph's code in
+//! its own string with a mask glyph and keeps every other glyph exactly where it was, then writes
+//! a single fresh revision holding only reachable objects (no old revisions, no free objects).
+//!
+//! The crate knows nothing of detection: it produces [`docsan_core::TextUnit`]s and applies a
+//! [`docsan_core::Plan`].
+
+#![forbid(unsafe_code)]
+
+mod content;
+mod font;
+mod layout;
+mod objects;
+mod rewrite;
+mod textenc;
+
+use content::{Walk, loc, stream_bytes};
+use docsan_core::{
+    Backend, Diagnostic, Document, EmbeddedPart, Error, Format, Limits, LimitsBudget, Location,
+    Plan, Result, TextUnit, UnitContext, UnitId, UnitKind,
+};
+use layout::CharMap;
+use lopdf::ObjectId;
+use objects::{Attachment, StrUnit, XmpItem};
+
+/// The PDF backend. Stateless; [`Backend::open`] parses one document.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PdfBackend;
+
+impl Backend for PdfBackend {
+    fn format(&self) -> Format {
+        Format::Pdf
+    }
+
+    fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
+        Ok(Box::new(PdfDocument::open(bytes, limits)?))
+    }
+}
+
+/// Where a unit's text lives, for the rewrite.
+#[derive(Clone, Debug)]
+pub(crate) enum Source {
+    /// Glyphs on a page, in a form or in an appearance stream.
+    Glyphs(Vec<CharMap>),
+    /// A string in a marked-content property list inside a content stream.
+    OpString(usize),
+    /// A string object.
+    Str(usize),
+    /// A text node or attribute of an XMP packet.
+    Xmp(usize),
+    /// A JavaScript stream.
+    Js(ObjectId),
+}
+
+/// What an attachment is, as far as the facade's pipeline is concerned.
+#[derive(Clone, Debug)]
+pub(crate) struct AttachmentInfo {
+    pub att: Attachment,
+    /// Bytes handed to the facade, when the type is one docsan sanitizes.
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// One opened PDF.
+pub struct PdfDocument {
+    pub(crate) doc: lopdf::Document,
+    pub(crate) limits: Limits,
+    pub(crate) id_seed: [u8; 16],
+    pub(crate) units: Vec<TextUnit>,
+    pub(crate) sources: Vec<Source>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) walk: Walk,
+    pub(crate) strs: Vec<StrUnit>,
+    pub(crate) xmp: Vec<XmpItem>,
+    pub(crate) xmp_text: std::collections::BTreeMap<ObjectId, String>,
+    pub(crate) attachments: Vec<AttachmentInfo>,
+}
+
+impl std::fmt::Debug for PdfDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PdfDocument")
+            .field("units", &self.units.len())
+            .field("diagnostics", &self.diagnostics.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
+    let cap = usize::try_from(limits.max_entry_bytes).unwrap_or(usize::MAX);
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(cap),
+        ..lopdf::LoadOptions::default()
+    };
+    // lopdf is not ours; a panic inside it on hostile bytes must become an error, not a crash.
+    let result = std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(bytes, options));
+    match result {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(lopdf::Error::InvalidPassword)) => Err(Error::encrypted(
+            "pdf is encrypted with a password docsan does not have",
+        )),
+        Ok(Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }))) => {
+            Err(Error::limit("a pdf stream decompresses beyond the limits"))
+        }
+        Ok(Err(_)) => Err(Error::malformed("not a readable pdf file")),
+        Err(_) => Err(Error::malformed("the pdf parser failed on this file")),
+    }
+}
+
+impl PdfDocument {
+    /// Parses a PDF and extracts every unit.
+    pub fn open(bytes: &[u8], limits: &Limits) -> Result<PdfDocument> {
+        if bytes.len() as u64 > limits.max_input_bytes {
+            return Err(Error::limit(format!(
+                "input is larger than {} bytes",
+                limits.max_input_bytes
+            )));
+        }
+        if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+            return Err(Error::unsupported("not a pdf file (no %PDF- header)"));
+        }
+        let mut doc = load(bytes, limits)?;
+        let mut diagnostics = Vec::new();
+        // A password-protected PDF loads with zero pages and no error: check after every load.
+        if doc.trailer.has(b"Encrypt") {
+            return Err(Error::encrypted(
+                "pdf is encrypted with a password docsan does not have",
+            ));
+        }
+        if doc.encryption_state.is_some() {
+            diagnostics.push(Diagnostic::info(
+                "pdf-decrypted",
+                "the pdf was encrypted with an empty user password; it is decrypted and written without encryption",
+            ));
+            doc.encryption_state = None;
+        }
+        if doc.xref_recovery.is_some() {
+            diagnostics.push(Diagnostic::warning(
+                "xref-recovered",
+                "the cross-reference data was damaged and has been rebuilt by scanning the file",
+            ));
+        }
+        if doc.objects.len() as u64 > u64::from(limits.max_pdf_objects) {
+            return Err(Error::limit(format!(
+                "pdf has more than {} objects",
+                limits.max_pdf_objects
+            )));
+        }
+        if doc.get_pages().is_empty() {
+            return Err(Error::malformed("pdf has no readable pages"));
+        }
+        let budget = LimitsBudget::new(limits);
+        let walk = content::walk_document(&doc, limits, &budget)?;
+        diagnostics.extend(walk.diagnostics.iter().cloned());
+
+        let mut units = Vec::new();
+        let mut sources = Vec::new();
+        let push = |units: &mut Vec<TextUnit>, sources: &mut Vec<Source>, text: String, ctx: UnitContext, src: Source| {
+            let id = UnitId(units.len() as u32);
+            units.push(TextUnit::new(id, text, ctx));
+            sources.push(src);
+        };
+
+        // Page text, per owner.
+        let mut by_owner: Vec<Vec<usize>> = vec![Vec::new(); walk.owners.len()];
+        for (gi, g) in walk.glyphs.iter().enumerate() {
+            by_owner[g.owner].push(gi);
+        }
+        let mut page_has_text = std::collections::BTreeMap::<u32, bool>::new();
+        let mut page_has_image = std::collections::BTreeMap::<u32, bool>::new();
+        for (oi, owner) in walk.owners.iter().enumerate() {
+            *page_has_text.entry(owner.page).or_default() |= !by_owner[oi].is_empty();
+            *page_has_image.entry(owner.page).or_default() |= owner.has_image;
+            let appearance = matches!(
+                owner.kind,
+                content::OwnerKind::Stream {
+                    appearance: true,
+                    ..
+                }
+            );
+            for (li, gu) in layout::build_units(&walk.glyphs, &by_owner[oi])
+                .into_iter()
+                .enumerate()
+            {
+                if gu.text.trim().is_empty() {
+                    continue;
+                }
+                let kind = if appearance {
+                    UnitKind::Annotation
+                } else if gu.table_cell {
+                    UnitKind::TableCell
+                } else {
+                    UnitKind::Body
+                };
+                let mut location = loc(&owner.part, owner.page);
+                location.line = Some(li as u32 + 1);
+                let mut ctx = UnitContext::new(kind, location);
+                ctx.column_header = gu.column_header;
+                ctx.label = gu.label;
+                push(&mut units, &mut sources, gu.text, ctx, Source::Glyphs(gu.chars));
+            }
+        }
+        for (page, has_image) in &page_has_image {
+            if !has_image {
+                continue;
+            }
+            let location = Location {
+                page: Some(*page),
+                ..Location::default()
+            };
+            if page_has_text.get(page).copied().unwrap_or(false) {
+                diagnostics.push(
+                    Diagnostic::warning("image", "page contains images: text in images cannot be checked")
+                        .at(location),
+                );
+            } else {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "image-only-page",
+                        "image-only page: text in images cannot be checked",
+                    )
+                    .at(location),
+                );
+            }
+        }
+
+        // Marked-content properties inline in content streams.
+        for (i, s) in walk.op_strings.iter().enumerate() {
+            let (text, _) = textenc::decode_text_string(&s.bytes);
+            if text.trim().is_empty() {
+                continue;
+            }
+            let owner = &walk.owners[s.owner];
+            let mut location = loc(&owner.part, owner.page);
+            location.detail = Some(format!("marked content /{}", String::from_utf8_lossy(&s.key)));
+            let mut ctx = UnitContext::new(UnitKind::AltText, location);
+            ctx.label = Some(String::from_utf8_lossy(&s.key).into_owned());
+            push(&mut units, &mut sources, text, ctx, Source::OpString(i));
+        }
+
+        // Every string object.
+        let strs = objects::collect_strings(&doc);
+        for (i, s) in strs.iter().enumerate() {
+            let mut location = Location::part(format!("{} {} R", s.id.0, s.id.1));
+            location.detail = Some(format!("/{}", s.label));
+            let mut ctx = UnitContext::new(s.kind, location);
+            ctx.label = Some(s.label.clone());
+            push(&mut units, &mut sources, s.text.clone(), ctx, Source::Str(i));
+        }
+
+        // XMP packets and JavaScript streams.
+        let (xmp_ids, js_ids) = objects::text_streams(&doc);
+        let mut xmp = Vec::new();
+        let mut xmp_text = std::collections::BTreeMap::new();
+        for id in xmp_ids {
+            let data = stream_bytes(&doc, id, limits, &budget)?;
+            let Ok(text) = String::from_utf8(data) else {
+                diagnostics.push(
+                    Diagnostic::error("xmp-not-utf8", "an XMP metadata stream is not UTF-8 and cannot be checked")
+                        .at(Location::part(format!("{} {} R", id.0, id.1))),
+                );
+                continue;
+            };
+            for item in objects::xmp_items(id, &text) {
+                let mut ctx = UnitContext::new(
+                    UnitKind::Metadata,
+                    Location {
+                        part: Some(format!("{} {} R", id.0, id.1)),
+                        detail: Some(format!("XMP {}", item.label)),
+                        ..Location::default()
+                    },
+                );
+                ctx.label = Some(item.label.clone());
+                push(&mut units, &mut sources, item.text.clone(), ctx, Source::Xmp(xmp.len()));
+                xmp.push(item);
+            }
+            xmp_text.insert(id, text);
+        }
+        for id in js_ids {
+            let data = stream_bytes(&doc, id, limits, &budget)?;
+            let text = String::from_utf8_lossy(&data).into_owned();
+            let mut ctx = UnitContext::new(
+                UnitKind::Other,
+                Location {
+                    part: Some(format!("{} {} R", id.0, id.1)),
+                    detail: Some("JavaScript".into()),
+                    ..Location::default()
+                },
+            );
+            ctx.label = Some("JavaScript".into());
+            push(&mut units, &mut sources, text, ctx, Source::Js(id));
+        }
+        if units.len() as u64 > u64::from(limits.max_units) {
+            return Err(Error::limit(format!("pdf has more than {} text units", limits.max_units)));
+        }
+
+        // Attachments.
+        let mut attachments = Vec::new();
+        for att in objects::attachments(&doc) {
+            let data = stream_bytes(&doc, att.stream, limits, &budget)?;
+            let lower = att.name.to_lowercase();
+            let supported = data.starts_with(b"%PDF-")
+                || (data.starts_with(b"PK") && (lower.ends_with(".docx") || lower.ends_with(".xlsx")))
+                || lower.ends_with(".csv");
+            if !supported {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "attachment-removed",
+                        "an attached file of a type docsan cannot check is removed",
+                    )
+                    .at(Location::part(format!("{} {} R", att.stream.0, att.stream.1))),
+                );
+            }
+            attachments.push(AttachmentInfo {
+                att,
+                bytes: supported.then_some(data),
+            });
+        }
+        if let Ok(cat) = doc.catalog()
+            && let Some(af) = cat.get(b"AcroForm").ok().and_then(|a| content::deref_dict(&doc, a))
+            && af.has(b"XFA")
+        {
+            diagnostics.push(Diagnostic::warning(
+                "xfa-removed",
+                "the XFA form description cannot be checked and is removed; the AcroForm fields remain",
+            ));
+        }
+
+        let mut id_seed = [0u8; 16];
+        {
+            use sha2::Digest;
+            let h = sha2::Sha256::digest(bytes);
+            id_seed.copy_from_slice(&h[..16]);
+        }
+        Ok(PdfDocument {
+            doc,
+            limits: limits.clone(),
+            id_seed,
+            units,
+            sources,
+            diagnostics,
+            walk,
+            strs,
+            xmp,
+            xmp_text,
+            attachments,
+        })
+    }
+}
+
+impl Document for PdfDocument {
+    fn units(&self) -> &[TextUnit] {
+        &self.units
+    }
+
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    fn embedded(&self) -> Vec<EmbeddedPart> {
+        self.attachments
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                a.bytes.as_ref().map(|b| EmbeddedPart {
+                    id: docsan_core::EmbeddedId(i as u32),
+                    name: a.att.name.clone(),
+                    bytes: b.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn rewrite(&mut self, plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<u8>> {
+        rewrite::rewrite(self, plan, diagnostics)
+    }
+}

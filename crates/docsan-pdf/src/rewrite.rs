@@ -1,0 +1,546 @@
+//! Applying a plan: glyph-exact masking in content streams, string and XMP edits, attachments,
+//! and writing a single fresh revision.
+//!
+//! A masked glyph's code is replaced inside its own string by the font's mask glyph, and the
+//! difference in advance is compensated by a `TJ` adjustment, so every later glyph keeps its
+//! exact position. When the font has no mask glyph (or the policy asks for a box or blank), the
+//! code is removed, its advance kept by an adjustment, and the mask drawn separately as a path.
+//! The output is always one revision with only reachable objects: earlier revisions, free
+//! objects and object streams of the input never reach it.
+
+use crate::content::{Matrix, OwnerKind};
+use crate::objects::{string_at_mut, xml_escape};
+use crate::textenc::encode_text_string;
+use crate::{PdfDocument, Source};
+use docsan_core::{Diagnostic, EmbeddedAction, Error, Plan, Result, VisualMask};
+use lopdf::content::{Content, Operation};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What happens to one glyph.
+#[derive(Clone, Copy, Debug)]
+enum Act {
+    /// Replace the code by another of the same font (the mask glyph or a substitute).
+    Replace { code: u32, len: u8, width: f32 },
+    /// Remove the code, keep the advance; `draw` says whether a mask is drawn in its place.
+    Remove,
+}
+
+fn is_mask_char(c: char) -> bool {
+    matches!(c, '*' | '＊' | '█' | '■' | '●' | '×' | 'x' | 'X' | '#')
+}
+
+/// Applies the edits of one unit to its text, checking ranges.
+fn apply_edits(text: &str, edits: &[&docsan_core::Edit]) -> Result<String> {
+    let mut out = String::new();
+    let mut pos = 0;
+    for e in edits {
+        if e.range.start < pos
+            || e.range.end > text.len()
+            || e.range.start > e.range.end
+            || !text.is_char_boundary(e.range.start)
+            || !text.is_char_boundary(e.range.end)
+        {
+            return Err(Error::refused("an edit range is outside its unit or overlaps another"));
+        }
+        out.push_str(&text[pos..e.range.start]);
+        out.push_str(&e.replacement);
+        pos = e.range.end;
+    }
+    out.push_str(&text[pos..]);
+    Ok(out)
+}
+
+pub(crate) fn rewrite(
+    d: &mut PdfDocument,
+    plan: &Plan,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>> {
+    let mut doc = d.doc.clone();
+    // Group edits per unit, in order.
+    let mut per_unit: BTreeMap<usize, Vec<&docsan_core::Edit>> = BTreeMap::new();
+    for e in &plan.edits {
+        let u = e.unit.0 as usize;
+        if u >= d.units.len() {
+            return Err(Error::refused("an edit names a unit this document does not have"));
+        }
+        per_unit.entry(u).or_default().push(e);
+    }
+    for v in per_unit.values_mut() {
+        v.sort_by_key(|e| (e.range.start, e.range.end));
+    }
+
+    let mut acts: BTreeMap<usize, Act> = BTreeMap::new();
+    let mut draw: BTreeSet<usize> = BTreeSet::new();
+    let mut op_string_new: BTreeMap<usize, String> = BTreeMap::new();
+    let mut xmp_new: BTreeMap<usize, String> = BTreeMap::new();
+    let mut js_new: BTreeMap<ObjectId, String> = BTreeMap::new();
+    for (&u, edits) in &per_unit {
+        let text = &d.units[u].text;
+        let new_text = apply_edits(text, edits)?;
+        match &d.sources[u] {
+            Source::Glyphs(chars) => {
+                glyph_actions(d, text, edits, chars, plan.visual_mask, &mut acts, &mut draw)?
+            }
+            Source::OpString(i) => {
+                op_string_new.insert(*i, new_text);
+            }
+            Source::Str(i) => {
+                let s = &d.strs[*i];
+                let bytes = encode_text_string(&new_text, s.encoding);
+                let obj = doc
+                    .get_object_mut(s.id)
+                    .map_err(|_| Error::internal("a string unit's object disappeared"))?;
+                let slot = string_at_mut(obj, &s.path)
+                    .ok_or_else(|| Error::internal("a string unit's path no longer resolves"))?;
+                *slot = bytes;
+            }
+            Source::Xmp(i) => {
+                xmp_new.insert(*i, new_text);
+            }
+            Source::Js(id) => {
+                js_new.insert(*id, new_text);
+            }
+        }
+    }
+
+    // Content streams with masked glyphs or edited marked-content strings.
+    let mut touched: BTreeSet<usize> = acts.keys().map(|g| d.walk.glyphs[*g].owner).collect();
+    touched.extend(op_string_new.keys().map(|i| d.walk.op_strings[*i].owner));
+    for owner in touched {
+        let bytes = rewrite_owner(d, owner, &acts, &draw, &op_string_new, plan.visual_mask)?;
+        let mut stream = Stream::new(Dictionary::new(), Vec::new());
+        stream.set_plain_content(bytes.clone());
+        stream
+            .compress()
+            .map_err(|_| Error::internal("cannot compress a content stream"))?;
+        match &d.walk.owners[owner].kind {
+            OwnerKind::Page { page_id } => {
+                let sid = doc.add_object(Object::Stream(stream));
+                let page = doc
+                    .get_dictionary_mut(*page_id)
+                    .map_err(|_| Error::internal("a page disappeared"))?;
+                page.set("Contents", Object::Reference(sid));
+            }
+            OwnerKind::Stream { id, .. } => {
+                let Ok(Object::Stream(s)) = doc.get_object_mut(*id) else {
+                    return Err(Error::internal("a form stream disappeared"));
+                };
+                s.set_plain_content(bytes);
+                s.compress()
+                    .map_err(|_| Error::internal("cannot compress a content stream"))?;
+            }
+        }
+    }
+
+    // XMP packets: replace text nodes from the end so earlier ranges stay valid.
+    let mut per_stream: BTreeMap<ObjectId, Vec<usize>> = BTreeMap::new();
+    for i in xmp_new.keys() {
+        per_stream.entry(d.xmp[*i].stream).or_default().push(*i);
+    }
+    for (sid, mut items) in per_stream {
+        let Some(orig) = d.xmp_text.get(&sid) else {
+            continue;
+        };
+        let mut text = orig.clone();
+        items.sort_by_key(|i| std::cmp::Reverse(d.xmp[*i].range.start));
+        for i in items {
+            let r = d.xmp[i].range.clone();
+            if r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end) {
+                text.replace_range(r, &xml_escape(&xmp_new[&i]));
+            } else {
+                return Err(Error::internal("an XMP range is out of bounds"));
+            }
+        }
+        set_stream(&mut doc, sid, text.into_bytes())?;
+    }
+    for (sid, text) in js_new {
+        set_stream(&mut doc, sid, text.into_bytes())?;
+    }
+
+    // Attachments: replace or remove as the plan says; unsupported types are always removed.
+    let mut remove: BTreeSet<ObjectId> = BTreeSet::new();
+    for (i, a) in d.attachments.iter().enumerate() {
+        if a.bytes.is_none() {
+            remove.insert(a.att.stream);
+        }
+        let action = plan
+            .embedded
+            .iter()
+            .find(|(id, _)| id.0 as usize == i)
+            .map(|(_, a)| a);
+        match action {
+            Some(EmbeddedAction::Replace(bytes)) => {
+                let Ok(Object::Stream(s)) = doc.get_object_mut(a.att.stream) else {
+                    continue;
+                };
+                s.dict.remove(b"Params");
+                s.set_plain_content(bytes.clone());
+                let _ = s.compress();
+            }
+            Some(EmbeddedAction::Remove) => {
+                remove.insert(a.att.stream);
+                diags.push(Diagnostic::info(
+                    "attachment-removed",
+                    "an attached file was removed as planned",
+                ));
+            }
+            None => {}
+        }
+    }
+    if !remove.is_empty() {
+        remove_attachments(&mut doc, &remove);
+    }
+    // XFA cannot be checked: drop it so viewers use the (checked) AcroForm fields.
+    let af_ref = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"AcroForm").ok())
+        .cloned();
+    match af_ref {
+        Some(Object::Reference(id)) => {
+            if let Ok(af) = doc.get_dictionary_mut(id) {
+                af.remove(b"XFA");
+            }
+        }
+        Some(Object::Dictionary(_)) => {
+            if let Ok(c) = doc.catalog_mut()
+                && let Ok(Object::Dictionary(af)) = c.get_mut(b"AcroForm")
+            {
+                af.remove(b"XFA");
+            }
+        }
+        _ => {}
+    }
+    let _ = &d.limits;
+    finalize(&mut doc, &d.id_seed)
+}
+
+fn set_stream(doc: &mut lopdf::Document, id: ObjectId, bytes: Vec<u8>) -> Result<()> {
+    let Ok(Object::Stream(s)) = doc.get_object_mut(id) else {
+        return Err(Error::internal("a text stream disappeared"));
+    };
+    s.set_plain_content(bytes);
+    s.compress()
+        .map_err(|_| Error::internal("cannot compress a stream"))
+}
+
+/// Deletes embedded file streams and the `/EF` entries that point at them.
+fn remove_attachments(doc: &mut lopdf::Document, remove: &BTreeSet<ObjectId>) {
+    fn strip(o: &mut Object, remove: &BTreeSet<ObjectId>, depth: u32) {
+        if depth > 32 {
+            return;
+        }
+        match o {
+            Object::Dictionary(d) => {
+                let hit = d
+                    .get(b"EF")
+                    .ok()
+                    .and_then(|e| e.as_dict().ok())
+                    .is_some_and(|ef| {
+                        ef.iter()
+                            .any(|(_, v)| v.as_reference().is_ok_and(|r| remove.contains(&r)))
+                    });
+                if hit {
+                    d.remove(b"EF");
+                }
+                for (_, v) in d.iter_mut() {
+                    strip(v, remove, depth + 1);
+                }
+            }
+            Object::Array(a) => {
+                for v in a {
+                    strip(v, remove, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    for obj in doc.objects.values_mut() {
+        strip(obj, remove, 0);
+    }
+    for id in remove {
+        doc.objects.remove(id);
+    }
+}
+
+/// Writes one fresh revision: a clean trailer, only reachable objects, a deterministic /ID.
+fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
+    let old = std::mem::take(&mut doc.trailer);
+    let mut trailer = Dictionary::new();
+    for k in [&b"Root"[..], b"Info"] {
+        if let Ok(v) = old.get(k)
+            && matches!(v, Object::Reference(_))
+        {
+            trailer.set(k, v.clone());
+        }
+    }
+    let id = match old.get(b"ID") {
+        Ok(Object::Array(a)) if a.len() == 2 && a.iter().all(|x| matches!(x, Object::String(..))) => {
+            Object::Array(a.clone())
+        }
+        _ => Object::Array(vec![
+            Object::String(id_seed.to_vec(), StringFormat::Hexadecimal),
+            Object::String(id_seed.to_vec(), StringFormat::Hexadecimal),
+        ]),
+    };
+    trailer.set("ID", id);
+    doc.trailer = trailer;
+    doc.prune_objects();
+    let mut out = Vec::new();
+    doc.save_to(&mut out)
+        .map_err(|_| Error::internal("cannot serialize the pdf"))?;
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn glyph_actions(
+    d: &PdfDocument,
+    text: &str,
+    edits: &[&docsan_core::Edit],
+    chars: &[crate::layout::CharMap],
+    mode: VisualMask,
+    acts: &mut BTreeMap<usize, Act>,
+    draw: &mut BTreeSet<usize>,
+) -> Result<()> {
+    for e in edits {
+        let orig: Vec<(usize, char)> = text[e.range.clone()]
+            .char_indices()
+            .map(|(i, c)| (i + e.range.start, c))
+            .collect();
+        let repl: Vec<char> = e.replacement.chars().collect();
+        let same_len = orig.len() == repl.len();
+        for (k, (pos, oc)) in orig.iter().enumerate() {
+            let rc = if same_len { repl[k] } else { '*' };
+            if rc == *oc || oc.is_whitespace() {
+                continue;
+            }
+            let Some(m) = chars.iter().find(|m| m.range.contains(pos)) else {
+                continue;
+            };
+            for &gi in &m.glyphs {
+                if acts.contains_key(&gi) {
+                    continue;
+                }
+                let g = &d.walk.glyphs[gi];
+                let font = &d.walk.fonts[g.font];
+                if font.is_vertical() {
+                    return Err(Error::refused(
+                        "masking glyphs of vertical (top-to-bottom) fonts is not supported",
+                    ));
+                }
+                if g.tfs.abs() < 1e-6 || g.th.abs() < 1e-6 {
+                    return Err(Error::refused("a masked glyph has a zero font size or scaling"));
+                }
+                let act = match mode {
+                    VisualMask::Glyph => {
+                        let sub = if is_mask_char(rc) {
+                            font.mask_code()
+                        } else {
+                            font.codes_for(rc).first().and_then(|&(code, len)| {
+                                let bytes = font.encode(code, len);
+                                font.decode(&bytes).first().map(|gl| (code, len, gl.width))
+                            })
+                        };
+                        let sub = sub.map(|(c, l, w)| (c, l, crate::font::width_1000(font, w)));
+                        match sub {
+                            Some((code, len, width)) if code != g.code || len != g.len => {
+                                Act::Replace { code, len, width }
+                            }
+                            Some(_) => Act::Remove,
+                            None => {
+                                draw.insert(gi);
+                                Act::Remove
+                            }
+                        }
+                    }
+                    VisualMask::Box => {
+                        draw.insert(gi);
+                        Act::Remove
+                    }
+                    VisualMask::Blank => Act::Remove,
+                };
+                acts.insert(gi, act);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn fmt_num(v: f32) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-0" { "0".into() } else { s.to_string() }
+}
+
+/// The mask drawn for a removed glyph, in the owner's initial user space.
+fn mask_drawing(out: &mut String, trm: &Matrix, width: f32, mode: VisualMask) {
+    let det = trm[0] * trm[3] - trm[1] * trm[2];
+    if !det.is_finite() || det.abs() < 1e-9 || !(width > 0.0) {
+        return;
+    }
+    let m: Vec<String> = trm.iter().map(|v| fmt_num(*v)).collect();
+    out.push_str(&format!("q {} cm ", m.join(" ")));
+    match mode {
+        VisualMask::Box => {
+            out.push_str(&format!("0 g 0 -0.2 {} 1 re f Q\n", fmt_num(width)));
+        }
+        _ => {
+            // A six-armed asterisk, stroked, centred in the glyph box.
+            let cx = width / 2.0;
+            let cy = 0.35;
+            let r = (width / 2.0).min(0.3) * 0.8;
+            let lw = r * 0.3;
+            let (s, c) = (0.5f32, 0.866f32);
+            out.push_str(&format!(
+                "0 G {lw} w 1 J {x0} {y0} m {x1} {y1} l {x2} {y2} m {x3} {y3} l {x4} {y4} m {x5} {y5} l S Q\n",
+                lw = fmt_num(lw),
+                x0 = fmt_num(cx),
+                y0 = fmt_num(cy + r),
+                x1 = fmt_num(cx),
+                y1 = fmt_num(cy - r),
+                x2 = fmt_num(cx - r * c),
+                y2 = fmt_num(cy + r * s),
+                x3 = fmt_num(cx + r * c),
+                y3 = fmt_num(cy - r * s),
+                x4 = fmt_num(cx - r * c),
+                y4 = fmt_num(cy - r * s),
+                x5 = fmt_num(cx + r * c),
+                y5 = fmt_num(cy + r * s),
+            ));
+        }
+    }
+}
+
+fn rewrite_owner(
+    d: &PdfDocument,
+    owner: usize,
+    acts: &BTreeMap<usize, Act>,
+    draw: &BTreeSet<usize>,
+    op_string_new: &BTreeMap<usize, String>,
+    mode: VisualMask,
+) -> Result<Vec<u8>> {
+    let o = &d.walk.owners[owner];
+    let mut ops: Vec<Operation> = o.ops.clone();
+    // Marked-content strings first: they do not change operation indices.
+    for (i, new_text) in op_string_new {
+        let s = &d.walk.op_strings[*i];
+        if s.owner != owner {
+            continue;
+        }
+        if let Some(op) = ops.get_mut(s.op)
+            && let Some(Object::Dictionary(props)) = op.operands.get_mut(s.operand)
+        {
+            let (_, enc) = crate::textenc::decode_text_string(&s.bytes);
+            props.set(
+                s.key.clone(),
+                Object::String(encode_text_string(new_text, enc), StringFormat::Hexadecimal),
+            );
+        }
+    }
+    let mut affected_ops: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for gi in acts.keys() {
+        let g = &d.walk.glyphs[*gi];
+        if g.owner == owner {
+            affected_ops.entry(g.op).or_default().push(*gi);
+        }
+    }
+    let mut drawings = String::new();
+    let mut out: Vec<Operation> = Vec::with_capacity(ops.len() + 8);
+    for (oi, op) in ops.into_iter().enumerate() {
+        let Some(gis) = affected_ops.get(&oi) else {
+            out.push(op);
+            continue;
+        };
+        let font = &d.walk.fonts[d.walk.glyphs[gis[0]].font];
+        let elems: Vec<(usize, Object)> = if op.operator == "TJ" {
+            match op.operands.first() {
+                Some(Object::Array(a)) => a.iter().cloned().enumerate().collect(),
+                _ => return Err(Error::internal("a TJ operation lost its array")),
+            }
+        } else {
+            op.operands
+                .iter()
+                .cloned()
+                .enumerate()
+                .filter(|(_, x)| matches!(x, Object::String(..)))
+                .collect()
+        };
+        let mut arr: Vec<Object> = Vec::new();
+        let mut cur: Vec<u8> = Vec::new();
+        let flush = |cur: &mut Vec<u8>, arr: &mut Vec<Object>| {
+            if !cur.is_empty() {
+                arr.push(Object::String(std::mem::take(cur), StringFormat::Hexadecimal));
+            }
+        };
+        for (ei, e) in elems {
+            match e {
+                Object::String(bytes, _) => {
+                    let glyphs = font.decode(&bytes);
+                    let mut off = 0usize;
+                    for gl in glyphs {
+                        let glen = usize::from(gl.len.max(1));
+                        let end = (off + glen).min(bytes.len());
+                        let slice = bytes.get(off..end).unwrap_or(&[]);
+                        let gi = d.walk.index.get(&(owner, oi, ei, off)).copied();
+                        match gi.and_then(|gi| acts.get(&gi).map(|a| (gi, *a))) {
+                            None => cur.extend_from_slice(slice),
+                            Some((gi, act)) => {
+                                let g = &d.walk.glyphs[gi];
+                                let n = match act {
+                                    Act::Replace { code, len, width } => {
+                                        cur.extend_from_slice(&font.encode(code, len));
+                                        let new_tw = if len == 1 && code == 32 { g.tw_applied.max(0.0) } else { 0.0 };
+                                        (width - g.width) - (g.tw_applied - new_tw) * 1000.0 / g.tfs
+                                    }
+                                    Act::Remove => {
+                                        -(g.width + (g.tc + g.tw_applied) * 1000.0 / g.tfs)
+                                    }
+                                };
+                                if n.abs() > 1e-6 {
+                                    flush(&mut cur, &mut arr);
+                                    arr.push(Object::Real(n));
+                                }
+                                if draw.contains(&gi) {
+                                    mask_drawing(&mut drawings, &g.trm, g.width / 1000.0, mode);
+                                }
+                            }
+                        }
+                        off = end;
+                    }
+                    if off < bytes.len() {
+                        cur.extend_from_slice(&bytes[off..]);
+                    }
+                }
+                other => {
+                    flush(&mut cur, &mut arr);
+                    arr.push(other);
+                }
+            }
+        }
+        flush(&mut cur, &mut arr);
+        match op.operator.as_str() {
+            "'" => out.push(Operation::new("T*", vec![])),
+            "\"" => {
+                if let (Some(aw), Some(ac)) = (op.operands.first(), op.operands.get(1)) {
+                    out.push(Operation::new("Tw", vec![aw.clone()]));
+                    out.push(Operation::new("Tc", vec![ac.clone()]));
+                }
+                out.push(Operation::new("T*", vec![]));
+            }
+            _ => {}
+        }
+        out.push(Operation::new("TJ", vec![Object::Array(arr)]));
+    }
+    let encoded = Content { operations: out }
+        .encode()
+        .map_err(|_| Error::internal("cannot encode a content stream"))?;
+    if drawings.is_empty() {
+        return Ok(encoded);
+    }
+    let mut bytes = b"q\n".to_vec();
+    bytes.extend_from_slice(&encoded);
+    bytes.extend_from_slice(b"\nQ\n");
+    bytes.extend_from_slice(drawings.as_bytes());
+    Ok(bytes)
+}
