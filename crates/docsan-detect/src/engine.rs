@@ -151,6 +151,12 @@ impl Engine {
 
     /// Detects in one unit, with an optional label taken from a neighbouring unit.
     fn detect_unit(&self, unit: &TextUnit, neighbour_label: Option<&str>) -> Vec<Finding> {
+        let cands = self.candidates(unit, neighbour_label);
+        self.resolve(unit, cands)
+    }
+
+    /// Unresolved candidates of one unit.
+    fn candidates(&self, unit: &TextUnit, neighbour_label: Option<&str>) -> Vec<Cand> {
         let text = unit.text.as_str();
         if text.is_empty() {
             return Vec::new();
@@ -215,7 +221,55 @@ impl Engine {
             let _ = &self.term_list;
         }
         self.custom(text, &mut cands);
-        self.resolve(unit, cands)
+        cands
+    }
+
+    /// A line of a table read as text (PDF): each whitespace-separated cell is also read as a
+    /// cell under the header line's column of the same position, or by its shape when the
+    /// counts differ (empty or wrapped cells).
+    fn row_candidates(&self, unit: &TextUnit, header: &[(String, Option<Class>)]) -> Vec<Cand> {
+        let text = unit.text.as_str();
+        let mut cands = self.candidates(unit, None);
+        let cells = split_cells(text);
+        let has = |c: Class| header.iter().any(|(_, h)| *h == Some(c));
+        let header_of = |c: Class| {
+            header
+                .iter()
+                .find(|(_, h)| *h == Some(c))
+                .map(|(t, _)| t.as_str())
+        };
+        let mut name_done = false;
+        for (i, r) in cells.iter().enumerate() {
+            let cell = &text[r.clone()];
+            let col: Option<&str> = if cells.len() == header.len() {
+                header.get(i).map(|(t, _)| t.as_str())
+            } else if has(Class::Name)
+                && !name_done
+                && names::whole_cjk_name(cell).is_some_and(|c| c >= 0.9)
+            {
+                name_done = true;
+                header_of(Class::Name)
+            } else if has(Class::Address) && names::address_like(cell) {
+                header_of(Class::Address)
+            } else if has(Class::Card) && cell.chars().filter(|c| c.is_ascii_digit()).count() >= 12
+            {
+                header_of(Class::Card)
+            } else {
+                None
+            };
+            let Some(col) = col else { continue };
+            let mut ctx = unit.context.clone();
+            ctx.kind = UnitKind::TableCell;
+            ctx.column_header = Some(col.to_string());
+            ctx.label = None;
+            let sub = TextUnit::new(unit.id, cell, ctx);
+            for mut c in self.candidates(&sub, None) {
+                c.range = c.range.start + r.start..c.range.end + r.start;
+                c.rule.push_str(".row");
+                cands.push(c);
+            }
+        }
+        cands
     }
 
     /// Label matches: (start, end, class).
@@ -348,6 +402,37 @@ impl Engine {
                         {
                             out.push(Cand::new(name_start..s, PiiKind::Name, "name.verb", 0.7));
                         }
+                    }
+                }
+                Class::Phone => {
+                    // `请核实：贺秋 电话 159…`: a name standing alone just before a phone label.
+                    let head = &text[..s];
+                    let trimmed = head.trim_end_matches([' ', '\u{3000}', '\t']);
+                    if trimmed.len() == head.len() {
+                        continue;
+                    }
+                    let run_len: usize = trimmed
+                        .chars()
+                        .rev()
+                        .take_while(|c| is_cjk(*c))
+                        .map(char::len_utf8)
+                        .sum();
+                    let run_start = trimmed.len() - run_len;
+                    let run = &trimmed[run_start..];
+                    let delimited = char_before(text, run_start).is_none_or(|c| {
+                        c.is_whitespace()
+                            || matches!(c, '：' | ':' | '，' | ',' | '；' | ';' | '、' | '(' | '（')
+                    });
+                    if delimited
+                        && names::whole_cjk_name(run).is_some_and(|c| c >= 0.9)
+                        && run.chars().count() <= 4
+                    {
+                        out.push(Cand::new(
+                            run_start..trimmed.len(),
+                            PiiKind::Name,
+                            "name.beside_phone",
+                            0.6,
+                        ));
                     }
                 }
                 Class::Address => {
@@ -597,10 +682,48 @@ impl Detector for Engine {
     }
 
     /// Uses the unit before a cell as its label when the cell has none (two-column forms:
-    /// `填报人 | 张三`).
+    /// `填报人 | 张三`), and reads lines after a table header line (`序号 姓名 身份证号 …`) as
+    /// table rows.
     fn detect_all(&self, units: &[TextUnit]) -> Vec<Finding> {
         let mut out = Vec::new();
+        let mut header: Option<Vec<(String, Option<Class>)>> = None;
         for (i, u) in units.iter().enumerate() {
+            let lineish = matches!(
+                u.context.kind,
+                UnitKind::Body
+                    | UnitKind::HeaderFooter
+                    | UnitKind::TextBox
+                    | UnitKind::Other
+                    | UnitKind::Annotation
+            );
+            if lineish {
+                let cells = split_cells(&u.text);
+                let classes: Vec<(String, Option<Class>)> = cells
+                    .iter()
+                    .map(|r| {
+                        let t = &u.text[r.clone()];
+                        (t.to_string(), labels::classify_header(t))
+                    })
+                    .collect();
+                let known = classes.iter().filter(|(_, c)| c.is_some()).count();
+                let digits = u.text.bytes().any(|b| b.is_ascii_digit());
+                if cells.len() >= 3 && known >= 2 && !digits {
+                    header = Some(classes);
+                    out.extend(self.detect_unit(u, None));
+                    continue;
+                }
+                if let Some(h) = &header {
+                    let prose = u.text.contains(['。', '，', '；']);
+                    if !prose && cells.len() >= 2 {
+                        let cands = self.row_candidates(u, h);
+                        out.extend(self.resolve(u, cands));
+                        continue;
+                    }
+                    if prose {
+                        header = None;
+                    }
+                }
+            }
             let mut neighbour = None;
             let cellish = matches!(u.context.kind, UnitKind::TableCell | UnitKind::SheetCell);
             if cellish && u.context.label.is_none() && i > 0 {
@@ -624,6 +747,25 @@ impl Detector for Engine {
         }
         out
     }
+}
+
+/// Byte ranges of the whitespace-separated cells of a line.
+fn split_cells(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                out.push(s..i);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
 }
 
 /// E-mail addresses around each `@`.

@@ -215,9 +215,15 @@ fn row_units(cases: &[Case]) -> Vec<(Vec<TextUnit>, Vec<usize>)> {
             r.push(i);
         }
     }
-    let header = "序号 姓名 身份证号 联系电话 家庭住址 银行卡号 检查日期 补助金额";
     let mut out = Vec::new();
     for (n, r) in rows.iter().enumerate() {
+        let mut header = String::from("序号");
+        for &i in r {
+            header.push(' ');
+            header.push_str(header_for(&cases[i].kind, "table"));
+        }
+        header.push_str(" 检查日期 补助金额");
+        let header = header.as_str();
         let mut line = format!("{}", n + 1);
         for &i in r {
             line.push(' ');
