@@ -3,7 +3,9 @@
 
 #![forbid(unsafe_code)]
 
+pub mod devset;
 pub mod fake;
+pub mod oracle;
 pub mod samples;
 
 use std::path::PathBuf;

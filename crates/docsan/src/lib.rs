@@ -1,0 +1,505 @@
+//! docsan as a library: one document through sniff → extract → detect → plan → rewrite →
+//! verify, returning a [`FileReport`] and, for `sanitize`, the new bytes.
+//!
+//! ```text
+//! bytes ─sniff─▶ Backend::open ─▶ units ─▶ Engine::detect_all ─▶ findings ─▶ plan_edits
+//!   ─▶ Document::rewrite ─▶ bytes' ─▶ reopen + re-detect  ┐
+//!                                 └─▶ docsan_verify::verify ┴─▶ clean? output : failed
+//! ```
+//!
+//! Invariants:
+//! - **Fail closed**: [`Sanitizer::sanitize`] returns bytes only when the rewrite succeeded, the
+//!   output re-opened with no finding left, and the independent verifier found no residue (and,
+//!   under `strict`, no warning). Otherwise the report says failed and there are no bytes.
+//! - Embedded documents (attachments, embedded workbooks, zip members) go through the same
+//!   pipeline recursively, bounded by `Limits::max_depth`.
+//! - No threads, no clocks, no I/O: the CLI owns those.
+
+#![forbid(unsafe_code)]
+
+mod archive;
+mod plan;
+mod report;
+mod sniff;
+
+pub use docsan_core as core;
+pub use plan::{mask_all, plan_edits};
+pub use report::{EmbeddedReport, ErrorReport, FileReport, FindingReport, Status};
+pub use sniff::sniff;
+
+use docsan_core::{
+    Backend, Detector, Diagnostic, EmbeddedAction, Error, Finding, Format, Limits, Plan, Policy,
+    Result, Sensitive, Severity, TextUnit,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Options for one run.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub policy: Policy,
+    pub limits: Limits,
+    /// Warnings (content that cannot be checked) fail the file.
+    pub strict: bool,
+}
+
+/// The pipeline. Build once, use from many threads.
+#[derive(Debug)]
+pub struct Sanitizer {
+    options: Options,
+    engine: docsan_detect::Engine,
+}
+
+/// Returns the backend for a format, or `None` for formats handled by the facade itself.
+pub fn backend_for(format: Format) -> Option<Box<dyn Backend>> {
+    match format {
+        Format::Text => Some(Box::new(docsan_text::TextBackend)),
+        Format::Csv => Some(Box::new(docsan_text::CsvBackend::default())),
+        Format::Docx => Some(Box::new(docsan_docx::DocxBackend)),
+        Format::Xlsx => Some(Box::new(docsan_xlsx::XlsxBackend)),
+        Format::Pdf => Some(Box::new(docsan_pdf::PdfBackend)),
+        Format::Zip => None,
+    }
+}
+
+/// What detection found in one document, before reporting.
+struct Detected {
+    findings: Vec<Finding>,
+    /// Findings to mask (confidence at or above the policy minimum).
+    masked: Vec<Finding>,
+}
+
+impl Sanitizer {
+    /// Compiles the detectors of the policy.
+    pub fn new(options: Options) -> Result<Sanitizer> {
+        let engine = docsan_detect::Engine::new(&options.policy)?;
+        Ok(Sanitizer { options, engine })
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The detection engine, for callers that scan raw text.
+    pub fn engine(&self) -> &docsan_detect::Engine {
+        &self.engine
+    }
+
+    fn detect(&self, units: &[TextUnit]) -> Detected {
+        let policy = &self.options.policy;
+        let findings: Vec<Finding> = self
+            .engine
+            .detect_all(units)
+            .into_iter()
+            .filter(|f| !policy.is_allowed(f.value.expose()))
+            .collect();
+        let masked = findings
+            .iter()
+            .filter(|f| f.confidence >= policy.min_confidence)
+            .cloned()
+            .collect();
+        Detected { findings, masked }
+    }
+
+    fn finding_reports(
+        &self,
+        units: &[TextUnit],
+        findings: &[Finding],
+    ) -> Vec<report::FindingReport> {
+        findings
+            .iter()
+            .map(|f| {
+                let unit = units.get(f.unit.0 as usize);
+                report::FindingReport {
+                    kind: f.kind,
+                    rule: f.rule.clone(),
+                    confidence: f.confidence,
+                    unit_kind: unit
+                        .map(|u| u.context.kind)
+                        .unwrap_or(docsan_core::UnitKind::Other),
+                    location: unit.map(|u| u.context.location.clone()).unwrap_or_default(),
+                    masked: docsan_detect::mask_for_report(f.kind, f.value.expose()),
+                    value: f.value.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// Lists findings without writing anything.
+    pub fn scan(&self, bytes: &[u8], name: Option<&str>) -> FileReport {
+        self.scan_at(bytes, name, 0)
+    }
+
+    pub(crate) fn scan_at(&self, bytes: &[u8], name: Option<&str>, depth: u32) -> FileReport {
+        let format = match sniff(bytes, name) {
+            Ok(f) => f,
+            Err(e) => return FileReport::failed(None, &e),
+        };
+        if format == Format::Zip {
+            return archive::scan_zip(self, bytes, depth);
+        }
+        let mut report = FileReport::new(format);
+        let Some(backend) = backend_for(format) else {
+            return FileReport::failed(Some(format), &Error::unsupported(format.as_str()));
+        };
+        let doc = match backend.open(bytes, &self.options.limits) {
+            Ok(d) => d,
+            Err(e) => return FileReport::failed(Some(format), &e),
+        };
+        let detected = self.detect(doc.units());
+        report.findings = self.finding_reports(doc.units(), &detected.findings);
+        report.diagnostics = doc.diagnostics().to_vec();
+        for part in doc.embedded() {
+            let sub = if depth + 1 > self.options.limits.max_depth {
+                FileReport::failed(None, &Error::limit("embedded documents nested too deeply"))
+            } else {
+                self.scan_at(&part.bytes, Some(&part.name), depth + 1)
+            };
+            report.embedded.push(EmbeddedReport {
+                name: part.name,
+                report: sub,
+            });
+        }
+        report.count_findings();
+        self.finish_found(&mut report);
+        report
+    }
+
+    /// Sets Found/Clean/Failed for scan and verify.
+    pub(crate) fn finish_found(&self, report: &mut FileReport) {
+        if report.status == Status::Failed {
+            return;
+        }
+        let embedded_failed = report
+            .embedded
+            .iter()
+            .any(|e| e.report.status == Status::Failed);
+        let embedded_found = report
+            .embedded
+            .iter()
+            .any(|e| e.report.status == Status::Found);
+        report.status =
+            if !report.findings.is_empty() || !report.residues.is_empty() || embedded_found {
+                Status::Found
+            } else {
+                Status::Clean
+            };
+        if let Some(d) = report
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+        {
+            report.fail(Error::refused(format!("{} ({})", d.message, d.code)));
+        } else if embedded_failed {
+            report.fail(Error::refused("an embedded document could not be checked"));
+        } else if self.options.strict && report.warning_count() > 0 {
+            report.fail(report::strict_error(report.warning_count()));
+        }
+    }
+
+    /// Sanitizes one document. Returns the report and, only when the output was verified
+    /// clean, the new bytes.
+    pub fn sanitize(&self, bytes: &[u8], name: Option<&str>) -> (FileReport, Option<Vec<u8>>) {
+        self.sanitize_at(bytes, name, 0)
+    }
+
+    pub(crate) fn sanitize_at(
+        &self,
+        bytes: &[u8],
+        name: Option<&str>,
+        depth: u32,
+    ) -> (FileReport, Option<Vec<u8>>) {
+        let format = match sniff(bytes, name) {
+            Ok(f) => f,
+            Err(e) => return (FileReport::failed(None, &e), None),
+        };
+        if format == Format::Zip {
+            return archive::sanitize_zip(self, bytes, depth);
+        }
+        let mut report = FileReport::new(format);
+        match self.sanitize_document(format, bytes, depth, &mut report) {
+            Ok(out) => {
+                report.count_findings();
+                if let Some(d) = report
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.severity == Severity::Error)
+                {
+                    let e = Error::refused(format!("{} ({})", d.message, d.code));
+                    report.fail(e);
+                    return (report, None);
+                }
+                if self.options.strict && report.warning_count() > 0 {
+                    report.fail(report::strict_error(report.warning_count()));
+                    return (report, None);
+                }
+                report.status = if report.counts.is_empty() {
+                    Status::Clean
+                } else {
+                    Status::Sanitized
+                };
+                (report, Some(out))
+            }
+            Err(e) => {
+                report.count_findings();
+                report.fail(e);
+                (report, None)
+            }
+        }
+    }
+
+    fn sanitize_document(
+        &self,
+        format: Format,
+        bytes: &[u8],
+        depth: u32,
+        report: &mut FileReport,
+    ) -> Result<Vec<u8>> {
+        let limits = &self.options.limits;
+        let backend = backend_for(format).ok_or_else(|| Error::unsupported(format.as_str()))?;
+        let mut doc = backend.open(bytes, limits)?;
+        let detected = self.detect(doc.units());
+        report.findings = self.finding_reports(doc.units(), &detected.findings);
+        report.diagnostics = doc.diagnostics().to_vec();
+        let policy = &self.options.policy;
+        let replace = |f: &Finding| self.engine.replacement(f);
+        let edits = plan_edits(&detected.masked, policy, &replace);
+        let originals: BTreeSet<Sensitive> =
+            detected.masked.iter().map(|f| f.value.clone()).collect();
+        let replacements: BTreeSet<String> = edits.iter().map(|e| e.replacement.clone()).collect();
+
+        let mut plan = Plan {
+            edits,
+            embedded: Vec::new(),
+            visual_mask: policy.pdf_mask,
+        };
+        for part in doc.embedded() {
+            let (sub, out) = if depth + 1 > limits.max_depth {
+                (
+                    FileReport::failed(None, &Error::limit("embedded documents nested too deeply")),
+                    None,
+                )
+            } else {
+                self.sanitize_at(&part.bytes, Some(&part.name), depth + 1)
+            };
+            match out {
+                Some(b) => plan.embedded.push((part.id, EmbeddedAction::Replace(b))),
+                None => {
+                    report.diagnostics.push(Diagnostic::warning(
+                        "embedded-removed",
+                        format!(
+                            "embedded document {} could not be sanitized and was removed",
+                            part.name
+                        ),
+                    ));
+                    plan.embedded.push((part.id, EmbeddedAction::Remove));
+                }
+            }
+            report.embedded.push(EmbeddedReport {
+                name: part.name,
+                report: sub,
+            });
+        }
+
+        let mut diags = Vec::new();
+        let out = doc.rewrite(&plan, &mut diags)?;
+        report.diagnostics.extend(diags);
+        drop(doc);
+
+        // Check 1: the output re-opens and its own extraction shows nothing left.
+        let reopened = backend
+            .open(&out, limits)
+            .map_err(|e| Error::residue(format!("the sanitized output does not re-open: {e}")))?;
+        let again = self.detect(reopened.units());
+        let mut residues: Vec<Finding> = again
+            .masked
+            .into_iter()
+            .filter(|f| !replacements.contains(f.value.expose()))
+            .collect();
+        for u in reopened.units() {
+            for o in &originals {
+                if u.text.contains(o.expose())
+                    && !replacements.iter().any(|r| r.contains(o.expose()))
+                {
+                    residues.push(Finding {
+                        unit: u.id,
+                        range: 0..0,
+                        kind: docsan_core::PiiKind::Custom,
+                        rule: "residue.original".into(),
+                        confidence: 1.0,
+                        value: o.clone(),
+                    });
+                }
+            }
+        }
+        report.residues = self.finding_reports(reopened.units(), &residues);
+        drop(reopened);
+
+        // Check 2: the independent verifier, which shares no decoding code with the backends.
+        let originals: Vec<Sensitive> = originals.into_iter().collect();
+        let allowed: Vec<String> = replacements.into_iter().collect();
+        let vr = docsan_verify::verify(&docsan_verify::Request {
+            bytes: &out,
+            format,
+            originals: &originals,
+            allowed: &allowed,
+            detector: &self.engine,
+            limits,
+        })?;
+        for r in vr.residues {
+            report.residues.push(report::FindingReport {
+                kind: r.kind.unwrap_or(docsan_core::PiiKind::Custom),
+                rule: format!("verify.{}", r.rule),
+                confidence: 1.0,
+                unit_kind: docsan_core::UnitKind::Other,
+                location: r.location,
+                masked: r.masked,
+                value: r.value,
+            });
+        }
+        merge_diagnostics(&mut report.diagnostics, vr.diagnostics);
+        if !report.residues.is_empty() {
+            let first = &report.residues[0];
+            return Err(Error::residue(format!(
+                "{} value(s) still present after masking, first: {} at {}",
+                report.residues.len(),
+                first.kind,
+                first.location
+            )));
+        }
+        Ok(out)
+    }
+
+    /// Checks a file about to be released: full detection through the backend, plus the
+    /// independent verifier. Status `Found` when anything personal is present.
+    pub fn verify(&self, bytes: &[u8], name: Option<&str>) -> FileReport {
+        self.verify_with(bytes, name, &[])
+    }
+
+    /// Like [`Sanitizer::verify`], also searching for the given original values.
+    pub fn verify_with(
+        &self,
+        bytes: &[u8],
+        name: Option<&str>,
+        originals: &[Sensitive],
+    ) -> FileReport {
+        self.verify_at(bytes, name, originals, 0)
+    }
+
+    pub(crate) fn verify_at(
+        &self,
+        bytes: &[u8],
+        name: Option<&str>,
+        originals: &[Sensitive],
+        depth: u32,
+    ) -> FileReport {
+        let format = match sniff(bytes, name) {
+            Ok(f) => f,
+            Err(e) => return FileReport::failed(None, &e),
+        };
+        if format == Format::Zip {
+            return archive::verify_zip(self, bytes, depth);
+        }
+        let mut report = self.scan_at(bytes, name, depth);
+        if report.status == Status::Failed && report.error.is_some() && report.findings.is_empty() {
+            // The backend could not open it: the independent verifier may still see inside.
+            report.diagnostics.push(Diagnostic::warning(
+                "backend-failed",
+                format!(
+                    "the {format} backend could not open the file; only the independent check ran"
+                ),
+            ));
+        }
+        match docsan_verify::verify(&docsan_verify::Request {
+            bytes,
+            format,
+            originals,
+            allowed: &[],
+            detector: &self.engine,
+            limits: &self.options.limits,
+        }) {
+            Ok(vr) => {
+                for r in vr.residues {
+                    let dup = report.findings.iter().any(|f| f.value == r.value);
+                    if !dup {
+                        report.residues.push(report::FindingReport {
+                            kind: r.kind.unwrap_or(docsan_core::PiiKind::Custom),
+                            rule: format!("verify.{}", r.rule),
+                            confidence: 1.0,
+                            unit_kind: docsan_core::UnitKind::Other,
+                            location: r.location,
+                            masked: r.masked,
+                            value: r.value,
+                        });
+                    }
+                }
+                merge_diagnostics(&mut report.diagnostics, vr.diagnostics);
+            }
+            Err(e) => report.fail(e),
+        }
+        for r in &report.residues {
+            *report.counts.entry(r.kind).or_default() += 1;
+        }
+        if report.status != Status::Failed {
+            self.finish_found(&mut report);
+        }
+        report
+    }
+
+    /// `verify --against`: every value found in `original` must be gone from `sanitized`, and
+    /// the sanitized twin must keep the original's structure (pages, sheets, parts).
+    pub fn verify_against(
+        &self,
+        original: &[u8],
+        sanitized: &[u8],
+        name: Option<&str>,
+    ) -> FileReport {
+        let orig = self.scan(original, name);
+        let values: Vec<Sensitive> = collect_values(&orig);
+        let mut report = self.verify_with(sanitized, name, &values);
+        if report.status != Status::Failed
+            && let Err(e) = archive::same_structure(original, sanitized, report.format)
+        {
+            report.fail(e);
+        }
+        report
+    }
+}
+
+fn collect_values(r: &FileReport) -> Vec<Sensitive> {
+    let mut v: BTreeSet<Sensitive> = r.findings.iter().map(|f| f.value.clone()).collect();
+    for e in &r.embedded {
+        v.extend(collect_values(&e.report));
+    }
+    v.into_iter().collect()
+}
+
+/// Appends diagnostics whose (code, location) is not there yet.
+fn merge_diagnostics(into: &mut Vec<Diagnostic>, more: Vec<Diagnostic>) {
+    let seen: BTreeMap<(String, String), ()> = into
+        .iter()
+        .map(|d| {
+            (
+                (
+                    d.code.clone(),
+                    d.location
+                        .as_ref()
+                        .map(|l| l.to_string())
+                        .unwrap_or_default(),
+                ),
+                (),
+            )
+        })
+        .collect();
+    for d in more {
+        let key = (
+            d.code.clone(),
+            d.location
+                .as_ref()
+                .map(|l| l.to_string())
+                .unwrap_or_default(),
+        );
+        if !seen.contains_key(&key) {
+            into.push(d);
+        }
+    }
+}
