@@ -10,6 +10,7 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("samples") => samples(),
+        Some("devset") => devset(),
         _ => anyhow::bail!("usage: cargo xtask samples|bench|corpus|devset"),
     }
 }
@@ -24,5 +25,14 @@ fn samples() -> anyhow::Result<()> {
         std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
         println!("wrote samples/{rel}");
     }
+    Ok(())
+}
+
+fn devset() -> anyhow::Result<()> {
+    let dir = docsan_tests::shared_dir()
+        .context("../shared/dev-set not found beside the repository")?
+        .join("dev-set");
+    let scores = docsan_tests::devset::score(&dir);
+    print!("{}", docsan_tests::devset::table(&scores));
     Ok(())
 }
