@@ -126,9 +126,7 @@ impl Engine {
                 r"^(?:19|20)\d{2}(?:(?:[-/.]|年)(?:0?[1-9]|1[0-2])(?:(?:[-/.]|月)(?:0?[1-9]|[12]\d|3[01])日?|月)?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))",
             )?,
             doc_token: re(r"^[A-Za-z]{0,2}\d{6,12}(?:\([0-9A]\))?")?,
-            plate: re(
-                r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z]·?[A-HJ-NP-Z0-9]{5,6}",
-            )?,
+            plate: re(r"^[A-HJ-NP-Z]·?[A-HJ-NP-Z0-9]{5,6}")?,
             hkid: re(r"[A-Z]{1,2}\d{6}\([0-9A]\)")?,
         })
     }
@@ -188,14 +186,25 @@ impl Engine {
         // Label words in the text.
         let label_hits = self.label_hits(text);
         let bytes = text.as_bytes();
-        let has_digit = bytes.iter().any(|b| b.is_ascii_digit())
-            || bytes
-                .windows(3)
-                .any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]));
+        // One pass for the cheap pre-filters: digits (ASCII or the full-width lead bytes),
+        // `@`, capital letters.
+        let (mut has_digit, mut has_at, mut has_upper) = (false, false, false);
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                b'0'..=b'9' => has_digit = true,
+                b'@' => has_at = true,
+                b'A'..=b'Z' => has_upper = true,
+                0xEF => {
+                    has_digit |= bytes.get(i + 1) == Some(&0xBC)
+                        && bytes.get(i + 2).is_some_and(|x| (0x90..=0x99).contains(x))
+                }
+                _ => {}
+            }
+        }
         if has_digit {
             self.numbers(text, unit_class, &label_hits, unit.context.kind, &mut cands);
         }
-        if bytes.contains(&b'@') {
+        if has_at {
             emails(text, &mut cands);
         }
         if !label_hits.is_empty() {
@@ -206,7 +215,7 @@ impl Engine {
         {
             self.whole_cell(text, class, &mut cands);
         }
-        if bytes.iter().any(|b| b.is_ascii_uppercase()) {
+        if has_upper {
             self.shapes(text, &mut cands);
         }
         if let Some(t) = &self.terms {
@@ -302,7 +311,9 @@ impl Engine {
         pos: usize,
         hits: &[(usize, usize, Class)],
     ) -> Option<Class> {
-        let (_, end, class) = hits.iter().rev().find(|(_, e, _)| *e <= pos)?;
+        // Hits are sorted and do not overlap, so their ends are sorted too.
+        let idx = hits.partition_point(|(_, e, _)| *e <= pos);
+        let (_, end, class) = hits.get(idx.checked_sub(1)?)?;
         let gap = text.get(*end..pos)?;
         let ok = gap.chars().count() <= 6
             && gap.chars().all(|c| {
@@ -364,7 +375,7 @@ impl Engine {
                     let mut pos = vpos;
                     let mut first = true;
                     while let Some((r, conf)) = names::name_at(text, pos, label.is_ascii()) {
-                        if hits.iter().any(|h| h.0 == r.start) {
+                        if hits.binary_search_by_key(&r.start, |h| h.0).is_ok() {
                             break;
                         }
                         out.push(Cand::new(
@@ -576,13 +587,32 @@ impl Engine {
 
     /// Plates and Hong Kong IDs, found by shape and check digit.
     fn shapes(&self, text: &str, out: &mut Vec<Cand>) {
-        for m in self.plate.find_iter(text) {
-            let s = m.as_str();
-            let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-            let after = char_at(text, m.end());
-            if digits >= 2 && !after.is_some_and(|c| c.is_ascii_alphanumeric()) {
-                out.push(Cand::new(m.range(), PiiKind::Plate, "plate.shape", 0.8));
+        // A plate starts with a province's one-character abbreviation and a capital letter;
+        // the pattern is tried only where such a pair stands.
+        const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+        for (i, b) in text.bytes().enumerate() {
+            if !b.is_ascii_uppercase() {
+                continue;
             }
+            let Some(p) = char_before(text, i) else {
+                continue;
+            };
+            if !PROVINCES.contains(p) {
+                continue;
+            }
+            let Some(m) = self.plate.find(&text[i..]) else {
+                continue;
+            };
+            let start = i - p.len_utf8();
+            let end = i + m.end();
+            let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+            let after = char_at(text, end);
+            if digits >= 2 && !after.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                out.push(Cand::new(start..end, PiiKind::Plate, "plate.shape", 0.8));
+            }
+        }
+        if !text.contains('(') {
+            return;
         }
         for m in self.hkid.find_iter(text) {
             let before = char_before(text, m.start());
@@ -644,17 +674,20 @@ impl Engine {
                 .then((b.range.end - b.range.start).cmp(&(a.range.end - a.range.start)))
                 .then(a.range.start.cmp(&b.range.start))
         });
-        let mut kept: Vec<Cand> = Vec::new();
+        // Kept ranges by start. They never overlap, so their ends are sorted too, and a
+        // candidate overlaps one only if the last kept range starting before its end reaches
+        // past its start.
+        let mut kept: std::collections::BTreeMap<usize, Cand> = std::collections::BTreeMap::new();
         for c in cands {
-            if kept
-                .iter()
-                .all(|k| c.range.end <= k.range.start || c.range.start >= k.range.end)
-            {
-                kept.push(c);
+            let free = kept
+                .range(..c.range.end)
+                .next_back()
+                .is_none_or(|(_, k)| k.range.end <= c.range.start);
+            if free {
+                kept.insert(c.range.start, c);
             }
         }
-        kept.sort_by_key(|c| c.range.start);
-        kept.into_iter()
+        kept.into_values()
             .map(|c| Finding {
                 unit: unit.id,
                 value: Sensitive::new(&text[c.range.clone()]),

@@ -81,6 +81,27 @@ pub fn tokens(text: &str) -> Vec<NumToken> {
             pos += 1;
             continue;
         }
+        // Fast path: a short run of ASCII digits standing alone (a date part, a page number,
+        // a small amount) can hold nothing and is skipped without further work.
+        if is_ascii_digit {
+            let k = bytes[pos..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let next = bytes.get(pos + k).copied();
+            let continues = match next {
+                Some(b' ' | b'-' | b')' | b'X' | b'x') => true,
+                Some(b) if b >= 0x80 => {
+                    // Full-width digits, separators or an `Ｘ` may continue the run.
+                    matches!(char_at(text, pos + k), Some(c) if digit_value(c).is_some() || is_group_sep(c) || matches!(c, 'Ｘ' | 'ｘ' | '\u{a0}'))
+                }
+                _ => false,
+            };
+            if k < 6 && !continues {
+                pos += k;
+                continue;
+            }
+        }
         let tok = read_token(text, pos);
         pos = tok.end.max(pos + 1);
         out.push(tok);
