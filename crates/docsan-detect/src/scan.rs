@@ -211,7 +211,10 @@ fn read_token(text: &str, first: usize) -> NumToken {
             && matches!(p, '.' | ',' | '．')
         {
             let pp = char_before(text, start - p.len_utf8());
-            if pp.and_then(digit_value).is_some() {
+            let int_len: usize = groups.iter().map(|g| g.digits.len()).sum();
+            // After a decimal point the run is a fraction; after a comma it is a thousands
+            // group only when it has three digits (`13812345678,13912345678` is a list).
+            if pp.and_then(digit_value).is_some() && (p != ',' || int_len == 3) {
                 amount = true;
             }
         }
@@ -237,12 +240,15 @@ mod tests {
         let t = tokens(
             "电话138 1234 5678，金额1,234.50元，身份证３４０７０２１９９００１０１１２３Ｘ。",
         );
-        assert_eq!(t.len(), 5);
+        // Short runs standing alone (`1`, `234`, `50`) are skipped by the fast path.
+        assert_eq!(t.len(), 2);
         assert_eq!(t[0].groups.len(), 3);
         assert!(!t[0].amount);
-        assert!(t[1].amount && t[2].amount && t[3].amount);
-        assert!(t[4].check_x.is_some());
-        assert_eq!(t[4].groups[0].digits.len(), 17);
+        assert!(t[1].check_x.is_some());
+        assert_eq!(t[1].groups[0].digits.len(), 17);
+        let t = tokens("合计13812345.50元，13812345678,13912345678");
+        assert!(t[0].amount);
+        assert!(!t[1].amount && !t[2].amount);
         let t = tokens("(0562)5879868 tel:+86 13812345678 E12345678");
         assert_eq!(t[0].groups.len(), 2);
         assert_eq!(t[0].start, 0);
