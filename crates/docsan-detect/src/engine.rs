@@ -965,7 +965,9 @@ fn classify_digits(
         if v::uscc(d) {
             return None;
         }
-        if !glued && v::card_prefix(d) && v::luhn(d) {
+        // Without context an 18-digit card must be UnionPay and must not look like an ID with
+        // a typo (a wrong check digit must not turn an ID-shaped number into a card).
+        if !glued && d.starts_with("62") && v::luhn(d) && !v::id18_shape(d) {
             return Some((PiiKind::Card, "card.luhn", 0.85));
         }
         return None;
