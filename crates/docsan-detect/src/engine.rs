@@ -337,16 +337,14 @@ impl Engine {
     ) {
         for tok in scan::tokens(text) {
             let ctx = self.label_before(text, tok.start, hits).or(unit_class);
-            if tok.amount && !matches!(ctx, Some(Class::Card) | Some(Class::Id)) {
-                continue;
-            }
+            let money = !matches!(ctx, Some(Class::Card) | Some(Class::Id));
             // Values right next to a mask character were masked already.
             if char_before(text, tok.start).is_some_and(is_mask_char)
                 || char_at(text, tok.end).is_some_and(is_mask_char)
             {
                 continue;
             }
-            classify_token(text, &tok, ctx, out);
+            classify_token(text, &tok, ctx, money, out);
         }
         // Spreadsheet numbers that lost digits: `1.10101199003071E+17`.
         if matches!(
@@ -720,6 +718,7 @@ impl Detector for Engine {
     fn detect_all(&self, units: &[TextUnit]) -> Vec<Finding> {
         let mut out = Vec::new();
         let mut header: Option<Vec<(String, Option<Class>)>> = None;
+        let mut misses = 0u32;
         for (i, u) in units.iter().enumerate() {
             let lineish = matches!(
                 u.context.kind,
@@ -740,19 +739,48 @@ impl Detector for Engine {
                     .collect();
                 let known = classes.iter().filter(|(_, c)| c.is_some()).count();
                 let digits = u.text.bytes().any(|b| b.is_ascii_digit());
-                if cells.len() >= 3 && known >= 2 && !digits {
+                let short = classes.iter().all(|(t, _)| t.chars().count() <= 10);
+                let personal = classes.iter().any(|(_, c)| matches!(c, Some(Class::Name)))
+                    && classes.iter().any(|(_, c)| {
+                        matches!(
+                            c,
+                            Some(
+                                Class::Id
+                                    | Class::Phone
+                                    | Class::Card
+                                    | Class::Address
+                                    | Class::BirthDate
+                            )
+                        )
+                    });
+                if cells.len() >= 3
+                    && known >= 2
+                    && known * 3 >= cells.len()
+                    && personal
+                    && short
+                    && !digits
+                {
                     header = Some(classes);
+                    misses = 0;
                     out.extend(self.detect_unit(u, None));
                     continue;
                 }
                 if let Some(h) = &header {
-                    let prose = u.text.contains(['。', '，', '；']);
-                    if !prose && cells.len() >= 2 {
+                    let prose = u.text.contains(['。', '，', '；', '：']);
+                    let long_digits = u
+                        .text
+                        .as_bytes()
+                        .windows(6)
+                        .any(|w| w.iter().all(u8::is_ascii_digit));
+                    if !prose && cells.len() >= 3 && (cells.len() == h.len() || long_digits) {
+                        misses = 0;
                         let cands = self.row_candidates(u, h);
                         out.extend(self.resolve(u, cands));
                         continue;
                     }
-                    if prose {
+                    // Wrapped cells give short lines; prose or a run of non-rows ends the table.
+                    misses += 1;
+                    if prose || misses > 3 {
                         header = None;
                     }
                 }
@@ -843,7 +871,13 @@ fn emails(text: &str, out: &mut Vec<Cand>) {
 
 /// Classifies a number token: the whole run first, then contiguous sub-runs split at
 /// separators, from longest to shortest.
-fn classify_token(text: &str, tok: &NumToken, ctx: Option<Class>, out: &mut Vec<Cand>) {
+fn classify_token(
+    text: &str,
+    tok: &NumToken,
+    ctx: Option<Class>,
+    money: bool,
+    out: &mut Vec<Cand>,
+) {
     let n = tok.groups.len();
     if n == 0 {
         return;
@@ -853,6 +887,10 @@ fn classify_token(text: &str, tok: &NumToken, ctx: Option<Class>, out: &mut Vec<
         for i in 0..=(n - len) {
             let j = i + len;
             if used[i..j].iter().any(|u| *u) {
+                continue;
+            }
+            // Groups that belong to an amount (`70.23 138…`) are not part of a value.
+            if money && ((i == 0 && tok.amount_left) || (j == n && tok.amount_right)) {
                 continue;
             }
             let mut d: String = tok.groups[i..j].iter().map(|g| g.digits.as_str()).collect();
