@@ -250,32 +250,40 @@ impl Engine {
         let mut name_done = false;
         for (i, r) in cells.iter().enumerate() {
             let cell = &text[r.clone()];
-            let col: Option<&str> = if cells.len() == header.len() {
+            // The column of the same position (when the counts agree) and the column the
+            // cell's shape suggests; each is only a context, the cell must still validate.
+            let positional = if cells.len() == header.len() {
                 header.get(i).map(|(t, _)| t.as_str())
-            } else if has(Class::Name)
+            } else {
+                None
+            };
+            let by_shape = if has(Class::Name)
                 && !name_done
+                && i < 4
                 && names::whole_cjk_name(cell).is_some_and(|c| c >= 0.9)
             {
                 name_done = true;
                 header_of(Class::Name)
             } else if has(Class::Address) && names::address_like(cell) {
                 header_of(Class::Address)
-            } else if has(Class::Card) && cell.chars().filter(|c| c.is_ascii_digit()).count() >= 12
-            {
+            } else if has(Class::Card) && cell.bytes().filter(u8::is_ascii_digit).count() >= 12 {
                 header_of(Class::Card)
             } else {
                 None
             };
-            let Some(col) = col else { continue };
-            let mut ctx = unit.context.clone();
-            ctx.kind = UnitKind::TableCell;
-            ctx.column_header = Some(col.to_string());
-            ctx.label = None;
-            let sub = TextUnit::new(unit.id, cell, ctx);
-            for mut c in self.candidates(&sub, None) {
-                c.range = c.range.start + r.start..c.range.end + r.start;
-                c.rule.push_str(".row");
-                cands.push(c);
+            let mut cols: Vec<&str> = positional.into_iter().chain(by_shape).collect();
+            cols.dedup();
+            for col in cols {
+                let mut ctx = unit.context.clone();
+                ctx.kind = UnitKind::TableCell;
+                ctx.column_header = Some(col.to_string());
+                ctx.label = None;
+                let sub = TextUnit::new(unit.id, cell, ctx);
+                for mut c in self.candidates(&sub, None) {
+                    c.range = c.range.start + r.start..c.range.end + r.start;
+                    c.rule.push_str(".row");
+                    cands.push(c);
+                }
             }
         }
         cands
@@ -753,13 +761,7 @@ impl Detector for Engine {
                             )
                         )
                     });
-                if cells.len() >= 3
-                    && known >= 2
-                    && known * 3 >= cells.len()
-                    && personal
-                    && short
-                    && !digits
-                {
+                if cells.len() >= 3 && known >= 2 && personal && short && !digits {
                     header = Some(classes);
                     misses = 0;
                     out.extend(self.detect_unit(u, None));
@@ -806,7 +808,151 @@ impl Detector for Engine {
                 .is_some();
             out.extend(self.detect_unit(u, if header_says { None } else { neighbour }));
         }
+        self.across_units(units, &mut out);
         out
+    }
+}
+
+impl Engine {
+    /// Findings that need neighbouring lines: an address wrapped onto the next line, and the
+    /// name and address cells of a table read one cell per line next to a resident ID.
+    fn across_units(&self, units: &[TextUnit], out: &mut Vec<Finding>) {
+        let lineish = |u: &TextUnit| {
+            matches!(
+                u.context.kind,
+                UnitKind::Body
+                    | UnitKind::HeaderFooter
+                    | UnitKind::TextBox
+                    | UnitKind::Other
+                    | UnitKind::Annotation
+            )
+        };
+        let mut by_unit: std::collections::BTreeMap<u32, Vec<Range<usize>>> =
+            std::collections::BTreeMap::new();
+        let mut id_lines: BTreeSet<usize> = BTreeSet::new();
+        let index: std::collections::BTreeMap<u32, usize> =
+            units.iter().enumerate().map(|(i, u)| (u.id.0, i)).collect();
+        let mut wrapped: Vec<usize> = Vec::new();
+        for f in out.iter() {
+            by_unit.entry(f.unit.0).or_default().push(f.range.clone());
+            let Some(&i) = index.get(&f.unit.0) else {
+                continue;
+            };
+            let u = &units[i];
+            if !lineish(u) {
+                continue;
+            }
+            let tr = text::trimmed_range(&u.text);
+            if f.kind == PiiKind::Id18 && f.rule == "id18.checksum" && f.range == tr {
+                id_lines.insert(i);
+            }
+            if f.kind == PiiKind::Address
+                && f.range.end == tr.end
+                && f.rule.starts_with("address.label")
+            {
+                wrapped.push(i);
+            }
+        }
+        let free = |by_unit: &std::collections::BTreeMap<u32, Vec<Range<usize>>>,
+                    id: u32,
+                    r: &Range<usize>| {
+            by_unit
+                .get(&id)
+                .is_none_or(|v| v.iter().all(|x| x.end <= r.start || x.start >= r.end))
+        };
+        let mut add: Vec<(usize, Range<usize>, PiiKind, &'static str, f32)> = Vec::new();
+        for i in wrapped {
+            let Some(next) = units.get(i + 1) else {
+                continue;
+            };
+            if !lineish(next) {
+                continue;
+            }
+            let t = next.text.as_str();
+            let lead = t.len() - t.trim_start().len();
+            let end = t[lead..]
+                .find(|c: char| {
+                    matches!(c, '，' | ',' | '。' | '；' | ';' | '）' | ')' | '、')
+                        || c.is_whitespace()
+                })
+                .map_or(t.len(), |e| lead + e);
+            let head = &t[lead..end];
+            let n = head.chars().count();
+            let last = head.chars().last();
+            if (1..=20).contains(&n)
+                && head
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || is_cjk(c) || c == '-')
+                && last.is_some_and(|c| "号室栋幢组村楼户弄巷".contains(c))
+            {
+                add.push((i + 1, lead..end, PiiKind::Address, "address.continued", 0.7));
+            }
+        }
+        // A label at the end of a line whose value starts the next line (`家庭住址：` ⏎ `安徽省…`).
+        for (i, u) in units.iter().enumerate() {
+            let Some(next) = units.get(i + 1) else { break };
+            if !lineish(u) || !lineish(next) {
+                continue;
+            }
+            let Some(&(_, e, class)) = self.label_hits(&u.text).last() else {
+                continue;
+            };
+            if text::skip_fillers(&u.text, e, 4) < u.text.trim_end().len() {
+                continue;
+            }
+            let lead = next.text.len() - next.text.trim_start().len();
+            match class {
+                Class::Address => {
+                    if let Some(r) = names::address_at(&next.text, lead) {
+                        add.push((i + 1, r, PiiKind::Address, "address.label_wrapped", 0.8));
+                    }
+                }
+                Class::Name => {
+                    if let Some((r, _)) = names::name_at(&next.text, lead, false) {
+                        add.push((i + 1, r, PiiKind::Name, "name.label_wrapped", 0.7));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (i, u) in units.iter().enumerate() {
+            if !lineish(u) || id_lines.is_empty() {
+                continue;
+            }
+            let near =
+                |d: usize| (i.saturating_sub(d)..=i + d).any(|j| j != i && id_lines.contains(&j));
+            let tr = text::trimmed_range(&u.text);
+            let t = &u.text[tr.clone()];
+            if t.is_empty() || t.chars().any(is_mask_char) {
+                continue;
+            }
+            if t.chars().count() <= 4
+                && names::whole_cjk_name(t).is_some_and(|c| c >= 0.9)
+                && near(2)
+            {
+                add.push((i, tr, PiiKind::Name, "name.beside_id", 0.6));
+            } else if names::address_like(t) && near(8) {
+                add.push((i, tr, PiiKind::Address, "address.beside_id", 0.6));
+            }
+        }
+        for (i, r, kind, rule, conf) in add {
+            let u = &units[i];
+            if !self.policy.is_enabled(kind)
+                || !free(&by_unit, u.id.0, &r)
+                || self.allow.contains(&u.text[r.clone()])
+            {
+                continue;
+            }
+            by_unit.entry(u.id.0).or_default().push(r.clone());
+            out.push(Finding {
+                unit: u.id,
+                value: Sensitive::new(&u.text[r.clone()]),
+                range: r,
+                kind,
+                rule: rule.to_string(),
+                confidence: conf,
+            });
+        }
     }
 }
 
@@ -1029,6 +1175,11 @@ fn classify_digits(
         if d.starts_with("0086") && v::mobile(&d[4..]) && !glued {
             return Some((PiiKind::Mobile, "mobile.intl", 0.9));
         }
+    }
+    // Two numbers written together, as a tracked deletion next to its insertion reads
+    // (`1536013951813943517537`): every 11-digit chunk must be a mobile number.
+    if len == 22 && groups.len() == 1 && !glued && v::mobile(&d[..11]) && v::mobile(&d[11..]) {
+        return Some((PiiKind::Mobile, "mobile.concatenated", 0.7));
     }
     if len == 11 && !glued {
         if v::mobile(d) {

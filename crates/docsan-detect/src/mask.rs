@@ -141,6 +141,16 @@ pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> S
                     mask_keep(ext, 0, 0, policy)
                 );
             }
+            // Two numbers written together are masked as two numbers.
+            if rule == "mobile.concatenated" && value.chars().count() == 22 {
+                let split = value.char_indices().nth(11).map_or(value.len(), |(i, _)| i);
+                let (a, b) = value.split_at(split);
+                return format!(
+                    "{}{}",
+                    replacement(policy, kind, "mobile.range", a),
+                    replacement(policy, kind, "mobile.range", b)
+                );
+            }
             let (dp, ds) = default_keep(kind, rule, value);
             let kp = policy.kinds.get(&kind);
             let pre = kp.and_then(|k| k.keep_prefix).unwrap_or(dp);

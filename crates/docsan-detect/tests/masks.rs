@@ -53,6 +53,14 @@ fn default_masks_keep_shape_and_the_agreed_parts() {
     let e = Engine::new(&Policy::default()).unwrap();
     assert_eq!(
         e.replacement(&finding(
+            Mobile,
+            "mobile.concatenated",
+            "1536013951813943517537"
+        )),
+        "153****9518139****7537"
+    );
+    assert_eq!(
+        e.replacement(&finding(
             Id18,
             "id18.numeric_truncated",
             "3.40702199001011E+17"
