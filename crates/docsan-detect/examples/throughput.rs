@@ -29,6 +29,10 @@ fn main() {
         ("no personal data", docsan_detect::bench_text(size, 0)),
         ("with personal data", docsan_detect::bench_corpus_text(size)),
     ] {
+        let only = std::env::var("ONLY").unwrap_or_default();
+        if !only.is_empty() && !name.contains(only.as_str()) {
+            continue;
+        }
         // Paragraph units, as backends deliver them.
         let units: Vec<TextUnit> = text
             .lines()

@@ -18,6 +18,29 @@ use regex::Regex;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+const DIGIT: u8 = 1;
+const AT: u8 = 2;
+const UPPER: u8 = 4;
+const WIDE: u8 = 8;
+
+/// Byte classes for the pre-filter: ASCII digits, `@`, capitals, and `0xEF` (the lead byte of
+/// full-width forms, among them the full-width digits).
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match i as u8 {
+            b'0'..=b'9' => DIGIT,
+            b'@' => AT,
+            b'A'..=b'Z' => UPPER,
+            0xEF => WIDE,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+};
+
 /// A candidate finding before resolution.
 #[derive(Clone, Debug)]
 struct Cand {
@@ -186,22 +209,13 @@ impl Engine {
         // Label words in the text.
         let label_hits = self.label_hits(text);
         let bytes = text.as_bytes();
-        // One pass for the cheap pre-filters: digits (ASCII or the full-width lead bytes),
-        // `@`, capital letters.
-        let (mut has_digit, mut has_at, mut has_upper) = (false, false, false);
-        for (i, b) in bytes.iter().enumerate() {
-            match b {
-                b'0'..=b'9' => has_digit = true,
-                b'@' => has_at = true,
-                b'A'..=b'Z' => has_upper = true,
-                0xEF => {
-                    has_digit |= bytes.get(i + 1) == Some(&0xBC)
-                        && bytes.get(i + 2).is_some_and(|x| (0x90..=0x99).contains(x))
-                }
-                _ => {}
-            }
-        }
-        if has_digit {
+        // One branch-free pass for the cheap pre-filters (`@`, capital letters); the number
+        // scanner makes its own single pass for ASCII and full-width digits.
+        let flags = bytes
+            .iter()
+            .fold(0u8, |acc, b| acc | BYTE_CLASS[*b as usize]);
+        let (has_at, has_upper) = (flags & AT != 0, flags & UPPER != 0);
+        if flags & (DIGIT | WIDE) != 0 {
             self.numbers(text, unit_class, &label_hits, unit.context.kind, &mut cands);
         }
         if has_at {
@@ -1037,6 +1051,11 @@ fn classify_token(
             }
             // Groups that belong to an amount (`70.23 138…`) are not part of a value.
             if money && ((i == 0 && tok.amount_left) || (j == n && tok.amount_right)) {
+                continue;
+            }
+            let total: usize = tok.groups[i..j].iter().map(|g| g.digits.len()).sum();
+            // Nothing shorter than a 7-digit local number, nothing longer than 22 digits.
+            if !(6..=22).contains(&total) {
                 continue;
             }
             let mut d: String = tok.groups[i..j].iter().map(|g| g.digits.as_str()).collect();
