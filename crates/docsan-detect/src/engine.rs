@@ -505,21 +505,24 @@ impl Engine {
     fn whole_cell(&self, text: &str, class: Class, out: &mut Vec<Cand>) {
         let tr = text::trimmed_range(text);
         let t = &text[tr.clone()];
-        if t.is_empty() || t.chars().any(is_mask_char) {
+        // Masked values stay quiet; a name cell is checked name by name below.
+        if t.is_empty() || (class != Class::Name && t.chars().any(is_mask_char)) {
             return;
         }
         match class {
             Class::Name => {
                 // One or several names: `张三`, `张三、李四`.
                 let mut pos = tr.start;
-                for part in t.split(['、', ',', '，', ';', '；', '/', ' ', '\u{3000}']) {
+                for part in t.split([
+                    '、', ',', '，', ';', '；', '/', ' ', '\u{3000}', '(', ')', '（', '）', '\n',
+                ]) {
                     let start = pos;
                     pos += part.len()
                         + t[pos - tr.start + part.len()..]
                             .chars()
                             .next()
                             .map_or(0, char::len_utf8);
-                    if part.is_empty() {
+                    if part.is_empty() || part.chars().any(is_mask_char) {
                         continue;
                     }
                     if let Some(conf) = names::whole_cjk_name(part) {

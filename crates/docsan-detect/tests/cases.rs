@@ -270,3 +270,72 @@ fn labelled_cases() {
     }
     assert!(failures.is_empty(), "{} failures", failures.len());
 }
+
+#[test]
+fn policy_terms_allow_disabled_and_custom_rules() {
+    let policy = Policy::from_toml(
+        r#"
+        allow = ["13812345678"]
+        terms = ["王小明"]
+        disabled = ["plate"]
+        [[rules]]
+        name = "case_number"
+        pattern = "案号[:：]?\\s*(?P<value>[A-Z0-9]{10})"
+        [[rules]]
+        name = "member_card"
+        pattern = "会员卡(?P<value>\\d{16,19})"
+        validator = "luhn"
+        "#,
+    )
+    .expect("policy parses");
+    let engine = Engine::new(&policy).expect("engine");
+    let unit = TextUnit::new(
+        UnitId(0),
+        "王小明来电13812345678，13912345678，车牌皖G12345，案号：AB12345678，会员卡6222026469406667049，会员卡6222026469406667048",
+        UnitContext::new(UnitKind::Body, Location::default()),
+    );
+    let got: Vec<(PiiKind, String, String)> = engine
+        .detect(&unit)
+        .into_iter()
+        .map(|f| (f.kind, unit.text[f.range].to_string(), f.rule))
+        .collect();
+    let want = [
+        (Name, "王小明", "name.term"),
+        (Mobile, "13912345678", "mobile.range"),
+        (Custom, "AB12345678", "custom.case_number"),
+        (Custom, "6222026469406667049", "custom.member_card"),
+    ];
+    for (k, v, r) in want {
+        assert!(
+            got.iter()
+                .any(|(gk, gv, gr)| *gk == k && gv == v && gr == r),
+            "missing {k} {v} {r}: {got:?}"
+        );
+    }
+    assert!(
+        !got.iter().any(|(_, v, _)| v == "13812345678"),
+        "allow-listed value reported"
+    );
+    assert!(
+        !got.iter().any(|(k, _, _)| *k == Plate),
+        "disabled kind reported"
+    );
+    assert!(
+        !got.iter().any(|(_, v, _)| v == "6222026469406667048"),
+        "value failing its validator reported"
+    );
+}
+
+#[test]
+fn name_cells_with_several_names_and_partial_masks() {
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let mut ctx = UnitContext::new(UnitKind::TableCell, Location::default());
+    ctx.column_header = Some("户主姓名".into());
+    let unit = TextUnit::new(UnitId(0), "张＊、李四（户主）", ctx);
+    let got: Vec<String> = engine
+        .detect(&unit)
+        .into_iter()
+        .map(|f| unit.text[f.range].to_string())
+        .collect();
+    assert_eq!(got, vec!["李四".to_string()]);
+}
