@@ -146,7 +146,7 @@ impl Engine {
             rules,
             allow: policy.allow.iter().cloned().collect(),
             date: re(
-                r"^(?:19|20)\d{2}(?:(?:[-/.]|年)(?:0?[1-9]|1[0-2])(?:(?:[-/.]|月)(?:0?[1-9]|[12]\d|3[01])日?|月)?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))",
+                r"^(?:19|20)\d{2}(?:(?:[-/.]|年)(?:0?[1-9]|1[0-2])(?:(?:[-/.]|月)(?:0?[1-9]|[12]\d|3[01])日?|月)?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])?)",
             )?,
             doc_token: re(r"^[A-Za-z]{0,2}\d{6,12}(?:\([0-9A]\))?")?,
             plate: re(r"^[A-HJ-NP-Z]·?[A-HJ-NP-Z0-9]{5,6}")?,
@@ -382,6 +382,11 @@ impl Engine {
         for (i, &(s, e, class)) in hits.iter().enumerate() {
             let next_label = hits.get(i + 1).map(|h| h.0);
             let label = &text[s..e];
+            // `回乡证号：`, `护照号码为`: a trailing 号/号码 belongs to the label.
+            let e = ["号码", "号"]
+                .iter()
+                .find(|w| text[e..].starts_with(**w))
+                .map_or(e, |w| e + w.len());
             let vpos = text::skip_fillers(text, e, 4);
             // A label directly followed by another label (`联系人手机号码`) labels nothing.
             if next_label == Some(vpos) && class != Class::NameBefore {
@@ -394,7 +399,10 @@ impl Engine {
                     }
                     let mut pos = vpos;
                     let mut first = true;
-                    while let Some((r, conf)) = names::name_at(text, pos, label.is_ascii()) {
+                    let limit = next_label.unwrap_or(text.len());
+                    while let Some((r, conf)) =
+                        names::name_before(text, pos, limit, label.is_ascii())
+                    {
                         if hits.binary_search_by_key(&r.start, |h| h.0).is_ok() {
                             break;
                         }
