@@ -63,6 +63,8 @@ pub struct DocxDocument {
     diagnostics: Vec<Diagnostic>,
     embedded: Vec<EmbeddedPart>,
     thumbnails: Vec<String>,
+    /// Ranges of `o:gfxdata` attributes per walked part index.
+    gfxdata: BTreeMap<usize, Vec<Range<usize>>>,
 }
 
 impl std::fmt::Debug for DocxDocument {
@@ -154,6 +156,7 @@ impl DocxDocument {
             diagnostics: Vec::new(),
             embedded: Vec::new(),
             thumbnails: Vec::new(),
+            gfxdata: BTreeMap::new(),
         };
         let mut c = Collector::new(limits);
         let mut order = vec![main.clone()];
@@ -238,12 +241,15 @@ impl DocxDocument {
             let i = self.add_part(name)?;
             let (n, src) = &self.parts[i];
             let notes = wordml::walk(c, i, n, src, &limits)?;
-            if notes.gfxdata {
-                self.diagnostics.push(warn(
-                    "vml-gfxdata",
-                    "vml shape: the encoded shape copy (o:gfxdata) cannot be checked",
-                    name,
-                ));
+            if !notes.gfxdata.is_empty() {
+                self.diagnostics.push(
+                    Diagnostic::info(
+                        "vml-gfxdata",
+                        "vml shapes: encoded shape copies (o:gfxdata) are dropped from the part when it is masked",
+                    )
+                    .at(Location::part(name)),
+                );
+                self.gfxdata.insert(i, notes.gfxdata);
             }
             return Ok(());
         }
@@ -340,6 +346,12 @@ impl DocxDocument {
                 }
                 Ok(())
             };
+            if edit.replacement.chars().any(|c| !xml_char(c)) {
+                return Err(Error::refused(format!(
+                    "replacement for unit {} holds a character XML cannot carry",
+                    edit.unit.0
+                )));
+            }
             let repl: Vec<char> = edit.replacement.chars().collect();
             if repl.len() == n {
                 for (o, c) in origins.iter().zip(repl) {
@@ -395,6 +407,11 @@ impl DocxDocument {
         }
         Ok(())
     }
+}
+
+/// Characters that XML 1.0 allows in content.
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// Applies non-overlapping byte-range replacements to `src`. A replacement inside a removed
@@ -504,6 +521,11 @@ impl Document for DocxDocument {
                 if self.package.contains(&rp) {
                     remove.insert(rp);
                 }
+            }
+        }
+        for (pi, edits) in splices.iter_mut() {
+            if let Some(ranges) = self.gfxdata.get(pi) {
+                edits.extend(ranges.iter().map(|r| (r.clone(), Vec::new())));
             }
         }
         for (pi, edits) in splices {

@@ -42,6 +42,8 @@ enum Frame {
     Del,
     Ins,
     Text,
+    /// `mc:Fallback` inside a paragraph: its text repeats the choice, so it is a unit of its own.
+    Fallback,
     Other,
 }
 
@@ -125,6 +127,8 @@ fn attr_kind(elem: &[u8], attr: &[u8]) -> Option<UnitKind> {
         b"tooltip" => Some(UnitKind::Hyperlink),
         b"instr" if elem == b"fldSimple" => Some(UnitKind::Field),
         b"string" if elem == b"textpath" => Some(UnitKind::TextBox),
+        b"fullDate" if elem == b"date" => Some(UnitKind::Other),
+        b"displayText" | b"value" if elem == b"listItem" => Some(UnitKind::Other),
         b"val" => match elem {
             b"docVar" | b"connectString" | b"query" => Some(UnitKind::Metadata),
             b"alias" | b"tag" | b"default" | b"statusText" | b"helpText" | b"listEntry" => {
@@ -174,8 +178,8 @@ struct Walker<'c> {
     text_elem: Option<TextElem>,
     /// Text outside paragraphs, keyed by the stack depth of the element that holds it.
     loose: Option<(usize, UnitBuf)>,
-    /// Warnings noticed while walking.
-    pub gfxdata: bool,
+    /// Byte ranges of `o:gfxdata` attributes (with the whitespace before them).
+    gfxdata: Vec<std::ops::Range<usize>>,
 }
 
 impl std::fmt::Debug for Walker<'_> {
@@ -187,8 +191,10 @@ impl std::fmt::Debug for Walker<'_> {
 /// What the walk of one part noticed besides units.
 #[derive(Debug, Default)]
 pub(crate) struct WalkNotes {
-    /// VML shapes carry `o:gfxdata`, an encoded copy of the shape that may hold its text.
-    pub gfxdata: bool,
+    /// Byte ranges of `o:gfxdata` attributes, including the whitespace before each. VML shapes
+    /// carry there an encoded (zipped, base64) copy of the shape and its text; the rewrite drops
+    /// them from every part it changes, since they would keep the unmasked text.
+    pub gfxdata: Vec<std::ops::Range<usize>>,
 }
 
 /// Walks one WordprocessingML-like part, adding its slots and units to `c`.
@@ -216,7 +222,7 @@ pub(crate) fn walk(
         table_count: 0,
         text_elem: None,
         loose: None,
-        gfxdata: false,
+        gfxdata: Vec::new(),
     };
     while let Some((e, range)) = ev.next_event()? {
         let raw = &src[range.clone()];
@@ -359,6 +365,10 @@ impl Walker<'_> {
                 Frame::Comment
             }
             b"del" | b"moveFrom" if !empty => Frame::Del,
+            b"Fallback" if !empty && !self.paras.is_empty() => {
+                self.open_fallback();
+                Frame::Fallback
+            }
             b"ins" | b"moveTo" if !empty => {
                 self.ins_depth += 1;
                 Frame::Ins
@@ -396,12 +406,16 @@ impl Walker<'_> {
             }
             _ => Frame::Other,
         };
-        if l.as_slice() == b"shape"
-            && attrs
-                .iter()
-                .any(|a| local(&tag[a.name.clone()]) == b"gfxdata")
-        {
-            self.gfxdata = true;
+        for a in &attrs {
+            if local(&tag[a.name.clone()]) == b"gfxdata" {
+                let mut start = a.name.start;
+                while start > 0 && matches!(tag[start - 1], b' ' | b'\t' | b'\r' | b'\n') {
+                    start -= 1;
+                }
+                // The value's closing quote ends the attribute.
+                self.gfxdata
+                    .push(tag_start + start..tag_start + a.value.end + 1);
+            }
         }
         if !empty {
             self.stack.push((frame, qn.to_vec()));
@@ -511,6 +525,29 @@ impl Walker<'_> {
             del: None,
             all_ins: true,
             in_cell,
+        });
+    }
+
+    /// Starts the unit for an `mc:Fallback` inside a paragraph: same context as the paragraph,
+    /// its own text, never counted as the cell's text.
+    fn open_fallback(&mut self) {
+        let Some(p) = self.paras.last() else {
+            return;
+        };
+        let mut buf = p.buf.clone();
+        buf.text.clear();
+        buf.origins.clear();
+        let detail = match buf.context.location.detail.take() {
+            Some(d) => format!("{d}, alternate content fallback"),
+            None => "alternate content fallback".to_string(),
+        };
+        buf.context.location.detail = Some(detail);
+        self.paras.push(Para {
+            buf,
+            field: None,
+            del: None,
+            all_ins: true,
+            in_cell: false,
         });
     }
 
@@ -652,6 +689,7 @@ impl Walker<'_> {
             Frame::Del => self.flush_del()?,
             Frame::Ins => self.ins_depth = self.ins_depth.saturating_sub(1),
             Frame::Text => self.text_elem = None,
+            Frame::Fallback => self.close_para()?,
             Frame::Other => {}
         }
         Ok(())

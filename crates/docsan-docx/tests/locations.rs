@@ -644,3 +644,41 @@ fn a_replacement_of_another_length_goes_into_the_first_run() {
     let runs = run_texts(&part(&out, "word/document.xml"));
     assert_eq!(runs, ["电话[电话]", "", "。"]);
 }
+
+#[test]
+fn run_level_fallback_is_its_own_unit_and_gfxdata_is_dropped_when_masked() {
+    let body = r#"<w:p><w:r><w:t>电话</w:t></w:r><mc:AlternateContent><mc:Choice Requires="w14"><w:r><w:t>13800138000</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>13800138000</w:t></w:r></mc:Fallback></mc:AlternateContent><w:r><w:t>。</w:t></w:r></w:p><w:p><w:r><w:pict><v:shape id="s1" o:gfxdata="UEsDBBQABgAIAAAAIQ" style="width:1pt"><v:textbox><w:txbxContent><w:p><w:r><w:t>周七</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"#;
+    let bytes = package(body, &[]);
+    let doc = open(&bytes);
+    let main = unit_with(doc.as_ref(), "电话");
+    assert_eq!(main.text, "电话13800138000。", "the fallback does not repeat inside");
+    let fallback = doc
+        .units()
+        .iter()
+        .find(|u| u.text == "13800138000")
+        .expect("fallback unit");
+    assert!(
+        fallback
+            .context
+            .location
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("fallback"))
+    );
+    assert!(doc.diagnostics().iter().any(|d| d.code == "vml-gfxdata"));
+    let out = rewrite(&bytes, &["13800138000", "周七"]);
+    let xml = part(&out, "word/document.xml");
+    assert!(!xml.contains("13800138000") && !xml.contains("周七"));
+    assert!(xml.contains(r#"<v:shape id="s1" style="width:1pt">"#));
+}
+
+#[test]
+fn content_control_lists_and_dates_are_units() {
+    let body = r#"<w:sdt><w:sdtPr><w:date w:fullDate="1990-03-07T00:00:00Z"><w:dateFormat w:val="yyyy年M月d日"/></w:date></w:sdtPr><w:sdtContent><w:p><w:r><w:t>1990年3月7日</w:t></w:r></w:p></w:sdtContent></w:sdt><w:sdt><w:sdtPr><w:dropDownList><w:listItem w:displayText="吴八" w:value="吴八"/></w:dropDownList></w:sdtPr><w:sdtContent><w:p><w:r><w:t>吴八</w:t></w:r></w:p></w:sdtContent></w:sdt>"#;
+    let bytes = package(body, &[]);
+    let doc = open(&bytes);
+    assert_eq!(doc.units().iter().filter(|u| u.text == "吴八").count(), 3);
+    assert!(doc.units().iter().any(|u| u.text == "1990-03-07T00:00:00Z"));
+    let out = rewrite(&bytes, &["吴八"]);
+    assert!(!part(&out, "word/document.xml").contains("吴八"));
+}
