@@ -170,6 +170,7 @@ fn unit_with<'a>(doc: &'a dyn Document, text: &str) -> &'a docsan_core::TextUnit
 /// The checks every masking test shares: the value is gone from every entry, run lengths are
 /// kept, and entries with nothing to change are raw-identical.
 fn assert_masked(input: &[u8], output: &[u8], value: &str, changed: &[&str]) {
+    assert_well_formed(output);
     let a = entries(input);
     let b = entries(output);
     for (name, data, _) in &b {
@@ -651,7 +652,10 @@ fn run_level_fallback_is_its_own_unit_and_gfxdata_is_dropped_when_masked() {
     let bytes = package(body, &[]);
     let doc = open(&bytes);
     let main = unit_with(doc.as_ref(), "电话");
-    assert_eq!(main.text, "电话13800138000。", "the fallback does not repeat inside");
+    assert_eq!(
+        main.text, "电话13800138000。",
+        "the fallback does not repeat inside"
+    );
     let fallback = doc
         .units()
         .iter()
@@ -681,4 +685,91 @@ fn content_control_lists_and_dates_are_units() {
     assert!(doc.units().iter().any(|u| u.text == "1990-03-07T00:00:00Z"));
     let out = rewrite(&bytes, &["吴八"]);
     assert!(!part(&out, "word/document.xml").contains("吴八"));
+}
+
+/// Every part of a package parses as well-formed XML (the sanity check for changed parts).
+fn assert_well_formed(bytes: &[u8]) {
+    for (name, data, _) in entries(bytes) {
+        if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+            continue;
+        }
+        let mut r = quick_xml::Reader::from_reader(data.as_slice());
+        let mut depth = 0i64;
+        loop {
+            match r.read_event() {
+                Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+                Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("{name} is not well-formed: {e}"),
+            }
+        }
+        assert_eq!(depth, 0, "{name} is not closed");
+    }
+}
+
+#[test]
+fn masked_parts_stay_well_formed_with_markup_characters_in_replacements() {
+    let body =
+        r#"<w:p><w:hyperlink w:tooltip="张三"><w:r><w:t>张三</w:t></w:r></w:hyperlink></w:p>"#;
+    let bytes = package(body, &[]);
+    let mut doc = open(&bytes);
+    let mut plan = Plan::default();
+    for u in doc.units() {
+        if let Some(i) = u.text.find("张三") {
+            plan.edits.push(Edit {
+                unit: u.id,
+                range: i..i + "张三".len(),
+                replacement: "<\"".into(),
+            });
+        }
+    }
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).unwrap();
+    assert_well_formed(&out);
+    let xml = part(&out, "word/document.xml");
+    assert!(xml.contains(r#"w:tooltip="&lt;&quot;""#));
+    assert!(xml.contains("<w:t>&lt;\"</w:t>"));
+    let again = open(&out);
+    assert_eq!(again.units().iter().filter(|u| u.text == "<\"").count(), 2);
+}
+
+/// Mutated XML never panics: each single-byte change of the document part either opens or
+/// fails with an error, and what opens can be masked and reopened.
+#[test]
+fn mutated_documents_never_panic() {
+    let body = r#"<w:p><w:r><w:t xml:space="preserve">张三 &amp; 13800138000</w:t></w:r><w:ins w:author="李四"><w:r><w:t>x</w:t></w:r></w:ins></w:p><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>姓名</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#;
+    let doc = document(body);
+    let src = doc.as_bytes();
+    let limits = Limits::default();
+    let mut state: u32 = 12345;
+    let mut opened = 0;
+    for i in 0..src.len() {
+        for _ in 0..3 {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let mut m = src.to_vec();
+            m[i] = b"<>/&\"'=;#x:0 a"[(state >> 16) as usize % 14];
+            let z = zip(&[("word/document.xml", m.as_slice())]);
+            if let Ok(mut d) = DocxBackend.open(&z, &limits) {
+                opened += 1;
+                let mut plan = Plan::default();
+                for u in d.units() {
+                    if let Some((j, c)) = u.text.char_indices().next() {
+                        plan.edits.push(Edit {
+                            unit: u.id,
+                            range: j..j + c.len_utf8(),
+                            replacement: "*".into(),
+                        });
+                    }
+                }
+                let mut diags = Vec::new();
+                if let Ok(out) = d.rewrite(&plan, &mut diags) {
+                    DocxBackend
+                        .open(&out, &limits)
+                        .expect("masked output reopens");
+                }
+            }
+        }
+    }
+    assert!(opened > 0);
 }
