@@ -42,7 +42,9 @@ enum Frame {
     Del,
     Ins,
     Text,
-    /// `mc:Fallback` inside a paragraph: its text repeats the choice, so it is a unit of its own.
+    /// `mc:Fallback` inside a paragraph (its text repeats the choice) or ruby text (a reading
+    /// guide between base characters): a unit of its own, so it never splits the paragraph's
+    /// text.
     Fallback,
     Other,
 }
@@ -129,6 +131,8 @@ fn attr_kind(elem: &[u8], attr: &[u8]) -> Option<UnitKind> {
         b"string" if elem == b"textpath" => Some(UnitKind::TextBox),
         b"fullDate" if elem == b"date" => Some(UnitKind::Other),
         b"displayText" | b"value" if elem == b"listItem" => Some(UnitKind::Other),
+        // Smart tags (`PersonName`, `address`) keep the recognized value in `w:attr`.
+        b"val" if elem == b"attr" => Some(UnitKind::Other),
         b"val" => match elem {
             b"docVar" | b"connectString" | b"query" => Some(UnitKind::Metadata),
             b"alias" | b"tag" | b"default" | b"statusText" | b"helpText" | b"listEntry" => {
@@ -366,7 +370,11 @@ impl Walker<'_> {
             }
             b"del" | b"moveFrom" if !empty => Frame::Del,
             b"Fallback" if !empty && !self.paras.is_empty() => {
-                self.open_fallback();
+                self.open_shadow("alternate content fallback");
+                Frame::Fallback
+            }
+            b"rt" if !empty && !self.paras.is_empty() && parent_is(&parent, b"ruby") => {
+                self.open_shadow("ruby text");
                 Frame::Fallback
             }
             b"ins" | b"moveTo" if !empty => {
@@ -528,9 +536,9 @@ impl Walker<'_> {
         });
     }
 
-    /// Starts the unit for an `mc:Fallback` inside a paragraph: same context as the paragraph,
-    /// its own text, never counted as the cell's text.
-    fn open_fallback(&mut self) {
+    /// Starts the unit for an `mc:Fallback` or ruby text inside a paragraph: same context as
+    /// the paragraph, its own text, never counted as the cell's text.
+    fn open_shadow(&mut self, what: &str) {
         let Some(p) = self.paras.last() else {
             return;
         };
@@ -538,8 +546,8 @@ impl Walker<'_> {
         buf.text.clear();
         buf.origins.clear();
         let detail = match buf.context.location.detail.take() {
-            Some(d) => format!("{d}, alternate content fallback"),
-            None => "alternate content fallback".to_string(),
+            Some(d) => format!("{d}, {what}"),
+            None => what.to_string(),
         };
         buf.context.location.detail = Some(detail);
         self.paras.push(Para {

@@ -773,3 +773,21 @@ fn mutated_documents_never_panic() {
     }
     assert!(opened > 0);
 }
+
+#[test]
+fn ruby_text_and_smart_tags_do_not_split_or_hide_names() {
+    let body = r#"<w:p><w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="PersonName"><w:smartTagPr><w:attr w:name="ProductID" w:val="郑兰秀"/></w:smartTagPr><w:r><w:t>郑兰秀</w:t></w:r></w:smartTag><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>zhèng</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>郑</w:t></w:r></w:rubyBase></w:ruby></w:r><w:r><w:t>兰</w:t></w:r></w:p>"#;
+    let bytes = package(body, &[]);
+    let doc = open(&bytes);
+    let p = unit_with(doc.as_ref(), "郑兰秀郑兰");
+    assert_eq!(p.text, "郑兰秀郑兰");
+    assert!(doc.units().iter().any(|u| u.text == "zhèng"));
+    let tag = doc
+        .units()
+        .iter()
+        .find(|u| u.text == "郑兰秀" && u.context.label.as_deref() == Some("w:val"))
+        .expect("smart tag value");
+    assert_eq!(tag.context.kind, UnitKind::Other);
+    let out = rewrite(&bytes, &["郑兰秀"]);
+    assert!(!part(&out, "word/document.xml").contains("郑兰秀"));
+}
