@@ -464,15 +464,30 @@ impl Document for DocxDocument {
         let mut splices: Splices = BTreeMap::new();
         for (slot_id, new) in changes {
             let slot = &self.slots[slot_id as usize];
-            let text: String = slot
-                .chars
-                .iter()
-                .zip(&new)
-                .map(|(c, n)| n.clone().unwrap_or_else(|| c.to_string()))
-                .collect();
-            if text.chars().eq(slot.chars.iter().copied()) {
+            if new.iter().zip(&slot.chars).all(|(n, c)| match n {
+                None => true,
+                Some(n) => n.chars().eq(std::iter::once(*c)),
+            }) {
                 continue;
             }
+            let text: String = match &slot.pieces {
+                None => slot
+                    .chars
+                    .iter()
+                    .zip(&new)
+                    .map(|(c, n)| n.clone().unwrap_or_else(|| c.to_string()))
+                    .collect(),
+                Some(pieces) => {
+                    let mut t = String::new();
+                    for (piece, n) in pieces.iter().zip(&new) {
+                        match n {
+                            None => t.push_str(piece),
+                            Some(n) => n.chars().for_each(|c| units::percent_encode(c, &mut t)),
+                        }
+                    }
+                    t
+                }
+            };
             let mut bytes = Vec::with_capacity(text.len() + 8);
             match slot.kind {
                 SlotKind::Text => xml::escape_text(&text, &mut bytes),

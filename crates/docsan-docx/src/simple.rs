@@ -158,7 +158,7 @@ pub(crate) fn walk_rels(
                     ctx.label = Some(short);
                     let chars = decode_raw(&raw[a.value.clone()], true)?;
                     let r = range.start + a.value.start..range.start + a.value.end;
-                    c.single(part, r, SlotKind::Attr { quote: a.quote }, chars, ctx)?;
+                    c.single_url(part, r, a.quote, chars, ctx)?;
                 }
                 if matches!(e, Event::Start(_)) {
                     open = Some(rel);

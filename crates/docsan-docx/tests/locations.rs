@@ -791,3 +791,20 @@ fn ruby_text_and_smart_tags_do_not_split_or_hide_names() {
     let out = rewrite(&bytes, &["郑兰秀"]);
     assert!(!part(&out, "word/document.xml").contains("郑兰秀"));
 }
+
+#[test]
+fn percent_encoded_link_targets_are_read_decoded_and_masked_encoded() {
+    let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.cn/q?name=%E9%83%91%E5%85%B0%E7%A7%80&amp;x=1" TargetMode="External"/></Relationships>"#;
+    let doc_xml = document("<w:p/>");
+    let bytes = zip(&[
+        ("word/document.xml", doc_xml.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+    ]);
+    let doc = open(&bytes);
+    let u = unit_with(doc.as_ref(), "郑兰秀");
+    assert_eq!(u.text, "https://example.cn/q?name=郑兰秀&x=1");
+    let out = rewrite(&bytes, &["郑兰秀"]);
+    let r = part(&out, "word/_rels/document.xml.rels");
+    assert!(r.contains(r#"Target="https://example.cn/q?name=***&amp;x=1""#));
+}
