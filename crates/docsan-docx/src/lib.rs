@@ -206,12 +206,16 @@ impl DocxDocument {
         }
         if lower.starts_with("docprops/") {
             if lower.starts_with("docprops/thumbnail") {
+                // The thumbnail pictures the first page, whose text is checked as text; it is
+                // dropped whenever anything is masked, since it would still show the original.
                 self.thumbnails.push(name.to_string());
-                self.diagnostics.push(warn(
-                    "thumbnail",
-                    "thumbnail: a picture of the first page cannot be checked; it is dropped when anything is masked",
-                    name,
-                ));
+                self.diagnostics.push(
+                    Diagnostic::info(
+                        "thumbnail",
+                        "thumbnail: a picture of the first page; it is dropped when anything is masked",
+                    )
+                    .at(Location::part(name)),
+                );
                 return Ok(());
             }
             if ext == "xml" {
@@ -306,6 +310,8 @@ impl DocxDocument {
     /// Turns the plan's edits into new text per slot.
     fn slot_changes(&self, plan: &Plan) -> Result<BTreeMap<u32, Vec<Option<String>>>> {
         let mut changes: BTreeMap<u32, Vec<Option<String>>> = BTreeMap::new();
+        // Byte offset of every character of the unit edited last (edits come sorted by unit).
+        let mut offsets: (Option<usize>, Vec<usize>) = (None, Vec::new());
         for edit in &plan.edits {
             let ui = edit.unit.0 as usize;
             let (Some(unit), Some(map)) = (self.units.get(ui), self.maps.get(ui)) else {
@@ -316,18 +322,27 @@ impl DocxDocument {
             };
             let text = &unit.text;
             let r = edit.range.clone();
-            if r.start > r.end
-                || r.end > text.len()
-                || !text.is_char_boundary(r.start)
-                || !text.is_char_boundary(r.end)
-            {
+            if offsets.0 != Some(ui) {
+                offsets.1 = text.char_indices().map(|(i, _)| i).collect();
+                offsets.1.push(text.len());
+                offsets.0 = Some(ui);
+            }
+            let (Ok(c0), Ok(c1)) = (
+                offsets.1.binary_search(&r.start),
+                offsets.1.binary_search(&r.end),
+            ) else {
                 return Err(Error::refused(format!(
                     "edit range of unit {} is not on character boundaries ({})",
                     edit.unit.0, unit.context.location
                 )));
+            };
+            if c1 < c0 {
+                return Err(Error::refused(format!(
+                    "edit range of unit {} is reversed ({})",
+                    edit.unit.0, unit.context.location
+                )));
             }
-            let c0 = text[..r.start].chars().count();
-            let n = text[r.clone()].chars().count();
+            let n = c1 - c0;
             let origins = map.get(c0..c0 + n).ok_or_else(|| {
                 Error::internal(format!("unit {} has no map for its text", edit.unit.0))
             })?;

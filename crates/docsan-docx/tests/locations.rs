@@ -808,3 +808,37 @@ fn percent_encoded_link_targets_are_read_decoded_and_masked_encoded() {
     let r = part(&out, "word/_rels/document.xml.rels");
     assert!(r.contains(r#"Target="https://example.cn/q?name=***&amp;x=1""#));
 }
+
+#[test]
+fn a_removed_embedded_package_takes_its_relationship_and_override_along() {
+    let inner = zip(&[("xl/workbook.xml", b"<workbook/>")]);
+    let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/package" Target="../embeddings/Book1.xlsx"/></Relationships>"#;
+    let ct = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/embeddings/Book1.xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/></Types>"#;
+    let chart = r#"<?xml version="1.0" encoding="UTF-8"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:chart><c:ser><c:tx><c:strRef><c:f>Sheet1!$B$1</c:f><c:strCache><c:pt idx="0"><c:v>王五</c:v></c:pt></c:strCache></c:strRef></c:tx></c:ser></c:chart><c:externalData r:id="rId1"/></c:chartSpace>"#;
+    let doc_xml = document("<w:p/>");
+    let bytes = zip(&[
+        ("[Content_Types].xml", ct.as_bytes()),
+        ("word/document.xml", doc_xml.as_bytes()),
+        ("word/charts/chart1.xml", chart.as_bytes()),
+        ("word/charts/_rels/chart1.xml.rels", rels.as_bytes()),
+        ("word/embeddings/Book1.xlsx", &inner),
+    ]);
+    let mut doc = open(&bytes);
+    let cache = unit_with(doc.as_ref(), "王五");
+    assert_eq!(cache.context.kind, UnitKind::Cache);
+    let emb = doc.embedded();
+    assert_eq!(emb.len(), 1);
+    let mut plan = mask(doc.as_ref(), "王五");
+    plan.embedded
+        .push((emb[0].id, docsan_core::EmbeddedAction::Remove));
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).unwrap();
+    assert!(diags.iter().any(|d| d.code == "embedded-removed"));
+    assert_well_formed(&out);
+    let names: Vec<String> = entries(&out).into_iter().map(|e| e.0).collect();
+    assert!(!names.iter().any(|n| n.ends_with(".xlsx")));
+    assert!(!part(&out, "word/charts/_rels/chart1.xml.rels").contains("Book1"));
+    assert!(!part(&out, "[Content_Types].xml").contains("Book1"));
+    assert!(part(&out, "word/charts/chart1.xml").contains("<c:v>**</c:v>"));
+}
