@@ -65,6 +65,8 @@ pub struct DocxDocument {
     thumbnails: Vec<String>,
     /// Ranges of `o:gfxdata` attributes per walked part index.
     gfxdata: BTreeMap<usize, Vec<Range<usize>>>,
+    /// The package carries a digital signature (reported once).
+    signed: bool,
 }
 
 impl std::fmt::Debug for DocxDocument {
@@ -157,6 +159,7 @@ impl DocxDocument {
             embedded: Vec::new(),
             thumbnails: Vec::new(),
             gfxdata: BTreeMap::new(),
+            signed: false,
         };
         let mut c = Collector::new(limits);
         let mut order = vec![main.clone()];
@@ -239,6 +242,17 @@ impl DocxDocument {
                 "macros: a VBA project cannot be checked",
                 name,
             ));
+            return Ok(());
+        }
+        if lower.starts_with("_xmlsignatures/") && !self.signed {
+            self.signed = true;
+            self.diagnostics.push(warn(
+                "signature",
+                "digital signature: masking the document invalidates it",
+                name,
+            ));
+        }
+        if ext == "sigs" {
             return Ok(());
         }
         if ext == "xml" || ext == "vml" {
@@ -507,6 +521,15 @@ impl Document for DocxDocument {
             match slot.kind {
                 SlotKind::Text => xml::escape_text(&text, &mut bytes),
                 SlotKind::Attr { quote } => xml::escape_attr(&text, quote, &mut bytes),
+                SlotKind::Comment => {
+                    if text.contains("--") || text.ends_with('-') {
+                        return Err(Error::refused(format!(
+                            "masked XML comment in {} would not be well-formed",
+                            self.parts[slot.part].0
+                        )));
+                    }
+                    bytes.extend_from_slice(text.as_bytes());
+                }
             }
             splices
                 .entry(slot.part)

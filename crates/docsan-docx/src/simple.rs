@@ -8,7 +8,7 @@
 //! store is a unit too. Relationship parts hold external targets (`mailto:`, `tel:`, URLs,
 //! template paths that name a user), each one a unit whose rewrite changes the `Target` value.
 
-use crate::events::{Events, event_chars};
+use crate::events::{Events, comment_slot, event_chars};
 use crate::units::{Collector, SlotKind, UnitBuf};
 use crate::xml::{decode_raw, local, scan_attrs};
 use docsan_core::{Limits, Location, Result, UnitContext, UnitKind};
@@ -90,6 +90,13 @@ pub(crate) fn walk_values(
                     b
                 })
                 .push_slot(slot, &chars);
+            }
+            Event::Comment(_) => {
+                if let Some((r, chars)) = comment_slot(raw, &range)? {
+                    let mut ctx = UnitContext::new(kind, loc(name, None));
+                    ctx.label = Some("xml comment".to_string());
+                    c.single(part, r, SlotKind::Comment, chars, ctx)?;
+                }
             }
             _ => {}
         }

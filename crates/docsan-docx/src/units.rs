@@ -17,6 +17,8 @@ pub(crate) enum SlotKind {
     Text,
     /// An attribute value; written escaped for the given quote.
     Attr { quote: u8 },
+    /// The content of an XML comment; written as it is, never with `--`.
+    Comment,
 }
 
 /// One rewritable place in a part.

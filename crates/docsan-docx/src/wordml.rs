@@ -13,7 +13,7 @@
 //! in a short list of elements that only ever hold numbers or formulas: unknown places are
 //! checked rather than skipped.
 
-use crate::events::{Events, event_chars};
+use crate::events::{Events, comment_slot, event_chars};
 use crate::units::{Collector, SlotKind, UnitBuf};
 use crate::xml::{RawAttr, decode_raw, local, scan_attrs};
 use docsan_core::{Limits, Location, Result, UnitContext, UnitKind};
@@ -243,6 +243,13 @@ pub(crate) fn walk(
             Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) => {
                 if let Some(chars) = event_chars(&e, raw)? {
                     w.text(range, chars)?;
+                }
+            }
+            Event::Comment(_) => {
+                if let Some((r, chars)) = comment_slot(raw, &range)? {
+                    let mut ctx = UnitContext::new(UnitKind::Other, w.location(None));
+                    ctx.label = Some("xml comment".to_string());
+                    w.c.single(w.part, r, SlotKind::Comment, chars, ctx)?;
                 }
             }
             _ => {}

@@ -842,3 +842,15 @@ fn a_removed_embedded_package_takes_its_relationship_and_override_along() {
     assert!(!part(&out, "[Content_Types].xml").contains("Book1"));
     assert!(part(&out, "word/charts/chart1.xml").contains("<c:v>**</c:v>"));
 }
+
+#[test]
+fn xml_comments_are_checked_too() {
+    let body = r#"<w:p><!-- 经办人 郑兰秀 --><w:r><w:t>正文</w:t></w:r></w:p>"#;
+    let bytes = package(body, &[]);
+    let doc = open(&bytes);
+    let c = unit_with(doc.as_ref(), "郑兰秀");
+    assert_eq!(c.context.label.as_deref(), Some("xml comment"));
+    let out = rewrite(&bytes, &["郑兰秀"]);
+    assert_well_formed(&out);
+    assert!(part(&out, "word/document.xml").contains("<!-- 经办人 *** -->"));
+}
