@@ -25,9 +25,9 @@ use std::collections::BTreeMap;
 enum TextElem {
     /// Visible text: `w:t`, `a:t`, `m:t`, chart values.
     Visible,
-    /// `w:delText`, `w:delInstrText`.
+    /// `w:delText`.
     Deleted,
-    /// `w:instrText`.
+    /// `w:instrText` and `w:delInstrText`: field codes, kept apart from the text around them.
     Instr,
 }
 
@@ -391,7 +391,7 @@ impl Walker<'_> {
             b"t" | b"delText" | b"instrText" | b"delInstrText" if !empty => {
                 self.text_elem = Some(match l.as_slice() {
                     b"t" => TextElem::Visible,
-                    b"instrText" => TextElem::Instr,
+                    b"instrText" | b"delInstrText" => TextElem::Instr,
                     _ => TextElem::Deleted,
                 });
                 Frame::Text
