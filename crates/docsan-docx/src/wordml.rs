@@ -754,9 +754,18 @@ fn close_row(t: &mut Table) {
         && t.row_cells
             .first()
             .is_some_and(|c| c.span > 1 && (t.grid_cols == 0 || c.span >= t.grid_cols));
+    // A first row that starts with `标签：` belongs to a form of labels and values, not to a
+    // table with a header row. Other two-column tables keep their first row as header: a
+    // two-column roster (`姓名 | 身份证号`) needs it, and a label cell read under a label
+    // header costs little.
+    let form_row = !t.row_is_header_flag
+        && t.row_cells
+            .first()
+            .is_some_and(|c| c.text.trim_end().ends_with(['：', ':']));
     let is_header = t.only_headers_so_far
         && (t.row == 0 || t.row_is_header_flag || t.only_titles_so_far)
-        && !title_row;
+        && !title_row
+        && !form_row;
     if is_header {
         for cell in &t.row_cells {
             let text = cell.text.trim();

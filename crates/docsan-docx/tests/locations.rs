@@ -854,3 +854,19 @@ fn xml_comments_are_checked_too() {
     assert_well_formed(&out);
     assert!(part(&out, "word/document.xml").contains("<!-- 经办人 *** -->"));
 }
+
+#[test]
+fn two_column_forms_have_labels_and_colon_forms_no_column_headers() {
+    let body = r#"<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr><w:tc><w:p><w:r><w:t>姓名：</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>张三</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>电话：</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>13800138000</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr><w:tc><w:p><w:r><w:t>姓名</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>身份证号</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>李四</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>340706198402162637</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#;
+    let bytes = package(body, &[]);
+    let doc = open(&bytes);
+    let phone_label = unit_with(doc.as_ref(), "电话");
+    assert_eq!(phone_label.context.column_header, None);
+    let phone = unit_with(doc.as_ref(), "13800138000");
+    assert_eq!(phone.context.label.as_deref(), Some("电话："));
+    assert_eq!(phone.context.column_header, None);
+    let name = unit_with(doc.as_ref(), "李四");
+    assert_eq!(name.context.column_header.as_deref(), Some("姓名"));
+    let id = unit_with(doc.as_ref(), "340706198402162637");
+    assert_eq!(id.context.column_header.as_deref(), Some("身份证号"));
+}
