@@ -145,6 +145,18 @@ impl DocxDocument {
                 "no word/document.xml: not a WordprocessingML package",
             ));
         }
+        // A workbook or presentation package has a main part too; refuse it here rather than
+        // walk it as a Word document.
+        if let Some(ct) = package.read_optional("[Content_Types].xml")? {
+            let (_, overrides) = docsan_opc::content_types(&ct)?;
+            if let Some(t) = overrides.get(&main)
+                && !(t.contains("wordprocessingml") || t.contains("ms-word"))
+            {
+                return Err(Error::unsupported(format!(
+                    "the main part {main} is not a Word document"
+                )));
+            }
+        }
 
         let mut doc = DocxDocument {
             original,

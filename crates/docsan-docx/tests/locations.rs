@@ -870,3 +870,16 @@ fn two_column_forms_have_labels_and_colon_forms_no_column_headers() {
     let id = unit_with(doc.as_ref(), "340706198402162637");
     assert_eq!(id.context.column_header.as_deref(), Some("身份证号"));
 }
+
+#[test]
+fn a_workbook_is_not_taken_for_a_document() {
+    let ct = r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#;
+    let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    let bytes = zip(&[
+        ("[Content_Types].xml", ct.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("xl/workbook.xml", b"<workbook/>"),
+    ]);
+    let e = DocxBackend.open(&bytes, &Limits::default()).err().unwrap();
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+}
