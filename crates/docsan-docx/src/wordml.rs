@@ -135,6 +135,7 @@ fn attr_kind(elem: &[u8], attr: &[u8]) -> Option<UnitKind> {
         b"val" if elem == b"attr" => Some(UnitKind::Other),
         b"val" => match elem {
             b"docVar" | b"connectString" | b"query" => Some(UnitKind::Metadata),
+            b"tblCaption" | b"tblDescription" => Some(UnitKind::AltText),
             b"alias" | b"tag" | b"default" | b"statusText" | b"helpText" | b"listEntry" => {
                 Some(UnitKind::Other)
             }

@@ -265,7 +265,7 @@ fn table_cells_carry_their_column_header_and_left_label() {
 <w:tr><w:trPr><w:tblHeader/></w:trPr><w:tc><w:p><w:r><w:t>姓名</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>联系电话</w:t></w:r></w:p></w:tc></w:tr>
 <w:tr><w:tc><w:p><w:r><w:t>李</w:t></w:r><w:r><w:t>四</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>13800138000</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>备用</w:t></w:r></w:p></w:tc></w:tr>
 </w:tbl>
-<w:tbl><w:tr><w:tc><w:p><w:r><w:t>联系人：</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>王五</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#;
+<w:tbl><w:tblPr><w:tblCaption w:val="王五的表"/></w:tblPr><w:tr><w:tc><w:p><w:r><w:t>联系人：</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>王五</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#;
     let bytes = package(body, &[]);
     let doc = open(&bytes);
     let name = unit_with(doc.as_ref(), "李四");
@@ -278,7 +278,9 @@ fn table_cells_carry_their_column_header_and_left_label() {
     assert_eq!(spare.context.column_header.as_deref(), Some("联系电话"));
     let header = unit_with(doc.as_ref(), "姓名");
     assert_eq!(header.context.column_header, None);
-    let form = unit_with(doc.as_ref(), "王五");
+    let caption = unit_with(doc.as_ref(), "王五的表");
+    assert_eq!(caption.context.kind, UnitKind::AltText);
+    let form = doc.units().iter().find(|u| u.text == "王五").unwrap();
     assert_eq!(form.context.label.as_deref(), Some("联系人："));
     assert_eq!(
         form.context.column_header, None,
