@@ -21,8 +21,8 @@ mod wordml;
 mod xml;
 
 use docsan_core::{
-    Backend, Diagnostic, Document, EmbeddedAction, EmbeddedId, EmbeddedPart, Error, Format, Limits,
-    Location, Plan, Result, TextUnit, UnitKind,
+    Backend, Diagnostic, Document, Edit, EmbeddedAction, EmbeddedId, EmbeddedPart, Error, Format,
+    Limits, Location, Plan, Result, TextUnit, UnitId, UnitKind,
 };
 use docsan_opc::{Package, parse_rels, rels_path_for, resolve_target};
 use simple::RelElement;
@@ -334,6 +334,59 @@ impl DocxDocument {
     }
 
     /// Turns the plan's edits into new text per slot.
+    /// Edits that carry masked values into the custom XML data stores. Word refills content
+    /// controls bound to a store from the store when it opens the file, so a value masked in the
+    /// text but left in the store would come back. Every value the plan masks is therefore also
+    /// masked wherever it occurs in a store unit that the plan does not already edit there.
+    fn store_edits(&self, plan: &Plan) -> Result<Vec<Edit>> {
+        let mut values: BTreeMap<&str, &str> = BTreeMap::new();
+        for e in &plan.edits {
+            let Some(u) = self.units.get(e.unit.0 as usize) else {
+                continue;
+            };
+            if let Some(v) = u.text.get(e.range.clone())
+                && v.chars().count() >= 2
+                && v.trim() == v
+            {
+                values.insert(v, e.replacement.as_str());
+            }
+        }
+        let mut out = Vec::new();
+        if values.is_empty() {
+            return Ok(out);
+        }
+        let mut by_unit: BTreeMap<UnitId, Vec<&Range<usize>>> = BTreeMap::new();
+        for e in &plan.edits {
+            by_unit.entry(e.unit).or_default().push(&e.range);
+        }
+        for u in &self.units {
+            let in_store = u
+                .context
+                .location
+                .part
+                .as_deref()
+                .is_some_and(|p| p.to_ascii_lowercase().starts_with("customxml/"));
+            if !in_store {
+                continue;
+            }
+            let edited = by_unit.get(&u.id).map(Vec::as_slice).unwrap_or_default();
+            for (value, replacement) in &values {
+                for (i, _) in u.text.match_indices(value) {
+                    let r = i..i + value.len();
+                    if edited.iter().any(|x| x.start < r.end && r.start < x.end) {
+                        continue;
+                    }
+                    out.push(Edit {
+                        unit: u.id,
+                        range: r,
+                        replacement: (*replacement).to_string(),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
     fn slot_changes(&self, plan: &Plan) -> Result<BTreeMap<u32, Vec<Option<String>>>> {
         let mut changes: BTreeMap<u32, Vec<Option<String>>> = BTreeMap::new();
         // Byte offset of every character of the unit edited last (edits come sorted by unit).
@@ -501,7 +554,14 @@ impl Document for DocxDocument {
         if plan.is_empty() {
             return Ok(self.original.to_vec());
         }
-        let changes = self.slot_changes(plan)?;
+        let extra = self.store_edits(plan)?;
+        let changes = if extra.is_empty() {
+            self.slot_changes(plan)?
+        } else {
+            let mut all = plan.clone();
+            all.edits.extend(extra);
+            self.slot_changes(&all)?
+        };
         let mut splices: Splices = BTreeMap::new();
         for (slot_id, new) in changes {
             let slot = &self.slots[slot_id as usize];

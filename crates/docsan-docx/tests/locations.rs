@@ -885,3 +885,32 @@ fn a_workbook_is_not_taken_for_a_document() {
     let e = DocxBackend.open(&bytes, &Limits::default()).err().unwrap();
     assert_eq!(e.kind, ErrorKind::Unsupported);
 }
+
+#[test]
+fn a_value_masked_in_a_bound_content_control_is_masked_in_its_data_store() {
+    let store = r#"<?xml version="1.0" encoding="UTF-8"?><root xmlns="urn:x"><applicant><name>钱六</name><note>钱六的电话</note></applicant></root>"#;
+    let body = r#"<w:p><w:sdt><w:sdtPr><w:dataBinding w:xpath="/root/applicant/name" w:storeItemID="{1}"/></w:sdtPr><w:sdtContent><w:r><w:t>钱六</w:t></w:r></w:sdtContent></w:sdt></w:p>"#;
+    let bytes = package(body, &[("customXml/item1.xml", store)]);
+    let mut doc = open(&bytes);
+    // Only the body unit is masked, as a detector that does not look at stores would.
+    let body_unit = doc
+        .units()
+        .iter()
+        .find(|u| u.context.location.part.as_deref() == Some("word/document.xml"))
+        .unwrap()
+        .id;
+    let plan = Plan {
+        edits: vec![Edit {
+            unit: body_unit,
+            range: 0.."钱六".len(),
+            replacement: "＊＊".into(),
+        }],
+        ..Plan::default()
+    };
+    let out = doc.rewrite(&plan, &mut Vec::new()).unwrap();
+    let s = part(&out, "customXml/item1.xml");
+    assert!(
+        s.contains("<name>＊＊</name><note>＊＊的电话</note>"),
+        "{s}"
+    );
+}
