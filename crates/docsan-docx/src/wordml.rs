@@ -496,17 +496,14 @@ impl Walker<'_> {
             base
         };
         let mut detail = Vec::new();
+        let mut cell_ref = None;
         let mut column_header = None;
         let mut label = None;
         if let Some(t) = table
             && let Some(cell) = &t.cell
         {
-            detail.push(format!(
-                "table {}, row {}, column {}",
-                t.number,
-                t.row + 1,
-                cell.start_col + 1
-            ));
+            detail.push(format!("table {}", t.number));
+            cell_ref = Some(format!("row {}, column {}", t.row + 1, cell.start_col + 1));
             if !t.only_headers_so_far || t.row > 0 && !t.row_is_header_flag {
                 column_header = (cell.start_col..cell.start_col + cell.span)
                     .find_map(|c| t.header.get(&c))
@@ -532,7 +529,9 @@ impl Walker<'_> {
         } else {
             Some(detail.join(", "))
         };
-        let mut buf = UnitBuf::new(kind, self.location(detail));
+        let mut location = self.location(detail);
+        location.cell = cell_ref;
+        let mut buf = UnitBuf::new(kind, location);
         buf.context.column_header = column_header;
         buf.context.label = label;
         self.paras.push(Para {
