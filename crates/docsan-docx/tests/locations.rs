@@ -914,3 +914,68 @@ fn a_value_masked_in_a_bound_content_control_is_masked_in_its_data_store() {
         "{s}"
     );
 }
+
+#[test]
+fn notes_smartart_glossary_app_properties_and_template_path() {
+    let footnotes = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:footnotes {NS}><w:footnote w:id="1"><w:p><w:r><w:t>数据来源：孙九提供</w:t></w:r></w:p></w:footnote></w:footnotes>"#
+    );
+    let endnotes = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:endnotes {NS}><w:endnote w:id="1"><w:p><w:r><w:t>复核：孙九</w:t></w:r></w:p></w:endnote></w:endnotes>"#
+    );
+    let smartart = r#"<?xml version="1.0" encoding="UTF-8"?><dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst><dgm:pt modelId="{1}"><dgm:prSet phldrT="[文本]"/><dgm:spPr/><dgm:t><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="zh-CN"/><a:t>组长孙</a:t></a:r><a:r><a:t>九</a:t></a:r></a:p></dgm:t></dgm:pt></dgm:ptLst></dgm:dataModel>"#;
+    let glossary = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:glossaryDocument {NS}><w:docParts><w:docPart><w:docPartBody><w:p><w:r><w:t>签发人孙九</w:t></w:r></w:p></w:docPartBody></w:docPart></w:docParts></w:glossaryDocument>"#
+    );
+    let app = r#"<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Company>孙九工作室</Company><Manager>孙九</Manager><Pages>1</Pages></Properties>"#;
+    let settings_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="file:///C:\Users\孙九\AppData\Roaming\Microsoft\Templates\Normal.dotm" TargetMode="External"/></Relationships>"#;
+    let settings = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:settings {NS}><w:attachedTemplate r:id="rId1"/></w:settings>"#
+    );
+    let bytes = package(
+        r#"<w:p><w:r><w:t>正文</w:t></w:r></w:p>"#,
+        &[
+            ("word/footnotes.xml", &footnotes),
+            ("word/endnotes.xml", &endnotes),
+            ("word/diagrams/data1.xml", smartart),
+            ("word/glossary/document.xml", &glossary),
+            ("docProps/app.xml", app),
+            ("word/settings.xml", &settings),
+            ("word/_rels/settings.xml.rels", settings_rels),
+        ],
+    );
+    let doc = open(&bytes);
+    let kind_of = |needle: &str| unit_with(doc.as_ref(), needle).context.kind;
+    assert_eq!(kind_of("数据来源"), UnitKind::Footnote);
+    assert_eq!(kind_of("复核："), UnitKind::Footnote);
+    assert_eq!(unit_with(doc.as_ref(), "组长").text, "组长孙九");
+    assert_eq!(unit_with(doc.as_ref(), "签发人").text, "签发人孙九");
+    let manager = doc
+        .units()
+        .iter()
+        .find(|u| u.context.label.as_deref() == Some("Manager"))
+        .unwrap();
+    assert_eq!(manager.text, "孙九");
+    let template = unit_with(doc.as_ref(), "Normal.dotm");
+    assert_eq!(template.context.kind, UnitKind::Metadata);
+    assert_eq!(template.context.label.as_deref(), Some("attachedTemplate"));
+
+    let out = rewrite(&bytes, &["孙九"]);
+    assert_masked(
+        &bytes,
+        &out,
+        "孙九",
+        &[
+            "word/footnotes.xml",
+            "word/endnotes.xml",
+            "word/diagrams/data1.xml",
+            "word/glossary/document.xml",
+            "docProps/app.xml",
+            "word/_rels/settings.xml.rels",
+        ],
+    );
+    // The SmartArt name split over two runs is masked in both.
+    assert!(
+        part(&out, "word/diagrams/data1.xml").contains("<a:t>组长*</a:t></a:r><a:r><a:t>*</a:t>")
+    );
+}
