@@ -453,18 +453,18 @@ impl Walker<'_> {
                 continue;
             };
             let chars = decode_raw(&tag[a.value.clone()], true)?;
-            let label = if l == b"docVar" {
-                find_attr(tag, attrs, b"name")
-                    .and_then(|_| {
-                        attrs
-                            .iter()
-                            .find(|x| local(&tag[x.name.clone()]) == b"name")
-                            .and_then(|x| attr_text(tag, x))
-                    })
-                    .unwrap_or_else(|| String::from_utf8_lossy(an).into_owned())
-            } else {
-                String::from_utf8_lossy(an).into_owned()
-            };
+            // A document variable is labelled with its name, every other attribute with the
+            // attribute's qualified name.
+            let var_name = (l == b"docVar")
+                .then(|| {
+                    attrs
+                        .iter()
+                        .find(|x| local(&tag[x.name.clone()]) == b"name")
+                        .and_then(|x| attr_text(tag, x))
+                        .map(|n| truncate(&n, 100))
+                })
+                .flatten();
+            let label = var_name.unwrap_or_else(|| String::from_utf8_lossy(an).into_owned());
             let mut ctx = UnitContext::new(
                 kind,
                 self.location(Some(String::from_utf8_lossy(qn).into_owned())),
