@@ -979,3 +979,26 @@ fn notes_smartart_glossary_app_properties_and_template_path() {
         part(&out, "word/diagrams/data1.xml").contains("<a:t>组长*</a:t></a:r><a:r><a:t>*</a:t>")
     );
 }
+
+#[test]
+fn oversized_parts_and_too_many_units_hit_the_limits() {
+    let big = document(&format!(
+        "<w:p><w:r><w:t>{}</w:t></w:r></w:p>",
+        "A".repeat(3 << 20)
+    ));
+    let bytes = zip(&[("word/document.xml", big.as_bytes())]);
+    let limits = Limits {
+        max_entry_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let e = DocxBackend.open(&bytes, &limits).err().unwrap();
+    assert_eq!(e.kind, ErrorKind::Limit);
+    let many = document(&"<w:p><w:r><w:t>x</w:t></w:r></w:p>".repeat(50));
+    let bytes = zip(&[("word/document.xml", many.as_bytes())]);
+    let limits = Limits {
+        max_units: 10,
+        ..Limits::default()
+    };
+    let e = DocxBackend.open(&bytes, &limits).err().unwrap();
+    assert_eq!(e.kind, ErrorKind::Limit);
+}
