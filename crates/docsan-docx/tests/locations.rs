@@ -1002,3 +1002,13 @@ fn oversized_parts_and_too_many_units_hit_the_limits() {
     let e = DocxBackend.open(&bytes, &limits).err().unwrap();
     assert_eq!(e.kind, ErrorKind::Limit);
 }
+
+#[test]
+fn cdata_text_is_read_and_rewritten_escaped() {
+    let body = r#"<w:p><w:r><w:t><![CDATA[张三<x>]]></w:t></w:r></w:p>"#;
+    let bytes = package(body, &[]);
+    let doc = open(&bytes);
+    assert_eq!(unit_with(doc.as_ref(), "张三").text, "张三<x>");
+    let out = rewrite(&bytes, &["张三"]);
+    assert!(part(&out, "word/document.xml").contains("<w:t>**&lt;x&gt;</w:t>"));
+}
