@@ -10,6 +10,22 @@
 //! warning with its part name; the thumbnail in `docProps` is dropped whenever anything is masked,
 //! because it is a picture of the first page.
 //!
+//! Where units come from, and their kinds:
+//!
+//! | place | unit | kind |
+//! | --- | --- | --- |
+//! | `w:p` / `a:p` in the body, glossary, SmartArt, charts | runs joined (`w:t`, `a:t`, `m:t`; `w:tab` → `\t`, `w:br` → `\n`) | `Body`, `TableCell` (with column header and left-cell label), `TextBox`, `TrackedInsertion`, `Cache` |
+//! | headers, footers / footnotes, endnotes / comments | paragraphs | `HeaderFooter` / `Footnote` / `Comment` |
+//! | `w:delText` in a paragraph | one unit per `w:del` | `TrackedDeletion` |
+//! | `w:instrText`, `w:delInstrText`, `w:fldSimple/@w:instr` | one unit per field code | `Field` |
+//! | run-level `mc:Fallback`, ruby text | their own unit, never joined into the paragraph | as the paragraph |
+//! | `@w:author`, `@w:initials`, `@w15:userId`, `@w:ed`, signature-line signers | one attribute each | `Author` |
+//! | `@descr`, `@title`, `@alt`, docPr/cNvPr `@name`, table caption and description | one attribute each | `AltText` |
+//! | `@w:tooltip`, external relationship targets (percent-decoded) | one each | `Hyperlink` (`Metadata` for template and data-source paths) |
+//! | `docProps/*.xml` elements, `w:docVar`, mail-merge connection | one value each | `Metadata` |
+//! | custom XML data stores (text and attributes), smart-tag values, content-control list items and dates, XML comments, text in unknown elements | one value each | `Other` |
+//! | chart `c:v` outside paragraphs | one value each | `Cache` |
+//!
 //! The crate knows nothing of detection: it only turns bytes into units and edits into bytes.
 
 #![forbid(unsafe_code)]
