@@ -350,10 +350,11 @@ impl DocxDocument {
     }
 
     /// Turns the plan's edits into new text per slot.
-    /// Edits that carry masked values into the custom XML data stores. Word refills content
-    /// controls bound to a store from the store when it opens the file, so a value masked in the
-    /// text but left in the store would come back. Every value the plan masks is therefore also
-    /// masked wherever it occurs in a store unit that the plan does not already edit there.
+    /// Edits that carry masked values into the data stores content controls can be bound to:
+    /// custom XML parts and the document properties. Word refills a bound control from its store
+    /// when it opens the file, so a value masked in the text but left in the store would come
+    /// back. Every value the plan masks is therefore also masked wherever it occurs in a store
+    /// unit that the plan does not already edit there.
     fn store_edits(&self, plan: &Plan) -> Result<Vec<Edit>> {
         let mut values: BTreeMap<&str, &str> = BTreeMap::new();
         for e in &plan.edits {
@@ -381,7 +382,8 @@ impl DocxDocument {
                 .location
                 .part
                 .as_deref()
-                .is_some_and(|p| p.to_ascii_lowercase().starts_with("customxml/"));
+                .map(str::to_ascii_lowercase)
+                .is_some_and(|p| p.starts_with("customxml/") || p.starts_with("docprops/"));
             if !in_store {
                 continue;
             }

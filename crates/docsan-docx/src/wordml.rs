@@ -290,13 +290,14 @@ impl Walker<'_> {
         Some(t)
     }
 
-    fn open(&mut self, qn: &[u8], tag: &[u8], _at: usize, empty: bool) -> Result<()> {
+    /// Handles a start or empty tag: `tag` is its source bytes, starting at `tag_start` in the
+    /// part.
+    fn open(&mut self, qn: &[u8], tag: &[u8], tag_start: usize, empty: bool) -> Result<()> {
         let l = local(qn).to_vec();
         if self.kind.is_none() {
             self.kind = Some(part_kind(&l));
             self.chart = matches!(l.as_slice(), b"chartSpace" | b"chartSpaceEx");
         }
-        let tag_start = _at;
         let attrs = scan_attrs(tag)?;
         self.attribute_units(qn, &l, tag, tag_start, &attrs)?;
         let parent = self

@@ -889,7 +889,7 @@ fn a_workbook_is_not_taken_for_a_document() {
 #[test]
 fn a_value_masked_in_a_bound_content_control_is_masked_in_its_data_store() {
     let store = r#"<?xml version="1.0" encoding="UTF-8"?><root xmlns="urn:x"><applicant><name>钱六</name><note>钱六的电话</note></applicant></root>"#;
-    let body = r#"<w:p><w:sdt><w:sdtPr><w:dataBinding w:xpath="/root/applicant/name" w:storeItemID="{1}"/></w:sdtPr><w:sdtContent><w:r><w:t>钱六</w:t></w:r></w:sdtContent></w:sdt></w:p>"#;
+    let body = r#"<w:p><w:sdt><w:sdtPr><w:dataBinding w:xpath="/root/applicant/name" w:storeItemID="{1}"/></w:sdtPr><w:sdtContent><w:r><w:t>钱六</w:t></w:r></w:sdtContent></w:sdt></w:p><w:p><w:sdt><w:sdtPr><w:dataBinding w:xpath="/ns1:coreProperties[1]/ns0:creator[1]" w:storeItemID="{6C3C8BC8-F283-45AE-878A-BAB7291924A1}"/></w:sdtPr><w:sdtContent><w:r><w:t>赵晶</w:t></w:r></w:sdtContent></w:sdt></w:p>"#;
     let bytes = package(body, &[("customXml/item1.xml", store)]);
     let mut doc = open(&bytes);
     // Only the body unit is masked, as a detector that does not look at stores would.
