@@ -153,7 +153,12 @@ pub(crate) fn walk_rels(
                         _ => {}
                     }
                 }
-                if let (true, Some(a)) = (rel.external, target_attr) {
+                // External targets, and targets that are URLs or hyperlinks even when a
+                // generator forgot `TargetMode="External"`, are text; part names are not.
+                let url_like = rel.external
+                    || rel.target.contains(':')
+                    || rel.rel_type.ends_with("/hyperlink");
+                if let (true, Some(a)) = (url_like, target_attr) {
                     let short = rel.rel_type.rsplit('/').next().unwrap_or("").to_string();
                     let kind = if short == "hyperlink" {
                         UnitKind::Hyperlink

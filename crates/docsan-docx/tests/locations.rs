@@ -797,7 +797,7 @@ fn ruby_text_and_smart_tags_do_not_split_or_hide_names() {
 #[test]
 fn percent_encoded_link_targets_are_read_decoded_and_masked_encoded() {
     let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.cn/q?name=%E9%83%91%E5%85%B0%E7%A7%80&amp;x=1" TargetMode="External"/></Relationships>"#;
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.cn/q?name=%E9%83%91%E5%85%B0%E7%A7%80&amp;x=1" TargetMode="External"/><Relationship Id="rId10" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="mailto:zhenglanxiu@example.cn"/></Relationships>"#;
     let doc_xml = document("<w:p/>");
     let bytes = zip(&[
         ("word/document.xml", doc_xml.as_bytes()),
@@ -806,8 +806,15 @@ fn percent_encoded_link_targets_are_read_decoded_and_masked_encoded() {
     let doc = open(&bytes);
     let u = unit_with(doc.as_ref(), "郑兰秀");
     assert_eq!(u.text, "https://example.cn/q?name=郑兰秀&x=1");
-    let out = rewrite(&bytes, &["郑兰秀"]);
+    assert!(
+        doc.units()
+            .iter()
+            .any(|u| u.text == "mailto:zhenglanxiu@example.cn"),
+        "a link target without TargetMode is still a unit"
+    );
+    let out = rewrite(&bytes, &["郑兰秀", "zhenglanxiu"]);
     let r = part(&out, "word/_rels/document.xml.rels");
+    assert!(r.contains(r#"Target="mailto:***********@example.cn""#));
     assert!(r.contains(r#"Target="https://example.cn/q?name=***&amp;x=1""#));
 }
 
