@@ -89,14 +89,14 @@ fn role_for(n: &str) -> Role {
         Role::Rels
     } else if l.starts_with("docprops/") {
         Role::DocProps
+    } else if l.ends_with(".vml") {
+        Role::Vml
     } else if l.contains("threadedcomment") {
         Role::ThreadedComments
     } else if l.contains("/persons/") || l.ends_with("person.xml") {
         Role::Persons
     } else if l.contains("comments") {
         Role::Comments
-    } else if l.ends_with(".vml") {
-        Role::Vml
     } else if l.contains("/drawings/") {
         Role::Drawing
     } else if l.contains("/charts/") {
@@ -709,6 +709,9 @@ fn numeric_candidate(v: &str) -> bool {
 struct Header {
     first_data_row: u32,
     cols: BTreeMap<u32, String>,
+    /// Top-left cells of merged ranges spanning several columns: prose or titles, not
+    /// values of one column.
+    wide: BTreeSet<(u32, u32)>,
 }
 
 fn headerish(t: &str) -> bool {
@@ -837,12 +840,22 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
     let mut header = Header {
         first_data_row: u32::MAX,
         cols: BTreeMap::new(),
+        wide: merges
+            .iter()
+            .filter(|m| m.3 > m.1)
+            .map(|m| (m.0, m.1))
+            .collect(),
     };
     let mut found = None;
     for (&r, cells) in &rows {
         let ne = cells.len();
         let good = cells.values().filter(|t| headerish(t)).count();
-        if good >= 2 && good * 4 >= ne * 3 && ne * 2 >= maxw {
+        let labels = cells
+            .values()
+            .filter(|t| t.trim_end().ends_with([':', '：']))
+            .count();
+        let followed = rows.range(r + 1..).next().is_some();
+        if good >= 2 && good * 4 >= ne * 3 && ne * 2 >= maxw && labels == 0 && followed {
             found = Some(r);
             break;
         }
@@ -1120,12 +1133,16 @@ fn finish_cell(
     loc: &dyn Fn(String, Option<&str>) -> Location,
 ) -> Result<Option<String>> {
     let cellref = format!("{}{}", col_name(st.col), st.row);
-    let column_header = if st.row >= header.first_data_row {
-        header.cols.get(&st.col).cloned()
-    } else {
-        None
-    };
-    let label = if column_header.is_none() {
+    let column_header =
+        if st.row >= header.first_data_row && !header.wide.contains(&(st.row, st.col)) {
+            header.cols.get(&st.col).cloned()
+        } else {
+            None
+        };
+    let in_header_rows = header.first_data_row != u32::MAX
+        && st.row < header.first_data_row
+        && st.row + 2 >= header.first_data_row;
+    let label = if column_header.is_none() && !in_header_rows {
         left.as_ref()
             .filter(|(c, t)| *c + 1 == st.col || t.trim_end().ends_with([':', '：']))
             .map(|(_, t)| t.trim().to_string())

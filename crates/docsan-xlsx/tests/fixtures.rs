@@ -1,0 +1,480 @@
+//! Fixture workbooks built in the test: every location holds personal data, and the tests
+//! check units and contexts, masking in every place, untouched parts byte-identical, empty
+//! plans identical, and the output re-read by calamine.
+
+mod common;
+
+use calamine::{Data, Reader, Xlsx};
+use common::*;
+use docsan_core::{Backend, Document, Edit, ErrorKind, Limits, Plan, UnitKind};
+use docsan_xlsx::XlsxBackend;
+use std::io::Cursor;
+
+fn open(bytes: &[u8]) -> Box<dyn Document> {
+    XlsxBackend.open(bytes, &Limits::default()).expect("open")
+}
+
+fn unit<'a>(doc: &'a dyn Document, text: &str) -> &'a docsan_core::TextUnit {
+    doc.units()
+        .iter()
+        .find(|u| u.text == text)
+        .unwrap_or_else(|| {
+            panic!(
+                "no unit with the expected text ({} chars)",
+                text.chars().count()
+            )
+        })
+}
+
+fn cell(bytes: &[u8], sheet: &str, r: u32, c: u32) -> Data {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("calamine opens");
+    let range = wb.worksheet_range(sheet).expect("sheet");
+    range.get_value((r, c)).cloned().unwrap_or(Data::Empty)
+}
+
+#[test]
+fn units_carry_their_contexts() {
+    let bytes = rich_workbook();
+    let doc = open(&bytes);
+    let d: &dyn Document = doc.as_ref();
+
+    // Shared string in the name column, header in row 3 under a merged title.
+    let u = unit(d, "郭靖");
+    assert_eq!(u.context.kind, UnitKind::SheetCell);
+    assert_eq!(u.context.column_header.as_deref(), Some("姓名"));
+    assert_eq!(u.context.location.cell.as_deref(), Some("B4"));
+    // Rich-text runs join into one string.
+    let u = unit(d, "110101199003071234");
+    assert_eq!(u.context.column_header.as_deref(), Some("身份证号"));
+    // Numbers keep their raw text.
+    let u = unit(d, "13812345678");
+    assert_eq!(u.context.column_header.as_deref(), Some("联系电话"));
+    let u = unit(d, "1.10101199003071E+17");
+    assert_eq!(u.context.column_header.as_deref(), Some("身份证号"));
+    assert!(
+        d.diagnostics()
+            .iter()
+            .any(|x| x.code == "number-lost-digits")
+    );
+    // Formula cell with a numeric result, formula string result.
+    unit(d, "13912345678");
+    assert!(d.units().iter().any(
+        |u| u.text == "110101199003071234" && u.context.location.cell.as_deref() == Some("C6")
+    ));
+    // Inline string stored as character references.
+    assert_eq!(
+        unit(d, "杨过").context.column_header.as_deref(),
+        Some("姓名")
+    );
+    // Hidden and very hidden sheets.
+    let u = unit(d, "周伯通");
+    assert!(
+        u.context
+            .location
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("hidden")
+    );
+    assert_eq!(u.context.column_header.as_deref(), Some("姓名"));
+    let u = unit(d, "一灯大师");
+    assert!(
+        u.context
+            .location
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("very hidden")
+    );
+    assert_eq!(u.context.label.as_deref(), Some("联系人："));
+    // Phonetic runs are not part of the text.
+    assert_eq!(
+        unit(d, "黄蓉").context.column_header.as_deref(),
+        Some("姓名")
+    );
+    // Legacy comment split over runs, and its author.
+    let u = unit(d, "柯镇恶:核实人郭靖电话13812345678");
+    assert_eq!(u.context.kind, UnitKind::Comment);
+    assert_eq!(u.context.location.cell.as_deref(), Some("B4"));
+    assert!(
+        d.units()
+            .iter()
+            .any(|u| u.text == "柯镇恶" && u.context.kind == UnitKind::Author)
+    );
+    // VML text box and alt text.
+    assert!(d.units().iter().any(|u| u.text == "柯镇恶:核实郭靖"));
+    // Threaded comment and person.
+    assert_eq!(
+        unit(d, "请核实郭靖的电话13812345678").context.kind,
+        UnitKind::Comment
+    );
+    assert!(
+        d.units()
+            .iter()
+            .any(|u| u.text == "柯镇恶" && u.context.label.as_deref() == Some("displayName"))
+    );
+    assert!(d.units().iter().any(|u| u.text == "kezhene@example.com"));
+    // Pivot cache: shared items and records, with the field name as header.
+    assert!(d.units().iter().any(|u| u.text == "黄蓉"
+        && u.context.kind == UnitKind::Cache
+        && u.context.column_header.as_deref() == Some("姓名")));
+    assert!(d.units().iter().any(|u| u.text == "13912345678"
+        && u.context.kind == UnitKind::Cache
+        && u.context.column_header.as_deref() == Some("联系电话")));
+    // Header and footer, hyperlink, properties, file sharing, folder path.
+    assert_eq!(
+        unit(d, "&L制表人：郭靖&R电话13812345678").context.kind,
+        UnitKind::HeaderFooter
+    );
+    assert_eq!(
+        unit(d, "mailto:guojing@example.com").context.kind,
+        UnitKind::Hyperlink
+    );
+    assert_eq!(
+        unit(d, "guojing@example.com").context.kind,
+        UnitKind::Hyperlink
+    );
+    assert_eq!(unit(d, "写信给郭靖").context.kind, UnitKind::Hyperlink);
+    let u = unit(d, "欧阳锋");
+    assert_eq!(
+        (u.context.kind, u.context.label.as_deref()),
+        (UnitKind::Metadata, Some("creator"))
+    );
+    assert_eq!(unit(d, "洪七公").context.label.as_deref(), Some("Manager"));
+    assert_eq!(unit(d, "段智兴").context.label.as_deref(), Some("userName"));
+    assert!(d.units().iter().any(|u| u.text.contains("duanzx")));
+    // Sheet names and an unused shared string.
+    assert_eq!(unit(d, "备份").context.kind, UnitKind::Name);
+    assert!(d.units().iter().any(|u| u.text == " 未使用 "));
+    // Ids are dense.
+    for (i, u) in d.units().iter().enumerate() {
+        assert_eq!(u.id.0 as usize, i);
+    }
+}
+
+#[test]
+fn empty_plan_gives_back_the_same_bytes() {
+    let bytes = rich_workbook();
+    let mut doc = open(&bytes);
+    let mut diags = Vec::new();
+    assert_eq!(
+        doc.rewrite(&Plan::default(), &mut diags).expect("rewrite"),
+        bytes
+    );
+}
+
+#[test]
+fn masking_every_value_leaves_nothing_and_keeps_the_rest() {
+    let bytes = rich_workbook();
+    let mut doc = open(&bytes);
+    let plan = plan_values(doc.units(), RICH_VALUES);
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
+
+    let before = entries(&bytes);
+    let after = entries(&out);
+    for (name, data) in &after {
+        let text = decoded_text(data);
+        for v in RICH_VALUES {
+            assert!(!text.contains(v), "a value is left in {name}");
+        }
+    }
+    // Untouched parts are identical; the calculation chain is gone.
+    for name in [
+        "xl/styles.xml",
+        "xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels",
+        "xl/worksheets/_rels/sheet1.xml.rels",
+    ] {
+        let a = before.iter().find(|(n, _)| n == name).map(|(_, d)| d);
+        let b = after.iter().find(|(n, _)| n == name).map(|(_, d)| d);
+        if name.ends_with("sheet1.xml.rels") {
+            assert_ne!(a, b, "the mailto target must change");
+        } else {
+            assert_eq!(a, b, "{name} must be untouched");
+        }
+    }
+    assert!(!after.iter().any(|(n, _)| n == "xl/calcChain.xml"));
+    assert!(diags.iter().any(|d| d.code == "calc-chain-dropped"));
+    let ct = &after
+        .iter()
+        .find(|(n, _)| n == "[Content_Types].xml")
+        .expect("ct")
+        .1;
+    assert!(!String::from_utf8_lossy(ct).contains("calcChain"));
+    let wr = &after
+        .iter()
+        .find(|(n, _)| n == "xl/_rels/workbook.xml.rels")
+        .expect("rels")
+        .1;
+    assert!(!String::from_utf8_lossy(wr).contains("calcChain"));
+    // Order of entries is kept.
+    let names_before: Vec<_> = before
+        .iter()
+        .map(|(n, _)| n.clone())
+        .filter(|n| n != "xl/calcChain.xml")
+        .collect();
+    let names_after: Vec<_> = after.iter().map(|(n, _)| n.clone()).collect();
+    assert_eq!(names_before, names_after);
+
+    // calamine reads the result: non-personal cells equal, personal cells masked.
+    assert_eq!(cell(&out, "名单", 0, 0), cell(&bytes, "名单", 0, 0));
+    assert_eq!(cell(&out, "名单", 2, 1), Data::String("姓名".into()));
+    assert_eq!(cell(&out, "名单", 3, 0), Data::Float(1.0));
+    assert_eq!(cell(&out, "名单", 5, 3), Data::Float(100.5));
+    assert_eq!(cell(&out, "名单", 3, 1), Data::String("＊＊".into()));
+    assert_eq!(
+        cell(&out, "名单", 3, 2),
+        Data::String("******************".into())
+    );
+    assert_eq!(cell(&out, "名单", 3, 3), Data::String("***********".into()));
+    assert_eq!(
+        cell(&out, "名单", 4, 2),
+        Data::String("********************".into())
+    );
+    assert_eq!(cell(&out, "名单", 4, 3), Data::String("***********".into()));
+    assert_eq!(cell(&out, "名单", 5, 1), Data::String("＊＊".into()));
+    assert_eq!(cell(&out, "备份", 1, 1), Data::String("***********".into()));
+    // The numeric cell kept its style and reference.
+    let s1 = String::from_utf8_lossy(
+        &after
+            .iter()
+            .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+            .expect("sheet")
+            .1,
+    )
+    .into_owned();
+    assert!(
+        s1.contains(r#"<c r="D4" s="2" t="inlineStr"><is><t>***********</t></is></c>"#),
+        "{s1}"
+    );
+    assert!(
+        s1.contains(r#"<c r="D5" s="2" t="str"><f>13900000000+12345678</f><v>***********</v></c>"#)
+    );
+    // Phonetic run masked with its string.
+    let sst = String::from_utf8_lossy(
+        &after
+            .iter()
+            .find(|(n, _)| n == "xl/sharedStrings.xml")
+            .expect("sst")
+            .1,
+    )
+    .into_owned();
+    assert!(sst.contains("<rPh sb=\"0\" eb=\"2\"><t>*********</t></rPh>"));
+    // Rich-text runs keep their lengths and formatting.
+    assert!(sst.contains("<r><rPr><b/><sz val=\"11\"/></rPr><t>************</t></r><r><rPr><sz val=\"11\"/></rPr><t>******</t></r>"));
+    // The output opens again.
+    open(&out);
+}
+
+#[test]
+fn a_shared_string_personal_in_one_column_only_is_split() {
+    let bytes = rich_workbook();
+    let mut doc = open(&bytes);
+    // Mask only the name-column use of the string that is also used under 备注 (E5).
+    let id = doc
+        .units()
+        .iter()
+        .find(|u| u.text == "郭靖" && u.context.location.cell.as_deref() == Some("B4"))
+        .expect("unit")
+        .id;
+    let other = doc
+        .units()
+        .iter()
+        .find(|u| u.text == "郭靖" && u.context.location.cell.as_deref() == Some("E5"))
+        .expect("second use is its own unit");
+    assert_eq!(other.context.column_header.as_deref(), Some("备注"));
+    let plan = plan_units(doc.units(), &[id]);
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
+    assert_eq!(cell(&out, "名单", 3, 1), Data::String("＊＊".into()));
+    assert_eq!(cell(&out, "名单", 4, 4), Data::String("郭靖".into()));
+    let after = entries(&out);
+    let sst = String::from_utf8_lossy(
+        &after
+            .iter()
+            .find(|(n, _)| n == "xl/sharedStrings.xml")
+            .expect("sst")
+            .1,
+    )
+    .into_owned();
+    assert!(sst.contains(r#"count="12" uniqueCount="11""#), "{sst}");
+    assert!(sst.ends_with("<si><t>＊＊</t></si></sst>"));
+    // Every other part, and every other byte of the sheet, stays.
+    for ((n1, d1), (n2, d2)) in entries(&bytes).iter().zip(&after) {
+        assert_eq!(n1, n2);
+        if n1 != "xl/sharedStrings.xml" && n1 != "xl/worksheets/sheet1.xml" {
+            assert_eq!(d1, d2, "{n1} changed");
+        }
+    }
+    let s_before = String::from_utf8_lossy(
+        &entries(&bytes)
+            .iter()
+            .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+            .expect("s")
+            .1,
+    )
+    .into_owned();
+    let s_after = String::from_utf8_lossy(
+        &after
+            .iter()
+            .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+            .expect("s")
+            .1,
+    )
+    .into_owned();
+    assert_eq!(
+        s_after,
+        s_before.replace(
+            r#"<c r="B4" t="s"><v>7</v>"#,
+            r#"<c r="B4" t="s"><v>10</v>"#
+        )
+    );
+}
+
+#[test]
+fn formula_edits_only_inside_string_literals() {
+    let bytes = rich_workbook();
+    let doc = open(&bytes);
+    let f = doc
+        .units()
+        .iter()
+        .find(|u| u.context.kind == UnitKind::Field && u.text.contains("11010119"))
+        .expect("formula unit");
+    let start = f.text.find("11010119").expect("literal");
+    let good = Plan {
+        edits: vec![Edit {
+            unit: f.id,
+            range: start..start + 8,
+            replacement: "********".into(),
+        }],
+        ..Plan::default()
+    };
+    let bad = Plan {
+        edits: vec![Edit {
+            unit: f.id,
+            range: 0..1,
+            replacement: "*".into(),
+        }],
+        ..Plan::default()
+    };
+    let mut doc = open(&bytes);
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&good, &mut diags).expect("literal edit");
+    assert!(
+        decoded_text(
+            &entries(&out)
+                .iter()
+                .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+                .expect("s")
+                .1
+        )
+        .contains(r#"<f>"********"&"9003071234"</f>"#)
+    );
+    let e = doc.rewrite(&bad, &mut diags).expect_err("syntax edit");
+    assert_eq!(e.kind, ErrorKind::Refused);
+}
+
+#[test]
+fn sheet_names_are_renamed_only_when_nothing_refers_to_them() {
+    let bytes = rich_workbook();
+    let mut doc = open(&bytes);
+    let hidden = doc
+        .units()
+        .iter()
+        .find(|u| u.text == "备份")
+        .expect("sheet name")
+        .id;
+    let listed = doc
+        .units()
+        .iter()
+        .find(|u| u.text == "名单" && u.context.kind == UnitKind::Name)
+        .expect("sheet name")
+        .id;
+    let mut diags = Vec::new();
+    let out = doc
+        .rewrite(&plan_units(doc.units(), &[hidden]), &mut diags)
+        .expect("rename");
+    let wb: Xlsx<_> = Xlsx::new(Cursor::new(out)).expect("calamine");
+    assert!(wb.sheet_names().contains(&"＊＊".to_string()));
+    // 名单 is referenced by a defined name and the pivot cache.
+    let e = doc
+        .rewrite(&plan_units(doc.units(), &[listed]), &mut diags)
+        .expect_err("refused");
+    assert_eq!(e.kind, ErrorKind::Refused);
+}
+
+#[test]
+fn bad_inputs_are_clean_errors() {
+    for bytes in [
+        &b""[..],
+        b"PK\x03\x04garbage",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest",
+        b"<xml/>",
+    ] {
+        assert!(XlsxBackend.open(bytes, &Limits::default()).is_err());
+    }
+    // A package without a workbook.
+    let z = build_zip(&[("a.xml", "<a/>")]);
+    assert_eq!(
+        XlsxBackend
+            .open(&z, &Limits::default())
+            .err()
+            .map(|e| e.kind),
+        Some(ErrorKind::Malformed)
+    );
+    // Deep nesting is a limit error, not a stack overflow.
+    let deep = format!(
+        "<?xml version=\"1.0\"?><x>{}{}</x>",
+        "<a>".repeat(5000),
+        "</a>".repeat(5000)
+    );
+    let z = build_zip(&[
+        (
+            "xl/workbook.xml",
+            &format!("<workbook xmlns=\"{NS}\"><sheets/></workbook>"),
+        ),
+        ("docProps/custom.xml", &deep),
+    ]);
+    assert_eq!(
+        XlsxBackend
+            .open(&z, &Limits::default())
+            .err()
+            .map(|e| e.kind),
+        Some(ErrorKind::Limit)
+    );
+    // Broken XML in a sheet.
+    let z = build_zip(&[
+        (
+            "xl/workbook.xml",
+            &format!("<workbook xmlns=\"{NS}\"><sheets/></workbook>"),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            "<worksheet><sheetData><row><c r=\"A1\"><v>1</c></row>",
+        ),
+    ]);
+    assert!(XlsxBackend.open(&z, &Limits::default()).is_err());
+    // Every truncation of a real workbook fails cleanly or opens.
+    let bytes = rich_workbook();
+    for cut in (0..bytes.len()).step_by(97) {
+        let _ = XlsxBackend.open(&bytes[..cut], &Limits::default());
+    }
+}
+
+#[test]
+fn uncheckable_parts_are_warnings() {
+    let wb = format!("<workbook xmlns=\"{NS}\"><sheets/></workbook>");
+    let z = build_zip(&[
+        ("xl/workbook.xml", &wb),
+        ("xl/media/image1.png", "\u{89}PNG"),
+        ("xl/vbaProject.bin", "x"),
+        ("xl/embeddings/oleObject1.bin", "x"),
+        ("xl/embeddings/Book1.xlsx", "PK"),
+    ]);
+    let doc = XlsxBackend.open(&z, &Limits::default()).expect("open");
+    let codes: Vec<_> = doc.diagnostics().iter().map(|d| d.code.as_str()).collect();
+    for c in ["image", "vba-project", "ole-object"] {
+        assert!(codes.contains(&c), "{c} missing from {codes:?}");
+    }
+    assert_eq!(doc.embedded().len(), 1);
+}
