@@ -8,7 +8,7 @@
 //! that turns text nodes and personal-prone attributes into units, with a kind and label chosen
 //! by the part's role. Parts that cannot be read as text become diagnostics.
 
-use crate::xml::{Ev, Walker, blank, local, prefix, scan_attrs, tag_name, unescape};
+use crate::xml::{Ev, Walker, blank, decode_utf16, local, prefix, scan_attrs, tag_name, unescape};
 use crate::{Binding, NumberCell, SiInfo, Slot, SstInfo, TextBinding, XlsxDocument};
 use docsan_core::{
     Diagnostic, EmbeddedId, Error, Limits, Location, Result, TextUnit, UnitContext, UnitId,
@@ -1314,9 +1314,20 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
             by_norm.entry(norm(&e.name)).or_insert(i);
         }
     }
+    let utf16: std::cell::RefCell<BTreeMap<u32, bool>> = Default::default();
+    let read_idx = |i: usize| -> Result<Vec<u8>> {
+        let raw = pkg.read(&parts[i])?;
+        match decode_utf16(&raw)? {
+            Some((utf8, le)) => {
+                utf16.borrow_mut().insert(i as u32, le);
+                Ok(utf8)
+            }
+            None => Ok(raw),
+        }
+    };
     let read_norm = |n: &str| -> Result<Option<(usize, Vec<u8>)>> {
         match by_norm.get(n) {
-            Some(&i) => Ok(Some((i, pkg.read(&parts[i])?))),
+            Some(&i) => Ok(Some((i, read_idx(i)?))),
             None => Ok(None),
         }
     };
@@ -1449,7 +1460,7 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
         let lower = n.to_ascii_lowercase();
         let is_xml = [".xml", ".rels", ".vml"].iter().any(|e| lower.ends_with(e));
         if is_xml {
-            let src = pkg.read(&entry.name)?;
+            let src = read_idx(i)?;
             let role = role_for(&n);
             if role == Role::Sheet {
                 walk_sheet(
@@ -1538,7 +1549,9 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
         }
     }
 
+    let utf16 = utf16.into_inner();
     Ok(XlsxDocument {
+        utf16,
         input,
         pkg,
         parts,

@@ -130,6 +130,9 @@ pub struct XlsxDocument {
     pub(crate) calc_chain: Option<String>,
     pub(crate) workbook_rels: Option<String>,
     pub(crate) content_types: Option<String>,
+    /// Parts stored as UTF-16 (little endian when `true`): extracted and spliced as UTF-8,
+    /// written back as UTF-16.
+    pub(crate) utf16: std::collections::BTreeMap<u32, bool>,
 }
 
 impl std::fmt::Debug for XlsxDocument {

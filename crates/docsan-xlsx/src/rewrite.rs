@@ -9,7 +9,8 @@
 //! inside string literals, and a sheet name is renamed only when nothing refers to it by name.
 
 use crate::xml::{
-    Ev, Splice, Walker, apply_splices, escape, escape_into, local, scan_attrs, tag_name, unescape,
+    Ev, Splice, Walker, apply_splices, decode_utf16, encode_utf16, escape, escape_into, local,
+    scan_attrs, tag_name, unescape,
 };
 use crate::{Binding, Slot, TextBinding, XlsxDocument};
 use docsan_core::{Diagnostic, Edit, EmbeddedAction, Error, Location, Plan, Result, UnitKind};
@@ -194,7 +195,12 @@ impl Parts<'_> {
                 .parts
                 .get(part as usize)
                 .ok_or_else(|| Error::internal("unknown part index"))?;
-            let bytes = self.doc.pkg.read(name)?;
+            let mut bytes = self.doc.pkg.read(name)?;
+            if self.doc.utf16.contains_key(&part)
+                && let Some((utf8, _)) = decode_utf16(&bytes)?
+            {
+                bytes = utf8;
+            }
             self.cache.insert(part, bytes);
         }
         self.cache
@@ -474,7 +480,10 @@ pub(crate) fn rewrite(
             continue;
         }
         let src = parts.get(p)?;
-        let new = apply_splices(src, sp)?;
+        let mut new = apply_splices(src, sp)?;
+        if let Some(&le) = doc.utf16.get(&p) {
+            new = encode_utf16(&new, le)?;
+        }
         replace.insert(doc.parts[p as usize].clone(), new);
     }
     if replace.is_empty() && remove.is_empty() {

@@ -378,6 +378,48 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// Decodes a UTF-16 part (recognized by its byte order mark) to UTF-8 without the mark.
+/// Returns `None` for parts that are not UTF-16, and the byte order (`true` for little endian).
+pub(crate) fn decode_utf16(bytes: &[u8]) -> Result<Option<(Vec<u8>, bool)>> {
+    let le = if bytes.starts_with(&[0xFF, 0xFE]) {
+        true
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        false
+    } else {
+        return Ok(None);
+    };
+    let body = &bytes[2..];
+    if !body.len().is_multiple_of(2) {
+        return Err(Error::malformed(
+            "utf-16 xml part with an odd number of bytes",
+        ));
+    }
+    let units: Vec<u16> = body
+        .chunks_exact(2)
+        .map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        })
+        .collect();
+    let s = String::from_utf16(&units).map_err(|_| Error::malformed("invalid utf-16 xml part"))?;
+    Ok(Some((s.into_bytes(), le)))
+}
+
+/// Encodes UTF-8 bytes back to UTF-16 with a byte order mark.
+pub(crate) fn encode_utf16(utf8: &[u8], le: bool) -> Result<Vec<u8>> {
+    let s =
+        std::str::from_utf8(utf8).map_err(|_| Error::internal("rewritten part is not utf-8"))?;
+    let mut out = Vec::with_capacity(utf8.len() * 2 + 2);
+    out.extend_from_slice(if le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+    for u in s.encode_utf16() {
+        out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+    }
+    Ok(out)
+}
+
 /// Does this text hold only whitespace?
 pub(crate) fn blank(s: &str) -> bool {
     s.trim().is_empty()
