@@ -13,7 +13,9 @@ use crate::xml::{
     scan_attrs, tag_name, unescape,
 };
 use crate::{Binding, Slot, TextBinding, XlsxDocument};
-use docsan_core::{Diagnostic, Edit, EmbeddedAction, Error, Location, Plan, Result, UnitKind};
+use docsan_core::{
+    Diagnostic, Edit, EmbeddedAction, Error, Location, Plan, Result, UnitId, UnitKind,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Masks every non-space character of a phonetic run or other shadow text.
@@ -32,7 +34,7 @@ fn mask_all(s: &str) -> String {
 }
 
 /// Checks that edits are in range, on character boundaries, sorted and disjoint.
-fn check_edits(text: &str, edits: &[&Edit]) -> Result<()> {
+fn check_edits(text: &str, edits: &[Edit]) -> Result<()> {
     let mut pos = 0usize;
     for e in edits {
         let r = &e.range;
@@ -52,7 +54,7 @@ fn check_edits(text: &str, edits: &[&Edit]) -> Result<()> {
 }
 
 /// Applies edits to a whole text.
-fn apply_edits(text: &str, edits: &[&Edit]) -> String {
+fn apply_edits(text: &str, edits: &[Edit]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
     for e in edits {
@@ -67,7 +69,7 @@ fn apply_edits(text: &str, edits: &[&Edit]) -> String {
 /// Distributes the edited text over the slots the unit text came from. A replacement of the
 /// same number of characters keeps every character in its slot (so rich-text runs keep their
 /// lengths); any other replacement goes to the slot where the range starts.
-fn new_slot_texts(text: &str, lens: &[u32], edits: &[&Edit]) -> Result<Vec<String>> {
+fn new_slot_texts(text: &str, lens: &[u32], edits: &[Edit]) -> Result<Vec<String>> {
     let mut starts = Vec::with_capacity(lens.len());
     let mut acc = 0usize;
     for l in lens {
@@ -256,14 +258,14 @@ pub(crate) fn rewrite(
         return Ok(doc.input.to_vec());
     }
     let doc: &XlsxDocument = doc;
-    let mut by_unit: BTreeMap<u32, Vec<&Edit>> = BTreeMap::new();
+    let mut by_unit: BTreeMap<u32, Vec<Edit>> = BTreeMap::new();
     for e in &plan.edits {
         if e.unit.0 as usize >= doc.units.len() {
             return Err(Error::internal(
                 "plan names a unit this document does not have",
             ));
         }
-        by_unit.entry(e.unit.0).or_default().push(e);
+        by_unit.entry(e.unit.0).or_default().push(e.clone());
     }
     for edits in by_unit.values_mut() {
         edits.sort_by_key(|e| (e.range.start, e.range.end));
@@ -275,7 +277,96 @@ pub(crate) fn rewrite(
     let mut splices: BTreeMap<u32, Vec<Splice>> = BTreeMap::new();
     let mut sst_edits: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     let mut drop_calc = false;
+
+    // Sheet renames come first: every reference to a renamed sheet is rewritten with it.
+    let sheet_units: Vec<u32> = (0..doc.units.len() as u32)
+        .filter(|&i| matches!(doc.bindings[i as usize], Binding::SheetName(_)))
+        .collect();
     let mut renamed: BTreeMap<u32, String> = BTreeMap::new();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for &uid in &sheet_units {
+        let Some(edits) = by_unit.get(&uid) else {
+            continue;
+        };
+        let unit = &doc.units[uid as usize];
+        check_edits(&unit.text, edits)?;
+        let applied = apply_edits(&unit.text, edits);
+        if applied == unit.text {
+            continue;
+        }
+        let base = sheet_name_safe(&applied);
+        let taken: BTreeSet<String> = sheet_units
+            .iter()
+            .filter(|&&i| i != uid)
+            .map(|&i| {
+                renamed
+                    .get(&i)
+                    .cloned()
+                    .unwrap_or_else(|| doc.units[i as usize].text.clone())
+            })
+            .collect();
+        let mut new_name = base.clone();
+        let mut n = 2;
+        while taken.contains(&new_name) || new_name.trim().is_empty() {
+            new_name = format!("{base}{n}");
+            n += 1;
+        }
+        renames.push((unit.text.clone(), new_name.clone()));
+        renamed.insert(uid, new_name);
+    }
+    let mut rename_ranges: BTreeMap<u32, Vec<std::ops::Range<usize>>> = BTreeMap::new();
+    if !renames.is_empty() {
+        for (i, u) in doc.units.iter().enumerate() {
+            let b = &doc.bindings[i];
+            if matches!(
+                b,
+                Binding::SheetName(_) | Binding::Sst { .. } | Binding::Number(_)
+            ) {
+                continue;
+            }
+            let formula = matches!(b, Binding::Formula(_));
+            let refers = formula
+                || matches!(
+                    u.context.kind,
+                    UnitKind::Field
+                        | UnitKind::Name
+                        | UnitKind::Cache
+                        | UnitKind::Hyperlink
+                        | UnitKind::Metadata
+                );
+            if !refers {
+                continue;
+            }
+            let mut extra: Vec<Edit> = Vec::new();
+            for (old, new) in &renames {
+                for e in sheet_refs(&u.text, old, new, u.id, !formula) {
+                    if !extra
+                        .iter()
+                        .any(|x| x.range.start < e.range.end && e.range.start < x.range.end)
+                    {
+                        extra.push(e);
+                    }
+                }
+            }
+            if extra.is_empty() {
+                continue;
+            }
+            let uid = i as u32;
+            let planned = by_unit.remove(&uid).unwrap_or_default();
+            let mut merged: Vec<Edit> = planned
+                .into_iter()
+                .filter(|e| {
+                    !extra
+                        .iter()
+                        .any(|x| x.range.start < e.range.end && e.range.start < x.range.end)
+                })
+                .collect();
+            rename_ranges.insert(uid, extra.iter().map(|e| e.range.clone()).collect());
+            merged.extend(extra);
+            merged.sort_by_key(|e| (e.range.start, e.range.end));
+            by_unit.insert(uid, merged);
+        }
+    }
 
     for (&uid, edits) in &by_unit {
         let unit = &doc.units[uid as usize];
@@ -353,7 +444,11 @@ pub(crate) fn rewrite(
             }
             Binding::Formula(slot) => {
                 let mask = literal_mask(&unit.text);
+                let renames_here = rename_ranges.get(&uid);
                 for e in edits {
+                    if renames_here.is_some_and(|r| r.contains(&e.range)) {
+                        continue;
+                    }
                     let inside = mask
                         .get(e.range.clone())
                         .is_some_and(|m| m.iter().all(|&b| b));
@@ -371,43 +466,12 @@ pub(crate) fn rewrite(
                     .push(slot_splice(slot, &new_text));
             }
             Binding::SheetName(slot) => {
-                let old = &unit.text;
-                for (i, u) in doc.units.iter().enumerate() {
-                    if matches!(doc.bindings[i], Binding::SheetName(_)) {
-                        continue;
-                    }
-                    let refers = matches!(
-                        u.context.kind,
-                        UnitKind::Field | UnitKind::Name | UnitKind::Cache
-                    ) || matches!(doc.bindings[i], Binding::Formula(_));
-                    if refers && u.text.contains(old.as_str()) {
-                        return Err(Error::refused(format!(
-                            "sheet name in {} is referenced by a formula, defined name or cache; renaming it would break them",
-                            slot_part_name(doc, slot)
-                        )));
-                    }
+                if let Some(new_name) = renamed.get(&uid) {
+                    splices
+                        .entry(slot.part)
+                        .or_default()
+                        .push(slot_splice(slot, new_name));
                 }
-                let mut new_name = sheet_name_safe(&apply_edits(old, edits));
-                let taken: BTreeSet<String> = doc
-                    .units
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| {
-                        *i as u32 != uid && matches!(doc.bindings[*i], Binding::SheetName(_))
-                    })
-                    .map(|(i, u)| renamed.get(&(i as u32)).cloned().unwrap_or(u.text.clone()))
-                    .collect();
-                let base = new_name.clone();
-                let mut n = 2;
-                while taken.contains(&new_name) || new_name.trim().is_empty() {
-                    new_name = format!("{base}{n}");
-                    n += 1;
-                }
-                renamed.insert(uid, new_name.clone());
-                splices
-                    .entry(slot.part)
-                    .or_default()
-                    .push(slot_splice(slot, &new_name));
             }
         }
     }
@@ -492,17 +556,49 @@ pub(crate) fn rewrite(
     doc.pkg.write(&replace, &remove)
 }
 
-fn slot_part_name(doc: &XlsxDocument, slot: &Slot) -> String {
-    doc.parts
-        .get(slot.part as usize)
-        .cloned()
-        .unwrap_or_default()
+/// Edits that rewrite references to sheet `old` as `'new'` in formula-like text: `'old'!` and
+/// `old!` (not part of a longer name), or the whole text when it is exactly the name.
+fn sheet_refs(text: &str, old: &str, new: &str, unit: UnitId, exact: bool) -> Vec<Edit> {
+    let mut out = Vec::new();
+    if old.is_empty() {
+        return out;
+    }
+    if exact && text == old {
+        out.push(Edit {
+            unit,
+            range: 0..text.len(),
+            replacement: new.to_string(),
+        });
+        return out;
+    }
+    let quoted_new = format!("'{}'", new.replace('\'', "''"));
+    let quoted_old = format!("'{}'!", old.replace('\'', "''"));
+    for (p, _) in text.match_indices(&quoted_old) {
+        out.push(Edit {
+            unit,
+            range: p..p + quoted_old.len() - 1,
+            replacement: quoted_new.clone(),
+        });
+    }
+    let bare = format!("{old}!");
+    for (p, _) in text.match_indices(&bare) {
+        let prev = text[..p].chars().next_back();
+        if prev.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '\'' | ']')) {
+            continue;
+        }
+        out.push(Edit {
+            unit,
+            range: p..p + old.len(),
+            replacement: quoted_new.clone(),
+        });
+    }
+    out
 }
 
 /// Rewrites shared strings: in place when every use is edited alike, split otherwise.
 fn sst_rewrite(
     doc: &XlsxDocument,
-    by_unit: &BTreeMap<u32, Vec<&Edit>>,
+    by_unit: &BTreeMap<u32, Vec<Edit>>,
     sst_edits: &BTreeMap<u32, Vec<u32>>,
     parts: &mut Parts<'_>,
     splices: &mut BTreeMap<u32, Vec<Splice>>,
@@ -627,14 +723,14 @@ mod tests {
             range: 6..14,
             replacement: "********".into(),
         };
-        let out = new_slot_texts(text, &[9, 9], &[&e]).unwrap();
+        let out = new_slot_texts(text, &[9, 9], std::slice::from_ref(&e)).unwrap();
         assert_eq!(out, ["330782***", "*****6905"]);
         let e2 = Edit {
             unit: UnitId(0),
             range: 0..18,
             replacement: "[ID]".into(),
         };
-        let out = new_slot_texts(text, &[9, 9], &[&e2]).unwrap();
+        let out = new_slot_texts(text, &[9, 9], std::slice::from_ref(&e2)).unwrap();
         assert_eq!(out, ["[ID]", ""]);
     }
 

@@ -375,7 +375,7 @@ fn formula_edits_only_inside_string_literals() {
 }
 
 #[test]
-fn sheet_names_are_renamed_only_when_nothing_refers_to_them() {
+fn renaming_a_sheet_rewrites_every_reference_to_it() {
     let bytes = rich_workbook();
     let mut doc = open(&bytes);
     let hidden = doc
@@ -396,11 +396,73 @@ fn sheet_names_are_renamed_only_when_nothing_refers_to_them() {
         .expect("rename");
     let wb: Xlsx<_> = Xlsx::new(Cursor::new(out)).expect("calamine");
     assert!(wb.sheet_names().contains(&"＊＊".to_string()));
-    // 名单 is referenced by a defined name and the pivot cache.
-    let e = doc
-        .rewrite(&plan_units(doc.units(), &[listed]), &mut diags)
-        .expect_err("refused");
-    assert_eq!(e.kind, ErrorKind::Refused);
+    // 名单 is referenced by a defined name and by the pivot cache source: both follow.
+    let out = doc
+        .rewrite(&plan_units(doc.units(), &[listed, hidden]), &mut diags)
+        .expect("rename");
+    let after = entries(&out);
+    let text = |name: &str| decoded_text(&after.iter().find(|(n, _)| n == name).expect("part").1);
+    let wbx = text("xl/workbook.xml");
+    assert!(
+        wbx.contains(
+            "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">'＊＊'!$3:$3</definedName>"
+        ),
+        "{wbx}"
+    );
+    assert!(
+        wbx.contains("<sheet name=\"＊＊2\" sheetId=\"2\""),
+        "names stay unique: {wbx}"
+    );
+    assert!(text("xl/pivotCache/pivotCacheDefinition1.xml").contains("sheet=\"＊＊\""));
+    assert_eq!(cell(&out, "＊＊", 2, 1), Data::String("姓名".into()));
+    // A planned edit of the reference itself is absorbed by the rename.
+    let dn = doc
+        .units()
+        .iter()
+        .find(|u| u.text == "名单!$3:$3")
+        .expect("defined name")
+        .id;
+    let plan = Plan {
+        edits: vec![
+            Edit {
+                unit: listed,
+                range: 0..6,
+                replacement: "＊＊".into(),
+            },
+            Edit {
+                unit: dn,
+                range: 0..6,
+                replacement: "＊＊".into(),
+            },
+        ],
+        ..Plan::default()
+    };
+    let out = doc
+        .rewrite(&plan, &mut diags)
+        .expect("rename with reference edit");
+    assert!(
+        decoded_text(
+            &entries(&out)
+                .iter()
+                .find(|(n, _)| n == "xl/workbook.xml")
+                .expect("wb")
+                .1
+        )
+        .contains(">'＊＊'!$3:$3<")
+    );
+    // Any other edit of formula syntax is refused.
+    let plan = Plan {
+        edits: vec![Edit {
+            unit: dn,
+            range: 7..8,
+            replacement: "*".into(),
+        }],
+        ..Plan::default()
+    };
+    assert_eq!(
+        doc.rewrite(&plan, &mut diags).expect_err("refused").kind,
+        ErrorKind::Refused
+    );
 }
 
 #[test]
