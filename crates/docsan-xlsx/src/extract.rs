@@ -550,7 +550,18 @@ fn walk_generic<'a>(ex: &mut Ex<'_>, g: &mut Gen<'a>, src: &'a [u8]) -> Result<(
             Ev::Eof => break,
         }
     }
+    comment_warning(ex, &w, &g.part_name);
     g.finish(ex)
+}
+
+/// XML comments are not extracted: a non-empty one is content that was not checked.
+fn comment_warning(ex: &mut Ex<'_>, w: &Walker<'_>, part: &str) {
+    if w.saw_comment {
+        ex.diags.push(
+            Diagnostic::warning("xml-comment", "xml comment in a part cannot be checked")
+                .at(Location::part(part.to_string())),
+        );
+    }
 }
 
 /// Walks the shared string table.
@@ -1117,6 +1128,7 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
             Ev::Eof => break,
         }
     }
+    comment_warning(ex, &w, sc.part_name);
     g.finish(ex)
 }
 
@@ -1550,6 +1562,8 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
     }
 
     let utf16 = utf16.into_inner();
+    ex.units.shrink_to_fit();
+    ex.bindings.shrink_to_fit();
     Ok(XlsxDocument {
         utf16,
         input,

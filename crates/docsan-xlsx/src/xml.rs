@@ -231,6 +231,8 @@ pub(crate) struct Walker<'a> {
     pending: Option<(Event<'a>, usize, usize)>,
     depth: u32,
     max_depth: u32,
+    /// Set when the part holds a non-empty XML comment, which is not extracted.
+    pub(crate) saw_comment: bool,
 }
 
 impl std::fmt::Debug for Walker<'_> {
@@ -272,6 +274,7 @@ impl<'a> Walker<'a> {
             pending: None,
             depth: 0,
             max_depth,
+            saw_comment: false,
         })
     }
 
@@ -372,7 +375,12 @@ impl<'a> Walker<'a> {
                     });
                 }
                 Event::Eof => return Ok(Ev::Eof),
-                Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
+                Event::Comment(c) => {
+                    if !c.iter().all(|b| b.is_ascii_whitespace()) {
+                        self.saw_comment = true;
+                    }
+                }
+                Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
             }
         }
     }

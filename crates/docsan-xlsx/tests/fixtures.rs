@@ -540,3 +540,81 @@ fn uncheckable_parts_are_warnings() {
     }
     assert_eq!(doc.embedded().len(), 1);
 }
+
+fn utf16le(s: &str) -> Vec<u8> {
+    let mut v = vec![0xFF, 0xFE];
+    for u in s.encode_utf16() {
+        v.extend_from_slice(&u.to_le_bytes());
+    }
+    v
+}
+
+#[test]
+fn utf16_parts_are_read_and_written_back_as_utf16() {
+    use std::io::Write;
+    let wb = format!("<workbook xmlns=\"{NS}\"><sheets/></workbook>");
+    let item = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><root><!-- 备注 --><owner>梅超风</owner></root>";
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    w.start_file("xl/workbook.xml", opts).expect("start");
+    w.write_all(wb.as_bytes()).expect("write");
+    w.start_file("customXml/item1.xml", opts).expect("start");
+    w.write_all(&utf16le(item)).expect("write");
+    let bytes = w.finish().expect("finish").into_inner();
+    let mut doc = open(&bytes);
+    assert!(doc.diagnostics().iter().any(|d| d.code == "xml-comment"));
+    let plan = plan_values(doc.units(), &["梅超风"]);
+    assert_eq!(plan.edits.len(), 1);
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
+    let part = entries(&out)
+        .into_iter()
+        .find(|(n, _)| n == "customXml/item1.xml")
+        .expect("part")
+        .1;
+    assert_eq!(part, utf16le(&item.replace("梅超风", "＊＊＊")));
+}
+
+#[test]
+fn large_generated_sheet_masks_whole_columns() {
+    let rows = 3000;
+    let bytes = docsan_xlsx::generate_large_sheet(rows);
+    assert_eq!(
+        bytes,
+        docsan_xlsx::generate_large_sheet(rows),
+        "deterministic"
+    );
+    let mut doc = open(&bytes);
+    let ids: Vec<_> = doc
+        .units()
+        .iter()
+        .filter(|u| {
+            matches!(
+                u.context.column_header.as_deref(),
+                Some("身份证号" | "联系电话")
+            )
+        })
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(ids.len(), 2 * rows);
+    let plan = plan_units(doc.units(), &ids);
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(out)).expect("calamine");
+    let masked = wb.worksheet_range("名单").expect("sheet");
+    let mut wb0: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("calamine");
+    let orig = wb0.worksheet_range("名单").expect("sheet");
+    for r in 2..(rows as u32 + 2) {
+        for c in [0u32, 1, 4] {
+            assert_eq!(masked.get_value((r, c)), orig.get_value((r, c)));
+        }
+        assert_eq!(
+            masked.get_value((r, 2)),
+            Some(&Data::String("*".repeat(18)))
+        );
+        assert_eq!(
+            masked.get_value((r, 3)),
+            Some(&Data::String("*".repeat(11)))
+        );
+    }
+}
