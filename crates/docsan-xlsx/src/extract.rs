@@ -939,6 +939,60 @@ struct SheetCtx<'s> {
     detail: Option<String>,
     sst: Option<&'s SstInfo>,
     sst_used: &'s mut Vec<bool>,
+    tables: Vec<TableHeader>,
+}
+
+/// A table part (`xl/tables/*.xml`) on a sheet: its range and column names.
+#[derive(Clone, Debug, Default)]
+struct TableHeader {
+    first_row: u32,
+    last_row: u32,
+    first_col: u32,
+    header_rows: u32,
+    names: Vec<String>,
+}
+
+/// Reads a table part's range and column names; unreadable tables give nothing (the part
+/// itself is still walked for its text).
+fn parse_table(src: &[u8], limits: &Limits) -> Option<TableHeader> {
+    let mut w = Walker::new(src, limits.max_xml_depth, false).ok()?;
+    let mut t = TableHeader {
+        header_rows: 1,
+        ..TableHeader::default()
+    };
+    let mut seen = false;
+    while let Ok(ev) = w.next() {
+        match ev {
+            Ev::Start { raw, .. } => {
+                let l = local(tag_name(raw));
+                let attrs = scan_attrs(raw).ok()?;
+                let get = |n: &[u8]| {
+                    attrs
+                        .iter()
+                        .find(|a| &raw[a.name.clone()] == n)
+                        .and_then(|a| unescape(&raw[a.value.clone()]).ok())
+                };
+                if l == b"table" {
+                    let r = get(b"ref")?;
+                    let mut it = r.split(':');
+                    let a = parse_ref(it.next()?)?;
+                    let b = it.next().and_then(parse_ref).unwrap_or(a);
+                    t.first_row = a.1;
+                    t.first_col = a.0;
+                    t.last_row = b.1;
+                    if let Some(h) = get(b"headerRowCount").and_then(|h| h.parse().ok()) {
+                        t.header_rows = h;
+                    }
+                    seen = true;
+                } else if l == b"tableColumn" {
+                    t.names.push(get(b"name").unwrap_or_default());
+                }
+            }
+            Ev::Eof => break,
+            _ => {}
+        }
+    }
+    seen.then_some(t)
 }
 
 fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
@@ -1145,12 +1199,19 @@ fn finish_cell(
     loc: &dyn Fn(String, Option<&str>) -> Location,
 ) -> Result<Option<String>> {
     let cellref = format!("{}{}", col_name(st.col), st.row);
-    let column_header =
-        if st.row >= header.first_data_row && !header.wide.contains(&(st.row, st.col)) {
-            header.cols.get(&st.col).cloned()
-        } else {
-            None
-        };
+    let table = sc.tables.iter().find(|t| {
+        st.row >= t.first_row + t.header_rows
+            && st.row <= t.last_row
+            && st.col >= t.first_col
+            && ((st.col - t.first_col) as usize) < t.names.len()
+    });
+    let column_header = if let Some(t) = table {
+        t.names.get((st.col - t.first_col) as usize).cloned()
+    } else if st.row >= header.first_data_row && !header.wide.contains(&(st.row, st.col)) {
+        header.cols.get(&st.col).cloned()
+    } else {
+        None
+    };
     let in_header_rows = header.first_data_row != u32::MAX
         && st.row < header.first_data_row
         && st.row + 2 >= header.first_data_row;
@@ -1428,6 +1489,17 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
                 .at(Location::part(parts[i].clone())),
             );
         }
+        let mut tables = Vec::new();
+        if let Some((_, rels)) = read_norm(&rels_path_for(target))? {
+            for r in parse_rels(&rels)? {
+                if r.rel_type.ends_with("/table") && !r.external {
+                    let tn = resolve_target(target, &r.target.replace('\\', "/"));
+                    if let Some((_, tsrc)) = read_norm(&tn)? {
+                        tables.extend(parse_table(&tsrc, limits));
+                    }
+                }
+            }
+        }
         walk_sheet(
             &mut ex,
             &src,
@@ -1438,6 +1510,7 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
                 detail,
                 sst: sst.as_ref(),
                 sst_used: &mut sst_used,
+                tables,
             },
         )?;
     }
@@ -1485,6 +1558,7 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
                         detail: Some("sheet not listed in the workbook".into()),
                         sst: sst.as_ref(),
                         sst_used: &mut sst_used,
+                        tables: Vec::new(),
                     },
                 )?;
                 continue;

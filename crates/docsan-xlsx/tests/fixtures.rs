@@ -618,3 +618,44 @@ fn large_generated_sheet_masks_whole_columns() {
         );
     }
 }
+
+#[test]
+fn table_parts_name_the_columns_of_their_cells() {
+    let wb = format!(
+        r#"<workbook xmlns="{NS}" xmlns:r="{RNS}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    );
+    let wb_rels = format!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+    );
+    let sheet = format!(
+        r#"<worksheet xmlns="{NS}" xmlns:r="{RNS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>备注</t></is></c><c r="B1" t="inlineStr"><is><t>说明</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>无</t></is></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>联系人</t></is></c><c r="B3" t="inlineStr"><is><t>手机</t></is></c></row><row r="4"><c r="A4" t="inlineStr"><is><t>陆乘风</t></is></c><c r="B4"><v>13700000000</v></c></row></sheetData><tableParts count="1"><tablePart r:id="rId1"/></tableParts></worksheet>"#
+    );
+    let sheet_rels = format!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/table" Target="../tables/table1.xml"/></Relationships>"#
+    );
+    let table = format!(
+        r#"<table xmlns="{NS}" id="1" name="表1" displayName="表1" ref="A3:B4"><autoFilter ref="A3:B4"/><tableColumns count="2"><tableColumn id="1" name="联系人"/><tableColumn id="2" name="手机"/></tableColumns></table>"#
+    );
+    let bytes = build_zip(&[
+        ("xl/workbook.xml", &wb),
+        ("xl/_rels/workbook.xml.rels", &wb_rels),
+        ("xl/worksheets/sheet1.xml", &sheet),
+        ("xl/worksheets/_rels/sheet1.xml.rels", &sheet_rels),
+        ("xl/tables/table1.xml", &table),
+    ]);
+    let doc = open(&bytes);
+    let d: &dyn Document = doc.as_ref();
+    assert_eq!(
+        unit(d, "13700000000").context.column_header.as_deref(),
+        Some("手机")
+    );
+    assert_eq!(
+        unit(d, "陆乘风").context.column_header.as_deref(),
+        Some("联系人")
+    );
+    assert!(
+        d.units()
+            .iter()
+            .any(|u| u.text == "手机" && u.context.kind == UnitKind::Name)
+    );
+}
