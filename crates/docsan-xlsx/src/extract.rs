@@ -766,7 +766,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
                     b"row" if in_data => {
                         row = get(b"r")
                             .and_then(|r| std::str::from_utf8(&r).ok()?.parse().ok())
-                            .unwrap_or(row + 1);
+                            .unwrap_or(row.saturating_add(1));
                         col = 0;
                         if row > 20 {
                             break;
@@ -776,7 +776,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
                         let (c, r) = get(b"r")
                             .and_then(|r| parse_ref(std::str::from_utf8(&r).ok()?))
                             .unwrap_or((col, row));
-                        col = c + 1;
+                        col = c.saturating_add(1);
                         if !empty {
                             in_cell = Some((r, c, get(b"t").unwrap_or_default()));
                             text.clear();
@@ -865,7 +865,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
             .values()
             .filter(|t| t.trim_end().ends_with([':', '：']))
             .count();
-        let followed = rows.range(r + 1..).next().is_some();
+        let followed = rows.range(r.saturating_add(1)..).next().is_some();
         if good >= 2 && good * 4 >= ne * 3 && ne * 2 >= maxw && labels == 0 && followed {
             found = Some(r);
             break;
@@ -891,9 +891,9 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
             spans_in_header = true;
         }
     }
-    header.first_data_row = h + 1;
+    header.first_data_row = h.saturating_add(1);
     if spans_in_header
-        && let Some(next) = rows.get(&(h + 1))
+        && let Some(next) = rows.get(&h.saturating_add(1))
         && !next.is_empty()
         && next.values().all(|t| headerish(t))
     {
@@ -905,7 +905,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
             };
             header.cols.insert(c, v);
         }
-        header.first_data_row = h + 2;
+        header.first_data_row = h.saturating_add(2);
     }
     header
 }
@@ -1061,7 +1061,7 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                                     .parse()
                                     .ok()
                             })
-                            .unwrap_or(row + 1);
+                            .unwrap_or(row.saturating_add(1));
                         next_col = 0;
                         left = None;
                     }
@@ -1090,7 +1090,7 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                                 _ => {}
                             }
                         }
-                        next_col = st.col + 1;
+                        next_col = st.col.saturating_add(1);
                         if !empty {
                             cell = Some(st);
                         }
@@ -1200,7 +1200,7 @@ fn finish_cell(
 ) -> Result<Option<String>> {
     let cellref = format!("{}{}", col_name(st.col), st.row);
     let table = sc.tables.iter().find(|t| {
-        st.row >= t.first_row + t.header_rows
+        st.row >= t.first_row.saturating_add(t.header_rows)
             && st.row <= t.last_row
             && st.col >= t.first_col
             && ((st.col - t.first_col) as usize) < t.names.len()
@@ -1214,10 +1214,10 @@ fn finish_cell(
     };
     let in_header_rows = header.first_data_row != u32::MAX
         && st.row < header.first_data_row
-        && st.row + 2 >= header.first_data_row;
+        && st.row.saturating_add(2) >= header.first_data_row;
     let label = if column_header.is_none() && !in_header_rows {
         left.as_ref()
-            .filter(|(c, t)| *c + 1 == st.col || t.trim_end().ends_with([':', '：']))
+            .filter(|(c, t)| c.saturating_add(1) == st.col || t.trim_end().ends_with([':', '：']))
             .map(|(_, t)| t.trim().to_string())
     } else {
         None

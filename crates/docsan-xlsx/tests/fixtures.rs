@@ -659,3 +659,65 @@ fn table_parts_name_the_columns_of_their_cells() {
             .any(|u| u.text == "手机" && u.context.kind == UnitKind::Name)
     );
 }
+
+#[test]
+fn mutated_parts_never_panic() {
+    let bytes = rich_workbook();
+    let parts = entries(&bytes);
+    let mut seed: u64 = 42;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let specials: &[&[u8]] = &[
+        b"<",
+        b">",
+        b"&",
+        b"\"",
+        b"'",
+        b"/",
+        b"&#0;",
+        b"&#xFFFFFF;",
+        b"r=\"XFD99999999999\"",
+        b"<c r=\"A1\" t=\"s\"><v>999999</v></c>",
+        b"\xff",
+        b"<x:c>",
+        b"</row>",
+        b"headerRowCount=\"4294967295\"",
+    ];
+    for round in 0..300 {
+        let k = next() % parts.len();
+        let mut owned: Vec<(String, String)> = Vec::new();
+        for (i, (n, d)) in parts.iter().enumerate() {
+            let mut d = d.clone();
+            if i == k && !d.is_empty() {
+                let at = next() % d.len();
+                match round % 3 {
+                    0 => d.truncate(at),
+                    1 => {
+                        let s = specials[next() % specials.len()];
+                        d.splice(at..at, s.iter().copied());
+                    }
+                    _ => {
+                        let end = (at + 1 + next() % 8).min(d.len());
+                        d.drain(at..end);
+                    }
+                }
+            }
+            owned.push((n.clone(), String::from_utf8_lossy(&d).into_owned()));
+        }
+        let refs: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let z = build_zip(&refs);
+        if let Ok(mut doc) = XlsxBackend.open(&z, &Limits::default()) {
+            let ids: Vec<_> = doc.units().iter().map(|u| u.id).collect();
+            let plan = plan_units(doc.units(), &ids);
+            let mut diags = Vec::new();
+            let _ = doc.rewrite(&plan, &mut diags);
+        }
+    }
+}
