@@ -1274,7 +1274,7 @@ fn finish_cell(
                 out_text = Some(si.text.clone());
             }
         }
-        b"inlineStr" => {
+        b"inlineStr" if !st.is.slots.is_empty() || st.v.is_none() => {
             let text = std::mem::take(&mut st.is_text);
             if !blank(&text) || !st.is.shadows.is_empty() {
                 if text.chars().count() <= 16 {
@@ -1290,7 +1290,9 @@ fn finish_cell(
         b"e" | b"b" => {}
         t => {
             if let Some((vs, ve, vt)) = st.v.take() {
-                let is_str = t == b"str" || t == b"d";
+                // Anything but a plain number is text (unknown types and non-numbers in
+                // number cells included): nothing in a cell is skipped unseen.
+                let is_str = !matches!(t, b"" | b"n") || vt.trim().parse::<f64>().is_err();
                 if is_str && !blank(&vt) {
                     if vt.chars().count() <= 16 {
                         out_text = Some(vt.clone());
@@ -1337,6 +1339,14 @@ fn finish_cell(
                 }
             }
         }
+    }
+    // An inline string in a cell of another type is still text a reader may show.
+    if !st.is.slots.is_empty() && !blank(&st.is_text) {
+        ex.push(
+            std::mem::take(&mut st.is_text),
+            mk_ctx(UnitKind::SheetCell, None),
+            Binding::Text(std::mem::take(&mut st.is)),
+        )?;
     }
     if let Some((fs, fe, ft)) = st.f_text.take()
         && (ft.contains('"') || !ft.is_ascii())

@@ -161,6 +161,26 @@ fn corpus_opens_cleanly_and_empty_plan_is_identical() {
                 XlsxBackend
                     .open(&out, &Limits::default())
                     .unwrap_or_else(|e| panic!("{}: output does not re-open: {e}", p.display()));
+                // Whatever calamine could read before, it reads after, with the same sheets.
+                if let Ok(mut before) =
+                    calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.clone()))
+                {
+                    use calamine::Reader;
+                    let mut after =
+                        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(out.clone()))
+                            .unwrap_or_else(|e| {
+                                panic!("{}: calamine cannot open the output: {e}", p.display())
+                            });
+                    assert_eq!(before.sheet_names().len(), after.sheet_names().len());
+                    for (nb, na) in before.sheet_names().into_iter().zip(after.sheet_names()) {
+                        if let Ok(rb) = before.worksheet_range(&nb) {
+                            let ra = after.worksheet_range(&na).unwrap_or_else(|e| {
+                                panic!("{}: sheet unreadable after masking: {e}", p.display())
+                            });
+                            assert_eq!(rb.get_size(), ra.get_size(), "{}", p.display());
+                        }
+                    }
+                }
                 println!(
                     "{}: {} units, {} diagnostics",
                     p.display(),

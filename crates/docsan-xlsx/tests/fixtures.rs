@@ -721,3 +721,49 @@ fn mutated_parts_never_panic() {
         }
     }
 }
+
+#[test]
+fn odd_cell_types_are_still_extracted() {
+    let wb = format!(
+        r#"<workbook xmlns="{NS}" xmlns:r="{RNS}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    );
+    let wb_rels = format!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+    );
+    let sheet = format!(
+        r#"<worksheet xmlns="{NS}"><sheetData><row><c t="inlineStr"><v>曲灵风</v></c><c t="weird"><v>冯默风</v></c><c><v>武眠风</v></c><c><is><t>陈玄风</t></is></c><c><v>123</v></c></row></sheetData></worksheet>"#
+    );
+    let bytes = build_zip(&[
+        ("xl/workbook.xml", &wb),
+        ("xl/_rels/workbook.xml.rels", &wb_rels),
+        ("xl/worksheets/sheet1.xml", &sheet),
+    ]);
+    let mut doc = open(&bytes);
+    let names = ["曲灵风", "冯默风", "武眠风", "陈玄风"];
+    let d: &dyn Document = doc.as_ref();
+    for (i, n) in names.iter().enumerate() {
+        let u = unit(d, n);
+        assert_eq!(
+            u.context.location.cell.as_deref(),
+            Some(["A1", "B1", "C1", "D1"][i])
+        );
+    }
+    assert!(
+        !d.units().iter().any(|u| u.text == "123"),
+        "short numbers are not units"
+    );
+    let plan = plan_values(doc.units(), &names);
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
+    let text = decoded_text(
+        &entries(&out)
+            .iter()
+            .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+            .expect("sheet")
+            .1,
+    );
+    for n in names {
+        assert!(!text.contains(n));
+    }
+    assert!(text.contains("<c><v>123</v></c>"));
+}
