@@ -767,3 +767,78 @@ fn odd_cell_types_are_still_extracted() {
     }
     assert!(text.contains("<c><v>123</v></c>"));
 }
+
+#[test]
+fn drawings_charts_links_connections_and_custom_properties() {
+    let wb = format!(r#"<workbook xmlns="{NS}"><sheets/></workbook>"#);
+    let drawing = r#"<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:twoCellAnchor><xdr:sp><xdr:nvSpPr><xdr:cNvPr id="2" name="TextBox 1" descr="经办人尹志平的签名"/></xdr:nvSpPr><xdr:txBody><a:p><a:r><a:t>经办人：尹</a:t></a:r><a:r><a:rPr b="1"/><a:t>志平</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:twoCellAnchor></xdr:wsDr>"#;
+    let chart = r#"<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart><c:plotArea><c:barChart><c:ser><c:cat><c:strRef><c:f>Sheet1!$A$2:$A$3</c:f><c:strCache><c:ptCount val="2"/><c:pt idx="0"><c:v>丘处机</c:v></c:pt><c:pt idx="1"><c:v>王处一</c:v></c:pt></c:strCache></c:strRef></c:cat></c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>"#;
+    let ext = format!(
+        r#"<externalLink xmlns="{NS}"><externalBook xmlns:r="{RNS}" r:id="rId1"><sheetNames><sheetName val="孙不二"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1" t="str"><v>郝大通</v></cell></row></sheetData></sheetDataSet></externalBook></externalLink>"#
+    );
+    let ext_rels = format!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/externalLinkPath" Target="file:///C:\Users\madaqing\Documents\名单.xlsx" TargetMode="External"/></Relationships>"#
+    );
+    let conn = format!(
+        r#"<connections xmlns="{NS}"><connection id="1" name="查询" type="1"><dbPr connection="DSN=hr;UID=tanchuduan;PWD=x" command="SELECT * FROM t WHERE name='刘处玄'"/></connection></connections>"#
+    );
+    let custom = r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="审核人"><vt:lpwstr>周芷若</vt:lpwstr></property></Properties>"#;
+    let bytes = build_zip(&[
+        ("xl/workbook.xml", &wb),
+        ("xl/drawings/drawing1.xml", drawing),
+        ("xl/charts/chart1.xml", chart),
+        ("xl/externalLinks/externalLink1.xml", &ext),
+        ("xl/externalLinks/_rels/externalLink1.xml.rels", &ext_rels),
+        ("xl/connections.xml", &conn),
+        ("docProps/custom.xml", custom),
+    ]);
+    let mut doc = open(&bytes);
+    let d: &dyn Document = doc.as_ref();
+    assert_eq!(unit(d, "经办人：尹志平").context.kind, UnitKind::TextBox);
+    assert_eq!(
+        unit(d, "经办人尹志平的签名").context.kind,
+        UnitKind::AltText
+    );
+    assert_eq!(unit(d, "丘处机").context.kind, UnitKind::Cache);
+    assert_eq!(unit(d, "郝大通").context.kind, UnitKind::Cache);
+    assert_eq!(unit(d, "孙不二").context.kind, UnitKind::Cache);
+    assert!(d.units().iter().any(|u| u.text.contains("madaqing")));
+    assert!(d.units().iter().any(|u| u.text.contains("tanchuduan")));
+    assert!(d.units().iter().any(|u| u.text.contains("刘处玄")));
+    let u = unit(d, "周芷若");
+    assert_eq!(
+        (u.context.kind, u.context.label.as_deref()),
+        (UnitKind::Metadata, Some("审核人"))
+    );
+    let values = [
+        "尹志平",
+        "丘处机",
+        "郝大通",
+        "孙不二",
+        "madaqing",
+        "tanchuduan",
+        "刘处玄",
+        "周芷若",
+    ];
+    let plan = plan_values(doc.units(), &values);
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
+    for (name, data) in entries(&out) {
+        let text = decoded_text(&data);
+        for v in values {
+            assert!(!text.contains(v), "a value is left in {name}");
+        }
+    }
+    // The split name keeps its two runs.
+    let dr = decoded_text(
+        &entries(&out)
+            .iter()
+            .find(|(n, _)| n == "xl/drawings/drawing1.xml")
+            .expect("d")
+            .1,
+    );
+    assert!(
+        dr.contains("<a:t>经办人：＊</a:t></a:r><a:r><a:rPr b=\"1\"/><a:t>＊＊</a:t>"),
+        "{dr}"
+    );
+}
