@@ -722,7 +722,21 @@ struct Header {
     cols: BTreeMap<u32, String>,
     /// Top-left cells of merged ranges spanning several columns: prose or titles, not
     /// values of one column.
-    wide: BTreeSet<(u32, u32)>,
+    wide: BTreeMap<(u32, u32), u32>,
+}
+
+impl Header {
+    /// Does the merged range starting at this cell span columns with different headers (a
+    /// line of prose across the table rather than one column's value)?
+    fn spans_headers(&self, row: u32, col: u32) -> bool {
+        let Some(&last) = self.wide.get(&(row, col)) else {
+            return false;
+        };
+        let first = self.cols.get(&col);
+        self.cols
+            .range(col..=last.max(col))
+            .any(|(_, h)| Some(h) != first)
+    }
 }
 
 fn headerish(t: &str) -> bool {
@@ -854,7 +868,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
         wide: merges
             .iter()
             .filter(|m| m.3 > m.1)
-            .map(|m| (m.0, m.1))
+            .map(|m| ((m.0, m.1), m.3))
             .collect(),
     };
     let mut found = None;
@@ -1207,7 +1221,7 @@ fn finish_cell(
     });
     let column_header = if let Some(t) = table {
         t.names.get((st.col - t.first_col) as usize).cloned()
-    } else if st.row >= header.first_data_row && !header.wide.contains(&(st.row, st.col)) {
+    } else if st.row >= header.first_data_row && !header.spans_headers(st.row, st.col) {
         header.cols.get(&st.col).cloned()
     } else {
         None
