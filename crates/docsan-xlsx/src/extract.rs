@@ -715,6 +715,23 @@ fn numeric_candidate(v: &str) -> bool {
     int.len() >= 7 && int.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Does the text hold a run of at least `n` digits (a number literal that may be a phone or
+/// ID number)?
+fn has_digit_run(s: &str, n: usize) -> bool {
+    let mut run = 0;
+    for b in s.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
 /// A sheet's column headers: cells in rows from `first_data_row` on get `cols[col]`.
 #[derive(Debug, Default)]
 struct Header {
@@ -1363,7 +1380,7 @@ fn finish_cell(
         )?;
     }
     if let Some((fs, fe, ft)) = st.f_text.take()
-        && (ft.contains('"') || !ft.is_ascii())
+        && (ft.contains('"') || !ft.is_ascii() || has_digit_run(&ft, 7))
     {
         ex.push(
             ft,

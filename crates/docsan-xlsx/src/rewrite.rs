@@ -166,6 +166,92 @@ fn literal_mask(s: &str) -> Vec<bool> {
     mask
 }
 
+/// The byte range of the number literal of a formula that contains `range`, if it is one: a
+/// run of digits and dots not preceded by a letter, `$`, `:`, `_` or `!` (which would make it
+/// part of a reference such as `A1`, `$4`, `4:4` or a name) and not followed by a letter or `:`.
+fn number_token(
+    text: &str,
+    range: &std::ops::Range<usize>,
+    mask: &[bool],
+) -> Option<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let is_num = |c: u8| c.is_ascii_digit() || c == b'.';
+    if range.start >= range.end || !b.get(range.clone())?.iter().all(|&c| is_num(c)) {
+        return None;
+    }
+    if mask.get(range.clone())?.iter().any(|&m| m) {
+        return None;
+    }
+    let mut s = range.start;
+    while s > 0 && is_num(b[s - 1]) {
+        s -= 1;
+    }
+    let mut e = range.end;
+    while e < b.len() && is_num(b[e]) {
+        e += 1;
+    }
+    let before_ok = s == 0
+        || !(b[s - 1].is_ascii_alphanumeric()
+            || matches!(b[s - 1], b'$' | b':' | b'_' | b'!' | b'\'' | b'[')
+            || b[s - 1] >= 0x80);
+    let after_ok = e == b.len()
+        || !(b[e].is_ascii_alphanumeric() || matches!(b[e], b':' | b'(' | b'!') || b[e] >= 0x80);
+    (before_ok && after_ok).then_some(s..e)
+}
+
+/// Turns the planned edits of a formula into edits that keep it valid: edits inside string
+/// literals stay; edits of number literals replace the whole number with a string literal of
+/// the masked number; sheet-reference renames pass. Anything else gives `None` (refused).
+fn formula_edits(
+    text: &str,
+    edits: &[Edit],
+    renames: Option<&Vec<std::ops::Range<usize>>>,
+) -> Option<Vec<Edit>> {
+    let mask = literal_mask(text);
+    let mut out: Vec<Edit> = Vec::with_capacity(edits.len());
+    let mut i = 0;
+    while i < edits.len() {
+        let e = &edits[i];
+        if renames.is_some_and(|r| r.contains(&e.range)) {
+            out.push(e.clone());
+            i += 1;
+            continue;
+        }
+        let inside = mask
+            .get(e.range.clone())
+            .is_some_and(|m| m.iter().all(|&b| b));
+        if inside && !e.replacement.contains('"') {
+            out.push(e.clone());
+            i += 1;
+            continue;
+        }
+        let tok = number_token(text, &e.range, &mask)?;
+        // Every edit inside this number joins one replacement of the whole token.
+        let mut j = i;
+        let mut inner: Vec<Edit> = Vec::new();
+        while j < edits.len() && edits[j].range.start < tok.end {
+            let x = &edits[j];
+            if x.range.start < tok.start || x.range.end > tok.end || x.replacement.contains('"') {
+                return None;
+            }
+            inner.push(Edit {
+                unit: x.unit,
+                range: x.range.start - tok.start..x.range.end - tok.start,
+                replacement: x.replacement.clone(),
+            });
+            j += 1;
+        }
+        let masked = apply_edits(&text[tok.clone()], &inner);
+        out.push(Edit {
+            unit: e.unit,
+            range: tok,
+            replacement: format!("\"{masked}\""),
+        });
+        i = j;
+    }
+    Some(out)
+}
+
 /// Characters Excel forbids in sheet names, replaced by their full-width forms.
 fn sheet_name_safe(s: &str) -> String {
     s.chars()
@@ -418,48 +504,53 @@ pub(crate) fn rewrite(
                 }
                 match &nc.formula {
                     Some(f) => {
-                        let fraw = src
-                            .get(f.start as usize..f.end as usize)
-                            .ok_or_else(|| Error::internal("formula range outside its part"))?;
+                        // The start tag and the value change; the formula element between
+                        // them stays untouched (its own unit may be edited separately).
+                        let (fs, fe) = (f.start as usize, f.end as usize);
+                        if fs < se || fe > ce {
+                            return Err(Error::internal("formula outside its cell"));
+                        }
                         out.extend_from_slice(b" t=\"str\">");
-                        out.extend_from_slice(fraw);
-                        out.extend_from_slice(format!("<{p}v>").as_bytes());
-                        escape_into(&new_text, 0, &mut out);
-                        out.extend_from_slice(format!("</{p}v></").as_bytes());
+                        splices.entry(nc.part).or_default().push(Splice {
+                            start: cs,
+                            end: se,
+                            bytes: out,
+                        });
+                        let mut tail = format!("<{p}v>").into_bytes();
+                        escape_into(&new_text, 0, &mut tail);
+                        tail.extend_from_slice(format!("</{p}v></").as_bytes());
+                        tail.extend_from_slice(qn);
+                        tail.push(b'>');
+                        splices.entry(nc.part).or_default().push(Splice {
+                            start: fe,
+                            end: ce,
+                            bytes: tail,
+                        });
                         drop_calc = true;
                     }
                     None => {
                         out.extend_from_slice(format!(" t=\"inlineStr\"><{p}is><{p}t>").as_bytes());
                         escape_into(&new_text, 0, &mut out);
                         out.extend_from_slice(format!("</{p}t></{p}is></").as_bytes());
+                        out.extend_from_slice(qn);
+                        out.push(b'>');
+                        splices.entry(nc.part).or_default().push(Splice {
+                            start: cs,
+                            end: ce,
+                            bytes: out,
+                        });
                     }
                 }
-                out.extend_from_slice(qn);
-                out.push(b'>');
-                splices.entry(nc.part).or_default().push(Splice {
-                    start: cs,
-                    end: ce,
-                    bytes: out,
-                });
             }
             Binding::Formula(slot) => {
-                let mask = literal_mask(&unit.text);
                 let renames_here = rename_ranges.get(&uid);
-                for e in edits {
-                    if renames_here.is_some_and(|r| r.contains(&e.range)) {
-                        continue;
-                    }
-                    let inside = mask
-                        .get(e.range.clone())
-                        .is_some_and(|m| m.iter().all(|&b| b));
-                    if !inside || e.replacement.contains('"') {
-                        return Err(Error::refused(format!(
-                            "edit touches formula syntax outside a string literal at {}",
-                            unit.context.location
-                        )));
-                    }
-                }
-                let new_text = apply_edits(&unit.text, edits);
+                let fixed = formula_edits(&unit.text, edits, renames_here).ok_or_else(|| {
+                    Error::refused(format!(
+                        "edit touches formula syntax outside a string or number literal at {}",
+                        unit.context.location
+                    ))
+                })?;
+                let new_text = apply_edits(&unit.text, &fixed);
                 splices
                     .entry(slot.part)
                     .or_default()

@@ -842,3 +842,70 @@ fn drawings_charts_links_connections_and_custom_properties() {
         "{dr}"
     );
 }
+
+#[test]
+fn number_literals_in_formulas_become_masked_strings() {
+    let bytes = rich_workbook();
+    let mut doc = open(&bytes);
+    let f = doc
+        .units()
+        .iter()
+        .find(|u| u.context.kind == UnitKind::Field && u.text == "13900000000+12345678")
+        .expect("formula with a long number is a unit")
+        .id;
+    let v = doc
+        .units()
+        .iter()
+        .find(|u| u.text == "13912345678" && u.context.kind == UnitKind::SheetCell)
+        .expect("value")
+        .id;
+    let plan = Plan {
+        edits: vec![
+            Edit {
+                unit: f,
+                range: 3..7,
+                replacement: "****".into(),
+            },
+            Edit {
+                unit: v,
+                range: 0..11,
+                replacement: "*".repeat(11),
+            },
+        ],
+        ..Plan::default()
+    };
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
+    let s1 = decoded_text(
+        &entries(&out)
+            .iter()
+            .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+            .expect("sheet")
+            .1,
+    );
+    assert!(
+        s1.contains(
+            r#"<c r="D5" s="2" t="str"><f>"139****0000"+12345678</f><v>***********</v></c>"#
+        ),
+        "{s1}"
+    );
+    // A digit of a cell reference is syntax: refused.
+    let r = doc
+        .units()
+        .iter()
+        .find(|u| u.text == "名单!$3:$3")
+        .expect("defined name")
+        .id;
+    let plan = Plan {
+        edits: vec![Edit {
+            unit: r,
+            range: 8..9,
+            replacement: "*".into(),
+        }],
+        ..Plan::default()
+    };
+    assert_eq!(
+        doc.rewrite(&plan, &mut diags).expect_err("refused").kind,
+        ErrorKind::Refused
+    );
+}
