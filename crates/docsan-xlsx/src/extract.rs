@@ -1246,13 +1246,15 @@ fn finish_cell(
     let in_header_rows = header.first_data_row != u32::MAX
         && st.row < header.first_data_row
         && st.row.saturating_add(2) >= header.first_data_row;
-    let label = if column_header.is_none() && !in_header_rows {
-        left.as_ref()
-            .filter(|(c, t)| c.saturating_add(1) == st.col || t.trim_end().ends_with([':', '：']))
-            .map(|(_, t)| t.trim().to_string())
-    } else {
-        None
-    };
+    // The cell to the left labels this one in a form (`联系电话：` then the number): always
+    // when it ends with a colon, otherwise only outside a table with headers.
+    let label = left
+        .as_ref()
+        .filter(|(c, t)| {
+            t.trim_end().ends_with([':', '：'])
+                || (column_header.is_none() && !in_header_rows && c.saturating_add(1) == st.col)
+        })
+        .map(|(_, t)| t.trim().to_string());
     let mk_ctx = |kind: UnitKind, extra: Option<&str>| {
         let mut ctx = UnitContext::new(kind, loc(cellref.clone(), extra));
         ctx.column_header = column_header.clone();

@@ -87,6 +87,11 @@ fn units_carry_their_contexts() {
             .contains("very hidden")
     );
     assert_eq!(u.context.label.as_deref(), Some("联系人："));
+    // A labelled value under a table keeps its label.
+    assert_eq!(
+        unit(d, "13500000000").context.label.as_deref(),
+        Some("联系电话：")
+    );
     // Phonetic runs are not part of the text.
     assert_eq!(
         unit(d, "黄蓉").context.column_header.as_deref(),
