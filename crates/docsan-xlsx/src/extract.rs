@@ -318,7 +318,21 @@ impl<'a> Gen<'a> {
     fn on_start(&mut self, ex: &mut Ex<'_>, raw: &'a [u8], pos: usize, empty: bool) -> Result<()> {
         let qname = tag_name(raw);
         let l = local(qname);
-        let attrs = scan_attrs(raw)?;
+        let attrs = match scan_attrs(raw) {
+            Ok(a) => a,
+            // Legacy VML may have HTML-style attributes: note them and go on.
+            Err(_) if self.role == Role::Vml => {
+                ex.diags.push(
+                    Diagnostic::warning(
+                        "unreadable-attributes",
+                        "attributes of a vml element could not be read and were not checked",
+                    )
+                    .at(Location::part(self.part_name.clone())),
+                );
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
         let attr_val = |name: &[u8]| -> Option<String> {
             attrs
                 .iter()

@@ -233,6 +233,7 @@ pub(crate) struct Walker<'a> {
     max_depth: u32,
     /// Set when the part holds a non-empty XML comment, which is not extracted.
     pub(crate) saw_comment: bool,
+    lenient: bool,
 }
 
 impl std::fmt::Debug for Walker<'_> {
@@ -275,6 +276,7 @@ impl<'a> Walker<'a> {
             depth: 0,
             max_depth,
             saw_comment: false,
+            lenient,
         })
     }
 
@@ -352,7 +354,16 @@ impl<'a> Walker<'a> {
                             Some(Event::GeneralRef(r)) => {
                                 let name = std::str::from_utf8(&r)
                                     .map_err(|_| Error::malformed("xml entity is not utf-8"))?;
-                                text.push(resolve_entity(name)?);
+                                match resolve_entity(name) {
+                                    Ok(c) => text.push(c),
+                                    // Legacy VML may use HTML entities: keep them as written.
+                                    Err(_) if self.lenient => {
+                                        text.push('&');
+                                        text.push_str(name);
+                                        text.push(';');
+                                    }
+                                    Err(e) => return Err(e),
+                                }
                             }
                             _ => break,
                         }

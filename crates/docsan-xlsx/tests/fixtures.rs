@@ -914,3 +914,29 @@ fn number_literals_in_formulas_become_masked_strings() {
         ErrorKind::Refused
     );
 }
+
+#[test]
+fn legacy_vml_quirks_are_tolerated() {
+    let wb = format!("<workbook xmlns=\"{NS}\"><sheets/></workbook>");
+    let vml = "<xml><v:shape filled=f><v:textbox><div>审核&nbsp;李莫愁<br></div></v:textbox></v:shape></xml>";
+    let bytes = build_zip(&[
+        ("xl/workbook.xml", &wb),
+        ("xl/drawings/vmlDrawing2.vml", vml),
+    ]);
+    let mut doc = open(&bytes);
+    assert!(
+        doc.diagnostics()
+            .iter()
+            .any(|d| d.code == "unreadable-attributes")
+    );
+    let plan = plan_values(doc.units(), &["李莫愁"]);
+    assert_eq!(plan.edits.len(), 1);
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
+    let part = entries(&out)
+        .into_iter()
+        .find(|(n, _)| n.ends_with(".vml"))
+        .expect("vml")
+        .1;
+    assert!(!String::from_utf8_lossy(&part).contains("李莫愁"));
+}
