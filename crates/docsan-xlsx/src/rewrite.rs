@@ -269,6 +269,69 @@ fn sheet_name_safe(s: &str) -> String {
         .collect()
 }
 
+/// The plan's edits grouped by unit without copying them: ranges into the plan (sorted by
+/// unit and start, or a sorted copy when the plan is not), plus owned lists for units whose
+/// edits were merged with sheet-reference renames.
+struct UnitEdits<'p> {
+    storage: std::borrow::Cow<'p, [Edit]>,
+    ranges: BTreeMap<u32, std::ops::Range<usize>>,
+    owned: BTreeMap<u32, Vec<Edit>>,
+}
+
+impl<'p> UnitEdits<'p> {
+    fn new(edits: &'p [Edit], n_units: usize) -> Result<Self> {
+        let key = |e: &Edit| (e.unit.0, e.range.start, e.range.end);
+        let sorted = edits.windows(2).all(|w| key(&w[0]) <= key(&w[1]));
+        let storage: std::borrow::Cow<'p, [Edit]> = if sorted {
+            std::borrow::Cow::Borrowed(edits)
+        } else {
+            let mut v = edits.to_vec();
+            v.sort_by_key(key);
+            std::borrow::Cow::Owned(v)
+        };
+        let mut ranges: BTreeMap<u32, std::ops::Range<usize>> = BTreeMap::new();
+        for (i, e) in storage.iter().enumerate() {
+            if e.unit.0 as usize >= n_units {
+                return Err(Error::internal(
+                    "plan names a unit this document does not have",
+                ));
+            }
+            ranges.entry(e.unit.0).or_insert(i..i).end = i + 1;
+        }
+        Ok(UnitEdits {
+            storage,
+            ranges,
+            owned: BTreeMap::new(),
+        })
+    }
+
+    fn get(&self, uid: u32) -> Option<&[Edit]> {
+        if let Some(v) = self.owned.get(&uid) {
+            return Some(v);
+        }
+        self.ranges
+            .get(&uid)
+            .and_then(|r| self.storage.get(r.clone()))
+    }
+
+    /// Removes and returns a unit's edits.
+    fn take(&mut self, uid: u32) -> Vec<Edit> {
+        let v = self.get(uid).map(<[Edit]>::to_vec).unwrap_or_default();
+        self.owned.remove(&uid);
+        self.ranges.remove(&uid);
+        v
+    }
+
+    fn insert(&mut self, uid: u32, edits: Vec<Edit>) {
+        self.ranges.insert(uid, 0..0);
+        self.owned.insert(uid, edits);
+    }
+
+    fn uids(&self) -> Vec<u32> {
+        self.ranges.keys().copied().collect()
+    }
+}
+
 /// Reads parts once during a rewrite.
 struct Parts<'d> {
     doc: &'d XlsxDocument,
@@ -344,18 +407,7 @@ pub(crate) fn rewrite(
         return Ok(doc.input.to_vec());
     }
     let doc: &XlsxDocument = doc;
-    let mut by_unit: BTreeMap<u32, Vec<Edit>> = BTreeMap::new();
-    for e in &plan.edits {
-        if e.unit.0 as usize >= doc.units.len() {
-            return Err(Error::internal(
-                "plan names a unit this document does not have",
-            ));
-        }
-        by_unit.entry(e.unit.0).or_default().push(e.clone());
-    }
-    for edits in by_unit.values_mut() {
-        edits.sort_by_key(|e| (e.range.start, e.range.end));
-    }
+    let mut by_unit = UnitEdits::new(&plan.edits, doc.units.len())?;
     let mut parts = Parts {
         doc,
         cache: BTreeMap::new(),
@@ -371,7 +423,7 @@ pub(crate) fn rewrite(
     let mut renamed: BTreeMap<u32, String> = BTreeMap::new();
     let mut renames: Vec<(String, String)> = Vec::new();
     for &uid in &sheet_units {
-        let Some(edits) = by_unit.get(&uid) else {
+        let Some(edits) = by_unit.get(uid) else {
             continue;
         };
         let unit = &doc.units[uid as usize];
@@ -438,7 +490,7 @@ pub(crate) fn rewrite(
                 continue;
             }
             let uid = i as u32;
-            let planned = by_unit.remove(&uid).unwrap_or_default();
+            let planned = by_unit.take(uid);
             let mut merged: Vec<Edit> = planned
                 .into_iter()
                 .filter(|e| {
@@ -454,7 +506,10 @@ pub(crate) fn rewrite(
         }
     }
 
-    for (&uid, edits) in &by_unit {
+    for uid in by_unit.uids() {
+        let Some(edits) = by_unit.get(uid) else {
+            continue;
+        };
         let unit = &doc.units[uid as usize];
         check_edits(&unit.text, edits)?;
         if edits
@@ -689,7 +744,7 @@ fn sheet_refs(text: &str, old: &str, new: &str, unit: UnitId, exact: bool) -> Ve
 /// Rewrites shared strings: in place when every use is edited alike, split otherwise.
 fn sst_rewrite(
     doc: &XlsxDocument,
-    by_unit: &BTreeMap<u32, Vec<Edit>>,
+    by_unit: &UnitEdits<'_>,
     sst_edits: &BTreeMap<u32, Vec<u32>>,
     parts: &mut Parts<'_>,
     splices: &mut BTreeMap<u32, Vec<Splice>>,
@@ -719,7 +774,7 @@ fn sst_rewrite(
         let mut variants: Vec<(Vec<String>, Vec<u32>)> = Vec::new();
         let mut unedited = false;
         for &uid in use_units {
-            let edits = by_unit.get(&uid).filter(|e| {
+            let edits = by_unit.get(uid).filter(|e| {
                 e.iter()
                     .any(|e| si.text.get(e.range.clone()) != Some(e.replacement.as_str()))
             });
