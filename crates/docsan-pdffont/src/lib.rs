@@ -356,6 +356,7 @@ impl Font {
             Kind::Simple | Kind::Type3 => f.load_simple(doc, font, limits),
             Kind::Type0 => f.load_type0(doc, font, limits),
         }
+        f.cross_check_tounicode();
         f
     }
 
@@ -721,20 +722,22 @@ impl Font {
         }
         // Identity TrueType fonts without /ToUnicode: the font's own Unicode cmap, inverted, says
         // what each glyph is, if it covers every drawn glyph.
-        if !has_tu
-            && matches!(self.code_text, CodeText::Identity)
+        // With a /ToUnicode it still serves to cross-check it.
+        let mut gid_complete = false;
+        if matches!(self.code_text, CodeText::Identity)
             && let Some(Program::Sfnt(sf)) = &self.program
             && sf.unicode_cmap().is_some()
             && sf.cff.is_none()
         {
             let inv = sf.inverse_unicode();
             let uncovered = sf.drawn_glyphs().filter(|g| !inv.contains_key(g)).count();
-            if uncovered == 0 && !inv.is_empty() {
+            gid_complete = uncovered == 0;
+            if !inv.is_empty() {
                 self.gid_text = Some(inv);
             }
         }
         match self.code_text {
-            CodeText::Identity if !has_tu && self.gid_text.is_some() => {
+            CodeText::Identity if !has_tu && gid_complete => {
                 self.diagnostics.push(Diagnostic::info(
                     "cid-font-cmap-text",
                     "a TrueType CID font without /ToUnicode is decoded through the font program's own cmap",
@@ -767,6 +770,48 @@ impl Font {
                 self.reliable = false;
             }
             _ => {}
+        }
+        // With a /ToUnicode, an Adobe collection still gives a second reading of each CID (for
+        // codes the ToUnicode lacks, and for [`Font::alt_text`]).
+        if has_tu && self.ordering.is_some() && !(cid_type2_embedded && identity_gid) {
+            self.cid_text = true;
+        }
+    }
+
+    /// Compares `/ToUnicode` with the font's own reading (glyph names, CMap, collection, font
+    /// cmap) and reports codes where they disagree on letters, digits or CJK characters: a lying
+    /// `/ToUnicode` could hide a value from a text search, and [`Font::alt_text`] exposes it.
+    fn cross_check_tounicode(&mut self) {
+        let Some(tu) = &self.to_unicode else { return };
+        let mut keys: Vec<(u32, u8)> = tu.chars.keys().copied().collect();
+        for r in &tu.ranges {
+            let n = (r.hi - r.lo).min(0xFFFF);
+            keys.extend((0..=n).map(|o| (r.lo + o, r.len)));
+            if keys.len() > 1 << 17 {
+                break;
+            }
+        }
+        let meaningful = |t: &str| t.chars().any(|c| c.is_ascii_alphanumeric() || is_cjk(c));
+        let mut disagree = 0usize;
+        for (code, len) in keys {
+            let len = if self.kind == Kind::Type0 { len } else { 1 };
+            if self.kind != Kind::Type0 && code > 0xFF {
+                continue;
+            }
+            if let Some(alt) = self.alt_text(code, len) {
+                let t = self.text_for(code, len).unwrap_or_default();
+                if meaningful(&alt) || meaningful(&t) {
+                    disagree += 1;
+                }
+            }
+        }
+        if disagree > 0 {
+            self.diagnostics.push(Diagnostic::warning(
+                "tounicode-disagrees",
+                format!(
+                    "the font's /ToUnicode disagrees with its own encoding for {disagree} codes holding letters, digits or CJK characters; both readings must be searched (alt_text)"
+                ),
+            ));
         }
     }
 

@@ -92,6 +92,11 @@ fn tounicode_wins_and_a_lying_one_is_exposed() {
     assert_eq!(f.alt_text(0x41, 1).as_deref(), Some("A"));
     assert_eq!(f.alt_text(0x44, 1), None, "agrees (no ToUnicode entry)");
     assert_eq!(f.codes_for('7'), vec![(0x31, 1), (0x37, 1)]);
+    assert!(
+        f.diagnostics()
+            .iter()
+            .any(|d| d.code == "tounicode-disagrees")
+    );
     // Times-Roman widths still come from the font's metrics, by the glyph the code draws.
     assert_eq!(f.decode(b"1")[0].width, 500.0);
 }
