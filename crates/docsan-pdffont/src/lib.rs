@@ -152,6 +152,7 @@ pub struct Font {
     std14: Option<&'static [(u32, u16)]>,
     /// Type0 fonts: `/W` as (first cid, last cid, width) ranges.
     cid_widths: Vec<(u32, u32, f32)>,
+    cid_width_index: cmap::RangeIndex,
     default_width: f32,
     /// Type0 fonts: `/W2` as (first, last, w1y, vx, vy) and `/DW2`.
     cid_vmetrics: Vec<(u32, u32, [f32; 3])>,
@@ -312,6 +313,7 @@ impl Font {
             missing_width: 0.0,
             std14: None,
             cid_widths: Vec::new(),
+            cid_width_index: cmap::RangeIndex::default(),
             default_width: 1000.0,
             cid_vmetrics: Vec::new(),
             default_vmetrics: [880.0, -1000.0],
@@ -668,6 +670,8 @@ impl Font {
                     .into_iter()
                     .map(|(a, b, v)| (a, b, v[0]))
                     .collect();
+                self.cid_width_index =
+                    cmap::RangeIndex::build(self.cid_widths.iter().map(|r| (0, r.0, r.1)));
             }
             if let Some(dw2) = get_array(doc, d, b"DW2") {
                 let v: Vec<f32> = dw2.iter().filter_map(|o| as_num(deref(doc, o))).collect();
@@ -1045,10 +1049,9 @@ impl Font {
                 let Some(cid) = self.cid_for(code, len) else {
                     return self.default_width;
                 };
-                self.cid_widths
-                    .iter()
-                    .rev()
-                    .find(|r| cid >= r.0 && cid <= r.1)
+                self.cid_width_index
+                    .find(0, cid)
+                    .and_then(|i| self.cid_widths.get(i))
                     .map_or(self.default_width, |r| r.2)
             }
         }

@@ -152,9 +152,14 @@ impl Sfnt {
     }
 }
 
+/// Most code points we visit in one cmap subtable, mapped or not: a hostile table can declare
+/// 32k segments each spanning the whole BMP.
+const MAX_CMAP_STEPS: usize = 1 << 21;
+
 fn parse_cmap_subtable(d: &[u8]) -> Option<BTreeMap<u32, u16>> {
     let format = u16_at(d, 0)?;
     let mut m = BTreeMap::new();
+    let mut steps = 0usize;
     match format {
         0 => {
             for c in 0..256usize {
@@ -188,7 +193,8 @@ fn parse_cmap_subtable(d: &[u8]) -> Option<BTreeMap<u32, u16>> {
                     if g != 0 {
                         m.insert(c, g);
                     }
-                    if m.len() > MAX_CMAP {
+                    steps += 1;
+                    if m.len() > MAX_CMAP || steps > MAX_CMAP_STEPS {
                         return Some(m);
                     }
                 }
@@ -215,7 +221,8 @@ fn parse_cmap_subtable(d: &[u8]) -> Option<BTreeMap<u32, u16>> {
                     if let Ok(gid) = u16::try_from(gid) {
                         m.insert(c, gid);
                     }
-                    if m.len() > MAX_CMAP {
+                    steps += 1;
+                    if m.len() > MAX_CMAP || steps > MAX_CMAP_STEPS {
                         return Some(m);
                     }
                 }
@@ -695,6 +702,35 @@ mod tests {
         for n in 0..font.len() {
             let _ = Type1::parse(&font[..n], None);
         }
+    }
+
+    #[test]
+    fn hostile_cmap_subtables_are_bounded() {
+        // Format 4 with 32767 segments each spanning the BMP, all mapping to glyph 0.
+        let segs = 32767usize;
+        let mut d = vec![0u8, 4, 0, 0, 0, 0];
+        d.extend(((segs * 2) as u16).to_be_bytes());
+        d.extend([0; 6]);
+        d.extend((0..segs).flat_map(|_| [0xFF, 0xFE]));
+        d.extend([0, 0]);
+        d.extend((0..segs).flat_map(|_| [0, 0]));
+        d.extend((0..segs).flat_map(|_| [0, 0]));
+        d.extend((0..segs).flat_map(|_| [0x7F, 0xFF]));
+        let start = std::time::Instant::now();
+        let m = parse_cmap_subtable(&d).expect("parses");
+        assert!(m.len() <= MAX_CMAP + 1);
+        assert!(start.elapsed().as_secs() < 10);
+        // Format 12 with huge groups mapping beyond 16-bit glyph ids.
+        let mut d = vec![0u8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        d.extend(200_000u32.to_be_bytes());
+        for _ in 0..200_000 {
+            d.extend(0u32.to_be_bytes());
+            d.extend(0x10FFFFu32.to_be_bytes());
+            d.extend(0x10000u32.to_be_bytes());
+        }
+        let m = parse_cmap_subtable(&d).expect("parses");
+        assert!(m.len() <= MAX_CMAP + 1);
+        assert!(start.elapsed().as_secs() < 20);
     }
 
     #[test]
