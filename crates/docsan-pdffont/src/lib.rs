@@ -138,7 +138,7 @@ fn gbk_pair(b1: u8, b2: u8) -> Option<String> {
 }
 
 /// A loaded font: everything needed to decode string operands and to pick mask codes.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Font {
     name: String,
     kind: Kind,
@@ -255,6 +255,24 @@ fn stream_bytes(
             ));
             None
         }
+    }
+}
+
+/// A short summary: the maps are large and say nothing a reader of a log needs.
+impl std::fmt::Debug for Font {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Font")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("code_text", &self.code_text)
+            .field("to_unicode", &self.to_unicode.is_some())
+            .field("embedded", &self.embedded)
+            .field("program", &self.program.is_some())
+            .field("gbk", &self.gbk)
+            .field("vertical", &self.vertical)
+            .field("reliable", &self.reliable)
+            .field("diagnostics", &self.diagnostics.len())
+            .finish()
     }
 }
 
@@ -1208,6 +1226,27 @@ impl Font {
                         out.push((u[0] as u32, 2));
                     } else {
                         out.push((((u[0] as u32) << 16) | u[1] as u32, 4));
+                    }
+                }
+                CodeText::Identity if self.gid_text.is_some() => {
+                    // Glyphs whose cmap entry is `ch`, back to CIDs through /CIDToGIDMap.
+                    let gids: Vec<u16> = self
+                        .gid_text
+                        .iter()
+                        .flatten()
+                        .filter(|(_, c)| **c == ch)
+                        .map(|(g, _)| *g)
+                        .collect();
+                    for g in gids {
+                        match &self.cid_to_gid {
+                            None => out.push((g as u32, 2)),
+                            Some(map) => out.extend(
+                                map.iter()
+                                    .enumerate()
+                                    .filter(|(_, m)| **m == g)
+                                    .map(|(cid, _)| (cid as u32, 2)),
+                            ),
+                        }
                     }
                 }
                 CodeText::Identity if self.cid_text => {
