@@ -177,6 +177,9 @@ pub struct Font {
     cid_cff: bool,
     /// Identity TrueType fonts without `/ToUnicode`: glyph id to Unicode from the font's cmap.
     gid_text: Option<BTreeMap<u16, char>>,
+    /// Simple TrueType fonts: per code, the Unicode the font program's own cmap gives for the
+    /// glyph the code selects through the (1,0) or (3,0) cmap.
+    sfnt_text: Option<Vec<Option<char>>>,
     /// Type3: glyph names whose CharProcs stream draws something.
     char_procs: Option<BTreeMap<String, bool>>,
     font_matrix: [f32; 6],
@@ -347,6 +350,7 @@ impl Font {
             cid_to_gid: None,
             cid_cff: false,
             gid_text: None,
+            sfnt_text: None,
             char_procs: None,
             font_matrix: [0.001, 0.0, 0.0, 0.001, 0.0, 0.0],
             reliable: true,
@@ -571,12 +575,44 @@ impl Font {
             }
         }
         // Reliability: every code that has a width (so is likely drawn) must have text.
+        if let Some(Program::Sfnt(sf)) = &self.program
+            && sf.cff.is_none()
+            && sf.unicode_cmap().is_some()
+        {
+            let inv = sf.inverse_unicode();
+            let t: Vec<Option<char>> = (0..256u32)
+                .map(|code| {
+                    // Viewers fall back to the (3,1) table by code when the others are absent.
+                    let gid = sf
+                        .lookup(1, 0, code)
+                        .or_else(|| sf.lookup(3, 0, 0xF000 + code))
+                        .or_else(|| sf.lookup(3, 0, code))
+                        .or_else(|| sf.lookup(3, 1, code))?;
+                    inv.get(&gid).copied()
+                })
+                .collect();
+            if t.iter().any(Option::is_some) {
+                self.sfnt_text = Some(t);
+            }
+        }
         if builtin_symbolic && self.to_unicode.is_none() {
-            self.diagnostics.push(Diagnostic::warning(
-                "font-symbolic-no-unicode",
-                "a symbolic font without an encoding or /ToUnicode: its text cannot be decoded with confidence",
-            ));
-            self.reliable = false;
+            // Codes the font draws (a non-zero width) must all have text from its cmap.
+            let covered = self.sfnt_text.as_ref().is_some_and(|t| {
+                (0..256usize)
+                    .all(|c| self.simple_widths[c].is_none_or(|w| w == 0.0) || t[c].is_some())
+            });
+            if covered {
+                self.diagnostics.push(Diagnostic::info(
+                    "font-cmap-text",
+                    "a symbolic TrueType font without /ToUnicode is decoded through the font program's own cmap",
+                ));
+            } else {
+                self.diagnostics.push(Diagnostic::warning(
+                    "font-symbolic-no-unicode",
+                    "a symbolic font without an encoding or /ToUnicode: its text cannot be decoded with confidence",
+                ));
+                self.reliable = false;
+            }
         }
         let mut unmapped = 0;
         let mut numeric = 0;
@@ -929,8 +965,15 @@ impl Font {
     fn own_text(&self, code: u32, len: u8) -> Option<String> {
         match self.kind {
             Kind::Simple | Kind::Type3 => {
-                let n = self.glyph_names.get(code as usize)?.as_deref()?;
-                encoding::glyph_to_unicode(n)
+                let named = self
+                    .glyph_names
+                    .get(code as usize)
+                    .and_then(|n| n.as_deref())
+                    .and_then(encoding::glyph_to_unicode);
+                named.or_else(|| {
+                    let c = (*self.sfnt_text.as_ref()?.get(code as usize)?)?;
+                    Some(c.to_string())
+                })
             }
             Kind::Type0 => match self.code_text {
                 CodeText::Ucs2 => char::from_u32(code).map(String::from),
@@ -1025,7 +1068,8 @@ impl Font {
                         gid = gid
                             .or_else(|| sf.lookup(1, 0, code))
                             .or_else(|| sf.lookup(3, 0, 0xF000 + code))
-                            .or_else(|| sf.lookup(3, 0, code));
+                            .or_else(|| sf.lookup(3, 0, code))
+                            .or_else(|| sf.lookup(3, 1, code));
                         Some(gid.is_some_and(|g| sf.glyph_drawn(g)))
                     }
                 }
@@ -1193,6 +1237,14 @@ impl Font {
             }
         }
         None
+    }
+
+    /// Whether the glyph a code selects is drawn: `Some(true)` when the embedded font program
+    /// (or Type3 `/CharProcs`) has it with an outline, or the font is not embedded (the viewer's
+    /// substitute draws it); `Some(false)` when the program lacks it or it is empty; `None` when
+    /// the program could not be read. Use it before substituting a code from [`Font::codes_for`].
+    pub fn has_glyph(&self, code: u32, len: u8) -> Option<bool> {
+        self.glyph_drawn(code, len)
     }
 
     /// All codes whose text is `ch`.

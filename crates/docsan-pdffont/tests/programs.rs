@@ -260,3 +260,33 @@ fn simple_truetype_mask_needs_an_outline() {
     let f = Font::load(&doc, &d, &Limits::default());
     assert_eq!(f.mask_code(), None);
 }
+
+#[test]
+fn symbolic_truetype_without_encoding_reads_its_cmap() {
+    // A symbolic font, no /Encoding, no /ToUnicode: codes select glyphs through the program's
+    // cmap, and its (3,1) table says what they are.
+    let mut doc = Document::with_version("1.7");
+    let fd = tiny_descriptor(&mut doc, 4);
+    let mut widths: Vec<Object> = (0..256).map(|_| 0.into()).collect();
+    for c in [0x2A, 0x31, 0x41] {
+        widths[c] = 500.into();
+    }
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ABCDEF+DocsanTiny",
+        "FirstChar" => 0, "Widths" => widths.clone(), "FontDescriptor" => fd.clone(),
+    };
+    let f = Font::load(&doc, &d, &Limits::default());
+    let text: String = f.decode(b"A1*").iter().map(|g| g.text.as_str()).collect();
+    assert_eq!(text, "A1*");
+    assert!(f.reliable());
+    assert_eq!(f.has_glyph(0x41, 1), Some(true));
+    assert_eq!(f.has_glyph(0x78, 1), Some(false), "x has no outline");
+    // A drawn code the cmap does not cover makes the font unreliable.
+    widths[0x42] = 500.into();
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ABCDEF+DocsanTiny",
+        "FirstChar" => 0, "Widths" => widths, "FontDescriptor" => fd,
+    };
+    let f = Font::load(&doc, &d, &Limits::default());
+    assert!(!f.reliable());
+}
