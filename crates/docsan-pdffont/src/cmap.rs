@@ -147,6 +147,8 @@ pub(crate) struct CMap {
     pub truncated: bool,
     range_index: RangeIndex,
     cid_index: RangeIndex,
+    /// Which code lengths (1 to 4) have Unicode entries.
+    lens: [bool; 5],
 }
 
 fn utf16_to_string(units: &[u16]) -> String {
@@ -198,14 +200,23 @@ impl CMap {
     }
 
     /// Lookup that tolerates a ToUnicode written with a different code length than the font's
-    /// codespace (for example `<0041>` keys for a one-byte font).
+    /// codespace (for example `<0041>` keys for a one-byte font), but only when the ToUnicode
+    /// has no entry of the right length at all: with mixed lengths the length is meaningful.
     pub fn lookup_any(&self, code: u32, len: u8) -> Option<String> {
         if let Some(s) = self.lookup(code, len) {
             return Some(s);
         }
+        if self.has_len(len) {
+            return None;
+        }
         (1..=4u8)
             .filter(|&l| l != len)
             .find_map(|l| self.lookup(code, l))
+    }
+
+    /// True when some entry has codes of `len` bytes.
+    pub fn has_len(&self, len: u8) -> bool {
+        self.lens.get(len as usize).copied().unwrap_or(false)
     }
 
     pub fn has_unicode(&self) -> bool {
@@ -424,6 +435,16 @@ pub(crate) fn parse(data: &[u8]) -> CMap {
     let mut cm = parse_entries(data);
     cm.range_index = RangeIndex::build(cm.ranges.iter().map(|r| (r.len, r.lo, r.hi)));
     cm.cid_index = RangeIndex::build(cm.cid_ranges.iter().map(|r| (r.2, r.0, r.1)));
+    for l in cm
+        .chars
+        .keys()
+        .map(|k| k.1)
+        .chain(cm.ranges.iter().map(|r| r.len))
+    {
+        if let Some(slot) = cm.lens.get_mut(l as usize) {
+            *slot = true;
+        }
+    }
     cm
 }
 
@@ -663,6 +684,8 @@ mod tests {
         assert_eq!(cm.lookup(0x23, 2), None);
         assert_eq!(cm.reverse("C", 8), vec![(0x22, 2)]);
         assert_eq!(cm.reverse("一", 8), vec![(0x30, 2)]);
+        // One-byte lookups fall back to the two-byte keys only because no one-byte key exists.
+        assert_eq!(cm.lookup_any(0x21, 1).as_deref(), Some("B"));
         let codes = split_codes(&cm.codespace, &[0, 3, 0, 0x21, 7]);
         assert_eq!(codes, vec![(3, 2, true), (0x21, 2, true), (7, 1, false)]);
     }

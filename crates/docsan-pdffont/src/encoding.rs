@@ -87,7 +87,20 @@ fn glyph_to_unicode_raw(name: &str) -> Option<String> {
     component(base)
 }
 
+/// Glyph names outside the AGL that TeX and other producers use for ordinary characters.
+const EXTRA_NAMES: [(&str, &str); 6] = [
+    ("circlecopyrt", "\u{A9}"),
+    ("dotlessj", "\u{237}"),
+    ("tie", "\u{2040}"),
+    ("visiblespace", "\u{2423}"),
+    ("angbracketleft", "\u{27E8}"),
+    ("angbracketright", "\u{27E9}"),
+];
+
 fn component(name: &str) -> Option<String> {
+    if let Some((_, u)) = EXTRA_NAMES.iter().find(|(n, _)| *n == name) {
+        return Some((*u).to_string());
+    }
     if let Ok(i) = tables::AGL.binary_search_by(|(k, _)| k.as_bytes().cmp(name.as_bytes())) {
         return Some(tables::AGL[i].1.to_string());
     }

@@ -621,7 +621,9 @@ impl Font {
         for code in 0..checked {
             // A code without a glyph name draws `.notdef` (its width is padding of a full
             // /Widths array), except in symbolic fonts, handled above.
-            let drawn = self.glyph_names[code as usize].is_some();
+            let drawn = self.glyph_names[code as usize]
+                .as_deref()
+                .is_some_and(|n| !n.starts_with(".notdef"));
             if drawn && self.text_for(code, 1).is_none() {
                 unmapped += 1;
                 if self.glyph_names[code as usize]
