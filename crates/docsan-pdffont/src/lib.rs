@@ -279,6 +279,18 @@ impl std::fmt::Debug for Font {
     }
 }
 
+/// True when a Type3 glyph procedure contains a painting operator (a fill, a stroke, an image,
+/// a shading or text); `d0`/`d1` alone draw nothing.
+fn paints(content: &[u8]) -> bool {
+    const PAINT: [&[u8]; 16] = [
+        b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"Do", b"BI", b"sh", b"Tj", b"TJ",
+        b"'", b"\"",
+    ];
+    content
+        .split(|b| b.is_ascii_whitespace() || b"[]()<>/".contains(b))
+        .any(|t| PAINT.contains(&t))
+}
+
 /// Loads the embedded font program named by a FontDescriptor.
 fn load_program(
     doc: &Document,
@@ -411,7 +423,7 @@ impl Font {
                 let drawn = match deref(doc, v) {
                     Object::Stream(st) => st
                         .get_plain_content_with_limit(1 << 20)
-                        .is_ok_and(|c| c.iter().any(|b| !b.is_ascii_whitespace())),
+                        .is_ok_and(|c| paints(&c)),
                     _ => false,
                 };
                 m.insert(String::from_utf8_lossy(k).into_owned(), drawn);

@@ -303,6 +303,30 @@ fn type3_fonts() {
     let f = load(&doc, &d);
     assert_eq!(texts(&f, b"AB"), "*B");
     assert!(f.reliable());
+    assert_eq!(f.mask_code(), None, "no /CharProcs entry for asterisk");
+    // With glyph procedures: one that paints, one that only sets its width.
+    let star = doc.add_object(Stream::new(
+        Dictionary::new(),
+        b"96 0 0 0 96 96 d1 0 0 m 96 96 l 0 96 l f".to_vec(),
+    ));
+    let blank = doc.add_object(Stream::new(
+        Dictionary::new(),
+        b"96 0 0 0 96 96 d1".to_vec(),
+    ));
+    let procs =
+        dictionary! { "asterisk" => Object::Reference(star), "B" => Object::Reference(blank) };
+    let enc = doc.add_object(dictionary! { "Differences" => vec![65.into(), "asterisk".into(), "B".into(), "asterisk".into()] });
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "Type3", "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+        "FirstChar" => 65, "Widths" => vec![96.into(), 50.into(), 0.into()], "Encoding" => Object::Reference(enc), "CharProcs" => procs,
+    };
+    let f = load(&doc, &d);
+    assert_eq!(
+        f.mask_code(),
+        Some((65, 1, 96.0)),
+        "67 also draws it but has no width"
+    );
+    assert_eq!(f.has_glyph(66, 1), Some(false));
 }
 
 #[test]
