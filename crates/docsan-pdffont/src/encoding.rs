@@ -14,6 +14,8 @@ pub(crate) enum Base {
     WinAnsi,
     MacRoman,
     PdfDoc,
+    /// The built-in encoding of the standard Symbol font (never named by `/BaseEncoding`).
+    Symbol,
 }
 
 impl Base {
@@ -33,6 +35,7 @@ impl Base {
             Base::WinAnsi => &tables::WIN_ANSI,
             Base::MacRoman => &tables::MAC_ROMAN,
             Base::PdfDoc => &tables::PDF_DOC,
+            Base::Symbol => &tables::SYMBOL,
         }
     }
 }
@@ -88,7 +91,9 @@ fn glyph_to_unicode_raw(name: &str) -> Option<String> {
 }
 
 /// Glyph names outside the AGL that TeX and other producers use for ordinary characters.
-const EXTRA_NAMES: [(&str, &str); 6] = [
+const EXTRA_NAMES: [(&str, &str); 7] = [
+    // lopdf's name for the Symbol font's code 0x6A (Adobe: phi1).
+    ("phi2", "\u{3D5}"),
     ("circlecopyrt", "\u{A9}"),
     ("dotlessj", "\u{237}"),
     ("tie", "\u{2040}"),
@@ -198,6 +203,11 @@ mod tests {
         assert_eq!(Base::WinAnsi.table()[0x80], "Euro");
         assert_eq!(Base::Standard.table()[0x27], "quoteright");
         assert_eq!(Base::MacRoman.table()[0x80], "Adieresis");
+        assert_eq!(Base::Symbol.table()[0x61], "alpha");
+        assert_eq!(
+            glyph_to_unicode(Base::Symbol.table()[0x61]).as_deref(),
+            Some("α")
+        );
     }
 
     #[test]

@@ -482,6 +482,11 @@ impl Font {
         }
         let type1_builtin =
             matches!(&self.program, Some(Program::Type1(t)) if !t.encoding.is_empty());
+        // The standard Symbol font, not embedded: its built-in encoding is known.
+        if !explicit_base && !embedded && self.name == "Symbol" && self.kind == Kind::Simple {
+            base = Base::Symbol;
+            explicit_base = true;
+        }
         let builtin_symbolic = !explicit_base
             && !type1_builtin
             && (symbolic || matches!(self.name.as_str(), "Symbol" | "ZapfDingbats"))

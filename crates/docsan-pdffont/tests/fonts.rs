@@ -377,3 +377,16 @@ fn latin_non_embedded_fonts_are_not_taken_for_gbk() {
     assert_eq!(texts(&f, b"\xc4\xbf"), "\u{c4}\u{bf}");
     assert!(f.reliable());
 }
+
+#[test]
+fn standard_symbol_font_uses_its_builtin_encoding() {
+    let doc = Document::with_version("1.7");
+    let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Symbol" };
+    let f = load(&doc, &d);
+    assert_eq!(texts(&f, b"a1\""), "α1∀");
+    assert_eq!(f.decode(b"a")[0].width, 631.0);
+    assert!(f.reliable());
+    // ZapfDingbats' glyph names are not in the AGL: not reliable.
+    let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ZapfDingbats" };
+    assert!(!load(&doc, &d).reliable());
+}
