@@ -9,6 +9,22 @@
 //! of this from a font dictionary once, and never fails: whatever it cannot decode with confidence
 //! is reported through [`Font::reliable`] and [`Font::diagnostics`], so the backend can fail
 //! closed.
+//!
+//! Contract for callers:
+//! - A [`Glyph`] with empty `text` is a glyph whose meaning is unknown (not "no text"); a font
+//!   whose codes may decode that way reports `reliable() == false` and a `Warning` diagnostic.
+//! - `decode` returns the `/ToUnicode` reading; where the font's own encoding (glyph names, CMap,
+//!   character collection, font cmap) reads a code differently, [`Font::alt_text`] returns that
+//!   reading and a `tounicode-disagrees` warning is raised: search both.
+//! - Widths are in glyph space: thousandths of text space, except Type3 fonts, whose widths are
+//!   scaled by [`Font::font_matrix`]. Vertical fonts advance by [`Font::vertical_metrics`].
+//! - [`Font::mask_code`] only offers a glyph the font program really draws; [`Font::has_glyph`]
+//!   answers the same question for any code (for instance one found with [`Font::codes_for`]).
+//! - Loading parses the font program and CMaps: cache one `Font` per font object.
+//!
+//! Modules: `cmap` (CMap programs), `encoding` (simple-font encodings and glyph names), `cjk`
+//! (Adobe's predefined CMaps and CID tables, compiled in), `program` (TrueType/CFF/Type1 readers),
+//! `tables` (generated data).
 
 #![forbid(unsafe_code)]
 
@@ -456,6 +472,7 @@ impl Font {
             Base::Standard
         };
         let mut explicit_base = false;
+        let mut gb_encoding = false;
         let mut differences: Option<&[Object]> = None;
         match enc_obj {
             Some(Object::Name(n)) => match Base::from_name(n) {
@@ -463,6 +480,8 @@ impl Font {
                     base = b;
                     explicit_base = true;
                 }
+                // Some old producers put a GB CMap name on a simple font: its strings are GBK.
+                None if String::from_utf8_lossy(n).contains("GB") => gb_encoding = true,
                 None => {
                     self.diagnostics.push(Diagnostic::warning(
                         "font-encoding-unknown",
@@ -561,7 +580,7 @@ impl Font {
             && !encoding::is_std14(&self.name)
             && !builtin_symbolic
         {
-            if gb_name(raw_name) || charset_gb {
+            if gb_name(raw_name) || charset_gb || gb_encoding {
                 self.gbk = Gbk::Definite;
                 self.diagnostics.push(Diagnostic::info(
                     "font-gbk-bytes",

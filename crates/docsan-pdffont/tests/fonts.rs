@@ -390,3 +390,15 @@ fn standard_symbol_font_uses_its_builtin_encoding() {
     let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ZapfDingbats" };
     assert!(!load(&doc, &d).reliable());
 }
+
+#[test]
+fn simple_font_with_a_gb_cmap_name_as_encoding() {
+    let doc = Document::with_version("1.7");
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "F9", "Encoding" => "GBK-EUC-H",
+    };
+    let f = load(&doc, &d);
+    assert_eq!(texts(&f, b"ID:\xc4\xbf"), "ID:目");
+    assert!(f.reliable());
+    assert!(f.diagnostics().iter().any(|d| d.code == "font-gbk-bytes"));
+}
