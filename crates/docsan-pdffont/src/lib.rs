@@ -544,7 +544,7 @@ impl Font {
                             self.glyph_names[code as usize] =
                                 Some(String::from_utf8_lossy(n).into_owned());
                         }
-                        code += 1;
+                        code = code.saturating_add(1);
                     }
                     _ => {}
                 }
@@ -554,7 +554,7 @@ impl Font {
         let first = get(doc, font, b"FirstChar").and_then(as_num).unwrap_or(0.0) as i64;
         if let Some(w) = get_array(doc, font, b"Widths") {
             for (i, o) in w.iter().take(256).enumerate() {
-                let code = first + i as i64;
+                let code = first.saturating_add(i as i64);
                 if (0..256).contains(&code) {
                     self.simple_widths[code as usize] = as_num(deref(doc, o));
                 }

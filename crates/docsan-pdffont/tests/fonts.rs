@@ -348,6 +348,8 @@ fn malformed_fonts_do_not_panic() {
         dictionary! { "Subtype" => "Type1", "ToUnicode" => Object::Reference(bad_tu), "Encoding" => "Bogus" },
         dictionary! { "Subtype" => "Type1", "ToUnicode" => Object::Reference((999, 0)) },
         dictionary! { "Subtype" => "Type3", "FontMatrix" => vec![1.into()] },
+        dictionary! { "Subtype" => "Type1", "FirstChar" => 1e30, "Widths" => vec![1.into(), 2.into()],
+        "Encoding" => dictionary! { "Differences" => vec![i64::MAX.into(), "a".into(), "b".into(), i64::MIN.into(), "c".into()] } },
     ];
     for d in &cases {
         let f = load(&doc, d);
