@@ -404,3 +404,40 @@ fn simple_font_with_a_gb_cmap_name_as_encoding() {
     assert!(f.reliable());
     assert!(f.diagnostics().iter().any(|d| d.code == "font-gbk-bytes"));
 }
+
+#[test]
+fn utf16_and_gb18030_four_byte_codes() {
+    let mut doc = Document::with_version("1.7");
+    let cid = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "AdobeSongStd-Light",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 5 },
+    });
+    let utf16 = dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "Encoding" => "UniGB-UTF16-H",
+        "DescendantFonts" => vec![Object::Reference(cid)],
+    };
+    let f = load(&doc, &utf16);
+    // U+20BB7 𠮷 as a surrogate pair, then 中.
+    let g = f.decode(&[0xD8, 0x42, 0xDF, 0xB7, 0x4E, 0x2D]);
+    assert_eq!(
+        g.iter()
+            .map(|g| (g.text.as_str(), g.len))
+            .collect::<Vec<_>>(),
+        vec![("𠮷", 4), ("中", 2)]
+    );
+    assert_eq!(f.codes_for('𠮷'), vec![(0xD842_DFB7, 4)]);
+    let gbk2k = dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "Encoding" => "GBK2K-H",
+        "DescendantFonts" => vec![Object::Reference(cid)],
+    };
+    let f = load(&doc, &gbk2k);
+    // GB18030 four-byte 0x8139EF30 is U+3401 㐁; then ASCII and a two-byte character.
+    let g = f.decode(&[0x81, 0x39, 0xEF, 0x30, b'7', 0xD6, 0xD0]);
+    assert_eq!(
+        g.iter()
+            .map(|g| (g.text.as_str(), g.len))
+            .collect::<Vec<_>>(),
+        vec![("㐁", 4), ("7", 1), ("中", 2)]
+    );
+    assert_eq!(f.encode(0x8139_EF30, 4), vec![0x81, 0x39, 0xEF, 0x30]);
+}
