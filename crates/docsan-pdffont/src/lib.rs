@@ -74,6 +74,10 @@ enum CodeText {
     Ucs2,
     /// Codes are UTF-16BE, 2 or 4 bytes.
     Utf16,
+    /// Codes are UTF-8, 1 to 4 bytes.
+    Utf8,
+    /// Codes are UTF-32BE, 4 bytes.
+    Utf32,
     /// Codes are bytes of a legacy multi-byte encoding that `encoding_rs` decodes.
     Legacy(&'static encoding_rs::Encoding),
     /// An embedded CMap: codes map to CIDs through it.
@@ -932,7 +936,27 @@ impl Font {
                 self.codespace = two;
                 self.code_text = CodeText::Ucs2;
             }
-            "UniGB-UTF16" | "UniCNS-UTF16" | "UniJIS-UTF16" | "UniKS-UTF16" => {
+            "UniGB-UTF8" | "UniCNS-UTF8" | "UniJIS-UTF8" | "UniKS-UTF8" | "UniJIS2004-UTF8" => {
+                self.codespace = cs(&[
+                    (&[0x00], &[0x7F]),
+                    (&[0xC2, 0x80], &[0xDF, 0xBF]),
+                    (&[0xE0, 0x80, 0x80], &[0xEF, 0xBF, 0xBF]),
+                    (&[0xF0, 0x80, 0x80, 0x80], &[0xF4, 0xBF, 0xBF, 0xBF]),
+                ]);
+                self.code_text = CodeText::Utf8;
+            }
+            "UniGB-UTF32"
+            | "UniCNS-UTF32"
+            | "UniJIS-UTF32"
+            | "UniKS-UTF32"
+            | "UniJIS2004-UTF32"
+            | "UniJISX0213-UTF32"
+            | "UniJISX02132004-UTF32" => {
+                self.codespace = cs(&[(&[0x00, 0x00, 0x00, 0x00], &[0x00, 0x10, 0xFF, 0xFF])]);
+                self.code_text = CodeText::Utf32;
+            }
+            "UniGB-UTF16" | "UniCNS-UTF16" | "UniJIS-UTF16" | "UniKS-UTF16"
+            | "UniJIS2004-UTF16" => {
                 self.codespace = cs(&[
                     (&[0x00, 0x00], &[0xD7, 0xFF]),
                     (&[0xD8, 0x00, 0xDC, 0x00], &[0xDB, 0xFF, 0xDF, 0xFF]),
@@ -1023,6 +1047,8 @@ impl Font {
                     };
                     String::from_utf16(&units).ok()
                 }
+                CodeText::Utf8 => String::from_utf8(self.encode(code, len)).ok(),
+                CodeText::Utf32 => char::from_u32(code).map(String::from),
                 CodeText::Legacy(enc) => {
                     let bytes = self.encode(code, len);
                     let (s, had_errors) = enc.decode_without_bom_handling(&bytes);
@@ -1309,6 +1335,24 @@ impl Font {
             }
             Kind::Type0 => match self.code_text {
                 CodeText::Ucs2 if (ch as u32) < 0x10000 => out.push((ch as u32, 2)),
+                CodeText::Utf8 => {
+                    let b = s.as_bytes();
+                    let code = b.iter().fold(0u32, |a, &x| (a << 8) | x as u32);
+                    out.push((code, b.len() as u8));
+                }
+                CodeText::Utf32 => out.push((ch as u32, 4)),
+                CodeText::Embedded if self.cid_text => {
+                    // CIDs of `ch` in the collection, back to codes through the embedded CMap.
+                    if let (Some(o), Some(cm)) = (self.ordering, &self.embedded_cmap) {
+                        for cid in cjk::unicode_to_cids(o, ch) {
+                            for r in &cm.cid_ranges {
+                                if cid >= r.3 && cid - r.3 <= r.1 - r.0 {
+                                    out.push((r.0 + (cid - r.3), r.2));
+                                }
+                            }
+                        }
+                    }
+                }
                 CodeText::Utf16 => {
                     let mut b = [0u16; 2];
                     let u = ch.encode_utf16(&mut b);

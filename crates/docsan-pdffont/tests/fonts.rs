@@ -441,3 +441,30 @@ fn utf16_and_gb18030_four_byte_codes() {
     );
     assert_eq!(f.encode(0x8139_EF30, 4), vec![0x81, 0x39, 0xEF, 0x30]);
 }
+
+#[test]
+fn utf8_and_utf32_cmaps() {
+    let mut doc = Document::with_version("1.7");
+    let cid = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "KozMinPr6N-Regular",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Japan1"), "Supplement" => 6 },
+    });
+    let d = dictionary! { "Subtype" => "Type0", "Encoding" => "UniJIS-UTF8-H", "DescendantFonts" => vec![Object::Reference(cid)] };
+    let f = load(&doc, &d);
+    let bytes = "A日本\u{20BB7}".as_bytes();
+    let g = f.decode(bytes);
+    assert_eq!(
+        g.iter()
+            .map(|g| (g.text.as_str(), g.len))
+            .collect::<Vec<_>>(),
+        vec![("A", 1), ("日", 3), ("本", 3), ("\u{20BB7}", 4)]
+    );
+    assert_eq!(f.codes_for('日'), vec![(0xE6_97_A5, 3)]);
+    assert!(f.reliable());
+    let d = dictionary! { "Subtype" => "Type0", "Encoding" => "UniJIS-UTF32-H", "DescendantFonts" => vec![Object::Reference(cid)] };
+    let f = load(&doc, &d);
+    assert_eq!(
+        texts(&f, &[0, 0, 0x65, 0xE5, 0, 1, 0xF6, 0x00]),
+        "日\u{1F600}"
+    );
+}
