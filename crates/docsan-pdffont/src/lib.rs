@@ -742,7 +742,13 @@ impl Font {
                         ));
                         self.reliable = false;
                     }
-                    self.code_text = CodeText::Embedded;
+                    // A CMap that only extends a predefined one (`usecmap`) keeps that one's
+                    // reading of codes as text; its own entries take precedence for CIDs.
+                    let inherited = cm.usecmap.is_some()
+                        && !matches!(self.code_text, CodeText::Identity | CodeText::Unknown);
+                    if !inherited {
+                        self.code_text = CodeText::Embedded;
+                    }
                     self.embedded_cmap = Some(cm);
                 }
                 if self.codespace.is_empty() {
@@ -1073,15 +1079,12 @@ impl Font {
 
     /// CID for a code (Type0 fonts), when known.
     fn cid_for(&self, code: u32, len: u8) -> Option<u32> {
-        let predefined = || cjk::code_to_cid(self.predefined.as_deref()?, code, len);
+        if let Some(cid) = self.embedded_cmap.as_ref().and_then(|cm| cm.cid(code, len)) {
+            return Some(cid);
+        }
         match self.code_text {
             CodeText::Identity => Some(code),
-            CodeText::Embedded => self
-                .embedded_cmap
-                .as_ref()?
-                .cid(code, len)
-                .or_else(predefined),
-            _ => predefined(),
+            _ => cjk::code_to_cid(self.predefined.as_deref()?, code, len),
         }
     }
 

@@ -468,3 +468,30 @@ fn utf8_and_utf32_cmaps() {
         "日\u{1F600}"
     );
 }
+
+#[test]
+fn embedded_cmap_extending_a_predefined_one() {
+    let mut doc = Document::with_version("1.7");
+    let cmap = doc.add_object(Stream::new(
+        dictionary! { "Type" => "CMap", "CMapName" => "Custom" },
+        b"/UniGB-UCS2-H usecmap 1 begincidrange <0041> <0041> 9999 endcidrange".to_vec(),
+    ));
+    let cid = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "STSong-Light",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 4 },
+        "W" => vec![18.into(), vec![480.into()].into(), 9999.into(), vec![321.into()].into()],
+    });
+    let d = dictionary! { "Subtype" => "Type0", "Encoding" => Object::Reference(cmap), "DescendantFonts" => vec![Object::Reference(cid)] };
+    let f = load(&doc, &d);
+    let g = f.decode(&[0x4E, 0x2D, 0x00, 0x31, 0x00, 0x41]);
+    assert_eq!(
+        g.iter().map(|g| g.text.as_str()).collect::<String>(),
+        "中1A"
+    );
+    // '1' is CID 18 through the predefined CMap; 'A' is CID 9999 through the embedded entry.
+    assert_eq!(
+        g.iter().map(|g| g.width).collect::<Vec<_>>(),
+        vec![1000.0, 480.0, 321.0]
+    );
+    assert!(f.reliable());
+}
