@@ -8,7 +8,10 @@ Adobe's Core14 AFM files) and, for the Symbol font's built-in encoding (PDF 3200
 lopdf 0.47's src/encodings/mappings.rs (MIT). Run:
 
     pip download pdfminer.six==20240706 --no-deps -d /tmp/pm && cd /tmp/pm && unzip -o *.whl
-    PYTHONPATH=/tmp/pm python3 data/gen_tables.py ~/.cargo/registry/src/*/lopdf-0.47.0 > src/tables.rs
+    pip download fonttools --no-deps -d /tmp/ft && cd /tmp/ft && unzip -o *.whl
+    PYTHONPATH=/tmp/pm:/tmp/ft python3 data/gen_tables.py ~/.cargo/registry/src/*/lopdf-0.47.0 > src/tables.rs
+
+The CFF standard strings (391 SIDs, Adobe TN 5176 Appendix A) come from fontTools (MIT).
 """
 import re, sys
 from pdfminer.glyphlist import glyphname2unicode
@@ -50,6 +53,13 @@ out.append("/// Symbol font built-in encoding: code to glyph name (empty = undef
 out.append("pub(crate) static SYMBOL: [&str; 256] = [")
 for j in range(0, 256, 8):
     out.append("    " + " ".join(rs(x) + "," for x in sym[j:j+8]))
+out.append("];")
+from fontTools.cffLib import cffStandardStrings
+assert len(cffStandardStrings) == 391
+out.append("/// CFF standard strings: SID 0..=390 (Adobe Technical Note 5176, Appendix A).")
+out.append("pub(crate) static CFF_STANDARD_STRINGS: [&str; 391] = [")
+for j in range(0, 391, 6):
+    out.append("    " + " ".join(rs(x) + "," for x in cffStandardStrings[j:j+6]))
 out.append("];")
 fonts = ['Courier', 'Courier-Bold', 'Courier-BoldOblique', 'Courier-Oblique', 'Helvetica', 'Helvetica-Bold', 'Helvetica-BoldOblique', 'Helvetica-Oblique', 'Symbol', 'Times-Bold', 'Times-BoldItalic', 'Times-Italic', 'Times-Roman', 'ZapfDingbats']
 out.append("/// Standard 14 fonts: (font name, sorted (Unicode scalar, width) pairs).")

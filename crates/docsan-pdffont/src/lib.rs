@@ -503,8 +503,12 @@ impl Font {
             }
             _ => {}
         }
-        let type1_builtin =
-            matches!(&self.program, Some(Program::Type1(t)) if !t.encoding.is_empty());
+        // Embedded Type1 and CFF programs carry their own built-in encoding.
+        let type1_builtin = match &self.program {
+            Some(Program::Type1(t)) => !t.encoding.is_empty() || t.standard_encoding,
+            Some(Program::Cff(c)) => !c.encoding.is_empty() || c.standard_encoding,
+            _ => false,
+        };
         // The standard Symbol font, not embedded: its built-in encoding is known.
         if !explicit_base && !embedded && self.name == "Symbol" && self.kind == Kind::Simple {
             base = Base::Symbol;
@@ -524,6 +528,7 @@ impl Font {
             Some(Program::Type1(t)) if !explicit_base && !t.encoding.is_empty() => {
                 Some(&t.encoding)
             }
+            Some(Program::Cff(c)) if !explicit_base && !c.encoding.is_empty() => Some(&c.encoding),
             _ => None,
         };
         if let Some(enc) = builtin {
