@@ -744,6 +744,17 @@ mod tests {
         assert!(!c.glyph_drawn(2), "x is only endchar");
         assert_eq!(c.gid_for_name("X"), None);
         assert!(c.standard_encoding);
+        // Custom encodings: format 0 (codes per glyph), format 1 (ranges), supplements.
+        let mut c = c;
+        c.parse_encoding(&[0, 2, 0x41, 0x78], 0);
+        assert_eq!(c.encoding.get(&0x41).map(String::as_str), Some("asterisk"));
+        assert_eq!(c.encoding.get(&0x78).map(String::as_str), Some("x"));
+        c.encoding.clear();
+        c.parse_encoding(&[0x81, 1, 0x30, 1, 1, 0x2A, 0, 11], 0);
+        assert_eq!(c.encoding.get(&0x30).map(String::as_str), Some("asterisk"));
+        assert_eq!(c.encoding.get(&0x31).map(String::as_str), Some("x"));
+        assert_eq!(c.encoding.get(&0x2A).map(String::as_str), Some("asterisk"));
+        c.parse_encoding(&[0x81, 200], 0);
         // Truncations never panic.
         let full = tiny_cff();
         for n in 0..full.len() {
