@@ -366,7 +366,9 @@ impl Walker<'_> {
             Some(i)
         } else {
             let dict = deref_dict(self.doc, entry)?;
-            self.walk.fonts.push(Font::load(self.doc, dict, self.limits));
+            self.walk
+                .fonts
+                .push(Font::load(self.doc, dict, self.limits));
             Some(self.walk.fonts.len() - 1)
         }
     }
@@ -380,9 +382,8 @@ impl Walker<'_> {
         part: String,
         depth: u32,
     ) -> Result<()> {
-        let content = Content::decode(data).map_err(|_| {
-            Error::malformed(format!("content stream of {part} cannot be parsed"))
-        })?;
+        let content = Content::decode(data)
+            .map_err(|_| Error::malformed(format!("content stream of {part} cannot be parsed")))?;
         let owner = self.walk.owners.len();
         self.walk.owners.push(Owner {
             kind,
@@ -402,11 +403,7 @@ impl Walker<'_> {
         for (oi, op) in ops.iter().enumerate() {
             let o = &op.operands;
             match op.operator.as_str() {
-                "q" => {
-                    if stack.len() < 4096 {
-                        stack.push(gs.clone());
-                    }
-                }
+                "q" if stack.len() < 4096 => stack.push(gs.clone()),
                 "Q" => {
                     if let Some(s) = stack.pop() {
                         gs = s;
@@ -447,8 +444,7 @@ impl Walker<'_> {
                     }
                 }
                 "Tf" => {
-                    if let (Some(Object::Name(n)), Some(size)) =
-                        (o.first(), o.get(1).and_then(num))
+                    if let (Some(Object::Name(n)), Some(size)) = (o.first(), o.get(1).and_then(num))
                     {
                         gs.tfs = size;
                         gs.font = self.font_for(resources, n);
@@ -504,7 +500,10 @@ impl Walker<'_> {
                             _ => Vec::new(),
                         }
                     } else {
-                        o.iter().enumerate().filter(|(_, x)| matches!(x, Object::String(..))).collect()
+                        o.iter()
+                            .enumerate()
+                            .filter(|(_, x)| matches!(x, Object::String(..)))
+                            .collect()
                     };
                     for (ei, e) in elems {
                         match e {
@@ -591,11 +590,9 @@ impl Walker<'_> {
             return;
         };
         match s.dict.get(b"Subtype").and_then(|o| o.as_name()) {
-            Ok(b"Form") => {
-                if self.forms_seen.insert(*id) {
-                    self.queue
-                        .push((*id, resources.clone(), page, depth + 1, false));
-                }
+            Ok(b"Form") if self.forms_seen.insert(*id) => {
+                self.queue
+                    .push((*id, resources.clone(), page, depth + 1, false));
             }
             Ok(b"Image") => *has_image = true,
             _ => {}
@@ -644,13 +641,14 @@ impl Walker<'_> {
         for mut g in glyphs {
             g.width = width_1000(font, g.width);
             let trm = mul(
-                &mul(
-                    &[gs.tfs * gs.th, 0.0, 0.0, gs.tfs, 0.0, gs.trise],
-                    tm,
-                ),
+                &mul(&[gs.tfs * gs.th, 0.0, 0.0, gs.tfs, 0.0, gs.trise], tm),
                 &gs.ctm,
             );
-            let tw_applied = if g.len == 1 && g.code == 32 { gs.tw } else { 0.0 };
+            let tw_applied = if g.len == 1 && g.code == 32 {
+                gs.tw
+            } else {
+                0.0
+            };
             let (x0, y0) = apply(&trm, 0.0, 0.0);
             let t = if vertical {
                 [1.0, 0.0, 0.0, 1.0, 0.0, -(gs.tfs + gs.tc + tw_applied)]

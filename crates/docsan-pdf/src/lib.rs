@@ -97,15 +97,16 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
         ..lopdf::LoadOptions::default()
     };
     // lopdf is not ours; a panic inside it on hostile bytes must become an error, not a crash.
-    let result = std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(bytes, options));
+    let result =
+        std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(bytes, options));
     match result {
         Ok(Ok(doc)) => Ok(doc),
         Ok(Err(lopdf::Error::InvalidPassword)) => Err(Error::encrypted(
             "pdf is encrypted with a password docsan does not have",
         )),
-        Ok(Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }))) => {
-            Err(Error::limit("a pdf stream decompresses beyond the limits"))
-        }
+        Ok(Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+            ..
+        }))) => Err(Error::limit("a pdf stream decompresses beyond the limits")),
         Ok(Err(_)) => Err(Error::malformed("not a readable pdf file")),
         Err(_) => Err(Error::malformed("the pdf parser failed on this file")),
     }
@@ -159,7 +160,11 @@ impl PdfDocument {
 
         let mut units = Vec::new();
         let mut sources = Vec::new();
-        let push = |units: &mut Vec<TextUnit>, sources: &mut Vec<Source>, text: String, ctx: UnitContext, src: Source| {
+        let push = |units: &mut Vec<TextUnit>,
+                    sources: &mut Vec<Source>,
+                    text: String,
+                    ctx: UnitContext,
+                    src: Source| {
             let id = UnitId(units.len() as u32);
             units.push(TextUnit::new(id, text, ctx));
             sources.push(src);
@@ -201,7 +206,13 @@ impl PdfDocument {
                 let mut ctx = UnitContext::new(kind, location);
                 ctx.column_header = gu.column_header;
                 ctx.label = gu.label;
-                push(&mut units, &mut sources, gu.text, ctx, Source::Glyphs(gu.chars));
+                push(
+                    &mut units,
+                    &mut sources,
+                    gu.text,
+                    ctx,
+                    Source::Glyphs(gu.chars),
+                );
             }
         }
         for (page, has_image) in &page_has_image {
@@ -214,8 +225,11 @@ impl PdfDocument {
             };
             if page_has_text.get(page).copied().unwrap_or(false) {
                 diagnostics.push(
-                    Diagnostic::warning("image", "page contains images: text in images cannot be checked")
-                        .at(location),
+                    Diagnostic::warning(
+                        "image",
+                        "page contains images: text in images cannot be checked",
+                    )
+                    .at(location),
                 );
             } else {
                 diagnostics.push(
@@ -236,7 +250,10 @@ impl PdfDocument {
             }
             let owner = &walk.owners[s.owner];
             let mut location = loc(&owner.part, owner.page);
-            location.detail = Some(format!("marked content /{}", String::from_utf8_lossy(&s.key)));
+            location.detail = Some(format!(
+                "marked content /{}",
+                String::from_utf8_lossy(&s.key)
+            ));
             let mut ctx = UnitContext::new(UnitKind::AltText, location);
             ctx.label = Some(String::from_utf8_lossy(&s.key).into_owned());
             push(&mut units, &mut sources, text, ctx, Source::OpString(i));
@@ -249,7 +266,13 @@ impl PdfDocument {
             location.detail = Some(format!("/{}", s.label));
             let mut ctx = UnitContext::new(s.kind, location);
             ctx.label = Some(s.label.clone());
-            push(&mut units, &mut sources, s.text.clone(), ctx, Source::Str(i));
+            push(
+                &mut units,
+                &mut sources,
+                s.text.clone(),
+                ctx,
+                Source::Str(i),
+            );
         }
 
         // XMP packets and JavaScript streams.
@@ -260,8 +283,11 @@ impl PdfDocument {
             let data = stream_bytes(&doc, id, limits, &budget)?;
             let Ok(text) = String::from_utf8(data) else {
                 diagnostics.push(
-                    Diagnostic::error("xmp-not-utf8", "an XMP metadata stream is not UTF-8 and cannot be checked")
-                        .at(Location::part(format!("{} {} R", id.0, id.1))),
+                    Diagnostic::error(
+                        "xmp-not-utf8",
+                        "an XMP metadata stream is not UTF-8 and cannot be checked",
+                    )
+                    .at(Location::part(format!("{} {} R", id.0, id.1))),
                 );
                 continue;
             };
@@ -275,7 +301,13 @@ impl PdfDocument {
                     },
                 );
                 ctx.label = Some(item.label.clone());
-                push(&mut units, &mut sources, item.text.clone(), ctx, Source::Xmp(xmp.len()));
+                push(
+                    &mut units,
+                    &mut sources,
+                    item.text.clone(),
+                    ctx,
+                    Source::Xmp(xmp.len()),
+                );
                 xmp.push(item);
             }
             xmp_text.insert(id, text);
@@ -295,7 +327,10 @@ impl PdfDocument {
             push(&mut units, &mut sources, text, ctx, Source::Js(id));
         }
         if units.len() as u64 > u64::from(limits.max_units) {
-            return Err(Error::limit(format!("pdf has more than {} text units", limits.max_units)));
+            return Err(Error::limit(format!(
+                "pdf has more than {} text units",
+                limits.max_units
+            )));
         }
 
         // Attachments.
@@ -304,7 +339,8 @@ impl PdfDocument {
             let data = stream_bytes(&doc, att.stream, limits, &budget)?;
             let lower = att.name.to_lowercase();
             let supported = data.starts_with(b"%PDF-")
-                || (data.starts_with(b"PK") && (lower.ends_with(".docx") || lower.ends_with(".xlsx")))
+                || (data.starts_with(b"PK")
+                    && (lower.ends_with(".docx") || lower.ends_with(".xlsx")))
                 || lower.ends_with(".csv");
             if !supported {
                 diagnostics.push(
@@ -312,7 +348,10 @@ impl PdfDocument {
                         "attachment-removed",
                         "an attached file of a type docsan cannot check is removed",
                     )
-                    .at(Location::part(format!("{} {} R", att.stream.0, att.stream.1))),
+                    .at(Location::part(format!(
+                        "{} {} R",
+                        att.stream.0, att.stream.1
+                    ))),
                 );
             }
             attachments.push(AttachmentInfo {
@@ -321,7 +360,10 @@ impl PdfDocument {
             });
         }
         if let Ok(cat) = doc.catalog()
-            && let Some(af) = cat.get(b"AcroForm").ok().and_then(|a| content::deref_dict(&doc, a))
+            && let Some(af) = cat
+                .get(b"AcroForm")
+                .ok()
+                .and_then(|a| content::deref_dict(&doc, a))
             && af.has(b"XFA")
         {
             diagnostics.push(Diagnostic::warning(
@@ -349,6 +391,23 @@ impl PdfDocument {
             xmp_text,
             attachments,
         })
+    }
+}
+
+impl PdfDocument {
+    /// Every shown glyph as (page, owner part, text, x, y) in its content's user space, in
+    /// content order. For tests and tools that check glyph positions before and after a
+    /// rewrite; not part of the backend contract.
+    #[doc(hidden)]
+    pub fn glyph_positions(&self) -> Vec<(u32, String, String, f32, f32)> {
+        self.walk
+            .glyphs
+            .iter()
+            .map(|g| {
+                let o = &self.walk.owners[g.owner];
+                (o.page, o.part.clone(), g.text.clone(), g.x0, g.y0)
+            })
+            .collect()
     }
 }
 

@@ -32,8 +32,23 @@ pub(crate) struct StrUnit {
 
 /// Keys whose strings are binary or structural, never text for a reader.
 const BINARY_KEYS: &[&[u8]] = &[
-    b"ID", b"O", b"U", b"OE", b"UE", b"Perms", b"CheckSum", b"ByteRange", b"Panose", b"Registry",
-    b"Ordering", b"CIDSet", b"Style", b"Lang", b"DA", b"DS", b"Version",
+    b"ID",
+    b"O",
+    b"U",
+    b"OE",
+    b"UE",
+    b"Perms",
+    b"CheckSum",
+    b"ByteRange",
+    b"Panose",
+    b"Registry",
+    b"Ordering",
+    b"CIDSet",
+    b"Style",
+    b"Lang",
+    b"DA",
+    b"DS",
+    b"Version",
 ];
 
 fn type_of(d: &Dictionary) -> &[u8] {
@@ -71,7 +86,8 @@ fn classify(parent: Option<&Dictionary>, key: &[u8], is_info: bool) -> UnitKind 
     if is_info {
         return UnitKind::Metadata;
     }
-    let is_annot = parent.is_some_and(|d| type_of(d) == b"Annot" || (d.has(b"Subtype") && d.has(b"Rect")));
+    let is_annot =
+        parent.is_some_and(|d| type_of(d) == b"Annot" || (d.has(b"Subtype") && d.has(b"Rect")));
     let is_field = parent.is_some_and(|d| d.has(b"FT") || d.has(b"Kids") && d.has(b"T"));
     match key {
         b"URI" => UnitKind::Hyperlink,
@@ -143,7 +159,15 @@ fn walk_dict(
 ) {
     for (k, v) in d.iter() {
         path.push(PathSeg::Key(k.clone()));
-        walk(v, id, is_info, Some((d, k.as_slice())), path, out, depth + 1);
+        walk(
+            v,
+            id,
+            is_info,
+            Some((d, k.as_slice())),
+            path,
+            out,
+            depth + 1,
+        );
         path.pop();
     }
 }
@@ -198,7 +222,9 @@ pub(crate) fn xml_unescape(s: &str) -> String {
             "quot" => Some('"'),
             "apos" => Some('\''),
             _ if ent.starts_with("#x") || ent.starts_with("#X") => {
-                u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                u32::from_str_radix(&ent[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32)
             }
             _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
             _ => None,
@@ -335,7 +361,9 @@ pub(crate) fn text_streams(doc: &Document) -> (Vec<ObjectId>, Vec<ObjectId>) {
             Object::Stream(s) => {
                 let d = &s.dict;
                 if type_of(d) == b"Metadata"
-                    || d.get(b"Subtype").and_then(|o| o.as_name()).is_ok_and(|n| n == b"XML")
+                    || d.get(b"Subtype")
+                        .and_then(|o| o.as_name())
+                        .is_ok_and(|n| n == b"XML")
                 {
                     xmp.push(id);
                 }
