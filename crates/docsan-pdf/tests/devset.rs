@@ -191,6 +191,9 @@ fn check_masking(mode: VisualMask) {
         let out = doc
             .rewrite(&plan, &mut diags)
             .unwrap_or_else(|e| panic!("{}: {e}", c.name));
+        if let Ok(dir) = std::env::var("DOCSAN_TEST_OUT") {
+            let _ = std::fs::write(format!("{dir}/{:?}-{}", mode, c.name), &out);
+        }
         let after = docsan_pdf::PdfDocument::open(&out, &limits).expect("output opens");
         let joined: String = docsan_core::Document::units(&after)
             .iter()
