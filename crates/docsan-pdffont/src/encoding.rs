@@ -48,6 +48,31 @@ fn hex_scalar(s: &str) -> Option<char> {
 /// strip a suffix after `.`, split ligatures on `_`, look up the AGL, then `uniXXXX…` and
 /// `uXXXX[XX]`.
 pub(crate) fn glyph_to_unicode(name: &str) -> Option<String> {
+    glyph_to_unicode_raw(name).map(|s| expand_ligatures(&s))
+}
+
+/// Latin presentation-form ligatures (`fi`, `ffl`…) become their letters, so that a word drawn
+/// with a ligature glyph is still found by text search.
+fn expand_ligatures(s: &str) -> String {
+    if !s.chars().any(|c| ('\u{FB00}'..='\u{FB06}').contains(&c)) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        match c {
+            '\u{FB00}' => out.push_str("ff"),
+            '\u{FB01}' => out.push_str("fi"),
+            '\u{FB02}' => out.push_str("fl"),
+            '\u{FB03}' => out.push_str("ffi"),
+            '\u{FB04}' => out.push_str("ffl"),
+            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn glyph_to_unicode_raw(name: &str) -> Option<String> {
     let base = name.split('.').next().unwrap_or("");
     if base.is_empty() {
         return None;
@@ -148,6 +173,8 @@ mod tests {
         assert_eq!(glyph_to_unicode("asterisk").as_deref(), Some("*"));
         assert_eq!(glyph_to_unicode("one.sc").as_deref(), Some("1"));
         assert_eq!(glyph_to_unicode("f_f_i").as_deref(), Some("ffi"));
+        assert_eq!(glyph_to_unicode("fi").as_deref(), Some("fi"));
+        assert_eq!(glyph_to_unicode("ffl").as_deref(), Some("ffl"));
         assert_eq!(glyph_to_unicode("uni4E2D").as_deref(), Some("中"));
         assert_eq!(glyph_to_unicode("uni00410042").as_deref(), Some("AB"));
         assert_eq!(glyph_to_unicode("u1D400").as_deref(), Some("\u{1D400}"));

@@ -15,12 +15,15 @@
 mod cjk;
 mod cmap;
 mod encoding;
+mod program;
 mod tables;
 
 use cmap::{CMap, Codespace};
 use docsan_core::{Diagnostic, Limits};
 use encoding::Base;
 use lopdf::{Dictionary, Document, Object};
+use program::Program;
+use std::collections::BTreeMap;
 
 /// One glyph of a decoded string.
 #[derive(Clone, Debug, PartialEq)]
@@ -163,6 +166,18 @@ pub struct Font {
     cid_text: bool,
     vertical: bool,
     gbk: Gbk,
+    /// The embedded font program, when present and parseable.
+    program: Option<Program>,
+    /// True when the font (or its descendant) has a FontFile entry.
+    embedded: bool,
+    /// CIDFontType2 `/CIDToGIDMap` stream (None = Identity).
+    cid_to_gid: Option<Vec<u16>>,
+    /// CIDFontType0: CIDs resolve through the CFF charset.
+    cid_cff: bool,
+    /// Identity TrueType fonts without `/ToUnicode`: glyph id to Unicode from the font's cmap.
+    gid_text: Option<BTreeMap<u16, char>>,
+    /// Type3: glyph names whose CharProcs stream draws something.
+    char_procs: Option<BTreeMap<String, bool>>,
     font_matrix: [f32; 6],
     reliable: bool,
     diagnostics: Vec<Diagnostic>,
@@ -242,6 +257,39 @@ fn stream_bytes(
     }
 }
 
+/// Loads the embedded font program named by a FontDescriptor.
+fn load_program(
+    doc: &Document,
+    descriptor: &Dictionary,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> (bool, Option<Program>) {
+    for key in [&b"FontFile2"[..], b"FontFile3", b"FontFile"] {
+        let Ok(o) = descriptor.get(key) else { continue };
+        let (subtype, length1) = match deref(doc, o) {
+            Object::Stream(s) => (
+                get_name(doc, &s.dict, b"Subtype").unwrap_or(b"").to_vec(),
+                get(doc, &s.dict, b"Length1")
+                    .and_then(as_num)
+                    .map(|v| v.max(0.0) as usize),
+            ),
+            _ => (Vec::new(), None),
+        };
+        let Some(data) = stream_bytes(doc, o, limits, "font program", diags) else {
+            return (true, None);
+        };
+        let p = Program::parse(key, &subtype, &data, length1);
+        if p.is_none() {
+            diags.push(Diagnostic::info(
+                "font-program-unparsed",
+                "the embedded font program could not be parsed; its glyph coverage is unknown",
+            ));
+        }
+        return (true, p);
+    }
+    (false, None)
+}
+
 impl Font {
     /// Loads a font from its dictionary. Never fails: uncertainty goes into diagnostics and
     /// [`Font::reliable`].
@@ -274,6 +322,12 @@ impl Font {
             cid_text: false,
             vertical: false,
             gbk: Gbk::Off,
+            program: None,
+            embedded: false,
+            cid_to_gid: None,
+            cid_cff: false,
+            gid_text: None,
+            char_procs: None,
             font_matrix: [0.001, 0.0, 0.0, 0.001, 0.0, 0.0],
             reliable: true,
             diagnostics: Vec::new(),
@@ -299,13 +353,13 @@ impl Font {
             }
         }
         match kind {
-            Kind::Simple | Kind::Type3 => f.load_simple(doc, font),
+            Kind::Simple | Kind::Type3 => f.load_simple(doc, font, limits),
             Kind::Type0 => f.load_type0(doc, font, limits),
         }
         f
     }
 
-    fn load_simple(&mut self, doc: &Document, font: &Dictionary) {
+    fn load_simple(&mut self, doc: &Document, font: &Dictionary, limits: &Limits) {
         self.codespace = vec![Codespace {
             len: 1,
             lo: [0; 4],
@@ -318,8 +372,27 @@ impl Font {
             .and_then(as_num)
             .unwrap_or(0.0) as i64;
         let symbolic = flags & 4 != 0;
-        let embedded = descriptor
-            .is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
+        if let Some(d) = descriptor {
+            let (e, p) = load_program(doc, d, limits, &mut self.diagnostics);
+            self.embedded = e;
+            self.program = p;
+        }
+        let embedded = self.embedded;
+        if self.kind == Kind::Type3
+            && let Some(procs) = get_dict(doc, font, b"CharProcs")
+        {
+            let mut m = BTreeMap::new();
+            for (k, v) in procs.iter().take(MAX_ARRAY) {
+                let drawn = match deref(doc, v) {
+                    Object::Stream(st) => st
+                        .get_plain_content_with_limit(1 << 20)
+                        .is_ok_and(|c| c.iter().any(|b| !b.is_ascii_whitespace())),
+                    _ => false,
+                };
+                m.insert(String::from_utf8_lossy(k).into_owned(), drawn);
+            }
+            self.char_procs = Some(m);
+        }
         if self.kind == Kind::Type3
             && let Some(m) = get_array(doc, font, b"FontMatrix")
             && m.len() == 6
@@ -370,7 +443,10 @@ impl Font {
             }
             _ => {}
         }
+        let type1_builtin =
+            matches!(&self.program, Some(Program::Type1(t)) if !t.encoding.is_empty());
         let builtin_symbolic = !explicit_base
+            && !type1_builtin
             && (symbolic || matches!(self.name.as_str(), "Symbol" | "ZapfDingbats"))
             && self.kind != Kind::Type3;
         // Type3 fonts have no built-in encoding; symbolic fonts have their own.
@@ -379,7 +455,18 @@ impl Font {
         } else {
             !builtin_symbolic
         };
-        if apply_base {
+        let builtin = match &self.program {
+            Some(Program::Type1(t)) if !explicit_base && !t.encoding.is_empty() => {
+                Some(&t.encoding)
+            }
+            _ => None,
+        };
+        if let Some(enc) = builtin {
+            // An embedded Type1 font without a base encoding uses its own built-in one.
+            for (&c, n) in enc {
+                self.glyph_names[c as usize] = Some(n.clone());
+            }
+        } else if apply_base {
             for (i, n) in base.table().iter().enumerate() {
                 if !n.is_empty() {
                     self.glyph_names[i] = Some((*n).to_string());
@@ -440,12 +527,26 @@ impl Font {
                 ));
                 self.std14 = None;
             } else if !embedded {
-                self.gbk = Gbk::Suspect;
-                self.diagnostics.push(Diagnostic::warning(
-                    "font-maybe-gbk",
-                    "a non-embedded simple font without /ToUnicode may carry GBK bytes; strings whose high bytes form GBK characters are decoded as GBK",
-                ));
-                self.reliable = false;
+                // A Latin font has varying widths for its accented high codes; a GBK font seen
+                // through a single-byte encoding has one half-em width for every high byte.
+                let high: Vec<f32> = (0xA1..=0xFEusize)
+                    .filter_map(|c| self.simple_widths[c])
+                    .collect();
+                let uniform = high.len() == 0xFE - 0xA1 + 1 && high.iter().all(|&w| w == high[0]);
+                if high.is_empty() {
+                    self.gbk = Gbk::Suspect;
+                    self.diagnostics.push(Diagnostic::info(
+                        "font-maybe-gbk",
+                        "a non-embedded simple font without /ToUnicode or widths for high codes: strings whose high bytes form GB2312 characters are decoded as GBK",
+                    ));
+                } else if uniform {
+                    self.gbk = Gbk::Suspect;
+                    self.diagnostics.push(Diagnostic::warning(
+                        "font-maybe-gbk",
+                        "a non-embedded simple font without /ToUnicode and uniform widths for high codes may carry GBK bytes; strings whose high bytes form GB2312 characters are decoded as GBK",
+                    ));
+                    self.reliable = false;
+                }
             }
         }
         // Reliability: every code that has a width (so is likely drawn) must have text.
@@ -597,8 +698,48 @@ impl Font {
             });
             cid_type2_embedded = embedded && get_name(doc, d, b"Subtype") == Some(b"CIDFontType2");
             identity_gid = !matches!(get(doc, d, b"CIDToGIDMap"), Some(Object::Stream(_)));
+            if let Some(fd) = get_dict(doc, d, b"FontDescriptor") {
+                let (e, p) = load_program(doc, fd, limits, &mut self.diagnostics);
+                self.embedded = e;
+                self.program = p;
+            }
+            self.cid_cff = get_name(doc, d, b"Subtype") == Some(b"CIDFontType0");
+            if let Ok(o) = d.get(b"CIDToGIDMap")
+                && matches!(deref(doc, o), Object::Stream(_))
+            {
+                match stream_bytes(doc, o, limits, "/CIDToGIDMap", &mut self.diagnostics) {
+                    Some(b) => {
+                        self.cid_to_gid = Some(
+                            b.chunks_exact(2)
+                                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                                .collect(),
+                        )
+                    }
+                    None => self.reliable = false,
+                }
+            }
+        }
+        // Identity TrueType fonts without /ToUnicode: the font's own Unicode cmap, inverted, says
+        // what each glyph is, if it covers every drawn glyph.
+        if !has_tu
+            && matches!(self.code_text, CodeText::Identity)
+            && let Some(Program::Sfnt(sf)) = &self.program
+            && sf.unicode_cmap().is_some()
+            && sf.cff.is_none()
+        {
+            let inv = sf.inverse_unicode();
+            let uncovered = sf.drawn_glyphs().filter(|g| !inv.contains_key(g)).count();
+            if uncovered == 0 && !inv.is_empty() {
+                self.gid_text = Some(inv);
+            }
         }
         match self.code_text {
+            CodeText::Identity if !has_tu && self.gid_text.is_some() => {
+                self.diagnostics.push(Diagnostic::info(
+                    "cid-font-cmap-text",
+                    "a TrueType CID font without /ToUnicode is decoded through the font program's own cmap",
+                ));
+            }
             CodeText::Identity | CodeText::Embedded if !has_tu => {
                 if self.ordering.is_some() {
                     self.cid_text = true;
@@ -743,6 +884,10 @@ impl Font {
                         Some(s.into_owned())
                     }
                 }
+                CodeText::Identity if self.gid_text.is_some() => {
+                    let gid = self.gid_for_cid(self.cid_for(code, len)?)?;
+                    self.gid_text.as_ref()?.get(&gid).map(|c| c.to_string())
+                }
                 CodeText::Identity | CodeText::Embedded if self.cid_text => {
                     let cid = self.cid_for(code, len)?;
                     cjk::cid_to_unicode(self.ordering?, cid).map(String::from)
@@ -763,6 +908,75 @@ impl Font {
                 .cid(code, len)
                 .or_else(predefined),
             _ => predefined(),
+        }
+    }
+
+    /// Glyph id of a CID in the embedded program (CIDFontType2 through `/CIDToGIDMap`).
+    fn gid_for_cid(&self, cid: u32) -> Option<u16> {
+        match &self.cid_to_gid {
+            Some(map) => map.get(cid as usize).copied(),
+            None => u16::try_from(cid).ok(),
+        }
+    }
+
+    /// Whether the glyph a code selects is drawn (present with an outline): `Some(true/false)`
+    /// when the font program (or the Type3 CharProcs) says so, `None` when it cannot be told.
+    fn glyph_drawn(&self, code: u32, len: u8) -> Option<bool> {
+        match self.kind {
+            Kind::Type3 => {
+                let name = self.glyph_names.get(code as usize)?.as_deref()?;
+                Some(*self.char_procs.as_ref()?.get(name)?)
+            }
+            Kind::Simple => {
+                if !self.embedded {
+                    // The viewer draws it with a substitute font that has the character.
+                    return Some(true);
+                }
+                let name = self
+                    .glyph_names
+                    .get(code as usize)
+                    .and_then(|n| n.as_deref());
+                match self.program.as_ref()? {
+                    Program::Type1(t) => Some(t.glyph_drawn(name?)),
+                    Program::Cff(c) => {
+                        Some(c.gid_for_name(name?).is_some_and(|g| c.glyph_drawn(g)))
+                    }
+                    Program::Sfnt(sf) => {
+                        if let Some(c) = &sf.cff {
+                            return Some(c.gid_for_name(name?).is_some_and(|g| c.glyph_drawn(g)));
+                        }
+                        // PDF 32000 9.6.6.4: (3,1) through the glyph name's Unicode, then (1,0)
+                        // by code, then (3,0) at 0xF000 + code.
+                        let mut gid = None;
+                        if let Some(n) = name
+                            && let Some(t) = encoding::glyph_to_unicode(n)
+                            && let Some(ch) = t.chars().next()
+                            && sf.has_cmap(3, 1)
+                        {
+                            gid = sf.lookup(3, 1, ch as u32);
+                        }
+                        gid = gid
+                            .or_else(|| sf.lookup(1, 0, code))
+                            .or_else(|| sf.lookup(3, 0, 0xF000 + code))
+                            .or_else(|| sf.lookup(3, 0, code));
+                        Some(gid.is_some_and(|g| sf.glyph_drawn(g)))
+                    }
+                }
+            }
+            Kind::Type0 => {
+                if !self.embedded {
+                    return Some(true);
+                }
+                let cid = self.cid_for(code, len)?;
+                match self.program.as_ref()? {
+                    Program::Cff(c) => Some(c.gid_for_cid(cid).is_some_and(|g| c.glyph_drawn(g))),
+                    Program::Sfnt(sf) => match (&sf.cff, self.cid_cff) {
+                        (Some(c), _) => Some(c.gid_for_cid(cid).is_some_and(|g| c.glyph_drawn(g))),
+                        (None, _) => Some(self.gid_for_cid(cid).is_some_and(|g| sf.glyph_drawn(g))),
+                    },
+                    Program::Type1(_) => None,
+                }
+            }
         }
     }
 
@@ -835,7 +1049,11 @@ impl Font {
         while i < bytes.len() {
             let b = bytes[i];
             if b >= 0x80 {
+                // Without a name that says GB, only GB2312's two-high-byte characters count, so
+                // Latin text with accents is not taken for Chinese.
+                let strict = self.gbk == Gbk::Suspect;
                 if let Some(&b2) = bytes.get(i + 1)
+                    && (!strict || ((0xA1..=0xF7).contains(&b) && b2 >= 0xA1))
                     && let Some(text) = gbk_pair(b, b2)
                 {
                     let code = ((b as u32) << 8) | b2 as u32;
@@ -895,14 +1113,15 @@ impl Font {
         (own != tu && !own.is_empty()).then_some(own)
     }
 
-    /// A code whose glyph draws a mask character (`*`, else `＊`, `x`, `X`). Returns (code, len,
-    /// width).
+    /// A code whose glyph draws a mask character (`*`, else `＊`, `x`, `X`). The glyph is
+    /// checked in the embedded font program (present with an outline) or, for Type3 fonts, in
+    /// `/CharProcs`; non-embedded fonts are trusted by their encoding. Returns (code, len, width).
     pub fn mask_code(&self) -> Option<(u32, u8, f32)> {
         for ch in ['*', '＊', 'x', 'X'] {
             for (code, len) in self.codes_for(ch) {
                 let text = ch.to_string();
                 let w = self.width_for(code, len, &text);
-                if w > 0.0 {
+                if w > 0.0 && self.glyph_drawn(code, len) == Some(true) {
                     return Some((code, len, w));
                 }
             }

@@ -266,6 +266,12 @@ fn gbk_bytes_in_a_winansi_font() {
         "café",
         "a lone Latin-1 byte stays WinAnsi"
     );
+    assert_eq!(
+        texts(&f, b"\xe9a\xc4\xbf"),
+        "éaÄ¿",
+        "all high bytes must pair"
+    );
+    assert_eq!(texts(&f, b"a\xc4\xbf\xc2\xbc"), "a目录");
     assert!(!f.reliable());
     assert!(f.diagnostics().iter().any(|d| d.code == "font-maybe-gbk"));
 }
@@ -327,4 +333,18 @@ fn malformed_fonts_do_not_panic() {
     assert!(f.diagnostics().iter().any(|d| d.code == "cmap-unknown"));
     let f = load(&doc, &cases[5]);
     assert!(!f.reliable());
+}
+
+#[test]
+fn latin_non_embedded_fonts_are_not_taken_for_gbk() {
+    let doc = Document::with_version("1.7");
+    let mut widths: Vec<Object> = (0..256).map(|_| 500.into()).collect();
+    widths[0xe9] = 444.into();
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "LiberationSans",
+        "Encoding" => "WinAnsiEncoding", "FirstChar" => 0, "Widths" => widths,
+    };
+    let f = load(&doc, &d);
+    assert_eq!(texts(&f, b"\xc4\xbf"), "\u{c4}\u{bf}");
+    assert!(f.reliable());
 }
