@@ -84,6 +84,8 @@ pub(crate) struct GlyphRec {
     pub y1: f32,
     /// Inside a `/Span <</ActualText …>>` sequence (the replacement text is a unit of its own).
     pub in_actual_text: bool,
+    /// The text the font's own encoding gives when a `/ToUnicode` says otherwise (it may lie).
+    pub alt: Option<String>,
 }
 
 /// A PDF string inside a content operation's operands (marked-content properties).
@@ -185,6 +187,13 @@ pub(crate) fn stream_bytes(
     let stream = obj
         .as_stream()
         .map_err(|_| Error::malformed(format!("object {} {} R is not a stream", id.0, id.1)))?;
+    // An `/Identity` crypt filter (metadata left unencrypted) leaves the bytes as they are.
+    if let Ok(f) = stream.filters()
+        && f == [b"Crypt".as_slice()]
+    {
+        budget.take(stream.content.len() as u64)?;
+        return Ok(stream.content.clone());
+    }
     let cap = limits.entry_cap(stream.content.len() as u64);
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
     let data = stream.get_plain_content_with_limit(cap).map_err(|e| {
@@ -662,6 +671,7 @@ impl Walker<'_> {
                 &gs.ctm,
             );
             let (x1, y1) = apply(&trm_end, 0.0, 0.0);
+            let alt = font.alt_text(g.code, g.len);
             let gi = self.walk.glyphs.len();
             self.walk.index.insert((owner, op, elem, start), gi);
             self.walk.glyphs.push(GlyphRec {
@@ -684,6 +694,7 @@ impl Walker<'_> {
                 x1,
                 y1,
                 in_actual_text,
+                alt,
             });
             start += usize::from(g.len.max(1));
         }

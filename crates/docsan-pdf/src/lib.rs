@@ -394,6 +394,41 @@ impl PdfDocument {
     }
 }
 
+/// The unit's text with each glyph's alternative text, if any glyph has one.
+fn alt_unit(
+    glyphs: &[content::GlyphRec],
+    text: &str,
+    chars: &[CharMap],
+) -> Option<(String, Vec<CharMap>)> {
+    let any = chars
+        .iter()
+        .any(|m| m.glyphs.iter().any(|g| glyphs[*g].alt.is_some()));
+    if !any {
+        return None;
+    }
+    let mut out = String::new();
+    let mut map = Vec::new();
+    let mut pos = 0;
+    for m in chars {
+        if m.range.start < pos || m.range.end > text.len() {
+            return None;
+        }
+        out.push_str(text.get(pos..m.range.start)?);
+        let s = out.len();
+        match m.glyphs.iter().find_map(|g| glyphs[*g].alt.as_deref()) {
+            Some(a) => out.push_str(a),
+            None => out.push_str(text.get(m.range.clone())?),
+        }
+        map.push(CharMap {
+            range: s..out.len(),
+            glyphs: m.glyphs.clone(),
+        });
+        pos = m.range.end;
+    }
+    out.push_str(text.get(pos..)?);
+    Some((out, map))
+}
+
 impl PdfDocument {
     /// Every shown glyph as (page, owner part, text, x, y) in its content's user space, in
     /// content order. For tests and tools that check glyph positions before and after a
@@ -408,6 +443,27 @@ impl PdfDocument {
                 (o.page, o.part.clone(), g.text.clone(), g.x0, g.y0)
             })
             .collect()
+    }
+
+    /// Positions (page, x, y) of the glyphs a plan's edits change. For tests that check that
+    /// every other glyph stays where it was.
+    #[doc(hidden)]
+    pub fn edited_glyph_positions(&self, plan: &Plan) -> Vec<(u32, f32, f32)> {
+        let mut out = Vec::new();
+        for e in &plan.edits {
+            let Some(Source::Glyphs(chars)) = self.sources.get(e.unit.0 as usize) else {
+                continue;
+            };
+            for m in chars {
+                if m.range.start < e.range.end && e.range.start < m.range.end {
+                    for g in &m.glyphs {
+                        let gr = &self.walk.glyphs[*g];
+                        out.push((self.walk.owners[gr.owner].page, gr.x0, gr.y0));
+                    }
+                }
+            }
+        }
+        out
     }
 }
 

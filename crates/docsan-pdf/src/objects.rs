@@ -67,11 +67,7 @@ pub(crate) fn collect_strings(doc: &Document) -> Vec<StrUnit> {
         };
         if let Some(d) = dict {
             let t = type_of(d);
-            if matches!(
-                t,
-                b"Font" | b"FontDescriptor" | b"XRef" | b"ObjStm" | b"Sig" | b"DocTimeStamp"
-            ) || d.has(b"Filter") && d.has(b"ByteRange")
-            {
+            if matches!(t, b"Font" | b"FontDescriptor" | b"XRef" | b"ObjStm") {
                 continue;
             }
         }
@@ -121,6 +117,11 @@ fn walk(
                 None => (&b""[..], None),
             };
             if BINARY_KEYS.contains(&key) {
+                return;
+            }
+            // A signature's /Contents is the binary signature itself; its /Name, /Reason and
+            // /Location are text like any other.
+            if key == b"Contents" && pd.is_some_and(|d| d.has(b"ByteRange")) {
                 return;
             }
             let (text, encoding) = decode_text_string(bytes);

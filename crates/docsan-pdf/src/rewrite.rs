@@ -299,6 +299,16 @@ fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
     };
     trailer.set("ID", id);
     doc.trailer = trailer;
+    // The output is not encrypted: a leftover `/Crypt` filter (an unencrypted-metadata marker)
+    // would make readers look for a security handler that is gone.
+    for obj in doc.objects.values_mut() {
+        if let Object::Stream(s) = obj
+            && s.filters().is_ok_and(|f| f == [b"Crypt".as_slice()])
+        {
+            s.dict.remove(b"Filter");
+            s.dict.remove(b"DecodeParms");
+        }
+    }
     doc.prune_objects();
     let mut out = Vec::new();
     doc.save_to(&mut out)
