@@ -206,13 +206,21 @@ impl PdfDocument {
                 let mut ctx = UnitContext::new(kind, location);
                 ctx.column_header = gu.column_header;
                 ctx.label = gu.label;
+                // A /ToUnicode that disagrees with the font's own encoding may hide a value:
+                // detection also reads the line as the encoding spells it.
+                let alt = alt_unit(&walk.glyphs, &gu.text, &gu.chars);
                 push(
                     &mut units,
                     &mut sources,
                     gu.text,
-                    ctx,
+                    ctx.clone(),
                     Source::Glyphs(gu.chars),
                 );
+                if let Some((text, chars)) = alt {
+                    let mut actx = ctx;
+                    actx.location.detail = Some("text by the font's own encoding".into());
+                    push(&mut units, &mut sources, text, actx, Source::Glyphs(chars));
+                }
             }
         }
         for (page, has_image) in &page_has_image {
