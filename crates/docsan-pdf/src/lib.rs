@@ -453,6 +453,31 @@ impl PdfDocument {
             .collect()
     }
 
+    /// The byte strings that draw `value` in each font of the document (first code per
+    /// character), for residue checks in the fonts' own codes. Fonts that cannot draw every
+    /// character of the value give nothing.
+    #[doc(hidden)]
+    pub fn font_encodings_of(&self, value: &str) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for f in &self.walk.fonts {
+            let mut bytes = Vec::new();
+            let mut ok = true;
+            for ch in value.chars() {
+                match f.codes_for(ch).first() {
+                    Some(&(code, len)) => bytes.extend(f.encode(code, len)),
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok && !bytes.is_empty() && !out.contains(&bytes) {
+                out.push(bytes);
+            }
+        }
+        out
+    }
+
     /// Positions (page, x, y) of the glyphs a plan's edits change. For tests that check that
     /// every other glyph stays where it was.
     #[doc(hidden)]

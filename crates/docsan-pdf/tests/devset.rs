@@ -163,6 +163,28 @@ fn raw_texts(bytes: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
+/// Page contents and form XObjects of a PDF, decompressed.
+fn content_streams(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let doc = lopdf::Document::load_mem(bytes).expect("output loads");
+    let mut out: Vec<Vec<u8>> = doc
+        .get_pages()
+        .values()
+        .map(|p| doc.get_page_content(*p))
+        .collect();
+    for obj in doc.objects.values() {
+        if let Ok(s) = obj.as_stream()
+            && s.dict
+                .get(b"Subtype")
+                .and_then(|o| o.as_name())
+                .is_ok_and(|n| n == b"Form")
+            && let Ok(d) = s.get_plain_content_with_limit(64 << 20)
+        {
+            out.push(d);
+        }
+    }
+    out
+}
+
 fn encodings(p: &str) -> Vec<Vec<u8>> {
     let mut v = vec![p.as_bytes().to_vec()];
     let mut u16 = Vec::new();
@@ -222,6 +244,19 @@ fn check_masking(mode: VisualMask) {
                 }
             }
         }
+        // The fonts' own codes: no content stream of the output draws a value in any font.
+        let content = content_streams(&out);
+        for (kind, p) in &c.probes {
+            if p.chars().count() < 5 {
+                continue;
+            }
+            for e in before.font_encodings_of(p) {
+                if content.iter().any(|r| contains(r, &e)) {
+                    println!("{}: {kind} found in a font's codes", c.name);
+                    leaks += 1;
+                }
+            }
+        }
         // Glyph positions: every glyph of the input is in the output at the same place, with
         // its own text or as a mask, unless it was masked and removed.
         let mut pos_after: std::collections::BTreeMap<(u32, String), Vec<(f32, f32)>> =
@@ -251,10 +286,11 @@ fn check_masking(mode: VisualMask) {
         }
         let masked_chars = plan.edits.len();
         println!(
-            "{}: {} edits, {} glyphs moved or masked, {} leaks, {} bytes -> {} bytes",
+            "{}: {} edits, {} glyphs changed, {} unmasked glyphs moved, {} leaks, {} bytes -> {} bytes",
             c.name,
             masked_chars,
             unmatched,
+            moved,
             leaks,
             c.bytes.len(),
             out.len()
