@@ -497,3 +497,99 @@ fn garbage_and_bombs_fail_cleanly() {
     assert_eq!(e.kind, ErrorKind::Limit);
     let _ = EmbeddedId(0);
 }
+
+fn one_page(
+    resources: Dictionary,
+    content: &str,
+    extra: impl FnOnce(&mut Document) -> Dictionary,
+) -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let mut resources = resources;
+    let more = extra(&mut doc);
+    for (k, v) in more.iter() {
+        resources.set(k.clone(), v.clone());
+    }
+    let cid = doc.add_object(Stream::new(Dictionary::new(), content.as_bytes().to_vec()));
+    let pid = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => Object::Reference(pages_id),
+        "MediaBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+        "Resources" => resources, "Contents" => Object::Reference(cid),
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![Object::Reference(pid)], "Count" => 1 },
+        ),
+    );
+    let cat =
+        doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) });
+    doc.trailer.set("Root", Object::Reference(cat));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+#[test]
+fn image_only_page_is_reported() {
+    let bytes = one_page(Dictionary::new(), "q 100 0 0 100 0 0 cm /Im1 Do Q", |doc| {
+        let img = doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+            },
+            vec![0],
+        ));
+        dictionary! { "XObject" => dictionary! { "Im1" => Object::Reference(img) } }
+    });
+    let doc = PdfBackend.open(&bytes, &Limits::default()).expect("opens");
+    let d = doc
+        .diagnostics()
+        .iter()
+        .find(|d| d.code == "image-only-page")
+        .expect("diagnostic");
+    assert_eq!(d.severity, docsan_core::Severity::Warning);
+    assert_eq!(d.location.as_ref().and_then(|l| l.page), Some(1));
+}
+
+#[test]
+fn self_referencing_form_does_not_hang_and_deep_nesting_is_a_limit() {
+    // A form that draws itself.
+    let bytes = one_page(Dictionary::new(), "/X1 Do", |doc| {
+        let id = doc.new_object_id();
+        doc.objects.insert(
+            id,
+            Object::Stream(Stream::new(
+                dictionary! {
+                    "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 1.into(), 1.into()],
+                    "Resources" => dictionary! { "XObject" => dictionary! { "X1" => Object::Reference(id) } },
+                },
+                b"/X1 Do".to_vec(),
+            )),
+        );
+        dictionary! { "XObject" => dictionary! { "X1" => Object::Reference(id) } }
+    });
+    assert!(PdfBackend.open(&bytes, &Limits::default()).is_ok());
+    // A chain of forms deeper than the limit.
+    let bytes = one_page(Dictionary::new(), "/X0 Do", |doc| {
+        let mut next: Option<lopdf::ObjectId> = None;
+        for _ in 0..30 {
+            let res = match next {
+                Some(n) => {
+                    dictionary! { "XObject" => dictionary! { "X0" => Object::Reference(n) } }
+                }
+                None => Dictionary::new(),
+            };
+            next = Some(doc.add_object(Stream::new(
+                dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 1.into(), 1.into()], "Resources" => res },
+                b"/X0 Do".to_vec(),
+            )));
+        }
+        dictionary! { "XObject" => dictionary! { "X0" => Object::Reference(next.expect("chain")) } }
+    });
+    let e = PdfBackend
+        .open(&bytes, &Limits::default())
+        .err()
+        .expect("too deep");
+    assert_eq!(e.kind, ErrorKind::Limit);
+}
