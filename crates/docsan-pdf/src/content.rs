@@ -84,6 +84,8 @@ pub(crate) struct GlyphRec {
     pub y1: f32,
     /// Inside a `/Span <</ActualText …>>` sequence (the replacement text is a unit of its own).
     pub in_actual_text: bool,
+    /// Drawn with a vertical (top-to-bottom) font.
+    pub vertical: bool,
     /// The text the font's own encoding gives when a `/ToUnicode` says otherwise (it may lie).
     pub alt: Option<String>,
 }
@@ -660,7 +662,9 @@ impl Walker<'_> {
             };
             let (x0, y0) = apply(&trm, 0.0, 0.0);
             let t = if vertical {
-                [1.0, 0.0, 0.0, 1.0, 0.0, -(gs.tfs + gs.tc + tw_applied)]
+                let w1 = font.vertical_metrics(g.code, g.len)[0] / 1000.0;
+                let w1 = if w1.is_finite() { w1 } else { -1.0 };
+                [1.0, 0.0, 0.0, 1.0, 0.0, w1 * gs.tfs + gs.tc + tw_applied]
             } else {
                 let tx = (g.width / 1000.0 * gs.tfs + gs.tc + tw_applied) * gs.th;
                 [1.0, 0.0, 0.0, 1.0, tx, 0.0]
@@ -694,6 +698,7 @@ impl Walker<'_> {
                 x1,
                 y1,
                 in_actual_text,
+                vertical,
                 alt,
             });
             start += usize::from(g.len.max(1));

@@ -71,7 +71,12 @@ pub(crate) fn build_units(glyphs: &[GlyphRec], members: &[usize]) -> Vec<GlyphUn
         if g.text.is_empty() {
             continue;
         }
-        let (dx, dy) = (g.trm[0], g.trm[1]);
+        // Vertical fonts advance down the page: their writing direction is the advance.
+        let (dx, dy) = if g.vertical && ((g.x1 - g.x0).abs() + (g.y1 - g.y0).abs()) > 1e-4 {
+            (g.x1 - g.x0, g.y1 - g.y0)
+        } else {
+            (g.trm[0], g.trm[1])
+        };
         let len = (dx * dx + dy * dy).sqrt();
         let (ux, uy) = if len > 1e-6 {
             (dx / len, dy / len)
