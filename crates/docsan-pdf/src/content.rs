@@ -301,6 +301,32 @@ pub(crate) fn walk_document(
         }
         w.drain_queue()?;
     }
+    // Forms no page draws, and tiling patterns (content streams too), still hold text in the
+    // file: walk them as well (page 0 = no page).
+    let orphans: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(id, o)| {
+            !w.forms_seen.contains(id)
+                && o.as_stream().is_ok_and(|s| {
+                    s.dict
+                        .get(b"Subtype")
+                        .and_then(|t| t.as_name())
+                        .is_ok_and(|n| n == b"Form")
+                        || s.dict
+                            .get(b"PatternType")
+                            .and_then(|t| t.as_i64())
+                            .is_ok_and(|t| t == 1)
+                })
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for id in orphans {
+        if w.forms_seen.insert(id) {
+            w.queue.push((id, Dictionary::new(), 0, 1, false));
+            w.drain_queue()?;
+        }
+    }
     Ok(w.walk)
 }
 
@@ -709,7 +735,7 @@ impl Walker<'_> {
 pub(crate) fn loc(part: &str, page: u32) -> Location {
     Location {
         part: Some(part.to_string()),
-        page: Some(page),
+        page: (page > 0).then_some(page),
         ..Location::default()
     }
 }

@@ -367,6 +367,30 @@ impl PdfDocument {
                 bytes: supported.then_some(data),
             });
         }
+        for id in objects::unchecked_streams(&doc) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "unchecked-stream",
+                    "a stream of a kind docsan does not read (private data, pattern, multimedia) cannot be checked",
+                )
+                .at(Location::part(format!("{} {} R", id.0, id.1))),
+            );
+        }
+        let pages = doc.get_pages();
+        if pages.values().any(|p| {
+            doc.get_dictionary(*p)
+                .is_ok_and(|d| d.has(b"Thumb") || d.has(b"PieceInfo"))
+        }) || doc.catalog().is_ok_and(|c| c.has(b"PieceInfo"))
+            || doc
+                .objects
+                .values()
+                .any(|o| o.as_stream().is_ok_and(|s| s.dict.has(b"PieceInfo")))
+        {
+            diagnostics.push(Diagnostic::info(
+                "page-private-data-removed",
+                "page thumbnails and private application data (/Thumb, /PieceInfo) are removed: they may show unmasked content",
+            ));
+        }
         if let Ok(cat) = doc.catalog()
             && let Some(af) = cat
                 .get(b"AcroForm")

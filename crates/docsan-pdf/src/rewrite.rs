@@ -223,6 +223,22 @@ pub(crate) fn rewrite(
         }
         _ => {}
     }
+    // Thumbnails are pictures of the unmasked page; private application data may hold a copy.
+    let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
+    for p in page_ids {
+        if let Ok(pd) = doc.get_dictionary_mut(p) {
+            pd.remove(b"Thumb");
+            pd.remove(b"PieceInfo");
+        }
+    }
+    if let Ok(c) = doc.catalog_mut() {
+        c.remove(b"PieceInfo");
+    }
+    for obj in doc.objects.values_mut() {
+        if let Object::Stream(st) = obj {
+            st.dict.remove(b"PieceInfo");
+        }
+    }
     let _ = &d.limits;
     finalize(&mut doc, &d.id_seed)
 }
