@@ -19,7 +19,6 @@
 //! strict caller can fail closed.
 
 #![forbid(unsafe_code)]
-#![allow(dead_code)]
 
 mod inflate;
 mod needles;
@@ -118,6 +117,15 @@ pub fn verify(req: &Request<'_>) -> Result<Report, Error> {
     let mut ctx = Ctx::new(req);
     ctx.verify_bytes(req.bytes, req.format)?;
     Ok(ctx.finish())
+}
+
+/// The text units the verifier extracted from a document, in extraction order. Useful to
+/// compare structure (pages, sheets, parts) and to debug what the verifier can see; the text is
+/// personal data, so callers must not log it.
+pub fn extract_units(req: &Request<'_>) -> Result<Vec<TextUnit>, Error> {
+    let mut ctx = Ctx::new(req);
+    ctx.verify_bytes(req.bytes, req.format)?;
+    Ok(ctx.units)
 }
 
 /// The state of one verification: the compiled needles, the units extracted so far, what was

@@ -177,11 +177,6 @@ impl Needles {
         self.values.iter().enumerate().map(|(i, v)| (i, v.expose()))
     }
 
-    /// The normalized values with their index.
-    pub(crate) fn normalized(&self) -> &[(usize, String)] {
-        &self.text_values
-    }
-
     /// Which values occur in this text (after normalization).
     pub(crate) fn find_in_text(&self, text: &str) -> Vec<usize> {
         let Some(ac) = &self.text_ac else {

@@ -22,7 +22,7 @@ fn format_of(name: &str) -> Option<Format> {
 }
 
 /// Whether the PDF route is in place yet.
-const PDF_READY: bool = false;
+const PDF_READY: bool = true;
 
 #[test]
 fn devset_originals_are_found_in_the_originals() {

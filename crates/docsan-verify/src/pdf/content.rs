@@ -1,0 +1,712 @@
+//! Content streams: our own interpreter for the text operators, producing text lines per page
+//! and, per font, the concatenated glyph codes the page shows.
+//!
+//! Lines are grouped by the text matrix: a change of baseline starts a new line, a horizontal
+//! gap wider than about a third of the font size inserts a space (so table cells on one row do
+//! not run together), and glyphs positioned one by one or split over several text objects join
+//! up again. The glyph-code runs let an original value be found as the codes its font would use
+//! even where mapping codes back to text fails: a `TJ` array split glyph by glyph with kerning
+//! numbers is still one run of codes.
+
+use super::font::{self, Fallback, Font, parse_cmap};
+use super::lexer::{Lexer, Obj};
+use super::{Doc, NULL};
+use crate::Ctx;
+use crate::needles::{find_custom, normalize};
+use docsan_core::{Diagnostic, Location, UnitKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Original values as the glyph codes of one font: (value index, code bytes).
+type Encoded = Vec<(usize, Vec<u8>)>;
+
+/// Fonts loaded so far, and each one's encoding of the original values.
+struct Fonts {
+    by_entry: BTreeMap<usize, usize>,
+    fonts: Vec<Font>,
+    encoded: Vec<Option<Encoded>>,
+    warned: BTreeSet<usize>,
+}
+
+impl Fonts {
+    fn load(&mut self, ctx: &mut Ctx<'_>, doc: &Doc, obj: &Obj) -> Option<usize> {
+        let key = doc.entry_of(obj);
+        if let Some(k) = key
+            && let Some(&p) = self.by_entry.get(&k)
+        {
+            return Some(p);
+        }
+        let dict = doc.resolve(obj);
+        if !matches!(dict, Obj::Dict(_)) {
+            return None;
+        }
+        let f = build_font(doc, dict);
+        let p = self.fonts.len();
+        if f.fallback == Fallback::Identity && f.to_unicode.is_empty() && self.warned.insert(p) {
+            let label = key
+                .and_then(|k| doc.entries.get(k))
+                .map_or("font".into(), |e| e.label());
+            ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "font-undecodable",
+                    "a font has no ToUnicode map and an Identity encoding; its text cannot be read",
+                )
+                .at(ctx.loc(&label)),
+            );
+        }
+        self.fonts.push(f);
+        self.encoded.push(None);
+        if let Some(k) = key {
+            self.by_entry.insert(k, p);
+        }
+        Some(p)
+    }
+
+    fn encoded(&mut self, ctx: &Ctx<'_>, p: usize) -> &[(usize, Vec<u8>)] {
+        if self.encoded.get(p).is_some_and(Option::is_none) {
+            let f = &self.fonts[p];
+            let inv = f.inverse();
+            let mut v = Vec::new();
+            if !inv.is_empty() {
+                for (idx, value) in ctx.needles.values() {
+                    if let Some(b) = f.encode(&normalize(value), &inv)
+                        && b.len() >= 2
+                    {
+                        v.push((idx, b));
+                    }
+                }
+            }
+            self.encoded[p] = Some(v);
+        }
+        self.encoded
+            .get(p)
+            .and_then(|e| e.as_deref())
+            .unwrap_or(&[])
+    }
+}
+
+fn num_at(a: &[Obj], i: usize) -> f64 {
+    a.get(i).and_then(Obj::num).unwrap_or(0.0)
+}
+
+fn build_font(doc: &Doc, dict: &Obj) -> Font {
+    let subtype = dict.get(b"Subtype").and_then(Obj::name).unwrap_or_default();
+    let enc = doc.get(dict, b"Encoding");
+    let mut f;
+    if subtype == b"Type0" {
+        let fallback = match enc {
+            Obj::Name(n) => {
+                let n = String::from_utf8_lossy(n);
+                if n.contains("UCS2") || n.contains("UTF16") {
+                    Fallback::Utf16
+                } else if n.starts_with("GB") {
+                    Fallback::Gbk
+                } else {
+                    Fallback::Identity
+                }
+            }
+            _ => Fallback::Identity,
+        };
+        f = Font::new(fallback);
+        if let Some(i) = dict.get(b"Encoding").and_then(|r| doc.entry_of(r))
+            && let Some(d) = doc.decoded.get(&i)
+        {
+            let mut tmp = Font::new(Fallback::Identity);
+            parse_cmap(d, &mut tmp);
+            f.codespace = tmp.codespace;
+        }
+        if let Obj::Array(desc) = doc.get(dict, b"DescendantFonts")
+            && let Some(d0) = desc.first()
+        {
+            let d0 = doc.resolve(d0);
+            if let Some(dw) = doc.get(d0, b"DW").num() {
+                f.default_width = dw;
+            }
+            if let Obj::Array(w) = doc.get(d0, b"W")
+                && f.fallback == Fallback::Identity
+            {
+                let mut i = 0;
+                let mut budget = 1usize << 18;
+                while i < w.len() && budget > 0 {
+                    let c = num_at(w, i) as u32;
+                    match doc.resolve(w.get(i + 1).unwrap_or(&NULL)) {
+                        Obj::Array(ws) => {
+                            for (k, x) in ws.iter().enumerate() {
+                                f.widths.insert(c + k as u32, x.num().unwrap_or(1000.0));
+                                budget = budget.saturating_sub(1);
+                            }
+                            i += 2;
+                        }
+                        _ => {
+                            let c2 = num_at(w, i + 1) as u32;
+                            let wv = num_at(w, i + 2);
+                            for code in c..=c2.min(c.saturating_add(0xFFFF)) {
+                                f.widths.insert(code, wv);
+                                budget = budget.saturating_sub(1);
+                            }
+                            i += 3;
+                        }
+                    }
+                }
+            }
+        }
+    } else {
+        f = Font::new(Fallback::Simple);
+        let mut high_differences = false;
+        for b in 0..=255u8 {
+            f.simple.insert(u32::from(b), font::winansi(b));
+        }
+        if let Obj::Dict(_) = enc
+            && let Obj::Array(diffs) = doc.get(enc, b"Differences")
+        {
+            let mut code = 0u32;
+            for d in diffs {
+                match d {
+                    Obj::Num(n) => code = *n as u32,
+                    Obj::Name(g) => {
+                        if code >= 0x80 {
+                            high_differences = true;
+                        }
+                        match font::glyph_to_text(g) {
+                            Some(t) => f.simple.insert(code, t),
+                            None => f.simple.remove(&code),
+                        };
+                        code += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let first = doc.get(dict, b"FirstChar").num().unwrap_or(0.0) as u32;
+        if let Obj::Array(ws) = doc.get(dict, b"Widths") {
+            for (k, w) in ws.iter().enumerate().take(256) {
+                f.widths
+                    .insert(first + k as u32, doc.resolve(w).num().unwrap_or(500.0));
+            }
+        }
+        f.gbk_guess = !high_differences && dict.get(b"ToUnicode").is_none();
+    }
+    if let Some(i) = dict.get(b"ToUnicode").and_then(|r| doc.entry_of(r))
+        && let Some(d) = doc.decoded.get(&i)
+    {
+        let mut tmp = Font::new(Fallback::Identity);
+        parse_cmap(d, &mut tmp);
+        f.to_unicode = tmp.to_unicode;
+        if f.codespace.is_empty() {
+            f.codespace = tmp.codespace;
+        }
+    }
+    if f.codespace.is_empty() && f.fallback == Fallback::Identity {
+        f.codespace.push((2, 0, 0xFFFF));
+    }
+    f
+}
+
+#[derive(Clone)]
+struct GState {
+    font: Option<usize>,
+    size: f64,
+    tc: f64,
+    tw: f64,
+    th: f64,
+    tl: f64,
+}
+
+/// Text lines of one page (or one stray stream) and per-font glyph-code runs.
+struct Sink {
+    lines: Vec<String>,
+    cur: String,
+    cur_y: Option<f64>,
+    end_x: f64,
+    runs: BTreeMap<usize, Vec<u8>>,
+}
+
+impl Sink {
+    fn flush(&mut self) {
+        if !self.cur.trim().is_empty() {
+            self.lines.push(std::mem::take(&mut self.cur));
+        }
+        self.cur.clear();
+        self.cur_y = None;
+    }
+}
+
+struct Interp<'x, 'c> {
+    ctx: &'x mut Ctx<'c>,
+    doc: &'x Doc,
+    fonts: &'x mut Fonts,
+    /// Fallback font names (resource name to font object) for streams without resources.
+    global_fonts: &'x BTreeMap<Vec<u8>, Obj>,
+    done: &'x mut BTreeSet<usize>,
+    ops: u64,
+}
+
+fn mul(m: &[f64; 6], n: &[f64; 6]) -> [f64; 6] {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+const IDENT: [f64; 6] = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+impl Interp<'_, '_> {
+    fn run(&mut self, data: &[u8], resources: &Obj, sink: &mut Sink, depth: u32) {
+        let doc = self.doc;
+        let font_dict = doc.get(resources, b"Font");
+        let xobjects = doc.get(resources, b"XObject");
+        let mut lx = Lexer::new(data, 0);
+        let mut operands: Vec<Obj> = Vec::new();
+        let mut gs = GState {
+            font: None,
+            size: 1.0,
+            tc: 0.0,
+            tw: 0.0,
+            th: 1.0,
+            tl: 0.0,
+        };
+        let mut stack: Vec<GState> = Vec::new();
+        let mut tm = IDENT;
+        let mut tlm = IDENT;
+        while let Some(tok) = lx.next() {
+            let Obj::Op(op) = tok else {
+                if operands.len() < 64 {
+                    operands.push(tok);
+                }
+                continue;
+            };
+            self.ops += 1;
+            if self.ops > 50_000_000 {
+                break;
+            }
+            let nums: Vec<f64> = operands.iter().map(|o| o.num().unwrap_or(0.0)).collect();
+            let n = |i: usize| nums.get(i).copied().unwrap_or(0.0);
+            match op.as_slice() {
+                b"BT" => {
+                    tm = IDENT;
+                    tlm = IDENT;
+                }
+                b"q" if stack.len() < 256 => stack.push(gs.clone()),
+                b"Q" => {
+                    if let Some(s) = stack.pop() {
+                        gs = s;
+                    }
+                }
+                b"Tf" => {
+                    gs.size = n(1);
+                    let name = operands.first().and_then(Obj::name).unwrap_or_default();
+                    let fobj = match font_dict.get(name) {
+                        Some(o) => Some(o.clone()),
+                        None => self.global_fonts.get(name).cloned(),
+                    };
+                    gs.font = fobj.and_then(|o| self.fonts.load(self.ctx, doc, &o));
+                }
+                b"Tc" => gs.tc = n(0),
+                b"Tw" => gs.tw = n(0),
+                b"Tz" => gs.th = n(0) / 100.0,
+                b"TL" => gs.tl = n(0),
+                b"Td" => {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, n(0), n(1)], &tlm);
+                    tm = tlm;
+                }
+                b"TD" => {
+                    gs.tl = -n(1);
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, n(0), n(1)], &tlm);
+                    tm = tlm;
+                }
+                b"Tm" => {
+                    tlm = [n(0), n(1), n(2), n(3), n(4), n(5)];
+                    tm = tlm;
+                }
+                b"T*" => {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
+                    tm = tlm;
+                }
+                b"Tj" | b"'" | b"\"" => {
+                    if op != b"Tj" {
+                        if op == b"\"" {
+                            gs.tw = n(0);
+                            gs.tc = n(1);
+                        }
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
+                        tm = tlm;
+                    }
+                    if let Some(Obj::Str(s)) = operands.last() {
+                        self.show(s, &gs, &mut tm, sink);
+                    }
+                }
+                b"TJ" => {
+                    if let Some(Obj::Array(items)) = operands.last() {
+                        for it in items {
+                            match it {
+                                Obj::Str(s) => self.show(s, &gs, &mut tm, sink),
+                                Obj::Num(k) => {
+                                    let tx = -k / 1000.0 * gs.size * gs.th;
+                                    tm[4] += tx * tm[0];
+                                    tm[5] += tx * tm[1];
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                b"Do" => {
+                    let name = operands.first().and_then(Obj::name).unwrap_or_default();
+                    if let Some(r) = xobjects.get(name)
+                        && let Some(idx) = doc.entry_of(r)
+                    {
+                        let x = &doc.entries[idx].value;
+                        if x.get(b"Subtype").is_some_and(|s| s.is_name(b"Form"))
+                            && depth < self.ctx.limits.max_depth
+                            && self.done.insert(idx)
+                            && let Some(d) = doc.decoded.get(&idx)
+                        {
+                            let res = match doc.get(x, b"Resources") {
+                                r @ Obj::Dict(_) => r,
+                                _ => resources,
+                            };
+                            let saved = (tm, tlm);
+                            self.run(d, res, sink, depth + 1);
+                            (tm, tlm) = saved;
+                        }
+                    }
+                }
+                b"BI" => {
+                    // Inline image: skip its dictionary and data.
+                    while let Some(t) = lx.next() {
+                        if t == Obj::Op(b"ID".to_vec()) {
+                            lx.skip_inline_image();
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            operands.clear();
+        }
+    }
+
+    fn show(&mut self, s: &[u8], gs: &GState, tm: &mut [f64; 6], sink: &mut Sink) {
+        let glyphs = match gs.font.and_then(|p| self.fonts.fonts.get(p)) {
+            Some(f) => {
+                sink.runs
+                    .entry(gs.font.unwrap_or(usize::MAX))
+                    .or_default()
+                    .extend_from_slice(s);
+                f.decode(s)
+            }
+            None => s
+                .iter()
+                .map(|&b| (font::winansi(b), 500.0, b == b' '))
+                .collect(),
+        };
+        let scale = (tm[0] * tm[0] + tm[1] * tm[1]).sqrt().max(1e-6);
+        let size_u = (gs.size.abs() * scale).max(0.1);
+        let (x, y) = (tm[4], tm[5]);
+        match sink.cur_y {
+            Some(cy) if (y - cy).abs() <= 0.5 * size_u => {
+                if x - sink.end_x > 0.3 * size_u || x < sink.end_x - 2.0 * size_u {
+                    sink.cur.push(' ');
+                }
+            }
+            Some(_) => {
+                sink.flush();
+                sink.cur_y = Some(y);
+            }
+            None => sink.cur_y = Some(y),
+        }
+        for (t, w, space) in glyphs {
+            sink.cur.push_str(&t);
+            let tx = (w / 1000.0 * gs.size + gs.tc + if space { gs.tw } else { 0.0 }) * gs.th;
+            tm[4] += tx * tm[0];
+            tm[5] += tx * tm[1];
+        }
+        sink.end_x = tm[4];
+    }
+}
+
+/// Concatenated decoded data of a page's content streams, with the indices used.
+fn page_contents(doc: &Doc, page: &Obj) -> (Vec<u8>, Vec<usize>) {
+    let mut data = Vec::new();
+    let mut used = Vec::new();
+    let refs: Vec<&Obj> = match page.get(b"Contents") {
+        Some(r @ Obj::Ref(..)) => match doc.resolve(r) {
+            Obj::Array(a) => a.iter().collect(),
+            _ => vec![r],
+        },
+        Some(Obj::Array(a)) => a.iter().collect(),
+        _ => Vec::new(),
+    };
+    for r in refs {
+        if let Some(i) = doc.entry_of(r)
+            && let Some(d) = doc.decoded.get(&i)
+        {
+            data.extend_from_slice(d);
+            data.push(b'\n');
+            used.push(i);
+        }
+    }
+    (data, used)
+}
+
+/// Walks the page tree from the catalog, in order, with inherited resources.
+fn collect_pages(doc: &Doc) -> Vec<(usize, Obj)> {
+    let mut pages = Vec::new();
+    let root = doc
+        .trailers
+        .iter()
+        .rev()
+        .map(|t| doc.get(t, b"Root"))
+        .find(|r| matches!(r, Obj::Dict(_)));
+    let mut visited = BTreeSet::new();
+    let mut stack: Vec<(Obj, Obj, u32)> = Vec::new();
+    if let Some(root) = root
+        && let Some(p) = root.get(b"Pages")
+    {
+        stack.push((p.clone(), NULL.clone(), 0));
+    }
+    while let Some((node_ref, inherited, depth)) = stack.pop() {
+        let Some(idx) = doc.entry_of(&node_ref) else {
+            continue;
+        };
+        if depth > 64 || !visited.insert(idx) || pages.len() > 1_000_000 {
+            continue;
+        }
+        let node = &doc.entries[idx].value;
+        let res = match doc.get(node, b"Resources") {
+            r @ Obj::Dict(_) => r.clone(),
+            _ => inherited.clone(),
+        };
+        if let Obj::Array(kids) = doc.get(node, b"Kids") {
+            for k in kids.iter().rev() {
+                stack.push((k.clone(), res.clone(), depth + 1));
+            }
+        } else {
+            pages.push((idx, res));
+        }
+    }
+    if pages.is_empty() {
+        // No usable page tree: take every page object in file order.
+        for (i, e) in doc.entries.iter().enumerate() {
+            if e.value.get(b"Type").is_some_and(|t| t.is_name(b"Page")) {
+                let res = doc.get(&e.value, b"Resources").clone();
+                pages.push((i, res));
+            }
+        }
+    }
+    pages
+}
+
+fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: UnitKind) {
+    let mut sink = sink;
+    sink.flush();
+    for (k, line) in sink.lines.iter().enumerate() {
+        let l = Location {
+            line: Some(k as u32 + 1),
+            ..base.clone()
+        };
+        ctx.add_unit(line, kind, l, None, None);
+    }
+    if ctx.needles.is_empty() {
+        return;
+    }
+    // A table cell wrapped over two lines is shown line after line: values split by the wrap
+    // are found in the join of consecutive lines.
+    for (k, pair) in sink.lines.windows(2).enumerate() {
+        let single: BTreeSet<usize> = ctx
+            .needles
+            .find_in_text(&pair[0])
+            .into_iter()
+            .chain(ctx.needles.find_in_text(&pair[1]))
+            .collect();
+        for idx in ctx.needles.find_in_text(&format!("{}{}", pair[0], pair[1])) {
+            if !single.contains(&idx) {
+                let l = Location {
+                    line: Some(k as u32 + 1),
+                    ..base.clone()
+                };
+                ctx.add_original(idx, "original.text-wrapped", l);
+            }
+        }
+    }
+    for (p, codes) in &sink.runs {
+        let hits: Vec<usize> = find_custom(fonts.encoded(ctx, *p), codes);
+        for idx in hits {
+            ctx.add_original(idx, "original.font-encoded", base.clone());
+        }
+    }
+}
+
+fn shows_text(d: &[u8]) -> bool {
+    let has = |p: &[u8]| d.windows(p.len()).any(|w| w == p);
+    has(b"BT") && (has(b"Tj") || has(b"TJ") || has(b"'"))
+}
+
+/// Interprets every page, every annotation appearance, and every other stream that shows text.
+pub(crate) fn interpret_all(ctx: &mut Ctx<'_>, doc: &Doc, binary: &BTreeSet<usize>) {
+    let mut fonts = Fonts {
+        by_entry: BTreeMap::new(),
+        fonts: Vec::new(),
+        encoded: Vec::new(),
+        warned: BTreeSet::new(),
+    };
+    // Resource names of fonts anywhere in the file (latest wins), for stray streams.
+    let mut global_fonts: BTreeMap<Vec<u8>, Obj> = BTreeMap::new();
+    let mut order: Vec<usize> = (0..doc.entries.len()).collect();
+    order.sort_by_key(|&i| (doc.entries[i].offset, i));
+    for &i in &order {
+        let v = &doc.entries[i].value;
+        for holder in [v, doc.get(v, b"Resources")] {
+            if let Some(f) = holder.get(b"Font")
+                && let Obj::Dict(d) = doc.resolve(f)
+            {
+                for (k, v) in d {
+                    global_fonts.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    let mut done: BTreeSet<usize> = BTreeSet::new();
+    let pages = collect_pages(doc);
+    for (pno, (idx, res)) in pages.iter().enumerate() {
+        let page = &doc.entries[*idx].value;
+        let (data, used) = page_contents(doc, page);
+        done.extend(used.iter().copied());
+        let mut sink = Sink {
+            lines: Vec::new(),
+            cur: String::new(),
+            cur_y: None,
+            end_x: 0.0,
+            runs: BTreeMap::new(),
+        };
+        let mut it = Interp {
+            ctx,
+            doc,
+            fonts: &mut fonts,
+            global_fonts: &global_fonts,
+            done: &mut done,
+            ops: 0,
+        };
+        it.run(&data, res, &mut sink, 0);
+        let part = used
+            .first()
+            .map_or_else(|| doc.entries[*idx].label(), |&u| doc.entries[u].label());
+        let base = Location {
+            page: Some(pno as u32 + 1),
+            ..ctx.loc(&part)
+        };
+        emit(ctx, &mut fonts, sink, base, UnitKind::Body);
+        // Annotation appearances of this page.
+        if let Obj::Array(annots) = doc.get(page, b"Annots") {
+            for a in annots {
+                let a = doc.resolve(a);
+                let ap = doc.get(doc.get(a, b"AP"), b"N");
+                let mut streams: Vec<&Obj> = Vec::new();
+                match ap.get(b"Type").or(ap.get(b"Subtype")).or(ap.get(b"BBox")) {
+                    Some(_) => streams.push(doc.get(a, b"AP").get(b"N").unwrap_or(&NULL)),
+                    None => {
+                        if let Obj::Dict(states) = ap {
+                            streams.extend(states.iter().map(|(_, v)| v));
+                        }
+                    }
+                }
+                for s in streams {
+                    run_stray(
+                        ctx,
+                        doc,
+                        &mut fonts,
+                        &global_fonts,
+                        &mut done,
+                        s,
+                        Some(pno as u32 + 1),
+                    );
+                }
+            }
+        }
+    }
+    // Everything else that shows text: old revisions, unreferenced objects, stray forms.
+    for i in 0..doc.entries.len() {
+        if done.contains(&i) || binary.contains(&i) {
+            continue;
+        }
+        let Some(d) = doc.decoded.get(&i) else {
+            continue;
+        };
+        let v = &doc.entries[i].value;
+        if v.get(b"Type")
+            .is_some_and(|t| t.is_name(b"ObjStm") || t.is_name(b"XRef"))
+            || v.get(b"Length1").is_some()
+            || !shows_text(d)
+        {
+            continue;
+        }
+        let r = Obj::Ref(doc.entries[i].num, doc.entries[i].generation);
+        run_stray_idx(ctx, doc, &mut fonts, &global_fonts, &mut done, i, &r, None);
+    }
+}
+
+fn run_stray(
+    ctx: &mut Ctx<'_>,
+    doc: &Doc,
+    fonts: &mut Fonts,
+    global_fonts: &BTreeMap<Vec<u8>, Obj>,
+    done: &mut BTreeSet<usize>,
+    s: &Obj,
+    page: Option<u32>,
+) {
+    if let Some(i) = doc.entry_of(s) {
+        run_stray_idx(ctx, doc, fonts, global_fonts, done, i, s, page);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_stray_idx(
+    ctx: &mut Ctx<'_>,
+    doc: &Doc,
+    fonts: &mut Fonts,
+    global_fonts: &BTreeMap<Vec<u8>, Obj>,
+    done: &mut BTreeSet<usize>,
+    i: usize,
+    _r: &Obj,
+    page: Option<u32>,
+) {
+    if !done.insert(i) {
+        return;
+    }
+    let Some(d) = doc.decoded.get(&i) else {
+        return;
+    };
+    let v = &doc.entries[i].value;
+    let res = doc.get(v, b"Resources").clone();
+    let mut sink = Sink {
+        lines: Vec::new(),
+        cur: String::new(),
+        cur_y: None,
+        end_x: 0.0,
+        runs: BTreeMap::new(),
+    };
+    let mut it = Interp {
+        ctx: &mut *ctx,
+        doc,
+        fonts: &mut *fonts,
+        global_fonts,
+        done,
+        ops: 0,
+    };
+    it.run(d, &res, &mut sink, 1);
+    let mut base = ctx.loc(&doc.entries[i].label());
+    base.page = page;
+    let (kind, detail) = if page.is_some() {
+        (UnitKind::Annotation, "annotation appearance")
+    } else {
+        (
+            UnitKind::Other,
+            "stream not reached from any page (earlier revision or unreferenced object)",
+        )
+    };
+    base.detail = Some(detail.into());
+    emit(ctx, fonts, sink, base, kind);
+}
