@@ -68,6 +68,20 @@ pub(crate) fn percent_decode(s: &str) -> String {
 }
 
 pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> Result<(), Error> {
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        let marker: Vec<u8> = "EncryptionInfo"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+            return Err(Error::encrypted(
+                "password-protected OOXML (encrypted OLE package)",
+            ));
+        }
+        return Err(Error::unsupported(
+            "an OLE compound file is not an OOXML package",
+        ));
+    }
     let members = zipscan::scan(ctx, bytes)?;
     // Shared strings first, so that sheet cells can be resolved to their text.
     let mut shared: Vec<String> = Vec::new();
@@ -242,10 +256,25 @@ fn numeric_forms(v: &str) -> String {
 /// A unit waiting to be added: text, kind, location, column header, label.
 type Pending = (String, UnitKind, Location, Option<String>, Option<String>);
 
+/// An open paragraph-like element. Its text is kept in two views: as accepted (tracked
+/// deletions dropped) and as originally written (tracked insertions dropped), so that a value
+/// split across deleted runs is seen whole.
 struct Block {
-    text: String,
+    accepted: String,
+    original: String,
     kind: UnitKind,
     index: u32,
+}
+
+impl Block {
+    fn push(&mut self, t: &str, in_del: bool, in_ins: bool) {
+        if !in_del {
+            self.accepted.push_str(t);
+        }
+        if !in_ins {
+            self.original.push_str(t);
+        }
+    }
 }
 
 const BLOCKS: [&str; 14] = [
@@ -280,7 +309,8 @@ fn read_xml(
     let mut stack: Vec<&str> = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
     let mut block_count = 0u32;
-    let mut del_text: Option<String> = None;
+    let mut in_del = 0u32;
+    let mut in_ins = 0u32;
     let mut loose = String::new();
     // Sheet state: current cell reference and type, value text, header row.
     let mut cell: Option<(String, String, String)> = None;
@@ -335,12 +365,12 @@ fn read_xml(
                 match local {
                     "tab" => {
                         if let Some(b) = blocks.last_mut() {
-                            b.text.push('\t');
+                            b.push("\t", in_del > 0, in_ins > 0);
                         }
                     }
                     "br" | "cr" => {
                         if let Some(b) = blocks.last_mut() {
-                            b.text.push('\n');
+                            b.push("\n", in_del > 0, in_ins > 0);
                         }
                     }
                     _ => {}
@@ -357,8 +387,11 @@ fn read_xml(
                     String::new(),
                 ));
             }
-            if local == "del" {
-                del_text = Some(String::new());
+            if !empty && matches!(local, "del" | "moveFrom") {
+                in_del += 1;
+            }
+            if !empty && matches!(local, "ins" | "moveTo") {
+                in_ins += 1;
             }
             if BLOCKS.contains(&local) && !(is_sheet && local == "is") && !empty {
                 block_count += 1;
@@ -377,7 +410,8 @@ fn read_xml(
                     base_kind
                 };
                 blocks.push(Block {
-                    text: String::new(),
+                    accepted: String::new(),
+                    original: String::new(),
                     kind,
                     index: block_count,
                 });
@@ -393,12 +427,11 @@ fn read_xml(
             if local == "rPh" || local == "phoneticPr" {
                 in_ph = in_ph.saturating_sub(1);
             }
-            if local == "del"
-                && let Some(d) = del_text.take()
-            {
-                let mut l = loc.clone();
-                l.detail = Some("tracked deletion".into());
-                out.push((d, UnitKind::TrackedDeletion, l, None, None));
+            if matches!(local, "del" | "moveFrom") {
+                in_del = in_del.saturating_sub(1);
+            }
+            if matches!(local, "ins" | "moveTo") {
+                in_ins = in_ins.saturating_sub(1);
             }
             if is_sheet && local == "c" {
                 if let Some((r, t, v)) = cell.take() {
@@ -436,7 +469,12 @@ fn read_xml(
                 if sheet.is_some() {
                     l.sheet = sheet.clone();
                 }
-                out.push((b.text, b.kind, l, None, None));
+                if b.original != b.accepted {
+                    let mut d = l.clone();
+                    d.detail = Some("text before tracked changes".into());
+                    out.push((b.original, UnitKind::TrackedDeletion, d, None, None));
+                }
+                out.push((b.accepted, b.kind, l, None, None));
             } else if blocks.is_empty() && cell.is_none() && !loose.trim().is_empty() {
                 let l = Location {
                     detail: Some(format!("element {local}")),
@@ -461,12 +499,9 @@ fn read_xml(
             if (t.trim().is_empty() && !textual) || in_ph > 0 {
                 return;
             }
-            if let Some(d) = del_text.as_mut() {
-                d.push_str(&t);
-            }
             match (cell.as_mut(), blocks.last_mut()) {
                 (Some(c), _) if parent != "f" => c.2.push_str(&t),
-                (_, Some(b)) => b.text.push_str(&t),
+                (_, Some(b)) => b.push(&t, in_del > 0, in_ins > 0),
                 _ => loose.push_str(&t),
             }
         }
