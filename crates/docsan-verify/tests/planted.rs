@@ -158,13 +158,11 @@ fn pdf_unreferenced_object() {
 
 #[test]
 fn pdf_xmp_metadata() {
-    let xmp = concat!(
-        "<?xpacket begin=\"\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\
+    let xmp = "<?xpacket begin=\"\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\
          <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description \
          xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:creator><rdf:Seq><rdf:li>\u{5F20}\u{4E09}\u{4E30} \
          &#49;38 1234 5678</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>\
-         <?xpacket end=\"w\"?>"
-    );
+         <?xpacket end=\"w\"?>";
     let pdf = simple_pdf(
         "hello",
         &[(6, stream("/Type /Metadata /Subtype /XML", xmp.as_bytes()))],
