@@ -276,6 +276,19 @@ impl<'a> Ctx<'a> {
         self.units.push(TextUnit::new(id, text, context));
     }
 
+    /// Searches a text for original values without running detection on it.
+    pub(crate) fn check_originals(&mut self, text: &str, location: &Location) {
+        let mut location = location.clone();
+        if let (Some(p), Some(part)) = (&self.prefix, &location.part)
+            && !part.starts_with(p.as_str())
+        {
+            location.part = Some(format!("{p}!{part}"));
+        }
+        for hit in self.needles.find_in_text(text) {
+            self.add_original(hit, "original.text", location.clone());
+        }
+    }
+
     /// Searches a raw or decompressed buffer for every encoding of every original value.
     /// `text_bearing` buffers (XML, content streams, strings) are also searched for short
     /// encodings; binary ones (fonts, images) only for long ones, to avoid chance collisions.

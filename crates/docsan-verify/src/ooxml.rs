@@ -253,6 +253,42 @@ fn numeric_forms(v: &str) -> String {
     t.to_string()
 }
 
+/// Parts that hold only formatting (styles, themes, fonts, numbering).
+fn is_formatting_part(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "styles",
+        "theme",
+        "fonttable",
+        "numbering",
+        "websettings",
+        "stylesweffects",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
+        && !n.ends_with(".rels")
+}
+
+/// Whether an attribute value could hold personal data worth running detection on: CJK text,
+/// an e-mail sign, or a run of five or more digits.
+fn looks_personal(v: &str) -> bool {
+    let mut run = 0;
+    for c in v.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 5 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+        if c == '@' || ('\u{3400}'..='\u{9FFF}').contains(&c) {
+            return true;
+        }
+    }
+    false
+}
+
 /// A unit waiting to be added: text, kind, location, column header, label.
 type Pending = (String, UnitKind, Location, Option<String>, Option<String>);
 
@@ -306,6 +342,8 @@ fn read_xml(
     let is_sheet = m.name.to_ascii_lowercase().contains("worksheets/");
     let is_rels = m.name.ends_with(".rels");
     let mut out: Vec<Pending> = Vec::new();
+    let mut check_only: Vec<(String, Location)> = Vec::new();
+    let noise = is_formatting_part(&m.name);
     let mut stack: Vec<&str> = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
     let mut block_count = 0u32;
@@ -359,7 +397,13 @@ fn read_xml(
                     Some(d) => format!("{d}, attribute {local}@{name}"),
                     None => format!("attribute {local}@{name}"),
                 });
-                out.push((v, kind, l, None, Some((*name).to_string())));
+                // Formatting attributes (style names, fonts, sizes) are searched for originals
+                // but not run through detection, where a font called 宋体 could pass for a name.
+                if !noise && (kind != UnitKind::Other || looks_personal(&v)) {
+                    out.push((v, kind, l, None, Some((*name).to_string())));
+                } else {
+                    check_only.push((v, l));
+                }
             }
             if empty {
                 match local {
@@ -506,6 +550,9 @@ fn read_xml(
             }
         }
     });
+    for (text, l) in check_only {
+        ctx.check_originals(&text, &l);
+    }
     for (text, kind, l, header, label) in out {
         ctx.add_unit(&text, kind, l, header, label);
     }

@@ -280,6 +280,18 @@ fn walk_strings(
             let k = String::from_utf8_lossy(key).into_owned();
             l.detail = Some(format!("/{k}"));
             ctx.scan_bytes(s, true, &l);
+            // Binary strings (document IDs, encryption keys, signatures) are not text: searched
+            // for originals, not run through detection.
+            let binary = !s.starts_with(b"\xFE\xFF")
+                && !s.starts_with(b"\xFF\xFE")
+                && s.iter()
+                    .any(|&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'));
+            if binary || matches!(key, b"ID" | b"O" | b"U" | b"OE" | b"UE" | b"Perms") {
+                for t in text_strings(s) {
+                    ctx.check_originals(&t, &l);
+                }
+                return;
+            }
             for t in text_strings(s) {
                 ctx.add_unit(&t, key_kind(key), l.clone(), None, Some(k.clone()));
             }
@@ -434,7 +446,10 @@ pub(crate) fn verify_pdf(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<(), Error> {
         let mut n = 0;
         walk_strings(ctx, &e.value, b"", &loc, 0, &mut n);
         if let Some(d) = doc.decoded.get(&idx) {
-            ctx.scan_bytes(d, !binary.contains(&idx), &loc);
+            let text_bearing = !binary.contains(&idx)
+                && !e.value.get(b"Type").is_some_and(|t| t.is_name(b"XRef"))
+                && looks_textual(d);
+            ctx.scan_bytes(d, text_bearing, &loc);
             let v = &e.value;
             if v.get(b"Type").is_some_and(|t| t.is_name(b"Metadata"))
                 || v.get(b"Subtype").is_some_and(|t| t.is_name(b"XML"))
@@ -458,6 +473,20 @@ pub(crate) fn verify_pdf(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<(), Error> {
 
     content::interpret_all(ctx, &doc, &binary);
     Ok(())
+}
+
+/// Whether decoded stream data is text (content streams, XML, CMaps, object streams) rather
+/// than binary (fonts, ICC profiles, hint tables), where short encodings would match by chance.
+fn looks_textual(d: &[u8]) -> bool {
+    let sample = d.get(..d.len().min(64 * 1024)).unwrap_or_default();
+    if sample.is_empty() {
+        return false;
+    }
+    let control = sample
+        .iter()
+        .filter(|&&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | b'\x0c'))
+        .count();
+    control * 20 < sample.len()
 }
 
 /// XMP: every text node and attribute value is a metadata unit.
