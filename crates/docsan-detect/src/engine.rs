@@ -1,0 +1,1056 @@
+//! The engine: compiled rules, per-unit detection, overlap resolution, policy filters.
+//!
+//! One unit is processed in a fixed order: label words are located once (Aho-Corasick), number
+//! tokens are read and classified with the nearest label or the column header as context,
+//! e-mails are found around `@`, names, addresses and birth dates after their labels, whole
+//! cells under a meaningful column header, plates and Hong Kong IDs by shape and check digit,
+//! then the policy's terms and custom rules. Candidates are resolved to non-overlapping
+//! findings (more confident, then longer, wins) and filtered by the policy.
+
+use crate::labels::{self, Class};
+use crate::names;
+use crate::scan::{self, NumToken};
+use crate::text::{self, char_at, char_before, is_cjk, is_mask_char};
+use crate::validate as v;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use docsan_core::{Detector, Error, Finding, PiiKind, Policy, Sensitive, TextUnit, UnitKind};
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// A candidate finding before resolution.
+#[derive(Clone, Debug)]
+struct Cand {
+    range: Range<usize>,
+    kind: PiiKind,
+    rule: String,
+    conf: f32,
+}
+
+impl Cand {
+    fn new(range: Range<usize>, kind: PiiKind, rule: &str, conf: f32) -> Self {
+        Cand {
+            range,
+            kind,
+            rule: rule.to_string(),
+            conf,
+        }
+    }
+}
+
+/// A policy rule, compiled.
+#[derive(Debug)]
+struct CustomRule {
+    name: String,
+    re: Regex,
+    kind: PiiKind,
+    validator: Option<String>,
+}
+
+/// The detection engine: built-in detectors plus the policy's rules, terms and allow-list,
+/// compiled once. `Send + Sync`; share it across threads.
+#[derive(Debug)]
+pub struct Engine {
+    policy: Policy,
+    labels: AhoCorasick,
+    label_classes: Vec<Class>,
+    terms: Option<AhoCorasick>,
+    term_list: Vec<String>,
+    rules: Vec<CustomRule>,
+    allow: BTreeSet<String>,
+    date: Regex,
+    doc_token: Regex,
+    plate: Regex,
+    hkid: Regex,
+}
+
+impl Engine {
+    /// Compiles the built-in detectors plus the policy's custom rules, terms and allow-list.
+    /// A custom rule whose pattern does not compile, or whose validator is unknown, is a
+    /// configuration error.
+    pub fn new(policy: &Policy) -> Result<Engine, Error> {
+        let pats: Vec<&str> = labels::TEXT_LABELS.iter().map(|(p, _)| *p).collect();
+        let label_classes = labels::TEXT_LABELS.iter().map(|(_, c)| *c).collect();
+        let labels = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&pats)
+            .map_err(|e| Error::internal(format!("label automaton: {e}")))?;
+        let term_list: Vec<String> = policy
+            .terms
+            .iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let terms = if term_list.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&term_list)
+                    .map_err(|e| Error::config(format!("policy terms: {e}")))?,
+            )
+        };
+        let mut rules = Vec::new();
+        for r in &policy.rules {
+            let re = Regex::new(&r.pattern).map_err(|e| {
+                Error::config(format!("custom rule `{}`: bad pattern: {e}", r.name))
+            })?;
+            if let Some(val) = &r.validator
+                && !matches!(val.as_str(), "luhn" | "gb11643" | "uscc" | "none" | "")
+            {
+                return Err(Error::config(format!(
+                    "custom rule `{}`: unknown validator `{val}` (luhn, gb11643, uscc)",
+                    r.name
+                )));
+            }
+            rules.push(CustomRule {
+                name: r.name.clone(),
+                re,
+                kind: r.kind,
+                validator: r.validator.clone().filter(|s| !s.is_empty() && s != "none"),
+            });
+        }
+        let re =
+            |p: &str| Regex::new(p).map_err(|e| Error::internal(format!("built-in pattern: {e}")));
+        Ok(Engine {
+            policy: policy.clone(),
+            labels,
+            label_classes,
+            terms,
+            term_list,
+            rules,
+            allow: policy.allow.iter().cloned().collect(),
+            date: re(
+                r"^(?:19|20)\d{2}(?:(?:[-/.]|年)(?:0?[1-9]|1[0-2])(?:(?:[-/.]|月)(?:0?[1-9]|[12]\d|3[01])日?|月)?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))",
+            )?,
+            doc_token: re(r"^[A-Za-z]{0,2}\d{6,12}(?:\([0-9A]\))?")?,
+            plate: re(
+                r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z]·?[A-HJ-NP-Z0-9]{5,6}",
+            )?,
+            hkid: re(r"[A-Z]{1,2}\d{6}\([0-9A]\)")?,
+        })
+    }
+
+    /// The policy this engine was built with.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The replacement text for a finding under the policy (mask, redact or pseudonymize).
+    /// Masks keep the character count exactly and separators where they are.
+    pub fn replacement(&self, finding: &Finding) -> String {
+        crate::mask::replacement(
+            &self.policy,
+            finding.kind,
+            &finding.rule,
+            finding.value.expose(),
+        )
+    }
+
+    /// Detects in one unit, with an optional label taken from a neighbouring unit.
+    fn detect_unit(&self, unit: &TextUnit, neighbour_label: Option<&str>) -> Vec<Finding> {
+        let cands = self.candidates(unit, neighbour_label);
+        self.resolve(unit, cands)
+    }
+
+    /// Unresolved candidates of one unit.
+    fn candidates(&self, unit: &TextUnit, neighbour_label: Option<&str>) -> Vec<Cand> {
+        let text = unit.text.as_str();
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let ctx = &unit.context;
+        let header_class = ctx
+            .column_header
+            .as_deref()
+            .and_then(labels::classify_header);
+        let label_class = ctx
+            .label
+            .as_deref()
+            .or(neighbour_label)
+            .and_then(labels::classify_header);
+        let unit_class = header_class.or(label_class);
+        let mut cands: Vec<Cand> = Vec::new();
+
+        // Whole units that name a person: metadata authors, comment and revision authors.
+        let person_kind = matches!(
+            ctx.kind,
+            UnitKind::Metadata | UnitKind::Author | UnitKind::Annotation
+        );
+        let person_label = ctx.label.as_deref().is_some_and(labels::is_person_label)
+            || ctx.kind == UnitKind::Author;
+        if person_kind && person_label {
+            self.person_unit(text, &mut cands);
+        }
+
+        // Label words in the text.
+        let label_hits = self.label_hits(text);
+        let bytes = text.as_bytes();
+        let has_digit = bytes.iter().any(|b| b.is_ascii_digit())
+            || bytes
+                .windows(3)
+                .any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]));
+        if has_digit {
+            self.numbers(text, unit_class, &label_hits, unit.context.kind, &mut cands);
+        }
+        if bytes.contains(&b'@') {
+            emails(text, &mut cands);
+        }
+        if !label_hits.is_empty() {
+            self.labelled(text, &label_hits, &mut cands);
+        }
+        if let Some(class) = unit_class
+            && !(person_kind && person_label)
+        {
+            self.whole_cell(text, class, &mut cands);
+        }
+        if bytes.iter().any(|b| b.is_ascii_uppercase()) {
+            self.shapes(text, &mut cands);
+        }
+        if let Some(t) = &self.terms {
+            for m in t.find_iter(text) {
+                cands.push(Cand::new(
+                    m.start()..m.end(),
+                    PiiKind::Name,
+                    "name.term",
+                    0.99,
+                ));
+            }
+            let _ = &self.term_list;
+        }
+        self.custom(text, &mut cands);
+        cands
+    }
+
+    /// A line of a table read as text (PDF): each whitespace-separated cell is also read as a
+    /// cell under the header line's column of the same position, or by its shape when the
+    /// counts differ (empty or wrapped cells).
+    fn row_candidates(&self, unit: &TextUnit, header: &[(String, Option<Class>)]) -> Vec<Cand> {
+        let text = unit.text.as_str();
+        let mut cands = self.candidates(unit, None);
+        let cells = split_cells(text);
+        let has = |c: Class| header.iter().any(|(_, h)| *h == Some(c));
+        let header_of = |c: Class| {
+            header
+                .iter()
+                .find(|(_, h)| *h == Some(c))
+                .map(|(t, _)| t.as_str())
+        };
+        let mut name_done = false;
+        for (i, r) in cells.iter().enumerate() {
+            let cell = &text[r.clone()];
+            let col: Option<&str> = if cells.len() == header.len() {
+                header.get(i).map(|(t, _)| t.as_str())
+            } else if has(Class::Name)
+                && !name_done
+                && names::whole_cjk_name(cell).is_some_and(|c| c >= 0.9)
+            {
+                name_done = true;
+                header_of(Class::Name)
+            } else if has(Class::Address) && names::address_like(cell) {
+                header_of(Class::Address)
+            } else if has(Class::Card) && cell.chars().filter(|c| c.is_ascii_digit()).count() >= 12
+            {
+                header_of(Class::Card)
+            } else {
+                None
+            };
+            let Some(col) = col else { continue };
+            let mut ctx = unit.context.clone();
+            ctx.kind = UnitKind::TableCell;
+            ctx.column_header = Some(col.to_string());
+            ctx.label = None;
+            let sub = TextUnit::new(unit.id, cell, ctx);
+            for mut c in self.candidates(&sub, None) {
+                c.range = c.range.start + r.start..c.range.end + r.start;
+                c.rule.push_str(".row");
+                cands.push(c);
+            }
+        }
+        cands
+    }
+
+    /// Label matches: (start, end, class).
+    fn label_hits(&self, text: &str) -> Vec<(usize, usize, Class)> {
+        // Labels are CJK words or ASCII words; text with neither cannot hold one.
+        self.labels
+            .find_iter(text)
+            .filter_map(|m| {
+                let class = *self.label_classes.get(m.pattern().as_usize())?;
+                // ASCII labels must stand as words.
+                let pat = &text[m.start()..m.end()];
+                if pat.is_ascii() {
+                    let before = char_before(text, m.start());
+                    let after = char_at(text, m.end());
+                    if before.is_some_and(|c| c.is_ascii_alphanumeric())
+                        || after.is_some_and(|c| c.is_ascii_alphanumeric())
+                    {
+                        return None;
+                    }
+                }
+                Some((m.start(), m.end(), class))
+            })
+            .collect()
+    }
+
+    /// The class of the label that closely precedes byte `pos`, if any.
+    fn label_before(
+        &self,
+        text: &str,
+        pos: usize,
+        hits: &[(usize, usize, Class)],
+    ) -> Option<Class> {
+        let (_, end, class) = hits.iter().rev().find(|(_, e, _)| *e <= pos)?;
+        let gap = text.get(*end..pos)?;
+        let ok = gap.chars().count() <= 6
+            && gap.chars().all(|c| {
+                text::is_filler(c)
+                    || matches!(
+                        c,
+                        '(' | '（' | ')' | '）' | '#' | '号' | '码' | '.' | '-' | '/'
+                    )
+            });
+        ok.then_some(*class)
+    }
+
+    /// Number tokens, classified.
+    fn numbers(
+        &self,
+        text: &str,
+        unit_class: Option<Class>,
+        hits: &[(usize, usize, Class)],
+        kind: UnitKind,
+        out: &mut Vec<Cand>,
+    ) {
+        for tok in scan::tokens(text) {
+            let ctx = self.label_before(text, tok.start, hits).or(unit_class);
+            if tok.amount && !matches!(ctx, Some(Class::Card) | Some(Class::Id)) {
+                continue;
+            }
+            // Values right next to a mask character were masked already.
+            if char_before(text, tok.start).is_some_and(is_mask_char)
+                || char_at(text, tok.end).is_some_and(is_mask_char)
+            {
+                continue;
+            }
+            classify_token(text, &tok, ctx, out);
+        }
+        // Spreadsheet numbers that lost digits: `1.10101199003071E+17`.
+        if matches!(
+            kind,
+            UnitKind::SheetCell | UnitKind::TableCell | UnitKind::Cache | UnitKind::Other
+        ) {
+            numeric_truncated(text, unit_class, out);
+        }
+    }
+
+    /// Values after label words: names, addresses, birth dates, document numbers.
+    fn labelled(&self, text: &str, hits: &[(usize, usize, Class)], out: &mut Vec<Cand>) {
+        for (i, &(s, e, class)) in hits.iter().enumerate() {
+            let next_label = hits.get(i + 1).map(|h| h.0);
+            let label = &text[s..e];
+            let vpos = text::skip_fillers(text, e, 4);
+            // A label directly followed by another label (`联系人手机号码`) labels nothing.
+            if next_label == Some(vpos) && class != Class::NameBefore {
+                continue;
+            }
+            match class {
+                Class::Name => {
+                    if label.is_ascii() && !text[e..vpos].contains([':', '：']) {
+                        continue;
+                    }
+                    let mut pos = vpos;
+                    let mut first = true;
+                    while let Some((r, conf)) = names::name_at(text, pos, label.is_ascii()) {
+                        if hits.iter().any(|h| h.0 == r.start) {
+                            break;
+                        }
+                        out.push(Cand::new(
+                            r.clone(),
+                            PiiKind::Name,
+                            if first {
+                                "name.label"
+                            } else {
+                                "name.label_list"
+                            },
+                            conf,
+                        ));
+                        first = false;
+                        // A list of names after one label: `申请人：张三、李四`.
+                        match char_at(text, r.end) {
+                            Some(c @ ('、' | '，' | ',' | ' ' | '\u{3000}' | '/')) => {
+                                pos = r.end + c.len_utf8()
+                            }
+                            _ => break,
+                        }
+                    }
+                }
+                Class::NameBefore => {
+                    // `由张三核对`: the name sits between 由 and the verb.
+                    let before: Vec<(usize, char)> =
+                        text[..s].char_indices().rev().take(6).collect();
+                    if let Some(k) = before.iter().position(|(_, c)| *c == '由') {
+                        let name_start = before[k].0 + '由'.len_utf8();
+                        let cand = &text[name_start..s];
+                        let n = cand.chars().count();
+                        if (2..=4).contains(&n)
+                            && cand.chars().all(is_cjk)
+                            && crate::data::surname_len(cand) > 0
+                            && !char_before(text, s).is_some_and(is_mask_char)
+                        {
+                            out.push(Cand::new(name_start..s, PiiKind::Name, "name.verb", 0.7));
+                        }
+                    }
+                }
+                Class::Phone => {
+                    // `请核实：贺秋 电话 159…`: a name standing alone just before a phone label.
+                    let head = &text[..s];
+                    let trimmed = head.trim_end_matches([' ', '\u{3000}', '\t']);
+                    if trimmed.len() == head.len() {
+                        continue;
+                    }
+                    let run_len: usize = trimmed
+                        .chars()
+                        .rev()
+                        .take_while(|c| is_cjk(*c))
+                        .map(char::len_utf8)
+                        .sum();
+                    let run_start = trimmed.len() - run_len;
+                    let run = &trimmed[run_start..];
+                    let delimited = char_before(text, run_start).is_none_or(|c| {
+                        c.is_whitespace()
+                            || matches!(c, '：' | ':' | '，' | ',' | '；' | ';' | '、' | '(' | '（')
+                    });
+                    if delimited
+                        && names::whole_cjk_name(run).is_some_and(|c| c >= 0.9)
+                        && run.chars().count() <= 4
+                    {
+                        out.push(Cand::new(
+                            run_start..trimmed.len(),
+                            PiiKind::Name,
+                            "name.beside_phone",
+                            0.6,
+                        ));
+                    }
+                }
+                Class::Address => {
+                    if let Some(r) = names::address_at(text, vpos) {
+                        out.push(Cand::new(r, PiiKind::Address, "address.label", 0.85));
+                    }
+                }
+                Class::BirthDate => {
+                    if let Some(m) = self.date.find(&text[vpos..]) {
+                        let r = vpos + m.start()..vpos + m.end();
+                        if !char_at(text, r.end).is_some_and(|c| c.is_ascii_digit()) {
+                            out.push(Cand::new(r, PiiKind::BirthDate, "birth_date.label", 0.85));
+                        }
+                    }
+                }
+                Class::Passport | Class::TravelPermit | Class::HkId | Class::SocialSecurity => {
+                    if let Some(m) = self.doc_token.find(&text[vpos..]) {
+                        let r = vpos + m.start()..vpos + m.end();
+                        if !char_at(text, r.end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                            let kind = doc_kind(class);
+                            let tok = &text[r.clone()];
+                            if class != Class::HkId || v::hkid(tok) {
+                                out.push(Cand::new(
+                                    r,
+                                    kind,
+                                    &format!("{}.label", kind.as_str()),
+                                    0.75,
+                                ));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A whole unit under a meaningful header or label.
+    fn whole_cell(&self, text: &str, class: Class, out: &mut Vec<Cand>) {
+        let tr = text::trimmed_range(text);
+        let t = &text[tr.clone()];
+        if t.is_empty() || t.chars().any(is_mask_char) {
+            return;
+        }
+        match class {
+            Class::Name => {
+                // One or several names: `张三`, `张三、李四`.
+                let mut pos = tr.start;
+                for part in t.split(['、', ',', '，', ';', '；', '/', ' ', '\u{3000}']) {
+                    let start = pos;
+                    pos += part.len()
+                        + t[pos - tr.start + part.len()..]
+                            .chars()
+                            .next()
+                            .map_or(0, char::len_utf8);
+                    if part.is_empty() {
+                        continue;
+                    }
+                    if let Some(conf) = names::whole_cjk_name(part) {
+                        out.push(Cand::new(
+                            start..start + part.len(),
+                            PiiKind::Name,
+                            "name.column_header",
+                            conf,
+                        ));
+                    } else if part
+                        .chars()
+                        .all(|c| c.is_ascii_alphabetic() || c == '.' || c == '-')
+                        && part.len() >= 2
+                        && names::person_value(part).is_some()
+                        && t.split(' ').count() <= 4
+                    {
+                        out.push(Cand::new(
+                            start..start + part.len(),
+                            PiiKind::Name,
+                            "name.column_header",
+                            0.6,
+                        ));
+                    }
+                }
+            }
+            Class::Address if names::address_like(t) => {
+                out.push(Cand::new(
+                    tr,
+                    PiiKind::Address,
+                    "address.column_header",
+                    0.85,
+                ));
+            }
+            Class::BirthDate => {
+                if let Some(m) = self.date.find(t) {
+                    out.push(Cand::new(
+                        tr.start + m.start()..tr.start + m.end(),
+                        PiiKind::BirthDate,
+                        "birth_date.column_header",
+                        0.8,
+                    ));
+                }
+            }
+            Class::Passport | Class::TravelPermit | Class::HkId | Class::SocialSecurity => {
+                if let Some(m) = self.doc_token.find(t)
+                    && m.end() == t.len()
+                {
+                    let kind = doc_kind(class);
+                    if class != Class::HkId || v::hkid(t) {
+                        out.push(Cand::new(
+                            tr,
+                            kind,
+                            &format!("{}.column_header", kind.as_str()),
+                            0.75,
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A metadata or author value that names a person.
+    fn person_unit(&self, text: &str, out: &mut Vec<Cand>) {
+        let mut pos = 0;
+        for part in text.split([';', '；', ',', '，', '、']) {
+            let start = pos;
+            pos += part.len()
+                + text[pos + part.len()..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
+            let lead = part.len() - part.trim_start().len();
+            let p = part.trim();
+            if let Some(conf) = names::person_value(p) {
+                out.push(Cand::new(
+                    start + lead..start + lead + p.len(),
+                    PiiKind::Name,
+                    "name.author",
+                    conf,
+                ));
+            }
+        }
+    }
+
+    /// Plates and Hong Kong IDs, found by shape and check digit.
+    fn shapes(&self, text: &str, out: &mut Vec<Cand>) {
+        for m in self.plate.find_iter(text) {
+            let s = m.as_str();
+            let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
+            let after = char_at(text, m.end());
+            if digits >= 2 && !after.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                out.push(Cand::new(m.range(), PiiKind::Plate, "plate.shape", 0.8));
+            }
+        }
+        for m in self.hkid.find_iter(text) {
+            let before = char_before(text, m.start());
+            if !before.is_some_and(|c| c.is_ascii_alphanumeric()) && v::hkid(m.as_str()) {
+                out.push(Cand::new(m.range(), PiiKind::HkId, "hk_id.checksum", 0.9));
+            }
+        }
+    }
+
+    /// The policy's custom rules.
+    fn custom(&self, text: &str, out: &mut Vec<Cand>) {
+        for r in &self.rules {
+            for caps in r.re.captures_iter(text) {
+                let Some(m) = caps.name("value").or_else(|| caps.get(0)) else {
+                    continue;
+                };
+                if m.is_empty() {
+                    continue;
+                }
+                let val = m.as_str();
+                let digits: String = val.chars().filter(|c| c.is_ascii_digit()).collect();
+                let ok = match r.validator.as_deref() {
+                    Some("luhn") => v::luhn(&digits),
+                    Some("gb11643") => v::gb11643(val.trim()),
+                    Some("uscc") => !v::uscc(val.trim()),
+                    _ => true,
+                };
+                if ok {
+                    out.push(Cand::new(
+                        m.range(),
+                        r.kind,
+                        &format!("custom.{}", r.name),
+                        0.95,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Resolves overlaps and applies the policy.
+    fn resolve(&self, unit: &TextUnit, mut cands: Vec<Cand>) -> Vec<Finding> {
+        let text = unit.text.as_str();
+        cands.retain(|c| {
+            c.range.start < c.range.end
+                && text.is_char_boundary(c.range.start)
+                && text.is_char_boundary(c.range.end)
+                && c.range.end <= text.len()
+                && self.policy.is_enabled(c.kind)
+                && !self.allow.contains(&text[c.range.clone()])
+                && !text[c.range.clone()].chars().any(|ch| {
+                    ch == self.policy.mask_char
+                        || ch == self.policy.mask_char_wide
+                        || is_mask_char(ch)
+                })
+        });
+        cands.sort_by(|a, b| {
+            b.conf
+                .total_cmp(&a.conf)
+                .then((b.range.end - b.range.start).cmp(&(a.range.end - a.range.start)))
+                .then(a.range.start.cmp(&b.range.start))
+        });
+        let mut kept: Vec<Cand> = Vec::new();
+        for c in cands {
+            if kept
+                .iter()
+                .all(|k| c.range.end <= k.range.start || c.range.start >= k.range.end)
+            {
+                kept.push(c);
+            }
+        }
+        kept.sort_by_key(|c| c.range.start);
+        kept.into_iter()
+            .map(|c| Finding {
+                unit: unit.id,
+                value: Sensitive::new(&text[c.range.clone()]),
+                range: c.range,
+                kind: c.kind,
+                rule: c.rule,
+                confidence: c.conf,
+            })
+            .collect()
+    }
+}
+
+fn doc_kind(class: Class) -> PiiKind {
+    match class {
+        Class::Passport => PiiKind::Passport,
+        Class::TravelPermit => PiiKind::TravelPermit,
+        Class::HkId => PiiKind::HkId,
+        _ => PiiKind::SocialSecurity,
+    }
+}
+
+impl Detector for Engine {
+    fn detect(&self, unit: &TextUnit) -> Vec<Finding> {
+        self.detect_unit(unit, None)
+    }
+
+    /// Uses the unit before a cell as its label when the cell has none (two-column forms:
+    /// `填报人 | 张三`), and reads lines after a table header line (`序号 姓名 身份证号 …`) as
+    /// table rows.
+    fn detect_all(&self, units: &[TextUnit]) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut header: Option<Vec<(String, Option<Class>)>> = None;
+        for (i, u) in units.iter().enumerate() {
+            let lineish = matches!(
+                u.context.kind,
+                UnitKind::Body
+                    | UnitKind::HeaderFooter
+                    | UnitKind::TextBox
+                    | UnitKind::Other
+                    | UnitKind::Annotation
+            );
+            if lineish {
+                let cells = split_cells(&u.text);
+                let classes: Vec<(String, Option<Class>)> = cells
+                    .iter()
+                    .map(|r| {
+                        let t = &u.text[r.clone()];
+                        (t.to_string(), labels::classify_header(t))
+                    })
+                    .collect();
+                let known = classes.iter().filter(|(_, c)| c.is_some()).count();
+                let digits = u.text.bytes().any(|b| b.is_ascii_digit());
+                if cells.len() >= 3 && known >= 2 && !digits {
+                    header = Some(classes);
+                    out.extend(self.detect_unit(u, None));
+                    continue;
+                }
+                if let Some(h) = &header {
+                    let prose = u.text.contains(['。', '，', '；']);
+                    if !prose && cells.len() >= 2 {
+                        let cands = self.row_candidates(u, h);
+                        out.extend(self.resolve(u, cands));
+                        continue;
+                    }
+                    if prose {
+                        header = None;
+                    }
+                }
+            }
+            let mut neighbour = None;
+            let cellish = matches!(u.context.kind, UnitKind::TableCell | UnitKind::SheetCell);
+            if cellish && u.context.label.is_none() && i > 0 {
+                let prev = &units[i - 1];
+                let t = prev.text.trim().trim_end_matches([':', '：']);
+                if prev.context.kind == u.context.kind
+                    && !t.is_empty()
+                    && t.chars().count() <= 10
+                    && labels::classify_header(t).is_some()
+                {
+                    neighbour = Some(t);
+                }
+            }
+            let header_says = u
+                .context
+                .column_header
+                .as_deref()
+                .and_then(labels::classify_header)
+                .is_some();
+            out.extend(self.detect_unit(u, if header_says { None } else { neighbour }));
+        }
+        out
+    }
+}
+
+/// Byte ranges of the whitespace-separated cells of a line.
+fn split_cells(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                out.push(s..i);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
+}
+
+/// E-mail addresses around each `@`.
+fn emails(text: &str, out: &mut Vec<Cand>) {
+    let b = text.as_bytes();
+    let local_ok =
+        |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
+    let dom_ok = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-');
+    for (at, _) in text.match_indices('@') {
+        let mut s = at;
+        while s > 0 && local_ok(b[s - 1]) && at - s < 64 {
+            s -= 1;
+        }
+        while s < at && b[s] == b'.' {
+            s += 1;
+        }
+        let mut e = at + 1;
+        while e < b.len() && dom_ok(b[e]) && e - at < 255 {
+            e += 1;
+        }
+        while e > at + 1 && matches!(b[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        if s == at || e <= at + 1 {
+            continue;
+        }
+        let domain = &text[at + 1..e];
+        let Some(dot) = domain.rfind('.') else {
+            continue;
+        };
+        let tld = &domain[dot + 1..];
+        if tld.len() < 2 || !tld.bytes().all(|c| c.is_ascii_alphabetic()) || domain.starts_with('.')
+        {
+            continue;
+        }
+        if s > 0 && is_mask_char(char_before(text, s).unwrap_or(' ')) {
+            continue;
+        }
+        out.push(Cand::new(s..e, PiiKind::Email, "email.shape", 0.95));
+    }
+}
+
+/// Classifies a number token: the whole run first, then contiguous sub-runs split at
+/// separators, from longest to shortest.
+fn classify_token(text: &str, tok: &NumToken, ctx: Option<Class>, out: &mut Vec<Cand>) {
+    let n = tok.groups.len();
+    if n == 0 {
+        return;
+    }
+    let mut used = vec![false; n];
+    for len in (1..=n).rev() {
+        for i in 0..=(n - len) {
+            let j = i + len;
+            if used[i..j].iter().any(|u| *u) {
+                continue;
+            }
+            let mut d: String = tok.groups[i..j].iter().map(|g| g.digits.as_str()).collect();
+            let at_end = j == n;
+            let has_x = at_end && tok.check_x.is_some();
+            if has_x {
+                d.push('X');
+            }
+            let glued_left = i == 0 && tok.letter_before.is_some();
+            let glued_right = at_end && tok.letter_after;
+            let plus = i == 0 && tok.plus;
+            let group_digits: Vec<&str> =
+                tok.groups[i..j].iter().map(|g| g.digits.as_str()).collect();
+            if let Some((kind, rule, conf)) =
+                classify_digits(&d, &group_digits, ctx, glued_left, glued_right, plus)
+            {
+                let start = if i == 0 {
+                    tok.start
+                } else {
+                    tok.groups[i].start
+                };
+                let start = if kind == PiiKind::Landline || plus || i != 0 {
+                    start
+                } else {
+                    tok.groups[0].start.min(start).max(tok.start)
+                };
+                let start = if kind != PiiKind::Landline && !plus && i == 0 {
+                    tok.groups[0].start
+                } else {
+                    start
+                };
+                let mut end = if at_end {
+                    tok.end
+                } else {
+                    tok.groups[j - 1].end
+                };
+                if kind == PiiKind::Landline {
+                    end = landline_extension(text, end);
+                }
+                for u in &mut used[i..j] {
+                    *u = true;
+                }
+                out.push(Cand::new(start..end, kind, rule, conf));
+            }
+        }
+    }
+}
+
+/// Extends a landline over an extension written `转123`, `ext 123`, `分机123`.
+fn landline_extension(text: &str, end: usize) -> usize {
+    let rest = text.get(end..).unwrap_or("");
+    for p in ["转", "分机", "ext.", "ext", "EXT", "Ext", "x"] {
+        if let Some(r) = rest.strip_prefix(p) {
+            let r2 = r.trim_start_matches(' ');
+            let digits = r2.bytes().take_while(u8::is_ascii_digit).count();
+            if (1..=5).contains(&digits)
+                && !r2
+                    .as_bytes()
+                    .get(digits)
+                    .is_some_and(u8::is_ascii_alphanumeric)
+            {
+                return end + (rest.len() - r2.len()) + digits;
+            }
+        }
+    }
+    end
+}
+
+/// The kind, rule and confidence of a digit string (ASCII digits, maybe ending in `X`).
+fn classify_digits(
+    d: &str,
+    groups: &[&str],
+    ctx: Option<Class>,
+    glued_left: bool,
+    glued_right: bool,
+    plus: bool,
+) -> Option<(PiiKind, &'static str, f32)> {
+    let len = d.len();
+    let has_x = d.ends_with('X');
+    let glued = glued_left || glued_right;
+    let card_ctx = ctx == Some(Class::Card);
+    let id_ctx = matches!(ctx, Some(Class::Id) | Some(Class::IdEmbedded));
+    let phone_ctx = ctx == Some(Class::Phone);
+    if ctx == Some(Class::OrgCode) {
+        return None;
+    }
+    if len == 18 {
+        if v::gb11643(d) {
+            if card_ctx && !has_x && v::card_prefix(d) && v::luhn(d) {
+                return Some((PiiKind::Card, "card.context", 0.85));
+            }
+            if glued_right {
+                return None;
+            }
+            return Some(if glued_left {
+                (PiiKind::Id18, "id18.prefixed", 0.8)
+            } else {
+                (PiiKind::Id18, "id18.checksum", 0.99)
+            });
+        }
+        if has_x {
+            return (id_ctx && v::id18_shape(d)).then_some((PiiKind::Id18, "id18.context", 0.6));
+        }
+        if card_ctx && !glued {
+            return Some((PiiKind::Card, "card.context", 0.8));
+        }
+        if id_ctx && v::id18_shape(d) && !glued {
+            return Some((PiiKind::Id18, "id18.context", 0.6));
+        }
+        if v::uscc(d) {
+            return None;
+        }
+        if !glued && v::card_prefix(d) && v::luhn(d) {
+            return Some((PiiKind::Card, "card.luhn", 0.85));
+        }
+        return None;
+    }
+    if has_x {
+        return None;
+    }
+    if ctx == Some(Class::SocialSecurity) && (6..=20).contains(&len) && !glued {
+        return Some((PiiKind::SocialSecurity, "social_security.context", 0.7));
+    }
+    if ctx == Some(Class::IdEmbedded) && len == 20 && v::gb11643(&d[..18]) {
+        return Some((PiiKind::Id18, "id18.embedded", 0.9));
+    }
+    if len == 15 {
+        if card_ctx && !glued {
+            return Some((PiiKind::Card, "card.context", 0.75));
+        }
+        if v::id15(d) && (!glued || id_ctx) {
+            return Some((PiiKind::Id15, "id15.date", 0.8));
+        }
+        if d.starts_with("0086") && v::mobile(&d[4..]) && !glued {
+            return Some((PiiKind::Mobile, "mobile.intl", 0.9));
+        }
+    }
+    if len == 11 && !glued {
+        if v::mobile(d) {
+            return Some((PiiKind::Mobile, "mobile.range", 0.95));
+        }
+    } else if len == 11 && phone_ctx && v::mobile(d) {
+        return Some((PiiKind::Mobile, "mobile.range", 0.8));
+    }
+    if len == 13
+        && d.starts_with("86")
+        && v::mobile(&d[2..])
+        && !glued
+        && (plus || groups.len() > 1 || phone_ctx)
+    {
+        return Some((PiiKind::Mobile, "mobile.intl", 0.9));
+    }
+    if d.starts_with('0') && !glued {
+        // Area code and number as separate groups, with an optional extension group.
+        if groups.len() >= 2 {
+            let two: String = groups[..2].concat();
+            if v::area_code(groups[0]) && v::landline(&two) {
+                if groups.len() == 2 {
+                    return Some((PiiKind::Landline, "landline.area_code", 0.9));
+                }
+                if groups.len() == 3 && (1..=5).contains(&groups[2].len()) {
+                    return Some((PiiKind::Landline, "landline.extension", 0.85));
+                }
+            }
+        }
+        if groups.len() == 1 && (10..=12).contains(&len) && v::landline(d) {
+            return Some((
+                PiiKind::Landline,
+                "landline.area_code",
+                if phone_ctx { 0.85 } else { 0.7 },
+            ));
+        }
+    }
+    if phone_ctx && groups.len() == 1 && v::landline_local(d) && !glued {
+        return Some((PiiKind::Landline, "landline.context", 0.6));
+    }
+    if (16..=19).contains(&len) && v::card_prefix(d) && !glued {
+        if v::luhn(d) {
+            return Some((PiiKind::Card, "card.luhn", 0.9));
+        }
+        if card_ctx {
+            return Some((PiiKind::Card, "card.context", 0.8));
+        }
+    }
+    if card_ctx && (12..=21).contains(&len) && !glued {
+        return Some((PiiKind::Card, "card.context", 0.75));
+    }
+    if id_ctx && len == 20 && v::gb11643(&d[..18]) {
+        return Some((PiiKind::Id18, "id18.embedded", 0.85));
+    }
+    None
+}
+
+/// A spreadsheet number in scientific notation that stood for an ID or a card and lost its
+/// last digits (`1.10101199003071E+17`): the whole unit is reported.
+fn numeric_truncated(text: &str, class: Option<Class>, out: &mut Vec<Cand>) {
+    let tr = text::trimmed_range(text);
+    let t = &text[tr.clone()];
+    let Some((mant, exp)) = t.split_once(['E', 'e']) else {
+        return;
+    };
+    let exp = exp.trim_start_matches('+');
+    let Ok(exp) = exp.parse::<u32>() else { return };
+    let Some((int, frac)) = mant.split_once('.').or(Some((mant, ""))) else {
+        return;
+    };
+    if int.len() != 1
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return;
+    }
+    let digits = format!("{int}{frac}");
+    let total = exp as usize + 1;
+    let id_ctx = matches!(class, Some(Class::Id) | Some(Class::IdEmbedded));
+    let card_ctx = class == Some(Class::Card);
+    if total == 18 && digits.len() >= 14 {
+        let shape = v::region_known(&digits[..6]) && v::birth_date_ok(&digits[6..14], true);
+        if id_ctx || (shape && !card_ctx) {
+            out.push(Cand::new(
+                tr,
+                PiiKind::Id18,
+                "id18.numeric_truncated",
+                if shape { 0.9 } else { 0.7 },
+            ));
+            return;
+        }
+    }
+    if (card_ctx && (12..=21).contains(&total))
+        || ((16..=19).contains(&total) && digits.starts_with("62") && card_ctx)
+    {
+        out.push(Cand::new(tr, PiiKind::Card, "card.numeric_truncated", 0.8));
+    }
+}

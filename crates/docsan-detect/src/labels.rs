@@ -1,0 +1,369 @@
+//! Labels and column headers: the context that turns a bare string into personal data.
+//!
+//! Names and addresses cannot be recognised by shape alone, and some numbers (passbook
+//! accounts, cards that fail Luhn, social-security numbers) only by what they are called. This
+//! module names the classes of context and the words that announce them, in running text
+//! (`姓名：`, `家庭住址：`) and in table or sheet column headers (`身份证号码`, `开户账号`).
+
+/// What a label or header says the value next to it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    Name,
+    Id,
+    /// An identifier that embeds a resident ID (disability card = ID + 2 digits, student
+    /// number = `G` + ID).
+    IdEmbedded,
+    Phone,
+    Card,
+    Address,
+    Email,
+    BirthDate,
+    Passport,
+    TravelPermit,
+    HkId,
+    SocialSecurity,
+    Plate,
+    /// An organisation's code (unified social credit code, tax number): never personal.
+    OrgCode,
+    /// The address of an office or a public body: never personal.
+    OfficeAddress,
+    /// A name is written before this word (`由张三核对`).
+    NameBefore,
+}
+
+/// Labels recognised inside running text, with their class. The longest match wins, so
+/// `户主姓名` is one label and `联系人` does not fire inside `联系人电话`.
+pub const TEXT_LABELS: &[(&str, Class)] = &[
+    ("姓名", Class::Name),
+    ("户主姓名", Class::Name),
+    ("户主", Class::Name),
+    ("申请人", Class::Name),
+    ("申请人姓名", Class::Name),
+    ("被申请人", Class::Name),
+    ("联系人", Class::Name),
+    ("监护人", Class::Name),
+    ("配偶", Class::Name),
+    ("配偶姓名", Class::Name),
+    ("制表人", Class::Name),
+    ("制表", Class::Name),
+    ("经办人", Class::Name),
+    ("填报人", Class::Name),
+    ("填表人", Class::Name),
+    ("审核人", Class::Name),
+    ("核实人", Class::Name),
+    ("复核人", Class::Name),
+    ("审批人", Class::Name),
+    ("负责人", Class::Name),
+    ("收款人", Class::Name),
+    ("领款人", Class::Name),
+    ("持卡人", Class::Name),
+    ("开户名", Class::Name),
+    ("户名", Class::Name),
+    ("账户名", Class::Name),
+    ("代理人", Class::Name),
+    ("委托人", Class::Name),
+    ("受托人", Class::Name),
+    ("当事人", Class::Name),
+    ("被救助人", Class::Name),
+    ("救助对象", Class::Name),
+    ("法定代表人", Class::Name),
+    ("承办人", Class::Name),
+    ("受理人", Class::Name),
+    ("签收人", Class::Name),
+    ("报告人", Class::Name),
+    ("记录人", Class::Name),
+    ("登记人", Class::Name),
+    ("担保人", Class::Name),
+    ("借款人", Class::Name),
+    ("患者姓名", Class::Name),
+    ("学生姓名", Class::Name),
+    ("考生姓名", Class::Name),
+    ("家长姓名", Class::Name),
+    ("父亲姓名", Class::Name),
+    ("母亲姓名", Class::Name),
+    ("Name", Class::Name),
+    ("name", Class::Name),
+    ("NAME", Class::Name),
+    ("Full name", Class::Name),
+    ("Contact", Class::Name),
+    ("Applicant", Class::Name),
+    ("Author", Class::Name),
+    ("Prepared by", Class::Name),
+    ("身份证号", Class::Id),
+    ("身份证号码", Class::Id),
+    ("身份证", Class::Id),
+    ("公民身份号码", Class::Id),
+    ("身份号码", Class::Id),
+    ("证件号码", Class::Id),
+    ("证件号", Class::Id),
+    ("居民身份证", Class::Id),
+    ("残疾证号", Class::IdEmbedded),
+    ("残疾证号码", Class::IdEmbedded),
+    ("残疾人证号", Class::IdEmbedded),
+    ("学籍号", Class::IdEmbedded),
+    ("全国学籍号", Class::IdEmbedded),
+    ("电话", Class::Phone),
+    ("手机", Class::Phone),
+    ("手机号", Class::Phone),
+    ("手机号码", Class::Phone),
+    ("联系电话", Class::Phone),
+    ("联系方式", Class::Phone),
+    ("电话号码", Class::Phone),
+    ("固话", Class::Phone),
+    ("座机", Class::Phone),
+    ("Tel", Class::Phone),
+    ("Phone", Class::Phone),
+    ("Mobile", Class::Phone),
+    ("银行卡号", Class::Card),
+    ("银行卡", Class::Card),
+    ("卡号", Class::Card),
+    ("账号", Class::Card),
+    ("帐号", Class::Card),
+    ("银行账号", Class::Card),
+    ("开户账号", Class::Card),
+    ("收款账号", Class::Card),
+    ("银行账户", Class::Card),
+    ("存折号", Class::Card),
+    ("折号", Class::Card),
+    ("住址", Class::Address),
+    ("家庭住址", Class::Address),
+    ("现住址", Class::Address),
+    ("户籍地址", Class::Address),
+    ("家庭地址", Class::Address),
+    ("居住地址", Class::Address),
+    ("现居住地", Class::Address),
+    ("居住地", Class::Address),
+    ("户籍所在地", Class::Address),
+    ("户口所在地", Class::Address),
+    ("通讯地址", Class::Address),
+    ("联系地址", Class::Address),
+    ("常住地址", Class::Address),
+    ("家住", Class::Address),
+    ("住所", Class::Address),
+    ("地址", Class::Address),
+    ("Address", Class::Address),
+    ("办公地址", Class::OfficeAddress),
+    ("单位地址", Class::OfficeAddress),
+    ("公司地址", Class::OfficeAddress),
+    ("注册地址", Class::OfficeAddress),
+    ("经营地址", Class::OfficeAddress),
+    ("机构地址", Class::OfficeAddress),
+    ("咨询地点", Class::OfficeAddress),
+    ("办公地点", Class::OfficeAddress),
+    ("受理地点", Class::OfficeAddress),
+    ("邮箱", Class::Email),
+    ("电子邮箱", Class::Email),
+    ("出生日期", Class::BirthDate),
+    ("出生年月", Class::BirthDate),
+    ("出生年月日", Class::BirthDate),
+    ("出生时间", Class::BirthDate),
+    ("生日", Class::BirthDate),
+    ("出生于", Class::BirthDate),
+    ("护照", Class::Passport),
+    ("护照号", Class::Passport),
+    ("护照号码", Class::Passport),
+    ("Passport", Class::Passport),
+    ("通行证", Class::TravelPermit),
+    ("通行证号", Class::TravelPermit),
+    ("通行证号码", Class::TravelPermit),
+    ("回乡证", Class::TravelPermit),
+    ("台胞证", Class::TravelPermit),
+    ("香港身份证", Class::HkId),
+    ("社保号", Class::SocialSecurity),
+    ("社保卡号", Class::SocialSecurity),
+    ("社会保障号", Class::SocialSecurity),
+    ("社会保障号码", Class::SocialSecurity),
+    ("社会保障卡号", Class::SocialSecurity),
+    ("医保号", Class::SocialSecurity),
+    ("医保卡号", Class::SocialSecurity),
+    ("参保号", Class::SocialSecurity),
+    ("个人社保编号", Class::SocialSecurity),
+    ("医疗保险号", Class::SocialSecurity),
+    ("车牌", Class::Plate),
+    ("车牌号", Class::Plate),
+    ("车牌号码", Class::Plate),
+    ("号牌号码", Class::Plate),
+    ("统一社会信用代码", Class::OrgCode),
+    ("信用代码", Class::OrgCode),
+    ("组织机构代码", Class::OrgCode),
+    ("纳税人识别号", Class::OrgCode),
+    ("税号", Class::OrgCode),
+    ("核对", Class::NameBefore),
+    ("审核", Class::NameBefore),
+    ("复核", Class::NameBefore),
+    ("填报", Class::NameBefore),
+    ("制表", Class::NameBefore),
+    ("经办", Class::NameBefore),
+    ("签字", Class::NameBefore),
+    ("签收", Class::NameBefore),
+];
+
+/// Classifies a column header or a unit label (`身份证号码`, `开户账号`, `dc:creator`).
+/// Returns `None` for headers that say nothing about personal data (`序号`, `金额`).
+pub fn classify_header(header: &str) -> Option<Class> {
+    let h: String = header
+        .chars()
+        .filter(|c| {
+            !c.is_whitespace() && !matches!(c, '*' | '＊' | ':' | '：' | '(' | ')' | '（' | '）')
+        })
+        .collect();
+    if h.is_empty() || h.chars().count() > 24 {
+        return None;
+    }
+    let lower = h.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    if has(&["信用代码", "机构代码", "纳税人识别号", "税号"]) {
+        return Some(Class::OrgCode);
+    }
+    if has(&["户名", "账户名", "开户名", "持卡人", "姓名"])
+        && !has(&[
+            "电话", "手机", "号码", "证号", "卡号", "账号", "住址", "地址",
+        ])
+    {
+        return Some(Class::Name);
+    }
+    if has(&["残疾证", "残疾人证", "学籍号"]) {
+        return Some(Class::IdEmbedded);
+    }
+    if has(&["身份证", "证件号", "身份号", "公民身份"])
+        || lower == "id"
+        || lower.contains("idno")
+        || lower.contains("idcard")
+    {
+        return Some(Class::Id);
+    }
+    if has(&["社保", "医保", "参保", "社会保障", "医疗保险"]) {
+        return Some(Class::SocialSecurity);
+    }
+    if has(&[
+        "卡号",
+        "账号",
+        "帐号",
+        "账户",
+        "帐户",
+        "存折",
+        "折号",
+        "银行卡",
+    ]) || lower.contains("account")
+        || lower.contains("card")
+    {
+        return Some(Class::Card);
+    }
+    if has(&["电话", "手机", "联系方式", "固话", "座机", "号码"])
+        || lower.contains("phone")
+        || lower.contains("mobile")
+        || lower.starts_with("tel")
+    {
+        return Some(Class::Phone);
+    }
+    if has(&["邮箱", "邮件"]) || lower.contains("mail") {
+        return Some(Class::Email);
+    }
+    if has(&["出生", "生日"]) || lower.contains("birth") {
+        return Some(Class::BirthDate);
+    }
+    if has(&[
+        "单位地址",
+        "办公地址",
+        "公司地址",
+        "注册地址",
+        "经营地址",
+        "机构地址",
+        "办公地点",
+    ]) {
+        return Some(Class::OfficeAddress);
+    }
+    if has(&["住址", "地址", "居住地", "所在地", "住所", "家住"]) || lower.contains("address")
+    {
+        return Some(Class::Address);
+    }
+    if has(&["护照"]) || lower.contains("passport") {
+        return Some(Class::Passport);
+    }
+    if has(&["通行证", "回乡证", "台胞证"]) {
+        return Some(Class::TravelPermit);
+    }
+    if has(&["车牌", "号牌"]) {
+        return Some(Class::Plate);
+    }
+    if has(&[
+        "户主",
+        "申请人",
+        "联系人",
+        "监护人",
+        "配偶",
+        "制表人",
+        "经办人",
+        "填报人",
+        "填表人",
+        "审核人",
+        "核实人",
+        "复核人",
+        "负责人",
+        "收款人",
+        "领款人",
+        "代理人",
+        "委托人",
+        "当事人",
+        "救助对象",
+        "补贴对象",
+        "被救助人",
+        "法定代表人",
+        "承办人",
+        "受理人",
+        "报告人",
+        "登记人",
+        "名字",
+        "患者",
+        "学生",
+        "考生",
+        "家长",
+        "父亲",
+        "母亲",
+    ]) || lower.contains("name")
+        || lower.contains("author")
+        || lower.contains("creator")
+        || lower.contains("lastmodifiedby")
+        || lower.contains("manager")
+        || lower == "contact"
+    {
+        return Some(Class::Name);
+    }
+    None
+}
+
+/// Is this metadata or attribute label one whose value is a person (`dc:creator`,
+/// `cp:lastModifiedBy`, `Author`, `w:author`, a PDF annotation's `T`)?
+pub fn is_person_label(label: &str) -> bool {
+    let l = label.trim().trim_start_matches('/').to_ascii_lowercase();
+    l.contains("author")
+        || l.contains("creator") && !l.contains("tool")
+        || l.contains("lastmodifiedby")
+        || l.contains("last_modified_by")
+        || l.contains("manager")
+        || l.contains("initials")
+        || l == "t"
+        || l.ends_with(":t")
+        || l == "owner"
+        || l == "reviewer"
+        || l == "signer"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_classify_by_priority() {
+        assert_eq!(classify_header("姓名"), Some(Class::Name));
+        assert_eq!(classify_header("身份证号码"), Some(Class::Id));
+        assert_eq!(classify_header("联系人电话"), Some(Class::Phone));
+        assert_eq!(classify_header("开户账号"), Some(Class::Card));
+        assert_eq!(classify_header("户名"), Some(Class::Name));
+        assert_eq!(classify_header("家庭住址"), Some(Class::Address));
+        assert_eq!(classify_header("单位地址"), Some(Class::OfficeAddress));
+        assert_eq!(classify_header("统一社会信用代码"), Some(Class::OrgCode));
+        assert_eq!(classify_header("金额（元）"), None);
+        assert_eq!(classify_header("序号"), None);
+    }
+}

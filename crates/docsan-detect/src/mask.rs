@@ -1,0 +1,383 @@
+//! Replacements: masks that keep length and shape, and keyed pseudonyms.
+//!
+//! A mask keeps the value's character count exactly and every separator where it was, so the
+//! layout of the page and the reader's ability to recognise their own entry survive
+//! (`340702********1234`, `138-****-5678`, `欧阳＊＊`). Wide characters are masked with the wide
+//! mask character, narrow ones with the narrow one. Pseudonyms are derived from a keyed hash
+//! of the value, so the same value gets the same fake everywhere in a run and nothing random
+//! enters the output; fakes of IDs and cards carry valid check digits.
+
+use crate::{data, names, validate};
+use docsan_core::{MaskMode, PiiKind, Policy};
+use sha2::{Digest, Sha256};
+
+/// Is `c` a separator kept as it is inside a masked value?
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '-'
+            | '－'
+            | '('
+            | ')'
+            | '（'
+            | '）'
+            | '+'
+            | '＋'
+            | '\u{3000}'
+            | '\u{a0}'
+            | '·'
+            | '.'
+            | '/'
+    )
+}
+
+/// Is `c` drawn wide (CJK, full-width forms)?
+fn is_wide(c: char) -> bool {
+    !c.is_ascii()
+        && (crate::text::is_cjk(c)
+            || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+            || ('\u{3000}'..='\u{303F}').contains(&c))
+}
+
+/// The default characters kept at the start and end of a value of this kind.
+fn default_keep(kind: PiiKind, rule: &str, value: &str) -> (usize, usize) {
+    if rule.ends_with("numeric_truncated") {
+        return (0, 0);
+    }
+    let sig: String = value.chars().filter(|c| !is_separator(*c)).collect();
+    let digits: String = sig
+        .chars()
+        .filter_map(crate::scan::digit_value)
+        .map(|d| char::from(b'0' + d))
+        .collect();
+    match kind {
+        PiiKind::Id18 => (6, 4),
+        PiiKind::Id15 => (6, 3),
+        PiiKind::Mobile => {
+            let extra = digits.len().saturating_sub(11);
+            (extra + 3, 4)
+        }
+        PiiKind::Landline => {
+            let area = if digits.starts_with('0') {
+                validate::area_code_len(&digits).unwrap_or(
+                    if digits
+                        .as_bytes()
+                        .get(1)
+                        .is_some_and(|b| *b == b'1' || *b == b'2')
+                    {
+                        3
+                    } else {
+                        4
+                    },
+                )
+            } else {
+                0
+            };
+            (area, 2)
+        }
+        PiiKind::Card => (4, 4),
+        PiiKind::Name => (data::surname_len(value.trim()), 0),
+        PiiKind::Address => (names::admin_prefix_chars(value), 0),
+        _ => (0, 0),
+    }
+}
+
+/// Masks the significant characters of `value` outside the kept prefix and suffix.
+fn mask_keep(value: &str, pre: usize, suf: usize, policy: &Policy) -> String {
+    let sig = value.chars().filter(|c| !is_separator(*c)).count();
+    let (mut pre, mut suf) = (pre, suf);
+    if pre + suf >= sig {
+        // Never give the whole value back: keep at most half of it.
+        suf = 0;
+        pre = pre.min(sig / 2);
+    }
+    let mut idx = 0;
+    value
+        .chars()
+        .map(|c| {
+            if is_separator(c) {
+                return c;
+            }
+            let keep = idx < pre || idx >= sig - suf;
+            idx += 1;
+            if keep {
+                c
+            } else if is_wide(c) {
+                policy.mask_char_wide
+            } else {
+                policy.mask_char
+            }
+        })
+        .collect()
+}
+
+/// The replacement for one value under `policy`.
+pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> String {
+    match policy.mode_for(kind) {
+        MaskMode::Redact => mask_keep(value, 0, 0, policy),
+        MaskMode::Mask => {
+            if kind == PiiKind::Email && !rule.ends_with("numeric_truncated") {
+                return mask_email(value, policy);
+            }
+            let (dp, ds) = default_keep(kind, rule, value);
+            let kp = policy.kinds.get(&kind);
+            let pre = kp.and_then(|k| k.keep_prefix).unwrap_or(dp);
+            let suf = kp.and_then(|k| k.keep_suffix).unwrap_or(ds);
+            mask_keep(value, pre, suf, policy)
+        }
+        MaskMode::Pseudonymize => {
+            if rule.ends_with("numeric_truncated") {
+                return mask_keep(value, 0, 0, policy);
+            }
+            pseudonym(policy, kind, value)
+        }
+    }
+}
+
+/// E-mail: keep the first character of the local part and the whole domain.
+fn mask_email(value: &str, policy: &Policy) -> String {
+    let Some(at) = value.rfind('@') else {
+        return mask_keep(value, 0, 0, policy);
+    };
+    let local = &value[..at];
+    let pre = policy
+        .kinds
+        .get(&PiiKind::Email)
+        .and_then(|k| k.keep_prefix)
+        .unwrap_or(1);
+    let n = local.chars().count();
+    let pre = if n <= 1 { 0 } else { pre.min(n - 1) };
+    let masked: String = local
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < pre {
+                c
+            } else if is_wide(c) {
+                policy.mask_char_wide
+            } else {
+                policy.mask_char
+            }
+        })
+        .collect();
+    format!("{masked}{}", &value[at..])
+}
+
+/// A keyed byte stream for one value.
+struct KeyStream {
+    seed: Vec<u8>,
+    block: Vec<u8>,
+    counter: u32,
+    pos: usize,
+}
+
+impl KeyStream {
+    fn new(key: &str, kind: PiiKind, value: &str) -> Self {
+        let mut seed = Vec::new();
+        seed.extend_from_slice(key.as_bytes());
+        seed.push(0);
+        seed.extend_from_slice(kind.as_str().as_bytes());
+        seed.push(0);
+        seed.extend_from_slice(value.as_bytes());
+        KeyStream {
+            seed,
+            block: Vec::new(),
+            counter: 0,
+            pos: 0,
+        }
+    }
+    fn byte(&mut self) -> u8 {
+        if self.pos >= self.block.len() {
+            let mut h = Sha256::new();
+            h.update(&self.seed);
+            h.update(self.counter.to_le_bytes());
+            self.block = h.finalize().to_vec();
+            self.counter += 1;
+            self.pos = 0;
+        }
+        let b = self.block.get(self.pos).copied().unwrap_or(0);
+        self.pos += 1;
+        b
+    }
+    fn below(&mut self, n: u32) -> u32 {
+        let v = u32::from(self.byte()) << 8 | u32::from(self.byte());
+        if n == 0 { 0 } else { v % n }
+    }
+    fn digit(&mut self) -> char {
+        char::from(b'0' + self.below(10) as u8)
+    }
+}
+
+/// Puts the significant characters `sig` back into the shape of `value` (separators kept).
+fn reshape(value: &str, sig: &[char]) -> String {
+    let mut it = sig.iter();
+    value
+        .chars()
+        .map(|c| {
+            if is_separator(c) {
+                c
+            } else {
+                it.next().copied().unwrap_or(c)
+            }
+        })
+        .collect()
+}
+
+/// A deterministic fake of the same kind, shape and length.
+fn pseudonym(policy: &Policy, kind: PiiKind, value: &str) -> String {
+    let key = policy.pseudonym_key.as_deref().unwrap_or("docsan");
+    let mut ks = KeyStream::new(key, kind, value);
+    let sig: Vec<char> = value.chars().filter(|c| !is_separator(*c)).collect();
+    let wide_digits = sig.iter().any(|c| ('０'..='９').contains(c));
+    let all_digits = |s: &[char]| {
+        s.iter()
+            .all(|c| crate::scan::digit_value(*c).is_some() || matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ'))
+    };
+    let fake: Option<Vec<char>> = match kind {
+        PiiKind::Id18 if sig.len() == 18 && all_digits(&sig) => Some(fake_id(&mut ks, true)),
+        PiiKind::Id15 if sig.len() == 15 && all_digits(&sig) => Some(fake_id(&mut ks, false)),
+        PiiKind::Mobile if all_digits(&sig) && sig.len() >= 11 => {
+            let keep = sig.len() - 8;
+            let mut v: Vec<char> = sig[..keep].to_vec();
+            v.extend((0..8).map(|_| ks.digit()));
+            Some(v)
+        }
+        PiiKind::Landline if all_digits(&sig) => {
+            let digits: String = sig
+                .iter()
+                .filter_map(|c| crate::scan::digit_value(*c))
+                .map(|d| char::from(b'0' + d))
+                .collect();
+            let area = validate::area_code_len(&digits).unwrap_or(0);
+            let mut v: Vec<char> = sig[..area.min(sig.len())].to_vec();
+            for i in area..sig.len() {
+                v.push(if i == area {
+                    char::from(b'2' + ks.below(8) as u8)
+                } else {
+                    ks.digit()
+                });
+            }
+            Some(v)
+        }
+        PiiKind::Card if all_digits(&sig) && sig.len() >= 8 => {
+            let digits: String = sig
+                .iter()
+                .filter_map(|c| crate::scan::digit_value(*c))
+                .map(|d| char::from(b'0' + d))
+                .collect();
+            let had_luhn = validate::luhn(&digits);
+            let mut body: String = digits[..6].to_string();
+            while body.len() < digits.len() - 1 {
+                body.push(ks.digit());
+            }
+            let last = if had_luhn {
+                validate::luhn_check_digit(&body).unwrap_or('0')
+            } else {
+                ks.digit()
+            };
+            body.push(last);
+            Some(body.chars().collect())
+        }
+        PiiKind::Email => {
+            if let Some(at) = value.rfind('@') {
+                let local: String = value[..at].chars().map(|c| fake_like(&mut ks, c)).collect();
+                return format!("{local}{}", &value[at..]);
+            }
+            None
+        }
+        PiiKind::Name if sig.iter().all(|c| crate::text::is_cjk(*c)) && !sig.is_empty() => {
+            let s: String = sig.iter().collect();
+            let sl = data::surname_len(&s).max(1).min(sig.len());
+            let mut v: Vec<char> = Vec::new();
+            if sl == 2 {
+                let list = data::COMPOUND_SURNAMES;
+                let pick = list[ks.below(list.len() as u32) as usize];
+                v.extend(pick.chars());
+            } else {
+                let list: Vec<char> = data::SINGLE_SURNAMES.chars().take(100).collect();
+                v.push(list[ks.below(list.len() as u32) as usize]);
+            }
+            let given: Vec<char> = data::GIVEN_NAME_CHARS.chars().collect();
+            while v.len() < sig.len() {
+                v.push(given[ks.below(given.len() as u32) as usize]);
+            }
+            v.truncate(sig.len());
+            Some(v)
+        }
+        PiiKind::Address => {
+            let keep = names::admin_prefix_chars(value);
+            let mut out = String::new();
+            for (i, c) in value.chars().enumerate() {
+                out.push(if i < keep || is_separator(c) {
+                    c
+                } else {
+                    fake_like(&mut ks, c)
+                });
+            }
+            return out;
+        }
+        _ => None,
+    };
+    let fake = fake.unwrap_or_else(|| sig.iter().map(|c| fake_like(&mut ks, *c)).collect());
+    let fake: Vec<char> = if wide_digits {
+        fake.iter()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32('０' as u32 + (*c as u32 - '0' as u32)).unwrap_or(*c),
+                _ => *c,
+            })
+            .collect()
+    } else {
+        fake
+    };
+    reshape(value, &fake)
+}
+
+/// A fake character of the same class as `c`.
+fn fake_like(ks: &mut KeyStream, c: char) -> char {
+    const ROAD: &str = "东西南北中新华民建和平光明人民长江解放朝阳幸福团结友谊文化";
+    if c.is_ascii_digit() {
+        ks.digit()
+    } else if c.is_ascii_lowercase() {
+        char::from(b'a' + ks.below(26) as u8)
+    } else if c.is_ascii_uppercase() {
+        char::from(b'A' + ks.below(26) as u8)
+    } else if ('０'..='９').contains(&c) {
+        char::from_u32('０' as u32 + ks.below(10)).unwrap_or(c)
+    } else if crate::text::is_cjk(c) {
+        if "省市区县乡镇街道村组路巷弄号栋幢单元室楼".contains(c) {
+            c
+        } else {
+            let r: Vec<char> = ROAD.chars().collect();
+            r[ks.below(r.len() as u32) as usize]
+        }
+    } else {
+        c
+    }
+}
+
+/// A fake resident ID with a real region code, a real birth date and a valid check digit.
+fn fake_id(ks: &mut KeyStream, long: bool) -> Vec<char> {
+    let regions: Vec<u32> = data::regions()
+        .iter()
+        .copied()
+        .filter(|c| c % 100 != 0)
+        .collect();
+    let region = if regions.is_empty() {
+        110101
+    } else {
+        regions[ks.below(regions.len() as u32) as usize]
+    };
+    let year = 1940 + ks.below(65);
+    let month = 1 + ks.below(12);
+    let day = 1 + ks.below(28);
+    let seq = ks.below(1000);
+    if long {
+        let body = format!("{region:06}{year:04}{month:02}{day:02}{seq:03}");
+        let check = validate::gb11643_check_char(&body).unwrap_or('0');
+        format!("{body}{check}").chars().collect()
+    } else {
+        format!("{region:06}{:02}{month:02}{day:02}{seq:03}", year % 100)
+            .chars()
+            .collect()
+    }
+}

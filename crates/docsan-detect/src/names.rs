@@ -1,0 +1,481 @@
+//! Personal names and home addresses: extent and plausibility.
+//!
+//! A name is only ever looked for where context says one stands (after a label, in a name
+//! column, in an author field). The surname table then validates it and finds where it ends:
+//! 2 to 4 characters, compound surnames such as 欧阳 or 诸葛 counted as one. Addresses run from
+//! the label to the next clause boundary and must look like an address (an administrative or
+//! street-level unit); addresses of offices and public bodies are recognised and left alone.
+
+use crate::data;
+use crate::text::{char_at, is_cjk, is_mask_char};
+use std::ops::Range;
+
+/// Words that follow a name in running text and so mark where it ends.
+const AFTER_NAME: &[&str] = &[
+    "同志",
+    "先生",
+    "女士",
+    "老师",
+    "的",
+    "是",
+    "于",
+    "在",
+    "等",
+    "已",
+    "因",
+    "现",
+    "系",
+    "为",
+    "核对",
+    "审核",
+    "复核",
+    "签字",
+    "身份证",
+    "电话",
+    "手机",
+    "联系",
+    "住",
+    "家住",
+    "男",
+    "女",
+    "户",
+    "出生",
+    "之",
+    "和",
+    "与",
+    "及",
+    "向",
+    "对",
+    "将",
+    "经",
+    "领取",
+    "申请",
+    "情况",
+    "负责",
+    "填报",
+    "制表",
+    "办理",
+    "患",
+    "年",
+    "本人",
+    "共",
+    "银行",
+    "账号",
+    "卡号",
+    "签名",
+];
+
+/// Cell values in a name column that are not names.
+const NOT_NAMES: &[&str] = &[
+    "合计",
+    "小计",
+    "总计",
+    "共计",
+    "备注",
+    "无",
+    "空",
+    "以下空白",
+    "同上",
+    "本人",
+    "姓名",
+    "户主",
+    "签字",
+    "签名",
+    "盖章",
+    "未知",
+    "不详",
+    "其他",
+    "其它",
+    "暂无",
+    "待定",
+    "匿名",
+    "汇总",
+    "累计",
+    "男",
+    "女",
+    "名单",
+    "人员",
+    "申请人",
+    "联系人",
+    "经办人",
+];
+
+/// Is `s` (trimmed) a plausible Chinese personal name on its own, as a whole cell or a whole
+/// metadata value? Returns a confidence, or `None`.
+pub fn whole_cjk_name(s: &str) -> Option<f32> {
+    let n = s.chars().count();
+    if !(2..=6).contains(&n) || NOT_NAMES.contains(&s) {
+        return None;
+    }
+    if !s
+        .chars()
+        .all(|c| is_cjk(c) || c == '·' || c == '•' || c == '・')
+    {
+        return None;
+    }
+    if s.contains(['·', '•', '・']) {
+        return Some(0.8);
+    }
+    let sl = data::surname_len(s);
+    if sl > 0 && n > sl && n <= sl + 3 {
+        Some(0.9)
+    } else if n <= 4 {
+        Some(0.6)
+    } else {
+        None
+    }
+}
+
+/// Generic author values that are not people.
+const GENERIC_AUTHORS: &[&str] = &[
+    "administrator",
+    "admin",
+    "user",
+    "owner",
+    "author",
+    "microsoft",
+    "microsoft office",
+    "microsoft office user",
+    "windows",
+    "windows user",
+    "python-docx",
+    "openpyxl",
+    "reportlab",
+    "unknown",
+    "guest",
+    "lenovo",
+    "dell",
+    "hp",
+    "acer",
+    "asus",
+    "apache poi",
+    "libreoffice",
+    "wps",
+    "kingsoft",
+    "system",
+    "default",
+    "test",
+    "pc",
+    "desktop",
+    "home",
+    "office",
+    "none",
+    "anonymous",
+    "root",
+    "sa",
+    "n/a",
+    "na",
+    "null",
+];
+
+/// Words that make a value an organisation or a program rather than a person.
+const ORG_WORDS: &[&str] = &[
+    "公司",
+    "局",
+    "委",
+    "院",
+    "中心",
+    "集团",
+    "政府",
+    "有限",
+    "部",
+    "科",
+    "办",
+    "所",
+    "站",
+    "处",
+    "厅",
+    "会",
+    "室",
+    "队",
+    "校",
+    "馆",
+    "用户",
+    "作者",
+    "微软",
+    "系统",
+    "管理员",
+    "电脑",
+    "计算机",
+];
+
+/// Is this whole metadata or author value a person's name (CJK or Latin)?
+pub fn person_value(s: &str) -> Option<f32> {
+    let t = s.trim();
+    if t.is_empty() || t.chars().count() > 40 || t.chars().any(is_mask_char) {
+        return None;
+    }
+    if t.chars().any(is_cjk) {
+        if ORG_WORDS.iter().any(|w| t.contains(w)) {
+            return None;
+        }
+        return whole_cjk_name(t).or_else(|| {
+            // Mixed values such as `张三 (财务)` still name a person.
+            let lead: String = t.chars().take_while(|c| is_cjk(*c)).collect();
+            whole_cjk_name(&lead).map(|c| c * 0.9)
+        });
+    }
+    let lower = t.to_ascii_lowercase();
+    if GENERIC_AUTHORS.contains(&lower.as_str())
+        || lower.starts_with("microsoft")
+        || lower.contains("http")
+    {
+        return None;
+    }
+    let ok = t
+        .chars()
+        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\'' | '_' | ','))
+        && t.chars().any(|c| c.is_alphabetic());
+    if ok { Some(0.7) } else { None }
+}
+
+/// Finds a Chinese (or Latin) name starting at byte `pos` of `text`, after a label. Returns its
+/// byte range and a confidence.
+pub fn name_at(text: &str, pos: usize, latin_ok: bool) -> Option<(Range<usize>, f32)> {
+    let rest = text.get(pos..)?;
+    let first = rest.chars().next()?;
+    if first.is_ascii_alphabetic() {
+        if !latin_ok {
+            return None;
+        }
+        return latin_name_at(text, pos);
+    }
+    let run: Vec<(usize, char)> = rest
+        .char_indices()
+        .take_while(|(_, c)| is_cjk(*c) || *c == '·')
+        .take(12)
+        .collect();
+    let n = run.len();
+    // A mask character right after the run means the name was masked already.
+    let after_run = pos + run.last().map_or(0, |(i, c)| i + c.len_utf8());
+    if char_at(text, after_run).is_some_and(is_mask_char) {
+        return None;
+    }
+    let s: String = run.iter().map(|(_, c)| *c).collect();
+    let sl = data::surname_len(&s);
+    if sl == 0 || n < sl + 1 {
+        return None;
+    }
+    let end_of = |k: usize| -> usize { pos + run.get(k - 1).map_or(0, |(i, c)| i + c.len_utf8()) };
+    if n <= sl + 2 {
+        if NOT_NAMES.contains(&s.as_str()) {
+            return None;
+        }
+        return Some((pos..end_of(n), 0.85));
+    }
+    // Longer run: the name ends where a following word begins.
+    for len in [sl + 2, sl + 1] {
+        let tail: String = run[len..].iter().map(|(_, c)| *c).collect();
+        if AFTER_NAME.iter().any(|w| tail.starts_with(w)) {
+            return Some((pos..end_of(len), 0.75));
+        }
+    }
+    None
+}
+
+/// A Latin name: one to four capitalised words.
+fn latin_name_at(text: &str, pos: usize) -> Option<(Range<usize>, f32)> {
+    let rest = text.get(pos..)?;
+    let mut end = pos;
+    let mut words = 0;
+    let mut iter = rest.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c.is_ascii_alphabetic() || c == '\'' || c == '-' || c == '.' {
+            end = pos + i + c.len_utf8();
+            continue;
+        }
+        if c == ' ' && words < 3 && iter.peek().is_some_and(|(_, n)| n.is_ascii_uppercase()) {
+            words += 1;
+            continue;
+        }
+        break;
+    }
+    let v = text.get(pos..end)?.trim_end_matches(['.', '-']);
+    let end = pos + v.len();
+    if v.len() < 2 || !v.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let lower = v.to_ascii_lowercase();
+    if GENERIC_AUTHORS.contains(&lower.as_str()) {
+        return None;
+    }
+    Some((pos..end, 0.6))
+}
+
+/// Characters of the administrative and street hierarchy that make a string an address.
+const ADDRESS_UNITS: &[char] = &[
+    '省', '市', '区', '县', '乡', '镇', '街', '道', '村', '组', '社', '路', '巷', '弄', '号', '栋',
+    '幢', '单', '室', '屯', '旗', '盟', '州', '里', '苑', '园', '楼', '舍', '庄', '寨', '队',
+];
+
+/// Words that make an address an office's rather than a home's.
+const OFFICE_WORDS: &[&str] = &[
+    "政务",
+    "服务中心",
+    "大厦",
+    "大楼",
+    "办公",
+    "政府",
+    "委员会",
+    "公司",
+    "医院",
+    "学校",
+    "银行",
+    "营业厅",
+    "管理局",
+    "法院",
+    "检察院",
+    "派出所",
+    "服务站",
+    "办事处",
+    "局",
+    "中心",
+    "大学",
+    "学院",
+];
+
+/// Is `s` an office's or public body's address?
+pub fn office_like(s: &str) -> bool {
+    OFFICE_WORDS.iter().any(|w| s.contains(w))
+}
+
+/// Is `s` a plausible home address (as a whole)?
+pub fn address_like(s: &str) -> bool {
+    let n = s.chars().count();
+    if !(4..=80).contains(&n) || s.chars().any(is_mask_char) || office_like(s) {
+        return false;
+    }
+    let units = s.chars().filter(|c| ADDRESS_UNITS.contains(c)).count();
+    let cjk = s.chars().filter(|c| is_cjk(*c)).count();
+    units >= 1 && cjk >= 3
+}
+
+/// Finds an address starting at byte `pos`: up to the next clause boundary.
+pub fn address_at(text: &str, pos: usize) -> Option<Range<usize>> {
+    let rest = text.get(pos..)?;
+    let mut end = pos;
+    let mut prev_space = false;
+    for (i, c) in rest.char_indices() {
+        if i > 240 {
+            break;
+        }
+        if matches!(
+            c,
+            '，' | ','
+                | '。'
+                | '；'
+                | ';'
+                | '）'
+                | ')'
+                | '\n'
+                | '\r'
+                | '\t'
+                | '|'
+                | '、'
+                | '（'
+                | '('
+                | '！'
+                | '？'
+                | '"'
+                | '“'
+                | '”'
+        ) {
+            break;
+        }
+        if c == ' ' || c == '\u{3000}' {
+            if prev_space {
+                break;
+            }
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        end = pos + i + c.len_utf8();
+    }
+    let v = text.get(pos..end)?;
+    // Stop before a following label such as `联系电话`.
+    let cut = [
+        "联系电话",
+        "电话",
+        "手机",
+        "邮编",
+        "身份证",
+        "银行卡",
+        "联系人",
+        "邮箱",
+    ]
+    .iter()
+    .filter_map(|w| v.find(w))
+    .filter(|i| *i > 0)
+    .min()
+    .unwrap_or(v.len());
+    let v = v[..cut].trim_end();
+    if address_like(v) {
+        Some(pos..pos + v.len())
+    } else {
+        None
+    }
+}
+
+/// The number of leading characters of an address that name its province, city and
+/// district or county (`浙江省金华市义乌市`), which the default mask keeps.
+pub fn admin_prefix_chars(addr: &str) -> usize {
+    let chars: Vec<char> = addr.chars().collect();
+    let mut kept = 0;
+    let mut seg_start = 0;
+    let mut levels = 0;
+    let mut i = 0;
+    while i < chars.len() && levels < 3 {
+        let c = chars[i];
+        if !is_cjk(c) {
+            break;
+        }
+        let seg_len = i + 1 - seg_start;
+        let level_end = matches!(c, '省' | '市' | '区' | '县' | '旗' | '盟' | '州')
+            || (c == '区' && i > 0 && chars[i - 1] == '治');
+        if level_end && seg_len >= 2 {
+            levels += 1;
+            kept = i + 1;
+            seg_start = i + 1;
+            if matches!(c, '区' | '县' | '旗') {
+                break;
+            }
+        } else if seg_len > 8 || matches!(c, '路' | '街' | '镇' | '乡' | '村' | '号' | '巷')
+        {
+            break;
+        }
+        i += 1;
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_end_where_they_should() {
+        let t = "申请人郑兰秀（身份证号";
+        let p = "申请人".len();
+        let (r, _) = name_at(t, p, false).unwrap();
+        assert_eq!(&t[r], "郑兰秀");
+        assert!(name_at("联系人手机号码已更正为", "联系人".len(), false).is_none());
+        assert!(name_at("姓名：张＊", "姓名：".len(), false).is_none());
+        let t = "户主欧阳秀同志";
+        let (r, _) = name_at(t, "户主".len(), false).unwrap();
+        assert_eq!(&t[r], "欧阳秀");
+    }
+
+    #[test]
+    fn addresses_and_offices() {
+        assert!(address_like(
+            "安徽省铜陵市义安区顺安镇铜都大道170号21幢1301室"
+        ));
+        assert!(!address_like("杭州市人民路49号政务服务中心4楼"));
+        assert!(!address_like("安徽省铜陵市义安区＊＊＊＊"));
+        assert_eq!(admin_prefix_chars("浙江省金华市义乌市北苑街道"), 9);
+        assert_eq!(admin_prefix_chars("北京市朝阳区三里屯街道"), 6);
+        assert_eq!(admin_prefix_chars("安徽省铜陵市义安区钟鸣镇"), 9);
+        assert_eq!(admin_prefix_chars("浙江省湖州市长兴县雉城街道"), 9);
+    }
+}

@@ -1,0 +1,231 @@
+//! Number tokens: digit runs with the separators people write inside them.
+//!
+//! Resident IDs, phones and cards are written `13812345678`, `138 1234 5678`,
+//! `(0562)5879868`, `6236 6861 2638 6644 973`, in ASCII or full-width digits. The scanner finds
+//! each maximal run of digit groups joined by single separators, notes what touches it (a
+//! letter glued to it, a decimal point or thousands separator that makes it an amount), and
+//! hands the groups to classification, which tries the whole run first and then contiguous
+//! sub-runs split at separators. Boundaries are digit- and letter-aware: `\b` would not fire
+//! between a Chinese character and a digit, and a match inside a longer digit run is never
+//! reported.
+
+/// The ASCII value of a digit character (ASCII or full-width), if it is one.
+pub fn digit_value(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '０'..='９' => Some((c as u32 - '０' as u32) as u8),
+        _ => None,
+    }
+}
+
+/// Separators allowed between digit groups inside one value.
+fn is_group_sep(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '-' | '－' | '‐' | '–' | '\u{a0}' | '\u{3000}' | ')' | '）'
+    )
+}
+
+/// One group of consecutive digits.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub start: usize,
+    pub end: usize,
+    /// ASCII digits.
+    pub digits: String,
+}
+
+/// A run of digit groups.
+#[derive(Clone, Debug)]
+pub struct NumToken {
+    /// Byte start of the token, including an opening bracket or `+` before the first digit.
+    pub start: usize,
+    /// Byte end, after the last digit or the trailing `X`.
+    pub end: usize,
+    pub groups: Vec<Group>,
+    /// A check character `X` directly after the last group, with its byte range.
+    pub check_x: Option<(usize, usize)>,
+    /// An ASCII letter touches the token on the left.
+    pub letter_before: Option<char>,
+    /// An ASCII letter touches the token on the right (other than the `X`).
+    pub letter_after: bool,
+    /// The token is part of an amount or a decimal (`1,234.50`, `3.14159`).
+    pub amount: bool,
+    /// The token began with `+` (an international prefix).
+    pub plus: bool,
+}
+
+fn char_at(text: &str, pos: usize) -> Option<char> {
+    text.get(pos..).and_then(|s| s.chars().next())
+}
+
+fn char_before(text: &str, pos: usize) -> Option<char> {
+    text.get(..pos).and_then(|s| s.chars().next_back())
+}
+
+/// Finds every number token in `text`, in order.
+pub fn tokens(text: &str) -> Vec<NumToken> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        // Fast skip to the next ASCII digit or full-width digit lead sequence.
+        let b = bytes[pos];
+        let is_ascii_digit = b.is_ascii_digit();
+        let is_wide_digit = b == 0xEF
+            && bytes.get(pos + 1) == Some(&0xBC)
+            && bytes
+                .get(pos + 2)
+                .is_some_and(|x| (0x90..=0x99).contains(x));
+        if !is_ascii_digit && !is_wide_digit {
+            pos += 1;
+            continue;
+        }
+        let tok = read_token(text, pos);
+        pos = tok.end.max(pos + 1);
+        out.push(tok);
+    }
+    out
+}
+
+/// Reads one token whose first digit is at `first` (a char boundary).
+fn read_token(text: &str, first: usize) -> NumToken {
+    let mut start = first;
+    let mut plus = false;
+    let prev = char_before(text, first);
+    // An opening bracket directly before the digits belongs to a landline `(0562)`, and `+`
+    // to an international prefix.
+    match prev {
+        Some('(') | Some('（') => start = first - prev.map_or(0, char::len_utf8),
+        Some('+') | Some('＋') => {
+            start = first - prev.map_or(0, char::len_utf8);
+            plus = true;
+        }
+        _ => {}
+    }
+    let before_start = char_before(text, start);
+    let letter_before = before_start.filter(|c| c.is_ascii_alphabetic());
+    let mut groups: Vec<Group> = Vec::new();
+    let mut pos = first;
+    loop {
+        let gstart = pos;
+        let mut digits = String::new();
+        while let Some(c) = char_at(text, pos) {
+            match digit_value(c) {
+                Some(v) => {
+                    digits.push(char::from(b'0' + v));
+                    pos += c.len_utf8();
+                }
+                None => break,
+            }
+        }
+        groups.push(Group {
+            start: gstart,
+            end: pos,
+            digits,
+        });
+        // A single separator followed by a digit continues the token; a bracket pair closes
+        // an area code.
+        let Some(sep) = char_at(text, pos) else { break };
+        if !is_group_sep(sep) || groups.len() >= 16 {
+            break;
+        }
+        let after = pos + sep.len_utf8();
+        let next_is_digit = char_at(text, after).and_then(digit_value).is_some();
+        // `) ` or `)-` after an area code: allow one more separator.
+        let (after, next_is_digit) = if next_is_digit {
+            (after, true)
+        } else if matches!(sep, ')' | '）') {
+            match char_at(text, after) {
+                Some(c2) if matches!(c2, ' ' | '-' | '－') => {
+                    let a2 = after + c2.len_utf8();
+                    (a2, char_at(text, a2).and_then(digit_value).is_some())
+                }
+                _ => (after, false),
+            }
+        } else {
+            (after, false)
+        };
+        if !next_is_digit {
+            break;
+        }
+        pos = after;
+    }
+    let mut end = pos;
+    let mut check_x = None;
+    if let Some(c) = char_at(text, end)
+        && matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ')
+    {
+        let after = end + c.len_utf8();
+        let glued = char_at(text, after).is_some_and(|n| n.is_ascii_alphanumeric());
+        if !glued {
+            check_x = Some((end, after));
+            end = after;
+        }
+    }
+    let next = char_at(text, end);
+    let letter_after = next.is_some_and(|c| c.is_ascii_alphabetic());
+    // Amounts and decimals: `1,234.50`, `.5`, `3.14`.
+    let mut amount = false;
+    if check_x.is_none() {
+        if let Some(c) = next
+            && matches!(c, '.' | ',' | '，' | '．')
+        {
+            let after = end + c.len_utf8();
+            let tail: String = text
+                .get(after..)
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| digit_value(*c).is_some())
+                .collect();
+            if !tail.is_empty() {
+                let int_len: usize = groups.iter().map(|g| g.digits.len()).sum();
+                amount = match c {
+                    '.' | '．' => !(tail.chars().all(|d| d == '0') && int_len >= 11),
+                    _ => tail.chars().count() == 3 && int_len <= 3,
+                };
+            }
+        }
+        if let Some(p) = char_before(text, start)
+            && matches!(p, '.' | ',' | '．')
+        {
+            let pp = char_before(text, start - p.len_utf8());
+            if pp.and_then(digit_value).is_some() {
+                amount = true;
+            }
+        }
+    }
+    NumToken {
+        start,
+        end,
+        groups,
+        check_x,
+        letter_before,
+        letter_after,
+        amount,
+        plus,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_and_boundaries() {
+        let t = tokens(
+            "电话138 1234 5678，金额1,234.50元，身份证３４０７０２１９９００１０１１２３Ｘ。",
+        );
+        assert_eq!(t.len(), 5);
+        assert_eq!(t[0].groups.len(), 3);
+        assert!(!t[0].amount);
+        assert!(t[1].amount && t[2].amount && t[3].amount);
+        assert!(t[4].check_x.is_some());
+        assert_eq!(t[4].groups[0].digits.len(), 17);
+        let t = tokens("(0562)5879868 tel:+86 13812345678 E12345678");
+        assert_eq!(t[0].groups.len(), 2);
+        assert_eq!(t[0].start, 0);
+        assert!(t[1].plus);
+        assert_eq!(t[2].letter_before, Some('E'));
+    }
+}

@@ -1,0 +1,268 @@
+//! Labelled cases written by hand: prose with labels, numbers that must stay, masked values
+//! that must not be found again, context from headers and metadata labels.
+//!
+//! Each case lists exactly the (kind, value) pairs the engine must report; anything else it
+//! reports is a false positive. The test prints per-kind precision and recall and fails on
+//! any miss or false alarm.
+
+use docsan_core::{Detector, Location, PiiKind, Policy, TextUnit, UnitContext, UnitId, UnitKind};
+use docsan_detect::Engine;
+use std::collections::BTreeMap;
+
+struct C {
+    text: &'static str,
+    kind: UnitKind,
+    header: Option<&'static str>,
+    label: Option<&'static str>,
+    expect: &'static [(PiiKind, &'static str)],
+}
+
+const fn body(text: &'static str, expect: &'static [(PiiKind, &'static str)]) -> C {
+    C {
+        text,
+        kind: UnitKind::Body,
+        header: None,
+        label: None,
+        expect,
+    }
+}
+const fn cell(
+    text: &'static str,
+    header: &'static str,
+    expect: &'static [(PiiKind, &'static str)],
+) -> C {
+    C {
+        text,
+        kind: UnitKind::TableCell,
+        header: Some(header),
+        label: None,
+        expect,
+    }
+}
+const fn meta(
+    text: &'static str,
+    label: &'static str,
+    expect: &'static [(PiiKind, &'static str)],
+) -> C {
+    C {
+        text,
+        kind: UnitKind::Metadata,
+        header: None,
+        label: Some(label),
+        expect,
+    }
+}
+
+use PiiKind::*;
+
+const CASES: &[C] = &[
+    // Positives in prose, with and without labels and separators.
+    body(
+        "身份证340702199001011239，请核对。",
+        &[(Id18, "340702199001011239")],
+    ),
+    body(
+        "身份证号：340702 19900101 1239",
+        &[(Id18, "340702 19900101 1239")],
+    ),
+    body(
+        "证件号码３４０７０２１９９００１０１１２３９",
+        &[(Id18, "３４０７０２１９９００１０１１２３９")],
+    ),
+    body(
+        "居住证号810000199001011230已登记",
+        &[(Id18, "810000199001011230")],
+    ),
+    body("受理编号340702199001011232，请核对。", &[]),
+    body(
+        "联系人张三zhangsan@qq.com",
+        &[(Name, "张三"), (Email, "zhangsan@qq.com")],
+    ),
+    body(
+        "联系电话：+86 138 1234 5678（工作日）",
+        &[(Mobile, "+86 138 1234 5678")],
+    ),
+    body(
+        "电话(0562)5879868转123",
+        &[(Landline, "(0562)5879868转123")],
+    ),
+    body(
+        "固话：021-63211234，传真：021-63211235",
+        &[(Landline, "021-63211234"), (Landline, "021-63211235")],
+    ),
+    body("手机：138-1234-5678", &[(Mobile, "138-1234-5678")]),
+    body(
+        "银行卡号：6222 0212 3456 7890 123",
+        &[(Card, "6222 0212 3456 7890 123")],
+    ),
+    body("开户账号：1234567890123", &[(Card, "1234567890123")]),
+    body("户主欧阳秀同志已领取补贴。", &[(Name, "欧阳秀")]),
+    body(
+        "申请人：张三、李四、王五",
+        &[(Name, "张三"), (Name, "李四"), (Name, "王五")],
+    ),
+    body(
+        "家庭住址：安徽省铜陵市义安区顺安镇新桥村6组10号，联系电话：13812345678",
+        &[
+            (Address, "安徽省铜陵市义安区顺安镇新桥村6组10号"),
+            (Mobile, "13812345678"),
+        ],
+    ),
+    body("出生日期：1990年1月1日", &[(BirthDate, "1990年1月1日")]),
+    body("护照号码：E12345678", &[(Passport, "E12345678")]),
+    body("香港身份证A123456(3)", &[(HkId, "A123456(3)")]),
+    body(
+        "车牌号皖G12345，新能源车牌浙AD12345",
+        &[(Plate, "皖G12345"), (Plate, "浙AD12345")],
+    ),
+    body(
+        "残疾证号：34070219900101123943",
+        &[(Id18, "34070219900101123943")],
+    ),
+    body(
+        "Name: John Smith, Tel 13912345678",
+        &[(Name, "John Smith"), (Mobile, "13912345678")],
+    ),
+    body(
+        "本表由东方红核对，复核电话0562-7376946。",
+        &[(Name, "东方红"), (Landline, "0562-7376946")],
+    ),
+    // Negatives: amounts, dates, document numbers, serials, codes, office addresses.
+    body("资金合计1,234.50元，已于2021年8月4日发放。", &[]),
+    body(
+        "根据《铜陵市人民政府办公室文件》（铜政办〔2017〕12号）",
+        &[],
+    ),
+    body("统一社会信用代码：91340700MA2N0JGX4Y", &[]),
+    body("发布单位统一社会信用代码：523407002613959286", &[]),
+    body("业务流水号20210304898212142571", &[]),
+    body("对应支付订单号6277847789441562443", &[]),
+    body("受理档案编号340706197705283418。", &[]),
+    body("项目编码：12545744505，准考证号10539975217", &[]),
+    body("地址：杭州市人民路49号政务服务中心4楼", &[]),
+    body("咨询地点：铜陵市人民路62号政务服务中心4楼。", &[]),
+    body("第3页共12页，2021-06-16，订单号4000123456789012", &[]),
+    body("版本号1.10101199003071，温度36.5度", &[]),
+    body("本次公示由铜陵市义安区卫生健康委员会负责解释", &[]),
+    body("联系人手机号码已更正", &[]),
+    // Already masked values stay quiet.
+    body("身份证号：340702********1234，手机：138****5678", &[]),
+    body("姓名：张＊，户主：欧阳＊＊，卡号：6222********7049", &[]),
+    body("家庭住址：安徽省铜陵市义安区＊＊＊＊＊＊＊＊", &[]),
+    body("电话：0562-*****68，邮箱：z*********@foxmail.com", &[]),
+    cell("张＊", "姓名", &[]),
+    cell("340702********1234", "身份证号", &[]),
+    // Context from column headers.
+    cell("何娜", "姓名", &[(Name, "何娜")]),
+    cell("合计", "姓名", &[]),
+    cell(
+        "62270008692858380",
+        "银行卡号",
+        &[(Card, "62270008692858380")],
+    ),
+    cell(
+        "6254273764504662760",
+        "一卡通账号",
+        &[(Card, "6254273764504662760")],
+    ),
+    cell(
+        "浙江省湖州市长兴县明珠路302号3栋1804室",
+        "家庭住址",
+        &[(Address, "浙江省湖州市长兴县明珠路302号3栋1804室")],
+    ),
+    cell("1990-01-01", "出生日期", &[(BirthDate, "1990-01-01")]),
+    cell("2021-06-16", "检查日期", &[]),
+    cell("11,166.50", "补助金额", &[]),
+    C {
+        text: "1.10101199003071E+17",
+        kind: UnitKind::SheetCell,
+        header: Some("身份证号码"),
+        label: None,
+        expect: &[(Id18, "1.10101199003071E+17")],
+    },
+    C {
+        text: "3.40702199001011E+17",
+        kind: UnitKind::SheetCell,
+        header: Some("备注"),
+        label: None,
+        expect: &[(Id18, "3.40702199001011E+17")],
+    },
+    C {
+        text: "13812345678",
+        kind: UnitKind::SheetCell,
+        header: Some("联系电话"),
+        label: None,
+        expect: &[(Mobile, "13812345678")],
+    },
+    // Metadata and authors.
+    meta("赵晶", "dc:creator", &[(Name, "赵晶")]),
+    meta("Administrator", "cp:lastModifiedBy", &[]),
+    meta("微软用户", "dc:creator", &[]),
+    meta("铜陵市义安区卫生健康委员会", "Company", &[]),
+    meta("Zhang Wei", "Author", &[(Name, "Zhang Wei")]),
+    C {
+        text: "谭云",
+        kind: UnitKind::Author,
+        header: None,
+        label: Some("w:author"),
+        expect: &[(Name, "谭云")],
+    },
+    C {
+        text: "mailto:a.b@example.com",
+        kind: UnitKind::Hyperlink,
+        header: None,
+        label: None,
+        expect: &[(Email, "a.b@example.com")],
+    },
+    C {
+        text: "tel:13812345678",
+        kind: UnitKind::Hyperlink,
+        header: None,
+        label: None,
+        expect: &[(Mobile, "13812345678")],
+    },
+];
+
+#[test]
+fn labelled_cases() {
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let mut stats: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new(); // (tp, fn, fp)
+    let mut failures = Vec::new();
+    for (i, c) in CASES.iter().enumerate() {
+        let mut ctx = UnitContext::new(c.kind, Location::default());
+        ctx.column_header = c.header.map(str::to_string);
+        ctx.label = c.label.map(str::to_string);
+        let unit = TextUnit::new(UnitId(i as u32), c.text, ctx);
+        let found: Vec<(PiiKind, String)> = engine
+            .detect(&unit)
+            .iter()
+            .map(|f| (f.kind, c.text[f.range.clone()].to_string()))
+            .collect();
+        for (k, v) in c.expect {
+            let e = stats.entry(k.as_str()).or_default();
+            if found.iter().any(|(fk, fv)| fk == k && fv == v) {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+                failures.push(format!(
+                    "case {i}: missed {k} in {:?}: got {found:?}",
+                    c.text
+                ));
+            }
+        }
+        for (k, v) in &found {
+            if !c.expect.iter().any(|(ek, ev)| ek == k && ev == v) {
+                stats.entry(k.as_str()).or_default().2 += 1;
+                failures.push(format!("case {i}: false {k} `{v}` in {:?}", c.text));
+            }
+        }
+    }
+    println!("{:<16} {:>4} {:>4} {:>4}", "kind", "tp", "fn", "fp");
+    for (k, (tp, fne, fp)) in &stats {
+        println!("{k:<16} {tp:>4} {fne:>4} {fp:>4}");
+    }
+    for f in &failures {
+        println!("{f}");
+    }
+    assert!(failures.is_empty(), "{} failures", failures.len());
+}
