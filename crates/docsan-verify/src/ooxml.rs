@@ -289,6 +289,23 @@ fn looks_personal(v: &str) -> bool {
     false
 }
 
+/// Whether a row of cell texts looks like column headers: at least two non-empty cells, all
+/// short and without digits.
+fn looks_like_header<'s>(cells: impl Iterator<Item = &'s str>) -> bool {
+    let mut n = 0;
+    for c in cells {
+        let c = c.trim();
+        if c.is_empty() {
+            continue;
+        }
+        if c.chars().count() > 20 || c.chars().any(|ch| ch.is_ascii_digit()) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
+}
+
 /// A unit waiting to be added: text, kind, location, column header, label.
 type Pending = (String, UnitKind, Location, Option<String>, Option<String>);
 
@@ -353,7 +370,9 @@ fn read_xml(
     // Sheet state: current cell reference and type, value text, header row.
     let mut cell: Option<(String, String, String)> = None;
     let mut headers: BTreeMap<String, String> = BTreeMap::new();
-    let mut header_row: Option<u32> = None;
+    let mut row_cells: Vec<(String, String, Location)> = Vec::new();
+    // Word tables: (row number, column number, header texts, this row's texts).
+    let mut tables: Vec<(u32, usize, Vec<String>, Vec<String>)> = Vec::new();
     let mut in_ph = 0u32;
 
     let res = xml::parse(&text, ctx.limits.max_xml_depth, |e| match e {
@@ -431,6 +450,24 @@ fn read_xml(
                     String::new(),
                 ));
             }
+            if !empty && !is_sheet {
+                match local {
+                    "tbl" => tables.push((0, 0, Vec::new(), Vec::new())),
+                    "tr" => {
+                        if let Some(t) = tables.last_mut() {
+                            t.0 += 1;
+                            t.1 = 0;
+                            t.3.clear();
+                        }
+                    }
+                    "tc" => {
+                        if let Some(t) = tables.last_mut() {
+                            t.1 += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
             if !empty && matches!(local, "del" | "moveFrom") {
                 in_del += 1;
             }
@@ -471,6 +508,22 @@ fn read_xml(
             if local == "rPh" || local == "phoneticPr" {
                 in_ph = in_ph.saturating_sub(1);
             }
+            if !is_sheet {
+                match local {
+                    "tbl" => {
+                        tables.pop();
+                    }
+                    "tr" => {
+                        if let Some(t) = tables.last_mut()
+                            && t.2.is_empty()
+                            && looks_like_header(t.3.iter().map(String::as_str))
+                        {
+                            t.2 = std::mem::take(&mut t.3);
+                        }
+                    }
+                    _ => {}
+                }
+            }
             if matches!(local, "del" | "moveFrom") {
                 in_del = in_del.saturating_sub(1);
             }
@@ -489,19 +542,28 @@ fn read_xml(
                         "inlineStr" | "str" | "e" | "b" => v,
                         _ => numeric_forms(&v),
                     };
-                    let (col, row) = split_ref(&r);
-                    let first = *header_row.get_or_insert(row);
-                    let header = if row == first {
-                        headers.insert(col.clone(), value.trim().to_string());
-                        None
-                    } else {
-                        headers.get(&col).cloned()
-                    };
+                    let (col, _) = split_ref(&r);
                     let l = Location {
                         sheet: sheet.clone(),
                         cell: Some(r),
                         ..loc.clone()
                     };
+                    row_cells.push((col, value, l));
+                }
+            } else if is_sheet && local == "row" {
+                // The first row that looks like column headers names the columns below it.
+                let cells = std::mem::take(&mut row_cells);
+                let is_header =
+                    headers.is_empty() && looks_like_header(cells.iter().map(|c| c.1.as_str()));
+                for (col, value, l) in cells {
+                    let header = if is_header {
+                        None
+                    } else {
+                        headers.get(&col).cloned()
+                    };
+                    if is_header {
+                        headers.insert(col, value.trim().to_string());
+                    }
                     out.push((value, UnitKind::SheetCell, l, header, None));
                 }
             } else if BLOCKS.contains(&local)
@@ -513,12 +575,34 @@ fn read_xml(
                 if sheet.is_some() {
                     l.sheet = sheet.clone();
                 }
+                // Inside a Word table: remember the row's texts, name the column.
+                let mut header = None;
+                if local == "p"
+                    && stack.contains(&"tc")
+                    && let Some(t) = tables.last_mut()
+                {
+                    let col = t.1.max(1) - 1;
+                    if t.3.len() <= col {
+                        t.3.resize(col + 1, String::new());
+                    }
+                    t.3[col].push_str(b.accepted.trim());
+                    if !t.2.is_empty() {
+                        header = t.2.get(col).cloned().filter(|h| !h.is_empty());
+                    }
+                    l.cell = Some(format!("table row {}, column {}", t.0, col + 1));
+                }
                 if b.original != b.accepted {
                     let mut d = l.clone();
                     d.detail = Some("text before tracked changes".into());
-                    out.push((b.original, UnitKind::TrackedDeletion, d, None, None));
+                    out.push((
+                        b.original,
+                        UnitKind::TrackedDeletion,
+                        d,
+                        header.clone(),
+                        None,
+                    ));
                 }
-                out.push((b.accepted, b.kind, l, None, None));
+                out.push((b.accepted, b.kind, l, header, None));
             } else if blocks.is_empty() && cell.is_none() && !loose.trim().is_empty() {
                 let l = Location {
                     detail: Some(format!("element {local}")),
