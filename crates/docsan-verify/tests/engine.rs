@@ -88,7 +88,7 @@ fn devset_fresh_detection_with_the_engine() {
         let decoys = entry["decoys"].as_array().cloned().unwrap_or_default();
         for d in &decoys {
             let v = squash(d["value"].as_str().or(d.as_str()).unwrap_or(""));
-            if !v.is_empty() && found.iter().any(|f| *f == v) {
+            if !v.is_empty() && found.contains(&v) {
                 d_hit += 1;
             }
         }
