@@ -82,6 +82,12 @@ fn devset_fresh_detection_with_the_engine() {
             if hit {
                 e.0 += 1;
                 f_ok += 1;
+            } else if std::env::var_os("SHOW_MISSING").is_some() {
+                println!(
+                    "  missing {} {}",
+                    p["kind"].as_str().unwrap(),
+                    docsan_core::Sensitive::new(p["value"].as_str().unwrap()).generic_mask()
+                );
             }
         }
         let mut d_hit = 0;

@@ -209,6 +209,8 @@ struct GState {
     tw: f64,
     th: f64,
     tl: f64,
+    /// Current transformation matrix, so that positions compare across `cm` changes.
+    ctm: [f64; 6],
 }
 
 /// Text lines of one page (or one stray stream) and per-font glyph-code runs.
@@ -218,6 +220,7 @@ struct Sink {
     cur_y: Option<f64>,
     end_x: f64,
     runs: BTreeMap<usize, Vec<u8>>,
+    frags: Vec<Frag>,
 }
 
 impl Sink {
@@ -254,7 +257,7 @@ fn mul(m: &[f64; 6], n: &[f64; 6]) -> [f64; 6] {
 const IDENT: [f64; 6] = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 impl Interp<'_, '_> {
-    fn run(&mut self, data: &[u8], resources: &Obj, sink: &mut Sink, depth: u32) {
+    fn run(&mut self, data: &[u8], resources: &Obj, sink: &mut Sink, depth: u32, ctm: [f64; 6]) {
         let doc = self.doc;
         let font_dict = doc.get(resources, b"Font");
         let xobjects = doc.get(resources, b"XObject");
@@ -267,6 +270,7 @@ impl Interp<'_, '_> {
             tw: 0.0,
             th: 1.0,
             tl: 0.0,
+            ctm,
         };
         let mut stack: Vec<GState> = Vec::new();
         let mut tm = IDENT;
@@ -304,6 +308,7 @@ impl Interp<'_, '_> {
                     };
                     gs.font = fobj.and_then(|o| self.fonts.load(self.ctx, doc, &o));
                 }
+                b"cm" => gs.ctm = mul(&[n(0), n(1), n(2), n(3), n(4), n(5)], &gs.ctm),
                 b"Tc" => gs.tc = n(0),
                 b"Tw" => gs.tw = n(0),
                 b"Tz" => gs.th = n(0) / 100.0,
@@ -369,7 +374,13 @@ impl Interp<'_, '_> {
                                 _ => resources,
                             };
                             let saved = (tm, tlm);
-                            self.run(d, res, sink, depth + 1);
+                            let m = match doc.get(x, b"Matrix") {
+                                Obj::Array(a) if a.len() == 6 => {
+                                    [0, 1, 2, 3, 4, 5].map(|i| num_at(a, i))
+                                }
+                                _ => IDENT,
+                            };
+                            self.run(d, res, sink, depth + 1, mul(&m, &gs.ctm));
                             (tm, tlm) = saved;
                         }
                     }
@@ -403,9 +414,11 @@ impl Interp<'_, '_> {
                 .map(|&b| (font::winansi(b), 500.0, b == b' '))
                 .collect(),
         };
-        let scale = (tm[0] * tm[0] + tm[1] * tm[1]).sqrt().max(1e-6);
+        // Positions and sizes in device space.
+        let full = mul(tm, &gs.ctm);
+        let scale = (full[0] * full[0] + full[1] * full[1]).sqrt().max(1e-6);
         let size_u = (gs.size.abs() * scale).max(0.1);
-        let (x, y) = (tm[4], tm[5]);
+        let (x, y) = (full[4], full[5]);
         match sink.cur_y {
             Some(cy) if (y - cy).abs() <= 0.5 * size_u => {
                 if x - sink.end_x > 0.3 * size_u || x < sink.end_x - 2.0 * size_u {
@@ -418,14 +431,190 @@ impl Interp<'_, '_> {
             }
             None => sink.cur_y = Some(y),
         }
+        let mut text = String::new();
         for (t, w, space) in glyphs {
-            sink.cur.push_str(&t);
+            text.push_str(&t);
             let tx = (w / 1000.0 * gs.size + gs.tc + if space { gs.tw } else { 0.0 }) * gs.th;
             tm[4] += tx * tm[0];
             tm[5] += tx * tm[1];
         }
-        sink.end_x = tm[4];
+        sink.cur.push_str(&text);
+        let end = mul(tm, &gs.ctm);
+        sink.end_x = end[4];
+        if !text.is_empty() && sink.frags.len() < 4_000_000 {
+            let seq = sink.frags.len();
+            sink.frags.push(Frag {
+                text,
+                x0: x,
+                x1: end[4],
+                y,
+                size: size_u,
+                seq,
+            });
+        }
     }
+}
+
+/// A horizontal gap wider than this many font sizes separates words.
+const GAP: f64 = 0.2;
+
+/// A piece of text at a position on the page.
+struct Frag {
+    text: String,
+    x0: f64,
+    x1: f64,
+    y: f64,
+    size: f64,
+    seq: usize,
+}
+
+/// Assembles fragments into lines by geometry: same baseline (within half the font size), left
+/// to right, a space where the gap is wider than about a third of the font size. This puts a
+/// table row back together even when the producer drew the table column by column; a second
+/// copy of the same text drawn on top (faux bold) is dropped.
+fn assemble(frags: &mut [Frag]) -> Vec<String> {
+    use std::cmp::Ordering;
+    frags.sort_by(|a, b| {
+        b.y.partial_cmp(&a.y)
+            .unwrap_or(Ordering::Equal)
+            .then(a.seq.cmp(&b.seq))
+    });
+    let mut groups: Vec<Vec<&Frag>> = Vec::new();
+    let mut line_y: Option<f64> = None;
+    for f in frags.iter() {
+        match (line_y, groups.last_mut()) {
+            (Some(y), Some(g)) if (f.y - y).abs() <= 0.5 * f.size.max(0.5) => g.push(f),
+            _ => {
+                groups.push(vec![f]);
+                line_y = Some(f.y);
+            }
+        }
+    }
+    // Words of each line: runs of fragments without a gap.
+    let mut rows: Vec<(f64, f64, Vec<Word>)> = Vec::with_capacity(groups.len());
+    for mut g in groups {
+        g.sort_by(|a, b| {
+            a.x0.partial_cmp(&b.x0)
+                .unwrap_or(Ordering::Equal)
+                .then(a.seq.cmp(&b.seq))
+        });
+        let mut words: Vec<Word> = Vec::new();
+        let mut prev: Option<&Frag> = None;
+        for f in g {
+            if let Some(p) = prev {
+                if p.text == f.text
+                    && (f.x0 - p.x0).abs() < 0.1 * f.size
+                    && (f.y - p.y).abs() < 0.1 * f.size
+                {
+                    continue;
+                }
+                let gap = f.x0 - p.x1;
+                // Producers add a little space between Chinese and Latin text (autospacing);
+                // Chinese uses no spaces between words, so such a gap joins.
+                let cjk =
+                    |c: Option<char>| c.is_some_and(|c| ('\u{3000}'..='\u{9FFF}').contains(&c));
+                let (last, first) = (p.text.chars().last(), f.text.chars().next());
+                let autospace = gap < 0.6 * f.size
+                    && ((cjk(last) && first.is_some_and(|c| c.is_ascii_alphanumeric()))
+                        || (cjk(first) && last.is_some_and(|c| c.is_ascii_alphanumeric())));
+                if (gap > GAP * f.size || gap < -2.0 * f.size)
+                    && !autospace
+                    && let Some(w) = words.last_mut()
+                {
+                    w.closed = true;
+                }
+            }
+            match words.last_mut() {
+                Some(w) if !w.closed => {
+                    w.text.push_str(&f.text);
+                    w.x1 = f.x1;
+                }
+                _ => words.push(Word {
+                    text: f.text.clone(),
+                    x0: f.x0,
+                    x1: f.x1,
+                    closed: false,
+                }),
+            }
+            prev = Some(f);
+        }
+        let y = prev.map_or(0.0, |p| p.y);
+        let size = prev.map_or(1.0, |p| p.size);
+        rows.push((y, size, words));
+    }
+    // A table cell wrapped over two lines: a following line with few words, close below, whose
+    // words start where a cell of the line above starts, continues that cell. Cells of the line
+    // above are runs of words separated by more than one font size.
+    let mut base: Option<usize> = None;
+    for i in 0..rows.len() {
+        let (y, size) = (rows[i].0, rows[i].1);
+        if let Some(b) = base {
+            let (by, bn) = (rows[b].0, rows[b].2.len());
+            let n = rows[i].2.len();
+            if n > 0 && n * 2 <= bn && (by - y).abs() <= 2.6 * size {
+                let bw = &rows[b].2;
+                // (start x, index of the cell's last word)
+                let mut cells: Vec<(f64, usize)> = Vec::new();
+                for (j, w) in bw.iter().enumerate() {
+                    match cells.last_mut() {
+                        Some(c) if w.x0 - bw[j - 1].x1 <= size => c.1 = j,
+                        _ => cells.push((w.x0, j)),
+                    }
+                }
+                let mut plan: Vec<usize> = Vec::new();
+                let mut aligned: BTreeSet<usize> = BTreeSet::new();
+                let mut ok = true;
+                for w in &rows[i].2 {
+                    let Some(ci) = cells.iter().rposition(|c| c.0 <= w.x0 + 0.5 * size) else {
+                        ok = false;
+                        break;
+                    };
+                    if !aligned.contains(&ci) {
+                        if (cells[ci].0 - w.x0).abs() >= size {
+                            ok = false;
+                            break;
+                        }
+                        aligned.insert(ci);
+                    }
+                    plan.push(cells[ci].1);
+                }
+                if ok {
+                    let words = std::mem::take(&mut rows[i].2);
+                    let mut started: BTreeSet<usize> = BTreeSet::new();
+                    for (target, w) in plan.into_iter().zip(words) {
+                        if let Some(u) = rows[b].2.get_mut(target) {
+                            if !started.insert(target) {
+                                u.text.push(' ');
+                            }
+                            u.text.push_str(&w.text);
+                        }
+                    }
+                    continue;
+                }
+            }
+        }
+        base = Some(i);
+    }
+    let mut lines = Vec::with_capacity(rows.len());
+    for (_, _, words) in rows {
+        let line = words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !line.trim().is_empty() {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// Adjacent fragments of one line without a gap between them.
+struct Word {
+    text: String,
+    x0: f64,
+    x1: f64,
+    closed: bool,
 }
 
 /// Concatenated decoded data of a page's content streams, with the indices used.
@@ -503,7 +692,10 @@ fn collect_pages(doc: &Doc) -> Vec<(usize, Obj)> {
 fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: UnitKind) {
     let mut sink = sink;
     sink.flush();
-    for (k, line) in sink.lines.iter().enumerate() {
+    // Units are the geometric lines; the lines in drawing order are searched for originals
+    // too, since a cell wrapped over two lines is drawn line after line.
+    let lines = assemble(&mut sink.frags);
+    for (k, line) in lines.iter().enumerate() {
         let l = Location {
             line: Some(k as u32 + 1),
             ..base.clone()
@@ -513,22 +705,32 @@ fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: 
     if ctx.needles.is_empty() {
         return;
     }
-    // A table cell wrapped over two lines is shown line after line: values split by the wrap
-    // are found in the join of consecutive lines.
-    for (k, pair) in sink.lines.windows(2).enumerate() {
-        let single: BTreeSet<usize> = ctx
-            .needles
-            .find_in_text(&pair[0])
-            .into_iter()
-            .chain(ctx.needles.find_in_text(&pair[1]))
-            .collect();
-        for idx in ctx.needles.find_in_text(&format!("{}{}", pair[0], pair[1])) {
-            if !single.contains(&idx) {
-                let l = Location {
-                    line: Some(k as u32 + 1),
-                    ..base.clone()
-                };
-                ctx.add_original(idx, "original.text-wrapped", l);
+    let drawn = Location {
+        detail: Some(match &base.detail {
+            Some(d) => format!("{d}, in drawing order"),
+            None => "in drawing order".into(),
+        }),
+        ..base.clone()
+    };
+    for line in &sink.lines {
+        ctx.check_originals(line, &drawn);
+    }
+    for seq in [&lines, &sink.lines] {
+        for (k, pair) in seq.windows(2).enumerate() {
+            let single: BTreeSet<usize> = ctx
+                .needles
+                .find_in_text(&pair[0])
+                .into_iter()
+                .chain(ctx.needles.find_in_text(&pair[1]))
+                .collect();
+            for idx in ctx.needles.find_in_text(&format!("{}{}", pair[0], pair[1])) {
+                if !single.contains(&idx) {
+                    let l = Location {
+                        line: Some(k as u32 + 1),
+                        ..base.clone()
+                    };
+                    ctx.add_original(idx, "original.text-wrapped", l);
+                }
             }
         }
     }
@@ -581,6 +783,7 @@ pub(crate) fn interpret_all(ctx: &mut Ctx<'_>, doc: &Doc, binary: &BTreeSet<usiz
             cur_y: None,
             end_x: 0.0,
             runs: BTreeMap::new(),
+            frags: Vec::new(),
         };
         let mut it = Interp {
             ctx,
@@ -590,7 +793,7 @@ pub(crate) fn interpret_all(ctx: &mut Ctx<'_>, doc: &Doc, binary: &BTreeSet<usiz
             done: &mut done,
             ops: 0,
         };
-        it.run(&data, res, &mut sink, 0);
+        it.run(&data, res, &mut sink, 0, IDENT);
         let part = used
             .first()
             .map_or_else(|| doc.entries[*idx].label(), |&u| doc.entries[u].label());
@@ -687,6 +890,7 @@ fn run_stray_idx(
         cur_y: None,
         end_x: 0.0,
         runs: BTreeMap::new(),
+        frags: Vec::new(),
     };
     let mut it = Interp {
         ctx: &mut *ctx,
@@ -696,7 +900,7 @@ fn run_stray_idx(
         done,
         ops: 0,
     };
-    it.run(d, &res, &mut sink, 1);
+    it.run(d, &res, &mut sink, 1, IDENT);
     let mut base = ctx.loc(&doc.entries[i].label());
     base.page = page;
     let (kind, detail) = if page.is_some() {
