@@ -128,6 +128,41 @@ pub fn extract_units(req: &Request<'_>) -> Result<Vec<TextUnit>, Error> {
     Ok(ctx.units)
 }
 
+/// The shape of a document: what a sanitized twin must keep (`docsan verify --against`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Structure {
+    /// Number of pages reached from the PDF catalog.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// Sheet names of a workbook, in workbook order. Sheet names can be personal data: compare
+    /// them, do not print them.
+    #[serde(skip)]
+    pub sheets: Vec<String>,
+    /// Zip part names listed in the central directory, in file order.
+    pub parts: Vec<String>,
+}
+
+/// Reads the shape of a document through the verifier's own route: pages, sheets, parts.
+pub fn structure(bytes: &[u8], format: Format, limits: &Limits) -> Result<Structure, Error> {
+    struct Nothing;
+    impl Detector for Nothing {
+        fn detect(&self, _: &TextUnit) -> Vec<docsan_core::Finding> {
+            Vec::new()
+        }
+    }
+    let req = Request {
+        bytes,
+        format,
+        originals: &[],
+        allowed: &[],
+        detector: &Nothing,
+        limits,
+    };
+    let mut ctx = Ctx::new(&req);
+    ctx.verify_bytes(bytes, format)?;
+    Ok(ctx.structure)
+}
+
 /// The state of one verification: the compiled needles, the units extracted so far, what was
 /// found, and the running decompression budget.
 pub(crate) struct Ctx<'a> {
@@ -145,6 +180,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) depth: u32,
     /// Prefix naming the embedded document currently read (`outer.pdf!attachment.docx`).
     prefix: Option<String>,
+    /// The shape of the outermost document.
+    pub(crate) structure: Structure,
 }
 
 impl<'a> Ctx<'a> {
@@ -162,6 +199,7 @@ impl<'a> Ctx<'a> {
             parts: 0,
             depth: 0,
             prefix: None,
+            structure: Structure::default(),
         }
     }
 

@@ -38,6 +38,19 @@ fn looks_xml(m: &Member) -> bool {
         || head.starts_with(b"\xFE\xFF\0<")
 }
 
+/// Whether bytes are text rather than binary: no NUL and few control characters.
+fn textual(d: &[u8]) -> bool {
+    let sample = d.get(..d.len().min(8192)).unwrap_or_default();
+    !sample.is_empty()
+        && !sample.contains(&0)
+        && sample
+            .iter()
+            .filter(|&&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
+            .count()
+            * 50
+            < sample.len()
+}
+
 /// Percent-decodes a URL (invalid escapes are kept).
 pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
@@ -107,7 +120,15 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             _ => {}
         });
     }
-    let sheet_names = sheet_names(&members);
+    let (sheet_names, ordered) = sheet_names(&members);
+    if ctx.depth == 0 {
+        ctx.structure.sheets = ordered;
+        ctx.structure.parts = members
+            .iter()
+            .filter(|m| m.listed)
+            .map(|m| m.name.clone())
+            .collect();
+    }
     let mut names_seen: BTreeMap<String, u32> = BTreeMap::new();
     for m in &members {
         ctx.parts += 1;
@@ -156,7 +177,12 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
                 )
                 .at(loc.clone()),
             );
-        } else if ext_is(&lower, &[".txt", ".csv"]) {
+        } else if ext_is(
+            &lower,
+            &[".txt", ".csv", ".htm", ".html", ".mht", ".mhtml", ".rtf"],
+        ) || textual(&m.data)
+        {
+            // Other text (altChunk HTML or MHT, RTF, plain text): lines are units.
             ctx.verify_embedded_text(&m.name, &m.data);
         }
     }
@@ -164,13 +190,21 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
 }
 
 /// Maps worksheet part names to sheet names through `xl/workbook.xml` and its relationships.
-fn sheet_names(members: &[Member]) -> BTreeMap<String, String> {
+fn sheet_names(members: &[Member]) -> (BTreeMap<String, String>, Vec<String>) {
     let find = |n: &str| members.iter().find(|m| m.listed && m.name == n);
     let mut out = BTreeMap::new();
-    let (Some(wb), Some(rels)) = (find("xl/workbook.xml"), find("xl/_rels/workbook.xml.rels"))
-    else {
-        return out;
+    let mut ordered = Vec::new();
+    let Some(wb) = find("xl/workbook.xml") else {
+        return (out, ordered);
     };
+    let empty = Member {
+        name: String::new(),
+        offset: 0,
+        listed: true,
+        data: Vec::new(),
+        complete: true,
+    };
+    let rels = find("xl/_rels/workbook.xml.rels").unwrap_or(&empty);
     let mut targets: BTreeMap<String, String> = BTreeMap::new();
     let rt = xml::decode(&rels.data);
     let _ = xml::parse(&rt, 64, |e| {
@@ -201,14 +235,17 @@ fn sheet_names(members: &[Member]) -> BTreeMap<String, String> {
         } = e
         {
             let get = |k: &str| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.clone());
-            if let (Some(name), Some(id)) = (get("name"), get("id"))
-                && let Some(t) = targets.get(&id)
-            {
-                out.insert(t.clone(), name);
+            if let Some(name) = get("name") {
+                ordered.push(name.clone());
+                if let Some(id) = get("id")
+                    && let Some(t) = targets.get(&id)
+                {
+                    out.insert(t.clone(), name);
+                }
             }
         }
     });
-    out
+    (out, ordered)
 }
 
 fn part_kind(name: &str) -> UnitKind {

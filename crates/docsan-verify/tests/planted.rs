@@ -176,6 +176,16 @@ fn pdf_xmp_metadata() {
             .as_deref()
             .is_some_and(|d| d.contains("XMP"))
     }));
+    // A JavaScript stream is text too.
+    let pdf = simple_pdf(
+        "hello",
+        &[
+            (6, stream("", format!("app.alert('{MOBILE}');").as_bytes())),
+            (7, b"<< /S /JavaScript /JS 6 0 R >>".to_vec()),
+        ],
+    );
+    let r = run(&pdf, Format::Pdf, &[]);
+    assert!(detected(&r, PiiKind::Mobile));
 }
 
 /// A simple font with a custom one-byte encoding: codes 1..=10 show the digits 0..=9, declared
@@ -667,4 +677,15 @@ fn run_lenient(bytes: &[u8], format: Format) -> Result<Report, docsan_core::Erro
         detector: &det,
         limits: &limits,
     })
+}
+
+#[test]
+fn structure_names_pages_sheets_and_parts() {
+    let limits = Limits::default();
+    let s = docsan_verify::structure(&simple_pdf("x", &[]), Format::Pdf, &limits).unwrap();
+    assert_eq!(s.pages, Some(1));
+    let s = docsan_verify::structure(&xlsx(HEADER_ROW, &[]), Format::Xlsx, &limits).unwrap();
+    assert_eq!(s.sheets, vec!["名单".to_string()]);
+    assert_eq!(s.parts.len(), 4);
+    assert!(s.parts.contains(&"xl/worksheets/sheet1.xml".to_string()));
 }

@@ -773,6 +773,9 @@ pub(crate) fn interpret_all(ctx: &mut Ctx<'_>, doc: &Doc, binary: &BTreeSet<usiz
     }
     let mut done: BTreeSet<usize> = BTreeSet::new();
     let pages = collect_pages(doc);
+    if ctx.depth == 0 {
+        ctx.structure.pages = Some(u32::try_from(pages.len()).unwrap_or(u32::MAX));
+    }
     for (pno, (idx, res)) in pages.iter().enumerate() {
         let page = &doc.entries[*idx].value;
         let (data, used) = page_contents(doc, page);

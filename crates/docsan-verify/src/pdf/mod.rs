@@ -439,6 +439,13 @@ pub(crate) fn verify_pdf(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<(), Error> {
         }
     }
 
+    // Streams holding JavaScript (`/JS 12 0 R`).
+    let js: BTreeSet<usize> = doc
+        .entries
+        .iter()
+        .filter_map(|e| e.value.get(b"JS").and_then(|r| doc.entry_of(r)))
+        .collect();
+
     // Strings anywhere, and every decoded stream's bytes.
     for idx in 0..doc.entries.len() {
         let e = &doc.entries[idx];
@@ -461,6 +468,20 @@ pub(crate) fn verify_pdf(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<(), Error> {
                 } else {
                     ctx.verify_embedded_text(&format!("embedded file {}", e.label()), d);
                 }
+            } else if text_bearing && js.contains(&idx) {
+                // JavaScript: every line is text.
+                let t = String::from_utf8_lossy(d).into_owned();
+                for (k, line) in t.lines().enumerate() {
+                    let l = Location {
+                        line: Some(k as u32 + 1),
+                        detail: Some("JavaScript".into()),
+                        ..loc.clone()
+                    };
+                    ctx.add_unit(line, UnitKind::Other, l, None, None);
+                }
+            } else if text_bearing && looks_xml(d) {
+                // XFA forms and other XML streams.
+                read_xmp(ctx, d, &loc);
             }
         }
     }
@@ -487,6 +508,17 @@ fn looks_textual(d: &[u8]) -> bool {
         .filter(|&&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | b'\x0c'))
         .count();
     control * 20 < sample.len()
+}
+
+/// Whether decoded data is an XML document (XFA, XMP without its dictionary markers).
+fn looks_xml(d: &[u8]) -> bool {
+    let head: Vec<u8> = d
+        .iter()
+        .copied()
+        .skip_while(|c| c.is_ascii_whitespace())
+        .take(6)
+        .collect();
+    head.starts_with(b"<?xml") || head.starts_with(b"<xdp") || head.starts_with(b"<x:xmp")
 }
 
 /// XMP: every text node and attribute value is a metadata unit.
@@ -520,7 +552,7 @@ fn read_xmp(ctx: &mut Ctx<'_>, data: &[u8], loc: &Location) {
     });
     for (t, label) in units {
         let l = Location {
-            detail: Some("XMP metadata".into()),
+            detail: Some("XML stream (XMP or XFA)".into()),
             ..loc.clone()
         };
         ctx.add_unit(&t, UnitKind::Metadata, l, None, label);
