@@ -498,6 +498,7 @@ fn assemble(frags: &mut [Frag]) -> Vec<String> {
                 .unwrap_or(Ordering::Equal)
                 .then(a.seq.cmp(&b.seq))
         });
+        let frags_y_min = g.iter().map(|f| f.y).reduce(f64::min);
         let mut words: Vec<Word> = Vec::new();
         let mut prev: Option<&Frag> = None;
         for f in g {
@@ -538,7 +539,8 @@ fn assemble(frags: &mut [Frag]) -> Vec<String> {
             }
             prev = Some(f);
         }
-        let y = prev.map_or(0.0, |p| p.y);
+        // The lowest baseline of the line (CJK and Latin fonts may sit a little apart).
+        let y = frags_y_min.unwrap_or(0.0);
         let size = prev.map_or(1.0, |p| p.size);
         rows.push((y, size, words));
     }
@@ -551,7 +553,7 @@ fn assemble(frags: &mut [Frag]) -> Vec<String> {
         if let Some(b) = base {
             let (by, bn) = (rows[b].0, rows[b].2.len());
             let n = rows[i].2.len();
-            if n > 0 && n * 2 <= bn && (by - y).abs() <= 2.6 * size {
+            if n > 0 && n * 2 <= bn && (by - y).abs() <= 1.7 * size {
                 let bw = &rows[b].2;
                 // (start x, index of the cell's last word)
                 let mut cells: Vec<(f64, usize)> = Vec::new();
@@ -569,6 +571,11 @@ fn assemble(frags: &mut [Frag]) -> Vec<String> {
                         ok = false;
                         break;
                     };
+                    // The continuation must fit in its cell.
+                    if cells.get(ci + 1).is_some_and(|next| w.x1 > next.0 + size) {
+                        ok = false;
+                        break;
+                    }
                     if !aligned.contains(&ci) {
                         if (cells[ci].0 - w.x0).abs() >= size {
                             ok = false;
