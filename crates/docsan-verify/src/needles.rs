@@ -213,17 +213,35 @@ impl Needles {
     }
 }
 
-/// Finds any of `patterns` (value index, bytes) in `buf`; used for glyph-code encodings that
-/// depend on one font.
-pub(crate) fn find_custom(patterns: &[(usize, Vec<u8>)], buf: &[u8]) -> Vec<usize> {
-    let mut hits = BTreeSet::new();
-    for (idx, p) in patterns {
-        if !p.is_empty() && p.len() <= buf.len() && buf.windows(p.len()).any(|w| w == p.as_slice())
-        {
-            hits.insert(*idx);
+/// Patterns of one font's glyph codes, compiled once: (value index, code bytes).
+#[derive(Debug, Default)]
+pub(crate) struct Custom {
+    values: Vec<usize>,
+    ac: Option<AhoCorasick>,
+}
+
+impl Custom {
+    pub(crate) fn new(patterns: Vec<(usize, Vec<u8>)>) -> Self {
+        let (values, bytes): (Vec<usize>, Vec<Vec<u8>>) = patterns.into_iter().unzip();
+        Custom {
+            ac: build(&bytes),
+            values,
         }
     }
-    hits.into_iter().collect()
+
+    /// Which values occur in `buf`.
+    pub(crate) fn find(&self, buf: &[u8]) -> Vec<usize> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        let mut hits = BTreeSet::new();
+        for m in ac.find_overlapping_iter(buf) {
+            if let Some(v) = self.values.get(m.pattern().as_usize()) {
+                hits.insert(*v);
+            }
+        }
+        hits.into_iter().collect()
+    }
 }
 
 #[cfg(test)]

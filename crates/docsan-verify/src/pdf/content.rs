@@ -12,12 +12,12 @@ use super::font::{self, Fallback, Font, parse_cmap};
 use super::lexer::{Lexer, Obj};
 use super::{Doc, NULL};
 use crate::Ctx;
-use crate::needles::{find_custom, normalize};
+use crate::needles::{Custom, normalize};
 use docsan_core::{Diagnostic, Location, UnitKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Original values as the glyph codes of one font: (value index, code bytes).
-type Encoded = Vec<(usize, Vec<u8>)>;
+type Encoded = Custom;
 
 /// Fonts loaded so far, and each one's encoding of the original values.
 struct Fonts {
@@ -61,7 +61,7 @@ impl Fonts {
         Some(p)
     }
 
-    fn encoded(&mut self, ctx: &Ctx<'_>, p: usize) -> &[(usize, Vec<u8>)] {
+    fn encoded(&mut self, ctx: &Ctx<'_>, p: usize) -> Option<&Custom> {
         if self.encoded.get(p).is_some_and(Option::is_none) {
             let f = &self.fonts[p];
             let inv = f.inverse();
@@ -75,12 +75,9 @@ impl Fonts {
                     }
                 }
             }
-            self.encoded[p] = Some(v);
+            self.encoded[p] = Some(Custom::new(v));
         }
-        self.encoded
-            .get(p)
-            .and_then(|e| e.as_deref())
-            .unwrap_or(&[])
+        self.encoded.get(p).and_then(Option::as_ref)
     }
 }
 
@@ -742,7 +739,10 @@ fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: 
         }
     }
     for (p, codes) in &sink.runs {
-        let hits: Vec<usize> = find_custom(fonts.encoded(ctx, *p), codes);
+        let hits: Vec<usize> = fonts
+            .encoded(ctx, *p)
+            .map(|c| c.find(codes))
+            .unwrap_or_default();
         for idx in hits {
             ctx.add_original(idx, "original.font-encoded", base.clone());
         }
