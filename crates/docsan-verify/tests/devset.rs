@@ -196,3 +196,51 @@ fn corpus_gives_reports_or_clean_errors() {
     println!("corpus: {ok} ok, {err} errors");
     assert!(ok > 0);
 }
+
+#[test]
+fn damaged_devset_files_never_panic() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let dir = shared.join("dev-set");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    names.sort();
+    let limits = Limits::default();
+    let det = common::TestDetector::new();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut runs = 0;
+    for path in names {
+        let Some(format) = format_of(&path.to_string_lossy()) else {
+            continue;
+        };
+        let original = std::fs::read(&path).unwrap();
+        for round in 0..12 {
+            let mut bytes = original.clone();
+            // Deterministic damage: flip bytes, cut the tail, or both.
+            for _ in 0..(1 + round * 4) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let i = (seed >> 17) as usize % bytes.len();
+                bytes[i] ^= (seed >> 7) as u8 | 1;
+            }
+            if round % 3 == 2 {
+                bytes.truncate(bytes.len() * (round + 1) / 13);
+            }
+            let _ = verify(&Request {
+                bytes: &bytes,
+                format,
+                originals: &[Sensitive::new("13812345678")],
+                allowed: &[],
+                detector: &det,
+                limits: &limits,
+            });
+            runs += 1;
+        }
+    }
+    println!("{runs} damaged files verified without panic");
+}

@@ -411,6 +411,27 @@ impl Interp<'_, '_> {
                 .map(|&b| (font::winansi(b), 500.0, b == b' '))
                 .collect(),
         };
+        // Codes that map to no character: text the verifier cannot read, so it says so.
+        if let Some(p) = gs.font
+            && glyphs.iter().any(|g| g.0 == "\u{FFFD}")
+            && self.fonts.warned.insert(p)
+        {
+            let label = self
+                .fonts
+                .by_entry
+                .iter()
+                .find(|(_, v)| **v == p)
+                .and_then(|(k, _)| self.doc.entries.get(*k))
+                .map_or("font".into(), |e| e.label());
+            let loc = self.ctx.loc(&label);
+            self.ctx.diagnostics.push(
+                Diagnostic::warning(
+                    "font-undecodable",
+                    "a font shows codes that map to no character; that text cannot be checked",
+                )
+                .at(loc),
+            );
+        }
         // Positions and sizes in device space.
         let full = mul(tm, &gs.ctm);
         let scale = (full[0] * full[0] + full[1] * full[1]).sqrt().max(1e-6);
