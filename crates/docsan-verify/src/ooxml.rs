@@ -169,6 +169,8 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             );
         } else if crate::sniff(&m.data).is_some() {
             ctx.verify_embedded(&m.name, &m.data);
+        } else if lower.contains("printersettings") {
+            // Printer settings (a DEVMODE record): searched as raw bytes above, nothing else.
         } else if ext_is(&lower, &[".bin", ".ole"]) || m.data.starts_with(b"\xD0\xCF\x11\xE0") {
             ctx.diagnostics.push(
                 Diagnostic::warning(

@@ -118,14 +118,15 @@ fn devset_originals_are_found_in_the_originals() {
         );
         det_total += detectable.len();
         det_found_total += det_found.len();
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
         println!(
-            "{name}: recall {}/{} units {} parts {} detected {} diags {} in {:?}; missing {:?}",
+            "{name}: recall {}/{} units {} parts {} detected {} diags {:?} in {:?}; missing {:?}",
             found.len(),
             values.len(),
             report.units_checked,
             report.parts_checked,
             detected,
-            report.diagnostics.len(),
+            codes,
             t0.elapsed(),
             missing
         );

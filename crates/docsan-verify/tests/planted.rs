@@ -254,6 +254,19 @@ fn pdf_font_encoded_tj_split_glyph_by_glyph() {
 }
 
 #[test]
+fn pdf_marked_content_actual_text() {
+    // The page shows a mask, but the marked content still carries the value as ActualText.
+    let pdf = simple_pdf(
+        &format!("ID {MASKED_ID}) Tj ET /Span << /ActualText (ID {ID}) >> BDC EMC BT (x"),
+        &[],
+    );
+    let r = run(&pdf, Format::Pdf, &[]);
+    assert!(detected(&r, PiiKind::Id18));
+    let r = run(&pdf, Format::Pdf, &[ID]);
+    assert!(original_found(&r, ID));
+}
+
+#[test]
 fn pdf_identity_h_and_ucs2_text() {
     // Type0 font with the predefined UniGB-UCS2-H CMap: codes are UTF-16BE.
     let mut be = Vec::new();

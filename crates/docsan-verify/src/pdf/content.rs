@@ -218,6 +218,8 @@ struct Sink {
     end_x: f64,
     runs: BTreeMap<usize, Vec<u8>>,
     frags: Vec<Frag>,
+    /// Text of marked-content properties (`/ActualText`, `/Alt`).
+    marked: Vec<String>,
 }
 
 impl Sink {
@@ -379,6 +381,22 @@ impl Interp<'_, '_> {
                             };
                             self.run(d, res, sink, depth + 1, mul(&m, &gs.ctm));
                             (tm, tlm) = saved;
+                        }
+                    }
+                }
+                b"BDC" | b"DP" => {
+                    // Marked content may carry text that is not shown: /ActualText, /Alt, /E.
+                    let props = match operands.last() {
+                        Some(Obj::Name(n)) => doc.get(doc.get(resources, b"Properties"), n),
+                        Some(d) => d,
+                        None => &NULL,
+                    };
+                    for key in [b"ActualText".as_slice(), b"Alt", b"E"] {
+                        if let Obj::Str(st) = doc.get(props, key)
+                            && let Some(t) = super::text_strings(st).into_iter().last()
+                            && sink.marked.len() < 1 << 20
+                        {
+                            sink.marked.push(t);
                         }
                     }
                 }
@@ -727,6 +745,13 @@ fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: 
         };
         ctx.add_unit(line, kind, l, None, None);
     }
+    for t in &sink.marked {
+        let l = Location {
+            detail: Some("marked-content text (ActualText or Alt)".into()),
+            ..base.clone()
+        };
+        ctx.add_unit(t, UnitKind::AltText, l, None, None);
+    }
     if ctx.needles.is_empty() {
         return;
     }
@@ -815,6 +840,7 @@ pub(crate) fn interpret_all(ctx: &mut Ctx<'_>, doc: &Doc, binary: &BTreeSet<usiz
             end_x: 0.0,
             runs: BTreeMap::new(),
             frags: Vec::new(),
+            marked: Vec::new(),
         };
         let mut it = Interp {
             ctx,
@@ -922,6 +948,7 @@ fn run_stray_idx(
         end_x: 0.0,
         runs: BTreeMap::new(),
         frags: Vec::new(),
+        marked: Vec::new(),
     };
     let mut it = Interp {
         ctx: &mut *ctx,
