@@ -14,9 +14,11 @@ use std::collections::BTreeSet;
 pub(crate) const SHORT: usize = 6;
 
 /// Normalizes text for comparison: drops whitespace and invisible characters, folds full-width
-/// ASCII variants to ASCII.
+/// ASCII variants to ASCII, and drops hyphens between digits (`178-6990-5432` is the mobile
+/// `17869905432`).
 pub(crate) fn normalize(s: &str) -> String {
-    s.chars()
+    let chars: Vec<char> = s
+        .chars()
         .filter(|c| {
             !c.is_whitespace() && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}')
         })
@@ -24,7 +26,19 @@ pub(crate) fn normalize(s: &str) -> String {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         })
-        .collect()
+        .collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '-' | '\u{2010}'..='\u{2015}')
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The compiled originals.
@@ -274,5 +288,6 @@ mod tests {
                 .contains(&(1, "original.utf8"))
         );
         assert!(n.find_in_text("138****5678").is_empty());
+        assert_eq!(n.find_in_text("手机 138-1234-5678"), vec![1]);
     }
 }

@@ -774,7 +774,9 @@ fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: 
                 .chain(ctx.needles.find_in_text(&pair[1]))
                 .collect();
             for idx in ctx.needles.find_in_text(&format!("{}{}", pair[0], pair[1])) {
-                if !single.contains(&idx) {
+                // Short values (two- or three-character names) would match across unrelated
+                // line ends by chance; wrapped cells hold longer values.
+                if !single.contains(&idx) && ctx.needles.value(idx).char_len() >= 4 {
                     let l = Location {
                         line: Some(k as u32 + 1),
                         ..base.clone()
