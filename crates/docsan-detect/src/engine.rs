@@ -18,6 +18,29 @@ use regex::Regex;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+const DIGIT: u8 = 1;
+const AT: u8 = 2;
+const UPPER: u8 = 4;
+const WIDE: u8 = 8;
+
+/// Byte classes for the pre-filter: ASCII digits, `@`, capitals, and `0xEF` (the lead byte of
+/// full-width forms, among them the full-width digits).
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match i as u8 {
+            b'0'..=b'9' => DIGIT,
+            b'@' => AT,
+            b'A'..=b'Z' => UPPER,
+            0xEF => WIDE,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+};
+
 /// A candidate finding before resolution.
 #[derive(Clone, Debug)]
 struct Cand {
@@ -123,12 +146,10 @@ impl Engine {
             rules,
             allow: policy.allow.iter().cloned().collect(),
             date: re(
-                r"^(?:19|20)\d{2}(?:(?:[-/.]|年)(?:0?[1-9]|1[0-2])(?:(?:[-/.]|月)(?:0?[1-9]|[12]\d|3[01])日?|月)?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))",
+                r"^(?:19|20)\d{2}(?:(?:[-/.]|年)(?:0?[1-9]|1[0-2])(?:(?:[-/.]|月)(?:0?[1-9]|[12]\d|3[01])日?|月)?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])?)",
             )?,
             doc_token: re(r"^[A-Za-z]{0,2}\d{6,12}(?:\([0-9A]\))?")?,
-            plate: re(
-                r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z]·?[A-HJ-NP-Z0-9]{5,6}",
-            )?,
+            plate: re(r"^[A-HJ-NP-Z]·?[A-HJ-NP-Z0-9]{5,6}")?,
             hkid: re(r"[A-Z]{1,2}\d{6}\([0-9A]\)")?,
         })
     }
@@ -188,14 +209,16 @@ impl Engine {
         // Label words in the text.
         let label_hits = self.label_hits(text);
         let bytes = text.as_bytes();
-        let has_digit = bytes.iter().any(|b| b.is_ascii_digit())
-            || bytes
-                .windows(3)
-                .any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]));
-        if has_digit {
+        // One branch-free pass for the cheap pre-filters (`@`, capital letters); the number
+        // scanner makes its own single pass for ASCII and full-width digits.
+        let flags = bytes
+            .iter()
+            .fold(0u8, |acc, b| acc | BYTE_CLASS[*b as usize]);
+        let (has_at, has_upper) = (flags & AT != 0, flags & UPPER != 0);
+        if flags & (DIGIT | WIDE) != 0 {
             self.numbers(text, unit_class, &label_hits, unit.context.kind, &mut cands);
         }
-        if bytes.contains(&b'@') {
+        if has_at {
             emails(text, &mut cands);
         }
         if !label_hits.is_empty() {
@@ -206,7 +229,7 @@ impl Engine {
         {
             self.whole_cell(text, class, &mut cands);
         }
-        if bytes.iter().any(|b| b.is_ascii_uppercase()) {
+        if has_upper {
             self.shapes(text, &mut cands);
         }
         if let Some(t) = &self.terms {
@@ -241,32 +264,40 @@ impl Engine {
         let mut name_done = false;
         for (i, r) in cells.iter().enumerate() {
             let cell = &text[r.clone()];
-            let col: Option<&str> = if cells.len() == header.len() {
+            // The column of the same position (when the counts agree) and the column the
+            // cell's shape suggests; each is only a context, the cell must still validate.
+            let positional = if cells.len() == header.len() {
                 header.get(i).map(|(t, _)| t.as_str())
-            } else if has(Class::Name)
+            } else {
+                None
+            };
+            let by_shape = if has(Class::Name)
                 && !name_done
+                && i < 4
                 && names::whole_cjk_name(cell).is_some_and(|c| c >= 0.9)
             {
                 name_done = true;
                 header_of(Class::Name)
             } else if has(Class::Address) && names::address_like(cell) {
                 header_of(Class::Address)
-            } else if has(Class::Card) && cell.chars().filter(|c| c.is_ascii_digit()).count() >= 12
-            {
+            } else if has(Class::Card) && cell.bytes().filter(u8::is_ascii_digit).count() >= 12 {
                 header_of(Class::Card)
             } else {
                 None
             };
-            let Some(col) = col else { continue };
-            let mut ctx = unit.context.clone();
-            ctx.kind = UnitKind::TableCell;
-            ctx.column_header = Some(col.to_string());
-            ctx.label = None;
-            let sub = TextUnit::new(unit.id, cell, ctx);
-            for mut c in self.candidates(&sub, None) {
-                c.range = c.range.start + r.start..c.range.end + r.start;
-                c.rule.push_str(".row");
-                cands.push(c);
+            let mut cols: Vec<&str> = positional.into_iter().chain(by_shape).collect();
+            cols.dedup();
+            for col in cols {
+                let mut ctx = unit.context.clone();
+                ctx.kind = UnitKind::TableCell;
+                ctx.column_header = Some(col.to_string());
+                ctx.label = None;
+                let sub = TextUnit::new(unit.id, cell, ctx);
+                for mut c in self.candidates(&sub, None) {
+                    c.range = c.range.start + r.start..c.range.end + r.start;
+                    c.rule.push_str(".row");
+                    cands.push(c);
+                }
             }
         }
         cands
@@ -302,7 +333,9 @@ impl Engine {
         pos: usize,
         hits: &[(usize, usize, Class)],
     ) -> Option<Class> {
-        let (_, end, class) = hits.iter().rev().find(|(_, e, _)| *e <= pos)?;
+        // Hits are sorted and do not overlap, so their ends are sorted too.
+        let idx = hits.partition_point(|(_, e, _)| *e <= pos);
+        let (_, end, class) = hits.get(idx.checked_sub(1)?)?;
         let gap = text.get(*end..pos)?;
         let ok = gap.chars().count() <= 6
             && gap.chars().all(|c| {
@@ -326,16 +359,14 @@ impl Engine {
     ) {
         for tok in scan::tokens(text) {
             let ctx = self.label_before(text, tok.start, hits).or(unit_class);
-            if tok.amount && !matches!(ctx, Some(Class::Card) | Some(Class::Id)) {
-                continue;
-            }
+            let money = !matches!(ctx, Some(Class::Card) | Some(Class::Id));
             // Values right next to a mask character were masked already.
             if char_before(text, tok.start).is_some_and(is_mask_char)
                 || char_at(text, tok.end).is_some_and(is_mask_char)
             {
                 continue;
             }
-            classify_token(text, &tok, ctx, out);
+            classify_token(text, &tok, ctx, money, out);
         }
         // Spreadsheet numbers that lost digits: `1.10101199003071E+17`.
         if matches!(
@@ -351,6 +382,11 @@ impl Engine {
         for (i, &(s, e, class)) in hits.iter().enumerate() {
             let next_label = hits.get(i + 1).map(|h| h.0);
             let label = &text[s..e];
+            // `回乡证号：`, `护照号码为`: a trailing 号/号码 belongs to the label.
+            let e = ["号码", "号"]
+                .iter()
+                .find(|w| text[e..].starts_with(**w))
+                .map_or(e, |w| e + w.len());
             let vpos = text::skip_fillers(text, e, 4);
             // A label directly followed by another label (`联系人手机号码`) labels nothing.
             if next_label == Some(vpos) && class != Class::NameBefore {
@@ -363,8 +399,11 @@ impl Engine {
                     }
                     let mut pos = vpos;
                     let mut first = true;
-                    while let Some((r, conf)) = names::name_at(text, pos, label.is_ascii()) {
-                        if hits.iter().any(|h| h.0 == r.start) {
+                    let limit = next_label.unwrap_or(text.len());
+                    while let Some((r, conf)) =
+                        names::name_before(text, pos, limit, label.is_ascii())
+                    {
+                        if hits.binary_search_by_key(&r.start, |h| h.0).is_ok() {
                             break;
                         }
                         out.push(Cand::new(
@@ -474,21 +513,24 @@ impl Engine {
     fn whole_cell(&self, text: &str, class: Class, out: &mut Vec<Cand>) {
         let tr = text::trimmed_range(text);
         let t = &text[tr.clone()];
-        if t.is_empty() || t.chars().any(is_mask_char) {
+        // Masked values stay quiet; a name cell is checked name by name below.
+        if t.is_empty() || (class != Class::Name && t.chars().any(is_mask_char)) {
             return;
         }
         match class {
             Class::Name => {
                 // One or several names: `张三`, `张三、李四`.
                 let mut pos = tr.start;
-                for part in t.split(['、', ',', '，', ';', '；', '/', ' ', '\u{3000}']) {
+                for part in t.split([
+                    '、', ',', '，', ';', '；', '/', ' ', '\u{3000}', '(', ')', '（', '）', '\n',
+                ]) {
                     let start = pos;
                     pos += part.len()
                         + t[pos - tr.start + part.len()..]
                             .chars()
                             .next()
                             .map_or(0, char::len_utf8);
-                    if part.is_empty() {
+                    if part.is_empty() || part.chars().any(is_mask_char) {
                         continue;
                     }
                     if let Some(conf) = names::whole_cjk_name(part) {
@@ -576,13 +618,32 @@ impl Engine {
 
     /// Plates and Hong Kong IDs, found by shape and check digit.
     fn shapes(&self, text: &str, out: &mut Vec<Cand>) {
-        for m in self.plate.find_iter(text) {
-            let s = m.as_str();
-            let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-            let after = char_at(text, m.end());
-            if digits >= 2 && !after.is_some_and(|c| c.is_ascii_alphanumeric()) {
-                out.push(Cand::new(m.range(), PiiKind::Plate, "plate.shape", 0.8));
+        // A plate starts with a province's one-character abbreviation and a capital letter;
+        // the pattern is tried only where such a pair stands.
+        const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+        for (i, b) in text.bytes().enumerate() {
+            if !b.is_ascii_uppercase() {
+                continue;
             }
+            let Some(p) = char_before(text, i) else {
+                continue;
+            };
+            if !PROVINCES.contains(p) {
+                continue;
+            }
+            let Some(m) = self.plate.find(&text[i..]) else {
+                continue;
+            };
+            let start = i - p.len_utf8();
+            let end = i + m.end();
+            let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+            let after = char_at(text, end);
+            if digits >= 2 && !after.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                out.push(Cand::new(start..end, PiiKind::Plate, "plate.shape", 0.8));
+            }
+        }
+        if !text.contains('(') {
+            return;
         }
         for m in self.hkid.find_iter(text) {
             let before = char_before(text, m.start());
@@ -644,17 +705,20 @@ impl Engine {
                 .then((b.range.end - b.range.start).cmp(&(a.range.end - a.range.start)))
                 .then(a.range.start.cmp(&b.range.start))
         });
-        let mut kept: Vec<Cand> = Vec::new();
+        // Kept ranges by start. They never overlap, so their ends are sorted too, and a
+        // candidate overlaps one only if the last kept range starting before its end reaches
+        // past its start.
+        let mut kept: std::collections::BTreeMap<usize, Cand> = std::collections::BTreeMap::new();
         for c in cands {
-            if kept
-                .iter()
-                .all(|k| c.range.end <= k.range.start || c.range.start >= k.range.end)
-            {
-                kept.push(c);
+            let free = kept
+                .range(..c.range.end)
+                .next_back()
+                .is_none_or(|(_, k)| k.range.end <= c.range.start);
+            if free {
+                kept.insert(c.range.start, c);
             }
         }
-        kept.sort_by_key(|c| c.range.start);
-        kept.into_iter()
+        kept.into_values()
             .map(|c| Finding {
                 unit: unit.id,
                 value: Sensitive::new(&text[c.range.clone()]),
@@ -687,6 +751,7 @@ impl Detector for Engine {
     fn detect_all(&self, units: &[TextUnit]) -> Vec<Finding> {
         let mut out = Vec::new();
         let mut header: Option<Vec<(String, Option<Class>)>> = None;
+        let mut misses = 0u32;
         for (i, u) in units.iter().enumerate() {
             let lineish = matches!(
                 u.context.kind,
@@ -707,19 +772,42 @@ impl Detector for Engine {
                     .collect();
                 let known = classes.iter().filter(|(_, c)| c.is_some()).count();
                 let digits = u.text.bytes().any(|b| b.is_ascii_digit());
-                if cells.len() >= 3 && known >= 2 && !digits {
+                let short = classes.iter().all(|(t, _)| t.chars().count() <= 10);
+                let personal = classes.iter().any(|(_, c)| matches!(c, Some(Class::Name)))
+                    && classes.iter().any(|(_, c)| {
+                        matches!(
+                            c,
+                            Some(
+                                Class::Id
+                                    | Class::Phone
+                                    | Class::Card
+                                    | Class::Address
+                                    | Class::BirthDate
+                            )
+                        )
+                    });
+                if cells.len() >= 3 && known >= 2 && personal && short && !digits {
                     header = Some(classes);
+                    misses = 0;
                     out.extend(self.detect_unit(u, None));
                     continue;
                 }
                 if let Some(h) = &header {
-                    let prose = u.text.contains(['。', '，', '；']);
-                    if !prose && cells.len() >= 2 {
+                    let prose = u.text.contains(['。', '，', '；', '：']);
+                    let long_digits = u
+                        .text
+                        .as_bytes()
+                        .windows(6)
+                        .any(|w| w.iter().all(u8::is_ascii_digit));
+                    if !prose && cells.len() >= 3 && (cells.len() == h.len() || long_digits) {
+                        misses = 0;
                         let cands = self.row_candidates(u, h);
                         out.extend(self.resolve(u, cands));
                         continue;
                     }
-                    if prose {
+                    // Wrapped cells give short lines; prose or a run of non-rows ends the table.
+                    misses += 1;
+                    if prose || misses > 3 {
                         header = None;
                     }
                 }
@@ -745,7 +833,151 @@ impl Detector for Engine {
                 .is_some();
             out.extend(self.detect_unit(u, if header_says { None } else { neighbour }));
         }
+        self.across_units(units, &mut out);
         out
+    }
+}
+
+impl Engine {
+    /// Findings that need neighbouring lines: an address wrapped onto the next line, and the
+    /// name and address cells of a table read one cell per line next to a resident ID.
+    fn across_units(&self, units: &[TextUnit], out: &mut Vec<Finding>) {
+        let lineish = |u: &TextUnit| {
+            matches!(
+                u.context.kind,
+                UnitKind::Body
+                    | UnitKind::HeaderFooter
+                    | UnitKind::TextBox
+                    | UnitKind::Other
+                    | UnitKind::Annotation
+            )
+        };
+        let mut by_unit: std::collections::BTreeMap<u32, Vec<Range<usize>>> =
+            std::collections::BTreeMap::new();
+        let mut id_lines: BTreeSet<usize> = BTreeSet::new();
+        let index: std::collections::BTreeMap<u32, usize> =
+            units.iter().enumerate().map(|(i, u)| (u.id.0, i)).collect();
+        let mut wrapped: Vec<usize> = Vec::new();
+        for f in out.iter() {
+            by_unit.entry(f.unit.0).or_default().push(f.range.clone());
+            let Some(&i) = index.get(&f.unit.0) else {
+                continue;
+            };
+            let u = &units[i];
+            if !lineish(u) {
+                continue;
+            }
+            let tr = text::trimmed_range(&u.text);
+            if f.kind == PiiKind::Id18 && f.rule == "id18.checksum" && f.range == tr {
+                id_lines.insert(i);
+            }
+            if f.kind == PiiKind::Address
+                && f.range.end == tr.end
+                && f.rule.starts_with("address.label")
+            {
+                wrapped.push(i);
+            }
+        }
+        let free = |by_unit: &std::collections::BTreeMap<u32, Vec<Range<usize>>>,
+                    id: u32,
+                    r: &Range<usize>| {
+            by_unit
+                .get(&id)
+                .is_none_or(|v| v.iter().all(|x| x.end <= r.start || x.start >= r.end))
+        };
+        let mut add: Vec<(usize, Range<usize>, PiiKind, &'static str, f32)> = Vec::new();
+        for i in wrapped {
+            let Some(next) = units.get(i + 1) else {
+                continue;
+            };
+            if !lineish(next) {
+                continue;
+            }
+            let t = next.text.as_str();
+            let lead = t.len() - t.trim_start().len();
+            let end = t[lead..]
+                .find(|c: char| {
+                    matches!(c, '，' | ',' | '。' | '；' | ';' | '）' | ')' | '、')
+                        || c.is_whitespace()
+                })
+                .map_or(t.len(), |e| lead + e);
+            let head = &t[lead..end];
+            let n = head.chars().count();
+            let last = head.chars().last();
+            if (1..=20).contains(&n)
+                && head
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || is_cjk(c) || c == '-')
+                && last.is_some_and(|c| "号室栋幢组村楼户弄巷".contains(c))
+            {
+                add.push((i + 1, lead..end, PiiKind::Address, "address.continued", 0.7));
+            }
+        }
+        // A label at the end of a line whose value starts the next line (`家庭住址：` ⏎ `安徽省…`).
+        for (i, u) in units.iter().enumerate() {
+            let Some(next) = units.get(i + 1) else { break };
+            if !lineish(u) || !lineish(next) {
+                continue;
+            }
+            let Some(&(_, e, class)) = self.label_hits(&u.text).last() else {
+                continue;
+            };
+            if text::skip_fillers(&u.text, e, 4) < u.text.trim_end().len() {
+                continue;
+            }
+            let lead = next.text.len() - next.text.trim_start().len();
+            match class {
+                Class::Address => {
+                    if let Some(r) = names::address_at(&next.text, lead) {
+                        add.push((i + 1, r, PiiKind::Address, "address.label_wrapped", 0.8));
+                    }
+                }
+                Class::Name => {
+                    if let Some((r, _)) = names::name_at(&next.text, lead, false) {
+                        add.push((i + 1, r, PiiKind::Name, "name.label_wrapped", 0.7));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (i, u) in units.iter().enumerate() {
+            if !lineish(u) || id_lines.is_empty() {
+                continue;
+            }
+            let near =
+                |d: usize| (i.saturating_sub(d)..=i + d).any(|j| j != i && id_lines.contains(&j));
+            let tr = text::trimmed_range(&u.text);
+            let t = &u.text[tr.clone()];
+            if t.is_empty() || t.chars().any(is_mask_char) {
+                continue;
+            }
+            if t.chars().count() <= 4
+                && names::whole_cjk_name(t).is_some_and(|c| c >= 0.9)
+                && near(2)
+            {
+                add.push((i, tr, PiiKind::Name, "name.beside_id", 0.6));
+            } else if names::address_like(t) && near(8) {
+                add.push((i, tr, PiiKind::Address, "address.beside_id", 0.6));
+            }
+        }
+        for (i, r, kind, rule, conf) in add {
+            let u = &units[i];
+            if !self.policy.is_enabled(kind)
+                || !free(&by_unit, u.id.0, &r)
+                || self.allow.contains(&u.text[r.clone()])
+            {
+                continue;
+            }
+            by_unit.entry(u.id.0).or_default().push(r.clone());
+            out.push(Finding {
+                unit: u.id,
+                value: Sensitive::new(&u.text[r.clone()]),
+                range: r,
+                kind,
+                rule: rule.to_string(),
+                confidence: conf,
+            });
+        }
     }
 }
 
@@ -810,7 +1042,13 @@ fn emails(text: &str, out: &mut Vec<Cand>) {
 
 /// Classifies a number token: the whole run first, then contiguous sub-runs split at
 /// separators, from longest to shortest.
-fn classify_token(text: &str, tok: &NumToken, ctx: Option<Class>, out: &mut Vec<Cand>) {
+fn classify_token(
+    text: &str,
+    tok: &NumToken,
+    ctx: Option<Class>,
+    money: bool,
+    out: &mut Vec<Cand>,
+) {
     let n = tok.groups.len();
     if n == 0 {
         return;
@@ -820,6 +1058,15 @@ fn classify_token(text: &str, tok: &NumToken, ctx: Option<Class>, out: &mut Vec<
         for i in 0..=(n - len) {
             let j = i + len;
             if used[i..j].iter().any(|u| *u) {
+                continue;
+            }
+            // Groups that belong to an amount (`70.23 138…`) are not part of a value.
+            if money && ((i == 0 && tok.amount_left) || (j == n && tok.amount_right)) {
+                continue;
+            }
+            let total: usize = tok.groups[i..j].iter().map(|g| g.digits.len()).sum();
+            // Nothing shorter than a 7-digit local number, nothing longer than 22 digits.
+            if !(6..=22).contains(&total) {
                 continue;
             }
             let mut d: String = tok.groups[i..j].iter().map(|g| g.digits.as_str()).collect();
@@ -932,7 +1179,9 @@ fn classify_digits(
         if v::uscc(d) {
             return None;
         }
-        if !glued && v::card_prefix(d) && v::luhn(d) {
+        // Without context an 18-digit card must be UnionPay and must not look like an ID with
+        // a typo (a wrong check digit must not turn an ID-shaped number into a card).
+        if !glued && d.starts_with("62") && v::luhn(d) && !v::id18_shape(d) {
             return Some((PiiKind::Card, "card.luhn", 0.85));
         }
         return None;
@@ -956,6 +1205,11 @@ fn classify_digits(
         if d.starts_with("0086") && v::mobile(&d[4..]) && !glued {
             return Some((PiiKind::Mobile, "mobile.intl", 0.9));
         }
+    }
+    // Two numbers written together, as a tracked deletion next to its insertion reads
+    // (`1536013951813943517537`): every 11-digit chunk must be a mobile number.
+    if len == 22 && groups.len() == 1 && !glued && v::mobile(&d[..11]) && v::mobile(&d[11..]) {
+        return Some((PiiKind::Mobile, "mobile.concatenated", 0.7));
     }
     if len == 11 && !glued {
         if v::mobile(d) {

@@ -119,6 +119,38 @@ pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> S
             if kind == PiiKind::Email && !rule.ends_with("numeric_truncated") {
                 return mask_email(value, policy);
             }
+            // A landline's extension is masked whole; the kept suffix counts from the end of
+            // the number itself.
+            if kind == PiiKind::Landline
+                && let Some(at) = ["转", "分机", "ext", "EXT", "Ext"]
+                    .iter()
+                    .filter_map(|m| value.find(m))
+                    .min()
+                && at > 0
+            {
+                let marker_len = value[at..]
+                    .chars()
+                    .take_while(|c| !c.is_ascii_digit())
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+                let (main, ext) = value.split_at(at + marker_len);
+                let (num, marker) = main.split_at(at);
+                return format!(
+                    "{}{marker}{}",
+                    replacement(policy, kind, rule, num),
+                    mask_keep(ext, 0, 0, policy)
+                );
+            }
+            // Two numbers written together are masked as two numbers.
+            if rule == "mobile.concatenated" && value.chars().count() == 22 {
+                let split = value.char_indices().nth(11).map_or(value.len(), |(i, _)| i);
+                let (a, b) = value.split_at(split);
+                return format!(
+                    "{}{}",
+                    replacement(policy, kind, "mobile.range", a),
+                    replacement(policy, kind, "mobile.range", b)
+                );
+            }
             let (dp, ds) = default_keep(kind, rule, value);
             let kp = policy.kinds.get(&kind);
             let pre = kp.and_then(|k| k.keep_prefix).unwrap_or(dp);

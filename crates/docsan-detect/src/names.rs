@@ -12,6 +12,30 @@ use std::ops::Range;
 
 /// Words that follow a name in running text and so mark where it ends.
 const AFTER_NAME: &[&str] = &[
+    "性别",
+    "年龄",
+    "民族",
+    "籍贯",
+    "学历",
+    "职务",
+    "职业",
+    "单位",
+    "工作",
+    "婚姻",
+    "政治",
+    "文化",
+    "健康",
+    "关系",
+    "证件",
+    "家庭",
+    "户籍",
+    "地址",
+    "现住",
+    "邮箱",
+    "备注",
+    "签章",
+    "盖章",
+    "日期",
     "同志",
     "先生",
     "女士",
@@ -232,7 +256,18 @@ pub fn person_value(s: &str) -> Option<f32> {
 /// Finds a Chinese (or Latin) name starting at byte `pos` of `text`, after a label. Returns its
 /// byte range and a confidence.
 pub fn name_at(text: &str, pos: usize, latin_ok: bool) -> Option<(Range<usize>, f32)> {
-    let rest = text.get(pos..)?;
+    name_before(text, pos, text.len(), latin_ok)
+}
+
+/// Like [`name_at`], with the name ending at byte `limit` at the latest (where the next label
+/// begins: `姓名：张三性别：男`).
+pub fn name_before(
+    text: &str,
+    pos: usize,
+    limit: usize,
+    latin_ok: bool,
+) -> Option<(Range<usize>, f32)> {
+    let rest = text.get(pos..limit.max(pos))?;
     let first = rest.chars().next()?;
     if first.is_ascii_alphabetic() {
         if !latin_ok {
@@ -252,6 +287,10 @@ pub fn name_at(text: &str, pos: usize, latin_ok: bool) -> Option<(Range<usize>, 
         return None;
     }
     let s: String = run.iter().map(|(_, c)| *c).collect();
+    // Names of minorities written with a middle dot (`阿卜杜·热合曼`) are taken whole.
+    if s.contains('·') && n >= 3 && !s.starts_with('·') && !s.ends_with('·') {
+        return Some((pos..after_run, 0.8));
+    }
     let sl = data::surname_len(&s);
     if sl == 0 || n < sl + 1 {
         return None;

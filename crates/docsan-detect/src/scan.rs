@@ -49,8 +49,10 @@ pub struct NumToken {
     pub letter_before: Option<char>,
     /// An ASCII letter touches the token on the right (other than the `X`).
     pub letter_after: bool,
-    /// The token is part of an amount or a decimal (`1,234.50`, `3.14159`).
-    pub amount: bool,
+    /// The first group is the fraction or a thousands group of an amount (`1,234.50`).
+    pub amount_left: bool,
+    /// The last group is the integer part of a decimal or an amount (`3.14159`, `1,234`).
+    pub amount_right: bool,
     /// The token began with `+` (an international prefix).
     pub plus: bool,
 }
@@ -80,6 +82,27 @@ pub fn tokens(text: &str) -> Vec<NumToken> {
         if !is_ascii_digit && !is_wide_digit {
             pos += 1;
             continue;
+        }
+        // Fast path: a short run of ASCII digits standing alone (a date part, a page number,
+        // a small amount) can hold nothing and is skipped without further work.
+        if is_ascii_digit {
+            let k = bytes[pos..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let next = bytes.get(pos + k).copied();
+            let continues = match next {
+                Some(b' ' | b'-' | b')' | b'X' | b'x') => true,
+                Some(b) if b >= 0x80 => {
+                    // Full-width digits, separators or an `Ｘ` may continue the run.
+                    matches!(char_at(text, pos + k), Some(c) if digit_value(c).is_some() || is_group_sep(c) || matches!(c, 'Ｘ' | 'ｘ' | '\u{a0}'))
+                }
+                _ => false,
+            };
+            if k < 6 && !continues {
+                pos += k;
+                continue;
+            }
         }
         let tok = read_token(text, pos);
         pos = tok.end.max(pos + 1);
@@ -166,7 +189,9 @@ fn read_token(text: &str, first: usize) -> NumToken {
     let next = char_at(text, end);
     let letter_after = next.is_some_and(|c| c.is_ascii_alphabetic());
     // Amounts and decimals: `1,234.50`, `.5`, `3.14`.
-    let mut amount = false;
+    let (mut amount_left, mut amount_right) = (false, false);
+    let first_len = groups.first().map_or(0, |g| g.digits.len());
+    let last_len = groups.last().map_or(0, |g| g.digits.len());
     if check_x.is_none() {
         if let Some(c) = next
             && matches!(c, '.' | ',' | '，' | '．')
@@ -179,10 +204,9 @@ fn read_token(text: &str, first: usize) -> NumToken {
                 .take_while(|c| digit_value(*c).is_some())
                 .collect();
             if !tail.is_empty() {
-                let int_len: usize = groups.iter().map(|g| g.digits.len()).sum();
-                amount = match c {
-                    '.' | '．' => !(tail.chars().all(|d| d == '0') && int_len >= 11),
-                    _ => tail.chars().count() == 3 && int_len <= 3,
+                amount_right = match c {
+                    '.' | '．' => !(tail.chars().all(|d| d == '0') && last_len >= 11),
+                    _ => tail.chars().count() == 3 && last_len <= 3,
                 };
             }
         }
@@ -190,8 +214,10 @@ fn read_token(text: &str, first: usize) -> NumToken {
             && matches!(p, '.' | ',' | '．')
         {
             let pp = char_before(text, start - p.len_utf8());
-            if pp.and_then(digit_value).is_some() {
-                amount = true;
+            // After a decimal point the run is a fraction; after a comma it is a thousands
+            // group only when it has three digits (`13812345678,13912345678` is a list).
+            if pp.and_then(digit_value).is_some() && (p != ',' || first_len == 3) {
+                amount_left = true;
             }
         }
     }
@@ -202,7 +228,8 @@ fn read_token(text: &str, first: usize) -> NumToken {
         check_x,
         letter_before,
         letter_after,
-        amount,
+        amount_left,
+        amount_right,
         plus,
     }
 }
@@ -216,12 +243,19 @@ mod tests {
         let t = tokens(
             "电话138 1234 5678，金额1,234.50元，身份证３４０７０２１９９００１０１１２３Ｘ。",
         );
-        assert_eq!(t.len(), 5);
+        // Short runs standing alone (`1`, `234`, `50`) are skipped by the fast path.
+        assert_eq!(t.len(), 2);
         assert_eq!(t[0].groups.len(), 3);
-        assert!(!t[0].amount);
-        assert!(t[1].amount && t[2].amount && t[3].amount);
-        assert!(t[4].check_x.is_some());
-        assert_eq!(t[4].groups[0].digits.len(), 17);
+        assert!(!t[0].amount_left && !t[0].amount_right);
+        assert!(t[1].check_x.is_some());
+        assert_eq!(t[1].groups[0].digits.len(), 17);
+        let t = tokens("合计13812345.50元，13812345678,13912345678");
+        assert!(t[0].amount_right);
+        assert!(!t[1].amount_right && !t[2].amount_left);
+        // Only the edge group next to the decimal point belongs to the amount.
+        let t = tokens("面试86.10 70.23 13251127011 1");
+        let last = t.last().unwrap();
+        assert!(last.amount_left && !last.amount_right && last.groups.len() == 3);
         let t = tokens("(0562)5879868 tel:+86 13812345678 E12345678");
         assert_eq!(t[0].groups.len(), 2);
         assert_eq!(t[0].start, 0);

@@ -110,6 +110,23 @@ const CASES: &[C] = &[
     ),
     body("出生日期：1990年1月1日", &[(BirthDate, "1990年1月1日")]),
     body("护照号码：E12345678", &[(Passport, "E12345678")]),
+    body(
+        "回乡证号：H12345678，台胞证号码为12345678",
+        &[(TravelPermit, "H12345678"), (TravelPermit, "12345678")],
+    ),
+    body("姓名：张三性别：男民族：汉", &[(Name, "张三")]),
+    body(
+        "姓名：阿卜杜·热合曼，身份证号码待补",
+        &[(Name, "阿卜杜·热合曼")],
+    ),
+    body(
+        "学籍号：G340702199001011239",
+        &[(Id18, "340702199001011239")],
+    ),
+    body(
+        "联系电话：0086 13812345678",
+        &[(Mobile, "0086 13812345678")],
+    ),
     body("香港身份证A123456(3)", &[(HkId, "A123456(3)")]),
     body(
         "车牌号皖G12345，新能源车牌浙AD12345",
@@ -145,6 +162,10 @@ const CASES: &[C] = &[
     body("版本号1.10101199003071，温度36.5度", &[]),
     body("本次公示由铜陵市义安区卫生健康委员会负责解释", &[]),
     body("联系人手机号码已更正", &[]),
+    body(
+        "注：联系人手机号码已更正为1536013951813943517537。",
+        &[(Mobile, "1536013951813943517537")],
+    ),
     // Already masked values stay quiet.
     body("身份证号：340702********1234，手机：138****5678", &[]),
     body("姓名：张＊，户主：欧阳＊＊，卡号：6222********7049", &[]),
@@ -171,6 +192,7 @@ const CASES: &[C] = &[
         &[(Address, "浙江省湖州市长兴县明珠路302号3栋1804室")],
     ),
     cell("1990-01-01", "出生日期", &[(BirthDate, "1990-01-01")]),
+    cell("199001", "出生年月", &[(BirthDate, "199001")]),
     cell("2021-06-16", "检查日期", &[]),
     cell("11,166.50", "补助金额", &[]),
     C {
@@ -265,4 +287,73 @@ fn labelled_cases() {
         println!("{f}");
     }
     assert!(failures.is_empty(), "{} failures", failures.len());
+}
+
+#[test]
+fn policy_terms_allow_disabled_and_custom_rules() {
+    let policy = Policy::from_toml(
+        r#"
+        allow = ["13812345678"]
+        terms = ["王小明"]
+        disabled = ["plate"]
+        [[rules]]
+        name = "case_number"
+        pattern = "案号[:：]?\\s*(?P<value>[A-Z0-9]{10})"
+        [[rules]]
+        name = "member_card"
+        pattern = "会员卡(?P<value>\\d{16,19})"
+        validator = "luhn"
+        "#,
+    )
+    .expect("policy parses");
+    let engine = Engine::new(&policy).expect("engine");
+    let unit = TextUnit::new(
+        UnitId(0),
+        "王小明来电13812345678，13912345678，车牌皖G12345，案号：AB12345678，会员卡6222026469406667049，会员卡6222026469406667048",
+        UnitContext::new(UnitKind::Body, Location::default()),
+    );
+    let got: Vec<(PiiKind, String, String)> = engine
+        .detect(&unit)
+        .into_iter()
+        .map(|f| (f.kind, unit.text[f.range].to_string(), f.rule))
+        .collect();
+    let want = [
+        (Name, "王小明", "name.term"),
+        (Mobile, "13912345678", "mobile.range"),
+        (Custom, "AB12345678", "custom.case_number"),
+        (Custom, "6222026469406667049", "custom.member_card"),
+    ];
+    for (k, v, r) in want {
+        assert!(
+            got.iter()
+                .any(|(gk, gv, gr)| *gk == k && gv == v && gr == r),
+            "missing {k} {v} {r}: {got:?}"
+        );
+    }
+    assert!(
+        !got.iter().any(|(_, v, _)| v == "13812345678"),
+        "allow-listed value reported"
+    );
+    assert!(
+        !got.iter().any(|(k, _, _)| *k == Plate),
+        "disabled kind reported"
+    );
+    assert!(
+        !got.iter().any(|(_, v, _)| v == "6222026469406667048"),
+        "value failing its validator reported"
+    );
+}
+
+#[test]
+fn name_cells_with_several_names_and_partial_masks() {
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let mut ctx = UnitContext::new(UnitKind::TableCell, Location::default());
+    ctx.column_header = Some("户主姓名".into());
+    let unit = TextUnit::new(UnitId(0), "张＊、李四（户主）", ctx);
+    let got: Vec<String> = engine
+        .detect(&unit)
+        .into_iter()
+        .map(|f| unit.text[f.range].to_string())
+        .collect();
+    assert_eq!(got, vec!["李四".to_string()]);
 }

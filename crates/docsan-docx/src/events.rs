@@ -117,3 +117,21 @@ pub(crate) fn event_chars(ev: &Event<'_>, raw: &[u8]) -> Result<Option<Vec<char>
         _ => Ok(None),
     }
 }
+
+/// The content range and characters of an XML comment event (`<!-- … -->`), or `None` when it
+/// holds only whitespace.
+pub(crate) fn comment_slot(
+    raw: &[u8],
+    range: &Range<usize>,
+) -> Result<Option<(Range<usize>, Vec<char>)>> {
+    let inner = raw
+        .strip_prefix(b"<!--")
+        .and_then(|r| r.strip_suffix(b"-->"))
+        .ok_or_else(|| Error::malformed("xml: unreadable comment"))?;
+    let s = std::str::from_utf8(inner).map_err(|_| Error::malformed("xml: text is not UTF-8"))?;
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let start = range.start + 4;
+    Ok(Some((start..start + inner.len(), s.chars().collect())))
+}

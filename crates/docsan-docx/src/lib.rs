@@ -10,6 +10,22 @@
 //! warning with its part name; the thumbnail in `docProps` is dropped whenever anything is masked,
 //! because it is a picture of the first page.
 //!
+//! Where units come from, and their kinds:
+//!
+//! | place | unit | kind |
+//! | --- | --- | --- |
+//! | `w:p` / `a:p` in the body, glossary, SmartArt, charts | runs joined (`w:t`, `a:t`, `m:t`; `w:tab` → `\t`, `w:br` → `\n`) | `Body`, `TableCell` (with column header and left-cell label), `TextBox`, `TrackedInsertion`, `Cache` |
+//! | headers, footers / footnotes, endnotes / comments | paragraphs | `HeaderFooter` / `Footnote` / `Comment` |
+//! | `w:delText` in a paragraph | one unit per `w:del` | `TrackedDeletion` |
+//! | `w:instrText`, `w:delInstrText`, `w:fldSimple/@w:instr` | one unit per field code | `Field` |
+//! | run-level `mc:Fallback`, ruby text | their own unit, never joined into the paragraph | as the paragraph |
+//! | `@w:author`, `@w:initials`, `@w15:userId`, `@w:ed`, signature-line signers | one attribute each | `Author` |
+//! | `@descr`, `@title`, `@alt`, docPr/cNvPr `@name`, table caption and description | one attribute each | `AltText` |
+//! | `@w:tooltip`, external relationship targets (percent-decoded) | one each | `Hyperlink` (`Metadata` for template and data-source paths) |
+//! | `docProps/*.xml` elements, `w:docVar`, mail-merge connection | one value each | `Metadata` |
+//! | custom XML data stores (text and attributes), smart-tag values, content-control list items and dates, XML comments, text in unknown elements | one value each | `Other` |
+//! | chart `c:v` outside paragraphs | one value each | `Cache` |
+//!
 //! The crate knows nothing of detection: it only turns bytes into units and edits into bytes.
 
 #![forbid(unsafe_code)]
@@ -21,8 +37,8 @@ mod wordml;
 mod xml;
 
 use docsan_core::{
-    Backend, Diagnostic, Document, EmbeddedAction, EmbeddedId, EmbeddedPart, Error, Format, Limits,
-    Location, Plan, Result, TextUnit, UnitKind,
+    Backend, Diagnostic, Document, Edit, EmbeddedAction, EmbeddedId, EmbeddedPart, Error, Format,
+    Limits, Location, Plan, Result, TextUnit, UnitId, UnitKind,
 };
 use docsan_opc::{Package, parse_rels, rels_path_for, resolve_target};
 use simple::RelElement;
@@ -63,6 +79,10 @@ pub struct DocxDocument {
     diagnostics: Vec<Diagnostic>,
     embedded: Vec<EmbeddedPart>,
     thumbnails: Vec<String>,
+    /// Ranges of `o:gfxdata` attributes per walked part index.
+    gfxdata: BTreeMap<usize, Vec<Range<usize>>>,
+    /// The package carries a digital signature (reported once).
+    signed: bool,
 }
 
 impl std::fmt::Debug for DocxDocument {
@@ -141,6 +161,18 @@ impl DocxDocument {
                 "no word/document.xml: not a WordprocessingML package",
             ));
         }
+        // A workbook or presentation package has a main part too; refuse it here rather than
+        // walk it as a Word document.
+        if let Some(ct) = package.read_optional("[Content_Types].xml")? {
+            let (_, overrides) = docsan_opc::content_types(&ct)?;
+            if let Some(t) = overrides.get(&main)
+                && !(t.contains("wordprocessingml") || t.contains("ms-word"))
+            {
+                return Err(Error::unsupported(format!(
+                    "the main part {main} is not a Word document"
+                )));
+            }
+        }
 
         let mut doc = DocxDocument {
             original,
@@ -154,6 +186,8 @@ impl DocxDocument {
             diagnostics: Vec::new(),
             embedded: Vec::new(),
             thumbnails: Vec::new(),
+            gfxdata: BTreeMap::new(),
+            signed: false,
         };
         let mut c = Collector::new(limits);
         let mut order = vec![main.clone()];
@@ -203,12 +237,16 @@ impl DocxDocument {
         }
         if lower.starts_with("docprops/") {
             if lower.starts_with("docprops/thumbnail") {
+                // The thumbnail pictures the first page, whose text is checked as text; it is
+                // dropped whenever anything is masked, since it would still show the original.
                 self.thumbnails.push(name.to_string());
-                self.diagnostics.push(warn(
-                    "thumbnail",
-                    "thumbnail: a picture of the first page cannot be checked; it is dropped when anything is masked",
-                    name,
-                ));
+                self.diagnostics.push(
+                    Diagnostic::info(
+                        "thumbnail",
+                        "thumbnail: a picture of the first page; it is dropped when anything is masked",
+                    )
+                    .at(Location::part(name)),
+                );
                 return Ok(());
             }
             if ext == "xml" {
@@ -234,16 +272,30 @@ impl DocxDocument {
             ));
             return Ok(());
         }
+        if lower.starts_with("_xmlsignatures/") && !self.signed {
+            self.signed = true;
+            self.diagnostics.push(warn(
+                "signature",
+                "digital signature: masking the document invalidates it",
+                name,
+            ));
+        }
+        if ext == "sigs" {
+            return Ok(());
+        }
         if ext == "xml" || ext == "vml" {
             let i = self.add_part(name)?;
             let (n, src) = &self.parts[i];
             let notes = wordml::walk(c, i, n, src, &limits)?;
-            if notes.gfxdata {
-                self.diagnostics.push(warn(
-                    "vml-gfxdata",
-                    "vml shape: the encoded shape copy (o:gfxdata) cannot be checked",
-                    name,
-                ));
+            if !notes.gfxdata.is_empty() {
+                self.diagnostics.push(
+                    Diagnostic::info(
+                        "vml-gfxdata",
+                        "vml shapes: encoded shape copies (o:gfxdata) are dropped from the part when it is masked",
+                    )
+                    .at(Location::part(name)),
+                );
+                self.gfxdata.insert(i, notes.gfxdata);
             }
             return Ok(());
         }
@@ -298,8 +350,65 @@ impl DocxDocument {
     }
 
     /// Turns the plan's edits into new text per slot.
+    /// Edits that carry masked values into the data stores content controls can be bound to:
+    /// custom XML parts and the document properties. Word refills a bound control from its store
+    /// when it opens the file, so a value masked in the text but left in the store would come
+    /// back. Every value the plan masks is therefore also masked wherever it occurs in a store
+    /// unit that the plan does not already edit there.
+    fn store_edits(&self, plan: &Plan) -> Result<Vec<Edit>> {
+        let mut values: BTreeMap<&str, &str> = BTreeMap::new();
+        for e in &plan.edits {
+            let Some(u) = self.units.get(e.unit.0 as usize) else {
+                continue;
+            };
+            if let Some(v) = u.text.get(e.range.clone())
+                && v.chars().count() >= 2
+                && v.trim() == v
+            {
+                values.insert(v, e.replacement.as_str());
+            }
+        }
+        let mut out = Vec::new();
+        if values.is_empty() {
+            return Ok(out);
+        }
+        let mut by_unit: BTreeMap<UnitId, Vec<&Range<usize>>> = BTreeMap::new();
+        for e in &plan.edits {
+            by_unit.entry(e.unit).or_default().push(&e.range);
+        }
+        for u in &self.units {
+            let in_store = u
+                .context
+                .location
+                .part
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .is_some_and(|p| p.starts_with("customxml/") || p.starts_with("docprops/"));
+            if !in_store {
+                continue;
+            }
+            let edited = by_unit.get(&u.id).map(Vec::as_slice).unwrap_or_default();
+            for (value, replacement) in &values {
+                for (i, _) in u.text.match_indices(value) {
+                    let r = i..i + value.len();
+                    if edited.iter().any(|x| x.start < r.end && r.start < x.end) {
+                        continue;
+                    }
+                    out.push(Edit {
+                        unit: u.id,
+                        range: r,
+                        replacement: (*replacement).to_string(),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
     fn slot_changes(&self, plan: &Plan) -> Result<BTreeMap<u32, Vec<Option<String>>>> {
         let mut changes: BTreeMap<u32, Vec<Option<String>>> = BTreeMap::new();
+        // Byte offset of every character of the unit edited last (edits come sorted by unit).
+        let mut offsets: (Option<usize>, Vec<usize>) = (None, Vec::new());
         for edit in &plan.edits {
             let ui = edit.unit.0 as usize;
             let (Some(unit), Some(map)) = (self.units.get(ui), self.maps.get(ui)) else {
@@ -310,18 +419,27 @@ impl DocxDocument {
             };
             let text = &unit.text;
             let r = edit.range.clone();
-            if r.start > r.end
-                || r.end > text.len()
-                || !text.is_char_boundary(r.start)
-                || !text.is_char_boundary(r.end)
-            {
+            if offsets.0 != Some(ui) {
+                offsets.1 = text.char_indices().map(|(i, _)| i).collect();
+                offsets.1.push(text.len());
+                offsets.0 = Some(ui);
+            }
+            let (Ok(c0), Ok(c1)) = (
+                offsets.1.binary_search(&r.start),
+                offsets.1.binary_search(&r.end),
+            ) else {
                 return Err(Error::refused(format!(
                     "edit range of unit {} is not on character boundaries ({})",
                     edit.unit.0, unit.context.location
                 )));
+            };
+            if c1 < c0 {
+                return Err(Error::refused(format!(
+                    "edit range of unit {} is reversed ({})",
+                    edit.unit.0, unit.context.location
+                )));
             }
-            let c0 = text[..r.start].chars().count();
-            let n = text[r.clone()].chars().count();
+            let n = c1 - c0;
             let origins = map.get(c0..c0 + n).ok_or_else(|| {
                 Error::internal(format!("unit {} has no map for its text", edit.unit.0))
             })?;
@@ -340,6 +458,12 @@ impl DocxDocument {
                 }
                 Ok(())
             };
+            if edit.replacement.chars().any(|c| !xml_char(c)) {
+                return Err(Error::refused(format!(
+                    "replacement for unit {} holds a character XML cannot carry",
+                    edit.unit.0
+                )));
+            }
             let repl: Vec<char> = edit.replacement.chars().collect();
             if repl.len() == n {
                 for (o, c) in origins.iter().zip(repl) {
@@ -397,6 +521,11 @@ impl DocxDocument {
     }
 }
 
+/// Characters that XML 1.0 allows in content.
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
 /// Applies non-overlapping byte-range replacements to `src`. A replacement inside a removed
 /// range is dropped (the removal wins).
 fn splice(src: &[u8], mut edits: Vec<(Range<usize>, Vec<u8>)>) -> Result<Vec<u8>> {
@@ -443,23 +572,54 @@ impl Document for DocxDocument {
         if plan.is_empty() {
             return Ok(self.original.to_vec());
         }
-        let changes = self.slot_changes(plan)?;
+        let extra = self.store_edits(plan)?;
+        let changes = if extra.is_empty() {
+            self.slot_changes(plan)?
+        } else {
+            let mut all = plan.clone();
+            all.edits.extend(extra);
+            self.slot_changes(&all)?
+        };
         let mut splices: Splices = BTreeMap::new();
         for (slot_id, new) in changes {
             let slot = &self.slots[slot_id as usize];
-            let text: String = slot
-                .chars
-                .iter()
-                .zip(&new)
-                .map(|(c, n)| n.clone().unwrap_or_else(|| c.to_string()))
-                .collect();
-            if text.chars().eq(slot.chars.iter().copied()) {
+            if new.iter().zip(&slot.chars).all(|(n, c)| match n {
+                None => true,
+                Some(n) => n.chars().eq(std::iter::once(*c)),
+            }) {
                 continue;
             }
+            let text: String = match &slot.pieces {
+                None => slot
+                    .chars
+                    .iter()
+                    .zip(&new)
+                    .map(|(c, n)| n.clone().unwrap_or_else(|| c.to_string()))
+                    .collect(),
+                Some(pieces) => {
+                    let mut t = String::new();
+                    for (piece, n) in pieces.iter().zip(&new) {
+                        match n {
+                            None => t.push_str(piece),
+                            Some(n) => n.chars().for_each(|c| units::percent_encode(c, &mut t)),
+                        }
+                    }
+                    t
+                }
+            };
             let mut bytes = Vec::with_capacity(text.len() + 8);
             match slot.kind {
                 SlotKind::Text => xml::escape_text(&text, &mut bytes),
                 SlotKind::Attr { quote } => xml::escape_attr(&text, quote, &mut bytes),
+                SlotKind::Comment => {
+                    if text.contains("--") || text.ends_with('-') {
+                        return Err(Error::refused(format!(
+                            "masked XML comment in {} would not be well-formed",
+                            self.parts[slot.part].0
+                        )));
+                    }
+                    bytes.extend_from_slice(text.as_bytes());
+                }
             }
             splices
                 .entry(slot.part)
@@ -504,6 +664,11 @@ impl Document for DocxDocument {
                 if self.package.contains(&rp) {
                     remove.insert(rp);
                 }
+            }
+        }
+        for (pi, edits) in splices.iter_mut() {
+            if let Some(ranges) = self.gfxdata.get(pi) {
+                edits.extend(ranges.iter().map(|r| (r.clone(), Vec::new())));
             }
         }
         for (pi, edits) in splices {

@@ -8,7 +8,7 @@
 //! store is a unit too. Relationship parts hold external targets (`mailto:`, `tel:`, URLs,
 //! template paths that name a user), each one a unit whose rewrite changes the `Target` value.
 
-use crate::events::{Events, event_chars};
+use crate::events::{Events, comment_slot, event_chars};
 use crate::units::{Collector, SlotKind, UnitBuf};
 use crate::xml::{decode_raw, local, scan_attrs};
 use docsan_core::{Limits, Location, Result, UnitContext, UnitKind};
@@ -91,6 +91,13 @@ pub(crate) fn walk_values(
                 })
                 .push_slot(slot, &chars);
             }
+            Event::Comment(_) => {
+                if let Some((r, chars)) = comment_slot(raw, &range)? {
+                    let mut ctx = UnitContext::new(kind, loc(name, None));
+                    ctx.label = Some("xml comment".to_string());
+                    c.single(part, r, SlotKind::Comment, chars, ctx)?;
+                }
+            }
             _ => {}
         }
     }
@@ -146,7 +153,12 @@ pub(crate) fn walk_rels(
                         _ => {}
                     }
                 }
-                if let (true, Some(a)) = (rel.external, target_attr) {
+                // External targets, and targets that are URLs or hyperlinks even when a
+                // generator forgot `TargetMode="External"`, are text; part names are not.
+                let url_like = rel.external
+                    || rel.target.contains(':')
+                    || rel.rel_type.ends_with("/hyperlink");
+                if let (true, Some(a)) = (url_like, target_attr) {
                     let short = rel.rel_type.rsplit('/').next().unwrap_or("").to_string();
                     let kind = if short == "hyperlink" {
                         UnitKind::Hyperlink
@@ -158,7 +170,7 @@ pub(crate) fn walk_rels(
                     ctx.label = Some(short);
                     let chars = decode_raw(&raw[a.value.clone()], true)?;
                     let r = range.start + a.value.start..range.start + a.value.end;
-                    c.single(part, r, SlotKind::Attr { quote: a.quote }, chars, ctx)?;
+                    c.single_url(part, r, a.quote, chars, ctx)?;
                 }
                 if matches!(e, Event::Start(_)) {
                     open = Some(rel);

@@ -17,6 +17,8 @@ pub(crate) enum SlotKind {
     Text,
     /// An attribute value; written escaped for the given quote.
     Attr { quote: u8 },
+    /// The content of an XML comment; written as it is, never with `--`.
+    Comment,
 }
 
 /// One rewritable place in a part.
@@ -29,6 +31,9 @@ pub(crate) struct Slot {
     pub kind: SlotKind,
     /// The decoded characters.
     pub chars: Vec<char>,
+    /// For a percent-decoded URL: the original text of each character (`%E5%BC%A0` or `a`), so
+    /// unchanged characters are written back exactly as they were.
+    pub pieces: Option<Vec<String>>,
 }
 
 /// Where one character of a unit came from.
@@ -121,6 +126,7 @@ impl Collector {
             raw,
             kind,
             chars,
+            pieces: None,
         });
         Ok(id)
     }
@@ -141,6 +147,31 @@ impl Collector {
         self.units.push(TextUnit::new(id, buf.text, buf.context));
         self.maps.push(buf.origins);
         Ok(())
+    }
+
+    /// Registers a URL attribute as a unit on its own, percent-decoded when it holds
+    /// percent-encoded UTF-8 (`mailto:%E5%BC%A0…`), so detection reads the characters a person
+    /// would see.
+    pub fn single_url(
+        &mut self,
+        part: usize,
+        raw: Range<usize>,
+        quote: u8,
+        chars: Vec<char>,
+        context: UnitContext,
+    ) -> Result<()> {
+        let Some((decoded, pieces)) = percent_decode(&chars) else {
+            return self.single(part, raw, SlotKind::Attr { quote }, chars, context);
+        };
+        let id = self.add_slot(part, raw, SlotKind::Attr { quote }, decoded.clone())?;
+        self.slots[id as usize].pieces = Some(pieces);
+        let mut buf = UnitBuf {
+            text: String::new(),
+            origins: Vec::new(),
+            context,
+        };
+        buf.push_slot(id, &decoded);
+        self.finish(buf)
     }
 
     /// Registers a slot that is a unit on its own (an attribute value, a metadata field).
@@ -164,5 +195,92 @@ impl Collector {
         let chars = self.slots[id as usize].chars.clone();
         buf.push_slot(id, &chars);
         self.finish(buf)
+    }
+}
+
+fn hex(b: char) -> Option<u8> {
+    b.to_digit(16).map(|d| d as u8)
+}
+
+/// Decodes `%XX` sequences that form UTF-8 characters. Returns the decoded characters and the
+/// original text of each, or `None` when nothing needs decoding or the escapes are not UTF-8.
+pub(crate) fn percent_decode(chars: &[char]) -> Option<(Vec<char>, Vec<String>)> {
+    if !chars.contains(&'%') {
+        return None;
+    }
+    let mut out = Vec::with_capacity(chars.len());
+    let mut pieces = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    let mut changed = false;
+    while i < chars.len() {
+        if chars[i] == '%' {
+            // Collect a run of escapes and decode it as UTF-8.
+            let mut bytes = Vec::new();
+            let mut j = i;
+            while chars.get(j) == Some(&'%') {
+                let (Some(h), Some(l)) = (
+                    chars.get(j + 1).copied().and_then(hex),
+                    chars.get(j + 2).copied().and_then(hex),
+                ) else {
+                    break;
+                };
+                bytes.push(h * 16 + l);
+                j += 3;
+            }
+            if bytes.is_empty() {
+                out.push('%');
+                pieces.push("%".to_string());
+                i += 1;
+                continue;
+            }
+            let s = std::str::from_utf8(&bytes).ok()?;
+            let mut k = i;
+            for c in s.chars() {
+                let n = c.len_utf8() * 3;
+                out.push(c);
+                pieces.push(chars[k..k + n].iter().collect());
+                k += n;
+            }
+            changed = true;
+            i = j;
+        } else {
+            out.push(chars[i]);
+            pieces.push(chars[i].to_string());
+            i += 1;
+        }
+    }
+    changed.then_some((out, pieces))
+}
+
+/// Writes a character for a URL: ASCII other than space and `%` as it is, everything else
+/// percent-encoded.
+pub(crate) fn percent_encode(c: char, out: &mut String) {
+    if c.is_ascii() && c != ' ' && c != '%' && !c.is_ascii_control() {
+        out.push(c);
+    } else {
+        let mut b = [0u8; 4];
+        for byte in c.encode_utf8(&mut b).bytes() {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_escapes_decode_per_character() {
+        let chars: Vec<char> = "mailto:%E5%BC%A0%e4%b8%89@x.cn?a=%20".chars().collect();
+        let (d, p) = percent_decode(&chars).unwrap();
+        assert_eq!(d.iter().collect::<String>(), "mailto:张三@x.cn?a= ");
+        assert_eq!(p[7], "%E5%BC%A0");
+        assert_eq!(p.concat(), chars.iter().collect::<String>());
+        assert!(percent_decode(&"100%".chars().collect::<Vec<_>>()).is_none());
+        assert!(percent_decode(&"%FF%FE".chars().collect::<Vec<_>>()).is_none());
+        let mut s = String::new();
+        percent_encode('张', &mut s);
+        percent_encode('*', &mut s);
+        assert_eq!(s, "%E5%BC%A0*");
     }
 }

@@ -13,7 +13,7 @@
 //! in a short list of elements that only ever hold numbers or formulas: unknown places are
 //! checked rather than skipped.
 
-use crate::events::{Events, event_chars};
+use crate::events::{Events, comment_slot, event_chars};
 use crate::units::{Collector, SlotKind, UnitBuf};
 use crate::xml::{RawAttr, decode_raw, local, scan_attrs};
 use docsan_core::{Limits, Location, Result, UnitContext, UnitKind};
@@ -25,9 +25,9 @@ use std::collections::BTreeMap;
 enum TextElem {
     /// Visible text: `w:t`, `a:t`, `m:t`, chart values.
     Visible,
-    /// `w:delText`, `w:delInstrText`.
+    /// `w:delText`.
     Deleted,
-    /// `w:instrText`.
+    /// `w:instrText` and `w:delInstrText`: field codes, kept apart from the text around them.
     Instr,
 }
 
@@ -42,6 +42,10 @@ enum Frame {
     Del,
     Ins,
     Text,
+    /// `mc:Fallback` inside a paragraph (its text repeats the choice) or ruby text (a reading
+    /// guide between base characters): a unit of its own, so it never splits the paragraph's
+    /// text.
+    Fallback,
     Other,
 }
 
@@ -125,8 +129,13 @@ fn attr_kind(elem: &[u8], attr: &[u8]) -> Option<UnitKind> {
         b"tooltip" => Some(UnitKind::Hyperlink),
         b"instr" if elem == b"fldSimple" => Some(UnitKind::Field),
         b"string" if elem == b"textpath" => Some(UnitKind::TextBox),
+        b"fullDate" if elem == b"date" => Some(UnitKind::Other),
+        b"displayText" | b"value" if elem == b"listItem" => Some(UnitKind::Other),
+        // Smart tags (`PersonName`, `address`) keep the recognized value in `w:attr`.
+        b"val" if elem == b"attr" => Some(UnitKind::Other),
         b"val" => match elem {
             b"docVar" | b"connectString" | b"query" => Some(UnitKind::Metadata),
+            b"tblCaption" | b"tblDescription" => Some(UnitKind::AltText),
             b"alias" | b"tag" | b"default" | b"statusText" | b"helpText" | b"listEntry" => {
                 Some(UnitKind::Other)
             }
@@ -174,8 +183,8 @@ struct Walker<'c> {
     text_elem: Option<TextElem>,
     /// Text outside paragraphs, keyed by the stack depth of the element that holds it.
     loose: Option<(usize, UnitBuf)>,
-    /// Warnings noticed while walking.
-    pub gfxdata: bool,
+    /// Byte ranges of `o:gfxdata` attributes (with the whitespace before them).
+    gfxdata: Vec<std::ops::Range<usize>>,
 }
 
 impl std::fmt::Debug for Walker<'_> {
@@ -187,8 +196,10 @@ impl std::fmt::Debug for Walker<'_> {
 /// What the walk of one part noticed besides units.
 #[derive(Debug, Default)]
 pub(crate) struct WalkNotes {
-    /// VML shapes carry `o:gfxdata`, an encoded copy of the shape that may hold its text.
-    pub gfxdata: bool,
+    /// Byte ranges of `o:gfxdata` attributes, including the whitespace before each. VML shapes
+    /// carry there an encoded (zipped, base64) copy of the shape and its text; the rewrite drops
+    /// them from every part it changes, since they would keep the unmasked text.
+    pub gfxdata: Vec<std::ops::Range<usize>>,
 }
 
 /// Walks one WordprocessingML-like part, adding its slots and units to `c`.
@@ -216,7 +227,7 @@ pub(crate) fn walk(
         table_count: 0,
         text_elem: None,
         loose: None,
-        gfxdata: false,
+        gfxdata: Vec::new(),
     };
     while let Some((e, range)) = ev.next_event()? {
         let raw = &src[range.clone()];
@@ -233,6 +244,13 @@ pub(crate) fn walk(
             Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) => {
                 if let Some(chars) = event_chars(&e, raw)? {
                     w.text(range, chars)?;
+                }
+            }
+            Event::Comment(_) => {
+                if let Some((r, chars)) = comment_slot(raw, &range)? {
+                    let mut ctx = UnitContext::new(UnitKind::Other, w.location(None));
+                    ctx.label = Some("xml comment".to_string());
+                    w.c.single(w.part, r, SlotKind::Comment, chars, ctx)?;
                 }
             }
             _ => {}
@@ -272,13 +290,14 @@ impl Walker<'_> {
         Some(t)
     }
 
-    fn open(&mut self, qn: &[u8], tag: &[u8], _at: usize, empty: bool) -> Result<()> {
+    /// Handles a start or empty tag: `tag` is its source bytes, starting at `tag_start` in the
+    /// part.
+    fn open(&mut self, qn: &[u8], tag: &[u8], tag_start: usize, empty: bool) -> Result<()> {
         let l = local(qn).to_vec();
         if self.kind.is_none() {
             self.kind = Some(part_kind(&l));
             self.chart = matches!(l.as_slice(), b"chartSpace" | b"chartSpaceEx");
         }
-        let tag_start = _at;
         let attrs = scan_attrs(tag)?;
         self.attribute_units(qn, &l, tag, tag_start, &attrs)?;
         let parent = self
@@ -359,6 +378,14 @@ impl Walker<'_> {
                 Frame::Comment
             }
             b"del" | b"moveFrom" if !empty => Frame::Del,
+            b"Fallback" if !empty && !self.paras.is_empty() => {
+                self.open_shadow("alternate content fallback");
+                Frame::Fallback
+            }
+            b"rt" if !empty && !self.paras.is_empty() && parent_is(&parent, b"ruby") => {
+                self.open_shadow("ruby text");
+                Frame::Fallback
+            }
             b"ins" | b"moveTo" if !empty => {
                 self.ins_depth += 1;
                 Frame::Ins
@@ -366,7 +393,7 @@ impl Walker<'_> {
             b"t" | b"delText" | b"instrText" | b"delInstrText" if !empty => {
                 self.text_elem = Some(match l.as_slice() {
                     b"t" => TextElem::Visible,
-                    b"instrText" => TextElem::Instr,
+                    b"instrText" | b"delInstrText" => TextElem::Instr,
                     _ => TextElem::Deleted,
                 });
                 Frame::Text
@@ -396,12 +423,16 @@ impl Walker<'_> {
             }
             _ => Frame::Other,
         };
-        if l.as_slice() == b"shape"
-            && attrs
-                .iter()
-                .any(|a| local(&tag[a.name.clone()]) == b"gfxdata")
-        {
-            self.gfxdata = true;
+        for a in &attrs {
+            if local(&tag[a.name.clone()]) == b"gfxdata" {
+                let mut start = a.name.start;
+                while start > 0 && matches!(tag[start - 1], b' ' | b'\t' | b'\r' | b'\n') {
+                    start -= 1;
+                }
+                // The value's closing quote ends the attribute.
+                self.gfxdata
+                    .push(tag_start + start..tag_start + a.value.end + 1);
+            }
         }
         if !empty {
             self.stack.push((frame, qn.to_vec()));
@@ -423,18 +454,18 @@ impl Walker<'_> {
                 continue;
             };
             let chars = decode_raw(&tag[a.value.clone()], true)?;
-            let label = if l == b"docVar" {
-                find_attr(tag, attrs, b"name")
-                    .and_then(|_| {
-                        attrs
-                            .iter()
-                            .find(|x| local(&tag[x.name.clone()]) == b"name")
-                            .and_then(|x| attr_text(tag, x))
-                    })
-                    .unwrap_or_else(|| String::from_utf8_lossy(an).into_owned())
-            } else {
-                String::from_utf8_lossy(an).into_owned()
-            };
+            // A document variable is labelled with its name, every other attribute with the
+            // attribute's qualified name.
+            let var_name = (l == b"docVar")
+                .then(|| {
+                    attrs
+                        .iter()
+                        .find(|x| local(&tag[x.name.clone()]) == b"name")
+                        .and_then(|x| attr_text(tag, x))
+                        .map(|n| truncate(&n, 100))
+                })
+                .flatten();
+            let label = var_name.unwrap_or_else(|| String::from_utf8_lossy(an).into_owned());
             let mut ctx = UnitContext::new(
                 kind,
                 self.location(Some(String::from_utf8_lossy(qn).into_owned())),
@@ -466,17 +497,14 @@ impl Walker<'_> {
             base
         };
         let mut detail = Vec::new();
+        let mut cell_ref = None;
         let mut column_header = None;
         let mut label = None;
         if let Some(t) = table
             && let Some(cell) = &t.cell
         {
-            detail.push(format!(
-                "table {}, row {}, column {}",
-                t.number,
-                t.row + 1,
-                cell.start_col + 1
-            ));
+            detail.push(format!("table {}", t.number));
+            cell_ref = Some(format!("row {}, column {}", t.row + 1, cell.start_col + 1));
             if !t.only_headers_so_far || t.row > 0 && !t.row_is_header_flag {
                 column_header = (cell.start_col..cell.start_col + cell.span)
                     .find_map(|c| t.header.get(&c))
@@ -502,7 +530,9 @@ impl Walker<'_> {
         } else {
             Some(detail.join(", "))
         };
-        let mut buf = UnitBuf::new(kind, self.location(detail));
+        let mut location = self.location(detail);
+        location.cell = cell_ref;
+        let mut buf = UnitBuf::new(kind, location);
         buf.context.column_header = column_header;
         buf.context.label = label;
         self.paras.push(Para {
@@ -511,6 +541,29 @@ impl Walker<'_> {
             del: None,
             all_ins: true,
             in_cell,
+        });
+    }
+
+    /// Starts the unit for an `mc:Fallback` or ruby text inside a paragraph: same context as
+    /// the paragraph, its own text, never counted as the cell's text.
+    fn open_shadow(&mut self, what: &str) {
+        let Some(p) = self.paras.last() else {
+            return;
+        };
+        let mut buf = p.buf.clone();
+        buf.text.clear();
+        buf.origins.clear();
+        let detail = match buf.context.location.detail.take() {
+            Some(d) => format!("{d}, {what}"),
+            None => what.to_string(),
+        };
+        buf.context.location.detail = Some(detail);
+        self.paras.push(Para {
+            buf,
+            field: None,
+            del: None,
+            all_ins: true,
+            in_cell: false,
         });
     }
 
@@ -652,6 +705,7 @@ impl Walker<'_> {
             Frame::Del => self.flush_del()?,
             Frame::Ins => self.ins_depth = self.ins_depth.saturating_sub(1),
             Frame::Text => self.text_elem = None,
+            Frame::Fallback => self.close_para()?,
             Frame::Other => {}
         }
         Ok(())
@@ -701,9 +755,18 @@ fn close_row(t: &mut Table) {
         && t.row_cells
             .first()
             .is_some_and(|c| c.span > 1 && (t.grid_cols == 0 || c.span >= t.grid_cols));
+    // A first row that starts with `标签：` belongs to a form of labels and values, not to a
+    // table with a header row. Other two-column tables keep their first row as header: a
+    // two-column roster (`姓名 | 身份证号`) needs it, and a label cell read under a label
+    // header costs little.
+    let form_row = !t.row_is_header_flag
+        && t.row_cells
+            .first()
+            .is_some_and(|c| c.text.trim_end().ends_with(['：', ':']));
     let is_header = t.only_headers_so_far
         && (t.row == 0 || t.row_is_header_flag || t.only_titles_so_far)
-        && !title_row;
+        && !title_row
+        && !form_row;
     if is_header {
         for cell in &t.row_cells {
             let text = cell.text.trim();

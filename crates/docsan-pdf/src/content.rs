@@ -84,6 +84,10 @@ pub(crate) struct GlyphRec {
     pub y1: f32,
     /// Inside a `/Span <</ActualText …>>` sequence (the replacement text is a unit of its own).
     pub in_actual_text: bool,
+    /// Drawn with a vertical (top-to-bottom) font.
+    pub vertical: bool,
+    /// The text the font's own encoding gives when a `/ToUnicode` says otherwise (it may lie).
+    pub alt: Option<String>,
 }
 
 /// A PDF string inside a content operation's operands (marked-content properties).
@@ -185,6 +189,13 @@ pub(crate) fn stream_bytes(
     let stream = obj
         .as_stream()
         .map_err(|_| Error::malformed(format!("object {} {} R is not a stream", id.0, id.1)))?;
+    // An `/Identity` crypt filter (metadata left unencrypted) leaves the bytes as they are.
+    if let Ok(f) = stream.filters()
+        && f == [b"Crypt".as_slice()]
+    {
+        budget.take(stream.content.len() as u64)?;
+        return Ok(stream.content.clone());
+    }
     let cap = limits.entry_cap(stream.content.len() as u64);
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
     let data = stream.get_plain_content_with_limit(cap).map_err(|e| {
@@ -290,6 +301,32 @@ pub(crate) fn walk_document(
         }
         w.drain_queue()?;
     }
+    // Forms no page draws, and tiling patterns (content streams too), still hold text in the
+    // file: walk them as well (page 0 = no page).
+    let orphans: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(id, o)| {
+            !w.forms_seen.contains(id)
+                && o.as_stream().is_ok_and(|s| {
+                    s.dict
+                        .get(b"Subtype")
+                        .and_then(|t| t.as_name())
+                        .is_ok_and(|n| n == b"Form")
+                        || s.dict
+                            .get(b"PatternType")
+                            .and_then(|t| t.as_i64())
+                            .is_ok_and(|t| t == 1)
+                })
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for id in orphans {
+        if w.forms_seen.insert(id) {
+            w.queue.push((id, Dictionary::new(), 0, 1, false));
+            w.drain_queue()?;
+        }
+    }
     Ok(w.walk)
 }
 
@@ -366,7 +403,9 @@ impl Walker<'_> {
             Some(i)
         } else {
             let dict = deref_dict(self.doc, entry)?;
-            self.walk.fonts.push(Font::load(self.doc, dict, self.limits));
+            self.walk
+                .fonts
+                .push(Font::load(self.doc, dict, self.limits));
             Some(self.walk.fonts.len() - 1)
         }
     }
@@ -380,9 +419,8 @@ impl Walker<'_> {
         part: String,
         depth: u32,
     ) -> Result<()> {
-        let content = Content::decode(data).map_err(|_| {
-            Error::malformed(format!("content stream of {part} cannot be parsed"))
-        })?;
+        let content = Content::decode(data)
+            .map_err(|_| Error::malformed(format!("content stream of {part} cannot be parsed")))?;
         let owner = self.walk.owners.len();
         self.walk.owners.push(Owner {
             kind,
@@ -402,11 +440,7 @@ impl Walker<'_> {
         for (oi, op) in ops.iter().enumerate() {
             let o = &op.operands;
             match op.operator.as_str() {
-                "q" => {
-                    if stack.len() < 4096 {
-                        stack.push(gs.clone());
-                    }
-                }
+                "q" if stack.len() < 4096 => stack.push(gs.clone()),
                 "Q" => {
                     if let Some(s) = stack.pop() {
                         gs = s;
@@ -447,8 +481,7 @@ impl Walker<'_> {
                     }
                 }
                 "Tf" => {
-                    if let (Some(Object::Name(n)), Some(size)) =
-                        (o.first(), o.get(1).and_then(num))
+                    if let (Some(Object::Name(n)), Some(size)) = (o.first(), o.get(1).and_then(num))
                     {
                         gs.tfs = size;
                         gs.font = self.font_for(resources, n);
@@ -504,7 +537,10 @@ impl Walker<'_> {
                             _ => Vec::new(),
                         }
                     } else {
-                        o.iter().enumerate().filter(|(_, x)| matches!(x, Object::String(..))).collect()
+                        o.iter()
+                            .enumerate()
+                            .filter(|(_, x)| matches!(x, Object::String(..)))
+                            .collect()
                     };
                     for (ei, e) in elems {
                         match e {
@@ -591,11 +627,9 @@ impl Walker<'_> {
             return;
         };
         match s.dict.get(b"Subtype").and_then(|o| o.as_name()) {
-            Ok(b"Form") => {
-                if self.forms_seen.insert(*id) {
-                    self.queue
-                        .push((*id, resources.clone(), page, depth + 1, false));
-                }
+            Ok(b"Form") if self.forms_seen.insert(*id) => {
+                self.queue
+                    .push((*id, resources.clone(), page, depth + 1, false));
             }
             Ok(b"Image") => *has_image = true,
             _ => {}
@@ -644,16 +678,19 @@ impl Walker<'_> {
         for mut g in glyphs {
             g.width = width_1000(font, g.width);
             let trm = mul(
-                &mul(
-                    &[gs.tfs * gs.th, 0.0, 0.0, gs.tfs, 0.0, gs.trise],
-                    tm,
-                ),
+                &mul(&[gs.tfs * gs.th, 0.0, 0.0, gs.tfs, 0.0, gs.trise], tm),
                 &gs.ctm,
             );
-            let tw_applied = if g.len == 1 && g.code == 32 { gs.tw } else { 0.0 };
+            let tw_applied = if g.len == 1 && g.code == 32 {
+                gs.tw
+            } else {
+                0.0
+            };
             let (x0, y0) = apply(&trm, 0.0, 0.0);
             let t = if vertical {
-                [1.0, 0.0, 0.0, 1.0, 0.0, -(gs.tfs + gs.tc + tw_applied)]
+                let w1 = font.vertical_metrics(g.code, g.len)[0] / 1000.0;
+                let w1 = if w1.is_finite() { w1 } else { -1.0 };
+                [1.0, 0.0, 0.0, 1.0, 0.0, w1 * gs.tfs + gs.tc + tw_applied]
             } else {
                 let tx = (g.width / 1000.0 * gs.tfs + gs.tc + tw_applied) * gs.th;
                 [1.0, 0.0, 0.0, 1.0, tx, 0.0]
@@ -664,6 +701,7 @@ impl Walker<'_> {
                 &gs.ctm,
             );
             let (x1, y1) = apply(&trm_end, 0.0, 0.0);
+            let alt = font.alt_text(g.code, g.len);
             let gi = self.walk.glyphs.len();
             self.walk.index.insert((owner, op, elem, start), gi);
             self.walk.glyphs.push(GlyphRec {
@@ -686,6 +724,8 @@ impl Walker<'_> {
                 x1,
                 y1,
                 in_actual_text,
+                vertical,
+                alt,
             });
             start += usize::from(g.len.max(1));
         }
@@ -695,7 +735,7 @@ impl Walker<'_> {
 pub(crate) fn loc(part: &str, page: u32) -> Location {
     Location {
         part: Some(part.to_string()),
-        page: Some(page),
+        page: (page > 0).then_some(page),
         ..Location::default()
     }
 }

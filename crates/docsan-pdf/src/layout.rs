@@ -71,7 +71,12 @@ pub(crate) fn build_units(glyphs: &[GlyphRec], members: &[usize]) -> Vec<GlyphUn
         if g.text.is_empty() {
             continue;
         }
-        let (dx, dy) = (g.trm[0], g.trm[1]);
+        // Vertical fonts advance down the page: their writing direction is the advance.
+        let (dx, dy) = if g.vertical && ((g.x1 - g.x0).abs() + (g.y1 - g.y0).abs()) > 1e-4 {
+            (g.x1 - g.x0, g.y1 - g.y0)
+        } else {
+            (g.trm[0], g.trm[1])
+        };
         let len = (dx * dx + dy * dy).sqrt();
         let (ux, uy) = if len > 1e-6 {
             (dx / len, dy / len)
@@ -122,12 +127,11 @@ fn make_lines(mut placed: Vec<Placed>) -> Vec<Line> {
         // Merge duplicates: the same text drawn again at almost the same place (faux bold).
         let mut merged: Vec<Placed> = Vec::new();
         for p in items {
-            if let Some(prev) = merged
-                .iter_mut()
-                .rev()
-                .take(4)
-                .find(|q| q.text == p.text && (q.u0 - p.u0).abs() < 0.3 * p.size && (q.v - p.v).abs() < 0.3 * p.size)
-            {
+            if let Some(prev) = merged.iter_mut().rev().take(4).find(|q| {
+                q.text == p.text
+                    && (q.u0 - p.u0).abs() < 0.3 * p.size
+                    && (q.v - p.v).abs() < 0.3 * p.size
+            }) {
                 prev.glyphs.extend(p.glyphs);
                 continue;
             }
@@ -137,7 +141,9 @@ fn make_lines(mut placed: Vec<Placed>) -> Vec<Line> {
         let mut last_end = f32::MIN;
         for p in merged {
             let gap = p.u0 - last_end;
-            if segments.is_empty() || gap > 1.5 * p.size.max(size * 0.5) {
+            if segments.is_empty()
+                || (gap > 0.6 * p.size.max(size * 0.5) && !p.text.starts_with(' '))
+            {
                 segments.push(Segment::default());
             } else if gap > 0.25 * p.size
                 && let Some(seg) = segments.last_mut()
@@ -159,11 +165,7 @@ fn make_lines(mut placed: Vec<Placed>) -> Vec<Line> {
                 seg.items.push(p);
             }
         }
-        lines.push(Line {
-            v,
-            size,
-            segments,
-        });
+        lines.push(Line { v, size, segments });
     }
     lines
 }
@@ -184,6 +186,12 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
     // Columns of the current table: (u0, u1, header text) and the index of each column's
     // last cell, so wrapped continuation lines can be appended to it.
     let mut columns: Vec<(f32, f32, String)> = Vec::new();
+    // The extent actually covered by each column's cells (header and rows), which wrapped
+    // continuation lines are matched against (headers are often centred, text left-aligned).
+    let mut observed: Vec<(f32, f32)> = Vec::new();
+    let mut header_open = false;
+    // The last single-segment body line: (cell, baseline, size, start).
+    let mut last_body: Option<(usize, f32, f32, f32)> = None;
     let mut last_cell_of_col: Vec<Option<usize>> = Vec::new();
     let mut prev_v: Option<(f32, f32)> = None;
     for line in lines {
@@ -221,10 +229,30 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
                 .collect();
             let aligned = assign.iter().all(|a| a.is_some());
             let row_like = nseg >= columns.len().saturating_sub(1).max(2);
-            if aligned && !row_like {
-                // A continuation line: wrapped text of cells above.
+            // A wrapped continuation stays inside one column; prose after a table does not.
+            let fits = line.segments.iter().all(|s| {
+                observed
+                    .iter()
+                    .filter(|(o0, o1)| overlap(s.u0(), s.u1(), *o0, *o1) > 1.0)
+                    .count()
+                    <= 1
+            });
+            if aligned && !row_like && fits {
+                // A continuation line: wrapped text of cells above, matched by observed extent.
                 for (seg, col) in line.segments.into_iter().zip(assign) {
-                    let col = col.unwrap_or(0);
+                    let (a, b) = (seg.u0(), seg.u1());
+                    let mut col = col.unwrap_or(0);
+                    let mut best = 0.0;
+                    for (ci, (o0, o1)) in observed.iter().enumerate() {
+                        let ov = overlap(a, b, *o0, *o1);
+                        if ov > best {
+                            best = ov;
+                            col = ci;
+                        }
+                    }
+                    if header_open && let Some(c) = columns.get_mut(col) {
+                        c.2.push_str(seg.text().trim());
+                    }
                     if let Some(Some(ci)) = last_cell_of_col.get(col) {
                         cells[*ci].segs.push(seg);
                     } else {
@@ -240,9 +268,14 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
                 prev_v = Some((line.v, line.size));
                 continue;
             }
-            if aligned {
+            if aligned && row_like {
+                header_open = false;
                 for (seg, col) in line.segments.into_iter().zip(assign) {
                     let col = col.unwrap_or(0);
+                    if let Some(o) = observed.get_mut(col) {
+                        o.0 = o.0.min(seg.u0());
+                        o.1 = o.1.max(seg.u1());
+                    }
                     let header = columns.get(col).map(|c| c.2.clone());
                     cells.push(Cell {
                         segs: vec![seg],
@@ -284,6 +317,8 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
                 columns[i].1 = columns[i].1.max(right);
             }
             last_cell_of_col = vec![None; n];
+            observed = line.segments.iter().map(|s| (s.u0(), s.u1())).collect();
+            header_open = true;
             for (ci, seg) in line.segments.into_iter().enumerate() {
                 cells.push(Cell {
                     segs: vec![seg],
@@ -293,7 +328,20 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
                 });
                 last_cell_of_col[ci] = Some(cells.len() - 1);
             }
+        } else if line.segments.len() == 1
+            && let Some((ci, pv, ps, pu)) = last_body
+            && (pv - line.v) < 1.8 * ps.max(line.size)
+            && (ps - line.size).abs() < 0.15 * ps.max(line.size)
+            && (pu - line.segments[0].u0()).abs() < 3.0 * line.size
+        {
+            // The next line of a paragraph: a value wrapped at the line end stays one string.
+            let seg = line.segments.into_iter().next().unwrap_or_default();
+            last_body = Some((ci, line.v, line.size, seg.u0()));
+            cells[ci].segs.push(seg);
+            prev_v = Some((line.v, line.size));
+            continue;
         } else {
+            let single = line.segments.len() == 1;
             let mut left: Option<String> = None;
             for seg in line.segments {
                 let t = seg.text();
@@ -305,7 +353,20 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
                 });
                 left = Some(t.trim().to_string());
             }
+            last_body = if single {
+                Some((
+                    cells.len() - 1,
+                    line.v,
+                    line.size,
+                    cells[cells.len() - 1].segs[0].u0(),
+                ))
+            } else {
+                None
+            };
+            prev_v = Some((line.v, line.size));
+            continue;
         }
+        last_body = None;
         prev_v = Some((line.v, line.size));
     }
     cells
@@ -315,7 +376,10 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
             let mut chars = Vec::new();
             for (si, seg) in c.segs.iter().enumerate() {
                 if si > 0 {
-                    let prev_ascii = text.chars().last().is_some_and(|ch| ch.is_ascii_alphabetic());
+                    let prev_ascii = text
+                        .chars()
+                        .last()
+                        .is_some_and(|ch| ch.is_ascii_alphabetic());
                     let next_ascii = seg
                         .items
                         .first()

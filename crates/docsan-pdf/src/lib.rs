@@ -97,15 +97,16 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document> {
         ..lopdf::LoadOptions::default()
     };
     // lopdf is not ours; a panic inside it on hostile bytes must become an error, not a crash.
-    let result = std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(bytes, options));
+    let result =
+        std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(bytes, options));
     match result {
         Ok(Ok(doc)) => Ok(doc),
         Ok(Err(lopdf::Error::InvalidPassword)) => Err(Error::encrypted(
             "pdf is encrypted with a password docsan does not have",
         )),
-        Ok(Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }))) => {
-            Err(Error::limit("a pdf stream decompresses beyond the limits"))
-        }
+        Ok(Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+            ..
+        }))) => Err(Error::limit("a pdf stream decompresses beyond the limits")),
         Ok(Err(_)) => Err(Error::malformed("not a readable pdf file")),
         Err(_) => Err(Error::malformed("the pdf parser failed on this file")),
     }
@@ -159,7 +160,11 @@ impl PdfDocument {
 
         let mut units = Vec::new();
         let mut sources = Vec::new();
-        let push = |units: &mut Vec<TextUnit>, sources: &mut Vec<Source>, text: String, ctx: UnitContext, src: Source| {
+        let push = |units: &mut Vec<TextUnit>,
+                    sources: &mut Vec<Source>,
+                    text: String,
+                    ctx: UnitContext,
+                    src: Source| {
             let id = UnitId(units.len() as u32);
             units.push(TextUnit::new(id, text, ctx));
             sources.push(src);
@@ -201,7 +206,21 @@ impl PdfDocument {
                 let mut ctx = UnitContext::new(kind, location);
                 ctx.column_header = gu.column_header;
                 ctx.label = gu.label;
-                push(&mut units, &mut sources, gu.text, ctx, Source::Glyphs(gu.chars));
+                // A /ToUnicode that disagrees with the font's own encoding may hide a value:
+                // detection also reads the line as the encoding spells it.
+                let alt = alt_unit(&walk.glyphs, &gu.text, &gu.chars);
+                push(
+                    &mut units,
+                    &mut sources,
+                    gu.text,
+                    ctx.clone(),
+                    Source::Glyphs(gu.chars),
+                );
+                if let Some((text, chars)) = alt {
+                    let mut actx = ctx;
+                    actx.location.detail = Some("text by the font's own encoding".into());
+                    push(&mut units, &mut sources, text, actx, Source::Glyphs(chars));
+                }
             }
         }
         for (page, has_image) in &page_has_image {
@@ -214,8 +233,11 @@ impl PdfDocument {
             };
             if page_has_text.get(page).copied().unwrap_or(false) {
                 diagnostics.push(
-                    Diagnostic::warning("image", "page contains images: text in images cannot be checked")
-                        .at(location),
+                    Diagnostic::warning(
+                        "image",
+                        "page contains images: text in images cannot be checked",
+                    )
+                    .at(location),
                 );
             } else {
                 diagnostics.push(
@@ -236,7 +258,10 @@ impl PdfDocument {
             }
             let owner = &walk.owners[s.owner];
             let mut location = loc(&owner.part, owner.page);
-            location.detail = Some(format!("marked content /{}", String::from_utf8_lossy(&s.key)));
+            location.detail = Some(format!(
+                "marked content /{}",
+                String::from_utf8_lossy(&s.key)
+            ));
             let mut ctx = UnitContext::new(UnitKind::AltText, location);
             ctx.label = Some(String::from_utf8_lossy(&s.key).into_owned());
             push(&mut units, &mut sources, text, ctx, Source::OpString(i));
@@ -249,7 +274,13 @@ impl PdfDocument {
             location.detail = Some(format!("/{}", s.label));
             let mut ctx = UnitContext::new(s.kind, location);
             ctx.label = Some(s.label.clone());
-            push(&mut units, &mut sources, s.text.clone(), ctx, Source::Str(i));
+            push(
+                &mut units,
+                &mut sources,
+                s.text.clone(),
+                ctx,
+                Source::Str(i),
+            );
         }
 
         // XMP packets and JavaScript streams.
@@ -260,8 +291,11 @@ impl PdfDocument {
             let data = stream_bytes(&doc, id, limits, &budget)?;
             let Ok(text) = String::from_utf8(data) else {
                 diagnostics.push(
-                    Diagnostic::error("xmp-not-utf8", "an XMP metadata stream is not UTF-8 and cannot be checked")
-                        .at(Location::part(format!("{} {} R", id.0, id.1))),
+                    Diagnostic::error(
+                        "xmp-not-utf8",
+                        "an XMP metadata stream is not UTF-8 and cannot be checked",
+                    )
+                    .at(Location::part(format!("{} {} R", id.0, id.1))),
                 );
                 continue;
             };
@@ -275,7 +309,13 @@ impl PdfDocument {
                     },
                 );
                 ctx.label = Some(item.label.clone());
-                push(&mut units, &mut sources, item.text.clone(), ctx, Source::Xmp(xmp.len()));
+                push(
+                    &mut units,
+                    &mut sources,
+                    item.text.clone(),
+                    ctx,
+                    Source::Xmp(xmp.len()),
+                );
                 xmp.push(item);
             }
             xmp_text.insert(id, text);
@@ -295,7 +335,10 @@ impl PdfDocument {
             push(&mut units, &mut sources, text, ctx, Source::Js(id));
         }
         if units.len() as u64 > u64::from(limits.max_units) {
-            return Err(Error::limit(format!("pdf has more than {} text units", limits.max_units)));
+            return Err(Error::limit(format!(
+                "pdf has more than {} text units",
+                limits.max_units
+            )));
         }
 
         // Attachments.
@@ -304,7 +347,8 @@ impl PdfDocument {
             let data = stream_bytes(&doc, att.stream, limits, &budget)?;
             let lower = att.name.to_lowercase();
             let supported = data.starts_with(b"%PDF-")
-                || (data.starts_with(b"PK") && (lower.ends_with(".docx") || lower.ends_with(".xlsx")))
+                || (data.starts_with(b"PK")
+                    && (lower.ends_with(".docx") || lower.ends_with(".xlsx")))
                 || lower.ends_with(".csv");
             if !supported {
                 diagnostics.push(
@@ -312,7 +356,10 @@ impl PdfDocument {
                         "attachment-removed",
                         "an attached file of a type docsan cannot check is removed",
                     )
-                    .at(Location::part(format!("{} {} R", att.stream.0, att.stream.1))),
+                    .at(Location::part(format!(
+                        "{} {} R",
+                        att.stream.0, att.stream.1
+                    ))),
                 );
             }
             attachments.push(AttachmentInfo {
@@ -320,8 +367,35 @@ impl PdfDocument {
                 bytes: supported.then_some(data),
             });
         }
+        for id in objects::unchecked_streams(&doc) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "unchecked-stream",
+                    "a stream of a kind docsan does not read (private data, pattern, multimedia) cannot be checked",
+                )
+                .at(Location::part(format!("{} {} R", id.0, id.1))),
+            );
+        }
+        let pages = doc.get_pages();
+        if pages.values().any(|p| {
+            doc.get_dictionary(*p)
+                .is_ok_and(|d| d.has(b"Thumb") || d.has(b"PieceInfo"))
+        }) || doc.catalog().is_ok_and(|c| c.has(b"PieceInfo"))
+            || doc
+                .objects
+                .values()
+                .any(|o| o.as_stream().is_ok_and(|s| s.dict.has(b"PieceInfo")))
+        {
+            diagnostics.push(Diagnostic::info(
+                "page-private-data-removed",
+                "page thumbnails and private application data (/Thumb, /PieceInfo) are removed: they may show unmasked content",
+            ));
+        }
         if let Ok(cat) = doc.catalog()
-            && let Some(af) = cat.get(b"AcroForm").ok().and_then(|a| content::deref_dict(&doc, a))
+            && let Some(af) = cat
+                .get(b"AcroForm")
+                .ok()
+                .and_then(|a| content::deref_dict(&doc, a))
             && af.has(b"XFA")
         {
             diagnostics.push(Diagnostic::warning(
@@ -349,6 +423,104 @@ impl PdfDocument {
             xmp_text,
             attachments,
         })
+    }
+}
+
+/// The unit's text with each glyph's alternative text, if any glyph has one.
+fn alt_unit(
+    glyphs: &[content::GlyphRec],
+    text: &str,
+    chars: &[CharMap],
+) -> Option<(String, Vec<CharMap>)> {
+    let any = chars
+        .iter()
+        .any(|m| m.glyphs.iter().any(|g| glyphs[*g].alt.is_some()));
+    if !any {
+        return None;
+    }
+    let mut out = String::new();
+    let mut map = Vec::new();
+    let mut pos = 0;
+    for m in chars {
+        if m.range.start < pos || m.range.end > text.len() {
+            return None;
+        }
+        out.push_str(text.get(pos..m.range.start)?);
+        let s = out.len();
+        match m.glyphs.iter().find_map(|g| glyphs[*g].alt.as_deref()) {
+            Some(a) => out.push_str(a),
+            None => out.push_str(text.get(m.range.clone())?),
+        }
+        map.push(CharMap {
+            range: s..out.len(),
+            glyphs: m.glyphs.clone(),
+        });
+        pos = m.range.end;
+    }
+    out.push_str(text.get(pos..)?);
+    Some((out, map))
+}
+
+impl PdfDocument {
+    /// Every shown glyph as (page, owner part, text, x, y) in its content's user space, in
+    /// content order. For tests and tools that check glyph positions before and after a
+    /// rewrite; not part of the backend contract.
+    #[doc(hidden)]
+    pub fn glyph_positions(&self) -> Vec<(u32, String, String, f32, f32)> {
+        self.walk
+            .glyphs
+            .iter()
+            .map(|g| {
+                let o = &self.walk.owners[g.owner];
+                (o.page, o.part.clone(), g.text.clone(), g.x0, g.y0)
+            })
+            .collect()
+    }
+
+    /// The byte strings that draw `value` in each font of the document (first code per
+    /// character), for residue checks in the fonts' own codes. Fonts that cannot draw every
+    /// character of the value give nothing.
+    #[doc(hidden)]
+    pub fn font_encodings_of(&self, value: &str) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for f in &self.walk.fonts {
+            let mut bytes = Vec::new();
+            let mut ok = true;
+            for ch in value.chars() {
+                match f.codes_for(ch).first() {
+                    Some(&(code, len)) => bytes.extend(f.encode(code, len)),
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok && !bytes.is_empty() && !out.contains(&bytes) {
+                out.push(bytes);
+            }
+        }
+        out
+    }
+
+    /// Positions (page, x, y) of the glyphs a plan's edits change. For tests that check that
+    /// every other glyph stays where it was.
+    #[doc(hidden)]
+    pub fn edited_glyph_positions(&self, plan: &Plan) -> Vec<(u32, f32, f32)> {
+        let mut out = Vec::new();
+        for e in &plan.edits {
+            let Some(Source::Glyphs(chars)) = self.sources.get(e.unit.0 as usize) else {
+                continue;
+            };
+            for m in chars {
+                if m.range.start < e.range.end && e.range.start < m.range.end {
+                    for g in &m.glyphs {
+                        let gr = &self.walk.glyphs[*g];
+                        out.push((self.walk.owners[gr.owner].page, gr.x0, gr.y0));
+                    }
+                }
+            }
+        }
+        out
     }
 }
 

@@ -32,8 +32,23 @@ pub(crate) struct StrUnit {
 
 /// Keys whose strings are binary or structural, never text for a reader.
 const BINARY_KEYS: &[&[u8]] = &[
-    b"ID", b"O", b"U", b"OE", b"UE", b"Perms", b"CheckSum", b"ByteRange", b"Panose", b"Registry",
-    b"Ordering", b"CIDSet", b"Style", b"Lang", b"DA", b"DS", b"Version",
+    b"ID",
+    b"O",
+    b"U",
+    b"OE",
+    b"UE",
+    b"Perms",
+    b"CheckSum",
+    b"ByteRange",
+    b"Panose",
+    b"Registry",
+    b"Ordering",
+    b"CIDSet",
+    b"Style",
+    b"Lang",
+    b"DA",
+    b"DS",
+    b"Version",
 ];
 
 fn type_of(d: &Dictionary) -> &[u8] {
@@ -52,11 +67,7 @@ pub(crate) fn collect_strings(doc: &Document) -> Vec<StrUnit> {
         };
         if let Some(d) = dict {
             let t = type_of(d);
-            if matches!(
-                t,
-                b"Font" | b"FontDescriptor" | b"XRef" | b"ObjStm" | b"Sig" | b"DocTimeStamp"
-            ) || d.has(b"Filter") && d.has(b"ByteRange")
-            {
+            if matches!(t, b"Font" | b"FontDescriptor" | b"XRef" | b"ObjStm") {
                 continue;
             }
         }
@@ -71,7 +82,8 @@ fn classify(parent: Option<&Dictionary>, key: &[u8], is_info: bool) -> UnitKind 
     if is_info {
         return UnitKind::Metadata;
     }
-    let is_annot = parent.is_some_and(|d| type_of(d) == b"Annot" || (d.has(b"Subtype") && d.has(b"Rect")));
+    let is_annot =
+        parent.is_some_and(|d| type_of(d) == b"Annot" || (d.has(b"Subtype") && d.has(b"Rect")));
     let is_field = parent.is_some_and(|d| d.has(b"FT") || d.has(b"Kids") && d.has(b"T"));
     match key {
         b"URI" => UnitKind::Hyperlink,
@@ -105,6 +117,11 @@ fn walk(
                 None => (&b""[..], None),
             };
             if BINARY_KEYS.contains(&key) {
+                return;
+            }
+            // A signature's /Contents is the binary signature itself; its /Name, /Reason and
+            // /Location are text like any other.
+            if key == b"Contents" && pd.is_some_and(|d| d.has(b"ByteRange")) {
                 return;
             }
             let (text, encoding) = decode_text_string(bytes);
@@ -143,7 +160,15 @@ fn walk_dict(
 ) {
     for (k, v) in d.iter() {
         path.push(PathSeg::Key(k.clone()));
-        walk(v, id, is_info, Some((d, k.as_slice())), path, out, depth + 1);
+        walk(
+            v,
+            id,
+            is_info,
+            Some((d, k.as_slice())),
+            path,
+            out,
+            depth + 1,
+        );
         path.pop();
     }
 }
@@ -198,7 +223,9 @@ pub(crate) fn xml_unescape(s: &str) -> String {
             "quot" => Some('"'),
             "apos" => Some('\''),
             _ if ent.starts_with("#x") || ent.starts_with("#X") => {
-                u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                u32::from_str_radix(&ent[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32)
             }
             _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
             _ => None,
@@ -335,7 +362,9 @@ pub(crate) fn text_streams(doc: &Document) -> (Vec<ObjectId>, Vec<ObjectId>) {
             Object::Stream(s) => {
                 let d = &s.dict;
                 if type_of(d) == b"Metadata"
-                    || d.get(b"Subtype").and_then(|o| o.as_name()).is_ok_and(|n| n == b"XML")
+                    || d.get(b"Subtype")
+                        .and_then(|o| o.as_name())
+                        .is_ok_and(|n| n == b"XML")
                 {
                     xmp.push(id);
                 }
@@ -411,4 +440,171 @@ pub(crate) fn attachments(doc: &Document) -> Vec<Attachment> {
         .filter(|(id, _)| matches!(doc.get_object(*id), Ok(Object::Stream(_))))
         .map(|(stream, name)| Attachment { stream, name })
         .collect()
+}
+
+/// Keys whose stream values hold no text for a reader: font programs and their tables, CMaps,
+/// masks, transfer and halftone functions, output profiles.
+const KNOWN_STREAM_KEYS: &[&[u8]] = &[
+    b"FontFile",
+    b"FontFile2",
+    b"FontFile3",
+    b"ToUnicode",
+    b"Encoding",
+    b"JS",
+    b"ColorSpace",
+    b"CIDSet",
+    b"CIDToGIDMap",
+    b"SMask",
+    b"Mask",
+    b"TR",
+    b"TR2",
+    b"BG",
+    b"BG2",
+    b"UCR",
+    b"UCR2",
+    b"HT",
+    b"Function",
+    b"DestOutputProfile",
+    b"Metadata",
+    b"UseCMap",
+];
+
+/// Streams whose content docsan neither reads as text nor knows to be free of text (private
+/// application data, tiling patterns, 3-D, sound, unknown types). Each is reported, because
+/// nothing checks what it holds.
+pub(crate) fn unchecked_streams(doc: &Document) -> Vec<ObjectId> {
+    // Streams referenced where their role is known: font programs, CMaps, glyph procedures.
+    let mut known: std::collections::BTreeSet<ObjectId> = Default::default();
+    for obj in doc.objects.values() {
+        let d = match obj {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            Object::Array(a) => {
+                if a.first().is_some_and(|n| n.as_name().is_ok()) {
+                    known.extend(a.iter().filter_map(|v| v.as_reference().ok()));
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        for key in KNOWN_STREAM_KEYS {
+            if let Ok(Object::Reference(r)) = d.get(key) {
+                known.insert(*r);
+            }
+        }
+        // Page content streams.
+        match d.get(b"Contents") {
+            Ok(Object::Reference(r)) => {
+                known.insert(*r);
+                if let Ok(Object::Array(a)) = doc.get_object(*r) {
+                    known.extend(a.iter().filter_map(|v| v.as_reference().ok()));
+                }
+            }
+            Ok(Object::Array(a)) => known.extend(a.iter().filter_map(|v| v.as_reference().ok())),
+            _ => {}
+        }
+        if let Ok(procs) = d.get(b"CharProcs")
+            && let Some(pd) = deref_dict(doc, procs)
+        {
+            known.extend(pd.iter().filter_map(|(_, v)| v.as_reference().ok()));
+        }
+        // Colour spaces are arrays led by a name: ICC profiles, Indexed lookup tables,
+        // DeviceN and Separation tint functions.
+        fn colour_arrays(o: &Object, known: &mut std::collections::BTreeSet<ObjectId>, depth: u32) {
+            if depth > 8 {
+                return;
+            }
+            match o {
+                Object::Array(a) if a.first().is_some_and(|n| n.as_name().is_ok()) => {
+                    for v in a {
+                        match v {
+                            Object::Reference(r) => {
+                                known.insert(*r);
+                            }
+                            other => colour_arrays(other, known, depth + 1),
+                        }
+                    }
+                }
+                Object::Dictionary(d) => d
+                    .iter()
+                    .for_each(|(_, v)| colour_arrays(v, known, depth + 1)),
+                _ => {}
+            }
+        }
+        for (_, v) in d.iter() {
+            colour_arrays(v, &mut known, 0);
+        }
+    }
+    let reachable = reachable(doc);
+    let mut out = Vec::new();
+    for (&id, obj) in &doc.objects {
+        let Object::Stream(s) = obj else { continue };
+        if !reachable.contains(&id) {
+            // Unreachable objects are not written to the output at all.
+            continue;
+        }
+        let d = &s.dict;
+        let t = type_of(d);
+        let sub = d.get(b"Subtype").and_then(|o| o.as_name()).unwrap_or(b"");
+        let ok = known.contains(&id)
+            || matches!(
+                t,
+                b"XObject" | b"Metadata" | b"EmbeddedFile" | b"ObjStm" | b"XRef" | b"CMap"
+            )
+            || matches!(
+                sub,
+                b"Form" | b"Image" | b"XML" | b"Type1C" | b"CIDFontType0C" | b"OpenType"
+            )
+            || d.has(b"Length1")
+            || d.has(b"Length2")
+            || d.has(b"FunctionType")
+            || d.has(b"PatternType")
+            || d.has(b"Width") && d.has(b"Height")
+            || d.has(b"ShadingType")
+            || d.has(b"N") && d.has(b"Alternate");
+        if !ok {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Objects reachable from the trailer (what the writer keeps).
+pub(crate) fn reachable(doc: &Document) -> std::collections::BTreeSet<ObjectId> {
+    fn refs(o: &Object, out: &mut Vec<ObjectId>, depth: u32) {
+        if depth > 64 {
+            return;
+        }
+        match o {
+            Object::Reference(r) => out.push(*r),
+            Object::Array(a) => a.iter().for_each(|v| refs(v, out, depth + 1)),
+            // Thumbnails and private application data are removed on rewrite.
+            Object::Dictionary(d) => d
+                .iter()
+                .filter(|(k, _)| k.as_slice() != b"Thumb" && k.as_slice() != b"PieceInfo")
+                .for_each(|(_, v)| refs(v, out, depth + 1)),
+            Object::Stream(s) => s
+                .dict
+                .iter()
+                .filter(|(k, _)| k.as_slice() != b"PieceInfo")
+                .for_each(|(_, v)| refs(v, out, depth + 1)),
+            _ => {}
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = Vec::new();
+    for (k, v) in doc.trailer.iter() {
+        if k.as_slice() != b"Prev" && k.as_slice() != b"XRefStm" {
+            refs(v, &mut stack, 0);
+        }
+    }
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Ok(o) = doc.get_object(id) {
+            refs(o, &mut stack, 0);
+        }
+    }
+    seen
 }

@@ -41,7 +41,9 @@ fn apply_edits(text: &str, edits: &[&docsan_core::Edit]) -> Result<String> {
             || !text.is_char_boundary(e.range.start)
             || !text.is_char_boundary(e.range.end)
         {
-            return Err(Error::refused("an edit range is outside its unit or overlaps another"));
+            return Err(Error::refused(
+                "an edit range is outside its unit or overlaps another",
+            ));
         }
         out.push_str(&text[pos..e.range.start]);
         out.push_str(&e.replacement);
@@ -62,7 +64,9 @@ pub(crate) fn rewrite(
     for e in &plan.edits {
         let u = e.unit.0 as usize;
         if u >= d.units.len() {
-            return Err(Error::refused("an edit names a unit this document does not have"));
+            return Err(Error::refused(
+                "an edit names a unit this document does not have",
+            ));
         }
         per_unit.entry(u).or_default().push(e);
     }
@@ -79,9 +83,15 @@ pub(crate) fn rewrite(
         let text = &d.units[u].text;
         let new_text = apply_edits(text, edits)?;
         match &d.sources[u] {
-            Source::Glyphs(chars) => {
-                glyph_actions(d, text, edits, chars, plan.visual_mask, &mut acts, &mut draw)?
-            }
+            Source::Glyphs(chars) => glyph_actions(
+                d,
+                text,
+                edits,
+                chars,
+                plan.visual_mask,
+                &mut acts,
+                &mut draw,
+            )?,
             Source::OpString(i) => {
                 op_string_new.insert(*i, new_text);
             }
@@ -146,7 +156,8 @@ pub(crate) fn rewrite(
         items.sort_by_key(|i| std::cmp::Reverse(d.xmp[*i].range.start));
         for i in items {
             let r = d.xmp[i].range.clone();
-            if r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end) {
+            if r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+            {
                 text.replace_range(r, &xml_escape(&xmp_new[&i]));
             } else {
                 return Err(Error::internal("an XMP range is out of bounds"));
@@ -212,6 +223,22 @@ pub(crate) fn rewrite(
         }
         _ => {}
     }
+    // Thumbnails are pictures of the unmasked page; private application data may hold a copy.
+    let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
+    for p in page_ids {
+        if let Ok(pd) = doc.get_dictionary_mut(p) {
+            pd.remove(b"Thumb");
+            pd.remove(b"PieceInfo");
+        }
+    }
+    if let Ok(c) = doc.catalog_mut() {
+        c.remove(b"PieceInfo");
+    }
+    for obj in doc.objects.values_mut() {
+        if let Object::Stream(st) = obj {
+            st.dict.remove(b"PieceInfo");
+        }
+    }
     let _ = &d.limits;
     finalize(&mut doc, &d.id_seed)
 }
@@ -276,7 +303,9 @@ fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
         }
     }
     let id = match old.get(b"ID") {
-        Ok(Object::Array(a)) if a.len() == 2 && a.iter().all(|x| matches!(x, Object::String(..))) => {
+        Ok(Object::Array(a))
+            if a.len() == 2 && a.iter().all(|x| matches!(x, Object::String(..))) =>
+        {
             Object::Array(a.clone())
         }
         _ => Object::Array(vec![
@@ -286,6 +315,16 @@ fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
     };
     trailer.set("ID", id);
     doc.trailer = trailer;
+    // The output is not encrypted: a leftover `/Crypt` filter (an unencrypted-metadata marker)
+    // would make readers look for a security handler that is gone.
+    for obj in doc.objects.values_mut() {
+        if let Object::Stream(s) = obj
+            && s.filters().is_ok_and(|f| f == [b"Crypt".as_slice()])
+        {
+            s.dict.remove(b"Filter");
+            s.dict.remove(b"DecodeParms");
+        }
+    }
     doc.prune_objects();
     let mut out = Vec::new();
     doc.save_to(&mut out)
@@ -330,7 +369,9 @@ fn glyph_actions(
                     ));
                 }
                 if g.tfs.abs() < 1e-6 || g.th.abs() < 1e-6 {
-                    return Err(Error::refused("a masked glyph has a zero font size or scaling"));
+                    return Err(Error::refused(
+                        "a masked glyph has a zero font size or scaling",
+                    ));
                 }
                 let act = match mode {
                     VisualMask::Glyph => {
@@ -370,13 +411,17 @@ fn glyph_actions(
 fn fmt_num(v: f32) -> String {
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-0" { "0".into() } else { s.to_string() }
+    if s.is_empty() || s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
 }
 
 /// The mask drawn for a removed glyph, in the owner's initial user space.
 fn mask_drawing(out: &mut String, trm: &Matrix, width: f32, mode: VisualMask) {
     let det = trm[0] * trm[3] - trm[1] * trm[2];
-    if !det.is_finite() || det.abs() < 1e-9 || !(width > 0.0) {
+    if !det.is_finite() || det.abs() < 1e-9 || width.is_nan() || width <= 0.0 {
         return;
     }
     let m: Vec<String> = trm.iter().map(|v| fmt_num(*v)).collect();
@@ -470,7 +515,10 @@ fn rewrite_owner(
         let mut cur: Vec<u8> = Vec::new();
         let flush = |cur: &mut Vec<u8>, arr: &mut Vec<Object>| {
             if !cur.is_empty() {
-                arr.push(Object::String(std::mem::take(cur), StringFormat::Hexadecimal));
+                arr.push(Object::String(
+                    std::mem::take(cur),
+                    StringFormat::Hexadecimal,
+                ));
             }
         };
         for (ei, e) in elems {
@@ -490,7 +538,11 @@ fn rewrite_owner(
                                 let n = match act {
                                     Act::Replace { code, len, width } => {
                                         cur.extend_from_slice(&font.encode(code, len));
-                                        let new_tw = if len == 1 && code == 32 { g.tw_applied.max(0.0) } else { 0.0 };
+                                        let new_tw = if len == 1 && code == 32 {
+                                            g.tw_applied.max(0.0)
+                                        } else {
+                                            0.0
+                                        };
                                         (width - g.width) - (g.tw_applied - new_tw) * 1000.0 / g.tfs
                                     }
                                     Act::Remove => {

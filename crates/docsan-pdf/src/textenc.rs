@@ -66,7 +66,7 @@ pub(crate) fn decode_text_string(bytes: &[u8]) -> (String, TextEncoding) {
 /// Encodes a text string, keeping the original encoding when every character fits in it.
 pub(crate) fn encode_text_string(text: &str, original: TextEncoding) -> Vec<u8> {
     match original {
-        TextEncoding::PdfDoc if text.chars().all(|c| c.is_ascii()) => text.as_bytes().to_vec(),
+        TextEncoding::PdfDoc if text.is_ascii() => text.as_bytes().to_vec(),
         TextEncoding::Utf8 => {
             let mut v = vec![0xEF, 0xBB, 0xBF];
             v.extend_from_slice(text.as_bytes());

@@ -75,7 +75,11 @@ fn main() {
             }
             println!(
                 "--- page {n}\n{}",
-                text.chars().take(600).collect::<String>()
+                if std::env::var_os("DUMP_FULL").is_some() {
+                    text.clone()
+                } else {
+                    text.chars().take(600).collect::<String>()
+                }
             );
         }
     }

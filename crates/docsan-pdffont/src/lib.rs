@@ -9,18 +9,37 @@
 //! of this from a font dictionary once, and never fails: whatever it cannot decode with confidence
 //! is reported through [`Font::reliable`] and [`Font::diagnostics`], so the backend can fail
 //! closed.
+//!
+//! Contract for callers:
+//! - A [`Glyph`] with empty `text` is a glyph whose meaning is unknown (not "no text"); a font
+//!   whose codes may decode that way reports `reliable() == false` and a `Warning` diagnostic.
+//! - `decode` returns the `/ToUnicode` reading; where the font's own encoding (glyph names, CMap,
+//!   character collection, font cmap) reads a code differently, [`Font::alt_text`] returns that
+//!   reading and a `tounicode-disagrees` warning is raised: search both.
+//! - Widths are in glyph space: thousandths of text space, except Type3 fonts, whose widths are
+//!   scaled by [`Font::font_matrix`]. Vertical fonts advance by [`Font::vertical_metrics`].
+//! - [`Font::mask_code`] only offers a glyph the font program really draws; [`Font::has_glyph`]
+//!   answers the same question for any code (for instance one found with [`Font::codes_for`]).
+//! - Loading parses the font program and CMaps: cache one `Font` per font object.
+//!
+//! Modules: `cmap` (CMap programs), `encoding` (simple-font encodings and glyph names), `cjk`
+//! (Adobe's predefined CMaps and CID tables, compiled in), `program` (TrueType/CFF/Type1 readers),
+//! `tables` (generated data).
 
 #![forbid(unsafe_code)]
 
 mod cjk;
 mod cmap;
 mod encoding;
+mod program;
 mod tables;
 
 use cmap::{CMap, Codespace};
 use docsan_core::{Diagnostic, Limits};
 use encoding::Base;
 use lopdf::{Dictionary, Document, Object};
+use program::Program;
+use std::collections::BTreeMap;
 
 /// One glyph of a decoded string.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +74,10 @@ enum CodeText {
     Ucs2,
     /// Codes are UTF-16BE, 2 or 4 bytes.
     Utf16,
+    /// Codes are UTF-8, 1 to 4 bytes.
+    Utf8,
+    /// Codes are UTF-32BE, 4 bytes.
+    Utf32,
     /// Codes are bytes of a legacy multi-byte encoding that `encoding_rs` decodes.
     Legacy(&'static encoding_rs::Encoding),
     /// An embedded CMap: codes map to CIDs through it.
@@ -135,7 +158,7 @@ fn gbk_pair(b1: u8, b2: u8) -> Option<String> {
 }
 
 /// A loaded font: everything needed to decode string operands and to pick mask codes.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Font {
     name: String,
     kind: Kind,
@@ -149,6 +172,7 @@ pub struct Font {
     std14: Option<&'static [(u32, u16)]>,
     /// Type0 fonts: `/W` as (first cid, last cid, width) ranges.
     cid_widths: Vec<(u32, u32, f32)>,
+    cid_width_index: cmap::RangeIndex,
     default_width: f32,
     /// Type0 fonts: `/W2` as (first, last, w1y, vx, vy) and `/DW2`.
     cid_vmetrics: Vec<(u32, u32, [f32; 3])>,
@@ -163,6 +187,21 @@ pub struct Font {
     cid_text: bool,
     vertical: bool,
     gbk: Gbk,
+    /// The embedded font program, when present and parseable.
+    program: Option<Program>,
+    /// True when the font (or its descendant) has a FontFile entry.
+    embedded: bool,
+    /// CIDFontType2 `/CIDToGIDMap` stream (None = Identity).
+    cid_to_gid: Option<Vec<u16>>,
+    /// CIDFontType0: CIDs resolve through the CFF charset.
+    cid_cff: bool,
+    /// Identity TrueType fonts without `/ToUnicode`: glyph id to Unicode from the font's cmap.
+    gid_text: Option<BTreeMap<u16, char>>,
+    /// Simple TrueType fonts: per code, the Unicode the font program's own cmap gives for the
+    /// glyph the code selects through the (1,0) or (3,0) cmap.
+    sfnt_text: Option<Vec<Option<char>>>,
+    /// Type3: glyph names whose CharProcs stream draws something.
+    char_procs: Option<BTreeMap<String, bool>>,
     font_matrix: [f32; 6],
     reliable: bool,
     diagnostics: Vec<Diagnostic>,
@@ -242,6 +281,69 @@ fn stream_bytes(
     }
 }
 
+/// A short summary: the maps are large and say nothing a reader of a log needs.
+impl std::fmt::Debug for Font {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Font")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("code_text", &self.code_text)
+            .field("to_unicode", &self.to_unicode.is_some())
+            .field("embedded", &self.embedded)
+            .field("program", &self.program.is_some())
+            .field("gbk", &self.gbk)
+            .field("vertical", &self.vertical)
+            .field("reliable", &self.reliable)
+            .field("diagnostics", &self.diagnostics.len())
+            .finish()
+    }
+}
+
+/// True when a Type3 glyph procedure contains a painting operator (a fill, a stroke, an image,
+/// a shading or text); `d0`/`d1` alone draw nothing.
+fn paints(content: &[u8]) -> bool {
+    const PAINT: [&[u8]; 16] = [
+        b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"Do", b"BI", b"sh", b"Tj", b"TJ",
+        b"'", b"\"",
+    ];
+    content
+        .split(|b| b.is_ascii_whitespace() || b"[]()<>/".contains(b))
+        .any(|t| PAINT.contains(&t))
+}
+
+/// Loads the embedded font program named by a FontDescriptor.
+fn load_program(
+    doc: &Document,
+    descriptor: &Dictionary,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> (bool, Option<Program>) {
+    for key in [&b"FontFile2"[..], b"FontFile3", b"FontFile"] {
+        let Ok(o) = descriptor.get(key) else { continue };
+        let (subtype, length1) = match deref(doc, o) {
+            Object::Stream(s) => (
+                get_name(doc, &s.dict, b"Subtype").unwrap_or(b"").to_vec(),
+                get(doc, &s.dict, b"Length1")
+                    .and_then(as_num)
+                    .map(|v| v.max(0.0) as usize),
+            ),
+            _ => (Vec::new(), None),
+        };
+        let Some(data) = stream_bytes(doc, o, limits, "font program", diags) else {
+            return (true, None);
+        };
+        let p = Program::parse(key, &subtype, &data, length1);
+        if p.is_none() {
+            diags.push(Diagnostic::info(
+                "font-program-unparsed",
+                "the embedded font program could not be parsed; its glyph coverage is unknown",
+            ));
+        }
+        return (true, p);
+    }
+    (false, None)
+}
+
 impl Font {
     /// Loads a font from its dictionary. Never fails: uncertainty goes into diagnostics and
     /// [`Font::reliable`].
@@ -264,6 +366,7 @@ impl Font {
             missing_width: 0.0,
             std14: None,
             cid_widths: Vec::new(),
+            cid_width_index: cmap::RangeIndex::default(),
             default_width: 1000.0,
             cid_vmetrics: Vec::new(),
             default_vmetrics: [880.0, -1000.0],
@@ -274,6 +377,13 @@ impl Font {
             cid_text: false,
             vertical: false,
             gbk: Gbk::Off,
+            program: None,
+            embedded: false,
+            cid_to_gid: None,
+            cid_cff: false,
+            gid_text: None,
+            sfnt_text: None,
+            char_procs: None,
             font_matrix: [0.001, 0.0, 0.0, 0.001, 0.0, 0.0],
             reliable: true,
             diagnostics: Vec::new(),
@@ -299,13 +409,14 @@ impl Font {
             }
         }
         match kind {
-            Kind::Simple | Kind::Type3 => f.load_simple(doc, font),
+            Kind::Simple | Kind::Type3 => f.load_simple(doc, font, limits),
             Kind::Type0 => f.load_type0(doc, font, limits),
         }
+        f.cross_check_tounicode();
         f
     }
 
-    fn load_simple(&mut self, doc: &Document, font: &Dictionary) {
+    fn load_simple(&mut self, doc: &Document, font: &Dictionary, limits: &Limits) {
         self.codespace = vec![Codespace {
             len: 1,
             lo: [0; 4],
@@ -318,8 +429,27 @@ impl Font {
             .and_then(as_num)
             .unwrap_or(0.0) as i64;
         let symbolic = flags & 4 != 0;
-        let embedded = descriptor
-            .is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
+        if let Some(d) = descriptor {
+            let (e, p) = load_program(doc, d, limits, &mut self.diagnostics);
+            self.embedded = e;
+            self.program = p;
+        }
+        let embedded = self.embedded;
+        if self.kind == Kind::Type3
+            && let Some(procs) = get_dict(doc, font, b"CharProcs")
+        {
+            let mut m = BTreeMap::new();
+            for (k, v) in procs.iter().take(MAX_ARRAY) {
+                let drawn = match deref(doc, v) {
+                    Object::Stream(st) => st
+                        .get_plain_content_with_limit(1 << 20)
+                        .is_ok_and(|c| paints(&c)),
+                    _ => false,
+                };
+                m.insert(String::from_utf8_lossy(k).into_owned(), drawn);
+            }
+            self.char_procs = Some(m);
+        }
         if self.kind == Kind::Type3
             && let Some(m) = get_array(doc, font, b"FontMatrix")
             && m.len() == 6
@@ -346,6 +476,7 @@ impl Font {
             Base::Standard
         };
         let mut explicit_base = false;
+        let mut gb_encoding = false;
         let mut differences: Option<&[Object]> = None;
         match enc_obj {
             Some(Object::Name(n)) => match Base::from_name(n) {
@@ -353,6 +484,8 @@ impl Font {
                     base = b;
                     explicit_base = true;
                 }
+                // Some old producers put a GB CMap name on a simple font: its strings are GBK.
+                None if String::from_utf8_lossy(n).contains("GB") => gb_encoding = true,
                 None => {
                     self.diagnostics.push(Diagnostic::warning(
                         "font-encoding-unknown",
@@ -370,7 +503,19 @@ impl Font {
             }
             _ => {}
         }
+        // Embedded Type1 and CFF programs carry their own built-in encoding.
+        let type1_builtin = match &self.program {
+            Some(Program::Type1(t)) => !t.encoding.is_empty() || t.standard_encoding,
+            Some(Program::Cff(c)) => !c.encoding.is_empty() || c.standard_encoding,
+            _ => false,
+        };
+        // The standard Symbol font, not embedded: its built-in encoding is known.
+        if !explicit_base && !embedded && self.name == "Symbol" && self.kind == Kind::Simple {
+            base = Base::Symbol;
+            explicit_base = true;
+        }
         let builtin_symbolic = !explicit_base
+            && !type1_builtin
             && (symbolic || matches!(self.name.as_str(), "Symbol" | "ZapfDingbats"))
             && self.kind != Kind::Type3;
         // Type3 fonts have no built-in encoding; symbolic fonts have their own.
@@ -379,7 +524,19 @@ impl Font {
         } else {
             !builtin_symbolic
         };
-        if apply_base {
+        let builtin = match &self.program {
+            Some(Program::Type1(t)) if !explicit_base && !t.encoding.is_empty() => {
+                Some(&t.encoding)
+            }
+            Some(Program::Cff(c)) if !explicit_base && !c.encoding.is_empty() => Some(&c.encoding),
+            _ => None,
+        };
+        if let Some(enc) = builtin {
+            // An embedded Type1 font without a base encoding uses its own built-in one.
+            for (&c, n) in enc {
+                self.glyph_names[c as usize] = Some(n.clone());
+            }
+        } else if apply_base {
             for (i, n) in base.table().iter().enumerate() {
                 if !n.is_empty() {
                     self.glyph_names[i] = Some((*n).to_string());
@@ -396,7 +553,7 @@ impl Font {
                             self.glyph_names[code as usize] =
                                 Some(String::from_utf8_lossy(n).into_owned());
                         }
-                        code += 1;
+                        code = code.saturating_add(1);
                     }
                     _ => {}
                 }
@@ -406,7 +563,7 @@ impl Font {
         let first = get(doc, font, b"FirstChar").and_then(as_num).unwrap_or(0.0) as i64;
         if let Some(w) = get_array(doc, font, b"Widths") {
             for (i, o) in w.iter().take(256).enumerate() {
-                let code = first + i as i64;
+                let code = first.saturating_add(i as i64);
                 if (0..256).contains(&code) {
                     self.simple_widths[code as usize] = as_num(deref(doc, o));
                 }
@@ -432,7 +589,7 @@ impl Font {
             && !encoding::is_std14(&self.name)
             && !builtin_symbolic
         {
-            if gb_name(raw_name) || charset_gb {
+            if gb_name(raw_name) || charset_gb || gb_encoding {
                 self.gbk = Gbk::Definite;
                 self.diagnostics.push(Diagnostic::info(
                     "font-gbk-bytes",
@@ -440,21 +597,67 @@ impl Font {
                 ));
                 self.std14 = None;
             } else if !embedded {
-                self.gbk = Gbk::Suspect;
-                self.diagnostics.push(Diagnostic::warning(
-                    "font-maybe-gbk",
-                    "a non-embedded simple font without /ToUnicode may carry GBK bytes; strings whose high bytes form GBK characters are decoded as GBK",
-                ));
-                self.reliable = false;
+                // A Latin font has varying widths for its accented high codes; a GBK font seen
+                // through a single-byte encoding has one half-em width for every high byte.
+                let high: Vec<f32> = (0xA1..=0xFEusize)
+                    .filter_map(|c| self.simple_widths[c])
+                    .collect();
+                let uniform = high.len() == 0xFE - 0xA1 + 1 && high.iter().all(|&w| w == high[0]);
+                if high.is_empty() {
+                    self.gbk = Gbk::Suspect;
+                    self.diagnostics.push(Diagnostic::info(
+                        "font-maybe-gbk",
+                        "a non-embedded simple font without /ToUnicode or widths for high codes: strings whose high bytes form GB2312 characters are decoded as GBK",
+                    ));
+                } else if uniform {
+                    self.gbk = Gbk::Suspect;
+                    self.diagnostics.push(Diagnostic::warning(
+                        "font-maybe-gbk",
+                        "a non-embedded simple font without /ToUnicode and uniform widths for high codes may carry GBK bytes; strings whose high bytes form GB2312 characters are decoded as GBK",
+                    ));
+                    self.reliable = false;
+                }
             }
         }
         // Reliability: every code that has a width (so is likely drawn) must have text.
+        if let Some(Program::Sfnt(sf)) = &self.program
+            && sf.cff.is_none()
+            && sf.unicode_cmap().is_some()
+        {
+            let inv = sf.inverse_unicode();
+            let t: Vec<Option<char>> = (0..256u32)
+                .map(|code| {
+                    // Viewers fall back to the (3,1) table by code when the others are absent.
+                    let gid = sf
+                        .lookup(1, 0, code)
+                        .or_else(|| sf.lookup(3, 0, 0xF000 + code))
+                        .or_else(|| sf.lookup(3, 0, code))
+                        .or_else(|| sf.lookup(3, 1, code))?;
+                    inv.get(&gid).copied()
+                })
+                .collect();
+            if t.iter().any(Option::is_some) {
+                self.sfnt_text = Some(t);
+            }
+        }
         if builtin_symbolic && self.to_unicode.is_none() {
-            self.diagnostics.push(Diagnostic::warning(
-                "font-symbolic-no-unicode",
-                "a symbolic font without an encoding or /ToUnicode: its text cannot be decoded with confidence",
-            ));
-            self.reliable = false;
+            // Codes the font draws (a non-zero width) must all have text from its cmap.
+            let covered = self.sfnt_text.as_ref().is_some_and(|t| {
+                (0..256usize)
+                    .all(|c| self.simple_widths[c].is_none_or(|w| w == 0.0) || t[c].is_some())
+            });
+            if covered {
+                self.diagnostics.push(Diagnostic::info(
+                    "font-cmap-text",
+                    "a symbolic TrueType font without /ToUnicode is decoded through the font program's own cmap",
+                ));
+            } else {
+                self.diagnostics.push(Diagnostic::warning(
+                    "font-symbolic-no-unicode",
+                    "a symbolic font without an encoding or /ToUnicode: its text cannot be decoded with confidence",
+                ));
+                self.reliable = false;
+            }
         }
         let mut unmapped = 0;
         let mut numeric = 0;
@@ -463,7 +666,9 @@ impl Font {
         for code in 0..checked {
             // A code without a glyph name draws `.notdef` (its width is padding of a full
             // /Widths array), except in symbolic fonts, handled above.
-            let drawn = self.glyph_names[code as usize].is_some();
+            let drawn = self.glyph_names[code as usize]
+                .as_deref()
+                .is_some_and(|n| !n.starts_with(".notdef"));
             if drawn && self.text_for(code, 1).is_none() {
                 unmapped += 1;
                 if self.glyph_names[code as usize]
@@ -542,7 +747,13 @@ impl Font {
                         ));
                         self.reliable = false;
                     }
-                    self.code_text = CodeText::Embedded;
+                    // A CMap that only extends a predefined one (`usecmap`) keeps that one's
+                    // reading of codes as text; its own entries take precedence for CIDs.
+                    let inherited = cm.usecmap.is_some()
+                        && !matches!(self.code_text, CodeText::Identity | CodeText::Unknown);
+                    if !inherited {
+                        self.code_text = CodeText::Embedded;
+                    }
                     self.embedded_cmap = Some(cm);
                 }
                 if self.codespace.is_empty() {
@@ -566,6 +777,8 @@ impl Font {
                     .into_iter()
                     .map(|(a, b, v)| (a, b, v[0]))
                     .collect();
+                self.cid_width_index =
+                    cmap::RangeIndex::build(self.cid_widths.iter().map(|r| (0, r.0, r.1)));
             }
             if let Some(dw2) = get_array(doc, d, b"DW2") {
                 let v: Vec<f32> = dw2.iter().filter_map(|o| as_num(deref(doc, o))).collect();
@@ -597,8 +810,50 @@ impl Font {
             });
             cid_type2_embedded = embedded && get_name(doc, d, b"Subtype") == Some(b"CIDFontType2");
             identity_gid = !matches!(get(doc, d, b"CIDToGIDMap"), Some(Object::Stream(_)));
+            if let Some(fd) = get_dict(doc, d, b"FontDescriptor") {
+                let (e, p) = load_program(doc, fd, limits, &mut self.diagnostics);
+                self.embedded = e;
+                self.program = p;
+            }
+            self.cid_cff = get_name(doc, d, b"Subtype") == Some(b"CIDFontType0");
+            if let Ok(o) = d.get(b"CIDToGIDMap")
+                && matches!(deref(doc, o), Object::Stream(_))
+            {
+                match stream_bytes(doc, o, limits, "/CIDToGIDMap", &mut self.diagnostics) {
+                    Some(b) => {
+                        self.cid_to_gid = Some(
+                            b.chunks_exact(2)
+                                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                                .collect(),
+                        )
+                    }
+                    None => self.reliable = false,
+                }
+            }
+        }
+        // Identity TrueType fonts without /ToUnicode: the font's own Unicode cmap, inverted, says
+        // what each glyph is, if it covers every drawn glyph.
+        // With a /ToUnicode it still serves to cross-check it.
+        let mut gid_complete = false;
+        if matches!(self.code_text, CodeText::Identity)
+            && let Some(Program::Sfnt(sf)) = &self.program
+            && sf.unicode_cmap().is_some()
+            && sf.cff.is_none()
+        {
+            let inv = sf.inverse_unicode();
+            let uncovered = sf.drawn_glyphs().filter(|g| !inv.contains_key(g)).count();
+            gid_complete = uncovered == 0;
+            if !inv.is_empty() {
+                self.gid_text = Some(inv);
+            }
         }
         match self.code_text {
+            CodeText::Identity if !has_tu && gid_complete => {
+                self.diagnostics.push(Diagnostic::info(
+                    "cid-font-cmap-text",
+                    "a TrueType CID font without /ToUnicode is decoded through the font program's own cmap",
+                ));
+            }
             CodeText::Identity | CodeText::Embedded if !has_tu => {
                 if self.ordering.is_some() {
                     self.cid_text = true;
@@ -627,6 +882,48 @@ impl Font {
             }
             _ => {}
         }
+        // With a /ToUnicode, an Adobe collection still gives a second reading of each CID (for
+        // codes the ToUnicode lacks, and for [`Font::alt_text`]).
+        if has_tu && self.ordering.is_some() && !(cid_type2_embedded && identity_gid) {
+            self.cid_text = true;
+        }
+    }
+
+    /// Compares `/ToUnicode` with the font's own reading (glyph names, CMap, collection, font
+    /// cmap) and reports codes where they disagree on letters, digits or CJK characters: a lying
+    /// `/ToUnicode` could hide a value from a text search, and [`Font::alt_text`] exposes it.
+    fn cross_check_tounicode(&mut self) {
+        let Some(tu) = &self.to_unicode else { return };
+        let mut keys: Vec<(u32, u8)> = tu.chars.keys().copied().collect();
+        for r in &tu.ranges {
+            let n = (r.hi - r.lo).min(0xFFFF);
+            keys.extend((0..=n).map(|o| (r.lo + o, r.len)));
+            if keys.len() > 1 << 17 {
+                break;
+            }
+        }
+        let meaningful = |t: &str| t.chars().any(|c| c.is_ascii_alphanumeric() || is_cjk(c));
+        let mut disagree = 0usize;
+        for (code, len) in keys {
+            let len = if self.kind == Kind::Type0 { len } else { 1 };
+            if self.kind != Kind::Type0 && code > 0xFF {
+                continue;
+            }
+            if let Some(alt) = self.alt_text(code, len) {
+                let t = self.text_for(code, len).unwrap_or_default();
+                if meaningful(&alt) || meaningful(&t) {
+                    disagree += 1;
+                }
+            }
+        }
+        if disagree > 0 {
+            self.diagnostics.push(Diagnostic::warning(
+                "tounicode-disagrees",
+                format!(
+                    "the font's /ToUnicode disagrees with its own encoding for {disagree} codes holding letters, digits or CJK characters; both readings must be searched (alt_text)"
+                ),
+            ));
+        }
     }
 
     fn set_predefined(&mut self, name: &str, two: Vec<Codespace>) {
@@ -650,7 +947,27 @@ impl Font {
                 self.codespace = two;
                 self.code_text = CodeText::Ucs2;
             }
-            "UniGB-UTF16" | "UniCNS-UTF16" | "UniJIS-UTF16" | "UniKS-UTF16" => {
+            "UniGB-UTF8" | "UniCNS-UTF8" | "UniJIS-UTF8" | "UniKS-UTF8" | "UniJIS2004-UTF8" => {
+                self.codespace = cs(&[
+                    (&[0x00], &[0x7F]),
+                    (&[0xC2, 0x80], &[0xDF, 0xBF]),
+                    (&[0xE0, 0x80, 0x80], &[0xEF, 0xBF, 0xBF]),
+                    (&[0xF0, 0x80, 0x80, 0x80], &[0xF4, 0xBF, 0xBF, 0xBF]),
+                ]);
+                self.code_text = CodeText::Utf8;
+            }
+            "UniGB-UTF32"
+            | "UniCNS-UTF32"
+            | "UniJIS-UTF32"
+            | "UniKS-UTF32"
+            | "UniJIS2004-UTF32"
+            | "UniJISX0213-UTF32"
+            | "UniJISX02132004-UTF32" => {
+                self.codespace = cs(&[(&[0x00, 0x00, 0x00, 0x00], &[0x00, 0x10, 0xFF, 0xFF])]);
+                self.code_text = CodeText::Utf32;
+            }
+            "UniGB-UTF16" | "UniCNS-UTF16" | "UniJIS-UTF16" | "UniKS-UTF16"
+            | "UniJIS2004-UTF16" => {
                 self.codespace = cs(&[
                     (&[0x00, 0x00], &[0xD7, 0xFF]),
                     (&[0xD8, 0x00, 0xDC, 0x00], &[0xDB, 0xFF, 0xDF, 0xFF]),
@@ -721,8 +1038,15 @@ impl Font {
     fn own_text(&self, code: u32, len: u8) -> Option<String> {
         match self.kind {
             Kind::Simple | Kind::Type3 => {
-                let n = self.glyph_names.get(code as usize)?.as_deref()?;
-                encoding::glyph_to_unicode(n)
+                let named = self
+                    .glyph_names
+                    .get(code as usize)
+                    .and_then(|n| n.as_deref())
+                    .and_then(encoding::glyph_to_unicode);
+                named.or_else(|| {
+                    let c = (*self.sfnt_text.as_ref()?.get(code as usize)?)?;
+                    Some(c.to_string())
+                })
             }
             Kind::Type0 => match self.code_text {
                 CodeText::Ucs2 => char::from_u32(code).map(String::from),
@@ -734,6 +1058,8 @@ impl Font {
                     };
                     String::from_utf16(&units).ok()
                 }
+                CodeText::Utf8 => String::from_utf8(self.encode(code, len)).ok(),
+                CodeText::Utf32 => char::from_u32(code).map(String::from),
                 CodeText::Legacy(enc) => {
                     let bytes = self.encode(code, len);
                     let (s, had_errors) = enc.decode_without_bom_handling(&bytes);
@@ -742,6 +1068,10 @@ impl Font {
                     } else {
                         Some(s.into_owned())
                     }
+                }
+                CodeText::Identity if self.gid_text.is_some() => {
+                    let gid = self.gid_for_cid(self.cid_for(code, len)?)?;
+                    self.gid_text.as_ref()?.get(&gid).map(|c| c.to_string())
                 }
                 CodeText::Identity | CodeText::Embedded if self.cid_text => {
                     let cid = self.cid_for(code, len)?;
@@ -754,15 +1084,82 @@ impl Font {
 
     /// CID for a code (Type0 fonts), when known.
     fn cid_for(&self, code: u32, len: u8) -> Option<u32> {
-        let predefined = || cjk::code_to_cid(self.predefined.as_deref()?, code, len);
+        if let Some(cid) = self.embedded_cmap.as_ref().and_then(|cm| cm.cid(code, len)) {
+            return Some(cid);
+        }
         match self.code_text {
             CodeText::Identity => Some(code),
-            CodeText::Embedded => self
-                .embedded_cmap
-                .as_ref()?
-                .cid(code, len)
-                .or_else(predefined),
-            _ => predefined(),
+            _ => cjk::code_to_cid(self.predefined.as_deref()?, code, len),
+        }
+    }
+
+    /// Glyph id of a CID in the embedded program (CIDFontType2 through `/CIDToGIDMap`).
+    fn gid_for_cid(&self, cid: u32) -> Option<u16> {
+        match &self.cid_to_gid {
+            Some(map) => map.get(cid as usize).copied(),
+            None => u16::try_from(cid).ok(),
+        }
+    }
+
+    /// Whether the glyph a code selects is drawn (present with an outline): `Some(true/false)`
+    /// when the font program (or the Type3 CharProcs) says so, `None` when it cannot be told.
+    fn glyph_drawn(&self, code: u32, len: u8) -> Option<bool> {
+        match self.kind {
+            Kind::Type3 => {
+                let name = self.glyph_names.get(code as usize)?.as_deref()?;
+                Some(*self.char_procs.as_ref()?.get(name)?)
+            }
+            Kind::Simple => {
+                if !self.embedded {
+                    // The viewer draws it with a substitute font that has the character.
+                    return Some(true);
+                }
+                let name = self
+                    .glyph_names
+                    .get(code as usize)
+                    .and_then(|n| n.as_deref());
+                match self.program.as_ref()? {
+                    Program::Type1(t) => Some(t.glyph_drawn(name?)),
+                    Program::Cff(c) => {
+                        Some(c.gid_for_name(name?).is_some_and(|g| c.glyph_drawn(g)))
+                    }
+                    Program::Sfnt(sf) => {
+                        if let Some(c) = &sf.cff {
+                            return Some(c.gid_for_name(name?).is_some_and(|g| c.glyph_drawn(g)));
+                        }
+                        // PDF 32000 9.6.6.4: (3,1) through the glyph name's Unicode, then (1,0)
+                        // by code, then (3,0) at 0xF000 + code.
+                        let mut gid = None;
+                        if let Some(n) = name
+                            && let Some(t) = encoding::glyph_to_unicode(n)
+                            && let Some(ch) = t.chars().next()
+                            && sf.has_cmap(3, 1)
+                        {
+                            gid = sf.lookup(3, 1, ch as u32);
+                        }
+                        gid = gid
+                            .or_else(|| sf.lookup(1, 0, code))
+                            .or_else(|| sf.lookup(3, 0, 0xF000 + code))
+                            .or_else(|| sf.lookup(3, 0, code))
+                            .or_else(|| sf.lookup(3, 1, code));
+                        Some(gid.is_some_and(|g| sf.glyph_drawn(g)))
+                    }
+                }
+            }
+            Kind::Type0 => {
+                if !self.embedded {
+                    return Some(true);
+                }
+                let cid = self.cid_for(code, len)?;
+                match self.program.as_ref()? {
+                    Program::Cff(c) => Some(c.gid_for_cid(cid).is_some_and(|g| c.glyph_drawn(g))),
+                    Program::Sfnt(sf) => match (&sf.cff, self.cid_cff) {
+                        (Some(c), _) => Some(c.gid_for_cid(cid).is_some_and(|g| c.glyph_drawn(g))),
+                        (None, _) => Some(self.gid_for_cid(cid).is_some_and(|g| sf.glyph_drawn(g))),
+                    },
+                    Program::Type1(_) => None,
+                }
+            }
         }
     }
 
@@ -786,10 +1183,9 @@ impl Font {
                 let Some(cid) = self.cid_for(code, len) else {
                     return self.default_width;
                 };
-                self.cid_widths
-                    .iter()
-                    .rev()
-                    .find(|r| cid >= r.0 && cid <= r.1)
+                self.cid_width_index
+                    .find(0, cid)
+                    .and_then(|i| self.cid_widths.get(i))
                     .map_or(self.default_width, |r| r.2)
             }
         }
@@ -835,7 +1231,11 @@ impl Font {
         while i < bytes.len() {
             let b = bytes[i];
             if b >= 0x80 {
+                // Without a name that says GB, only GB2312's two-high-byte characters count, so
+                // Latin text with accents is not taken for Chinese.
+                let strict = self.gbk == Gbk::Suspect;
                 if let Some(&b2) = bytes.get(i + 1)
+                    && (!strict || ((0xA1..=0xF7).contains(&b) && b2 >= 0xA1))
                     && let Some(text) = gbk_pair(b, b2)
                 {
                     let code = ((b as u32) << 8) | b2 as u32;
@@ -895,19 +1295,28 @@ impl Font {
         (own != tu && !own.is_empty()).then_some(own)
     }
 
-    /// A code whose glyph draws a mask character (`*`, else `＊`, `x`, `X`). Returns (code, len,
-    /// width).
+    /// A code whose glyph draws a mask character (`*`, else `＊`, `x`, `X`). The glyph is
+    /// checked in the embedded font program (present with an outline) or, for Type3 fonts, in
+    /// `/CharProcs`; non-embedded fonts are trusted by their encoding. Returns (code, len, width).
     pub fn mask_code(&self) -> Option<(u32, u8, f32)> {
         for ch in ['*', '＊', 'x', 'X'] {
             for (code, len) in self.codes_for(ch) {
                 let text = ch.to_string();
                 let w = self.width_for(code, len, &text);
-                if w > 0.0 {
+                if w > 0.0 && self.glyph_drawn(code, len) == Some(true) {
                     return Some((code, len, w));
                 }
             }
         }
         None
+    }
+
+    /// Whether the glyph a code selects is drawn: `Some(true)` when the embedded font program
+    /// (or Type3 `/CharProcs`) has it with an outline, or the font is not embedded (the viewer's
+    /// substitute draws it); `Some(false)` when the program lacks it or it is empty; `None` when
+    /// the program could not be read. Use it before substituting a code from [`Font::codes_for`].
+    pub fn has_glyph(&self, code: u32, len: u8) -> Option<bool> {
+        self.glyph_drawn(code, len)
     }
 
     /// All codes whose text is `ch`.
@@ -934,6 +1343,24 @@ impl Font {
             }
             Kind::Type0 => match self.code_text {
                 CodeText::Ucs2 if (ch as u32) < 0x10000 => out.push((ch as u32, 2)),
+                CodeText::Utf8 => {
+                    let b = s.as_bytes();
+                    let code = b.iter().fold(0u32, |a, &x| (a << 8) | x as u32);
+                    out.push((code, b.len() as u8));
+                }
+                CodeText::Utf32 => out.push((ch as u32, 4)),
+                CodeText::Embedded if self.cid_text => {
+                    // CIDs of `ch` in the collection, back to codes through the embedded CMap.
+                    if let (Some(o), Some(cm)) = (self.ordering, &self.embedded_cmap) {
+                        for cid in cjk::unicode_to_cids(o, ch) {
+                            for r in &cm.cid_ranges {
+                                if cid >= r.3 && cid - r.3 <= r.1 - r.0 {
+                                    out.push((r.0 + (cid - r.3), r.2));
+                                }
+                            }
+                        }
+                    }
+                }
                 CodeText::Utf16 => {
                     let mut b = [0u16; 2];
                     let u = ch.encode_utf16(&mut b);
@@ -941,6 +1368,27 @@ impl Font {
                         out.push((u[0] as u32, 2));
                     } else {
                         out.push((((u[0] as u32) << 16) | u[1] as u32, 4));
+                    }
+                }
+                CodeText::Identity if self.gid_text.is_some() => {
+                    // Glyphs whose cmap entry is `ch`, back to CIDs through /CIDToGIDMap.
+                    let gids: Vec<u16> = self
+                        .gid_text
+                        .iter()
+                        .flatten()
+                        .filter(|(_, c)| **c == ch)
+                        .map(|(g, _)| *g)
+                        .collect();
+                    for g in gids {
+                        match &self.cid_to_gid {
+                            None => out.push((g as u32, 2)),
+                            Some(map) => out.extend(
+                                map.iter()
+                                    .enumerate()
+                                    .filter(|(_, m)| **m == g)
+                                    .map(|(cid, _)| (cid as u32, 2)),
+                            ),
+                        }
                     }
                 }
                 CodeText::Identity if self.cid_text => {

@@ -19,7 +19,6 @@
 //! strict caller can fail closed.
 
 #![forbid(unsafe_code)]
-#![allow(dead_code)]
 
 mod inflate;
 mod needles;
@@ -120,6 +119,50 @@ pub fn verify(req: &Request<'_>) -> Result<Report, Error> {
     Ok(ctx.finish())
 }
 
+/// The text units the verifier extracted from a document, in extraction order. Useful to
+/// compare structure (pages, sheets, parts) and to debug what the verifier can see; the text is
+/// personal data, so callers must not log it.
+pub fn extract_units(req: &Request<'_>) -> Result<Vec<TextUnit>, Error> {
+    let mut ctx = Ctx::new(req);
+    ctx.verify_bytes(req.bytes, req.format)?;
+    Ok(ctx.units)
+}
+
+/// The shape of a document: what a sanitized twin must keep (`docsan verify --against`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Structure {
+    /// Number of pages reached from the PDF catalog.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// Sheet names of a workbook, in workbook order. Sheet names can be personal data: compare
+    /// them, do not print them.
+    #[serde(skip)]
+    pub sheets: Vec<String>,
+    /// Zip part names listed in the central directory, in file order.
+    pub parts: Vec<String>,
+}
+
+/// Reads the shape of a document through the verifier's own route: pages, sheets, parts.
+pub fn structure(bytes: &[u8], format: Format, limits: &Limits) -> Result<Structure, Error> {
+    struct Nothing;
+    impl Detector for Nothing {
+        fn detect(&self, _: &TextUnit) -> Vec<docsan_core::Finding> {
+            Vec::new()
+        }
+    }
+    let req = Request {
+        bytes,
+        format,
+        originals: &[],
+        allowed: &[],
+        detector: &Nothing,
+        limits,
+    };
+    let mut ctx = Ctx::new(&req);
+    ctx.verify_bytes(bytes, format)?;
+    Ok(ctx.structure)
+}
+
 /// The state of one verification: the compiled needles, the units extracted so far, what was
 /// found, and the running decompression budget.
 pub(crate) struct Ctx<'a> {
@@ -137,6 +180,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) depth: u32,
     /// Prefix naming the embedded document currently read (`outer.pdf!attachment.docx`).
     prefix: Option<String>,
+    /// The shape of the outermost document.
+    pub(crate) structure: Structure,
 }
 
 impl<'a> Ctx<'a> {
@@ -154,6 +199,7 @@ impl<'a> Ctx<'a> {
             parts: 0,
             depth: 0,
             prefix: None,
+            structure: Structure::default(),
         }
     }
 
@@ -268,6 +314,19 @@ impl<'a> Ctx<'a> {
         self.units.push(TextUnit::new(id, text, context));
     }
 
+    /// Searches a text for original values without running detection on it.
+    pub(crate) fn check_originals(&mut self, text: &str, location: &Location) {
+        let mut location = location.clone();
+        if let (Some(p), Some(part)) = (&self.prefix, &location.part)
+            && !part.starts_with(p.as_str())
+        {
+            location.part = Some(format!("{p}!{part}"));
+        }
+        for hit in self.needles.find_in_text(text) {
+            self.add_original(hit, "original.text", location.clone());
+        }
+    }
+
     /// Searches a raw or decompressed buffer for every encoding of every original value.
     /// `text_bearing` buffers (XML, content streams, strings) are also searched for short
     /// encodings; binary ones (fonts, images) only for long ones, to avoid chance collisions.
@@ -300,7 +359,13 @@ impl<'a> Ctx<'a> {
         let mut detected: BTreeSet<(u32, usize, usize)> = BTreeSet::new();
         for f in findings {
             let value = f.value.expose();
-            if value.trim().is_empty() || self.allowed.iter().any(|a| a == value) {
+            // A detection that is a pseudonym docsan wrote, or a part of one, is not a residue.
+            let norm = needles::normalize(value);
+            if norm.is_empty()
+                || self.allowed.iter().any(|a| {
+                    a == value || (!norm.is_empty() && needles::normalize(a).contains(&norm))
+                })
+            {
                 continue;
             }
             if !detected.insert((f.unit.0, f.range.start, f.range.end)) {

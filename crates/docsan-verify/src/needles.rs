@@ -14,9 +14,11 @@ use std::collections::BTreeSet;
 pub(crate) const SHORT: usize = 6;
 
 /// Normalizes text for comparison: drops whitespace and invisible characters, folds full-width
-/// ASCII variants to ASCII.
+/// ASCII variants to ASCII, and drops hyphens between digits (`178-6990-5432` is the mobile
+/// `17869905432`).
 pub(crate) fn normalize(s: &str) -> String {
-    s.chars()
+    let chars: Vec<char> = s
+        .chars()
         .filter(|c| {
             !c.is_whitespace() && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}')
         })
@@ -24,7 +26,19 @@ pub(crate) fn normalize(s: &str) -> String {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         })
-        .collect()
+        .collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '-' | '\u{2010}'..='\u{2015}')
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The compiled originals.
@@ -177,11 +191,6 @@ impl Needles {
         self.values.iter().enumerate().map(|(i, v)| (i, v.expose()))
     }
 
-    /// The normalized values with their index.
-    pub(crate) fn normalized(&self) -> &[(usize, String)] {
-        &self.text_values
-    }
-
     /// Which values occur in this text (after normalization).
     pub(crate) fn find_in_text(&self, text: &str) -> Vec<usize> {
         let Some(ac) = &self.text_ac else {
@@ -218,17 +227,35 @@ impl Needles {
     }
 }
 
-/// Finds any of `patterns` (value index, bytes) in `buf`; used for glyph-code encodings that
-/// depend on one font.
-pub(crate) fn find_custom(patterns: &[(usize, Vec<u8>)], buf: &[u8]) -> Vec<usize> {
-    let mut hits = BTreeSet::new();
-    for (idx, p) in patterns {
-        if !p.is_empty() && p.len() <= buf.len() && buf.windows(p.len()).any(|w| w == p.as_slice())
-        {
-            hits.insert(*idx);
+/// Patterns of one font's glyph codes, compiled once: (value index, code bytes).
+#[derive(Debug, Default)]
+pub(crate) struct Custom {
+    values: Vec<usize>,
+    ac: Option<AhoCorasick>,
+}
+
+impl Custom {
+    pub(crate) fn new(patterns: Vec<(usize, Vec<u8>)>) -> Self {
+        let (values, bytes): (Vec<usize>, Vec<Vec<u8>>) = patterns.into_iter().unzip();
+        Custom {
+            ac: build(&bytes),
+            values,
         }
     }
-    hits.into_iter().collect()
+
+    /// Which values occur in `buf`.
+    pub(crate) fn find(&self, buf: &[u8]) -> Vec<usize> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        let mut hits = BTreeSet::new();
+        for m in ac.find_overlapping_iter(buf) {
+            if let Some(v) = self.values.get(m.pattern().as_usize()) {
+                hits.insert(*v);
+            }
+        }
+        hits.into_iter().collect()
+    }
 }
 
 #[cfg(test)]
@@ -261,5 +288,6 @@ mod tests {
                 .contains(&(1, "original.utf8"))
         );
         assert!(n.find_in_text("138****5678").is_empty());
+        assert_eq!(n.find_in_text("手机 138-1234-5678"), vec![1]);
     }
 }

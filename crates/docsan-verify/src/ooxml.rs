@@ -38,6 +38,19 @@ fn looks_xml(m: &Member) -> bool {
         || head.starts_with(b"\xFE\xFF\0<")
 }
 
+/// Whether bytes are text rather than binary: no NUL and few control characters.
+fn textual(d: &[u8]) -> bool {
+    let sample = d.get(..d.len().min(8192)).unwrap_or_default();
+    !sample.is_empty()
+        && !sample.contains(&0)
+        && sample
+            .iter()
+            .filter(|&&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
+            .count()
+            * 50
+            < sample.len()
+}
+
 /// Percent-decodes a URL (invalid escapes are kept).
 pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
@@ -68,6 +81,20 @@ pub(crate) fn percent_decode(s: &str) -> String {
 }
 
 pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> Result<(), Error> {
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        let marker: Vec<u8> = "EncryptionInfo"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+            return Err(Error::encrypted(
+                "password-protected OOXML (encrypted OLE package)",
+            ));
+        }
+        return Err(Error::unsupported(
+            "an OLE compound file is not an OOXML package",
+        ));
+    }
     let members = zipscan::scan(ctx, bytes)?;
     // Shared strings first, so that sheet cells can be resolved to their text.
     let mut shared: Vec<String> = Vec::new();
@@ -93,7 +120,15 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             _ => {}
         });
     }
-    let sheet_names = sheet_names(&members);
+    let (sheet_names, ordered) = sheet_names(&members);
+    if ctx.depth == 0 {
+        ctx.structure.sheets = ordered;
+        ctx.structure.parts = members
+            .iter()
+            .filter(|m| m.listed)
+            .map(|m| m.name.clone())
+            .collect();
+    }
     let mut names_seen: BTreeMap<String, u32> = BTreeMap::new();
     for m in &members {
         ctx.parts += 1;
@@ -134,6 +169,8 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             );
         } else if crate::sniff(&m.data).is_some() {
             ctx.verify_embedded(&m.name, &m.data);
+        } else if lower.contains("printersettings") {
+            // Printer settings (a DEVMODE record): searched as raw bytes above, nothing else.
         } else if ext_is(&lower, &[".bin", ".ole"]) || m.data.starts_with(b"\xD0\xCF\x11\xE0") {
             ctx.diagnostics.push(
                 Diagnostic::warning(
@@ -142,7 +179,12 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
                 )
                 .at(loc.clone()),
             );
-        } else if ext_is(&lower, &[".txt", ".csv"]) {
+        } else if ext_is(
+            &lower,
+            &[".txt", ".csv", ".htm", ".html", ".mht", ".mhtml", ".rtf"],
+        ) || textual(&m.data)
+        {
+            // Other text (altChunk HTML or MHT, RTF, plain text): lines are units.
             ctx.verify_embedded_text(&m.name, &m.data);
         }
     }
@@ -150,13 +192,21 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
 }
 
 /// Maps worksheet part names to sheet names through `xl/workbook.xml` and its relationships.
-fn sheet_names(members: &[Member]) -> BTreeMap<String, String> {
+fn sheet_names(members: &[Member]) -> (BTreeMap<String, String>, Vec<String>) {
     let find = |n: &str| members.iter().find(|m| m.listed && m.name == n);
     let mut out = BTreeMap::new();
-    let (Some(wb), Some(rels)) = (find("xl/workbook.xml"), find("xl/_rels/workbook.xml.rels"))
-    else {
-        return out;
+    let mut ordered = Vec::new();
+    let Some(wb) = find("xl/workbook.xml") else {
+        return (out, ordered);
     };
+    let empty = Member {
+        name: String::new(),
+        offset: 0,
+        listed: true,
+        data: Vec::new(),
+        complete: true,
+    };
+    let rels = find("xl/_rels/workbook.xml.rels").unwrap_or(&empty);
     let mut targets: BTreeMap<String, String> = BTreeMap::new();
     let rt = xml::decode(&rels.data);
     let _ = xml::parse(&rt, 64, |e| {
@@ -187,14 +237,17 @@ fn sheet_names(members: &[Member]) -> BTreeMap<String, String> {
         } = e
         {
             let get = |k: &str| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.clone());
-            if let (Some(name), Some(id)) = (get("name"), get("id"))
-                && let Some(t) = targets.get(&id)
-            {
-                out.insert(t.clone(), name);
+            if let Some(name) = get("name") {
+                ordered.push(name.clone());
+                if let Some(id) = get("id")
+                    && let Some(t) = targets.get(&id)
+                {
+                    out.insert(t.clone(), name);
+                }
             }
         }
     });
-    out
+    (out, ordered)
 }
 
 fn part_kind(name: &str) -> UnitKind {
@@ -239,13 +292,81 @@ fn numeric_forms(v: &str) -> String {
     t.to_string()
 }
 
+/// Parts that hold only formatting (styles, themes, fonts, numbering).
+fn is_formatting_part(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "styles",
+        "theme",
+        "fonttable",
+        "numbering",
+        "websettings",
+        "stylesweffects",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
+        && !n.ends_with(".rels")
+}
+
+/// Whether an attribute value could hold personal data worth running detection on: CJK text,
+/// an e-mail sign, or a run of five or more digits.
+fn looks_personal(v: &str) -> bool {
+    let mut run = 0;
+    for c in v.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 5 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+        if c == '@' || ('\u{3400}'..='\u{9FFF}').contains(&c) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a row of cell texts looks like column headers: at least two non-empty cells, all
+/// short and without digits.
+fn looks_like_header<'s>(cells: impl Iterator<Item = &'s str>) -> bool {
+    let mut n = 0;
+    for c in cells {
+        let c = c.trim();
+        if c.is_empty() {
+            continue;
+        }
+        if c.chars().count() > 20 || c.chars().any(|ch| ch.is_ascii_digit()) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
+}
+
 /// A unit waiting to be added: text, kind, location, column header, label.
 type Pending = (String, UnitKind, Location, Option<String>, Option<String>);
 
+/// An open paragraph-like element. Its text is kept in two views: as accepted (tracked
+/// deletions dropped) and as originally written (tracked insertions dropped), so that a value
+/// split across deleted runs is seen whole.
 struct Block {
-    text: String,
+    accepted: String,
+    original: String,
     kind: UnitKind,
     index: u32,
+}
+
+impl Block {
+    fn push(&mut self, t: &str, in_del: bool, in_ins: bool) {
+        if !in_del {
+            self.accepted.push_str(t);
+        }
+        if !in_ins {
+            self.original.push_str(t);
+        }
+    }
 }
 
 const BLOCKS: [&str; 14] = [
@@ -277,15 +398,20 @@ fn read_xml(
     let is_sheet = m.name.to_ascii_lowercase().contains("worksheets/");
     let is_rels = m.name.ends_with(".rels");
     let mut out: Vec<Pending> = Vec::new();
+    let mut check_only: Vec<(String, Location)> = Vec::new();
+    let noise = is_formatting_part(&m.name);
     let mut stack: Vec<&str> = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
     let mut block_count = 0u32;
-    let mut del_text: Option<String> = None;
+    let mut in_del = 0u32;
+    let mut in_ins = 0u32;
     let mut loose = String::new();
     // Sheet state: current cell reference and type, value text, header row.
     let mut cell: Option<(String, String, String)> = None;
     let mut headers: BTreeMap<String, String> = BTreeMap::new();
-    let mut header_row: Option<u32> = None;
+    let mut row_cells: Vec<(String, String, Location)> = Vec::new();
+    // Word tables: (row number, column number, header texts, this row's texts).
+    let mut tables: Vec<(u32, usize, Vec<String>, Vec<String>)> = Vec::new();
     let mut in_ph = 0u32;
 
     let res = xml::parse(&text, ctx.limits.max_xml_depth, |e| match e {
@@ -329,18 +455,24 @@ fn read_xml(
                     Some(d) => format!("{d}, attribute {local}@{name}"),
                     None => format!("attribute {local}@{name}"),
                 });
-                out.push((v, kind, l, None, Some((*name).to_string())));
+                // Formatting attributes (style names, fonts, sizes) are searched for originals
+                // but not run through detection, where a font called 宋体 could pass for a name.
+                if !noise && (kind != UnitKind::Other || looks_personal(&v)) {
+                    out.push((v, kind, l, None, Some((*name).to_string())));
+                } else {
+                    check_only.push((v, l));
+                }
             }
             if empty {
                 match local {
                     "tab" => {
                         if let Some(b) = blocks.last_mut() {
-                            b.text.push('\t');
+                            b.push("\t", in_del > 0, in_ins > 0);
                         }
                     }
                     "br" | "cr" => {
                         if let Some(b) = blocks.last_mut() {
-                            b.text.push('\n');
+                            b.push("\n", in_del > 0, in_ins > 0);
                         }
                     }
                     _ => {}
@@ -357,8 +489,29 @@ fn read_xml(
                     String::new(),
                 ));
             }
-            if local == "del" {
-                del_text = Some(String::new());
+            if !empty && !is_sheet {
+                match local {
+                    "tbl" => tables.push((0, 0, Vec::new(), Vec::new())),
+                    "tr" => {
+                        if let Some(t) = tables.last_mut() {
+                            t.0 += 1;
+                            t.1 = 0;
+                            t.3.clear();
+                        }
+                    }
+                    "tc" => {
+                        if let Some(t) = tables.last_mut() {
+                            t.1 += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if !empty && matches!(local, "del" | "moveFrom") {
+                in_del += 1;
+            }
+            if !empty && matches!(local, "ins" | "moveTo") {
+                in_ins += 1;
             }
             if BLOCKS.contains(&local) && !(is_sheet && local == "is") && !empty {
                 block_count += 1;
@@ -377,7 +530,8 @@ fn read_xml(
                     base_kind
                 };
                 blocks.push(Block {
-                    text: String::new(),
+                    accepted: String::new(),
+                    original: String::new(),
                     kind,
                     index: block_count,
                 });
@@ -393,12 +547,27 @@ fn read_xml(
             if local == "rPh" || local == "phoneticPr" {
                 in_ph = in_ph.saturating_sub(1);
             }
-            if local == "del"
-                && let Some(d) = del_text.take()
-            {
-                let mut l = loc.clone();
-                l.detail = Some("tracked deletion".into());
-                out.push((d, UnitKind::TrackedDeletion, l, None, None));
+            if !is_sheet {
+                match local {
+                    "tbl" => {
+                        tables.pop();
+                    }
+                    "tr" => {
+                        if let Some(t) = tables.last_mut()
+                            && t.2.is_empty()
+                            && looks_like_header(t.3.iter().map(String::as_str))
+                        {
+                            t.2 = std::mem::take(&mut t.3);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if matches!(local, "del" | "moveFrom") {
+                in_del = in_del.saturating_sub(1);
+            }
+            if matches!(local, "ins" | "moveTo") {
+                in_ins = in_ins.saturating_sub(1);
             }
             if is_sheet && local == "c" {
                 if let Some((r, t, v)) = cell.take() {
@@ -412,19 +581,28 @@ fn read_xml(
                         "inlineStr" | "str" | "e" | "b" => v,
                         _ => numeric_forms(&v),
                     };
-                    let (col, row) = split_ref(&r);
-                    let first = *header_row.get_or_insert(row);
-                    let header = if row == first {
-                        headers.insert(col.clone(), value.trim().to_string());
-                        None
-                    } else {
-                        headers.get(&col).cloned()
-                    };
+                    let (col, _) = split_ref(&r);
                     let l = Location {
                         sheet: sheet.clone(),
                         cell: Some(r),
                         ..loc.clone()
                     };
+                    row_cells.push((col, value, l));
+                }
+            } else if is_sheet && local == "row" {
+                // The first row that looks like column headers names the columns below it.
+                let cells = std::mem::take(&mut row_cells);
+                let is_header =
+                    headers.is_empty() && looks_like_header(cells.iter().map(|c| c.1.as_str()));
+                for (col, value, l) in cells {
+                    let header = if is_header {
+                        None
+                    } else {
+                        headers.get(&col).cloned()
+                    };
+                    if is_header {
+                        headers.insert(col, value.trim().to_string());
+                    }
                     out.push((value, UnitKind::SheetCell, l, header, None));
                 }
             } else if BLOCKS.contains(&local)
@@ -436,7 +614,34 @@ fn read_xml(
                 if sheet.is_some() {
                     l.sheet = sheet.clone();
                 }
-                out.push((b.text, b.kind, l, None, None));
+                // Inside a Word table: remember the row's texts, name the column.
+                let mut header = None;
+                if local == "p"
+                    && stack.contains(&"tc")
+                    && let Some(t) = tables.last_mut()
+                {
+                    let col = t.1.max(1) - 1;
+                    if t.3.len() <= col {
+                        t.3.resize(col + 1, String::new());
+                    }
+                    t.3[col].push_str(b.accepted.trim());
+                    if !t.2.is_empty() {
+                        header = t.2.get(col).cloned().filter(|h| !h.is_empty());
+                    }
+                    l.cell = Some(format!("table row {}, column {}", t.0, col + 1));
+                }
+                if b.original != b.accepted {
+                    let mut d = l.clone();
+                    d.detail = Some("text before tracked changes".into());
+                    out.push((
+                        b.original,
+                        UnitKind::TrackedDeletion,
+                        d,
+                        header.clone(),
+                        None,
+                    ));
+                }
+                out.push((b.accepted, b.kind, l, header, None));
             } else if blocks.is_empty() && cell.is_none() && !loose.trim().is_empty() {
                 let l = Location {
                     detail: Some(format!("element {local}")),
@@ -461,16 +666,16 @@ fn read_xml(
             if (t.trim().is_empty() && !textual) || in_ph > 0 {
                 return;
             }
-            if let Some(d) = del_text.as_mut() {
-                d.push_str(&t);
-            }
             match (cell.as_mut(), blocks.last_mut()) {
                 (Some(c), _) if parent != "f" => c.2.push_str(&t),
-                (_, Some(b)) => b.text.push_str(&t),
+                (_, Some(b)) => b.push(&t, in_del > 0, in_ins > 0),
                 _ => loose.push_str(&t),
             }
         }
     });
+    for (text, l) in check_only {
+        ctx.check_originals(&text, &l);
+    }
     for (text, kind, l, header, label) in out {
         ctx.add_unit(&text, kind, l, header, label);
     }

@@ -1,14 +1,34 @@
 //! The XLSX backend: finds every piece of text a workbook holds and masks it in place.
 //!
-//! Skeleton: the public API is in place; extraction and rewriting follow.
+//! Spreadsheets leak personal data in many places besides the visible cells: shared strings
+//! split into rich-text runs, numbers that are phone or ID numbers, hidden sheets, comments and
+//! threaded comments, pivot caches that copy the source data, chart caches, headers and footers,
+//! hyperlinks, drawings and document properties. [`XlsxBackend::open`] walks every XML part of
+//! the package with a streaming reader (never a DOM), turns each piece of text into a
+//! [`TextUnit`] with its context (a cell's column header, a metadata key, a comment's cell) and
+//! records the exact byte ranges that hold it. [`Document::rewrite`] splices masked text into
+//! those ranges only: a part without edits is copied raw by [`docsan_opc::Package::write`], and
+//! inside an edited part every byte outside the edited ranges stays as it was.
+//!
+//! Invariants: an empty plan returns the input bytes; content that cannot be checked (images,
+//! OLE objects, VBA, binary parts) is a warning diagnostic; an edit that cannot be applied
+//! safely (formula syntax, a sheet name referenced by formulas) is refused.
 
 #![forbid(unsafe_code)]
 
 pub mod bench_support;
+mod extract;
+mod rewrite;
+mod xml;
 
 pub use bench_support::generate_large_sheet;
 
-use docsan_core::{Backend, Document, Error, Format, Limits, Result};
+use docsan_core::{
+    Backend, Diagnostic, Document, EmbeddedId, EmbeddedPart, Format, Limits, Plan, Result, TextUnit,
+};
+use docsan_opc::Package;
+use std::ops::Range;
+use std::sync::Arc;
 
 /// The XLSX backend. Stateless; [`Backend::open`] parses one workbook.
 #[derive(Debug, Default, Clone, Copy)]
@@ -19,7 +39,135 @@ impl Backend for XlsxBackend {
         Format::Xlsx
     }
 
-    fn open(&self, _bytes: &[u8], _limits: &Limits) -> Result<Box<dyn Document>> {
-        Err(Error::unsupported("xlsx backend not implemented yet"))
+    fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
+        Ok(Box::new(extract::open(bytes, limits)?))
+    }
+}
+
+/// A byte range of one part that holds text (`quote == 0`) or an attribute value delimited by
+/// `quote`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Slot {
+    pub part: u32,
+    pub start: u64,
+    pub end: u64,
+    pub quote: u8,
+}
+
+/// The slots whose decoded texts, joined, form one unit's text (rich-text runs of one string),
+/// and shadow slots (phonetic runs) that are masked whole when the unit is edited.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TextBinding {
+    /// Each slot with the byte length of its decoded text.
+    pub slots: Vec<(Slot, u32)>,
+    pub shadows: Vec<(Slot, String)>,
+}
+
+/// A numeric cell whose value may be personal: rewriting turns it into a string cell.
+#[derive(Clone, Debug)]
+pub(crate) struct NumberCell {
+    pub part: u32,
+    /// The whole `<c>…</c>` element.
+    pub cell: Range<u64>,
+    /// End of the `<c …>` start tag.
+    pub stag_end: u64,
+    /// The whole `<f>…</f>` element, when the cell holds a formula.
+    pub formula: Option<Range<u64>>,
+    /// The element prefix with its colon (`x:`), usually empty.
+    pub prefix: String,
+}
+
+/// How a unit maps back to bytes.
+#[derive(Clone, Debug)]
+pub(crate) enum Binding {
+    Text(TextBinding),
+    /// Cells that reference one shared string: the ranges of their `<v>` contents.
+    Sst {
+        index: u32,
+        cells: Vec<(u32, u64, u64)>,
+    },
+    Number(Box<NumberCell>),
+    /// Formula text (cell formulas, defined names, validation lists): edits only inside
+    /// string literals.
+    Formula(Slot),
+    /// A sheet's name in the workbook.
+    SheetName(Slot),
+}
+
+/// One shared string item.
+#[derive(Clone, Debug)]
+pub(crate) struct SiInfo {
+    pub range: Range<u64>,
+    pub text: String,
+    pub binding: TextBinding,
+}
+
+/// The shared string table.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SstInfo {
+    pub part: u32,
+    pub sis: Vec<SiInfo>,
+    /// Where new items are inserted: the start of the `</sst>` end tag.
+    pub end_tag: u64,
+    /// The value of the `uniqueCount` attribute, when present.
+    pub unique_count: Option<Range<u64>>,
+    /// Set when the root is self-closing (`<sst/>`): appending is refused.
+    pub self_closing: bool,
+}
+
+/// An opened workbook.
+pub struct XlsxDocument {
+    pub(crate) input: Arc<[u8]>,
+    pub(crate) pkg: Package,
+    /// Part names by part index (as stored in the zip).
+    pub(crate) parts: Vec<String>,
+    pub(crate) units: Vec<TextUnit>,
+    pub(crate) bindings: Vec<Binding>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) sst: Option<SstInfo>,
+    pub(crate) embedded: Vec<(EmbeddedId, String)>,
+    /// The calculation chain part and the workbook's relationships part, when present.
+    pub(crate) calc_chain: Option<String>,
+    pub(crate) workbook_rels: Option<String>,
+    pub(crate) content_types: Option<String>,
+    /// Parts stored as UTF-16 (little endian when `true`): extracted and spliced as UTF-8,
+    /// written back as UTF-16.
+    pub(crate) utf16: std::collections::BTreeMap<u32, bool>,
+}
+
+impl std::fmt::Debug for XlsxDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XlsxDocument")
+            .field("parts", &self.parts.len())
+            .field("units", &self.units.len())
+            .field("diagnostics", &self.diagnostics.len())
+            .finish()
+    }
+}
+
+impl Document for XlsxDocument {
+    fn units(&self) -> &[TextUnit] {
+        &self.units
+    }
+
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    fn embedded(&self) -> Vec<EmbeddedPart> {
+        self.embedded
+            .iter()
+            .filter_map(|(id, name)| {
+                self.pkg.read(name).ok().map(|bytes| EmbeddedPart {
+                    id: *id,
+                    name: name.clone(),
+                    bytes,
+                })
+            })
+            .collect()
+    }
+
+    fn rewrite(&mut self, plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<u8>> {
+        rewrite::rewrite(self, plan, diagnostics)
     }
 }

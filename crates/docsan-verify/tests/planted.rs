@@ -1,0 +1,704 @@
+//! Planted residues: each test builds real document bytes with one personal value left in a
+//! place a careless sanitizer misses, and checks that the verifier reports it, both as an
+//! original value and (where the test detector can see it) by fresh detection. Clean twins of the
+//! same documents must come back with no residue at all.
+
+mod common;
+
+use common::run;
+use docsan_core::{ErrorKind, Format, Limits, PiiKind, Sensitive};
+use docsan_verify::{Report, Request, ResidueSource, verify};
+use flate2::Compression;
+use flate2::write::{DeflateEncoder, ZlibEncoder};
+use std::io::Write;
+
+const MOBILE: &str = "13812345678";
+const ID: &str = "340702199001011234";
+const MASKED_ID: &str = "340702********1234";
+
+fn original_found(r: &Report, value: &str) -> bool {
+    r.residues
+        .iter()
+        .any(|x| x.source == ResidueSource::Original && x.value.expose() == value)
+}
+
+fn detected(r: &Report, kind: PiiKind) -> bool {
+    r.residues
+        .iter()
+        .any(|x| x.source == ResidueSource::Detected && x.kind == Some(kind))
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut e = ZlibEncoder::new(Vec::new(), Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDF building.
+
+/// A stream object body, Flate-compressed.
+fn stream(dict_extra: &str, data: &[u8]) -> Vec<u8> {
+    let z = zlib(data);
+    let mut out = format!(
+        "<< /Length {} /Filter /FlateDecode {dict_extra} >>\nstream\n",
+        z.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&z);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+/// Writes objects with an xref table and trailer; `prev` makes it an incremental update of
+/// `base`.
+fn write_pdf(base: Vec<u8>, objects: &[(u32, Vec<u8>)], size: u32, prev: Option<usize>) -> Vec<u8> {
+    let mut out = base;
+    if out.is_empty() {
+        out.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
+    }
+    let mut offsets = Vec::new();
+    for (n, body) in objects {
+        offsets.push((*n, out.len()));
+        out.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n");
+    if prev.is_none() {
+        out.extend_from_slice(format!("0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for (_, off) in &offsets {
+            out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+        }
+    } else {
+        for (n, off) in &offsets {
+            out.extend_from_slice(format!("{n} 1\n{off:010} 00000 n \n").as_bytes());
+        }
+    }
+    let prev = prev.map_or(String::new(), |p| format!(" /Prev {p}"));
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {size} /Root 1 0 R{prev} >>\nstartxref\n{xref}\n%%EOF\n")
+            .as_bytes(),
+    );
+    out
+}
+
+fn startxref(pdf: &[u8]) -> usize {
+    let s = String::from_utf8_lossy(pdf);
+    let i = s.rfind("startxref").unwrap();
+    s[i + 9..]
+        .trim()
+        .trim_end_matches("%%EOF")
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// A one-page PDF whose page shows `text` in Helvetica, plus extra objects.
+fn simple_pdf(text: &str, extra: &[(u32, Vec<u8>)]) -> Vec<u8> {
+    let content = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
+    let mut objects = vec![
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec()),
+        (
+            3,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
+                .to_vec(),
+        ),
+        (4, stream("", content.as_bytes())),
+        (
+            5,
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+                .to_vec(),
+        ),
+    ];
+    objects.extend(extra.iter().cloned());
+    let size = objects.iter().map(|o| o.0).max().unwrap() + 1;
+    write_pdf(Vec::new(), &objects, size, None)
+}
+
+#[test]
+fn pdf_old_revision_of_an_incremental_update() {
+    let v1 = simple_pdf(&format!("Tel {MOBILE}"), &[]);
+    let prev = startxref(&v1);
+    let masked = stream("", b"BT /F1 12 Tf 72 720 Td (Tel 138****5678) Tj ET");
+    let v2 = write_pdf(v1, &[(4, masked)], 6, Some(prev));
+    let r = run(&v2, Format::Pdf, &[MOBILE]);
+    assert!(original_found(&r, MOBILE), "{:?}", r.residues);
+    assert!(detected(&r, PiiKind::Mobile));
+    // The residue names the stray stream, not the current page.
+    assert!(r.residues.iter().any(|x| {
+        x.location
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("earlier revision"))
+    }));
+    // The current revision alone is clean.
+    let clean = simple_pdf("Tel 138****5678", &[]);
+    assert!(run(&clean, Format::Pdf, &[MOBILE]).residues.is_empty());
+}
+
+#[test]
+fn pdf_unreferenced_object() {
+    let stray = stream(
+        "",
+        format!("BT /F1 9 Tf 10 10 Td (ID {ID}) Tj ET").as_bytes(),
+    );
+    let pdf = simple_pdf(&format!("ID {MASKED_ID}"), &[(9, stray)]);
+    let r = run(&pdf, Format::Pdf, &[ID]);
+    assert!(original_found(&r, ID));
+    assert!(detected(&r, PiiKind::Id18));
+    // An unreferenced plain string object is found too.
+    let pdf = simple_pdf("nothing", &[(9, format!("({MOBILE})").into_bytes())]);
+    let r = run(&pdf, Format::Pdf, &[MOBILE]);
+    assert!(original_found(&r, MOBILE));
+    assert!(detected(&r, PiiKind::Mobile));
+}
+
+#[test]
+fn pdf_xmp_metadata() {
+    let xmp = "<?xpacket begin=\"\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\
+         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:creator><rdf:Seq><rdf:li>\u{5F20}\u{4E09}\u{4E30} \
+         &#49;38 1234 5678</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>\
+         <?xpacket end=\"w\"?>";
+    let pdf = simple_pdf(
+        "hello",
+        &[(6, stream("/Type /Metadata /Subtype /XML", xmp.as_bytes()))],
+    );
+    let r = run(&pdf, Format::Pdf, &["张三丰", MOBILE]);
+    assert!(original_found(&r, "张三丰"));
+    assert!(original_found(&r, MOBILE), "formatted and referenced value");
+    assert!(r.residues.iter().any(|x| {
+        x.location
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("XMP"))
+    }));
+    // A JavaScript stream is text too.
+    let pdf = simple_pdf(
+        "hello",
+        &[
+            (6, stream("", format!("app.alert('{MOBILE}');").as_bytes())),
+            (7, b"<< /S /JavaScript /JS 6 0 R >>".to_vec()),
+        ],
+    );
+    let r = run(&pdf, Format::Pdf, &[]);
+    assert!(detected(&r, PiiKind::Mobile));
+}
+
+/// A simple font with a custom one-byte encoding: codes 1..=10 show the digits 0..=9, declared
+/// both by `Differences` glyph names and a ToUnicode map; the page shows the value glyph by
+/// glyph in one `TJ` array with kerning numbers between the codes.
+fn custom_font_pdf(value: &str, tounicode: bool) -> Vec<u8> {
+    let code = |c: char| (c as u8 - b'0' + 1) as char;
+    let mut tj = String::from("[");
+    for c in value.chars() {
+        tj.push_str(&format!("(\\{:03o}) -12 ", code(c) as u8));
+    }
+    tj.push(']');
+    let content = format!("BT /F1 10 Tf 50 700 Td {tj} TJ ET");
+    let names = "/zero /one /two /three /four /five /six /seven /eight /nine";
+    let tu_ref = if tounicode { "/ToUnicode 7 0 R" } else { "" };
+    let font = format!(
+        "<< /Type /Font /Subtype /Type1 /BaseFont /ABCDEF+Custom /FirstChar 1 /LastChar 10 \
+         /Widths [500 500 500 500 500 500 500 500 500 500] \
+         /Encoding << /Type /Encoding /Differences [1 {names}] >> {tu_ref} >>"
+    );
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        1 begincodespacerange <00> <FF> endcodespacerange\n\
+        1 beginbfrange <01> <0A> <0030> endbfrange\n\
+        endcmap CMapName currentdict /CMap defineresource pop end end";
+    let objects = vec![
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec()),
+        (
+            3,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
+                .to_vec(),
+        ),
+        (4, stream("", content.as_bytes())),
+        (5, font.into_bytes()),
+        (7, stream("", cmap.as_bytes())),
+    ];
+    write_pdf(Vec::new(), &objects, 8, None)
+}
+
+#[test]
+fn pdf_font_encoded_tj_split_glyph_by_glyph() {
+    let pdf = custom_font_pdf(MOBILE, true);
+    // The raw file holds neither the value nor any standard encoding of it.
+    assert!(!pdf.windows(MOBILE.len()).any(|w| w == MOBILE.as_bytes()));
+    let r = run(&pdf, Format::Pdf, &[MOBILE]);
+    assert!(
+        r.residues
+            .iter()
+            .any(|x| x.rule == "original.font-encoded" && x.value.expose() == MOBILE),
+        "{:?}",
+        r.residues
+    );
+    assert!(original_found(&r, MOBILE));
+    assert!(detected(&r, PiiKind::Mobile));
+    // Without a ToUnicode map the Differences glyph names still decode the codes.
+    let r = run(&custom_font_pdf(MOBILE, false), Format::Pdf, &[MOBILE]);
+    assert!(original_found(&r, MOBILE));
+    assert!(detected(&r, PiiKind::Mobile));
+    // The same page with another number is clean for this value.
+    let r = run(
+        &custom_font_pdf("13900000000", true),
+        Format::Pdf,
+        &[MOBILE],
+    );
+    assert!(!original_found(&r, MOBILE));
+}
+
+#[test]
+fn pdf_marked_content_actual_text() {
+    // The page shows a mask, but the marked content still carries the value as ActualText.
+    let pdf = simple_pdf(
+        &format!("ID {MASKED_ID}) Tj ET /Span << /ActualText (ID {ID}) >> BDC EMC BT (x"),
+        &[],
+    );
+    let r = run(&pdf, Format::Pdf, &[]);
+    assert!(detected(&r, PiiKind::Id18));
+    let r = run(&pdf, Format::Pdf, &[ID]);
+    assert!(original_found(&r, ID));
+}
+
+#[test]
+fn pdf_identity_h_and_ucs2_text() {
+    // Type0 font with the predefined UniGB-UCS2-H CMap: codes are UTF-16BE.
+    let mut be = Vec::new();
+    for u in format!("张三丰{ID}").encode_utf16() {
+        be.extend_from_slice(&u.to_be_bytes());
+    }
+    let hex: String = be.iter().map(|b| format!("{b:02X}")).collect();
+    let content = format!("BT /F2 10 Tf 50 700 Td <{hex}> Tj ET");
+    let objects = vec![
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec()),
+        (
+            3,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F2 5 0 R >> >> /Contents 4 0 R >>"
+                .to_vec(),
+        ),
+        (4, stream("", content.as_bytes())),
+        (
+            5,
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>"
+                .to_vec(),
+        ),
+        (
+            6,
+            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 >>"
+                .to_vec(),
+        ),
+    ];
+    let pdf = write_pdf(Vec::new(), &objects, 7, None);
+    let r = run(&pdf, Format::Pdf, &["张三丰"]);
+    assert!(original_found(&r, "张三丰"));
+    assert!(detected(&r, PiiKind::Id18));
+}
+
+#[test]
+fn pdf_info_and_annotation_strings() {
+    // UTF-16BE Info author and a link annotation with a mailto URI.
+    let mut author = b"(\xFE\xFF".to_vec();
+    for u in "张三丰".encode_utf16() {
+        for b in u.to_be_bytes() {
+            if b == b'(' || b == b')' || b == b'\\' {
+                author.push(b'\\');
+            }
+            author.push(b);
+        }
+    }
+    author.push(b')');
+    let mut info = b"<< /Author ".to_vec();
+    info.extend_from_slice(&author);
+    info.extend_from_slice(b" >>");
+    let mut pdf = simple_pdf(
+        "hello",
+        &[
+            (6, info),
+            (
+                7,
+                b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (mailto:zhangsan@example.com) >> >>"
+                    .to_vec(),
+            ),
+        ],
+    );
+    // Point the trailer at the Info dictionary.
+    let s = String::from_utf8_lossy(&pdf).replace("/Root 1 0 R", "/Root 1 0 R /Info 6 0 R");
+    pdf = s.into_bytes();
+    let r = run(&pdf, Format::Pdf, &["张三丰", "zhangsan@example.com"]);
+    assert!(original_found(&r, "张三丰"));
+    assert!(original_found(&r, "zhangsan@example.com"));
+    assert!(detected(&r, PiiKind::Email));
+}
+
+// ---------------------------------------------------------------------------------------------
+// OOXML building.
+
+fn zip(entries: &[(&str, &str)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, body) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(body.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+const CT: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#;
+
+fn docx(body: &str, rels: &str) -> Vec<u8> {
+    let doc = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:body>{body}</w:body></w:document>"#
+    );
+    let rels = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+    );
+    zip(&[
+        ("[Content_Types].xml", CT),
+        ("word/document.xml", &doc),
+        ("word/_rels/document.xml.rels", &rels),
+    ])
+}
+
+fn para(text: &str) -> String {
+    format!("<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
+}
+
+#[test]
+fn docx_deleted_text_is_checked() {
+    let body = format!(
+        "<w:p><w:r><w:t>身份证号：</w:t></w:r><w:del w:id=\"1\" w:author=\"x\"><w:r><w:delText>{}</w:delText></w:r></w:del>\
+         <w:del w:id=\"2\" w:author=\"x\"><w:r><w:delText>{}</w:delText></w:r></w:del>\
+         <w:ins w:id=\"3\" w:author=\"x\"><w:r><w:t>{MASKED_ID}</w:t></w:r></w:ins></w:p>",
+        &ID[..9],
+        &ID[9..]
+    );
+    let r = run(&docx(&body, ""), Format::Docx, &[ID]);
+    assert!(original_found(&r, ID), "split delText joined");
+    assert!(detected(&r, PiiKind::Id18));
+    // The same paragraph without the deletion is clean, masked value included.
+    let clean = format!(
+        "<w:p><w:r><w:t>身份证号：</w:t></w:r><w:ins w:id=\"3\" w:author=\"x\"><w:r><w:t>{MASKED_ID}</w:t></w:r></w:ins></w:p>"
+    );
+    assert!(
+        run(&docx(&clean, ""), Format::Docx, &[ID])
+            .residues
+            .is_empty()
+    );
+}
+
+#[test]
+fn docx_vml_fallback_textbox() {
+    let body = format!(
+        "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx><w:txbxContent>{}</w:txbxContent></wps:txbx></w:drawing></mc:Choice>\
+         <mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>电话 138</w:t></w:r><w:r><w:t>1234</w:t></w:r><w:r><w:t>5678</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>",
+        para("电话 138****5678")
+    );
+    let r = run(&docx(&body, ""), Format::Docx, &[MOBILE]);
+    assert!(original_found(&r, MOBILE));
+    assert!(detected(&r, PiiKind::Mobile));
+}
+
+#[test]
+fn docx_mailto_target_in_rels() {
+    let rels = r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="mailto:zhang%73an@example.com" TargetMode="External"/>"#;
+    let r = run(
+        &docx(&para("联系邮箱：z***@example.com"), rels),
+        Format::Docx,
+        &["zhangsan@example.com"],
+    );
+    assert!(original_found(&r, "zhangsan@example.com"));
+    assert!(detected(&r, PiiKind::Email));
+    assert!(r.residues.iter().any(|x| {
+        x.location
+            .part
+            .as_deref()
+            .is_some_and(|p| p.ends_with(".rels"))
+    }));
+}
+
+#[test]
+fn docx_character_references_are_decoded() {
+    // Every character written as a numeric reference.
+    let refs: String = ID.chars().map(|c| format!("&#{};", c as u32)).collect();
+    let r = run(&docx(&para(&refs), ""), Format::Docx, &[ID]);
+    assert!(original_found(&r, ID));
+    assert!(detected(&r, PiiKind::Id18));
+}
+
+/// Inserts a deflated local entry that the central directory does not list, before the central
+/// directory, and fixes the directory offset in the end record.
+fn with_orphan(package: Vec<u8>, name: &str, body: &str) -> Vec<u8> {
+    let eocd = package
+        .windows(4)
+        .rposition(|w| w == b"PK\x05\x06")
+        .unwrap();
+    let cd_off = u32::from_le_bytes(package[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    let mut e = DeflateEncoder::new(Vec::new(), Compression::default());
+    e.write_all(body.as_bytes()).unwrap();
+    let data = e.finish().unwrap();
+    let mut entry = Vec::new();
+    entry.extend_from_slice(b"PK\x03\x04");
+    entry.extend_from_slice(&20u16.to_le_bytes());
+    entry.extend_from_slice(&0u16.to_le_bytes());
+    entry.extend_from_slice(&8u16.to_le_bytes());
+    entry.extend_from_slice(&[0; 4]);
+    entry.extend_from_slice(&0u32.to_le_bytes());
+    entry.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    entry.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    entry.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    entry.extend_from_slice(&0u16.to_le_bytes());
+    entry.extend_from_slice(name.as_bytes());
+    entry.extend_from_slice(&data);
+    let mut out = package[..cd_off].to_vec();
+    out.extend_from_slice(&entry);
+    out.extend_from_slice(&package[cd_off..]);
+    let new_eocd = eocd + entry.len();
+    let new_off = (cd_off + entry.len()) as u32;
+    out[new_eocd + 16..new_eocd + 20].copy_from_slice(&new_off.to_le_bytes());
+    out
+}
+
+#[test]
+fn zip_orphaned_local_entry() {
+    let clean = docx(&para(&format!("身份证号 {MASKED_ID}")), "");
+    let dirty = with_orphan(
+        clean.clone(),
+        "word/document.xml",
+        &format!(
+            "<w:document><w:body>{}</w:body></w:document>",
+            para(&format!("身份证号 {ID}"))
+        ),
+    );
+    // A zip reader that trusts the central directory does not see the orphan.
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(dirty.clone())).unwrap();
+    assert_eq!(z.len(), 3);
+    assert!(z.by_name("word/document.xml").is_ok());
+    let r = run(&dirty, Format::Docx, &[ID]);
+    assert!(original_found(&r, ID));
+    assert!(detected(&r, PiiKind::Id18));
+    assert!(r.residues.iter().any(|x| {
+        x.location
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("orphaned"))
+    }));
+    assert!(run(&clean, Format::Docx, &[ID]).residues.is_empty());
+}
+
+fn xlsx(sheet_rows: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+    let wb = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let wbrels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_rows}</sheetData></worksheet>"#
+    );
+    let mut entries: Vec<(&str, &str)> = vec![
+        ("[Content_Types].xml", CT),
+        ("xl/workbook.xml", wb),
+        ("xl/_rels/workbook.xml.rels", wbrels),
+        ("xl/worksheets/sheet1.xml", &sheet),
+    ];
+    entries.extend_from_slice(extra);
+    zip(&entries)
+}
+
+const HEADER_ROW: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>联系电话</t></is></c></row>"#;
+
+#[test]
+fn xlsx_numeric_cell() {
+    let rows = format!(
+        r#"{HEADER_ROW}<row r="2"><c r="A2" t="inlineStr"><is><t>张*</t></is></c><c r="B2"><v>{MOBILE}</v></c></row>"#
+    );
+    let r = run(&xlsx(&rows, &[]), Format::Xlsx, &[MOBILE]);
+    assert!(original_found(&r, MOBILE));
+    let d = r
+        .residues
+        .iter()
+        .find(|x| x.source == ResidueSource::Detected && x.kind == Some(PiiKind::Mobile))
+        .expect("detected");
+    assert_eq!(d.location.cell.as_deref(), Some("B2"));
+    assert_eq!(d.location.sheet.as_deref(), Some("名单"));
+    // Exponent notation, as some writers store large numbers.
+    let rows = format!(r#"{HEADER_ROW}<row r="2"><c r="B2"><v>1.3812345678E10</v></c></row>"#);
+    let r = run(&xlsx(&rows, &[]), Format::Xlsx, &[MOBILE]);
+    assert!(original_found(&r, MOBILE));
+    // Masked twin is clean.
+    let rows = format!(
+        r#"{HEADER_ROW}<row r="2"><c r="B2" t="inlineStr"><is><t>138****5678</t></is></c></row>"#
+    );
+    assert!(
+        run(&xlsx(&rows, &[]), Format::Xlsx, &[MOBILE])
+            .residues
+            .is_empty()
+    );
+}
+
+#[test]
+fn xlsx_pivot_cache_records() {
+    let rows = format!(
+        r#"{HEADER_ROW}<row r="2"><c r="A2" t="inlineStr"><is><t>张*</t></is></c><c r="B2" t="inlineStr"><is><t>138****5678</t></is></c></row>"#
+    );
+    let records = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><pivotCacheRecords xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1"><r><s v="张三丰"/><n v="{MOBILE}"/></r></pivotCacheRecords>"#
+    );
+    let pkg = xlsx(&rows, &[("xl/pivotCache/pivotCacheRecords1.xml", &records)]);
+    let r = run(&pkg, Format::Xlsx, &["张三丰", MOBILE]);
+    assert!(original_found(&r, "张三丰"));
+    assert!(original_found(&r, MOBILE));
+    assert!(detected(&r, PiiKind::Mobile));
+    assert!(r.residues.iter().all(|x| {
+        x.location
+            .part
+            .as_deref()
+            .is_some_and(|p| p.contains("pivotCache"))
+    }));
+}
+
+#[test]
+fn xlsx_rich_text_shared_string_is_joined() {
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><r><t>{}</t></r><r><rPr><b/></rPr><t>{}</t></r></si></sst>"#,
+        &ID[..6],
+        &ID[6..]
+    );
+    let rows = format!(r#"{HEADER_ROW}<row r="2"><c r="B2" t="s"><v>0</v></c></row>"#);
+    let r = run(
+        &xlsx(&rows, &[("xl/sharedStrings.xml", &sst)]),
+        Format::Xlsx,
+        &[ID],
+    );
+    assert!(original_found(&r, ID));
+    assert!(detected(&r, PiiKind::Id18));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text, CSV, allowed values, limits and hostile input.
+
+#[test]
+fn csv_in_utf16_with_header() {
+    let text = format!("姓名,电话\r\n张三,\"{MOBILE}\"\r\n");
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let r = run(&bytes, Format::Csv, &["张三"]);
+    assert!(original_found(&r, "张三"));
+    assert!(detected(&r, PiiKind::Mobile));
+    let gbk = encoding_rs::GBK.encode(&text).0.into_owned();
+    let r = run(&gbk, Format::Text, &["张三"]);
+    assert!(original_found(&r, "张三"));
+}
+
+#[test]
+fn allowed_pseudonyms_and_masks_are_not_residues() {
+    let limits = Limits::default();
+    let det = common::TestDetector::new();
+    let allowed = vec!["13900000000".to_string()];
+    let bytes = docx(&para(&format!("电话 13900000000 身份证 {MASKED_ID}")), "");
+    let r = verify(&Request {
+        bytes: &bytes,
+        format: Format::Docx,
+        originals: &[Sensitive::new(MOBILE), Sensitive::new(ID)],
+        allowed: &allowed,
+        detector: &det,
+        limits: &limits,
+    })
+    .unwrap();
+    assert!(r.residues.is_empty(), "{:?}", r.residues);
+    assert!(r.units_checked > 0 && r.parts_checked == 3);
+}
+
+#[test]
+fn residues_never_print_values() {
+    let r = run(&docx(&para(ID), ""), Format::Docx, &[ID]);
+    assert!(!r.residues.is_empty());
+    let dbg = format!("{:?}", r);
+    let json = serde_json_string(&r);
+    assert!(!dbg.contains(ID) && !json.contains(ID));
+}
+
+fn serde_json_string(r: &Report) -> String {
+    serde_json::to_string(r).unwrap()
+}
+
+#[test]
+fn bombs_and_garbage_give_clean_errors() {
+    // An entry that inflates past the entry limit.
+    let big = "0".repeat(200_000);
+    let pkg = zip(&[("[Content_Types].xml", CT), ("word/document.xml", &big)]);
+    let limits = Limits {
+        max_entry_bytes: 10_000,
+        ..Limits::default()
+    };
+    let det = common::TestDetector::new();
+    let req = |bytes: &[u8], format| {
+        verify(&Request {
+            bytes,
+            format,
+            originals: &[],
+            allowed: &[],
+            detector: &det,
+            limits: &limits,
+        })
+    };
+    assert_eq!(req(&pkg, Format::Docx).unwrap_err().kind, ErrorKind::Limit);
+    let pdf = simple_pdf(&"A".repeat(20_000), &[]);
+    assert_eq!(req(&pdf, Format::Pdf).unwrap_err().kind, ErrorKind::Limit);
+    assert_eq!(
+        req(b"garbage", Format::Pdf).unwrap_err().kind,
+        ErrorKind::Malformed
+    );
+    assert_eq!(
+        req(b"garbage", Format::Docx).unwrap_err().kind,
+        ErrorKind::Malformed
+    );
+    // Every prefix of real files: no panic, no hang.
+    let docx_bytes = docx(&para(ID), "");
+    let pdf_bytes = custom_font_pdf(MOBILE, true);
+    for (bytes, format) in [(&docx_bytes, Format::Docx), (&pdf_bytes, Format::Pdf)] {
+        for cut in (0..bytes.len()).step_by(7) {
+            let _ = run_lenient(&bytes[..cut], format);
+        }
+    }
+    // Deep nesting.
+    let deep = format!("%PDF-1.4\n1 0 obj {} endobj", "[".repeat(100_000));
+    let _ = run_lenient(deep.as_bytes(), Format::Pdf);
+    let deep_xml = format!("<a>{}</a>", "<b>".repeat(100_000));
+    let pkg = zip(&[("word/document.xml", &deep_xml)]);
+    assert_eq!(
+        run_lenient(&pkg, Format::Docx).unwrap_err().kind,
+        ErrorKind::Limit
+    );
+}
+
+fn run_lenient(bytes: &[u8], format: Format) -> Result<Report, docsan_core::Error> {
+    let limits = Limits::default();
+    let det = common::TestDetector::new();
+    verify(&Request {
+        bytes,
+        format,
+        originals: &[Sensitive::new(MOBILE)],
+        allowed: &[],
+        detector: &det,
+        limits: &limits,
+    })
+}
+
+#[test]
+fn structure_names_pages_sheets_and_parts() {
+    let limits = Limits::default();
+    let s = docsan_verify::structure(&simple_pdf("x", &[]), Format::Pdf, &limits).unwrap();
+    assert_eq!(s.pages, Some(1));
+    let s = docsan_verify::structure(&xlsx(HEADER_ROW, &[]), Format::Xlsx, &limits).unwrap();
+    assert_eq!(s.sheets, vec!["名单".to_string()]);
+    assert_eq!(s.parts.len(), 4);
+    assert!(s.parts.contains(&"xl/worksheets/sheet1.xml".to_string()));
+}

@@ -1,0 +1,1712 @@
+//! Extraction: every part of the package becomes text units bound to byte ranges.
+//!
+//! The workbook, its relationships and the shared string table are read first, so that each
+//! sheet can be streamed once with its cells' texts resolved and its header row known (found by
+//! a short first look at the sheet's first rows and its merged cells). Every other XML part
+//! (comments, threaded comments, persons, drawings, VML, charts, pivot caches, external links,
+//! tables, connections, document properties, relationships) goes through one generic walker
+//! that turns text nodes and personal-prone attributes into units, with a kind and label chosen
+//! by the part's role. Parts that cannot be read as text become diagnostics.
+
+use crate::xml::{Ev, Walker, blank, decode_utf16, local, prefix, scan_attrs, tag_name, unescape};
+use crate::{Binding, NumberCell, SiInfo, Slot, SstInfo, TextBinding, XlsxDocument};
+use docsan_core::{
+    Diagnostic, EmbeddedId, Error, Limits, Location, Result, TextUnit, UnitContext, UnitId,
+    UnitKind,
+};
+use docsan_opc::{Package, parse_rels, rels_path_for, resolve_target};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// What a part is, which decides the kinds and labels of its units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    Workbook,
+    Sheet,
+    Comments,
+    ThreadedComments,
+    Persons,
+    Drawing,
+    Vml,
+    Chart,
+    PivotCache,
+    PivotRecords,
+    PivotTable,
+    ExternalLink,
+    Table,
+    Connections,
+    DocProps,
+    ThemeStyles,
+    Rels,
+    Other,
+}
+
+/// Units, bindings and diagnostics as they are collected.
+struct Ex<'l> {
+    limits: &'l Limits,
+    units: Vec<TextUnit>,
+    bindings: Vec<Binding>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Ex<'_> {
+    fn push(&mut self, text: String, ctx: UnitContext, binding: Binding) -> Result<u32> {
+        if self.units.len() as u64 >= self.limits.max_units as u64 {
+            return Err(Error::limit(
+                "workbook holds more text units than the unit limit",
+            ));
+        }
+        let id = self.units.len() as u32;
+        self.units.push(TextUnit::new(UnitId(id), text, ctx));
+        self.bindings.push(binding);
+        Ok(id)
+    }
+}
+
+/// A `<sheet>` of the workbook.
+#[derive(Clone, Debug)]
+struct SheetDecl {
+    name: String,
+    state: String,
+    rid: String,
+}
+
+/// Normalizes a zip entry name to a part name: forward slashes, no leading slash.
+fn norm(name: &str) -> String {
+    name.replace('\\', "/").trim_start_matches('/').to_string()
+}
+
+fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.is_char_boundary(s.len() - suffix.len())
+        && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// Classifies a part by its normalized name.
+fn role_for(n: &str) -> Role {
+    let l = n.to_ascii_lowercase();
+    if l.ends_with(".rels") {
+        Role::Rels
+    } else if l.starts_with("docprops/") {
+        Role::DocProps
+    } else if l.ends_with(".vml") {
+        Role::Vml
+    } else if l.contains("threadedcomment") {
+        Role::ThreadedComments
+    } else if l.contains("/persons/") || l.ends_with("person.xml") {
+        Role::Persons
+    } else if l.contains("comments") {
+        Role::Comments
+    } else if l.contains("/drawings/") {
+        Role::Drawing
+    } else if l.contains("/charts/") {
+        Role::Chart
+    } else if l.contains("pivotcacherecords") {
+        Role::PivotRecords
+    } else if l.contains("/pivotcache/") {
+        Role::PivotCache
+    } else if l.contains("/pivottables/") {
+        Role::PivotTable
+    } else if l.contains("/externallinks/") {
+        Role::ExternalLink
+    } else if l.contains("/tables/") {
+        Role::Table
+    } else if l.contains("connections") || l.contains("/querytables/") {
+        Role::Connections
+    } else if l.contains("/theme/") || l.ends_with("styles.xml") {
+        Role::ThemeStyles
+    } else if l.contains("/worksheets/")
+        || l.contains("/chartsheets/")
+        || l.contains("/dialogsheets/")
+        || l.contains("/macrosheets/")
+    {
+        Role::Sheet
+    } else {
+        Role::Other
+    }
+}
+
+/// Attributes that may hold personal text wherever they appear.
+const PERSONAL_ATTRS: &[&[u8]] = &[
+    b"name",
+    b"v",
+    b"displayName",
+    b"userName",
+    b"userId",
+    b"url",
+    b"descr",
+    b"title",
+    b"display",
+    b"tooltip",
+    b"location",
+    b"connection",
+    b"command",
+    b"author",
+    b"caption",
+    b"description",
+    b"comment",
+    b"customMenu",
+    b"help",
+    b"statusBar",
+    b"prompt",
+    b"promptTitle",
+    b"error",
+    b"errorTitle",
+    b"uniqueName",
+    b"sourceFile",
+    b"odcFile",
+    b"alt",
+    b"label",
+    b"totalsRowLabel",
+    b"sheet",
+    b"n",
+    b"text",
+    b"initials",
+    b"creator",
+];
+
+/// Elements whose text nodes form one logical string (runs of one string or paragraph).
+const GROUPS: &[&[u8]] = &[b"si", b"is", b"text", b"p", b"textbox", b"rich"];
+
+/// Elements whose text is formula syntax.
+const FORMULA_ELEMS: &[&[u8]] = &[b"formula", b"formula1", b"formula2", b"definedName"];
+
+fn text_kind(role: Role, stack: &[&[u8]]) -> UnitKind {
+    let has = |n: &[u8]| stack.contains(&n);
+    match role {
+        Role::Comments => {
+            if has(b"authors") {
+                UnitKind::Author
+            } else {
+                UnitKind::Comment
+            }
+        }
+        Role::ThreadedComments => UnitKind::Comment,
+        Role::Persons => UnitKind::Author,
+        Role::Drawing | Role::Vml => UnitKind::TextBox,
+        Role::Chart
+        | Role::PivotCache
+        | Role::PivotRecords
+        | Role::PivotTable
+        | Role::ExternalLink => UnitKind::Cache,
+        Role::Table => UnitKind::Name,
+        Role::DocProps => UnitKind::Metadata,
+        Role::Rels => UnitKind::Hyperlink,
+        Role::Workbook => {
+            if has(b"definedName") {
+                UnitKind::Name
+            } else {
+                UnitKind::Metadata
+            }
+        }
+        Role::Sheet => {
+            if has(b"headerFooter") {
+                UnitKind::HeaderFooter
+            } else if has(b"dataValidation") || has(b"conditionalFormatting") {
+                UnitKind::Field
+            } else {
+                UnitKind::Other
+            }
+        }
+        Role::Connections | Role::ThemeStyles | Role::Other => UnitKind::Other,
+    }
+}
+
+fn attr_kind(role: Role, elem: &[u8], attr: &[u8]) -> UnitKind {
+    if matches!(role, Role::Drawing | Role::Vml) && matches!(attr, b"descr" | b"title" | b"alt") {
+        return UnitKind::AltText;
+    }
+    match role {
+        Role::Persons => UnitKind::Author,
+        Role::Comments | Role::ThreadedComments => {
+            if attr == b"author" || attr == b"initials" {
+                UnitKind::Author
+            } else {
+                UnitKind::Comment
+            }
+        }
+        Role::Workbook => {
+            if matches!(elem, b"sheet" | b"definedName") {
+                UnitKind::Name
+            } else {
+                UnitKind::Metadata
+            }
+        }
+        Role::Sheet => {
+            if elem == b"hyperlink" {
+                UnitKind::Hyperlink
+            } else if elem == b"dataValidation" {
+                UnitKind::Field
+            } else {
+                UnitKind::Other
+            }
+        }
+        Role::Rels => UnitKind::Hyperlink,
+        Role::Table => UnitKind::Name,
+        Role::Chart
+        | Role::PivotCache
+        | Role::PivotRecords
+        | Role::PivotTable
+        | Role::ExternalLink => UnitKind::Cache,
+        Role::DocProps => UnitKind::Metadata,
+        Role::Drawing | Role::Vml => UnitKind::TextBox,
+        Role::Connections | Role::ThemeStyles | Role::Other => UnitKind::Other,
+    }
+}
+
+/// A group of text nodes being collected into one unit.
+#[derive(Debug)]
+struct Group {
+    depth: usize,
+    tb: TextBinding,
+    text: String,
+    kind: UnitKind,
+    label: String,
+    cell: Option<String>,
+}
+
+/// The generic walker's state for one part.
+struct Gen<'a> {
+    part: u32,
+    part_name: String,
+    role: Role,
+    sheet: Option<String>,
+    detail: Option<String>,
+    stack: Vec<&'a [u8]>,
+    groups: Vec<Group>,
+    cur_ref: Option<String>,
+    prop_name: Option<String>,
+    sheets: Vec<SheetDecl>,
+    /// Pivot cache field names (definition) and the current field / record column.
+    fields: Vec<String>,
+    cur_field: Option<String>,
+    rec_col: usize,
+}
+
+impl<'a> Gen<'a> {
+    fn new(part: u32, part_name: &str, role: Role) -> Self {
+        Gen {
+            part,
+            part_name: part_name.to_string(),
+            role,
+            sheet: None,
+            detail: None,
+            stack: Vec::new(),
+            groups: Vec::new(),
+            cur_ref: None,
+            prop_name: None,
+            sheets: Vec::new(),
+            fields: Vec::new(),
+            cur_field: None,
+            rec_col: 0,
+        }
+    }
+
+    fn location(&self, cell: Option<String>, detail: String) -> Location {
+        Location {
+            part: Some(self.part_name.clone()),
+            sheet: self.sheet.clone(),
+            cell,
+            detail: Some(match &self.detail {
+                Some(d) => format!("{d}, {detail}"),
+                None => detail,
+            }),
+            ..Location::default()
+        }
+    }
+
+    fn on_start(&mut self, ex: &mut Ex<'_>, raw: &'a [u8], pos: usize, empty: bool) -> Result<()> {
+        let qname = tag_name(raw);
+        let l = local(qname);
+        let attrs = match scan_attrs(raw) {
+            Ok(a) => a,
+            // Legacy VML may have HTML-style attributes: note them and go on.
+            Err(_) if self.role == Role::Vml => {
+                ex.diags.push(
+                    Diagnostic::warning(
+                        "unreadable-attributes",
+                        "attributes of a vml element could not be read and were not checked",
+                    )
+                    .at(Location::part(self.part_name.clone())),
+                );
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
+        let attr_val = |name: &[u8]| -> Option<String> {
+            attrs
+                .iter()
+                .find(|a| local(&raw[a.name.clone()]) == name)
+                .and_then(|a| unescape(&raw[a.value.clone()]).ok())
+        };
+        // Context that applies to the element's content.
+        match (self.role, l) {
+            (Role::Comments | Role::ThreadedComments, b"comment" | b"threadedComment") => {
+                self.cur_ref = attr_val(b"ref");
+            }
+            (Role::DocProps, b"property") => self.prop_name = attr_val(b"name"),
+            (Role::PivotCache, b"cacheField") => {
+                let n = attr_val(b"name").unwrap_or_default();
+                self.fields.push(n.clone());
+                self.cur_field = Some(n);
+            }
+            (Role::PivotRecords, b"r") => self.rec_col = 0,
+            _ => {}
+        }
+        let record_header =
+            if self.role == Role::PivotRecords && self.stack.last() == Some(&&b"r"[..]) {
+                let h = self.fields.get(self.rec_col).cloned();
+                self.rec_col += 1;
+                h
+            } else if self.role == Role::PivotCache && self.stack.contains(&&b"sharedItems"[..]) {
+                self.cur_field.clone()
+            } else {
+                None
+            };
+        let external = attrs.iter().any(|a| {
+            local(&raw[a.name.clone()]) == b"TargetMode"
+                && raw[a.value.clone()].eq_ignore_ascii_case(b"External")
+        });
+        for a in &attrs {
+            let aq = &raw[a.name.clone()];
+            let an = local(aq);
+            if aq.starts_with(b"xmlns") {
+                continue;
+            }
+            let rawv = &raw[a.value.clone()];
+            if rawv.is_empty() {
+                continue;
+            }
+            let take = match self.role {
+                Role::Rels => an == b"Target" && external,
+                Role::ThemeStyles => an == b"formatCode" && !rawv.is_ascii(),
+                Role::PivotCache | Role::PivotRecords if an == b"v" => l != b"x",
+                _ => PERSONAL_ATTRS.contains(&an) || !rawv.is_ascii() || rawv.contains(&b'@'),
+            };
+            if !take {
+                continue;
+            }
+            let value = unescape(rawv)?;
+            if blank(&value) {
+                continue;
+            }
+            let slot = Slot {
+                part: self.part,
+                start: (pos + 1 + a.value.start) as u64,
+                end: (pos + 1 + a.value.end) as u64,
+                quote: a.quote,
+            };
+            let an_s = String::from_utf8_lossy(an).into_owned();
+            let el_s = String::from_utf8_lossy(l).into_owned();
+            let mut ctx = UnitContext::new(
+                attr_kind(self.role, l, an),
+                self.location(
+                    self.cur_ref
+                        .clone()
+                        .or_else(|| (l == b"hyperlink").then(|| attr_val(b"ref")).flatten()),
+                    format!("{el_s} @{an_s}"),
+                ),
+            );
+            ctx.label = Some(an_s);
+            ctx.column_header = record_header.clone();
+            let binding = if self.role == Role::Workbook && l == b"sheet" && an == b"name" {
+                self.sheets.push(SheetDecl {
+                    name: value.clone(),
+                    state: attr_val(b"state").unwrap_or_default(),
+                    rid: attrs
+                        .iter()
+                        .find(|a| local(&raw[a.name.clone()]) == b"id")
+                        .and_then(|a| unescape(&raw[a.value.clone()]).ok())
+                        .unwrap_or_default(),
+                });
+                Binding::SheetName(slot)
+            } else {
+                Binding::Text(TextBinding {
+                    slots: vec![(slot, value.len() as u32)],
+                    shadows: Vec::new(),
+                })
+            };
+            ex.push(value, ctx, binding)?;
+        }
+        if !empty {
+            self.stack.push(l);
+            if GROUPS.contains(&l) && !self.stack.contains(&&b"rPh"[..]) {
+                let label = self.label_for(l);
+                self.groups.push(Group {
+                    depth: self.stack.len(),
+                    tb: TextBinding::default(),
+                    text: String::new(),
+                    kind: text_kind(self.role, &self.stack),
+                    label,
+                    cell: self.cur_ref.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn label_for(&self, l: &[u8]) -> String {
+        if self.role == Role::DocProps
+            && let Some(p) = &self.prop_name
+        {
+            return p.clone();
+        }
+        // The label names the element that holds the text, or its parent for run-level
+        // elements (`t`, `v`).
+        let name = if matches!(l, b"t" | b"v" | b"p" | b"text" | b"rich") && self.stack.len() >= 2 {
+            self.stack[self.stack.len() - 2]
+        } else {
+            l
+        };
+        String::from_utf8_lossy(name).into_owned()
+    }
+
+    fn on_text(&mut self, ex: &mut Ex<'_>, start: usize, end: usize, text: String) -> Result<()> {
+        if self.stack.is_empty() {
+            return Ok(());
+        }
+        let slot = Slot {
+            part: self.part,
+            start: start as u64,
+            end: end as u64,
+            quote: 0,
+        };
+        if self.stack.contains(&&b"rPh"[..])
+            && let Some(g) = self.groups.last_mut()
+        {
+            g.tb.shadows.push((slot, text));
+            return Ok(());
+        }
+        if self.role == Role::Vml && self.stack.contains(&&b"ClientData"[..]) {
+            return Ok(());
+        }
+        if let Some(g) = self.groups.last_mut() {
+            g.tb.slots.push((slot, text.len() as u32));
+            g.text.push_str(&text);
+            return Ok(());
+        }
+        if blank(&text) {
+            return Ok(());
+        }
+        let l = self.stack.last().copied().unwrap_or(b"");
+        let label = self.label_for(l);
+        let mut ctx = UnitContext::new(
+            text_kind(self.role, &self.stack),
+            self.location(self.cur_ref.clone(), label.clone()),
+        );
+        ctx.label = Some(label);
+        let formula = self.stack.iter().any(|s| FORMULA_ELEMS.contains(s))
+            && matches!(self.role, Role::Workbook | Role::Sheet);
+        let binding = if formula {
+            Binding::Formula(slot)
+        } else {
+            Binding::Text(TextBinding {
+                slots: vec![(slot, text.len() as u32)],
+                shadows: Vec::new(),
+            })
+        };
+        ex.push(text, ctx, binding)?;
+        Ok(())
+    }
+
+    fn on_end(&mut self, ex: &mut Ex<'_>, name: &[u8]) -> Result<()> {
+        let l = local(name);
+        // Lenient parts may close elements out of order: pop to the matching element.
+        let Some(idx) = self.stack.iter().rposition(|s| *s == l) else {
+            return Ok(());
+        };
+        while self.stack.len() > idx {
+            let depth = self.stack.len();
+            if self.groups.last().is_some_and(|g| g.depth == depth)
+                && let Some(g) = self.groups.pop()
+            {
+                self.flush_group(ex, g)?;
+            }
+            self.stack.pop();
+        }
+        match l {
+            b"comment" | b"threadedComment" => self.cur_ref = None,
+            b"property" => self.prop_name = None,
+            b"cacheField" => self.cur_field = None,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn flush_group(&mut self, ex: &mut Ex<'_>, g: Group) -> Result<()> {
+        if blank(&g.text) && g.tb.shadows.iter().all(|(_, t)| blank(t)) {
+            return Ok(());
+        }
+        let mut ctx = UnitContext::new(g.kind, self.location(g.cell, g.label.clone()));
+        ctx.label = Some(g.label);
+        ex.push(g.text, ctx, Binding::Text(g.tb))?;
+        Ok(())
+    }
+
+    fn finish(&mut self, ex: &mut Ex<'_>) -> Result<()> {
+        while let Some(g) = self.groups.pop() {
+            self.flush_group(ex, g)?;
+        }
+        Ok(())
+    }
+}
+
+/// Walks a whole part generically.
+fn walk_generic<'a>(ex: &mut Ex<'_>, g: &mut Gen<'a>, src: &'a [u8]) -> Result<()> {
+    let mut w = Walker::new(src, ex.limits.max_xml_depth, g.role == Role::Vml)?;
+    loop {
+        match w.next()? {
+            Ev::Start {
+                raw, pos, empty, ..
+            } => g.on_start(ex, raw, pos, empty)?,
+            Ev::End { name, .. } => g.on_end(ex, name)?,
+            Ev::Text { start, end, text } => g.on_text(ex, start, end, text)?,
+            Ev::Eof => break,
+        }
+    }
+    comment_warning(ex, &w, &g.part_name);
+    g.finish(ex)
+}
+
+/// XML comments are not extracted: a non-empty one is content that was not checked.
+fn comment_warning(ex: &mut Ex<'_>, w: &Walker<'_>, part: &str) {
+    if w.saw_comment {
+        ex.diags.push(
+            Diagnostic::warning("xml-comment", "xml comment in a part cannot be checked")
+                .at(Location::part(part.to_string())),
+        );
+    }
+}
+
+/// Walks the shared string table.
+fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
+    let mut info = SstInfo {
+        part,
+        ..SstInfo::default()
+    };
+    let mut w = Walker::new(src, limits.max_xml_depth, false)?;
+    let mut depth = 0usize;
+    let mut cur: Option<SiInfo> = None;
+    let mut rph_depth: Option<usize> = None;
+    let mut in_t = false;
+    let mut root_seen = false;
+    loop {
+        match w.next()? {
+            Ev::Start {
+                raw,
+                pos,
+                end,
+                empty,
+            } => {
+                let l = local(tag_name(raw));
+                if !root_seen {
+                    root_seen = true;
+                    for a in scan_attrs(raw)? {
+                        if local(&raw[a.name.clone()]) == b"uniqueCount" {
+                            info.unique_count = Some(
+                                (pos + 1 + a.value.start) as u64..(pos + 1 + a.value.end) as u64,
+                            );
+                        }
+                    }
+                    if empty {
+                        info.self_closing = true;
+                        info.end_tag = pos as u64;
+                    }
+                    if !empty {
+                        depth += 1;
+                    }
+                    continue;
+                }
+                if l == b"si" {
+                    let si = SiInfo {
+                        range: pos as u64..end as u64,
+                        text: String::new(),
+                        binding: TextBinding::default(),
+                    };
+                    if empty {
+                        if info.sis.len() as u64 >= limits.max_units as u64 {
+                            return Err(Error::limit(
+                                "shared string table larger than the unit limit",
+                            ));
+                        }
+                        info.sis.push(si);
+                    } else {
+                        cur = Some(si);
+                    }
+                }
+                if !empty {
+                    depth += 1;
+                    if l == b"rPh" && rph_depth.is_none() {
+                        rph_depth = Some(depth);
+                    }
+                    if l == b"t" {
+                        in_t = true;
+                    }
+                }
+            }
+            Ev::End { name, pos, end } => {
+                let l = local(name);
+                if depth == 1 {
+                    info.end_tag = pos as u64;
+                }
+                if rph_depth == Some(depth) {
+                    rph_depth = None;
+                }
+                depth = depth.saturating_sub(1);
+                if l == b"t" {
+                    in_t = false;
+                }
+                if l == b"si"
+                    && let Some(mut si) = cur.take()
+                {
+                    si.range.end = end as u64;
+                    if info.sis.len() as u64 >= limits.max_units as u64 {
+                        return Err(Error::limit(
+                            "shared string table larger than the unit limit",
+                        ));
+                    }
+                    info.sis.push(si);
+                }
+            }
+            Ev::Text { start, end, text } => {
+                if let Some(si) = cur.as_mut() {
+                    let slot = Slot {
+                        part,
+                        start: start as u64,
+                        end: end as u64,
+                        quote: 0,
+                    };
+                    if rph_depth.is_some() {
+                        si.binding.shadows.push((slot, text));
+                    } else if in_t {
+                        si.binding.slots.push((slot, text.len() as u32));
+                        si.text.push_str(&text);
+                    }
+                }
+            }
+            Ev::Eof => break,
+        }
+    }
+    Ok(info)
+}
+
+/// Parses `AB12` into a zero-based column and a one-based row.
+pub(crate) fn parse_ref(s: &str) -> Option<(u32, u32)> {
+    let s = s.trim_start_matches('$');
+    let letters = s.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for b in s[..letters].bytes() {
+        col = col * 26 + (b.to_ascii_uppercase() - b'A' + 1) as u32;
+    }
+    let row: u32 = s[letters..].trim_start_matches('$').parse().ok()?;
+    Some((col - 1, row))
+}
+
+/// Column letters for a zero-based column.
+pub(crate) fn col_name(mut col: u32) -> String {
+    let mut out = Vec::new();
+    col += 1;
+    while col > 0 {
+        let r = (col - 1) % 26;
+        out.push(b'A' + r as u8);
+        col = (col - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Does a numeric cell's raw value look like it could be a phone, card or ID number (seven or
+/// more integer digits, or exponent notation)?
+fn numeric_candidate(v: &str) -> bool {
+    let v = v.trim().trim_start_matches('-');
+    if v.contains(['E', 'e']) {
+        return true;
+    }
+    let int = v.split('.').next().unwrap_or("");
+    int.len() >= 7 && int.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Does the text hold a run of at least `n` digits (a number literal that may be a phone or
+/// ID number)?
+fn has_digit_run(s: &str, n: usize) -> bool {
+    let mut run = 0;
+    for b in s.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+/// A sheet's column headers: cells in rows from `first_data_row` on get `cols[col]`.
+#[derive(Debug, Default)]
+struct Header {
+    first_data_row: u32,
+    cols: BTreeMap<u32, String>,
+    /// Top-left cells of merged ranges spanning several columns: prose or titles, not
+    /// values of one column.
+    wide: BTreeMap<(u32, u32), u32>,
+}
+
+impl Header {
+    /// Does the merged range starting at this cell span columns with different headers (a
+    /// line of prose across the table rather than one column's value)?
+    fn spans_headers(&self, row: u32, col: u32) -> bool {
+        let Some(&last) = self.wide.get(&(row, col)) else {
+            return false;
+        };
+        let first = self.cols.get(&col);
+        self.cols
+            .range(col..=last.max(col))
+            .any(|(_, h)| Some(h) != first)
+    }
+}
+
+fn headerish(t: &str) -> bool {
+    let t = t.trim();
+    !t.is_empty()
+        && t.chars().count() <= 24
+        && t.parse::<f64>().is_err()
+        && !t
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '/' | ':' | ' ' | '%'))
+}
+
+/// Finds the header row: the first row within the first twenty whose cells are mostly short
+/// non-numeric strings and that is about as wide as the table; merged header cells give their
+/// text to every column they span, and a second header row under merged cells refines it.
+fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
+    let mut rows: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
+    let mut merges: Vec<(u32, u32, u32, u32)> = Vec::new();
+    let Ok(mut w) = Walker::new(src, limits.max_xml_depth, false) else {
+        return Header::default();
+    };
+    let mut row = 0u32;
+    let mut col = 0u32;
+    let mut in_cell: Option<(u32, u32, Vec<u8>)> = None;
+    let mut text = String::new();
+    let (mut in_v, mut in_is, mut in_rph) = (false, false, false);
+    let mut in_data = false;
+    while let Ok(ev) = w.next() {
+        match ev {
+            Ev::Start { raw, empty, .. } => {
+                let l = local(tag_name(raw));
+                let attrs = scan_attrs(raw).unwrap_or_default();
+                let get = |n: &[u8]| {
+                    attrs
+                        .iter()
+                        .find(|a| &raw[a.name.clone()] == n)
+                        .map(|a| raw[a.value.clone()].to_vec())
+                };
+                match l {
+                    b"sheetData" => in_data = !empty,
+                    b"row" if in_data => {
+                        row = get(b"r")
+                            .and_then(|r| std::str::from_utf8(&r).ok()?.parse().ok())
+                            .unwrap_or(row.saturating_add(1));
+                        col = 0;
+                        if row > 20 {
+                            break;
+                        }
+                    }
+                    b"c" if in_data => {
+                        let (c, r) = get(b"r")
+                            .and_then(|r| parse_ref(std::str::from_utf8(&r).ok()?))
+                            .unwrap_or((col, row));
+                        col = c.saturating_add(1);
+                        if !empty {
+                            in_cell = Some((r, c, get(b"t").unwrap_or_default()));
+                            text.clear();
+                        }
+                    }
+                    b"v" => in_v = !empty,
+                    b"is" => in_is = !empty,
+                    b"rPh" => in_rph = !empty,
+                    _ => {}
+                }
+            }
+            Ev::End { name, .. } => match local(name) {
+                b"v" => in_v = false,
+                b"is" => in_is = false,
+                b"rPh" => in_rph = false,
+                b"sheetData" => break,
+                b"c" => {
+                    if let Some((r, c, t)) = in_cell.take() {
+                        let value = if t == b"s" {
+                            text.trim()
+                                .parse::<usize>()
+                                .ok()
+                                .and_then(|i| sst.and_then(|s| s.sis.get(i)))
+                                .map(|si| si.text.clone())
+                                .unwrap_or_default()
+                        } else {
+                            std::mem::take(&mut text)
+                        };
+                        if !blank(&value) {
+                            rows.entry(r).or_default().insert(c, value);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ev::Text { text: t, .. } => {
+                if in_cell.is_some() && (in_v || (in_is && !in_rph)) {
+                    text.push_str(&t);
+                }
+            }
+            Ev::Eof => break,
+        }
+    }
+    // Merged cells follow the sheet data: read only the tail of the part.
+    let tail_start = src
+        .windows(b"sheetData>".len())
+        .rposition(|w| w == b"sheetData>")
+        .map(|p| p + b"sheetData>".len())
+        .unwrap_or(0);
+    if let Ok(mut w) = Walker::new(&src[tail_start..], limits.max_xml_depth, true) {
+        while let Ok(ev) = w.next() {
+            match ev {
+                Ev::Start { raw, .. } if local(tag_name(raw)) == b"mergeCell" => {
+                    for a in scan_attrs(raw).unwrap_or_default() {
+                        if &raw[a.name.clone()] == b"ref" {
+                            let v = String::from_utf8_lossy(&raw[a.value.clone()]).into_owned();
+                            let mut it = v.split(':');
+                            if let (Some(Some(a)), Some(Some(b))) =
+                                (it.next().map(parse_ref), it.next().map(parse_ref))
+                            {
+                                merges.push((a.1, a.0, b.1, b.0));
+                            }
+                        }
+                    }
+                }
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+    }
+    let maxw = rows.values().map(|r| r.len()).max().unwrap_or(0);
+    let mut header = Header {
+        first_data_row: u32::MAX,
+        cols: BTreeMap::new(),
+        wide: merges
+            .iter()
+            .filter(|m| m.3 > m.1)
+            .map(|m| ((m.0, m.1), m.3))
+            .collect(),
+    };
+    let mut found = None;
+    for (&r, cells) in &rows {
+        let ne = cells.len();
+        let good = cells.values().filter(|t| headerish(t)).count();
+        let labels = cells
+            .values()
+            .filter(|t| t.trim_end().ends_with([':', '：']))
+            .count();
+        let followed = rows.range(r.saturating_add(1)..).next().is_some();
+        if good >= 2 && good * 4 >= ne * 3 && ne * 2 >= maxw && labels == 0 && followed {
+            found = Some(r);
+            break;
+        }
+    }
+    let Some(h) = found else { return header };
+    if let Some(cells) = rows.get(&h) {
+        for (&c, t) in cells {
+            header.cols.insert(c, t.trim().to_string());
+        }
+    }
+    let mut spans_in_header = false;
+    for &(r1, c1, r2, c2) in &merges {
+        if r1 <= h
+            && h <= r2
+            && c2 > c1
+            && c2 - c1 < 256
+            && let Some(t) = rows.get(&r1).and_then(|r| r.get(&c1)).cloned()
+        {
+            for c in c1..=c2 {
+                header.cols.entry(c).or_insert_with(|| t.trim().to_string());
+            }
+            spans_in_header = true;
+        }
+    }
+    header.first_data_row = h.saturating_add(1);
+    if spans_in_header
+        && let Some(next) = rows.get(&h.saturating_add(1))
+        && !next.is_empty()
+        && next.values().all(|t| headerish(t))
+    {
+        for (&c, t) in next {
+            let t = t.trim();
+            let v = match header.cols.get(&c) {
+                Some(p) if p != t => format!("{p} {t}"),
+                _ => t.to_string(),
+            };
+            header.cols.insert(c, v);
+        }
+        header.first_data_row = h.saturating_add(2);
+    }
+    header
+}
+
+/// The cell being read.
+#[derive(Debug, Default)]
+struct CellState {
+    start: usize,
+    stag_end: usize,
+    row: u32,
+    col: u32,
+    t: Vec<u8>,
+    prefix: String,
+    v: Option<(usize, usize, String)>,
+    f_elem: Option<(usize, usize)>,
+    f_text: Option<(usize, usize, String)>,
+    is: TextBinding,
+    is_text: String,
+    in_v: bool,
+    in_f: bool,
+    in_is: bool,
+    in_rph: bool,
+    in_t: bool,
+}
+
+/// Everything a sheet walk needs besides the part bytes.
+struct SheetCtx<'s> {
+    part: u32,
+    part_name: &'s str,
+    name: Option<String>,
+    detail: Option<String>,
+    sst: Option<&'s SstInfo>,
+    sst_used: &'s mut Vec<bool>,
+    tables: Vec<TableHeader>,
+}
+
+/// A table part (`xl/tables/*.xml`) on a sheet: its range and column names.
+#[derive(Clone, Debug, Default)]
+struct TableHeader {
+    first_row: u32,
+    last_row: u32,
+    first_col: u32,
+    header_rows: u32,
+    names: Vec<String>,
+}
+
+/// Reads a table part's range and column names; unreadable tables give nothing (the part
+/// itself is still walked for its text).
+fn parse_table(src: &[u8], limits: &Limits) -> Option<TableHeader> {
+    let mut w = Walker::new(src, limits.max_xml_depth, false).ok()?;
+    let mut t = TableHeader {
+        header_rows: 1,
+        ..TableHeader::default()
+    };
+    let mut seen = false;
+    while let Ok(ev) = w.next() {
+        match ev {
+            Ev::Start { raw, .. } => {
+                let l = local(tag_name(raw));
+                let attrs = scan_attrs(raw).ok()?;
+                let get = |n: &[u8]| {
+                    attrs
+                        .iter()
+                        .find(|a| &raw[a.name.clone()] == n)
+                        .and_then(|a| unescape(&raw[a.value.clone()]).ok())
+                };
+                if l == b"table" {
+                    let r = get(b"ref")?;
+                    let mut it = r.split(':');
+                    let a = parse_ref(it.next()?)?;
+                    let b = it.next().and_then(parse_ref).unwrap_or(a);
+                    t.first_row = a.1;
+                    t.first_col = a.0;
+                    t.last_row = b.1;
+                    if let Some(h) = get(b"headerRowCount").and_then(|h| h.parse().ok()) {
+                        t.header_rows = h;
+                    }
+                    seen = true;
+                } else if l == b"tableColumn" {
+                    t.names.push(get(b"name").unwrap_or_default());
+                }
+            }
+            Ev::Eof => break,
+            _ => {}
+        }
+    }
+    seen.then_some(t)
+}
+
+fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
+    let header = detect_header(src, sc.sst, ex.limits);
+    let mut g = Gen::new(sc.part, sc.part_name, Role::Sheet);
+    g.sheet = sc.name.clone();
+    g.detail = sc.detail.clone();
+    let mut w = Walker::new(src, ex.limits.max_xml_depth, false)?;
+    let mut in_data = false;
+    let mut row = 0u32;
+    let mut next_col = 0u32;
+    let mut cell: Option<CellState> = None;
+    let mut left: Option<(u32, String)> = None;
+    let mut groups: HashMap<(u32, u32), u32> = HashMap::new();
+    let (loc_part, loc_sheet, loc_detail) =
+        (sc.part_name.to_string(), sc.name.clone(), sc.detail.clone());
+    let loc = move |cellref: String, extra: Option<&str>| Location {
+        part: Some(loc_part.clone()),
+        sheet: loc_sheet.clone(),
+        cell: Some(cellref),
+        detail: match (&loc_detail, extra) {
+            (Some(d), Some(e)) => Some(format!("{d}, {e}")),
+            (Some(d), None) => Some(d.clone()),
+            (None, Some(e)) => Some(e.to_string()),
+            (None, None) => None,
+        },
+        ..Location::default()
+    };
+    loop {
+        let ev = w.next()?;
+        if !in_data {
+            match ev {
+                Ev::Start {
+                    raw, pos, empty, ..
+                } => {
+                    if local(tag_name(raw)) == b"sheetData" {
+                        in_data = !empty;
+                    } else {
+                        g.on_start(ex, raw, pos, empty)?;
+                    }
+                }
+                Ev::End { name, .. } => g.on_end(ex, name)?,
+                Ev::Text { start, end, text } => g.on_text(ex, start, end, text)?,
+                Ev::Eof => break,
+            }
+            continue;
+        }
+        match ev {
+            Ev::Start {
+                raw,
+                pos,
+                end,
+                empty,
+            } => {
+                let qn = tag_name(raw);
+                let l = local(qn);
+                match l {
+                    b"row" => {
+                        let attrs = scan_attrs(raw)?;
+                        row = attrs
+                            .iter()
+                            .find(|a| &raw[a.name.clone()] == b"r")
+                            .and_then(|a| {
+                                std::str::from_utf8(&raw[a.value.clone()])
+                                    .ok()?
+                                    .parse()
+                                    .ok()
+                            })
+                            .unwrap_or(row.saturating_add(1));
+                        next_col = 0;
+                        left = None;
+                    }
+                    b"c" => {
+                        let attrs = scan_attrs(raw)?;
+                        let mut st = CellState {
+                            start: pos,
+                            stag_end: end,
+                            row,
+                            col: next_col,
+                            prefix: String::from_utf8_lossy(prefix(qn)).into_owned(),
+                            ..CellState::default()
+                        };
+                        for a in &attrs {
+                            match &raw[a.name.clone()] {
+                                b"r" => {
+                                    if let Some((c, r)) = std::str::from_utf8(&raw[a.value.clone()])
+                                        .ok()
+                                        .and_then(parse_ref)
+                                    {
+                                        st.col = c;
+                                        st.row = r;
+                                    }
+                                }
+                                b"t" => st.t = raw[a.value.clone()].to_vec(),
+                                _ => {}
+                            }
+                        }
+                        next_col = st.col.saturating_add(1);
+                        if !empty {
+                            cell = Some(st);
+                        }
+                    }
+                    _ => {
+                        if let Some(st) = cell.as_mut() {
+                            if !empty {
+                                match l {
+                                    b"v" => st.in_v = true,
+                                    b"f" => {
+                                        st.in_f = true;
+                                        st.f_elem = Some((pos, end));
+                                    }
+                                    b"is" => st.in_is = true,
+                                    b"rPh" => st.in_rph = true,
+                                    b"t" => st.in_t = true,
+                                    _ => {}
+                                }
+                            } else if l == b"f" {
+                                st.f_elem = Some((pos, end));
+                            }
+                        }
+                    }
+                }
+            }
+            Ev::End { name, end, .. } => {
+                let l = local(name);
+                match l {
+                    b"sheetData" => {
+                        in_data = false;
+                        continue;
+                    }
+                    b"c" => {
+                        if let Some(mut st) = cell.take() {
+                            let text = finish_cell(
+                                ex,
+                                &mut sc,
+                                &header,
+                                &mut groups,
+                                &mut st,
+                                end,
+                                &left,
+                                &loc,
+                            )?;
+                            if let Some(t) = text {
+                                left = Some((st.col, t));
+                            }
+                        }
+                    }
+                    _ => {
+                        if let Some(st) = cell.as_mut() {
+                            match l {
+                                b"v" => st.in_v = false,
+                                b"f" => {
+                                    st.in_f = false;
+                                    if let Some(fe) = st.f_elem.as_mut() {
+                                        fe.1 = end;
+                                    }
+                                }
+                                b"is" => st.in_is = false,
+                                b"rPh" => st.in_rph = false,
+                                b"t" => st.in_t = false,
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+            }
+            Ev::Text { start, end, text } => {
+                if let Some(st) = cell.as_mut() {
+                    let slot = Slot {
+                        part: sc.part,
+                        start: start as u64,
+                        end: end as u64,
+                        quote: 0,
+                    };
+                    if st.in_v {
+                        st.v = Some((start, end, text));
+                    } else if st.in_f {
+                        st.f_text = Some((start, end, text));
+                    } else if st.in_is && st.in_rph {
+                        st.is.shadows.push((slot, text));
+                    } else if st.in_is && st.in_t {
+                        st.is.slots.push((slot, text.len() as u32));
+                        st.is_text.push_str(&text);
+                    }
+                }
+            }
+            Ev::Eof => break,
+        }
+    }
+    comment_warning(ex, &w, sc.part_name);
+    g.finish(ex)
+}
+
+/// Turns one finished cell into units; returns its text when short enough to label the next.
+#[allow(clippy::too_many_arguments)]
+fn finish_cell(
+    ex: &mut Ex<'_>,
+    sc: &mut SheetCtx<'_>,
+    header: &Header,
+    groups: &mut HashMap<(u32, u32), u32>,
+    st: &mut CellState,
+    cell_end: usize,
+    left: &Option<(u32, String)>,
+    loc: &dyn Fn(String, Option<&str>) -> Location,
+) -> Result<Option<String>> {
+    let cellref = format!("{}{}", col_name(st.col), st.row);
+    let table = sc.tables.iter().find(|t| {
+        st.row >= t.first_row.saturating_add(t.header_rows)
+            && st.row <= t.last_row
+            && st.col >= t.first_col
+            && ((st.col - t.first_col) as usize) < t.names.len()
+    });
+    let column_header = if let Some(t) = table {
+        t.names.get((st.col - t.first_col) as usize).cloned()
+    } else if st.row >= header.first_data_row && !header.spans_headers(st.row, st.col) {
+        header.cols.get(&st.col).cloned()
+    } else {
+        None
+    };
+    let in_header_rows = header.first_data_row != u32::MAX
+        && st.row < header.first_data_row
+        && st.row.saturating_add(2) >= header.first_data_row;
+    // The cell to the left labels this one in a form (`联系电话：` then the number): always
+    // when it ends with a colon, otherwise only outside a table with headers.
+    let label = left
+        .as_ref()
+        .filter(|(c, t)| {
+            t.trim_end().ends_with([':', '：'])
+                || (column_header.is_none() && !in_header_rows && c.saturating_add(1) == st.col)
+        })
+        .map(|(_, t)| t.trim().to_string());
+    let mk_ctx = |kind: UnitKind, extra: Option<&str>| {
+        let mut ctx = UnitContext::new(kind, loc(cellref.clone(), extra));
+        ctx.column_header = column_header.clone();
+        ctx.label = label.clone();
+        ctx
+    };
+    let mut out_text: Option<String> = None;
+    match st.t.as_slice() {
+        b"s" => {
+            let Some((vs, ve, vt)) = st.v.take() else {
+                return Ok(None);
+            };
+            let idx: u32 = vt
+                .trim()
+                .parse()
+                .map_err(|_| Error::malformed(format!("bad shared string index at {cellref}")))?;
+            let si = sc
+                .sst
+                .and_then(|s| s.sis.get(idx as usize))
+                .ok_or_else(|| {
+                    Error::malformed(format!("shared string index out of range at {cellref}"))
+                })?;
+            if let Some(u) = sc.sst_used.get_mut(idx as usize) {
+                *u = true;
+            }
+            let cellpos = (sc.part, vs as u64, ve as u64);
+            let key = (idx, st.col);
+            let grouped = column_header.is_some();
+            if grouped
+                && let Some(&uid) = groups.get(&key)
+                && let Some(Binding::Sst { cells, .. }) = ex.bindings.get_mut(uid as usize)
+            {
+                cells.push(cellpos);
+                return Ok(None);
+            }
+            if !blank(&si.text) || !si.binding.shadows.is_empty() {
+                let uid = ex.push(
+                    si.text.clone(),
+                    mk_ctx(UnitKind::SheetCell, None),
+                    Binding::Sst {
+                        index: idx,
+                        cells: vec![cellpos],
+                    },
+                )?;
+                if grouped {
+                    groups.insert(key, uid);
+                }
+            }
+            if si.text.chars().count() <= 16 {
+                out_text = Some(si.text.clone());
+            }
+        }
+        b"inlineStr" if !st.is.slots.is_empty() || st.v.is_none() => {
+            let text = std::mem::take(&mut st.is_text);
+            if !blank(&text) || !st.is.shadows.is_empty() {
+                if text.chars().count() <= 16 {
+                    out_text = Some(text.clone());
+                }
+                ex.push(
+                    text,
+                    mk_ctx(UnitKind::SheetCell, None),
+                    Binding::Text(std::mem::take(&mut st.is)),
+                )?;
+            }
+        }
+        b"e" | b"b" => {}
+        t => {
+            if let Some((vs, ve, vt)) = st.v.take() {
+                // Anything but a plain number is text (unknown types and non-numbers in
+                // number cells included): nothing in a cell is skipped unseen.
+                let is_str = !matches!(t, b"" | b"n") || vt.trim().parse::<f64>().is_err();
+                if is_str && !blank(&vt) {
+                    if vt.chars().count() <= 16 {
+                        out_text = Some(vt.clone());
+                    }
+                    let len = vt.len() as u32;
+                    ex.push(
+                        vt,
+                        mk_ctx(UnitKind::SheetCell, None),
+                        Binding::Text(TextBinding {
+                            slots: vec![(
+                                Slot {
+                                    part: sc.part,
+                                    start: vs as u64,
+                                    end: ve as u64,
+                                    quote: 0,
+                                },
+                                len,
+                            )],
+                            shadows: Vec::new(),
+                        }),
+                    )?;
+                } else if !is_str && numeric_candidate(&vt) {
+                    let magnitude = vt.trim().parse::<f64>().map(f64::abs).unwrap_or(0.0);
+                    if magnitude >= 1e15 {
+                        ex.diags.push(
+                            Diagnostic::info(
+                                "number-lost-digits",
+                                "numeric cell holds a number of sixteen or more digits stored as a floating-point value; digits beyond the fifteenth were lost by the writer",
+                            )
+                            .at(loc(cellref.clone(), None)),
+                        );
+                    }
+                    ex.push(
+                        vt.trim().to_string(),
+                        mk_ctx(UnitKind::SheetCell, Some("numeric cell")),
+                        Binding::Number(Box::new(NumberCell {
+                            part: sc.part,
+                            cell: st.start as u64..cell_end as u64,
+                            stag_end: st.stag_end as u64,
+                            formula: st.f_elem.map(|(a, b)| a as u64..b as u64),
+                            prefix: st.prefix.clone(),
+                        })),
+                    )?;
+                }
+            }
+        }
+    }
+    // An inline string in a cell of another type is still text a reader may show.
+    if !st.is.slots.is_empty() && !blank(&st.is_text) {
+        ex.push(
+            std::mem::take(&mut st.is_text),
+            mk_ctx(UnitKind::SheetCell, None),
+            Binding::Text(std::mem::take(&mut st.is)),
+        )?;
+    }
+    if let Some((fs, fe, ft)) = st.f_text.take()
+        && (ft.contains('"') || !ft.is_ascii() || has_digit_run(&ft, 7))
+    {
+        ex.push(
+            ft,
+            mk_ctx(UnitKind::Field, Some("formula")),
+            Binding::Formula(Slot {
+                part: sc.part,
+                start: fs as u64,
+                end: fe as u64,
+                quote: 0,
+            }),
+        )?;
+    }
+    Ok(out_text.filter(|t| headerish(t)))
+}
+
+/// Is this entry name an embedded package the facade can sanitize recursively?
+fn is_embedded_package(n: &str) -> bool {
+    [".xlsx", ".xlsm", ".docx", ".docm", ".pptx", ".zip"]
+        .iter()
+        .any(|e| ends_with_ci(n, e))
+}
+
+/// Opens a workbook.
+pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        let needle: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
+            return Err(Error::encrypted(
+                "password-protected workbook (encrypted ooxml)",
+            ));
+        }
+        return Err(Error::unsupported(
+            "ole compound file (legacy .xls), not an xlsx package",
+        ));
+    }
+    let input: Arc<[u8]> = Arc::from(bytes);
+    let pkg = Package::open(input.clone(), limits)?;
+    let parts: Vec<String> = pkg.entries().iter().map(|e| e.name.clone()).collect();
+    let mut by_norm: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, e) in pkg.entries().iter().enumerate() {
+        if !e.is_dir {
+            by_norm.entry(norm(&e.name)).or_insert(i);
+        }
+    }
+    let utf16: std::cell::RefCell<BTreeMap<u32, bool>> = Default::default();
+    let read_idx = |i: usize| -> Result<Vec<u8>> {
+        let raw = pkg.read(&parts[i])?;
+        match decode_utf16(&raw)? {
+            Some((utf8, le)) => {
+                utf16.borrow_mut().insert(i as u32, le);
+                Ok(utf8)
+            }
+            None => Ok(raw),
+        }
+    };
+    let read_norm = |n: &str| -> Result<Option<(usize, Vec<u8>)>> {
+        match by_norm.get(n) {
+            Some(&i) => Ok(Some((i, read_idx(i)?))),
+            None => Ok(None),
+        }
+    };
+    let mut ex = Ex {
+        limits,
+        units: Vec::new(),
+        bindings: Vec::new(),
+        diags: Vec::new(),
+    };
+    let mut done: BTreeSet<usize> = BTreeSet::new();
+
+    // The workbook part, from the package relationships.
+    let mut wb_name = "xl/workbook.xml".to_string();
+    if let Some((_, rels)) = read_norm("_rels/.rels")? {
+        for r in parse_rels(&rels)? {
+            if r.rel_type.ends_with("/officeDocument") && !r.external {
+                wb_name = resolve_target("", &r.target);
+            }
+        }
+    }
+    if ends_with_ci(&wb_name, ".bin") || by_norm.contains_key("xl/workbook.bin") {
+        return Err(Error::unsupported("binary workbook (xlsb)"));
+    }
+    let Some((wb_idx, wb_src)) = read_norm(&wb_name)? else {
+        return Err(Error::malformed("package has no workbook part"));
+    };
+    done.insert(wb_idx);
+
+    // The workbook's relationships: sheets, shared strings, calculation chain.
+    let wb_rels_name = rels_path_for(&wb_name);
+    let mut rid_to_part: BTreeMap<String, String> = BTreeMap::new();
+    let mut sst_name: Option<String> = None;
+    let mut calc_chain: Option<String> = None;
+    if let Some((_, rels)) = read_norm(&wb_rels_name)? {
+        for r in parse_rels(&rels)? {
+            if r.external {
+                continue;
+            }
+            let target = resolve_target(&wb_name, &r.target.replace('\\', "/"));
+            if r.rel_type.ends_with("/sharedStrings") {
+                sst_name = Some(target.clone());
+            } else if r.rel_type.ends_with("/calcChain") {
+                calc_chain = Some(target.clone());
+            }
+            rid_to_part.insert(r.id, target);
+        }
+    }
+    if sst_name.is_none() && by_norm.contains_key("xl/sharedStrings.xml") {
+        sst_name = Some("xl/sharedStrings.xml".into());
+    }
+
+    let mut wb_gen = Gen::new(wb_idx as u32, &parts[wb_idx], Role::Workbook);
+    walk_generic(&mut ex, &mut wb_gen, &wb_src)?;
+    let sheets = std::mem::take(&mut wb_gen.sheets);
+
+    let mut sst: Option<SstInfo> = None;
+    if let Some(n) = &sst_name
+        && let Some((i, src)) = read_norm(n)?
+    {
+        sst = Some(walk_sst(&src, i as u32, limits)?);
+        done.insert(i);
+    }
+    let mut sst_used = vec![false; sst.as_ref().map_or(0, |s| s.sis.len())];
+
+    for decl in &sheets {
+        let Some(target) = rid_to_part.get(&decl.rid) else {
+            continue;
+        };
+        let Some((i, src)) = read_norm(target)? else {
+            continue;
+        };
+        if !done.insert(i) {
+            continue;
+        }
+        let detail = match decl.state.as_str() {
+            "hidden" => Some("hidden sheet".to_string()),
+            "veryHidden" => Some("very hidden sheet".to_string()),
+            _ => None,
+        };
+        if role_for(target) == Role::Sheet && target.contains("/macrosheets/") {
+            ex.diags.push(
+                Diagnostic::warning(
+                    "macro-sheet",
+                    "excel 4.0 macro sheet: macros cannot be checked",
+                )
+                .at(Location::part(parts[i].clone())),
+            );
+        }
+        let mut tables = Vec::new();
+        if let Some((_, rels)) = read_norm(&rels_path_for(target))? {
+            for r in parse_rels(&rels)? {
+                if r.rel_type.ends_with("/table") && !r.external {
+                    let tn = resolve_target(target, &r.target.replace('\\', "/"));
+                    if let Some((_, tsrc)) = read_norm(&tn)? {
+                        tables.extend(parse_table(&tsrc, limits));
+                    }
+                }
+            }
+        }
+        walk_sheet(
+            &mut ex,
+            &src,
+            SheetCtx {
+                part: i as u32,
+                part_name: &parts[i],
+                name: Some(decl.name.clone()),
+                detail,
+                sst: sst.as_ref(),
+                sst_used: &mut sst_used,
+                tables,
+            },
+        )?;
+    }
+
+    // Pivot cache definitions first, so that their records know the field names.
+    let mut pivot_fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&i| {
+        let r = role_for(&norm(&parts[i]));
+        (r != Role::PivotCache, i)
+    });
+    let mut embedded = Vec::new();
+    let mut content_types = None;
+    let mut workbook_rels = None;
+    for i in order {
+        let entry = &pkg.entries()[i];
+        if entry.is_dir || done.contains(&i) {
+            continue;
+        }
+        let n = norm(&entry.name);
+        let loc = Location::part(entry.name.clone());
+        if n.eq_ignore_ascii_case("[Content_Types].xml") {
+            content_types = Some(entry.name.clone());
+            continue;
+        }
+        if n == wb_rels_name {
+            workbook_rels = Some(entry.name.clone());
+        }
+        if calc_chain.as_deref() == Some(n.as_str()) {
+            continue;
+        }
+        let lower = n.to_ascii_lowercase();
+        let is_xml = [".xml", ".rels", ".vml"].iter().any(|e| lower.ends_with(e));
+        if is_xml {
+            let src = read_idx(i)?;
+            let role = role_for(&n);
+            if role == Role::Sheet {
+                walk_sheet(
+                    &mut ex,
+                    &src,
+                    SheetCtx {
+                        part: i as u32,
+                        part_name: &entry.name,
+                        name: None,
+                        detail: Some("sheet not listed in the workbook".into()),
+                        sst: sst.as_ref(),
+                        sst_used: &mut sst_used,
+                        tables: Vec::new(),
+                    },
+                )?;
+                continue;
+            }
+            let mut g = Gen::new(i as u32, &entry.name, role);
+            if role == Role::PivotRecords
+                && let Some(f) = pivot_fields.get(&n)
+            {
+                g.fields = f.clone();
+            }
+            walk_generic(&mut ex, &mut g, &src)?;
+            if role == Role::PivotCache {
+                // Remember the field names for the records part this definition points to.
+                if let Some((_, rels)) = read_norm(&rels_path_for(&n))? {
+                    for r in parse_rels(&rels)? {
+                        if r.rel_type.ends_with("/pivotCacheRecords") {
+                            pivot_fields.insert(resolve_target(&n, &r.target), g.fields.clone());
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        if lower.contains("/media/") || lower.contains("/richdata/") {
+            ex.diags.push(
+                Diagnostic::warning("image", "image or media part: text in it cannot be checked")
+                    .at(loc),
+            );
+        } else if lower.contains("/embeddings/") {
+            if is_embedded_package(&lower) {
+                let id = EmbeddedId(embedded.len() as u32);
+                embedded.push((id, entry.name.clone()));
+            } else {
+                ex.diags.push(
+                    Diagnostic::warning("ole-object", "embedded object cannot be checked").at(loc),
+                );
+            }
+        } else if lower.ends_with("vbaproject.bin") {
+            ex.diags.push(
+                Diagnostic::warning("vba-project", "vba macro project cannot be checked").at(loc),
+            );
+        } else if lower.contains("/printersettings/") {
+            ex.diags.push(
+                Diagnostic::info("printer-settings", "printer settings part left as it is").at(loc),
+            );
+        } else {
+            ex.diags
+                .push(Diagnostic::warning("binary-part", "binary part cannot be checked").at(loc));
+        }
+    }
+
+    // Shared strings no cell uses still hold text.
+    if let Some(s) = &sst {
+        for (i, si) in s.sis.iter().enumerate() {
+            if sst_used.get(i).copied().unwrap_or(false) || blank(&si.text) {
+                continue;
+            }
+            let ctx = UnitContext::new(
+                UnitKind::SheetCell,
+                Location {
+                    part: Some(parts[s.part as usize].clone()),
+                    detail: Some(format!("shared string {i} used by no cell")),
+                    ..Location::default()
+                },
+            );
+            ex.push(
+                si.text.clone(),
+                ctx,
+                Binding::Sst {
+                    index: i as u32,
+                    cells: Vec::new(),
+                },
+            )?;
+        }
+    }
+
+    let utf16 = utf16.into_inner();
+    ex.units.shrink_to_fit();
+    ex.bindings.shrink_to_fit();
+    Ok(XlsxDocument {
+        utf16,
+        input,
+        pkg,
+        parts,
+        units: ex.units,
+        bindings: ex.bindings,
+        diagnostics: ex.diags,
+        sst,
+        embedded,
+        calc_chain,
+        workbook_rels,
+        content_types,
+    })
+}

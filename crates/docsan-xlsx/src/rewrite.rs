@@ -1,0 +1,894 @@
+//! Rewriting: masked text is spliced into the byte ranges recorded at extraction.
+//!
+//! Each edited unit becomes splices of the parts that hold it; parts without splices are copied
+//! raw by the package layer. Shared strings used by several cells are rewritten once when every
+//! use is edited the same way, and split (a new item appended, the cells re-pointed, the
+//! `uniqueCount` raised) when only some uses are personal. A numeric cell that holds personal
+//! data becomes an inline string cell with the same style; a formula cell keeps its formula and
+//! gets a string result, and the calculation chain is dropped. Formula text is edited only
+//! inside string literals, and a sheet name is renamed only when nothing refers to it by name.
+
+use crate::xml::{
+    Ev, Splice, Walker, apply_splices, decode_utf16, encode_utf16, escape, escape_into, local,
+    scan_attrs, tag_name, unescape,
+};
+use crate::{Binding, Slot, TextBinding, XlsxDocument};
+use docsan_core::{
+    Diagnostic, Edit, EmbeddedAction, Error, Location, Plan, Result, UnitId, UnitKind,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Masks every non-space character of a phonetic run or other shadow text.
+fn mask_all(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_whitespace() {
+                c
+            } else if c.is_ascii() {
+                '*'
+            } else {
+                '＊'
+            }
+        })
+        .collect()
+}
+
+/// Checks that edits are in range, on character boundaries, sorted and disjoint.
+fn check_edits(text: &str, edits: &[Edit]) -> Result<()> {
+    let mut pos = 0usize;
+    for e in edits {
+        let r = &e.range;
+        if r.start < pos
+            || r.start > r.end
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
+            return Err(Error::internal(
+                "plan edit out of range, not on a character boundary, or overlapping",
+            ));
+        }
+        pos = r.end;
+    }
+    Ok(())
+}
+
+/// Applies edits to a whole text.
+fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for e in edits {
+        out.push_str(&text[pos..e.range.start]);
+        out.push_str(&e.replacement);
+        pos = e.range.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// Distributes the edited text over the slots the unit text came from. A replacement of the
+/// same number of characters keeps every character in its slot (so rich-text runs keep their
+/// lengths); any other replacement goes to the slot where the range starts.
+fn new_slot_texts(text: &str, lens: &[u32], edits: &[Edit]) -> Result<Vec<String>> {
+    let mut starts = Vec::with_capacity(lens.len());
+    let mut acc = 0usize;
+    for l in lens {
+        starts.push(acc);
+        acc += *l as usize;
+    }
+    if acc != text.len() || lens.is_empty() {
+        return Err(Error::internal("text unit does not match its slots"));
+    }
+    let slot_of = |p: usize| -> usize {
+        if p >= text.len() {
+            return lens.len() - 1;
+        }
+        starts.partition_point(|&s| s <= p).saturating_sub(1)
+    };
+    let mut out = vec![String::new(); lens.len()];
+    let copy = |out: &mut Vec<String>, a: usize, b: usize| {
+        for k in 0..lens.len() {
+            let s = starts[k];
+            let e = s + lens[k] as usize;
+            let lo = a.max(s);
+            let hi = b.min(e);
+            if lo < hi {
+                out[k].push_str(&text[lo..hi]);
+            }
+        }
+    };
+    let mut pos = 0usize;
+    for e in edits {
+        copy(&mut out, pos, e.range.start);
+        let orig = &text[e.range.clone()];
+        if orig.chars().count() == e.replacement.chars().count() {
+            for ((off, _), nc) in orig.char_indices().zip(e.replacement.chars()) {
+                out[slot_of(e.range.start + off)].push(nc);
+            }
+        } else {
+            out[slot_of(e.range.start)].push_str(&e.replacement);
+        }
+        pos = e.range.end;
+    }
+    copy(&mut out, pos, text.len());
+    Ok(out)
+}
+
+/// Splices for one text binding given new slot texts (shadows are masked whole).
+fn binding_splices(text: &str, tb: &TextBinding, new: &[String]) -> Vec<(u32, Splice)> {
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    for ((slot, len), n) in tb.slots.iter().zip(new) {
+        let old = &text[pos..pos + *len as usize];
+        pos += *len as usize;
+        if old != n {
+            out.push((slot.part, slot_splice(slot, n)));
+        }
+    }
+    for (slot, t) in &tb.shadows {
+        let m = mask_all(t);
+        if &m != t {
+            out.push((slot.part, slot_splice(slot, &m)));
+        }
+    }
+    out
+}
+
+fn slot_splice(slot: &Slot, text: &str) -> Splice {
+    Splice {
+        start: slot.start as usize,
+        end: slot.end as usize,
+        bytes: escape(text, slot.quote),
+    }
+}
+
+/// Per byte of a formula: is it inside a string literal (quotes excluded)?
+fn literal_mask(s: &str) -> Vec<bool> {
+    let b = s.as_bytes();
+    let mut mask = vec![false; b.len()];
+    let mut inside = false;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'"' {
+            if inside && b.get(i + 1) == Some(&b'"') {
+                mask[i] = true;
+                mask[i + 1] = true;
+                i += 2;
+                continue;
+            }
+            inside = !inside;
+            i += 1;
+            continue;
+        }
+        mask[i] = inside;
+        i += 1;
+    }
+    mask
+}
+
+/// The byte range of the number literal of a formula that contains `range`, if it is one: a
+/// run of digits and dots not preceded by a letter, `$`, `:`, `_` or `!` (which would make it
+/// part of a reference such as `A1`, `$4`, `4:4` or a name) and not followed by a letter or `:`.
+fn number_token(
+    text: &str,
+    range: &std::ops::Range<usize>,
+    mask: &[bool],
+) -> Option<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let is_num = |c: u8| c.is_ascii_digit() || c == b'.';
+    if range.start >= range.end || !b.get(range.clone())?.iter().all(|&c| is_num(c)) {
+        return None;
+    }
+    if mask.get(range.clone())?.iter().any(|&m| m) {
+        return None;
+    }
+    let mut s = range.start;
+    while s > 0 && is_num(b[s - 1]) {
+        s -= 1;
+    }
+    let mut e = range.end;
+    while e < b.len() && is_num(b[e]) {
+        e += 1;
+    }
+    let before_ok = s == 0
+        || !(b[s - 1].is_ascii_alphanumeric()
+            || matches!(b[s - 1], b'$' | b':' | b'_' | b'!' | b'\'' | b'[')
+            || b[s - 1] >= 0x80);
+    let after_ok = e == b.len()
+        || !(b[e].is_ascii_alphanumeric() || matches!(b[e], b':' | b'(' | b'!') || b[e] >= 0x80);
+    (before_ok && after_ok).then_some(s..e)
+}
+
+/// Turns the planned edits of a formula into edits that keep it valid: edits inside string
+/// literals stay; edits of number literals replace the whole number with a string literal of
+/// the masked number; sheet-reference renames pass. Anything else gives `None` (refused).
+fn formula_edits(
+    text: &str,
+    edits: &[Edit],
+    renames: Option<&Vec<std::ops::Range<usize>>>,
+) -> Option<Vec<Edit>> {
+    let mask = literal_mask(text);
+    let mut out: Vec<Edit> = Vec::with_capacity(edits.len());
+    let mut i = 0;
+    while i < edits.len() {
+        let e = &edits[i];
+        if renames.is_some_and(|r| r.contains(&e.range)) {
+            out.push(e.clone());
+            i += 1;
+            continue;
+        }
+        let inside = mask
+            .get(e.range.clone())
+            .is_some_and(|m| m.iter().all(|&b| b));
+        if inside && !e.replacement.contains('"') {
+            out.push(e.clone());
+            i += 1;
+            continue;
+        }
+        let tok = number_token(text, &e.range, &mask)?;
+        // Every edit inside this number joins one replacement of the whole token.
+        let mut j = i;
+        let mut inner: Vec<Edit> = Vec::new();
+        while j < edits.len() && edits[j].range.start < tok.end {
+            let x = &edits[j];
+            if x.range.start < tok.start || x.range.end > tok.end || x.replacement.contains('"') {
+                return None;
+            }
+            inner.push(Edit {
+                unit: x.unit,
+                range: x.range.start - tok.start..x.range.end - tok.start,
+                replacement: x.replacement.clone(),
+            });
+            j += 1;
+        }
+        let masked = apply_edits(&text[tok.clone()], &inner);
+        out.push(Edit {
+            unit: e.unit,
+            range: tok,
+            replacement: format!("\"{masked}\""),
+        });
+        i = j;
+    }
+    Some(out)
+}
+
+/// Characters Excel forbids in sheet names, replaced by their full-width forms.
+fn sheet_name_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '*' => '＊',
+            '?' => '？',
+            '/' => '／',
+            '\\' => '＼',
+            '[' => '［',
+            ']' => '］',
+            ':' => '：',
+            '\'' => '＇',
+            c => c,
+        })
+        .collect()
+}
+
+/// The plan's edits grouped by unit without copying them: ranges into the plan (sorted by
+/// unit and start, or a sorted copy when the plan is not), plus owned lists for units whose
+/// edits were merged with sheet-reference renames.
+struct UnitEdits<'p> {
+    storage: std::borrow::Cow<'p, [Edit]>,
+    ranges: BTreeMap<u32, std::ops::Range<usize>>,
+    owned: BTreeMap<u32, Vec<Edit>>,
+}
+
+impl<'p> UnitEdits<'p> {
+    fn new(edits: &'p [Edit], n_units: usize) -> Result<Self> {
+        let key = |e: &Edit| (e.unit.0, e.range.start, e.range.end);
+        let sorted = edits.windows(2).all(|w| key(&w[0]) <= key(&w[1]));
+        let storage: std::borrow::Cow<'p, [Edit]> = if sorted {
+            std::borrow::Cow::Borrowed(edits)
+        } else {
+            let mut v = edits.to_vec();
+            v.sort_by_key(key);
+            std::borrow::Cow::Owned(v)
+        };
+        let mut ranges: BTreeMap<u32, std::ops::Range<usize>> = BTreeMap::new();
+        for (i, e) in storage.iter().enumerate() {
+            if e.unit.0 as usize >= n_units {
+                return Err(Error::internal(
+                    "plan names a unit this document does not have",
+                ));
+            }
+            ranges.entry(e.unit.0).or_insert(i..i).end = i + 1;
+        }
+        Ok(UnitEdits {
+            storage,
+            ranges,
+            owned: BTreeMap::new(),
+        })
+    }
+
+    fn get(&self, uid: u32) -> Option<&[Edit]> {
+        if let Some(v) = self.owned.get(&uid) {
+            return Some(v);
+        }
+        self.ranges
+            .get(&uid)
+            .and_then(|r| self.storage.get(r.clone()))
+    }
+
+    /// Removes and returns a unit's edits.
+    fn take(&mut self, uid: u32) -> Vec<Edit> {
+        let v = self.get(uid).map(<[Edit]>::to_vec).unwrap_or_default();
+        self.owned.remove(&uid);
+        self.ranges.remove(&uid);
+        v
+    }
+
+    fn insert(&mut self, uid: u32, edits: Vec<Edit>) {
+        self.ranges.insert(uid, 0..0);
+        self.owned.insert(uid, edits);
+    }
+
+    fn uids(&self) -> Vec<u32> {
+        self.ranges.keys().copied().collect()
+    }
+}
+
+/// Reads parts once during a rewrite.
+struct Parts<'d> {
+    doc: &'d XlsxDocument,
+    cache: BTreeMap<u32, Vec<u8>>,
+}
+
+impl Parts<'_> {
+    fn get(&mut self, part: u32) -> Result<&Vec<u8>> {
+        if !self.cache.contains_key(&part) {
+            let name = self
+                .doc
+                .parts
+                .get(part as usize)
+                .ok_or_else(|| Error::internal("unknown part index"))?;
+            let mut bytes = self.doc.pkg.read(name)?;
+            if self.doc.utf16.contains_key(&part)
+                && let Some((utf8, _)) = decode_utf16(&bytes)?
+            {
+                bytes = utf8;
+            }
+            self.cache.insert(part, bytes);
+        }
+        self.cache
+            .get(&part)
+            .ok_or_else(|| Error::internal("part cache"))
+    }
+}
+
+fn part_index(doc: &XlsxDocument, name: &str) -> Option<u32> {
+    doc.parts.iter().position(|p| p == name).map(|i| i as u32)
+}
+
+/// Finds empty or start elements named `elem` with attribute `attr` ending in `suffix`
+/// (case-insensitive) and returns their byte ranges.
+fn element_ranges(
+    src: &[u8],
+    elem: &[u8],
+    attr: &[u8],
+    suffix: &str,
+) -> Result<Vec<(usize, usize)>> {
+    let mut w = Walker::new(src, 64, false)?;
+    let mut out = Vec::new();
+    loop {
+        match w.next()? {
+            Ev::Start {
+                raw,
+                pos,
+                end,
+                empty: true,
+            } if local(tag_name(raw)) == elem => {
+                for a in scan_attrs(raw)? {
+                    if &raw[a.name.clone()] == attr {
+                        let v = unescape(&raw[a.value.clone()])?.to_ascii_lowercase();
+                        if v.ends_with(&suffix.to_ascii_lowercase()) {
+                            out.push((pos, end));
+                        }
+                    }
+                }
+            }
+            Ev::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn rewrite(
+    doc: &mut XlsxDocument,
+    plan: &Plan,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>> {
+    if plan.is_empty() {
+        return Ok(doc.input.to_vec());
+    }
+    let doc: &XlsxDocument = doc;
+    let mut by_unit = UnitEdits::new(&plan.edits, doc.units.len())?;
+    let mut parts = Parts {
+        doc,
+        cache: BTreeMap::new(),
+    };
+    let mut splices: BTreeMap<u32, Vec<Splice>> = BTreeMap::new();
+    let mut sst_edits: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut drop_calc = false;
+
+    // Sheet renames come first: every reference to a renamed sheet is rewritten with it.
+    let sheet_units: Vec<u32> = (0..doc.units.len() as u32)
+        .filter(|&i| matches!(doc.bindings[i as usize], Binding::SheetName(_)))
+        .collect();
+    let mut renamed: BTreeMap<u32, String> = BTreeMap::new();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for &uid in &sheet_units {
+        let Some(edits) = by_unit.get(uid) else {
+            continue;
+        };
+        let unit = &doc.units[uid as usize];
+        check_edits(&unit.text, edits)?;
+        let applied = apply_edits(&unit.text, edits);
+        if applied == unit.text {
+            continue;
+        }
+        let base = sheet_name_safe(&applied);
+        let taken: BTreeSet<String> = sheet_units
+            .iter()
+            .filter(|&&i| i != uid)
+            .map(|&i| {
+                renamed
+                    .get(&i)
+                    .cloned()
+                    .unwrap_or_else(|| doc.units[i as usize].text.clone())
+            })
+            .collect();
+        let mut new_name = base.clone();
+        let mut n = 2;
+        while taken.contains(&new_name) || new_name.trim().is_empty() {
+            new_name = format!("{base}{n}");
+            n += 1;
+        }
+        renames.push((unit.text.clone(), new_name.clone()));
+        renamed.insert(uid, new_name);
+    }
+    let mut rename_ranges: BTreeMap<u32, Vec<std::ops::Range<usize>>> = BTreeMap::new();
+    if !renames.is_empty() {
+        for (i, u) in doc.units.iter().enumerate() {
+            let b = &doc.bindings[i];
+            if matches!(
+                b,
+                Binding::SheetName(_) | Binding::Sst { .. } | Binding::Number(_)
+            ) {
+                continue;
+            }
+            let formula = matches!(b, Binding::Formula(_));
+            let refers = formula
+                || matches!(
+                    u.context.kind,
+                    UnitKind::Field
+                        | UnitKind::Name
+                        | UnitKind::Cache
+                        | UnitKind::Hyperlink
+                        | UnitKind::Metadata
+                );
+            if !refers {
+                continue;
+            }
+            let mut extra: Vec<Edit> = Vec::new();
+            for (old, new) in &renames {
+                for e in sheet_refs(&u.text, old, new, u.id, !formula) {
+                    if !extra
+                        .iter()
+                        .any(|x| x.range.start < e.range.end && e.range.start < x.range.end)
+                    {
+                        extra.push(e);
+                    }
+                }
+            }
+            if extra.is_empty() {
+                continue;
+            }
+            let uid = i as u32;
+            let planned = by_unit.take(uid);
+            let mut merged: Vec<Edit> = planned
+                .into_iter()
+                .filter(|e| {
+                    !extra
+                        .iter()
+                        .any(|x| x.range.start < e.range.end && e.range.start < x.range.end)
+                })
+                .collect();
+            rename_ranges.insert(uid, extra.iter().map(|e| e.range.clone()).collect());
+            merged.extend(extra);
+            merged.sort_by_key(|e| (e.range.start, e.range.end));
+            by_unit.insert(uid, merged);
+        }
+    }
+
+    for uid in by_unit.uids() {
+        let Some(edits) = by_unit.get(uid) else {
+            continue;
+        };
+        let unit = &doc.units[uid as usize];
+        check_edits(&unit.text, edits)?;
+        if edits
+            .iter()
+            .all(|e| unit.text[e.range.clone()] == e.replacement)
+        {
+            continue;
+        }
+        match &doc.bindings[uid as usize] {
+            Binding::Text(tb) => {
+                let lens: Vec<u32> = tb.slots.iter().map(|(_, l)| *l).collect();
+                let new = new_slot_texts(&unit.text, &lens, edits)?;
+                for (p, s) in binding_splices(&unit.text, tb, &new) {
+                    splices.entry(p).or_default().push(s);
+                }
+            }
+            Binding::Sst { index, .. } => {
+                sst_edits.entry(*index).or_default().push(uid);
+            }
+            Binding::Number(nc) => {
+                let new_text = apply_edits(&unit.text, edits);
+                let src = parts.get(nc.part)?;
+                let (cs, se, ce) = (
+                    nc.cell.start as usize,
+                    nc.stag_end as usize,
+                    nc.cell.end as usize,
+                );
+                let stag = src
+                    .get(cs + 1..se.saturating_sub(1))
+                    .ok_or_else(|| Error::internal("cell range outside its part"))?;
+                let stag = stag.strip_suffix(b"/").unwrap_or(stag);
+                let qn = tag_name(stag);
+                let p = &nc.prefix;
+                let mut out = Vec::with_capacity(ce - cs + 32);
+                out.push(b'<');
+                out.extend_from_slice(qn);
+                for a in scan_attrs(stag)? {
+                    if &stag[a.name.clone()] == b"t" {
+                        continue;
+                    }
+                    out.push(b' ');
+                    out.extend_from_slice(&stag[a.name.clone()]);
+                    out.push(b'=');
+                    out.push(a.quote);
+                    out.extend_from_slice(&stag[a.value.clone()]);
+                    out.push(a.quote);
+                }
+                match &nc.formula {
+                    Some(f) => {
+                        // The start tag and the value change; the formula element between
+                        // them stays untouched (its own unit may be edited separately).
+                        let (fs, fe) = (f.start as usize, f.end as usize);
+                        if fs < se || fe > ce {
+                            return Err(Error::internal("formula outside its cell"));
+                        }
+                        out.extend_from_slice(b" t=\"str\">");
+                        splices.entry(nc.part).or_default().push(Splice {
+                            start: cs,
+                            end: se,
+                            bytes: out,
+                        });
+                        let mut tail = format!("<{p}v>").into_bytes();
+                        escape_into(&new_text, 0, &mut tail);
+                        tail.extend_from_slice(format!("</{p}v></").as_bytes());
+                        tail.extend_from_slice(qn);
+                        tail.push(b'>');
+                        splices.entry(nc.part).or_default().push(Splice {
+                            start: fe,
+                            end: ce,
+                            bytes: tail,
+                        });
+                        drop_calc = true;
+                    }
+                    None => {
+                        out.extend_from_slice(format!(" t=\"inlineStr\"><{p}is><{p}t>").as_bytes());
+                        escape_into(&new_text, 0, &mut out);
+                        out.extend_from_slice(format!("</{p}t></{p}is></").as_bytes());
+                        out.extend_from_slice(qn);
+                        out.push(b'>');
+                        splices.entry(nc.part).or_default().push(Splice {
+                            start: cs,
+                            end: ce,
+                            bytes: out,
+                        });
+                    }
+                }
+            }
+            Binding::Formula(slot) => {
+                let renames_here = rename_ranges.get(&uid);
+                let fixed = formula_edits(&unit.text, edits, renames_here).ok_or_else(|| {
+                    Error::refused(format!(
+                        "edit touches formula syntax outside a string or number literal at {}",
+                        unit.context.location
+                    ))
+                })?;
+                let new_text = apply_edits(&unit.text, &fixed);
+                splices
+                    .entry(slot.part)
+                    .or_default()
+                    .push(slot_splice(slot, &new_text));
+            }
+            Binding::SheetName(slot) => {
+                if let Some(new_name) = renamed.get(&uid) {
+                    splices
+                        .entry(slot.part)
+                        .or_default()
+                        .push(slot_splice(slot, new_name));
+                }
+            }
+        }
+    }
+
+    if !sst_edits.is_empty() {
+        sst_rewrite(doc, &by_unit, &sst_edits, &mut parts, &mut splices)?;
+    }
+
+    let mut remove: BTreeSet<String> = BTreeSet::new();
+    if drop_calc
+        && let Some(cc) = &doc.calc_chain
+        && let Some(ccname) = doc
+            .parts
+            .iter()
+            .find(|p| p.replace('\\', "/").trim_start_matches('/') == cc)
+    {
+        remove.insert(ccname.clone());
+        for holder in [&doc.workbook_rels, &doc.content_types]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(pi) = part_index(doc, holder) {
+                let src = parts.get(pi)?;
+                let is_ct = Some(holder) == doc.content_types.as_ref();
+                let (elem, attr): (&[u8], &[u8]) = if is_ct {
+                    (b"Override", b"PartName")
+                } else {
+                    (b"Relationship", b"Target")
+                };
+                for (s, e) in element_ranges(src, elem, attr, "calcChain.xml")? {
+                    splices.entry(pi).or_default().push(Splice {
+                        start: s,
+                        end: e,
+                        bytes: Vec::new(),
+                    });
+                }
+            }
+        }
+        diagnostics.push(
+                    Diagnostic::info(
+                        "calc-chain-dropped",
+                        "a formula cell changed type; the calculation chain was removed and is rebuilt by the reader",
+                    )
+                    .at(Location::part(ccname.clone())),
+                );
+    }
+
+    let mut replace: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for (id, action) in &plan.embedded {
+        let Some((_, name)) = doc.embedded.iter().find(|(i, _)| i == id) else {
+            return Err(Error::internal(
+                "plan names an embedded document this workbook does not have",
+            ));
+        };
+        match action {
+            EmbeddedAction::Replace(bytes) => {
+                replace.insert(name.clone(), bytes.clone());
+            }
+            EmbeddedAction::Remove => {
+                remove.insert(name.clone());
+                diagnostics.push(
+                    Diagnostic::info("embedded-removed", "embedded document removed")
+                        .at(Location::part(name.clone())),
+                );
+            }
+        }
+    }
+    for (p, sp) in splices {
+        if sp.is_empty() {
+            continue;
+        }
+        let src = parts.get(p)?;
+        let mut new = apply_splices(src, sp)?;
+        if let Some(&le) = doc.utf16.get(&p) {
+            new = encode_utf16(&new, le)?;
+        }
+        replace.insert(doc.parts[p as usize].clone(), new);
+    }
+    if replace.is_empty() && remove.is_empty() {
+        return Ok(doc.input.to_vec());
+    }
+    doc.pkg.write(&replace, &remove)
+}
+
+/// Edits that rewrite references to sheet `old` as `'new'` in formula-like text: `'old'!` and
+/// `old!` (not part of a longer name), or the whole text when it is exactly the name.
+fn sheet_refs(text: &str, old: &str, new: &str, unit: UnitId, exact: bool) -> Vec<Edit> {
+    let mut out = Vec::new();
+    if old.is_empty() {
+        return out;
+    }
+    if exact && text == old {
+        out.push(Edit {
+            unit,
+            range: 0..text.len(),
+            replacement: new.to_string(),
+        });
+        return out;
+    }
+    let quoted_new = format!("'{}'", new.replace('\'', "''"));
+    let quoted_old = format!("'{}'!", old.replace('\'', "''"));
+    for (p, _) in text.match_indices(&quoted_old) {
+        out.push(Edit {
+            unit,
+            range: p..p + quoted_old.len() - 1,
+            replacement: quoted_new.clone(),
+        });
+    }
+    let bare = format!("{old}!");
+    for (p, _) in text.match_indices(&bare) {
+        let prev = text[..p].chars().next_back();
+        if prev.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '\'' | ']')) {
+            continue;
+        }
+        out.push(Edit {
+            unit,
+            range: p..p + old.len(),
+            replacement: quoted_new.clone(),
+        });
+    }
+    out
+}
+
+/// Rewrites shared strings: in place when every use is edited alike, split otherwise.
+fn sst_rewrite(
+    doc: &XlsxDocument,
+    by_unit: &UnitEdits<'_>,
+    sst_edits: &BTreeMap<u32, Vec<u32>>,
+    parts: &mut Parts<'_>,
+    splices: &mut BTreeMap<u32, Vec<Splice>>,
+) -> Result<()> {
+    let sst = doc
+        .sst
+        .as_ref()
+        .ok_or_else(|| Error::internal("shared string edit without a shared string table"))?;
+    // Every use of each edited string.
+    let mut uses: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for (uid, b) in doc.bindings.iter().enumerate() {
+        if let Binding::Sst { index, .. } = b
+            && sst_edits.contains_key(index)
+        {
+            uses.entry(*index).or_default().push(uid as u32);
+        }
+    }
+    let mut appended: Vec<u8> = Vec::new();
+    let mut n_appended = 0u64;
+    let base = sst.sis.len() as u64;
+    for (&idx, use_units) in &uses {
+        let si = sst
+            .sis
+            .get(idx as usize)
+            .ok_or_else(|| Error::internal("shared string index out of range"))?;
+        let lens: Vec<u32> = si.binding.slots.iter().map(|(_, l)| *l).collect();
+        let mut variants: Vec<(Vec<String>, Vec<u32>)> = Vec::new();
+        let mut unedited = false;
+        for &uid in use_units {
+            let edits = by_unit.get(uid).filter(|e| {
+                e.iter()
+                    .any(|e| si.text.get(e.range.clone()) != Some(e.replacement.as_str()))
+            });
+            let Some(edits) = edits else {
+                unedited = true;
+                continue;
+            };
+            let new = if lens.is_empty() {
+                Vec::new()
+            } else {
+                new_slot_texts(&si.text, &lens, edits)?
+            };
+            match variants.iter_mut().find(|(v, _)| *v == new) {
+                Some((_, us)) => us.push(uid),
+                None => variants.push((new, vec![uid])),
+            }
+        }
+        let mut iter = variants.into_iter();
+        if !unedited && let Some((new, _)) = iter.next() {
+            for (p, s) in binding_splices(&si.text, &si.binding, &new) {
+                splices.entry(p).or_default().push(s);
+            }
+        }
+        for (new, us) in iter {
+            let src = parts.get(sst.part)?;
+            let (s0, e0) = (si.range.start as usize, si.range.end as usize);
+            let raw = src
+                .get(s0..e0)
+                .ok_or_else(|| Error::internal("shared string range outside its part"))?;
+            let local_splices: Vec<Splice> = binding_splices(&si.text, &si.binding, &new)
+                .into_iter()
+                .map(|(_, mut s)| {
+                    s.start -= s0;
+                    s.end -= s0;
+                    s
+                })
+                .collect();
+            appended.extend(apply_splices(raw, local_splices)?);
+            let new_index = base + n_appended;
+            n_appended += 1;
+            for uid in us {
+                if let Binding::Sst { cells, .. } = &doc.bindings[uid as usize] {
+                    for &(p, vs, ve) in cells {
+                        splices.entry(p).or_default().push(Splice {
+                            start: vs as usize,
+                            end: ve as usize,
+                            bytes: new_index.to_string().into_bytes(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if n_appended > 0 {
+        if sst.self_closing {
+            return Err(Error::refused(
+                "cannot append to an empty shared string table",
+            ));
+        }
+        let src = parts.get(sst.part)?;
+        if let Some(uc) = &sst.unique_count {
+            let old: u64 = src
+                .get(uc.start as usize..uc.end as usize)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(base);
+            splices.entry(sst.part).or_default().push(Splice {
+                start: uc.start as usize,
+                end: uc.end as usize,
+                bytes: (old + n_appended).to_string().into_bytes(),
+            });
+        }
+        splices.entry(sst.part).or_default().push(Splice {
+            start: sst.end_tag as usize,
+            end: sst.end_tag as usize,
+            bytes: appended,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use docsan_core::UnitId;
+
+    #[test]
+    fn same_length_mask_keeps_runs() {
+        let text = "330782196209226905";
+        let e = Edit {
+            unit: UnitId(0),
+            range: 6..14,
+            replacement: "********".into(),
+        };
+        let out = new_slot_texts(text, &[9, 9], std::slice::from_ref(&e)).unwrap();
+        assert_eq!(out, ["330782***", "*****6905"]);
+        let e2 = Edit {
+            unit: UnitId(0),
+            range: 0..18,
+            replacement: "[ID]".into(),
+        };
+        let out = new_slot_texts(text, &[9, 9], std::slice::from_ref(&e2)).unwrap();
+        assert_eq!(out, ["[ID]", ""]);
+    }
+
+    #[test]
+    fn literal_mask_marks_only_string_contents() {
+        let m = literal_mask(r#"A1&"张""三""#);
+        let s = r#"A1&"张""三""#;
+        let inside: String = s
+            .char_indices()
+            .filter(|(i, _)| m[*i])
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(inside, "张\"\"三");
+    }
+}
