@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod corpus;
 pub mod devset;
 pub mod fake;
 pub mod oracle;

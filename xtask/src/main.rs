@@ -11,6 +11,7 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("samples") => samples(),
         Some("devset") => devset(),
+        Some("corpus") => corpus(),
         _ => anyhow::bail!("usage: cargo xtask samples|bench|corpus|devset"),
     }
 }
@@ -34,5 +35,14 @@ fn devset() -> anyhow::Result<()> {
         .join("dev-set");
     let scores = docsan_tests::devset::score(&dir);
     print!("{}", docsan_tests::devset::table(&scores));
+    Ok(())
+}
+
+fn corpus() -> anyhow::Result<()> {
+    let dir = docsan_tests::shared_dir()
+        .context("../shared/corpus not found beside the repository")?
+        .join("corpus");
+    let rows = docsan_tests::corpus::run(&dir, None);
+    print!("{}", docsan_tests::corpus::table(&rows));
     Ok(())
 }
