@@ -356,3 +356,72 @@ pub fn results_pdf(people: &[Person]) -> Vec<u8> {
     );
     pdf
 }
+
+/// A PDF of `pages` pages, each a table of `rows` people, for benchmarks.
+pub fn long_pdf(seed: u64, pages: usize, rows: usize) -> Vec<u8> {
+    let everyone = people(seed, pages * rows);
+    let mut objects: Vec<String> = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        String::new(),
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>".to_string(),
+        "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>".to_string(),
+        "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>".to_string(),
+    ];
+    let mut kids = Vec::new();
+    for (p, chunk) in everyone.chunks(rows).enumerate() {
+        let mut content = String::new();
+        let mut y = 800.0;
+        for (i, person) in chunk.iter().enumerate() {
+            let cells = [
+                (p * rows + i + 1).to_string(),
+                person.name.clone(),
+                person.id.clone(),
+                person.mobile.clone(),
+                person.amount.clone(),
+            ];
+            for (x, c) in [60.0, 100.0, 160.0, 330.0, 430.0].iter().zip(cells) {
+                content.push_str(&format!(
+                    "BT\n/F1 10 Tf\n1 0 0 1 {x} {y} Tm\n{} Tj\nET\n",
+                    ucs2_hex(&c)
+                ));
+            }
+            y -= 18.0;
+        }
+        let page_id = objects.len() + 1;
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            page_id + 1
+        ));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}endstream",
+            content.len()
+        ));
+        kids.push(format!("{page_id} 0 R"));
+    }
+    objects[1] = format!(
+        "<< /Type /Pages /Kids [{}] /Count {} >>",
+        kids.join(" "),
+        kids.len()
+    );
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}

@@ -4,6 +4,8 @@
 //! - `corpus`: scan, sanitize and verify ../shared/corpus and print a table.
 //! - `devset`: recall and decoy hits on ../shared/dev-set per kind.
 
+mod bench;
+
 use anyhow::Context as _;
 
 fn main() -> anyhow::Result<()> {
@@ -12,6 +14,7 @@ fn main() -> anyhow::Result<()> {
         Some("samples") => samples(),
         Some("devset") => devset(),
         Some("corpus") => corpus(),
+        Some("bench") => bench::run(),
         _ => anyhow::bail!("usage: cargo xtask samples|bench|corpus|devset"),
     }
 }

@@ -207,9 +207,11 @@ fn sanitize_writes_verified_copies_only_and_never_touches_inputs() {
     assert_eq!(v["exit_code"], 1);
     assert!(!std::fs::read_to_string(&report).unwrap().contains(&id));
     assert!(
-        walk(&out.path().join("o"))
-            .iter()
-            .all(|p| !p.to_string_lossy().contains(".tmp")),
+        walk(&out.path().join("o")).iter().all(|p| !p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .ends_with(".tmp")),
         "no temporary files left"
     );
 

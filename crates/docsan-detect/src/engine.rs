@@ -517,6 +517,14 @@ impl Engine {
         if t.is_empty() || (class != Class::Name && t.chars().any(is_mask_char)) {
             return;
         }
+        // A cell that is itself a column label (`身份证号` beside `姓名` in a header row) is
+        // not a value of the neighbouring column.
+        if labels::classify_header(t).is_some()
+            && t.chars().count() <= 8
+            && !t.contains(['、', '（', '(', ',', '，', '＊', '*'])
+        {
+            return;
+        }
         match class {
             Class::Name => {
                 // One or several names: `张三`, `张三、李四`.
@@ -605,6 +613,10 @@ impl Engine {
                     .map_or(0, char::len_utf8);
             let lead = part.len() - part.trim_start().len();
             let p = part.trim();
+            // A single letter (initials `s`) identifies nobody and cannot be searched for.
+            if p.chars().count() < 2 {
+                continue;
+            }
             if let Some(conf) = names::person_value(p) {
                 out.push(Cand::new(
                     start + lead..start + lead + p.len(),

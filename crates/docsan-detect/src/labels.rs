@@ -320,7 +320,7 @@ pub fn classify_header(header: &str) -> Option<Class> {
         "家长",
         "父亲",
         "母亲",
-    ]) || lower.contains("name")
+    ]) || latin_person_name_label(&lower)
         || lower.contains("author")
         || lower.contains("creator")
         || lower.contains("lastmodifiedby")
@@ -330,6 +330,35 @@ pub fn classify_header(header: &str) -> Option<Class> {
         return Some(Class::Name);
     }
     None
+}
+
+/// A Latin label that names a person's name (`Name`, `Full name`, `displayName`), but not the
+/// many technical names of file formats (`PartName`, `font@name`, `sheetName`, `styleName`).
+fn latin_person_name_label(lower: &str) -> bool {
+    let l = lower.trim_end_matches(':').trim();
+    matches!(
+        l,
+        "name"
+            | "fullname"
+            | "full_name"
+            | "full name"
+            | "username"
+            | "user_name"
+            | "user name"
+            | "displayname"
+            | "display_name"
+            | "display name"
+            | "realname"
+            | "contactname"
+            | "contact name"
+            | "applicant name"
+            | "patient name"
+            | "student name"
+            | "first name"
+            | "last name"
+            | "surname"
+            | "given name"
+    )
 }
 
 /// Is this metadata or attribute label one whose value is a person (`dc:creator`,

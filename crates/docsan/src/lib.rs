@@ -316,7 +316,7 @@ impl Sanitizer {
             .filter(|f| !replacements.contains(f.value.expose()))
             .collect();
         for u in reopened.units() {
-            for o in &originals {
+            for o in originals.iter().filter(|o| o.char_len() >= 2) {
                 if u.text.contains(o.expose())
                     && !replacements.iter().any(|r| r.contains(o.expose()))
                 {
