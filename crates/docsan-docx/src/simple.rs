@@ -53,7 +53,9 @@ pub(crate) fn walk_values(
                     if local(an) == b"name" && local(qn.as_bytes()) == b"property" {
                         prop_name = Some(chars.iter().collect::<String>());
                     }
-                    if with_attributes {
+                    // The root element's attributes configure the store (`SelectedStyle`,
+                    // `StyleName`), they hold no data.
+                    if with_attributes && !stack.is_empty() {
                         let mut ctx = UnitContext::new(kind, loc(name, Some(qn.clone())));
                         ctx.label = Some(String::from_utf8_lossy(an).into_owned());
                         let r = range.start + a.value.start..range.start + a.value.end;

@@ -125,7 +125,6 @@ fn attr_kind(elem: &[u8], attr: &[u8]) -> Option<UnitKind> {
         | b"suggestedsigneremail" => Some(UnitKind::Author),
         b"ed" if elem == b"permStart" => Some(UnitKind::Author),
         b"descr" | b"title" | b"alt" => Some(UnitKind::AltText),
-        b"name" if matches!(elem, b"docPr" | b"cNvPr") => Some(UnitKind::AltText),
         b"tooltip" => Some(UnitKind::Hyperlink),
         b"instr" if elem == b"fldSimple" => Some(UnitKind::Field),
         b"string" if elem == b"textpath" => Some(UnitKind::TextBox),
