@@ -20,7 +20,7 @@
 //! | `w:instrText`, `w:delInstrText`, `w:fldSimple/@w:instr` | one unit per field code | `Field` |
 //! | run-level `mc:Fallback`, ruby text | their own unit, never joined into the paragraph | as the paragraph |
 //! | `@w:author`, `@w:initials`, `@w15:userId`, `@w:ed`, signature-line signers | one attribute each | `Author` |
-//! | `@descr`, `@title`, `@alt`, docPr/cNvPr `@name`, table caption and description | one attribute each | `AltText` |
+//! | `@descr`, `@title`, `@alt`, table caption and description | one attribute each | `AltText` |
 //! | `@w:tooltip`, external relationship targets (percent-decoded) | one each | `Hyperlink` (`Metadata` for template and data-source paths) |
 //! | `docProps/*.xml` elements, `w:docVar`, mail-merge connection | one value each | `Metadata` |
 //! | custom XML data stores (text and attributes), smart-tag values, content-control list items and dates, XML comments, text in unknown elements | one value each | `Other` |
