@@ -1019,3 +1019,29 @@ fn cdata_text_is_read_and_rewritten_escaped() {
     let out = rewrite(&bytes, &["张三"]);
     assert!(part(&out, "word/document.xml").contains("<w:t>**&lt;x&gt;</w:t>"));
 }
+
+#[test]
+fn a_value_masked_once_is_masked_everywhere_else() {
+    let body = r#"<w:p><w:r><w:t>联系人：郑兰秀</w:t></w:r></w:p><w:p><w:hyperlink w:tooltip="郑兰秀的主页"><w:r><w:t>主页 Ann</w:t></w:r></w:hyperlink></w:p>"#;
+    let bytes = package(body, &[]);
+    let mut doc = open(&bytes);
+    // The plan masks the name and a short ASCII word in the first paragraph only.
+    let u = unit_with(doc.as_ref(), "联系人");
+    let i = u.text.find("郑兰秀").unwrap();
+    let plan = Plan {
+        edits: vec![Edit {
+            unit: u.id,
+            range: i..i + "郑兰秀".len(),
+            replacement: "＊＊＊".into(),
+        }],
+        ..Plan::default()
+    };
+    let out = doc.rewrite(&plan, &mut Vec::new()).unwrap();
+    let xml = part(&out, "word/document.xml");
+    assert!(!xml.contains("郑兰秀"));
+    assert!(xml.contains(r#"w:tooltip="＊＊＊的主页""#));
+    assert!(
+        xml.contains("主页 Ann"),
+        "text that was not masked anywhere stays"
+    );
+}
