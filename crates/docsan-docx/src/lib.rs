@@ -8,7 +8,9 @@
 //! every run keeps its number of characters, and a part without an edit is copied raw from the
 //! original zip. What cannot be checked (images, OLE objects, `altChunk`, macros) is reported as a
 //! warning with its part name; the thumbnail in `docProps` is dropped whenever anything is masked,
-//! because it is a picture of the first page.
+//! because it is a picture of the first page. A value the plan masks in one unit is masked
+//! wherever else it occurs too (see `propagated_edits`): detection depends on context, and Word
+//! refills content controls bound to a data store from that store.
 //!
 //! Where units come from, and their kinds:
 //!
