@@ -111,6 +111,7 @@ pub(crate) fn walk_values(
 pub(crate) struct RelElement {
     /// Byte range of the whole `<Relationship …/>` element.
     pub range: std::ops::Range<usize>,
+    pub id: String,
     pub target: String,
     pub external: bool,
     pub rel_type: String,
@@ -134,6 +135,7 @@ pub(crate) fn walk_rels(
                 let attrs = scan_attrs(raw)?;
                 let mut rel = RelElement {
                     range: range.clone(),
+                    id: String::new(),
                     target: String::new(),
                     external: false,
                     rel_type: String::new(),
@@ -151,7 +153,10 @@ pub(crate) fn walk_rels(
                         }
                         b"TargetMode" => rel.external = value.eq_ignore_ascii_case("external"),
                         b"Type" => rel.rel_type = value,
-                        b"Id" => id = value.chars().take(40).collect(),
+                        b"Id" => {
+                            id = value.chars().take(40).collect();
+                            rel.id = value;
+                        }
                         _ => {}
                     }
                 }
@@ -217,6 +222,64 @@ pub(crate) fn override_ranges(
                     }
                 }
             }
+        }
+    }
+    Ok(out)
+}
+
+/// Byte ranges of the elements named `local_name` whose relationship attribute (`r:id`) is
+/// `rel_id`, each from its start tag to its end tag. Used to drop a chart's `c:externalData`
+/// when the workbook it points to is removed.
+pub(crate) fn elements_referencing(
+    src: &[u8],
+    part: &str,
+    local_name: &[u8],
+    rel_id: &str,
+    limits: &Limits,
+) -> Result<Vec<std::ops::Range<usize>>> {
+    let mut ev = Events::new(src, part, limits)?;
+    let mut out = Vec::new();
+    // Start offset and nesting depth of an element being removed.
+    let mut open: Option<(usize, u32)> = None;
+    while let Some((e, range)) = ev.next_event()? {
+        match &e {
+            Event::Start(s) | Event::Empty(s) => {
+                if let Some((_, depth)) = open.as_mut() {
+                    if matches!(e, Event::Start(_)) {
+                        *depth += 1;
+                    }
+                    continue;
+                }
+                if local(s.name().as_ref()) != local_name {
+                    continue;
+                }
+                let raw = &src[range.clone()];
+                let refers = scan_attrs(raw)?.iter().any(|a| {
+                    let n = &raw[a.name.clone()];
+                    n.contains(&b':')
+                        && local(n) == b"id"
+                        && decode_raw(&raw[a.value.clone()], true)
+                            .is_ok_and(|v| v.iter().collect::<String>() == rel_id)
+                });
+                if refers {
+                    if matches!(e, Event::Empty(_)) {
+                        out.push(range);
+                    } else {
+                        open = Some((range.start, 0));
+                    }
+                }
+            }
+            Event::End(_) => {
+                if let Some((start, depth)) = open {
+                    if depth == 0 {
+                        out.push(start..range.end);
+                        open = None;
+                    } else {
+                        open = Some((start, depth - 1));
+                    }
+                }
+            }
+            _ => {}
         }
     }
     Ok(out)

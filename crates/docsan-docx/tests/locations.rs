@@ -824,7 +824,7 @@ fn a_removed_embedded_package_takes_its_relationship_and_override_along() {
     let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/package" Target="../embeddings/Book1.xlsx"/></Relationships>"#;
     let ct = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/embeddings/Book1.xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/></Types>"#;
-    let chart = r#"<?xml version="1.0" encoding="UTF-8"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:chart><c:ser><c:tx><c:strRef><c:f>Sheet1!$B$1</c:f><c:strCache><c:pt idx="0"><c:v>王五</c:v></c:pt></c:strCache></c:strRef></c:tx></c:ser></c:chart><c:externalData r:id="rId1"/></c:chartSpace>"#;
+    let chart = r#"<?xml version="1.0" encoding="UTF-8"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:chart><c:ser><c:tx><c:strRef><c:f>Sheet1!$B$1</c:f><c:strCache><c:pt idx="0"><c:v>王五</c:v></c:pt></c:strCache></c:strRef></c:tx></c:ser></c:chart><c:externalData r:id="rId1"><c:autoUpdate val="0"/></c:externalData></c:chartSpace>"#;
     let doc_xml = document("<w:p/>");
     let bytes = zip(&[
         ("[Content_Types].xml", ct.as_bytes()),
@@ -849,7 +849,12 @@ fn a_removed_embedded_package_takes_its_relationship_and_override_along() {
     assert!(!names.iter().any(|n| n.ends_with(".xlsx")));
     assert!(!part(&out, "word/charts/_rels/chart1.xml.rels").contains("Book1"));
     assert!(!part(&out, "[Content_Types].xml").contains("Book1"));
-    assert!(part(&out, "word/charts/chart1.xml").contains("<c:v>**</c:v>"));
+    let chart = part(&out, "word/charts/chart1.xml");
+    assert!(chart.contains("<c:v>**</c:v>"));
+    assert!(
+        chart.ends_with("</c:chart></c:chartSpace>"),
+        "the chart's reference to the removed workbook goes too"
+    );
 }
 
 #[test]
