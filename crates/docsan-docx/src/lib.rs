@@ -519,18 +519,21 @@ impl DocxDocument {
                         .entry(pi)
                         .or_default()
                         .push((r.range.clone(), Vec::new()));
-                    // A chart keeps drawing from its cache without its workbook, but a
-                    // reference to a relationship that is gone would make the file invalid.
+                    // A chart keeps drawing from its cache without its workbook, and an OLE
+                    // object keeps its preview picture, but a reference to a relationship
+                    // that is gone would make the file invalid: drop the referring element.
                     if let Some(si) = self.parts.iter().position(|(n, _)| *n == source) {
                         let (name, src) = &self.parts[si];
-                        for range in simple::elements_referencing(
-                            src,
-                            name,
-                            b"externalData",
-                            &r.id,
-                            &self.limits,
-                        )? {
-                            splices.entry(si).or_default().push((range, Vec::new()));
+                        for element in [&b"externalData"[..], b"OLEObject"] {
+                            for range in simple::elements_referencing(
+                                src,
+                                name,
+                                element,
+                                &r.id,
+                                &self.limits,
+                            )? {
+                                splices.entry(si).or_default().push((range, Vec::new()));
+                            }
                         }
                     }
                 }

@@ -1050,3 +1050,28 @@ fn a_value_masked_once_is_masked_everywhere_else() {
         "text that was not masked anywhere stays"
     );
 }
+
+#[test]
+fn a_removed_embedded_ole_package_leaves_its_preview_picture() {
+    let inner = zip(&[("xl/workbook.xml", b"<workbook/>")]);
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/package" Target="embeddings/Microsoft_Excel_Worksheet.xlsx"/></Relationships>"#;
+    let doc_xml = document(
+        r#"<w:p><w:r><w:object><v:shape id="_x0000_i1025" style="width:1pt"><v:imagedata r:id="rId7" o:title=""/></v:shape><o:OLEObject Type="Embed" ProgID="Excel.Sheet.12" ShapeID="_x0000_i1025" r:id="rId8"/></w:object></w:r></w:p>"#,
+    );
+    let bytes = zip(&[
+        ("word/document.xml", doc_xml.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", &inner),
+    ]);
+    let mut doc = open(&bytes);
+    let id = doc.embedded()[0].id;
+    let plan = Plan {
+        embedded: vec![(id, docsan_core::EmbeddedAction::Remove)],
+        ..Plan::default()
+    };
+    let out = doc.rewrite(&plan, &mut Vec::new()).unwrap();
+    assert_well_formed(&out);
+    let xml = part(&out, "word/document.xml");
+    assert!(!xml.contains("OLEObject") && xml.contains("v:imagedata"));
+    assert!(!part(&out, "word/_rels/document.xml.rels").contains("rId8"));
+}
