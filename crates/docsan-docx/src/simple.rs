@@ -37,11 +37,20 @@ pub(crate) fn walk_values(
     // One entry per open element: its qualified name, the `name` attribute of a custom property,
     // and the text collected for it.
     let mut stack: Vec<(String, Option<String>, Option<UnitBuf>)> = Vec::new();
+    // A store that is a schema (`xsd:schema`, SharePoint's `contentTypeSchema`) defines names and
+    // types in its attributes, not data.
+    let mut schema = false;
     while let Some((e, range)) = ev.next_event()? {
         let raw = &src[range.clone()];
         match &e {
             Event::Start(s) | Event::Empty(s) => {
                 let qn = String::from_utf8_lossy(s.name().as_ref()).into_owned();
+                if stack.is_empty() {
+                    schema = matches!(
+                        local(qn.as_bytes()),
+                        b"schema" | b"contentTypeSchema" | b"schemaLibrary"
+                    );
+                }
                 let attrs = scan_attrs(raw)?;
                 let mut prop_name = None;
                 for a in &attrs {
@@ -55,7 +64,7 @@ pub(crate) fn walk_values(
                     }
                     // The root element's attributes configure the store (`SelectedStyle`,
                     // `StyleName`), they hold no data.
-                    if with_attributes && !stack.is_empty() {
+                    if with_attributes && !stack.is_empty() && !schema {
                         let mut ctx = UnitContext::new(kind, loc(name, Some(qn.clone())));
                         ctx.label = Some(String::from_utf8_lossy(an).into_owned());
                         let r = range.start + a.value.start..range.start + a.value.end;
