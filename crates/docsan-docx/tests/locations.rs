@@ -1075,3 +1075,23 @@ fn a_removed_embedded_ole_package_leaves_its_preview_picture() {
     assert!(!xml.contains("OLEObject") && xml.contains("v:imagedata"));
     assert!(!part(&out, "word/_rels/document.xml.rels").contains("rId8"));
 }
+
+#[test]
+fn schema_stores_yield_no_attribute_units_but_data_stores_do() {
+    let schema = r#"<?xml version="1.0"?><xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x"><xsd:element name="ReviewerName" type="xsd:string"/></xsd:schema>"#;
+    let data = r#"<?xml version="1.0"?><root SelectedStyle="x"><person id="郑兰秀"/></root>"#;
+    let bytes = package(
+        "<w:p/>",
+        &[
+            ("customXml/item1.xml", schema),
+            ("customXml/item2.xml", data),
+        ],
+    );
+    let doc = open(&bytes);
+    assert!(
+        !doc.units()
+            .iter()
+            .any(|u| u.text == "ReviewerName" || u.text == "x")
+    );
+    assert!(doc.units().iter().any(|u| u.text == "郑兰秀"));
+}
