@@ -132,6 +132,8 @@ fn attr_kind(elem: &[u8], attr: &[u8]) -> Option<UnitKind> {
         b"displayText" | b"value" if elem == b"listItem" => Some(UnitKind::Other),
         // Smart tags (`PersonName`, `address`) keep the recognized value in `w:attr`.
         b"val" if elem == b"attr" => Some(UnitKind::Other),
+        // ActiveX controls keep their properties (a text box's `Value`) in `ax:ocxPr`.
+        b"value" if elem == b"ocxPr" => Some(UnitKind::Other),
         b"val" => match elem {
             b"docVar" | b"connectString" | b"query" => Some(UnitKind::Metadata),
             b"tblCaption" | b"tblDescription" => Some(UnitKind::AltText),
