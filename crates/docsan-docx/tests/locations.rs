@@ -1095,3 +1095,21 @@ fn schema_stores_yield_no_attribute_units_but_data_stores_do() {
     );
     assert!(doc.units().iter().any(|u| u.text == "郑兰秀"));
 }
+
+#[test]
+fn activex_values_are_units_and_their_binary_state_is_reported() {
+    let ax = r#"<?xml version="1.0" encoding="UTF-8"?><ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{8BD21D10-EC42-11CE-9E0D-00AA006002F3}" ax:persistence="persistStorage"><ax:ocxPr ax:name="Value" ax:value="郑兰秀"/></ax:ocx>"#;
+    let mut parts = vec![("word/activeX/activeX1.xml", ax)];
+    parts.push(("word/activeX/activeX1.bin", "\u{1}binary"));
+    let bytes = package("<w:p/>", &parts);
+    let doc = open(&bytes);
+    assert!(doc.units().iter().any(|u| u.text == "郑兰秀"));
+    assert!(
+        doc.diagnostics()
+            .iter()
+            .any(|d| d.location.as_ref().and_then(|l| l.part.as_deref())
+                == Some("word/activeX/activeX1.bin"))
+    );
+    let out = rewrite(&bytes, &["郑兰秀"]);
+    assert!(part(&out, "word/activeX/activeX1.xml").contains(r#"ax:value="***""#));
+}
