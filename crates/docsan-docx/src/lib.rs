@@ -674,7 +674,7 @@ impl Document for DocxDocument {
                     remove.insert(part.name.clone());
                     diagnostics.push(warn(
                         "embedded-removed",
-                        "embedded document removed; the file may show a broken object",
+                        "embedded document removed with its relationship; a chart keeps its cached values, an object its preview picture",
                         &part.name,
                     ));
                 }
