@@ -959,6 +959,8 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
 #[derive(Debug, Default)]
 struct CellState {
     start: usize,
+    /// End of the `</c>` end tag.
+    end: usize,
     stag_end: usize,
     row: u32,
     col: u32,
@@ -1050,7 +1052,7 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
     let mut row = 0u32;
     let mut next_col = 0u32;
     let mut cell: Option<CellState> = None;
-    let mut left: Option<(u32, String)> = None;
+    let mut pending: Vec<CellState> = Vec::new();
     let mut groups: HashMap<(u32, u32), u32> = HashMap::new();
     let (loc_part, loc_sheet, loc_detail) =
         (sc.part_name.to_string(), sc.name.clone(), sc.detail.clone());
@@ -1096,6 +1098,7 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                 let l = local(qn);
                 match l {
                     b"row" => {
+                        flush_row(ex, &mut sc, &header, &mut groups, &mut pending, &loc)?;
                         let attrs = scan_attrs(raw)?;
                         row = attrs
                             .iter()
@@ -1108,7 +1111,6 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                             })
                             .unwrap_or(row.saturating_add(1));
                         next_col = 0;
-                        left = None;
                     }
                     b"c" => {
                         let attrs = scan_attrs(raw)?;
@@ -1165,25 +1167,18 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                 let l = local(name);
                 match l {
                     b"sheetData" => {
+                        flush_row(ex, &mut sc, &header, &mut groups, &mut pending, &loc)?;
                         in_data = false;
                         continue;
                     }
                     b"c" => {
                         if let Some(mut st) = cell.take() {
-                            let text = finish_cell(
-                                ex,
-                                &mut sc,
-                                &header,
-                                &mut groups,
-                                &mut st,
-                                end,
-                                &left,
-                                &loc,
-                            )?;
-                            if let Some(t) = text {
-                                left = Some((st.col, t));
-                            }
+                            st.end = end;
+                            pending.push(st);
                         }
+                    }
+                    b"row" => {
+                        flush_row(ex, &mut sc, &header, &mut groups, &mut pending, &loc)?;
                     }
                     _ => {
                         if let Some(st) = cell.as_mut() {
@@ -1231,6 +1226,43 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
     g.finish(ex)
 }
 
+/// Does a buffered cell show any text?
+fn cell_has_text(st: &CellState, sst: Option<&SstInfo>) -> bool {
+    let v = st.v.as_ref().map(|(_, _, t)| t.as_str()).unwrap_or("");
+    match st.t.as_slice() {
+        b"s" => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| sst.and_then(|s| s.sis.get(i)))
+            .is_some_and(|si| !blank(&si.text)),
+        _ => !blank(v) || !blank(&st.is_text),
+    }
+}
+
+/// Turns the buffered cells of one row into units; the row's number of filled cells tells a
+/// form line from a table row.
+fn flush_row(
+    ex: &mut Ex<'_>,
+    sc: &mut SheetCtx<'_>,
+    header: &Header,
+    groups: &mut HashMap<(u32, u32), u32>,
+    pending: &mut Vec<CellState>,
+    loc: &dyn Fn(String, Option<&str>) -> Location,
+) -> Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let filled = pending.iter().filter(|c| cell_has_text(c, sc.sst)).count();
+    let mut left: Option<(u32, String)> = None;
+    for mut st in pending.drain(..) {
+        if let Some(t) = finish_cell(ex, sc, header, groups, &mut st, &left, filled, loc)? {
+            left = Some((st.col, t));
+        }
+    }
+    Ok(())
+}
+
 /// Turns one finished cell into units; returns its text when short enough to label the next.
 #[allow(clippy::too_many_arguments)]
 fn finish_cell(
@@ -1239,10 +1271,11 @@ fn finish_cell(
     header: &Header,
     groups: &mut HashMap<(u32, u32), u32>,
     st: &mut CellState,
-    cell_end: usize,
     left: &Option<(u32, String)>,
+    row_filled: usize,
     loc: &dyn Fn(String, Option<&str>) -> Location,
 ) -> Result<Option<String>> {
+    let cell_end = st.end;
     let cellref = format!("{}{}", col_name(st.col), st.row);
     let table = sc.tables.iter().find(|t| {
         st.row >= t.first_row.saturating_add(t.header_rows)
@@ -1265,8 +1298,11 @@ fn finish_cell(
     let label = left
         .as_ref()
         .filter(|(c, t)| {
+            let adjacent = c.saturating_add(1) == st.col;
             t.trim_end().ends_with([':', '：'])
-                || (column_header.is_none() && !in_header_rows && c.saturating_add(1) == st.col)
+                || (column_header.is_none() && !in_header_rows && adjacent)
+                // A two-cell row of a wider table is a form line (`填报人 | value`).
+                || (column_header.is_some() && row_filled == 2 && header.cols.len() >= 3 && adjacent)
         })
         .map(|(_, t)| t.trim().to_string());
     let mk_ctx = |kind: UnitKind, extra: Option<&str>| {

@@ -92,6 +92,10 @@ fn units_carry_their_contexts() {
         unit(d, "13500000000").context.label.as_deref(),
         Some("联系电话：")
     );
+    // A two-cell form line inside a wider table is labelled by its first cell.
+    assert_eq!(unit(d, "裘千仞").context.label.as_deref(), Some("审核人"));
+    // Ordinary table rows carry no label.
+    assert_eq!(unit(d, "郭靖").context.label, None);
     // Phonetic runs are not part of the text.
     assert_eq!(
         unit(d, "黄蓉").context.column_header.as_deref(),
