@@ -678,7 +678,8 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                     };
                     if rph_depth.is_some() {
                         si.binding.shadows.push((slot, text));
-                    } else if in_t {
+                    } else if in_t || !blank(&text) {
+                        // Text outside `<t>` is not valid, but a reader may still show it.
                         si.binding.slots.push((slot, text.len() as u32));
                         si.text.push_str(&text);
                     }
