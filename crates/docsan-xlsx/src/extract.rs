@@ -163,6 +163,12 @@ const PERSONAL_ATTRS: &[&[u8]] = &[
     b"text",
     b"initials",
     b"creator",
+    b"user",
+    b"destinationFile",
+    b"path",
+    b"fileName",
+    b"dataSourceName",
+    b"sourceName",
 ];
 
 /// Elements whose text nodes form one logical string (runs of one string or paragraph).
@@ -478,6 +484,12 @@ impl<'a> Gen<'a> {
             return Ok(());
         }
         if self.role == Role::Vml && self.stack.contains(&&b"ClientData"[..]) {
+            return Ok(());
+        }
+        // Indentation between runs of pretty-printed XML is not text: only whitespace inside
+        // a text element (`t`, `v`, VML `font`/`span`) counts.
+        let parent = self.stack.last().copied().unwrap_or(b"");
+        if blank(&text) && !matches!(parent, b"t" | b"v" | b"font" | b"span") {
             return Ok(());
         }
         if let Some(g) = self.groups.last_mut() {

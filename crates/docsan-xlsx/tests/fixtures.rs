@@ -780,7 +780,10 @@ fn odd_cell_types_are_still_extracted() {
 #[test]
 fn drawings_charts_links_connections_and_custom_properties() {
     let wb = format!(r#"<workbook xmlns="{NS}"><sheets/></workbook>"#);
-    let drawing = r#"<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:twoCellAnchor><xdr:sp><xdr:nvSpPr><xdr:cNvPr id="2" name="TextBox 1" descr="经办人尹志平的签名"/></xdr:nvSpPr><xdr:txBody><a:p><a:r><a:t>经办人：尹</a:t></a:r><a:r><a:rPr b="1"/><a:t>志平</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:twoCellAnchor></xdr:wsDr>"#;
+    let drawing = r#"<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:twoCellAnchor><xdr:sp><xdr:nvSpPr><xdr:cNvPr id="2" name="TextBox 1" descr="经办人尹志平的签名"/></xdr:nvSpPr><xdr:txBody><a:p>
+  <a:r><a:t>经办人：尹</a:t></a:r>
+  <a:r><a:rPr b="1"/><a:t>志平</a:t></a:r>
+</a:p></xdr:txBody></xdr:sp></xdr:twoCellAnchor></xdr:wsDr>"#;
     let chart = r#"<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart><c:plotArea><c:barChart><c:ser><c:cat><c:strRef><c:f>Sheet1!$A$2:$A$3</c:f><c:strCache><c:ptCount val="2"/><c:pt idx="0"><c:v>丘处机</c:v></c:pt><c:pt idx="1"><c:v>王处一</c:v></c:pt></c:strCache></c:strRef></c:cat></c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>"#;
     let ext = format!(
         r#"<externalLink xmlns="{NS}"><externalBook xmlns:r="{RNS}" r:id="rId1"><sheetNames><sheetName val="孙不二"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1" t="str"><v>郝大通</v></cell></row></sheetData></sheetDataSet></externalBook></externalLink>"#
@@ -847,7 +850,7 @@ fn drawings_charts_links_connections_and_custom_properties() {
             .1,
     );
     assert!(
-        dr.contains("<a:t>经办人：＊</a:t></a:r><a:r><a:rPr b=\"1\"/><a:t>＊＊</a:t>"),
+        dr.contains("<a:t>经办人：＊</a:t></a:r>\n  <a:r><a:rPr b=\"1\"/><a:t>＊＊</a:t>"),
         "{dr}"
     );
 }
