@@ -971,6 +971,8 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
 /// The cell being read.
 #[derive(Debug, Default)]
 struct CellState {
+    /// In a hidden row or column.
+    hidden: bool,
     start: usize,
     /// End of the `</c>` end tag.
     end: usize,
@@ -1000,6 +1002,8 @@ struct SheetCtx<'s> {
     sst: Option<&'s SstInfo>,
     sst_used: &'s mut Vec<bool>,
     tables: Vec<TableHeader>,
+    /// Hidden column ranges (zero-based, inclusive) from `<cols>`.
+    hidden_cols: Vec<(u32, u32)>,
 }
 
 /// A table part (`xl/tables/*.xml`) on a sheet: its range and column names.
@@ -1066,6 +1070,7 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
     let mut next_col = 0u32;
     let mut cell: Option<CellState> = None;
     let mut pending: Vec<CellState> = Vec::new();
+    let mut row_hidden = false;
     let mut groups: HashMap<(u32, u32), u32> = HashMap::new();
     let (loc_part, loc_sheet, loc_detail) =
         (sc.part_name.to_string(), sc.name.clone(), sc.detail.clone());
@@ -1088,9 +1093,27 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                 Ev::Start {
                     raw, pos, empty, ..
                 } => {
-                    if local(tag_name(raw)) == b"sheetData" {
+                    let l = local(tag_name(raw));
+                    if l == b"sheetData" {
                         in_data = !empty;
                     } else {
+                        if l == b"col" {
+                            let attrs = scan_attrs(raw)?;
+                            let get = |n: &[u8]| {
+                                attrs.iter().find(|a| &raw[a.name.clone()] == n).map(|a| {
+                                    String::from_utf8_lossy(&raw[a.value.clone()]).into_owned()
+                                })
+                            };
+                            let hidden = get(b"hidden").is_some_and(|h| h == "1" || h == "true");
+                            if let (true, Some(Ok(min)), Some(Ok(max))) = (
+                                hidden,
+                                get(b"min").map(|v| v.parse::<u32>()),
+                                get(b"max").map(|v| v.parse::<u32>()),
+                            ) {
+                                sc.hidden_cols
+                                    .push((min.saturating_sub(1), max.saturating_sub(1)));
+                            }
+                        }
                         g.on_start(ex, raw, pos, empty)?;
                     }
                 }
@@ -1124,10 +1147,15 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                             })
                             .unwrap_or(row.saturating_add(1));
                         next_col = 0;
+                        row_hidden = attrs.iter().any(|a| {
+                            &raw[a.name.clone()] == b"hidden"
+                                && matches!(&raw[a.value.clone()], b"1" | b"true")
+                        });
                     }
                     b"c" => {
                         let attrs = scan_attrs(raw)?;
                         let mut st = CellState {
+                            hidden: row_hidden,
                             start: pos,
                             stag_end: end,
                             row,
@@ -1318,8 +1346,18 @@ fn finish_cell(
                 || (column_header.is_some() && row_filled == 2 && header.cols.len() >= 3 && adjacent)
         })
         .map(|(_, t)| t.trim().to_string());
+    let hidden = st.hidden
+        || sc
+            .hidden_cols
+            .iter()
+            .any(|&(a, b)| a <= st.col && st.col <= b);
     let mk_ctx = |kind: UnitKind, extra: Option<&str>| {
-        let mut ctx = UnitContext::new(kind, loc(cellref.clone(), extra));
+        let extra = match (hidden, extra) {
+            (true, Some(e)) => Some(format!("hidden row or column, {e}")),
+            (true, None) => Some("hidden row or column".to_string()),
+            (false, e) => e.map(str::to_string),
+        };
+        let mut ctx = UnitContext::new(kind, loc(cellref.clone(), extra.as_deref()));
         ctx.column_header = column_header.clone();
         ctx.label = label.clone();
         ctx
@@ -1617,6 +1655,7 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
                 sst: sst.as_ref(),
                 sst_used: &mut sst_used,
                 tables,
+                hidden_cols: Vec::new(),
             },
         )?;
     }
@@ -1665,6 +1704,7 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
                         sst: sst.as_ref(),
                         sst_used: &mut sst_used,
                         tables: Vec::new(),
+                        hidden_cols: Vec::new(),
                     },
                 )?;
                 continue;

@@ -56,6 +56,15 @@ fn units_carry_their_contexts() {
             .iter()
             .any(|x| x.code == "number-lost-digits")
     );
+    // Row 5 is hidden.
+    assert!(
+        u.context
+            .location
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("hidden row")
+    );
     // Formula cell with a numeric result, formula string result.
     unit(d, "13912345678");
     assert!(d.units().iter().any(
