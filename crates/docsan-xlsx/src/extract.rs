@@ -1264,6 +1264,20 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
         }
     }
     comment_warning(ex, &w, sc.part_name);
+    // A unit that stands for several cells says how many.
+    for &uid in groups.values() {
+        let n = match ex.bindings.get(uid as usize) {
+            Some(Binding::Sst { cells, .. }) if cells.len() > 1 => cells.len(),
+            _ => continue,
+        };
+        if let Some(u) = ex.units.get_mut(uid as usize) {
+            let more = format!("and {} more cells of this column", n - 1);
+            u.context.location.detail = Some(match u.context.location.detail.take() {
+                Some(d) => format!("{d}, {more}"),
+                None => more,
+            });
+        }
+    }
     g.finish(ex)
 }
 
