@@ -1513,6 +1513,11 @@ fn finish_cell(
     Ok(out_text.filter(|t| headerish(t)))
 }
 
+/// Names the part an error happened in (part names are locations, never values).
+fn in_part(e: Error, part: &str) -> Error {
+    Error::new(e.kind, format!("{part}: {}", e.message))
+}
+
 /// Is this entry name an embedded package the facade can sanitize recursively?
 fn is_embedded_package(n: &str) -> bool {
     [".xlsx", ".xlsm", ".docx", ".docm", ".pptx", ".zip"]
@@ -1611,14 +1616,14 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
     }
 
     let mut wb_gen = Gen::new(wb_idx as u32, &parts[wb_idx], Role::Workbook);
-    walk_generic(&mut ex, &mut wb_gen, &wb_src)?;
+    walk_generic(&mut ex, &mut wb_gen, &wb_src).map_err(|e| in_part(e, &parts[wb_idx]))?;
     let sheets = std::mem::take(&mut wb_gen.sheets);
 
     let mut sst: Option<SstInfo> = None;
     if let Some(n) = &sst_name
         && let Some((i, src)) = read_norm(n)?
     {
-        sst = Some(walk_sst(&src, i as u32, limits)?);
+        sst = Some(walk_sst(&src, i as u32, limits).map_err(|e| in_part(e, &parts[i]))?);
         done.insert(i);
     }
     let mut sst_used = vec![false; sst.as_ref().map_or(0, |s| s.sis.len())];
@@ -1671,7 +1676,8 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
                 tables,
                 hidden_cols: Vec::new(),
             },
-        )?;
+        )
+        .map_err(|e| in_part(e, &parts[i]))?;
     }
 
     // Pivot cache definitions first, so that their records know the field names.
@@ -1720,7 +1726,8 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
                         tables: Vec::new(),
                         hidden_cols: Vec::new(),
                     },
-                )?;
+                )
+                .map_err(|e| in_part(e, &entry.name))?;
                 continue;
             }
             let mut g = Gen::new(i as u32, &entry.name, role);
@@ -1729,7 +1736,7 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
             {
                 g.fields = f.clone();
             }
-            walk_generic(&mut ex, &mut g, &src)?;
+            walk_generic(&mut ex, &mut g, &src).map_err(|e| in_part(e, &entry.name))?;
             if role == Role::PivotCache {
                 // Remember the field names for the records part this definition points to.
                 if let Some((_, rels)) = read_norm(&rels_path_for(&n))? {
