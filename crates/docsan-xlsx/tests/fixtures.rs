@@ -956,3 +956,18 @@ fn legacy_vml_quirks_are_tolerated() {
         .1;
     assert!(!String::from_utf8_lossy(&part).contains("李莫愁"));
 }
+
+#[test]
+fn plan_order_does_not_matter() {
+    let bytes = rich_workbook();
+    let mut doc = open(&bytes);
+    let plan = plan_values(doc.units(), RICH_VALUES);
+    let mut reversed = plan.clone();
+    reversed.edits.reverse();
+    let mut diags = Vec::new();
+    let a = doc.rewrite(&plan, &mut diags).expect("sorted");
+    let b = doc.rewrite(&reversed, &mut diags).expect("reversed");
+    assert_eq!(a, b);
+    // Rewriting twice from the same document gives the same bytes (deterministic).
+    assert_eq!(a, doc.rewrite(&plan, &mut diags).expect("again"));
+}
