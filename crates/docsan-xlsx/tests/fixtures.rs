@@ -971,3 +971,41 @@ fn plan_order_does_not_matter() {
     // Rewriting twice from the same document gives the same bytes (deterministic).
     assert_eq!(a, doc.rewrite(&plan, &mut diags).expect("again"));
 }
+
+#[test]
+fn prefixed_sheets_get_prefixed_inline_strings() {
+    let wb = format!(
+        r#"<x:workbook xmlns:x="{NS}" xmlns:r="{RNS}"><x:sheets><x:sheet name="S" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>"#
+    );
+    let wb_rels = format!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+    );
+    let sheet = format!(
+        r#"<x:worksheet xmlns:x="{NS}"><x:sheetData><x:row r="1"><x:c r="A1" s="3"><x:v>13812345678</x:v></x:c><x:c r="B1"><x:v>7</x:v></x:c></x:row></x:sheetData></x:worksheet>"#
+    );
+    let bytes = build_zip(&[
+        (
+            "_rels/.rels",
+            &format!(
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        ("xl/workbook.xml", &wb),
+        ("xl/_rels/workbook.xml.rels", &wb_rels),
+        ("xl/worksheets/sheet1.xml", &sheet),
+    ]);
+    let mut doc = open(&bytes);
+    let plan = plan_values(doc.units(), &["13812345678"]);
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
+    let s = decoded_text(
+        &entries(&out)
+            .iter()
+            .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+            .expect("sheet")
+            .1,
+    );
+    assert!(s.contains(r#"<x:c r="A1" s="3" t="inlineStr"><x:is><x:t>***********</x:t></x:is></x:c><x:c r="B1"><x:v>7</x:v></x:c>"#), "{s}");
+    assert_eq!(cell(&out, "S", 0, 0), Data::String("*".repeat(11)));
+    assert_eq!(cell(&out, "S", 0, 1), Data::Float(7.0));
+}
