@@ -1060,6 +1060,12 @@ fn parse_table(src: &[u8], limits: &Limits) -> Option<TableHeader> {
 }
 
 fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
+    // Reserve room for about one unit per shortest cell, so that the unit vectors are not
+    // copied again and again while a large sheet grows them (untouched capacity costs no
+    // memory; it is trimmed at the end).
+    let estimate = (src.len() / 40).min(ex.limits.max_units as usize);
+    ex.units.reserve(estimate);
+    ex.bindings.reserve(estimate);
     let header = detect_header(src, sc.sst, ex.limits);
     let mut g = Gen::new(sc.part, sc.part_name, Role::Sheet);
     g.sheet = sc.name.clone();
