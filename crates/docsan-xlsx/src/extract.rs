@@ -1063,7 +1063,9 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
     // Reserve room for about one unit per shortest cell, so that the unit vectors are not
     // copied again and again while a large sheet grows them (untouched capacity costs no
     // memory; it is trimmed at the end).
-    let estimate = (src.len() / 40).min(ex.limits.max_units as usize);
+    let estimate = (src.len() / 40)
+        .min(ex.limits.max_units as usize)
+        .min(500_000);
     ex.units.reserve(estimate);
     ex.bindings.reserve(estimate);
     let header = detect_header(src, sc.sst, ex.limits);
