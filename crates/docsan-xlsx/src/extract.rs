@@ -260,6 +260,19 @@ fn attr_kind(role: Role, elem: &[u8], attr: &[u8]) -> UnitKind {
     }
 }
 
+/// The label of an attribute or element unit. Detection reads labels as hints of what a value
+/// is, and a label containing "name" says "a person's name"; markup names such as a sheet's
+/// `name`, `definedName` or `uniqueName` are not, so they give no label (the location still
+/// says where the unit is). Person attributes (`userName`, persons' `displayName`) and custom
+/// property names keep theirs.
+fn safe_label(role: Role, label: String) -> Option<String> {
+    let l = label.to_ascii_lowercase();
+    if l.contains("name") && !(role == Role::Persons || role == Role::DocProps || l == "username") {
+        return None;
+    }
+    Some(label)
+}
+
 /// A group of text nodes being collected into one unit.
 #[derive(Debug)]
 struct Group {
@@ -413,7 +426,7 @@ impl<'a> Gen<'a> {
                     format!("{el_s} @{an_s}"),
                 ),
             );
-            ctx.label = Some(an_s);
+            ctx.label = safe_label(self.role, an_s);
             ctx.column_header = record_header.clone();
             let binding = if self.role == Role::Workbook && l == b"sheet" && an == b"name" {
                 self.sheets.push(SheetDecl {
@@ -506,7 +519,7 @@ impl<'a> Gen<'a> {
             text_kind(self.role, &self.stack),
             self.location(self.cur_ref.clone(), label.clone()),
         );
-        ctx.label = Some(label);
+        ctx.label = safe_label(self.role, label);
         let formula = self.stack.iter().any(|s| FORMULA_ELEMS.contains(s))
             && matches!(self.role, Role::Workbook | Role::Sheet);
         let binding = if formula {
@@ -550,7 +563,7 @@ impl<'a> Gen<'a> {
             return Ok(());
         }
         let mut ctx = UnitContext::new(g.kind, self.location(g.cell, g.label.clone()));
-        ctx.label = Some(g.label);
+        ctx.label = safe_label(self.role, g.label);
         ex.push(g.text, ctx, Binding::Text(g.tb))?;
         Ok(())
     }
@@ -762,6 +775,8 @@ fn has_digit_run(s: &str, n: usize) -> bool {
 /// A sheet's column headers: cells in rows from `first_data_row` on get `cols[col]`.
 #[derive(Debug, Default)]
 struct Header {
+    /// The (first) header row.
+    header_row: u32,
     first_data_row: u32,
     cols: BTreeMap<u32, String>,
     /// Top-left cells of merged ranges spanning several columns: prose or titles, not
@@ -907,6 +922,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
     }
     let maxw = rows.values().map(|r| r.len()).max().unwrap_or(0);
     let mut header = Header {
+        header_row: u32::MAX,
         first_data_row: u32::MAX,
         cols: BTreeMap::new(),
         wide: merges
@@ -949,6 +965,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
             spans_in_header = true;
         }
     }
+    header.header_row = h;
     header.first_data_row = h.saturating_add(1);
     if spans_in_header
         && let Some(next) = rows.get(&h.saturating_add(1))
@@ -1353,9 +1370,7 @@ fn finish_cell(
     } else {
         None
     };
-    let in_header_rows = header.first_data_row != u32::MAX
-        && st.row < header.first_data_row
-        && st.row.saturating_add(2) >= header.first_data_row;
+    let in_header_rows = st.row >= header.header_row && st.row < header.first_data_row;
     // The cell to the left labels this one in a form (`联系电话：` then the number): always
     // when it ends with a colon, otherwise only outside a table with headers.
     let label = left
@@ -1367,7 +1382,9 @@ fn finish_cell(
                 // A two-cell row of a wider table is a form line (`填报人 | value`).
                 || (column_header.is_some() && row_filled == 2 && header.cols.len() >= 3 && adjacent)
         })
-        .map(|(_, t)| t.trim().to_string());
+        .map(|(_, t)| t.trim().to_string())
+        // Cells of the header row are column names, not values labelled by their neighbour.
+        .or_else(|| in_header_rows.then(|| "column header".to_string()));
     let hidden = st.hidden
         || sc
             .hidden_cols

@@ -161,8 +161,18 @@ fn units_carry_their_contexts() {
     assert_eq!(unit(d, "洪七公").context.label.as_deref(), Some("Manager"));
     assert_eq!(unit(d, "段智兴").context.label.as_deref(), Some("userName"));
     assert!(d.units().iter().any(|u| u.text.contains("duanzx")));
-    // Sheet names and an unused shared string.
+    // Sheet names and an unused shared string. Markup names carry no label: detection reads a
+    // label with "name" in it as "a person's name".
     assert_eq!(unit(d, "备份").context.kind, UnitKind::Name);
+    assert_eq!(unit(d, "备份").context.label, None);
+    assert_eq!(unit(d, "名单!$3:$3").context.label, None);
+    // Header cells say so, so that no neighbour is taken for their label.
+    let h = d
+        .units()
+        .iter()
+        .find(|u| u.text == "身份证号" && u.context.location.cell.as_deref() == Some("C3"))
+        .expect("header cell");
+    assert_eq!(h.context.label.as_deref(), Some("column header"));
     assert!(d.units().iter().any(|u| u.text == " 未使用 "));
     // Ids are dense.
     for (i, u) in d.units().iter().enumerate() {
