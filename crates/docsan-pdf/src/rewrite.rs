@@ -76,6 +76,7 @@ pub(crate) fn rewrite(
 
     let mut acts: BTreeMap<usize, Act> = BTreeMap::new();
     let mut draw: BTreeSet<usize> = BTreeSet::new();
+    let mut subs = BTreeMap::new();
     let mut op_string_new: BTreeMap<usize, String> = BTreeMap::new();
     let mut xmp_new: BTreeMap<usize, String> = BTreeMap::new();
     let mut js_new: BTreeMap<ObjectId, String> = BTreeMap::new();
@@ -91,6 +92,7 @@ pub(crate) fn rewrite(
                 plan.visual_mask,
                 &mut acts,
                 &mut draw,
+                &mut subs,
             )?,
             Source::OpString(i) => {
                 op_string_new.insert(*i, new_text);
@@ -341,6 +343,7 @@ fn glyph_actions(
     mode: VisualMask,
     acts: &mut BTreeMap<usize, Act>,
     draw: &mut BTreeSet<usize>,
+    subs: &mut BTreeMap<(usize, char), Option<(u32, u8, f32)>>,
 ) -> Result<()> {
     for e in edits {
         let orig: Vec<(usize, char)> = text[e.range.clone()]
@@ -375,20 +378,23 @@ fn glyph_actions(
                 }
                 let act = match mode {
                     VisualMask::Glyph => {
-                        let sub = if is_mask_char(rc) {
-                            font.mask_code()
-                        } else {
-                            font.codes_for(rc).first().and_then(|&(code, len)| {
-                                let bytes = font.encode(code, len);
-                                font.decode(&bytes).first().map(|gl| (code, len, gl.width))
-                            })
-                        };
-                        let sub = sub.map(|(c, l, w)| (c, l, crate::font::width_1000(font, w)));
+                        // Looking codes up is costly for large CMaps: once per font and char.
+                        let key = (g.font, if is_mask_char(rc) { '*' } else { rc });
+                        let sub = *subs.entry(key).or_insert_with(|| {
+                            let sub = if is_mask_char(rc) {
+                                font.mask_code()
+                            } else {
+                                font.codes_for(rc).first().and_then(|&(code, len)| {
+                                    let bytes = font.encode(code, len);
+                                    font.decode(&bytes).first().map(|gl| (code, len, gl.width))
+                                })
+                            };
+                            sub.map(|(c, l, w)| (c, l, crate::font::width_1000(font, w)))
+                        });
                         match sub {
-                            Some((code, len, width)) if code != g.code || len != g.len => {
-                                Act::Replace { code, len, width }
-                            }
-                            Some(_) => Act::Remove,
+                            // The glyph already shows the substitute: nothing to change.
+                            Some((code, len, _)) if code == g.code && len == g.len => continue,
+                            Some((code, len, width)) => Act::Replace { code, len, width },
                             None => {
                                 draw.insert(gi);
                                 Act::Remove
