@@ -26,6 +26,9 @@ enum Act {
     Remove,
 }
 
+/// Substitute codes (code, length, width) per (font, character), looked up once.
+type SubCache = BTreeMap<(usize, char), Option<(u32, u8, f32)>>;
+
 fn is_mask_char(c: char) -> bool {
     matches!(c, '*' | '＊' | '█' | '■' | '●' | '×' | 'x' | 'X' | '#')
 }
@@ -343,7 +346,7 @@ fn glyph_actions(
     mode: VisualMask,
     acts: &mut BTreeMap<usize, Act>,
     draw: &mut BTreeSet<usize>,
-    subs: &mut BTreeMap<(usize, char), Option<(u32, u8, f32)>>,
+    subs: &mut SubCache,
 ) -> Result<()> {
     for e in edits {
         let orig: Vec<(usize, char)> = text[e.range.clone()]
