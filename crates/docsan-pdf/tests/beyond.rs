@@ -277,6 +277,9 @@ fn masking_removes_every_value_from_every_place() {
         );
         assert_eq!(again.embedded().len(), 1);
         assert_eq!(again.embedded()[0].bytes, b"name,id\n*,*\n");
+        if let Some(ok) = qpdf_check(&out) {
+            assert!(ok, "{mode:?}: qpdf --check finds errors in the output");
+        }
         let loaded = Document::load_mem(&out).expect("loads");
         assert!(
             !loaded.objects.values().any(|o| o
@@ -592,4 +595,84 @@ fn self_referencing_form_does_not_hang_and_deep_nesting_is_a_limit() {
         .err()
         .expect("too deep");
     assert_eq!(e.kind, ErrorKind::Limit);
+}
+
+/// Runs `qpdf --check` when qpdf is installed (None otherwise); true when it finds no errors.
+fn qpdf_check(bytes: &[u8]) -> Option<bool> {
+    let dir = std::env::temp_dir().join(format!("docsan-pdf-beyond-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let path = dir.join(format!("{}.pdf", bytes.len()));
+    std::fs::write(&path, bytes).ok()?;
+    let out = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .ok()?;
+    let _ = std::fs::remove_file(&path);
+    Some(out.status.code() == Some(0))
+}
+
+#[test]
+fn thumbnails_and_private_data_are_removed() {
+    let bytes = one_page(Dictionary::new(), "", |doc| {
+        let thumb = doc.add_object(Stream::new(
+            dictionary! { "Width" => 1, "Height" => 1, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8 },
+            vec![0],
+        ));
+        let private = doc.add_object(Stream::new(
+            Dictionary::new(),
+            format!("private copy {ID}").into_bytes(),
+        ));
+        doc.trailer.set("DocsanTestThumb", Object::Reference(thumb));
+        doc.trailer
+            .set("DocsanTestPrivate", Object::Reference(private));
+        Dictionary::new()
+    });
+    // Move the test references from the trailer onto the page.
+    let mut doc = Document::load_mem(&bytes).expect("loads");
+    let thumb = doc.trailer.remove(b"DocsanTestThumb").expect("thumb");
+    let private = doc.trailer.remove(b"DocsanTestPrivate").expect("private");
+    let page = *doc.get_pages().values().next().expect("page");
+    let pd = doc.get_dictionary_mut(page).expect("page dict");
+    pd.set("Thumb", thumb);
+    pd.set(
+        "PieceInfo",
+        dictionary! { "App" => dictionary! { "Private" => private } },
+    );
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+
+    let mut d = PdfBackend.open(&bytes, &Limits::default()).expect("opens");
+    assert!(
+        d.diagnostics()
+            .iter()
+            .any(|x| x.code == "page-private-data-removed")
+    );
+    assert!(
+        d.diagnostics().iter().all(|x| x.code != "unchecked-stream"),
+        "removed data is not reported as unchecked"
+    );
+    let out = d
+        .rewrite(&Plan::default(), &mut Vec::new())
+        .expect("rewrite");
+    for chunk in all_bytes(&out) {
+        assert!(!has(&chunk, ID), "private data left");
+    }
+    let o = Document::load_mem(&out).expect("loads");
+    let page = *o.get_pages().values().next().expect("page");
+    assert!(!o.get_dictionary(page).expect("page").has(b"Thumb"));
+}
+
+#[test]
+fn unknown_streams_are_reported() {
+    let bytes = one_page(Dictionary::new(), "", |doc| {
+        let s = doc.add_object(Stream::new(Dictionary::new(), b"opaque".to_vec()));
+        dictionary! { "Private" => Object::Reference(s) }
+    });
+    let d = PdfBackend.open(&bytes, &Limits::default()).expect("opens");
+    assert!(
+        d.diagnostics()
+            .iter()
+            .any(|x| x.code == "unchecked-stream" && x.severity == docsan_core::Severity::Warning)
+    );
 }
