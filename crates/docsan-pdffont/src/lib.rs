@@ -41,8 +41,9 @@ use lopdf::{Dictionary, Document, Object};
 use program::Program;
 use std::collections::BTreeMap;
 
-/// One glyph of a decoded string.
-#[derive(Clone, Debug, PartialEq)]
+/// One glyph of a decoded string. Its `Debug` output leaves the text out (it may be personal
+/// data) and shows only its length.
+#[derive(Clone, PartialEq)]
 pub struct Glyph {
     /// Character code as read from the string.
     pub code: u32,
@@ -55,6 +56,18 @@ pub struct Glyph {
     pub width: f32,
     /// True when this is a single-byte code 32 (word spacing `Tw` applies).
     pub is_space: bool,
+}
+
+impl std::fmt::Debug for Glyph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Glyph")
+            .field("code", &self.code)
+            .field("len", &self.len)
+            .field("text_chars", &self.text.chars().count())
+            .field("width", &self.width)
+            .field("is_space", &self.is_space)
+            .finish()
+    }
 }
 
 /// What kind of font dictionary this is.

@@ -37,6 +37,7 @@ fn standard14_winansi_text_widths_and_mask() {
         vec![667.0, 278.0, 389.0, 556.0]
     );
     assert!(g[1].is_space && !g[0].is_space);
+    assert!(!format!("{:?}", g[0]).contains('A'), "Debug leaves the text out");
     assert_eq!(f.mask_code(), Some((42, 1, 389.0)));
     assert_eq!(f.codes_for('A'), vec![(65, 1)]);
     assert_eq!(f.encode(65, 1), b"A");
