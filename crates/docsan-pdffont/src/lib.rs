@@ -213,6 +213,9 @@ pub struct Font {
     /// Simple TrueType fonts: per code, the Unicode the font program's own cmap gives for the
     /// glyph the code selects through the (1,0) or (3,0) cmap.
     sfnt_text: Option<Vec<Option<char>>>,
+    /// Simple fonts: whether the glyph names come from something the font states (see
+    /// `load_simple`), so that they may contradict a `/ToUnicode`.
+    names_meaningful: bool,
     /// Type3: glyph names whose CharProcs stream draws something.
     char_procs: Option<BTreeMap<String, bool>>,
     font_matrix: [f32; 6],
@@ -396,6 +399,7 @@ impl Font {
             cid_cff: false,
             gid_text: None,
             sfnt_text: None,
+            names_meaningful: false,
             char_procs: None,
             font_matrix: [0.001, 0.0, 0.0, 0.001, 0.0, 0.0],
             reliable: true,
@@ -537,6 +541,10 @@ impl Font {
         } else {
             !builtin_symbolic
         };
+        // Glyph names are evidence only when something chose them: an explicit encoding,
+        // /Differences or the program's own encoding; a default base encoding applied to a font
+        // without /Encoding is a guess, not a second reading.
+        self.names_meaningful = explicit_base || differences.is_some() || type1_builtin;
         let builtin = match &self.program {
             Some(Program::Type1(t)) if !explicit_base && !t.encoding.is_empty() => {
                 Some(&t.encoding)
@@ -1304,7 +1312,13 @@ impl Font {
     /// `/ToUnicode` can lie; the backend checks both.
     pub fn alt_text(&self, code: u32, len: u8) -> Option<String> {
         let tu = self.to_unicode.as_ref()?.lookup_any(code, len)?;
-        let own = self.own_text(code, len)?;
+        let own = if self.kind != Kind::Type0 && !self.names_meaningful {
+            // Only the program's cmap is evidence here.
+            let c = (*self.sfnt_text.as_ref()?.get(code as usize)?)?;
+            c.to_string()
+        } else {
+            self.own_text(code, len)?
+        };
         (own != tu && !own.is_empty()).then_some(own)
     }
 
