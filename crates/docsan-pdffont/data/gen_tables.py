@@ -4,11 +4,16 @@ standard 14 fonts' widths.
 
 Source: pdfminer.six 20240706 (MIT; its glyphlist.py is Adobe's glyphlist.txt under Adobe's
 BSD-style licence, latin_enc.py is the PDF 1.7 Annex D table, fontmetrics.py is converted from
-Adobe's Core14 AFM files). Run:
+Adobe's Core14 AFM files) and, for the Symbol font's built-in encoding (PDF 32000 Annex D.5),
+lopdf 0.47's src/encodings/mappings.rs (MIT). Run:
 
     pip download pdfminer.six==20240706 --no-deps -d /tmp/pm && cd /tmp/pm && unzip -o *.whl
-    PYTHONPATH=/tmp/pm python3 data/gen_tables.py > src/tables.rs
+    pip download fonttools --no-deps -d /tmp/ft && cd /tmp/ft && unzip -o *.whl
+    PYTHONPATH=/tmp/pm:/tmp/ft python3 data/gen_tables.py ~/.cargo/registry/src/*/lopdf-0.47.0 > src/tables.rs
+
+The CFF standard strings (391 SIDs, Adobe TN 5176 Appendix A) come from fontTools (MIT).
 """
+import re, sys
 from pdfminer.glyphlist import glyphname2unicode
 from pdfminer.latin_enc import ENCODING
 from pdfminer.fontmetrics import FONT_METRICS
@@ -37,6 +42,25 @@ for i, nm in enumerate(names):
     for j in range(0, 256, 8):
         out.append("    " + " ".join(rs(x) + "," for x in t[j:j+8]))
     out.append("];")
+lopdf = sys.argv[1]
+src = open(lopdf + '/src/encodings/mappings.rs').read()
+body = src[src.index('pub const SYMBOL_ENCODING'):]
+body = body[:body.index('];')]
+entries = re.findall(r'(None|Some\(Glyph::(\w+)\))', body)
+assert len(entries) == 256, len(entries)
+sym = [name for _, name in entries]
+out.append("/// Symbol font built-in encoding: code to glyph name (empty = undefined).")
+out.append("pub(crate) static SYMBOL: [&str; 256] = [")
+for j in range(0, 256, 8):
+    out.append("    " + " ".join(rs(x) + "," for x in sym[j:j+8]))
+out.append("];")
+from fontTools.cffLib import cffStandardStrings
+assert len(cffStandardStrings) == 391
+out.append("/// CFF standard strings: SID 0..=390 (Adobe Technical Note 5176, Appendix A).")
+out.append("pub(crate) static CFF_STANDARD_STRINGS: [&str; 391] = [")
+for j in range(0, 391, 6):
+    out.append("    " + " ".join(rs(x) + "," for x in cffStandardStrings[j:j+6]))
+out.append("];")
 fonts = ['Courier', 'Courier-Bold', 'Courier-BoldOblique', 'Courier-Oblique', 'Helvetica', 'Helvetica-Bold', 'Helvetica-BoldOblique', 'Helvetica-Oblique', 'Symbol', 'Times-Bold', 'Times-BoldItalic', 'Times-Italic', 'Times-Roman', 'ZapfDingbats']
 out.append("/// Standard 14 fonts: (font name, sorted (Unicode scalar, width) pairs).")
 out.append("pub(crate) static STD14: &[(&str, &[(u32, u16)])] = &[")

@@ -73,6 +73,48 @@ pub(crate) fn split_codes(spaces: &[Codespace], bytes: &[u8]) -> Vec<(u32, u8, b
     out
 }
 
+/// An index over (code length, first, last) ranges: binary search when the ranges do not
+/// overlap, else a scan from the last range (later definitions win), so lookups stay fast on
+/// CMaps and width arrays with thousands of entries.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RangeIndex {
+    order: Vec<(u8, u32, u32, usize)>,
+    disjoint: bool,
+}
+
+impl RangeIndex {
+    pub fn build(ranges: impl Iterator<Item = (u8, u32, u32)>) -> RangeIndex {
+        let mut order: Vec<(u8, u32, u32, usize)> = ranges
+            .enumerate()
+            .map(|(i, (l, a, b))| (l, a, b, i))
+            .collect();
+        order.sort_unstable();
+        let disjoint = order
+            .windows(2)
+            .all(|w| w[0].0 != w[1].0 || w[0].2 < w[1].1);
+        if !disjoint {
+            // Keep definition order for the reverse scan.
+            order.sort_unstable_by_key(|r| r.3);
+        }
+        RangeIndex { order, disjoint }
+    }
+
+    /// Index of the range holding `code` of length `len`.
+    pub fn find(&self, len: u8, code: u32) -> Option<usize> {
+        if self.disjoint {
+            let i = self.order.partition_point(|r| (r.0, r.1) <= (len, code));
+            let r = self.order.get(i.checked_sub(1)?)?;
+            (r.0 == len && code >= r.1 && code <= r.2).then_some(r.3)
+        } else {
+            self.order
+                .iter()
+                .rev()
+                .find(|r| r.0 == len && code >= r.1 && code <= r.2)
+                .map(|r| r.3)
+        }
+    }
+}
+
 /// A range destination in a `bfrange`: either a base string incremented per code, or an
 /// explicit list of strings.
 #[derive(Clone, Debug)]
@@ -103,6 +145,10 @@ pub(crate) struct CMap {
     pub wmode: u8,
     /// True when the parser hit a limit or a malformed construct.
     pub truncated: bool,
+    range_index: RangeIndex,
+    cid_index: RangeIndex,
+    /// Which code lengths (1 to 4) have Unicode entries.
+    lens: [bool; 5],
 }
 
 fn utf16_to_string(units: &[u16]) -> String {
@@ -133,8 +179,10 @@ impl CMap {
         if let Some(s) = self.chars.get(&(code, len)) {
             return Some(s.clone());
         }
-        for r in self.ranges.iter().rev() {
-            if r.len == len && code >= r.lo && code <= r.hi {
+        if let Some(i) = self.range_index.find(len, code)
+            && let Some(r) = self.ranges.get(i)
+        {
+            {
                 let off = code - r.lo;
                 return match &r.dst {
                     RangeDst::Base(u) => {
@@ -152,14 +200,23 @@ impl CMap {
     }
 
     /// Lookup that tolerates a ToUnicode written with a different code length than the font's
-    /// codespace (for example `<0041>` keys for a one-byte font).
+    /// codespace (for example `<0041>` keys for a one-byte font), but only when the ToUnicode
+    /// has no entry of the right length at all: with mixed lengths the length is meaningful.
     pub fn lookup_any(&self, code: u32, len: u8) -> Option<String> {
         if let Some(s) = self.lookup(code, len) {
             return Some(s);
         }
+        if self.has_len(len) {
+            return None;
+        }
         (1..=4u8)
             .filter(|&l| l != len)
             .find_map(|l| self.lookup(code, l))
+    }
+
+    /// True when some entry has codes of `len` bytes.
+    pub fn has_len(&self, len: u8) -> bool {
+        self.lens.get(len as usize).copied().unwrap_or(false)
     }
 
     pub fn has_unicode(&self) -> bool {
@@ -215,11 +272,8 @@ impl CMap {
 
     /// CID for a code through cidchar/cidrange entries.
     pub fn cid(&self, code: u32, len: u8) -> Option<u32> {
-        self.cid_ranges
-            .iter()
-            .rev()
-            .find(|r| r.2 == len && code >= r.0 && code <= r.1)
-            .map(|r| r.3.saturating_add(code - r.0))
+        let r = self.cid_ranges.get(self.cid_index.find(len, code)?)?;
+        Some(r.3.saturating_add(code - r.0))
     }
 }
 
@@ -378,6 +432,23 @@ fn tok_bytes(t: &Tok) -> Option<&[u8]> {
 
 /// Parses a CMap program. Never fails: malformed parts set `truncated`.
 pub(crate) fn parse(data: &[u8]) -> CMap {
+    let mut cm = parse_entries(data);
+    cm.range_index = RangeIndex::build(cm.ranges.iter().map(|r| (r.len, r.lo, r.hi)));
+    cm.cid_index = RangeIndex::build(cm.cid_ranges.iter().map(|r| (r.2, r.0, r.1)));
+    for l in cm
+        .chars
+        .keys()
+        .map(|k| k.1)
+        .chain(cm.ranges.iter().map(|r| r.len))
+    {
+        if let Some(slot) = cm.lens.get_mut(l as usize) {
+            *slot = true;
+        }
+    }
+    cm
+}
+
+fn parse_entries(data: &[u8]) -> CMap {
     let (toks, over) = tokenize(data, MAX_ENTRIES * 4);
     let mut cm = CMap {
         truncated: over,
@@ -613,8 +684,27 @@ mod tests {
         assert_eq!(cm.lookup(0x23, 2), None);
         assert_eq!(cm.reverse("C", 8), vec![(0x22, 2)]);
         assert_eq!(cm.reverse("一", 8), vec![(0x30, 2)]);
+        // One-byte lookups fall back to the two-byte keys only because no one-byte key exists.
+        assert_eq!(cm.lookup_any(0x21, 1).as_deref(), Some("B"));
         let codes = split_codes(&cm.codespace, &[0, 3, 0, 0x21, 7]);
         assert_eq!(codes, vec![(3, 2, true), (0x21, 2, true), (7, 1, false)]);
+    }
+
+    #[test]
+    fn overlapping_ranges_later_wins_and_disjoint_ones_bisect() {
+        let cm = parse(
+            b"2 beginbfrange <0000> <00FF> <0041> <0010> <0012> <0061> endbfrange\n\
+              3 begincidrange <00> <7F> 1 <80> <FF> 500 <8140> <817E> 633 endcidrange",
+        );
+        assert_eq!(cm.lookup(0x11, 2).as_deref(), Some("b"));
+        assert_eq!(cm.lookup(0x20, 2).as_deref(), Some("a"));
+        assert_eq!(cm.cid(0x41, 1), Some(0x42));
+        assert_eq!(cm.cid(0x80, 1), Some(500));
+        assert_eq!(cm.cid(0x8141, 2), Some(634));
+        assert_eq!(cm.cid(0x8141, 1), None);
+        let idx = RangeIndex::build((0..5000u32).map(|i| (2, i * 4, i * 4 + 1)));
+        assert_eq!(idx.find(2, 4 * 777 + 1), Some(777));
+        assert_eq!(idx.find(2, 4 * 777 + 2), None);
     }
 
     #[test]

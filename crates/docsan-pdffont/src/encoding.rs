@@ -14,6 +14,8 @@ pub(crate) enum Base {
     WinAnsi,
     MacRoman,
     PdfDoc,
+    /// The built-in encoding of the standard Symbol font (never named by `/BaseEncoding`).
+    Symbol,
 }
 
 impl Base {
@@ -33,6 +35,7 @@ impl Base {
             Base::WinAnsi => &tables::WIN_ANSI,
             Base::MacRoman => &tables::MAC_ROMAN,
             Base::PdfDoc => &tables::PDF_DOC,
+            Base::Symbol => &tables::SYMBOL,
         }
     }
 }
@@ -87,7 +90,22 @@ fn glyph_to_unicode_raw(name: &str) -> Option<String> {
     component(base)
 }
 
+/// Glyph names outside the AGL that TeX and other producers use for ordinary characters.
+const EXTRA_NAMES: [(&str, &str); 7] = [
+    // lopdf's name for the Symbol font's code 0x6A (Adobe: phi1).
+    ("phi2", "\u{3D5}"),
+    ("circlecopyrt", "\u{A9}"),
+    ("dotlessj", "\u{237}"),
+    ("tie", "\u{2040}"),
+    ("visiblespace", "\u{2423}"),
+    ("angbracketleft", "\u{27E8}"),
+    ("angbracketright", "\u{27E9}"),
+];
+
 fn component(name: &str) -> Option<String> {
+    if let Some((_, u)) = EXTRA_NAMES.iter().find(|(n, _)| *n == name) {
+        return Some((*u).to_string());
+    }
     if let Ok(i) = tables::AGL.binary_search_by(|(k, _)| k.as_bytes().cmp(name.as_bytes())) {
         return Some(tables::AGL[i].1.to_string());
     }
@@ -126,28 +144,62 @@ pub(crate) fn numeric_glyph(name: &str) -> Option<u32> {
     None
 }
 
-/// Standard 14 font widths for a base font name (with common aliases), keyed by Unicode char.
+/// Standard 14 font widths for a base font name, with the usual aliases (`Arial,Bold`,
+/// `TimesNewRomanPS-BoldItalicMT`, `CourierNew`…), keyed by Unicode char.
 pub(crate) fn std14_widths(base_font: &str) -> Option<&'static [(u32, u16)]> {
     let name = base_font.split_once('+').map_or(base_font, |(_, b)| b);
-    let canonical = match name {
-        "Arial" | "ArialMT" => "Helvetica",
-        "Arial,Bold" | "Arial-BoldMT" | "Arial-Bold" => "Helvetica-Bold",
-        "Arial,Italic" | "Arial-ItalicMT" | "Arial-Italic" => "Helvetica-Oblique",
-        "Arial,BoldItalic" | "Arial-BoldItalicMT" => "Helvetica-BoldOblique",
-        "TimesNewRoman" | "TimesNewRomanPSMT" | "Times" | "Times New Roman" => "Times-Roman",
-        "TimesNewRoman,Bold" | "TimesNewRomanPS-BoldMT" => "Times-Bold",
-        "TimesNewRoman,Italic" | "TimesNewRomanPS-ItalicMT" => "Times-Italic",
-        "TimesNewRoman,BoldItalic" | "TimesNewRomanPS-BoldItalicMT" => "Times-BoldItalic",
-        "CourierNew" | "CourierNewPSMT" => "Courier",
-        "CourierNew,Bold" | "CourierNewPS-BoldMT" => "Courier-Bold",
-        "CourierNew,Italic" | "CourierNewPS-ItalicMT" => "Courier-Oblique",
-        "CourierNew,BoldItalic" | "CourierNewPS-BoldItalicMT" => "Courier-BoldOblique",
-        other => other,
-    };
+    let canonical = std14_canonical(name)?;
     tables::STD14
         .iter()
         .find(|(n, _)| *n == canonical)
         .map(|(_, w)| *w)
+}
+
+fn std14_canonical(name: &str) -> Option<String> {
+    if name == "Symbol" || name == "ZapfDingbats" {
+        return Some(name.to_string());
+    }
+    let compact: String = name.chars().filter(|c| *c != ' ').collect();
+    let lower = compact.to_ascii_lowercase();
+    let (family, rest) = [
+        ("timesnewromanps", "Times"),
+        ("timesnewroman", "Times"),
+        ("times", "Times"),
+        ("helvetica", "Helvetica"),
+        ("arialmt", "Helvetica"),
+        ("arial", "Helvetica"),
+        ("couriernewps", "Courier"),
+        ("couriernew", "Courier"),
+        ("courier", "Courier"),
+    ]
+    .iter()
+    .find_map(|(p, fam)| lower.strip_prefix(p).map(|r| (*fam, r)))?;
+    // What follows the family may only be a style: `,Bold`, `-BoldItalicMT`, `-Roman`, `MT`…
+    let style: String = rest.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let style = style.strip_suffix("mt").unwrap_or(&style);
+    let bold = style.contains("bold");
+    let italic = style.contains("italic") || style.contains("oblique");
+    let known = style
+        .replace("bold", "")
+        .replace("italic", "")
+        .replace("oblique", "")
+        .replace("roman", "")
+        .replace("regular", "")
+        .replace("ps", "");
+    if !known.is_empty() {
+        return None;
+    }
+    let suffix = match (family, bold, italic) {
+        ("Times", false, false) => "-Roman",
+        ("Times", true, false) => "-Bold",
+        ("Times", false, true) => "-Italic",
+        ("Times", true, true) => "-BoldItalic",
+        (_, false, false) => "",
+        (_, true, false) => "-Bold",
+        (_, false, true) => "-Oblique",
+        (_, true, true) => "-BoldOblique",
+    };
+    Some(format!("{family}{suffix}"))
 }
 
 /// Width of a character in one of the standard 14 fonts.
@@ -185,6 +237,11 @@ mod tests {
         assert_eq!(Base::WinAnsi.table()[0x80], "Euro");
         assert_eq!(Base::Standard.table()[0x27], "quoteright");
         assert_eq!(Base::MacRoman.table()[0x80], "Adieresis");
+        assert_eq!(Base::Symbol.table()[0x61], "alpha");
+        assert_eq!(
+            glyph_to_unicode(Base::Symbol.table()[0x61]).as_deref(),
+            Some("α")
+        );
     }
 
     #[test]
@@ -196,5 +253,23 @@ mod tests {
         let t = std14_widths("ABCDEF+TimesNewRomanPSMT").expect("times alias");
         assert_eq!(std14_width(t, ' '), Some(250.0));
         assert!(!is_std14("SimSun"));
+        for (alias, canonical) in [
+            ("Arial,Bold", "Helvetica-Bold"),
+            ("Arial-BoldItalicMT", "Helvetica-BoldOblique"),
+            ("ArialMT", "Helvetica"),
+            ("Times-Roman", "Times-Roman"),
+            ("TimesNewRomanPS-BoldItalicMT", "Times-BoldItalic"),
+            ("Times New Roman,Italic", "Times-Italic"),
+            ("CourierNewPSMT", "Courier"),
+            ("Courier-Oblique", "Courier-Oblique"),
+            ("Helvetica-Narrow", ""),
+            ("ArialUnicodeMS", ""),
+        ] {
+            assert_eq!(
+                std14_canonical(alias).unwrap_or_default(),
+                canonical,
+                "{alias}"
+            );
+        }
     }
 }

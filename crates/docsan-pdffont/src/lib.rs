@@ -9,6 +9,22 @@
 //! of this from a font dictionary once, and never fails: whatever it cannot decode with confidence
 //! is reported through [`Font::reliable`] and [`Font::diagnostics`], so the backend can fail
 //! closed.
+//!
+//! Contract for callers:
+//! - A [`Glyph`] with empty `text` is a glyph whose meaning is unknown (not "no text"); a font
+//!   whose codes may decode that way reports `reliable() == false` and a `Warning` diagnostic.
+//! - `decode` returns the `/ToUnicode` reading; where the font's own encoding (glyph names, CMap,
+//!   character collection, font cmap) reads a code differently, [`Font::alt_text`] returns that
+//!   reading and a `tounicode-disagrees` warning is raised: search both.
+//! - Widths are in glyph space: thousandths of text space, except Type3 fonts, whose widths are
+//!   scaled by [`Font::font_matrix`]. Vertical fonts advance by [`Font::vertical_metrics`].
+//! - [`Font::mask_code`] only offers a glyph the font program really draws; [`Font::has_glyph`]
+//!   answers the same question for any code (for instance one found with [`Font::codes_for`]).
+//! - Loading parses the font program and CMaps: cache one `Font` per font object.
+//!
+//! Modules: `cmap` (CMap programs), `encoding` (simple-font encodings and glyph names), `cjk`
+//! (Adobe's predefined CMaps and CID tables, compiled in), `program` (TrueType/CFF/Type1 readers),
+//! `tables` (generated data).
 
 #![forbid(unsafe_code)]
 
@@ -25,8 +41,9 @@ use lopdf::{Dictionary, Document, Object};
 use program::Program;
 use std::collections::BTreeMap;
 
-/// One glyph of a decoded string.
-#[derive(Clone, Debug, PartialEq)]
+/// One glyph of a decoded string. Its `Debug` output leaves the text out (it may be personal
+/// data) and shows only its length.
+#[derive(Clone, PartialEq)]
 pub struct Glyph {
     /// Character code as read from the string.
     pub code: u32,
@@ -39,6 +56,18 @@ pub struct Glyph {
     pub width: f32,
     /// True when this is a single-byte code 32 (word spacing `Tw` applies).
     pub is_space: bool,
+}
+
+impl std::fmt::Debug for Glyph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Glyph")
+            .field("code", &self.code)
+            .field("len", &self.len)
+            .field("text_chars", &self.text.chars().count())
+            .field("width", &self.width)
+            .field("is_space", &self.is_space)
+            .finish()
+    }
 }
 
 /// What kind of font dictionary this is.
@@ -58,6 +87,10 @@ enum CodeText {
     Ucs2,
     /// Codes are UTF-16BE, 2 or 4 bytes.
     Utf16,
+    /// Codes are UTF-8, 1 to 4 bytes.
+    Utf8,
+    /// Codes are UTF-32BE, 4 bytes.
+    Utf32,
     /// Codes are bytes of a legacy multi-byte encoding that `encoding_rs` decodes.
     Legacy(&'static encoding_rs::Encoding),
     /// An embedded CMap: codes map to CIDs through it.
@@ -138,7 +171,7 @@ fn gbk_pair(b1: u8, b2: u8) -> Option<String> {
 }
 
 /// A loaded font: everything needed to decode string operands and to pick mask codes.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Font {
     name: String,
     kind: Kind,
@@ -152,6 +185,7 @@ pub struct Font {
     std14: Option<&'static [(u32, u16)]>,
     /// Type0 fonts: `/W` as (first cid, last cid, width) ranges.
     cid_widths: Vec<(u32, u32, f32)>,
+    cid_width_index: cmap::RangeIndex,
     default_width: f32,
     /// Type0 fonts: `/W2` as (first, last, w1y, vx, vy) and `/DW2`.
     cid_vmetrics: Vec<(u32, u32, [f32; 3])>,
@@ -176,6 +210,12 @@ pub struct Font {
     cid_cff: bool,
     /// Identity TrueType fonts without `/ToUnicode`: glyph id to Unicode from the font's cmap.
     gid_text: Option<BTreeMap<u16, char>>,
+    /// Simple TrueType fonts: per code, the Unicode the font program's own cmap gives for the
+    /// glyph the code selects through the (1,0) or (3,0) cmap.
+    sfnt_text: Option<Vec<Option<char>>>,
+    /// Simple fonts: whether the glyph names come from something the font states (see
+    /// `load_simple`), so that they may contradict a `/ToUnicode`.
+    names_meaningful: bool,
     /// Type3: glyph names whose CharProcs stream draws something.
     char_procs: Option<BTreeMap<String, bool>>,
     font_matrix: [f32; 6],
@@ -257,6 +297,36 @@ fn stream_bytes(
     }
 }
 
+/// A short summary: the maps are large and say nothing a reader of a log needs.
+impl std::fmt::Debug for Font {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Font")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("code_text", &self.code_text)
+            .field("to_unicode", &self.to_unicode.is_some())
+            .field("embedded", &self.embedded)
+            .field("program", &self.program.is_some())
+            .field("gbk", &self.gbk)
+            .field("vertical", &self.vertical)
+            .field("reliable", &self.reliable)
+            .field("diagnostics", &self.diagnostics.len())
+            .finish()
+    }
+}
+
+/// True when a Type3 glyph procedure contains a painting operator (a fill, a stroke, an image,
+/// a shading or text); `d0`/`d1` alone draw nothing.
+fn paints(content: &[u8]) -> bool {
+    const PAINT: [&[u8]; 16] = [
+        b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"Do", b"BI", b"sh", b"Tj", b"TJ",
+        b"'", b"\"",
+    ];
+    content
+        .split(|b| b.is_ascii_whitespace() || b"[]()<>/".contains(b))
+        .any(|t| PAINT.contains(&t))
+}
+
 /// Loads the embedded font program named by a FontDescriptor.
 fn load_program(
     doc: &Document,
@@ -312,6 +382,7 @@ impl Font {
             missing_width: 0.0,
             std14: None,
             cid_widths: Vec::new(),
+            cid_width_index: cmap::RangeIndex::default(),
             default_width: 1000.0,
             cid_vmetrics: Vec::new(),
             default_vmetrics: [880.0, -1000.0],
@@ -327,6 +398,8 @@ impl Font {
             cid_to_gid: None,
             cid_cff: false,
             gid_text: None,
+            sfnt_text: None,
+            names_meaningful: false,
             char_procs: None,
             font_matrix: [0.001, 0.0, 0.0, 0.001, 0.0, 0.0],
             reliable: true,
@@ -356,6 +429,7 @@ impl Font {
             Kind::Simple | Kind::Type3 => f.load_simple(doc, font, limits),
             Kind::Type0 => f.load_type0(doc, font, limits),
         }
+        f.cross_check_tounicode();
         f
     }
 
@@ -386,7 +460,7 @@ impl Font {
                 let drawn = match deref(doc, v) {
                     Object::Stream(st) => st
                         .get_plain_content_with_limit(1 << 20)
-                        .is_ok_and(|c| c.iter().any(|b| !b.is_ascii_whitespace())),
+                        .is_ok_and(|c| paints(&c)),
                     _ => false,
                 };
                 m.insert(String::from_utf8_lossy(k).into_owned(), drawn);
@@ -419,6 +493,7 @@ impl Font {
             Base::Standard
         };
         let mut explicit_base = false;
+        let mut gb_encoding = false;
         let mut differences: Option<&[Object]> = None;
         match enc_obj {
             Some(Object::Name(n)) => match Base::from_name(n) {
@@ -426,6 +501,8 @@ impl Font {
                     base = b;
                     explicit_base = true;
                 }
+                // Some old producers put a GB CMap name on a simple font: its strings are GBK.
+                None if String::from_utf8_lossy(n).contains("GB") => gb_encoding = true,
                 None => {
                     self.diagnostics.push(Diagnostic::warning(
                         "font-encoding-unknown",
@@ -443,8 +520,17 @@ impl Font {
             }
             _ => {}
         }
-        let type1_builtin =
-            matches!(&self.program, Some(Program::Type1(t)) if !t.encoding.is_empty());
+        // Embedded Type1 and CFF programs carry their own built-in encoding.
+        let type1_builtin = match &self.program {
+            Some(Program::Type1(t)) => !t.encoding.is_empty() || t.standard_encoding,
+            Some(Program::Cff(c)) => !c.encoding.is_empty() || c.standard_encoding,
+            _ => false,
+        };
+        // The standard Symbol font, not embedded: its built-in encoding is known.
+        if !explicit_base && !embedded && self.name == "Symbol" && self.kind == Kind::Simple {
+            base = Base::Symbol;
+            explicit_base = true;
+        }
         let builtin_symbolic = !explicit_base
             && !type1_builtin
             && (symbolic || matches!(self.name.as_str(), "Symbol" | "ZapfDingbats"))
@@ -455,10 +541,15 @@ impl Font {
         } else {
             !builtin_symbolic
         };
+        // Glyph names are evidence only when something chose them: an explicit encoding,
+        // /Differences or the program's own encoding; a default base encoding applied to a font
+        // without /Encoding is a guess, not a second reading.
+        self.names_meaningful = explicit_base || differences.is_some() || type1_builtin;
         let builtin = match &self.program {
             Some(Program::Type1(t)) if !explicit_base && !t.encoding.is_empty() => {
                 Some(&t.encoding)
             }
+            Some(Program::Cff(c)) if !explicit_base && !c.encoding.is_empty() => Some(&c.encoding),
             _ => None,
         };
         if let Some(enc) = builtin {
@@ -483,7 +574,7 @@ impl Font {
                             self.glyph_names[code as usize] =
                                 Some(String::from_utf8_lossy(n).into_owned());
                         }
-                        code += 1;
+                        code = code.saturating_add(1);
                     }
                     _ => {}
                 }
@@ -493,7 +584,7 @@ impl Font {
         let first = get(doc, font, b"FirstChar").and_then(as_num).unwrap_or(0.0) as i64;
         if let Some(w) = get_array(doc, font, b"Widths") {
             for (i, o) in w.iter().take(256).enumerate() {
-                let code = first + i as i64;
+                let code = first.saturating_add(i as i64);
                 if (0..256).contains(&code) {
                     self.simple_widths[code as usize] = as_num(deref(doc, o));
                 }
@@ -519,7 +610,7 @@ impl Font {
             && !encoding::is_std14(&self.name)
             && !builtin_symbolic
         {
-            if gb_name(raw_name) || charset_gb {
+            if gb_name(raw_name) || charset_gb || gb_encoding {
                 self.gbk = Gbk::Definite;
                 self.diagnostics.push(Diagnostic::info(
                     "font-gbk-bytes",
@@ -550,12 +641,44 @@ impl Font {
             }
         }
         // Reliability: every code that has a width (so is likely drawn) must have text.
+        if let Some(Program::Sfnt(sf)) = &self.program
+            && sf.cff.is_none()
+            && sf.unicode_cmap().is_some()
+        {
+            let inv = sf.inverse_unicode();
+            let t: Vec<Option<char>> = (0..256u32)
+                .map(|code| {
+                    // Viewers fall back to the (3,1) table by code when the others are absent.
+                    let gid = sf
+                        .lookup(1, 0, code)
+                        .or_else(|| sf.lookup(3, 0, 0xF000 + code))
+                        .or_else(|| sf.lookup(3, 0, code))
+                        .or_else(|| sf.lookup(3, 1, code))?;
+                    inv.get(&gid).copied()
+                })
+                .collect();
+            if t.iter().any(Option::is_some) {
+                self.sfnt_text = Some(t);
+            }
+        }
         if builtin_symbolic && self.to_unicode.is_none() {
-            self.diagnostics.push(Diagnostic::warning(
-                "font-symbolic-no-unicode",
-                "a symbolic font without an encoding or /ToUnicode: its text cannot be decoded with confidence",
-            ));
-            self.reliable = false;
+            // Codes the font draws (a non-zero width) must all have text from its cmap.
+            let covered = self.sfnt_text.as_ref().is_some_and(|t| {
+                (0..256usize)
+                    .all(|c| self.simple_widths[c].is_none_or(|w| w == 0.0) || t[c].is_some())
+            });
+            if covered {
+                self.diagnostics.push(Diagnostic::info(
+                    "font-cmap-text",
+                    "a symbolic TrueType font without /ToUnicode is decoded through the font program's own cmap",
+                ));
+            } else {
+                self.diagnostics.push(Diagnostic::warning(
+                    "font-symbolic-no-unicode",
+                    "a symbolic font without an encoding or /ToUnicode: its text cannot be decoded with confidence",
+                ));
+                self.reliable = false;
+            }
         }
         let mut unmapped = 0;
         let mut numeric = 0;
@@ -564,7 +687,9 @@ impl Font {
         for code in 0..checked {
             // A code without a glyph name draws `.notdef` (its width is padding of a full
             // /Widths array), except in symbolic fonts, handled above.
-            let drawn = self.glyph_names[code as usize].is_some();
+            let drawn = self.glyph_names[code as usize]
+                .as_deref()
+                .is_some_and(|n| !n.starts_with(".notdef"));
             if drawn && self.text_for(code, 1).is_none() {
                 unmapped += 1;
                 if self.glyph_names[code as usize]
@@ -643,7 +768,13 @@ impl Font {
                         ));
                         self.reliable = false;
                     }
-                    self.code_text = CodeText::Embedded;
+                    // A CMap that only extends a predefined one (`usecmap`) keeps that one's
+                    // reading of codes as text; its own entries take precedence for CIDs.
+                    let inherited = cm.usecmap.is_some()
+                        && !matches!(self.code_text, CodeText::Identity | CodeText::Unknown);
+                    if !inherited {
+                        self.code_text = CodeText::Embedded;
+                    }
                     self.embedded_cmap = Some(cm);
                 }
                 if self.codespace.is_empty() {
@@ -667,6 +798,8 @@ impl Font {
                     .into_iter()
                     .map(|(a, b, v)| (a, b, v[0]))
                     .collect();
+                self.cid_width_index =
+                    cmap::RangeIndex::build(self.cid_widths.iter().map(|r| (0, r.0, r.1)));
             }
             if let Some(dw2) = get_array(doc, d, b"DW2") {
                 let v: Vec<f32> = dw2.iter().filter_map(|o| as_num(deref(doc, o))).collect();
@@ -721,20 +854,22 @@ impl Font {
         }
         // Identity TrueType fonts without /ToUnicode: the font's own Unicode cmap, inverted, says
         // what each glyph is, if it covers every drawn glyph.
-        if !has_tu
-            && matches!(self.code_text, CodeText::Identity)
+        // With a /ToUnicode it still serves to cross-check it.
+        let mut gid_complete = false;
+        if matches!(self.code_text, CodeText::Identity)
             && let Some(Program::Sfnt(sf)) = &self.program
             && sf.unicode_cmap().is_some()
             && sf.cff.is_none()
         {
             let inv = sf.inverse_unicode();
             let uncovered = sf.drawn_glyphs().filter(|g| !inv.contains_key(g)).count();
-            if uncovered == 0 && !inv.is_empty() {
+            gid_complete = uncovered == 0;
+            if !inv.is_empty() {
                 self.gid_text = Some(inv);
             }
         }
         match self.code_text {
-            CodeText::Identity if !has_tu && self.gid_text.is_some() => {
+            CodeText::Identity if !has_tu && gid_complete => {
                 self.diagnostics.push(Diagnostic::info(
                     "cid-font-cmap-text",
                     "a TrueType CID font without /ToUnicode is decoded through the font program's own cmap",
@@ -768,6 +903,48 @@ impl Font {
             }
             _ => {}
         }
+        // With a /ToUnicode, an Adobe collection still gives a second reading of each CID (for
+        // codes the ToUnicode lacks, and for [`Font::alt_text`]).
+        if has_tu && self.ordering.is_some() && !(cid_type2_embedded && identity_gid) {
+            self.cid_text = true;
+        }
+    }
+
+    /// Compares `/ToUnicode` with the font's own reading (glyph names, CMap, collection, font
+    /// cmap) and reports codes where they disagree on letters, digits or CJK characters: a lying
+    /// `/ToUnicode` could hide a value from a text search, and [`Font::alt_text`] exposes it.
+    fn cross_check_tounicode(&mut self) {
+        let Some(tu) = &self.to_unicode else { return };
+        let mut keys: Vec<(u32, u8)> = tu.chars.keys().copied().collect();
+        for r in &tu.ranges {
+            let n = (r.hi - r.lo).min(0xFFFF);
+            keys.extend((0..=n).map(|o| (r.lo + o, r.len)));
+            if keys.len() > 1 << 17 {
+                break;
+            }
+        }
+        let meaningful = |t: &str| t.chars().any(|c| c.is_ascii_alphanumeric() || is_cjk(c));
+        let mut disagree = 0usize;
+        for (code, len) in keys {
+            let len = if self.kind == Kind::Type0 { len } else { 1 };
+            if self.kind != Kind::Type0 && code > 0xFF {
+                continue;
+            }
+            if let Some(alt) = self.alt_text(code, len) {
+                let t = self.text_for(code, len).unwrap_or_default();
+                if meaningful(&alt) || meaningful(&t) {
+                    disagree += 1;
+                }
+            }
+        }
+        if disagree > 0 {
+            self.diagnostics.push(Diagnostic::warning(
+                "tounicode-disagrees",
+                format!(
+                    "the font's /ToUnicode disagrees with its own encoding for {disagree} codes holding letters, digits or CJK characters; both readings must be searched (alt_text)"
+                ),
+            ));
+        }
     }
 
     fn set_predefined(&mut self, name: &str, two: Vec<Codespace>) {
@@ -791,7 +968,27 @@ impl Font {
                 self.codespace = two;
                 self.code_text = CodeText::Ucs2;
             }
-            "UniGB-UTF16" | "UniCNS-UTF16" | "UniJIS-UTF16" | "UniKS-UTF16" => {
+            "UniGB-UTF8" | "UniCNS-UTF8" | "UniJIS-UTF8" | "UniKS-UTF8" | "UniJIS2004-UTF8" => {
+                self.codespace = cs(&[
+                    (&[0x00], &[0x7F]),
+                    (&[0xC2, 0x80], &[0xDF, 0xBF]),
+                    (&[0xE0, 0x80, 0x80], &[0xEF, 0xBF, 0xBF]),
+                    (&[0xF0, 0x80, 0x80, 0x80], &[0xF4, 0xBF, 0xBF, 0xBF]),
+                ]);
+                self.code_text = CodeText::Utf8;
+            }
+            "UniGB-UTF32"
+            | "UniCNS-UTF32"
+            | "UniJIS-UTF32"
+            | "UniKS-UTF32"
+            | "UniJIS2004-UTF32"
+            | "UniJISX0213-UTF32"
+            | "UniJISX02132004-UTF32" => {
+                self.codespace = cs(&[(&[0x00, 0x00, 0x00, 0x00], &[0x00, 0x10, 0xFF, 0xFF])]);
+                self.code_text = CodeText::Utf32;
+            }
+            "UniGB-UTF16" | "UniCNS-UTF16" | "UniJIS-UTF16" | "UniKS-UTF16"
+            | "UniJIS2004-UTF16" => {
                 self.codespace = cs(&[
                     (&[0x00, 0x00], &[0xD7, 0xFF]),
                     (&[0xD8, 0x00, 0xDC, 0x00], &[0xDB, 0xFF, 0xDF, 0xFF]),
@@ -862,8 +1059,15 @@ impl Font {
     fn own_text(&self, code: u32, len: u8) -> Option<String> {
         match self.kind {
             Kind::Simple | Kind::Type3 => {
-                let n = self.glyph_names.get(code as usize)?.as_deref()?;
-                encoding::glyph_to_unicode(n)
+                let named = self
+                    .glyph_names
+                    .get(code as usize)
+                    .and_then(|n| n.as_deref())
+                    .and_then(encoding::glyph_to_unicode);
+                named.or_else(|| {
+                    let c = (*self.sfnt_text.as_ref()?.get(code as usize)?)?;
+                    Some(c.to_string())
+                })
             }
             Kind::Type0 => match self.code_text {
                 CodeText::Ucs2 => char::from_u32(code).map(String::from),
@@ -875,6 +1079,8 @@ impl Font {
                     };
                     String::from_utf16(&units).ok()
                 }
+                CodeText::Utf8 => String::from_utf8(self.encode(code, len)).ok(),
+                CodeText::Utf32 => char::from_u32(code).map(String::from),
                 CodeText::Legacy(enc) => {
                     let bytes = self.encode(code, len);
                     let (s, had_errors) = enc.decode_without_bom_handling(&bytes);
@@ -899,15 +1105,12 @@ impl Font {
 
     /// CID for a code (Type0 fonts), when known.
     fn cid_for(&self, code: u32, len: u8) -> Option<u32> {
-        let predefined = || cjk::code_to_cid(self.predefined.as_deref()?, code, len);
+        if let Some(cid) = self.embedded_cmap.as_ref().and_then(|cm| cm.cid(code, len)) {
+            return Some(cid);
+        }
         match self.code_text {
             CodeText::Identity => Some(code),
-            CodeText::Embedded => self
-                .embedded_cmap
-                .as_ref()?
-                .cid(code, len)
-                .or_else(predefined),
-            _ => predefined(),
+            _ => cjk::code_to_cid(self.predefined.as_deref()?, code, len),
         }
     }
 
@@ -958,7 +1161,8 @@ impl Font {
                         gid = gid
                             .or_else(|| sf.lookup(1, 0, code))
                             .or_else(|| sf.lookup(3, 0, 0xF000 + code))
-                            .or_else(|| sf.lookup(3, 0, code));
+                            .or_else(|| sf.lookup(3, 0, code))
+                            .or_else(|| sf.lookup(3, 1, code));
                         Some(gid.is_some_and(|g| sf.glyph_drawn(g)))
                     }
                 }
@@ -1000,10 +1204,9 @@ impl Font {
                 let Some(cid) = self.cid_for(code, len) else {
                     return self.default_width;
                 };
-                self.cid_widths
-                    .iter()
-                    .rev()
-                    .find(|r| cid >= r.0 && cid <= r.1)
+                self.cid_width_index
+                    .find(0, cid)
+                    .and_then(|i| self.cid_widths.get(i))
                     .map_or(self.default_width, |r| r.2)
             }
         }
@@ -1109,7 +1312,13 @@ impl Font {
     /// `/ToUnicode` can lie; the backend checks both.
     pub fn alt_text(&self, code: u32, len: u8) -> Option<String> {
         let tu = self.to_unicode.as_ref()?.lookup_any(code, len)?;
-        let own = self.own_text(code, len)?;
+        let own = if self.kind != Kind::Type0 && !self.names_meaningful {
+            // Only the program's cmap is evidence here.
+            let c = (*self.sfnt_text.as_ref()?.get(code as usize)?)?;
+            c.to_string()
+        } else {
+            self.own_text(code, len)?
+        };
         (own != tu && !own.is_empty()).then_some(own)
     }
 
@@ -1127,6 +1336,14 @@ impl Font {
             }
         }
         None
+    }
+
+    /// Whether the glyph a code selects is drawn: `Some(true)` when the embedded font program
+    /// (or Type3 `/CharProcs`) has it with an outline, or the font is not embedded (the viewer's
+    /// substitute draws it); `Some(false)` when the program lacks it or it is empty; `None` when
+    /// the program could not be read. Use it before substituting a code from [`Font::codes_for`].
+    pub fn has_glyph(&self, code: u32, len: u8) -> Option<bool> {
+        self.glyph_drawn(code, len)
     }
 
     /// All codes whose text is `ch`.
@@ -1153,6 +1370,24 @@ impl Font {
             }
             Kind::Type0 => match self.code_text {
                 CodeText::Ucs2 if (ch as u32) < 0x10000 => out.push((ch as u32, 2)),
+                CodeText::Utf8 => {
+                    let b = s.as_bytes();
+                    let code = b.iter().fold(0u32, |a, &x| (a << 8) | x as u32);
+                    out.push((code, b.len() as u8));
+                }
+                CodeText::Utf32 => out.push((ch as u32, 4)),
+                CodeText::Embedded if self.cid_text => {
+                    // CIDs of `ch` in the collection, back to codes through the embedded CMap.
+                    if let (Some(o), Some(cm)) = (self.ordering, &self.embedded_cmap) {
+                        for cid in cjk::unicode_to_cids(o, ch) {
+                            for r in &cm.cid_ranges {
+                                if cid >= r.3 && cid - r.3 <= r.1 - r.0 {
+                                    out.push((r.0 + (cid - r.3), r.2));
+                                }
+                            }
+                        }
+                    }
+                }
                 CodeText::Utf16 => {
                     let mut b = [0u16; 2];
                     let u = ch.encode_utf16(&mut b);
@@ -1160,6 +1395,27 @@ impl Font {
                         out.push((u[0] as u32, 2));
                     } else {
                         out.push((((u[0] as u32) << 16) | u[1] as u32, 4));
+                    }
+                }
+                CodeText::Identity if self.gid_text.is_some() => {
+                    // Glyphs whose cmap entry is `ch`, back to CIDs through /CIDToGIDMap.
+                    let gids: Vec<u16> = self
+                        .gid_text
+                        .iter()
+                        .flatten()
+                        .filter(|(_, c)| **c == ch)
+                        .map(|(g, _)| *g)
+                        .collect();
+                    for g in gids {
+                        match &self.cid_to_gid {
+                            None => out.push((g as u32, 2)),
+                            Some(map) => out.extend(
+                                map.iter()
+                                    .enumerate()
+                                    .filter(|(_, m)| **m == g)
+                                    .map(|(cid, _)| (cid as u32, 2)),
+                            ),
+                        }
                     }
                 }
                 CodeText::Identity if self.cid_text => {

@@ -152,9 +152,14 @@ impl Sfnt {
     }
 }
 
+/// Most code points we visit in one cmap subtable, mapped or not: a hostile table can declare
+/// 32k segments each spanning the whole BMP.
+const MAX_CMAP_STEPS: usize = 1 << 21;
+
 fn parse_cmap_subtable(d: &[u8]) -> Option<BTreeMap<u32, u16>> {
     let format = u16_at(d, 0)?;
     let mut m = BTreeMap::new();
+    let mut steps = 0usize;
     match format {
         0 => {
             for c in 0..256usize {
@@ -188,7 +193,8 @@ fn parse_cmap_subtable(d: &[u8]) -> Option<BTreeMap<u32, u16>> {
                     if g != 0 {
                         m.insert(c, g);
                     }
-                    if m.len() > MAX_CMAP {
+                    steps += 1;
+                    if m.len() > MAX_CMAP || steps > MAX_CMAP_STEPS {
                         return Some(m);
                     }
                 }
@@ -215,7 +221,8 @@ fn parse_cmap_subtable(d: &[u8]) -> Option<BTreeMap<u32, u16>> {
                     if let Ok(gid) = u16::try_from(gid) {
                         m.insert(c, gid);
                     }
-                    if m.len() > MAX_CMAP {
+                    steps += 1;
+                    if m.len() > MAX_CMAP || steps > MAX_CMAP_STEPS {
                         return Some(m);
                     }
                 }
@@ -329,17 +336,19 @@ pub(crate) struct Cff {
     cid_keyed: bool,
     /// Custom strings (SID 391 onwards).
     strings: Vec<String>,
+    /// Built-in encoding of a name-keyed font (code to glyph name); empty when it is the
+    /// Standard encoding or absent.
+    pub encoding: BTreeMap<u8, String>,
+    /// True when the Top DICT names the Standard encoding (offset 0, the default).
+    pub standard_encoding: bool,
 }
 
-/// SIDs of the standard strings we look glyphs up by.
+/// SID of a standard string.
 fn standard_sid(name: &str) -> Option<u16> {
-    match name {
-        "asterisk" => Some(11),
-        "X" => Some(57),
-        "x" => Some(89),
-        "space" => Some(1),
-        _ => None,
-    }
+    crate::tables::CFF_STANDARD_STRINGS
+        .iter()
+        .position(|s| *s == name)
+        .and_then(|i| u16::try_from(i).ok())
 }
 
 impl Cff {
@@ -363,6 +372,8 @@ impl Cff {
                 .map(|s| String::from_utf8_lossy(s).into_owned())
                 .collect(),
             charset: Vec::new(),
+            encoding: BTreeMap::new(),
+            standard_encoding: false,
         };
         let charset_off = top.get(&15).and_then(|v| v.first()).copied().unwrap_or(0.0) as usize;
         c.charset.push(0);
@@ -397,7 +408,80 @@ impl Cff {
             // ISOAdobe charset: glyph id = SID for the first 229 glyphs.
             c.charset.extend((1..n.min(229)).map(|g| g as u16));
         }
+        if !c.cid_keyed {
+            let enc_off = top.get(&16).and_then(|v| v.first()).copied().unwrap_or(0.0) as usize;
+            if enc_off == 0 {
+                c.standard_encoding = true;
+            } else if enc_off > 1 {
+                c.parse_encoding(d, enc_off);
+            }
+        }
         Some(c)
+    }
+
+    /// Name of the glyph with SID `sid`.
+    fn sid_name(&self, sid: u16) -> Option<&str> {
+        match crate::tables::CFF_STANDARD_STRINGS.get(sid as usize) {
+            Some(s) => Some(s),
+            None => self.strings.get(sid as usize - 391).map(String::as_str),
+        }
+    }
+
+    /// A custom encoding (formats 0 and 1, with supplements): code to glyph name.
+    fn parse_encoding(&mut self, d: &[u8], at: usize) {
+        let Some(fmt) = u8_at(d, at) else { return };
+        let mut codes: Vec<(u8, usize)> = Vec::new();
+        let mut p = at + 1;
+        match fmt & 0x7f {
+            0 => {
+                let n = u8_at(d, p).unwrap_or(0) as usize;
+                for i in 0..n {
+                    let Some(code) = u8_at(d, p + 1 + i) else {
+                        break;
+                    };
+                    codes.push((code, i + 1));
+                }
+                p += 1 + n;
+            }
+            1 => {
+                let n = u8_at(d, p).unwrap_or(0) as usize;
+                let mut gid = 1usize;
+                for i in 0..n {
+                    let (Some(first), Some(left)) =
+                        (u8_at(d, p + 1 + 2 * i), u8_at(d, p + 2 + 2 * i))
+                    else {
+                        break;
+                    };
+                    for k in 0..=left as usize {
+                        if let Ok(code) = u8::try_from(first as usize + k) {
+                            codes.push((code, gid));
+                        }
+                        gid += 1;
+                    }
+                }
+                p += 1 + 2 * n;
+            }
+            _ => return,
+        }
+        for (code, gid) in codes {
+            if let Some(&sid) = self.charset.get(gid)
+                && let Some(name) = self.sid_name(sid)
+            {
+                self.encoding.insert(code, name.to_string());
+            }
+        }
+        if fmt & 0x80 != 0 {
+            let n = u8_at(d, p).unwrap_or(0) as usize;
+            for i in 0..n {
+                let (Some(code), Some(sid)) = (u8_at(d, p + 1 + 3 * i), u16_at(d, p + 2 + 3 * i))
+                else {
+                    break;
+                };
+                if let Some(name) = self.sid_name(sid) {
+                    self.encoding.insert(code, name.to_string());
+                }
+            }
+        }
     }
 
     pub fn glyph_drawn(&self, gid: usize) -> bool {
@@ -440,6 +524,8 @@ impl Cff {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Type1 {
     pub encoding: BTreeMap<u8, String>,
+    /// True when the program says `/Encoding StandardEncoding def`.
+    pub standard_encoding: bool,
     charstrings: BTreeMap<String, usize>,
 }
 
@@ -477,6 +563,9 @@ impl Type1 {
         // Built-in encoding: `dup <code> /<name> put`.
         let txt = String::from_utf8_lossy(clear);
         let toks: Vec<&str> = txt.split_ascii_whitespace().collect();
+        t.standard_encoding = toks
+            .windows(3)
+            .any(|w| w == ["/Encoding", "StandardEncoding", "def"]);
         for w in toks.windows(4) {
             if w[0] == "dup"
                 && w[3] == "put"
@@ -654,6 +743,18 @@ mod tests {
         assert_eq!(c.gid_for_name("x"), Some(2));
         assert!(!c.glyph_drawn(2), "x is only endchar");
         assert_eq!(c.gid_for_name("X"), None);
+        assert!(c.standard_encoding);
+        // Custom encodings: format 0 (codes per glyph), format 1 (ranges), supplements.
+        let mut c = c;
+        c.parse_encoding(&[0, 2, 0x41, 0x78], 0);
+        assert_eq!(c.encoding.get(&0x41).map(String::as_str), Some("asterisk"));
+        assert_eq!(c.encoding.get(&0x78).map(String::as_str), Some("x"));
+        c.encoding.clear();
+        c.parse_encoding(&[0x81, 1, 0x30, 1, 1, 0x2A, 0, 11], 0);
+        assert_eq!(c.encoding.get(&0x30).map(String::as_str), Some("asterisk"));
+        assert_eq!(c.encoding.get(&0x31).map(String::as_str), Some("x"));
+        assert_eq!(c.encoding.get(&0x2A).map(String::as_str), Some("asterisk"));
+        c.parse_encoding(&[0x81, 200], 0);
         // Truncations never panic.
         let full = tiny_cff();
         for n in 0..full.len() {
@@ -689,12 +790,47 @@ mod tests {
         font.extend(encrypt(&private));
         let t = Type1::parse(&font, Some(clear.len()));
         assert_eq!(t.encoding.get(&42).map(String::as_str), Some("asterisk"));
+        assert!(!t.standard_encoding);
+        let std = Type1::parse(
+            b"%!PS-AdobeFont-1.0\n/Encoding StandardEncoding def\ncurrentfile eexec\n",
+            None,
+        );
+        assert!(std.standard_encoding && std.encoding.is_empty());
         assert!(t.glyph_drawn("asterisk"));
         assert!(!t.glyph_drawn("x"));
         assert!(!t.glyph_drawn("X"));
         for n in 0..font.len() {
             let _ = Type1::parse(&font[..n], None);
         }
+    }
+
+    #[test]
+    fn hostile_cmap_subtables_are_bounded() {
+        // Format 4 with 32767 segments each spanning the BMP, all mapping to glyph 0.
+        let segs = 32767usize;
+        let mut d = vec![0u8, 4, 0, 0, 0, 0];
+        d.extend(((segs * 2) as u16).to_be_bytes());
+        d.extend([0; 6]);
+        d.extend((0..segs).flat_map(|_| [0xFF, 0xFE]));
+        d.extend([0, 0]);
+        d.extend((0..segs).flat_map(|_| [0, 0]));
+        d.extend((0..segs).flat_map(|_| [0, 0]));
+        d.extend((0..segs).flat_map(|_| [0x7F, 0xFF]));
+        let start = std::time::Instant::now();
+        let m = parse_cmap_subtable(&d).expect("parses");
+        assert!(m.len() <= MAX_CMAP + 1);
+        assert!(start.elapsed().as_secs() < 10);
+        // Format 12 with huge groups mapping beyond 16-bit glyph ids.
+        let mut d = vec![0u8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        d.extend(200_000u32.to_be_bytes());
+        for _ in 0..200_000 {
+            d.extend(0u32.to_be_bytes());
+            d.extend(0x10FFFFu32.to_be_bytes());
+            d.extend(0x10000u32.to_be_bytes());
+        }
+        let m = parse_cmap_subtable(&d).expect("parses");
+        assert!(m.len() <= MAX_CMAP + 1);
+        assert!(start.elapsed().as_secs() < 20);
     }
 
     #[test]

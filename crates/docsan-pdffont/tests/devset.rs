@@ -138,3 +138,87 @@ fn decoded_text_matches_pdftotext_per_page() {
     );
     assert!(mismatched.is_empty(), "{mismatched:#?}");
 }
+
+/// reportlab and cairo place many text pieces right after the previous one with an absolute
+/// matrix, so each piece's start is the previous piece's end as computed from the font widths.
+/// Recomputing those ends with our widths must land on the next start within 0.01 pt; a wrong
+/// width (for example DW instead of the /W entry of a CID) breaks the chain.
+#[test]
+fn text_pieces_chain_with_our_widths() {
+    use lopdf::content::Content;
+    let Some(root) = shared() else { return };
+    let limits = docsan_core::Limits::default();
+    for (file, min_chains) in [
+        ("01-公益林补偿公示_rl_cid.pdf", 50),
+        ("01-考试成绩公示_rl_ttf.pdf", 50),
+    ] {
+        let Ok(doc) = Document::load(root.join("dev-set").join(file)) else {
+            eprintln!("{file} absent; skipping");
+            continue;
+        };
+        let (mut chained, mut broken) = (0, 0);
+        for (_, page) in doc.get_pages() {
+            let fonts: BTreeMap<Vec<u8>, docsan_pdffont::Font> = doc
+                .get_page_fonts(page)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, d)| (k, docsan_pdffont::Font::load(&doc, d, &limits)))
+                .collect();
+            let ops = Content::decode(&doc.get_page_content(page))
+                .map(|c| c.operations)
+                .unwrap_or_default();
+            let (mut font, mut size, mut tc, mut tw) = (None, 0.0f32, 0.0f32, 0.0f32);
+            let (mut x, mut y) = (0.0f32, 0.0f32);
+            let mut last_end: Option<(f32, f32)> = None;
+            for op in &ops {
+                let num = |i: usize| op.operands.get(i).and_then(|o| o.as_float().ok());
+                match op.operator.as_str() {
+                    "Tf" => {
+                        font = op
+                            .operands
+                            .first()
+                            .and_then(|o| o.as_name().ok())
+                            .and_then(|n| fonts.get(n));
+                        size = num(1).unwrap_or(0.0);
+                    }
+                    "Tc" => tc = num(0).unwrap_or(0.0),
+                    "Tw" => tw = num(0).unwrap_or(0.0),
+                    "BT" => {
+                        tc = 0.0;
+                        tw = 0.0;
+                    }
+                    "Tm" => {
+                        x = num(4).unwrap_or(0.0);
+                        y = num(5).unwrap_or(0.0);
+                        if let Some((ex, ey)) = last_end
+                            && (ey - y).abs() < 0.01
+                            && (ex - x).abs() < 0.5
+                        {
+                            if (ex - x).abs() < 0.01 {
+                                chained += 1;
+                            } else {
+                                broken += 1;
+                            }
+                        }
+                    }
+                    "Tj" => {
+                        let (Some(f), Some(lopdf::Object::String(b, _))) =
+                            (font, op.operands.first())
+                        else {
+                            continue;
+                        };
+                        for g in f.decode(b) {
+                            let spacing = tc + if g.is_space { tw } else { 0.0 };
+                            x += g.width / 1000.0 * size + spacing;
+                        }
+                        last_end = Some((x, y));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        eprintln!("{file}: {chained} text pieces chain exactly, {broken} miss by 0.01–0.5 pt");
+        assert_eq!(broken, 0, "{file}");
+        assert!(chained >= min_chains, "{file}: only {chained} chains");
+    }
+}

@@ -37,6 +37,10 @@ fn standard14_winansi_text_widths_and_mask() {
         vec![667.0, 278.0, 389.0, 556.0]
     );
     assert!(g[1].is_space && !g[0].is_space);
+    assert!(
+        !format!("{:?}", g[0]).contains('A'),
+        "Debug leaves the text out"
+    );
     assert_eq!(f.mask_code(), Some((42, 1, 389.0)));
     assert_eq!(f.codes_for('A'), vec![(65, 1)]);
     assert_eq!(f.encode(65, 1), b"A");
@@ -92,6 +96,11 @@ fn tounicode_wins_and_a_lying_one_is_exposed() {
     assert_eq!(f.alt_text(0x41, 1).as_deref(), Some("A"));
     assert_eq!(f.alt_text(0x44, 1), None, "agrees (no ToUnicode entry)");
     assert_eq!(f.codes_for('7'), vec![(0x31, 1), (0x37, 1)]);
+    assert!(
+        f.diagnostics()
+            .iter()
+            .any(|d| d.code == "tounicode-disagrees")
+    );
     // Times-Roman widths still come from the font's metrics, by the glyph the code draws.
     assert_eq!(f.decode(b"1")[0].width, 500.0);
 }
@@ -298,6 +307,30 @@ fn type3_fonts() {
     let f = load(&doc, &d);
     assert_eq!(texts(&f, b"AB"), "*B");
     assert!(f.reliable());
+    assert_eq!(f.mask_code(), None, "no /CharProcs entry for asterisk");
+    // With glyph procedures: one that paints, one that only sets its width.
+    let star = doc.add_object(Stream::new(
+        Dictionary::new(),
+        b"96 0 0 0 96 96 d1 0 0 m 96 96 l 0 96 l f".to_vec(),
+    ));
+    let blank = doc.add_object(Stream::new(
+        Dictionary::new(),
+        b"96 0 0 0 96 96 d1".to_vec(),
+    ));
+    let procs =
+        dictionary! { "asterisk" => Object::Reference(star), "B" => Object::Reference(blank) };
+    let enc = doc.add_object(dictionary! { "Differences" => vec![65.into(), "asterisk".into(), "B".into(), "asterisk".into()] });
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "Type3", "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+        "FirstChar" => 65, "Widths" => vec![96.into(), 50.into(), 0.into()], "Encoding" => Object::Reference(enc), "CharProcs" => procs,
+    };
+    let f = load(&doc, &d);
+    assert_eq!(
+        f.mask_code(),
+        Some((65, 1, 96.0)),
+        "67 also draws it but has no width"
+    );
+    assert_eq!(f.has_glyph(66, 1), Some(false));
 }
 
 #[test]
@@ -319,6 +352,8 @@ fn malformed_fonts_do_not_panic() {
         dictionary! { "Subtype" => "Type1", "ToUnicode" => Object::Reference(bad_tu), "Encoding" => "Bogus" },
         dictionary! { "Subtype" => "Type1", "ToUnicode" => Object::Reference((999, 0)) },
         dictionary! { "Subtype" => "Type3", "FontMatrix" => vec![1.into()] },
+        dictionary! { "Subtype" => "Type1", "FirstChar" => 1e30, "Widths" => vec![1.into(), 2.into()],
+        "Encoding" => dictionary! { "Differences" => vec![i64::MAX.into(), "a".into(), "b".into(), i64::MIN.into(), "c".into()] } },
     ];
     for d in &cases {
         let f = load(&doc, d);
@@ -347,4 +382,143 @@ fn latin_non_embedded_fonts_are_not_taken_for_gbk() {
     let f = load(&doc, &d);
     assert_eq!(texts(&f, b"\xc4\xbf"), "\u{c4}\u{bf}");
     assert!(f.reliable());
+}
+
+#[test]
+fn standard_symbol_font_uses_its_builtin_encoding() {
+    let doc = Document::with_version("1.7");
+    let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Symbol" };
+    let f = load(&doc, &d);
+    assert_eq!(texts(&f, b"a1\""), "α1∀");
+    assert_eq!(f.decode(b"a")[0].width, 631.0);
+    assert!(f.reliable());
+    // ZapfDingbats' glyph names are not in the AGL: not reliable.
+    let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ZapfDingbats" };
+    assert!(!load(&doc, &d).reliable());
+}
+
+#[test]
+fn simple_font_with_a_gb_cmap_name_as_encoding() {
+    let doc = Document::with_version("1.7");
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "F9", "Encoding" => "GBK-EUC-H",
+    };
+    let f = load(&doc, &d);
+    assert_eq!(texts(&f, b"ID:\xc4\xbf"), "ID:目");
+    assert!(f.reliable());
+    assert!(f.diagnostics().iter().any(|d| d.code == "font-gbk-bytes"));
+}
+
+#[test]
+fn utf16_and_gb18030_four_byte_codes() {
+    let mut doc = Document::with_version("1.7");
+    let cid = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "AdobeSongStd-Light",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 5 },
+    });
+    let utf16 = dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "Encoding" => "UniGB-UTF16-H",
+        "DescendantFonts" => vec![Object::Reference(cid)],
+    };
+    let f = load(&doc, &utf16);
+    // U+20BB7 𠮷 as a surrogate pair, then 中.
+    let g = f.decode(&[0xD8, 0x42, 0xDF, 0xB7, 0x4E, 0x2D]);
+    assert_eq!(
+        g.iter()
+            .map(|g| (g.text.as_str(), g.len))
+            .collect::<Vec<_>>(),
+        vec![("𠮷", 4), ("中", 2)]
+    );
+    assert_eq!(f.codes_for('𠮷'), vec![(0xD842_DFB7, 4)]);
+    let gbk2k = dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "Encoding" => "GBK2K-H",
+        "DescendantFonts" => vec![Object::Reference(cid)],
+    };
+    let f = load(&doc, &gbk2k);
+    // GB18030 four-byte 0x8139EF30 is U+3401 㐁; then ASCII and a two-byte character.
+    let g = f.decode(&[0x81, 0x39, 0xEF, 0x30, b'7', 0xD6, 0xD0]);
+    assert_eq!(
+        g.iter()
+            .map(|g| (g.text.as_str(), g.len))
+            .collect::<Vec<_>>(),
+        vec![("㐁", 4), ("7", 1), ("中", 2)]
+    );
+    assert_eq!(f.encode(0x8139_EF30, 4), vec![0x81, 0x39, 0xEF, 0x30]);
+}
+
+#[test]
+fn utf8_and_utf32_cmaps() {
+    let mut doc = Document::with_version("1.7");
+    let cid = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "KozMinPr6N-Regular",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Japan1"), "Supplement" => 6 },
+    });
+    let d = dictionary! { "Subtype" => "Type0", "Encoding" => "UniJIS-UTF8-H", "DescendantFonts" => vec![Object::Reference(cid)] };
+    let f = load(&doc, &d);
+    let bytes = "A日本\u{20BB7}".as_bytes();
+    let g = f.decode(bytes);
+    assert_eq!(
+        g.iter()
+            .map(|g| (g.text.as_str(), g.len))
+            .collect::<Vec<_>>(),
+        vec![("A", 1), ("日", 3), ("本", 3), ("\u{20BB7}", 4)]
+    );
+    assert_eq!(f.codes_for('日'), vec![(0xE6_97_A5, 3)]);
+    assert!(f.reliable());
+    let d = dictionary! { "Subtype" => "Type0", "Encoding" => "UniJIS-UTF32-H", "DescendantFonts" => vec![Object::Reference(cid)] };
+    let f = load(&doc, &d);
+    assert_eq!(
+        texts(&f, &[0, 0, 0x65, 0xE5, 0, 1, 0xF6, 0x00]),
+        "日\u{1F600}"
+    );
+}
+
+#[test]
+fn embedded_cmap_extending_a_predefined_one() {
+    let mut doc = Document::with_version("1.7");
+    let cmap = doc.add_object(Stream::new(
+        dictionary! { "Type" => "CMap", "CMapName" => "Custom" },
+        b"/UniGB-UCS2-H usecmap 1 begincidrange <0041> <0041> 9999 endcidrange".to_vec(),
+    ));
+    let cid = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "STSong-Light",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 4 },
+        "W" => vec![18.into(), vec![480.into()].into(), 9999.into(), vec![321.into()].into()],
+    });
+    let d = dictionary! { "Subtype" => "Type0", "Encoding" => Object::Reference(cmap), "DescendantFonts" => vec![Object::Reference(cid)] };
+    let f = load(&doc, &d);
+    let g = f.decode(&[0x4E, 0x2D, 0x00, 0x31, 0x00, 0x41]);
+    assert_eq!(
+        g.iter().map(|g| g.text.as_str()).collect::<String>(),
+        "中1A"
+    );
+    // '1' is CID 18 through the predefined CMap; 'A' is CID 9999 through the embedded entry.
+    assert_eq!(
+        g.iter().map(|g| g.width).collect::<Vec<_>>(),
+        vec![1000.0, 480.0, 321.0]
+    );
+    assert!(f.reliable());
+}
+
+#[test]
+fn default_base_encoding_is_no_evidence_against_tounicode() {
+    let mut doc = Document::with_version("1.7");
+    let tu = tounicode(
+        &mut doc,
+        "1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <41> <4E2D> endbfchar",
+    );
+    // No /Encoding: the Standard names are only a default, so 'A' is no second reading of 中.
+    let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ABCDEF+Sub", "ToUnicode" => tu.clone() };
+    let f = load(&doc, &d);
+    assert_eq!(texts(&f, b"A"), "中");
+    assert_eq!(f.alt_text(0x41, 1), None);
+    assert!(
+        !f.diagnostics()
+            .iter()
+            .any(|d| d.code == "tounicode-disagrees")
+    );
+    // With an explicit encoding the names are the font's own statement.
+    let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ABCDEF+Sub", "ToUnicode" => tu, "Encoding" => "WinAnsiEncoding" };
+    let f = load(&doc, &d);
+    assert_eq!(f.alt_text(0x41, 1).as_deref(), Some("A"));
 }

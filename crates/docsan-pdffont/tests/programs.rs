@@ -200,3 +200,93 @@ fn type1_program_builtin_encoding_and_charstrings() {
     let f = Font::load(&doc, &d, &Limits::default());
     assert_eq!(f.mask_code(), None);
 }
+
+const TINY_TTF: &[u8] = include_bytes!("fixtures/tiny.ttf");
+
+fn tiny_descriptor(doc: &mut Document, flags: i64) -> Object {
+    let ff = doc.add_object(Stream::new(
+        dictionary! { "Length1" => TINY_TTF.len() as i64 },
+        TINY_TTF.to_vec(),
+    ));
+    Object::Reference(doc.add_object(dictionary! {
+        "Type" => "FontDescriptor", "FontName" => "ABCDEF+DocsanTiny", "Flags" => flags, "FontFile2" => Object::Reference(ff),
+    }))
+}
+
+#[test]
+fn identity_truetype_without_tounicode_decodes_through_its_cmap() {
+    // Glyph ids in tiny.ttf: 2 asterisk, 3 one, 4 A, 5 x (empty).
+    let mut doc = Document::with_version("1.7");
+    let fd = tiny_descriptor(&mut doc, 4);
+    let cid = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+DocsanTiny",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "FontDescriptor" => fd, "DW" => 500, "CIDToGIDMap" => "Identity",
+    });
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+DocsanTiny", "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![Object::Reference(cid)],
+    };
+    let f = Font::load(&doc, &d, &Limits::default());
+    let text: String = f
+        .decode(&[0, 4, 0, 3, 0, 2])
+        .iter()
+        .map(|g| g.text.as_str())
+        .collect();
+    assert_eq!(text, "A1*");
+    assert!(f.reliable(), "every drawn glyph is in the cmap");
+    assert_eq!(f.codes_for('1'), vec![(3, 2)]);
+    assert_eq!(f.mask_code(), Some((2, 2, 500.0)));
+}
+
+#[test]
+fn simple_truetype_mask_needs_an_outline() {
+    let mut doc = Document::with_version("1.7");
+    let fd = tiny_descriptor(&mut doc, 32);
+    let widths: Vec<Object> = (0..256).map(|_| 500.into()).collect();
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ABCDEF+DocsanTiny", "Encoding" => "WinAnsiEncoding",
+        "FirstChar" => 0, "Widths" => widths.clone(), "FontDescriptor" => fd.clone(),
+    };
+    let f = Font::load(&doc, &d, &Limits::default());
+    assert_eq!(f.mask_code(), Some((42, 1, 500.0)));
+    // Without '*' in the encoding the next candidates are 'x' (no outline in the font) and 'X'
+    // (not in the font): no mask code.
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ABCDEF+DocsanTiny",
+        "Encoding" => dictionary! { "BaseEncoding" => "WinAnsiEncoding", "Differences" => vec![42.into(), "bullet".into()] },
+        "FirstChar" => 0, "Widths" => widths, "FontDescriptor" => fd,
+    };
+    let f = Font::load(&doc, &d, &Limits::default());
+    assert_eq!(f.mask_code(), None);
+}
+
+#[test]
+fn symbolic_truetype_without_encoding_reads_its_cmap() {
+    // A symbolic font, no /Encoding, no /ToUnicode: codes select glyphs through the program's
+    // cmap, and its (3,1) table says what they are.
+    let mut doc = Document::with_version("1.7");
+    let fd = tiny_descriptor(&mut doc, 4);
+    let mut widths: Vec<Object> = (0..256).map(|_| 0.into()).collect();
+    for c in [0x2A, 0x31, 0x41] {
+        widths[c] = 500.into();
+    }
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ABCDEF+DocsanTiny",
+        "FirstChar" => 0, "Widths" => widths.clone(), "FontDescriptor" => fd.clone(),
+    };
+    let f = Font::load(&doc, &d, &Limits::default());
+    let text: String = f.decode(b"A1*").iter().map(|g| g.text.as_str()).collect();
+    assert_eq!(text, "A1*");
+    assert!(f.reliable());
+    assert_eq!(f.has_glyph(0x41, 1), Some(true));
+    assert_eq!(f.has_glyph(0x78, 1), Some(false), "x has no outline");
+    // A drawn code the cmap does not cover makes the font unreliable.
+    widths[0x42] = 500.into();
+    let d = dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ABCDEF+DocsanTiny",
+        "FirstChar" => 0, "Widths" => widths, "FontDescriptor" => fd,
+    };
+    let f = Font::load(&doc, &d, &Limits::default());
+    assert!(!f.reliable());
+}
