@@ -419,8 +419,25 @@ impl Walker<'_> {
         part: String,
         depth: u32,
     ) -> Result<()> {
-        let content = Content::decode(data)
-            .map_err(|_| Error::malformed(format!("content stream of {part} cannot be parsed")))?;
+        // lopdf's lenient parser stops at the first token it cannot read and silently drops the
+        // rest, which may be text: parse strictly, and if that fails keep what parses but fail
+        // the file through an error diagnostic (the rest is never checked nor rewritten).
+        let content = match Content::decode_strict(data) {
+            Ok(c) => c,
+            Err(_) => {
+                let c = Content::decode(data).map_err(|_| {
+                    Error::malformed(format!("content stream of {part} cannot be parsed"))
+                })?;
+                self.walk.diagnostics.push(
+                    Diagnostic::error(
+                        "content-unparsable",
+                        "part of a content stream cannot be parsed; text in it cannot be checked",
+                    )
+                    .at(loc(&part, page)),
+                );
+                c
+            }
+        };
         let owner = self.walk.owners.len();
         self.walk.owners.push(Owner {
             kind,

@@ -676,3 +676,23 @@ fn unknown_streams_are_reported() {
             .any(|x| x.code == "unchecked-stream" && x.severity == docsan_core::Severity::Warning)
     );
 }
+
+#[test]
+fn unparsable_content_fails_closed() {
+    let fonts = dictionary! { "Font" => dictionary! { "F1" => dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    } } };
+    let bytes = one_page(
+        fonts,
+        &format!("BT /F1 12 Tf 10 50 Td (visible) Tj ET ) junk BT /F1 12 Tf (ID {ID}) Tj ET"),
+        |_| Dictionary::new(),
+    );
+    let d = PdfBackend.open(&bytes, &Limits::default()).expect("opens");
+    assert!(d.units().iter().any(|u| u.text.contains("visible")));
+    assert!(
+        d.diagnostics()
+            .iter()
+            .any(|x| x.code == "content-unparsable" && x.severity == docsan_core::Severity::Error),
+        "text after the junk cannot be checked, so the file must fail"
+    );
+}
