@@ -230,6 +230,7 @@ struct Walker<'a> {
     forms_seen: BTreeSet<ObjectId>,
     queue: Vec<(ObjectId, Dictionary, u32, u32, bool)>,
     fonts_reported: BTreeSet<usize>,
+    fonts_unmapped: BTreeSet<usize>,
 }
 
 /// Walks every page, the form XObjects they use and their annotations' appearance streams.
@@ -247,6 +248,7 @@ pub(crate) fn walk_document(
         forms_seen: BTreeSet::new(),
         queue: Vec::new(),
         fonts_reported: BTreeSet::new(),
+        fonts_unmapped: BTreeSet::new(),
     };
     for (page_no, page_id) in doc.get_pages() {
         let mut data = Vec::new();
@@ -691,6 +693,17 @@ impl Walker<'_> {
         let font = &self.walk.fonts[fi];
         let vertical = font.is_vertical();
         let glyphs = font.decode(bytes);
+        let unknown = glyphs.iter().any(|g| g.text.is_empty() && g.width > 0.0);
+        if unknown && self.fonts_unmapped.insert(fi) && font.diagnostics().is_empty() {
+            self.walk.diagnostics.push(
+                Diagnostic::error(
+                    "glyph-without-text",
+                    "a font draws glyphs whose text is unknown; they cannot be checked",
+                )
+                .at(loc(part, page)),
+            );
+        }
+        let font = &self.walk.fonts[fi];
         let mut start = 0usize;
         for mut g in glyphs {
             g.width = width_1000(font, g.width);
