@@ -584,7 +584,7 @@ impl Walker<'_> {
                         }
                     }
                 }
-                "BDC" | "BMC" => {
+                "BDC" | "BMC" | "DP" | "MP" => {
                     let mut has_at = false;
                     if let Some(Object::Dictionary(props)) = o.get(1) {
                         for (k, v) in props.iter() {
@@ -602,7 +602,7 @@ impl Walker<'_> {
                             }
                         }
                     }
-                    if mc.len() < 4096 {
+                    if (op.operator == "BDC" || op.operator == "BMC") && mc.len() < 4096 {
                         mc.push(has_at);
                     }
                 }

@@ -446,6 +446,8 @@ fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
         }
     }
     doc.prune_objects();
+    // Dense numbering: the cross-reference table then lists no free objects besides 0.
+    doc.renumber_objects();
     let mut out = Vec::new();
     doc.save_to(&mut out)
         .map_err(|_| Error::internal("cannot serialize the pdf"))?;

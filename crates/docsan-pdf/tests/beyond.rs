@@ -401,6 +401,14 @@ fn incremental_update_output_has_no_old_revision() {
     let out = doc.rewrite(&plan, &mut Vec::new()).expect("rewrite");
     assert_eq!(out.windows(5).filter(|w| w == b"%%EOF").count(), 1);
     assert!(!out.windows(5).any(|w| w == b"/Prev"));
+    // One cross-reference table whose only free entry is object 0.
+    let text = String::from_utf8_lossy(&out);
+    let xref = text.rfind("\nxref").expect("classic xref table");
+    let free = text[xref..]
+        .lines()
+        .filter(|l| l.trim_end().ends_with(" f"))
+        .count();
+    assert_eq!(free, 1, "no free objects besides 0");
     for chunk in all_bytes(&out) {
         assert!(!has(&chunk, ID), "old revision survived");
         assert!(!has(&chunk, PHONE), "masked value survived");
