@@ -329,6 +329,35 @@ pub(crate) fn walk_document(
             w.drain_queue()?;
         }
     }
+    // Appearance streams of annotations no page lists (widgets known only to the AcroForm).
+    let mut appearances = Vec::new();
+    for obj in doc.objects.values() {
+        let Ok(d) = obj.as_dict() else { continue };
+        let Some(ap) = d.get(b"AP").ok().and_then(|a| deref_dict(doc, a)) else {
+            continue;
+        };
+        for (_, v) in ap.iter() {
+            match v {
+                Object::Reference(id) => match doc.get_object(*id) {
+                    Ok(Object::Stream(_)) => appearances.push(*id),
+                    Ok(Object::Dictionary(states)) => {
+                        appearances.extend(states.iter().filter_map(|(_, s)| s.as_reference().ok()))
+                    }
+                    _ => {}
+                },
+                Object::Dictionary(states) => {
+                    appearances.extend(states.iter().filter_map(|(_, s)| s.as_reference().ok()))
+                }
+                _ => {}
+            }
+        }
+    }
+    for id in appearances {
+        if matches!(doc.get_object(id), Ok(Object::Stream(_))) && w.forms_seen.insert(id) {
+            w.queue.push((id, Dictionary::new(), 0, 1, true));
+            w.drain_queue()?;
+        }
+    }
     Ok(w.walk)
 }
 

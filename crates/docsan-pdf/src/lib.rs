@@ -367,7 +367,15 @@ impl PdfDocument {
                 bytes: supported.then_some(data),
             });
         }
-        for id in objects::unchecked_streams(&doc) {
+        let walked: std::collections::BTreeSet<ObjectId> = walk
+            .owners
+            .iter()
+            .filter_map(|o| match o.kind {
+                content::OwnerKind::Stream { id, .. } => Some(id),
+                content::OwnerKind::Page { .. } => None,
+            })
+            .collect();
+        for id in objects::unchecked_streams(&doc, &walked) {
             diagnostics.push(
                 Diagnostic::warning(
                     "unchecked-stream",

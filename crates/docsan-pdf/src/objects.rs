@@ -427,8 +427,13 @@ pub(crate) fn attachments(doc: &Document) -> Vec<Attachment> {
     for obj in doc.objects.values() {
         visit(doc, obj, &mut found, 0);
     }
-    // Embedded file streams not reached through a file specification still count.
+    // Embedded file streams not reached through a file specification still count, when they
+    // are written at all (unreachable objects never reach the output).
+    let reachable = reachable(doc);
     for (&id, obj) in &doc.objects {
+        if !reachable.contains(&id) {
+            continue;
+        }
         if let Object::Stream(s) = obj
             && type_of(&s.dict) == b"EmbeddedFile"
         {
@@ -472,9 +477,13 @@ const KNOWN_STREAM_KEYS: &[&[u8]] = &[
 /// Streams whose content docsan neither reads as text nor knows to be free of text (private
 /// application data, tiling patterns, 3-D, sound, unknown types). Each is reported, because
 /// nothing checks what it holds.
-pub(crate) fn unchecked_streams(doc: &Document) -> Vec<ObjectId> {
-    // Streams referenced where their role is known: font programs, CMaps, glyph procedures.
-    let mut known: std::collections::BTreeSet<ObjectId> = Default::default();
+pub(crate) fn unchecked_streams(
+    doc: &Document,
+    walked: &std::collections::BTreeSet<ObjectId>,
+) -> Vec<ObjectId> {
+    // Streams read as content, and streams referenced where their role is known: font
+    // programs, CMaps, glyph procedures.
+    let mut known: std::collections::BTreeSet<ObjectId> = walked.clone();
     for obj in doc.objects.values() {
         let d = match obj {
             Object::Dictionary(d) => d,
