@@ -587,10 +587,10 @@ pub(crate) fn reachable(doc: &Document) -> std::collections::BTreeSet<ObjectId> 
         match o {
             Object::Reference(r) => out.push(*r),
             Object::Array(a) => a.iter().for_each(|v| refs(v, out, depth + 1)),
-            // Thumbnails and private application data are removed on rewrite.
+            // Thumbnails, private application data and XFA are removed on rewrite.
             Object::Dictionary(d) => d
                 .iter()
-                .filter(|(k, _)| k.as_slice() != b"Thumb" && k.as_slice() != b"PieceInfo")
+                .filter(|(k, _)| !matches!(k.as_slice(), b"Thumb" | b"PieceInfo" | b"XFA"))
                 .for_each(|(_, v)| refs(v, out, depth + 1)),
             Object::Stream(s) => s
                 .dict
