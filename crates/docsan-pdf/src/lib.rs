@@ -139,11 +139,16 @@ impl PdfDocument {
             ));
             doc.encryption_state = None;
         }
-        if doc.xref_recovery.is_some() {
-            diagnostics.push(Diagnostic::warning(
+        match doc.xref_recovery {
+            Some(lopdf::xref::XrefRecovery::Reconstructed) => diagnostics.push(Diagnostic::warning(
                 "xref-recovered",
-                "the cross-reference data was damaged and has been rebuilt by scanning the file",
-            ));
+                "the cross-reference data was damaged and has been rebuilt by scanning the file; objects of an older revision may have been used",
+            )),
+            Some(_) => diagnostics.push(Diagnostic::info(
+                "xref-offset-corrected",
+                "a cross-reference offset was wrong and a section found nearby was used",
+            )),
+            None => {}
         }
         if doc.objects.len() as u64 > u64::from(limits.max_pdf_objects) {
             return Err(Error::limit(format!(
