@@ -44,7 +44,7 @@ pub(crate) enum OwnerKind {
 }
 
 /// One parsed content stream (or a page's concatenated streams).
-#[derive(Debug)]
+/// No `Debug`: the operations hold the page text.
 pub(crate) struct Owner {
     pub kind: OwnerKind,
     /// 1-based page number (for shared forms, the first page that uses it).
@@ -55,7 +55,7 @@ pub(crate) struct Owner {
 }
 
 /// One shown glyph.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[allow(dead_code)]
 pub(crate) struct GlyphRec {
     pub owner: usize,
@@ -91,7 +91,7 @@ pub(crate) struct GlyphRec {
 }
 
 /// A PDF string inside a content operation's operands (marked-content properties).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct OpString {
     pub owner: usize,
     pub op: usize,
@@ -102,7 +102,7 @@ pub(crate) struct OpString {
 }
 
 /// Everything the walk over all pages produced.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Walk {
     pub owners: Vec<Owner>,
     pub glyphs: Vec<GlyphRec>,

@@ -18,7 +18,7 @@ pub(crate) struct CharMap {
 }
 
 /// A unit made of glyphs, before ids are assigned.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct GlyphUnit {
     pub text: String,
     pub chars: Vec<CharMap>,
@@ -27,7 +27,7 @@ pub(crate) struct GlyphUnit {
     pub label: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Placed {
     /// Glyph indices drawing the same character at the same place (faux bold copies).
     glyphs: Vec<usize>,
@@ -38,7 +38,7 @@ struct Placed {
     size: f32,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 struct Segment {
     items: Vec<Placed>,
 }
@@ -55,7 +55,7 @@ impl Segment {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Line {
     v: f32,
     size: f32,

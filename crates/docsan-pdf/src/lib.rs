@@ -59,7 +59,7 @@ pub(crate) enum Source {
 }
 
 /// What an attachment is, as far as the facade's pipeline is concerned.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct AttachmentInfo {
     pub att: Attachment,
     /// Bytes handed to the facade, when the type is one docsan sanitizes.

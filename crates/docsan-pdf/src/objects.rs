@@ -20,7 +20,7 @@ pub(crate) enum PathSeg {
 }
 
 /// A string object found in the document.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct StrUnit {
     pub id: ObjectId,
     pub path: Vec<PathSeg>,
@@ -191,7 +191,7 @@ pub(crate) fn string_at_mut<'a>(obj: &'a mut Object, path: &[PathSeg]) -> Option
 }
 
 /// A text node or attribute value of an XMP packet.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct XmpItem {
     pub stream: ObjectId,
     /// Byte range of the escaped text in the decoded stream.
@@ -385,7 +385,7 @@ pub(crate) fn text_streams(doc: &Document) -> (Vec<ObjectId>, Vec<ObjectId>) {
 }
 
 /// An embedded file stream and the name its file specification gives it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Attachment {
     pub stream: ObjectId,
     pub name: String,
