@@ -704,3 +704,46 @@ fn unparsable_content_fails_closed() {
         "text after the junk cannot be checked, so the file must fail"
     );
 }
+
+#[test]
+fn a_lying_to_unicode_does_not_hide_a_value() {
+    // /ToUnicode maps the digit codes to letters; the encoding's glyph names say digits.
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Lie def \
+        1 begincodespacerange <00> <FF> endcodespacerange \
+        10 beginbfrange <30> <30> <0041> <31> <31> <0042> <32> <32> <0043> <33> <33> <0044> \
+        <34> <34> <0045> <35> <35> <0046> <36> <36> <0047> <37> <37> <0048> <38> <38> <0049> \
+        <39> <39> <004A> endbfrange endcmap CMapName currentdict /CMap defineresource pop end end";
+    let bytes = one_page(
+        Dictionary::new(),
+        &format!("BT /F1 12 Tf 10 50 Td (ID {ID}) Tj ET"),
+        |doc| {
+            let tu = doc.add_object(Stream::new(Dictionary::new(), cmap.as_bytes().to_vec()));
+            let names: Vec<Object> = std::iter::once(Object::Integer(48))
+                .chain(
+                    [
+                        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                        "nine",
+                    ]
+                    .iter()
+                    .map(|n| Object::Name(n.as_bytes().to_vec())),
+                )
+                .collect();
+            let f = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+                "Encoding" => dictionary! { "Type" => "Encoding", "BaseEncoding" => "WinAnsiEncoding", "Differences" => names },
+                "ToUnicode" => Object::Reference(tu),
+            });
+            dictionary! { "Font" => dictionary! { "F1" => Object::Reference(f) } }
+        },
+    );
+    let mut doc = PdfBackend.open(&bytes, &Limits::default()).expect("opens");
+    assert!(
+        doc.units().iter().any(|u| u.text.contains(ID)),
+        "the value is visible through the font's own encoding"
+    );
+    let plan = plan_for(doc.units(), &[ID], VisualMask::Glyph);
+    let out = doc.rewrite(&plan, &mut Vec::new()).expect("rewrite");
+    for chunk in all_bytes(&out) {
+        assert!(!has(&chunk, ID), "the codes of the value are gone");
+    }
+}
