@@ -180,7 +180,26 @@ fn build_font(doc: &Doc, dict: &Obj) -> Font {
                     .insert(first + k as u32, doc.resolve(w).num().unwrap_or(500.0));
             }
         }
-        f.gbk_guess = !high_differences && dict.get(b"ToUnicode").is_none();
+        // GBK byte pairs shown through a simple font: old Chinese producers name a system
+        // font (SimSun, 宋体 in GBK bytes) and write GBK codes under WinAnsi. Embedded Latin
+        // fonts keep their accented WinAnsi characters.
+        let base = dict
+            .get(b"BaseFont")
+            .and_then(Obj::name)
+            .unwrap_or_default();
+        let base_s = String::from_utf8_lossy(base).to_ascii_lowercase();
+        let cjk_name = !base.is_ascii()
+            || [
+                "song", "sim", "hei", "kai", "fang", "ming", "gb", "yahei", "stx", "fz",
+            ]
+            .iter()
+            .any(|k| base_s.contains(k));
+        let descriptor = doc.get(dict, b"FontDescriptor");
+        let embedded = [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+            .iter()
+            .any(|k| descriptor.get(k).is_some());
+        f.gbk_guess =
+            !high_differences && dict.get(b"ToUnicode").is_none() && (cjk_name || !embedded);
     }
     if let Some(i) = dict.get(b"ToUnicode").and_then(|r| doc.entry_of(r))
         && let Some(d) = doc.decoded.get(&i)
