@@ -128,7 +128,8 @@ fn build_font(doc: &Doc, dict: &Obj) -> Font {
                     match doc.resolve(w.get(i + 1).unwrap_or(&NULL)) {
                         Obj::Array(ws) => {
                             for (k, x) in ws.iter().enumerate() {
-                                f.widths.insert(c + k as u32, x.num().unwrap_or(1000.0));
+                                f.widths
+                                    .insert(c.wrapping_add(k as u32), x.num().unwrap_or(1000.0));
                                 budget = budget.saturating_sub(1);
                             }
                             i += 2;
@@ -167,7 +168,7 @@ fn build_font(doc: &Doc, dict: &Obj) -> Font {
                             Some(t) => f.simple.insert(code, t),
                             None => f.simple.remove(&code),
                         };
-                        code += 1;
+                        code = code.wrapping_add(1);
                     }
                     _ => {}
                 }
@@ -176,8 +177,10 @@ fn build_font(doc: &Doc, dict: &Obj) -> Font {
         let first = doc.get(dict, b"FirstChar").num().unwrap_or(0.0) as u32;
         if let Obj::Array(ws) = doc.get(dict, b"Widths") {
             for (k, w) in ws.iter().enumerate().take(256) {
-                f.widths
-                    .insert(first + k as u32, doc.resolve(w).num().unwrap_or(500.0));
+                f.widths.insert(
+                    first.wrapping_add(k as u32),
+                    doc.resolve(w).num().unwrap_or(500.0),
+                );
             }
         }
         // GBK byte pairs shown through a simple font: old Chinese producers name a system
