@@ -383,6 +383,34 @@ impl<'a> Ctx<'a> {
                 value: f.value.clone(),
             });
         }
+        // Locations name sheets and parts, and those names can themselves be personal (a sheet
+        // called after a person): mask any location text that contains a residue's value.
+        let values: Vec<String> = self
+            .residues
+            .iter()
+            .map(|r| needles::normalize(r.value.expose()))
+            .filter(|v| v.chars().count() >= 2)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let scrub = |l: &mut Location| {
+            for field in [&mut l.part, &mut l.sheet, &mut l.cell, &mut l.detail] {
+                if let Some(t) = field.as_mut() {
+                    let n = needles::normalize(t);
+                    if values.iter().any(|v| n.contains(v.as_str())) {
+                        *t = Sensitive::new(t.as_str()).generic_mask();
+                    }
+                }
+            }
+        };
+        for r in &mut self.residues {
+            scrub(&mut r.location);
+        }
+        for d in &mut self.diagnostics {
+            if let Some(l) = d.location.as_mut() {
+                scrub(l);
+            }
+        }
         Report {
             residues: self.residues,
             diagnostics: self.diagnostics,

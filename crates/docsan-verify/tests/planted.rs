@@ -542,6 +542,35 @@ fn xlsx_numeric_cell() {
 }
 
 #[test]
+fn sheet_named_after_a_person_is_masked_in_locations() {
+    let wb = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="张三丰" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let rows = format!(r#"{HEADER_ROW}<row r="2"><c r="B2"><v>{MOBILE}</v></c></row>"#);
+    let pkg = zip(&[
+        ("[Content_Types].xml", CT),
+        ("xl/workbook.xml", wb),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+            ),
+        ),
+    ]);
+    let r = run(&pkg, Format::Xlsx, &["张三丰", MOBILE]);
+    assert!(original_found(&r, "张三丰"));
+    let json = serde_json_string(&r);
+    assert!(!json.contains("张三丰"), "{json}");
+    assert!(
+        r.residues
+            .iter()
+            .any(|x| x.location.sheet.as_deref() == Some("＊＊＊"))
+    );
+}
+
+#[test]
 fn xlsx_pivot_cache_records() {
     let rows = format!(
         r#"{HEADER_ROW}<row r="2"><c r="A2" t="inlineStr"><is><t>张*</t></is></c><c r="B2" t="inlineStr"><is><t>138****5678</t></is></c></row>"#
