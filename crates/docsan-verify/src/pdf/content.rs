@@ -448,7 +448,7 @@ impl Interp<'_, '_> {
             }
             None => s
                 .iter()
-                .map(|&b| (font::winansi(b), 500.0, b == b' '))
+                .map(|&b| (font::winansi(b), 500.0, b == b' ', 1))
                 .collect(),
         };
         // Codes that map to no character: text the verifier cannot read, so it says so.
@@ -490,9 +490,10 @@ impl Interp<'_, '_> {
             None => sink.cur_y = Some(y),
         }
         let mut text = String::new();
-        for (t, w, space) in glyphs {
+        for (t, w, space, codes) in glyphs {
             text.push_str(&t);
-            let tx = (w / 1000.0 * gs.size + gs.tc + if space { gs.tw } else { 0.0 }) * gs.th;
+            let tc = gs.tc * f64::from(codes);
+            let tx = (w / 1000.0 * gs.size + tc + if space { gs.tw } else { 0.0 }) * gs.th;
             tm[4] += tx * tm[0];
             tm[5] += tx * tm[1];
         }
