@@ -426,6 +426,23 @@ fn docx_mailto_target_in_rels() {
 }
 
 #[test]
+fn obfuscated_values_are_still_detected() {
+    // Zero-width spaces between the digits, and full-width digits.
+    let zw: String = MOBILE.chars().map(|c| format!("{c}\u{200B}")).collect();
+    let fw: String = ID
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect();
+    let r = run(
+        &docx(&format!("{}{}", para(&zw), para(&fw)), ""),
+        Format::Docx,
+        &[],
+    );
+    assert!(detected(&r, PiiKind::Mobile));
+    assert!(detected(&r, PiiKind::Id18));
+}
+
+#[test]
 fn docx_character_references_are_decoded() {
     // Every character written as a numeric reference.
     let refs: String = ID.chars().map(|c| format!("&#{};", c as u32)).collect();
