@@ -540,20 +540,12 @@ impl Engine {
                             "name.column_header",
                             conf,
                         ));
-                    } else if part
-                        .chars()
-                        .all(|c| c.is_ascii_alphabetic() || c == '.' || c == '-')
-                        && part.len() >= 2
-                        && names::person_value(part).is_some()
-                        && t.split(' ').count() <= 4
-                    {
-                        out.push(Cand::new(
-                            start..start + part.len(),
-                            PiiKind::Name,
-                            "name.column_header",
-                            0.6,
-                        ));
                     }
+                }
+                // A Latin name is taken only as a whole cell of two or three capitalised words
+                // (`Zhang Wei`), never single words or table captions (`Grand Total`).
+                if names::latin_cell_name(t) {
+                    out.push(Cand::new(tr, PiiKind::Name, "name.column_header", 0.6));
                 }
             }
             Class::Address if names::address_like(t) => {
@@ -905,6 +897,7 @@ impl Engine {
             let n = head.chars().count();
             let last = head.chars().last();
             if (1..=20).contains(&n)
+                && head.chars().any(|c| c.is_ascii_digit())
                 && head
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || is_cjk(c) || c == '-')

@@ -253,6 +253,28 @@ pub fn person_value(s: &str) -> Option<f32> {
     if ok { Some(0.7) } else { None }
 }
 
+/// Words of table captions and templates that look like Latin names but are not.
+const NOT_LATIN_NAMES: &[&str] = &[
+    "total", "sum", "grand", "row", "rows", "column", "labels", "label", "name", "names", "test",
+    "contact", "count", "average", "blank", "item", "items", "other", "unknown", "none", "example",
+    "sample", "data", "value", "values", "header", "field", "of", "the", "and", "for", "first",
+    "last", "full", "user", "admin", "new", "sheet", "table", "list", "type", "group", "amount",
+];
+
+/// Is the whole cell a Latin personal name: two or three capitalised alphabetic words, none of
+/// them a caption word?
+pub fn latin_cell_name(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    (2..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(|c| c.is_ascii_uppercase())
+                && w.len() >= 2
+                && cs.all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
+                && !NOT_LATIN_NAMES.contains(&w.to_ascii_lowercase().as_str())
+        })
+}
+
 /// Finds a Chinese (or Latin) name starting at byte `pos` of `text`, after a label. Returns its
 /// byte range and a confidence.
 pub fn name_at(text: &str, pos: usize, latin_ok: bool) -> Option<(Range<usize>, f32)> {

@@ -176,6 +176,9 @@ const CASES: &[C] = &[
     // Context from column headers.
     cell("何娜", "姓名", &[(Name, "何娜")]),
     cell("合计", "姓名", &[]),
+    cell("Zhang Wei", "Name", &[(Name, "Zhang Wei")]),
+    cell("Grand Total", "Name", &[]),
+    cell("Sum of Size", "Contact Name", &[]),
     cell(
         "62270008692858380",
         "银行卡号",
