@@ -71,8 +71,8 @@ struct CustomRule {
 }
 
 /// The detection engine: built-in detectors plus the policy's rules, terms and allow-list,
-/// compiled once. `Send + Sync`; share it across threads.
-#[derive(Debug)]
+/// compiled once. `Send + Sync`; share it across threads. Its `Debug` shows counts only: the
+/// policy's terms and allow-list are personal data themselves.
 pub struct Engine {
     policy: Policy,
     labels: AhoCorasick,
@@ -85,6 +85,18 @@ pub struct Engine {
     doc_token: Regex,
     plate: Regex,
     hkid: Regex,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("mode", &self.policy.mode)
+            .field("labels", &self.label_classes.len())
+            .field("terms", &self.term_list.len())
+            .field("rules", &self.rules.len())
+            .field("allow", &self.allow.len())
+            .finish()
+    }
 }
 
 impl Engine {

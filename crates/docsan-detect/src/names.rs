@@ -498,7 +498,10 @@ pub fn admin_prefix_chars(addr: &str) -> usize {
             levels += 1;
             kept = i + 1;
             seg_start = i + 1;
-            if matches!(c, '区' | '县' | '旗') {
+            // `自治区` is a province and `地区` a prefecture; any other 区, a 县 or a 旗 is the
+            // county level, where the kept prefix ends.
+            let wide_area = c == '区' && i >= 1 && matches!(chars[i - 1], '治' | '地');
+            if matches!(c, '区' | '县' | '旗') && !wide_area {
                 break;
             }
         } else if seg_len > 8 || matches!(c, '路' | '街' | '镇' | '乡' | '村' | '号' | '巷')
@@ -538,5 +541,10 @@ mod tests {
         assert_eq!(admin_prefix_chars("北京市朝阳区三里屯街道"), 6);
         assert_eq!(admin_prefix_chars("安徽省铜陵市义安区钟鸣镇"), 9);
         assert_eq!(admin_prefix_chars("浙江省湖州市长兴县雉城街道"), 9);
+        assert_eq!(
+            admin_prefix_chars("广西壮族自治区南宁市青秀区民族大道1号"),
+            13
+        );
+        assert_eq!(admin_prefix_chars("铜陵市市府路70号"), 3);
     }
 }

@@ -221,6 +221,11 @@ const CASES: &[C] = &[
     },
     // Metadata and authors.
     meta("赵晶", "dc:creator", &[(Name, "赵晶")]),
+    meta(
+        "赵晶; 邹文秀",
+        "dc:creator",
+        &[(Name, "赵晶"), (Name, "邹文秀")],
+    ),
     meta("Administrator", "cp:lastModifiedBy", &[]),
     meta("微软用户", "dc:creator", &[]),
     meta("铜陵市义安区卫生健康委员会", "Company", &[]),
@@ -359,4 +364,23 @@ fn name_cells_with_several_names_and_partial_masks() {
         .map(|f| unit.text[f.range].to_string())
         .collect();
     assert_eq!(got, vec!["李四".to_string()]);
+}
+
+#[test]
+fn debug_output_never_shows_terms_or_values() {
+    let policy = Policy {
+        terms: vec!["王小明".into()],
+        allow: vec!["李四".into()],
+        ..Policy::default()
+    };
+    let engine = Engine::new(&policy).expect("engine");
+    let dbg = format!("{engine:?}");
+    assert!(!dbg.contains("王小明") && !dbg.contains("李四"), "{dbg}");
+    let unit = TextUnit::new(
+        UnitId(0),
+        "身份证号：340702199001011239",
+        UnitContext::new(UnitKind::Body, Location::default()),
+    );
+    let f = engine.detect(&unit);
+    assert!(!format!("{f:?}").contains("340702199001011239"));
 }
