@@ -45,7 +45,6 @@ pub const TEXT_LABELS: &[(&str, Class)] = &[
     ("配偶", Class::Name),
     ("配偶姓名", Class::Name),
     ("制表人", Class::Name),
-    ("制表", Class::Name),
     ("经办人", Class::Name),
     ("填报人", Class::Name),
     ("填表人", Class::Name),
