@@ -1231,7 +1231,7 @@ fn classify_digits(
     {
         return Some((PiiKind::Mobile, "mobile.intl", 0.9));
     }
-    if d.starts_with('0') && !glued {
+    if d.starts_with('0') && !glued && ctx != Some(Class::PublicPhone) {
         // Area code and number as separate groups, with an optional extension group.
         if groups.len() >= 2 {
             let two: String = groups[..2].concat();
@@ -1255,7 +1255,10 @@ fn classify_digits(
     if phone_ctx && groups.len() == 1 && v::landline_local(d) && !glued {
         return Some((PiiKind::Landline, "landline.context", 0.6));
     }
-    if (16..=19).contains(&len) && v::card_prefix(d) && !glued {
+    // Without context, only UnionPay and the domestic BINs take 16 to 19 digits; Visa and
+    // Mastercard numbers have 16.
+    let scheme_ok = d.starts_with("62") || d.starts_with("60") || d.starts_with('9') || len == 16;
+    if (16..=19).contains(&len) && v::card_prefix(d) && !glued && (scheme_ok || card_ctx) {
         if v::luhn(d) {
             return Some((PiiKind::Card, "card.luhn", 0.9));
         }

@@ -29,6 +29,9 @@ pub enum Class {
     OfficeAddress,
     /// A name is written before this word (`由张三核对`).
     NameBefore,
+    /// The public number of an office (`咨询电话`, `监督电话`): a landline after it is not
+    /// personal.
+    PublicPhone,
 }
 
 /// Labels recognised inside running text, with their class. The longest match wins, so
@@ -113,6 +116,16 @@ pub const TEXT_LABELS: &[(&str, Class)] = &[
     ("Tel", Class::Phone),
     ("Phone", Class::Phone),
     ("Mobile", Class::Phone),
+    ("咨询电话", Class::PublicPhone),
+    ("监督电话", Class::PublicPhone),
+    ("举报电话", Class::PublicPhone),
+    ("投诉电话", Class::PublicPhone),
+    ("服务电话", Class::PublicPhone),
+    ("办公电话", Class::PublicPhone),
+    ("值班电话", Class::PublicPhone),
+    ("服务热线", Class::PublicPhone),
+    ("热线电话", Class::PublicPhone),
+    ("传真", Class::PublicPhone),
     ("银行卡号", Class::Card),
     ("银行卡", Class::Card),
     ("卡号", Class::Card),
