@@ -217,6 +217,35 @@ impl Engine {
         if person_kind && person_label {
             self.person_unit(text, &mut cands);
         }
+        // XMP list items reach us as bare `rdf:li` values without their parent element: a
+        // value that is nothing but a Chinese name with a known surname is taken as a person
+        // (`dc:creator`), short title words are not.
+        let list_item = ctx.label.as_deref().is_none_or(|l| {
+            matches!(
+                l.rsplit(':').next().unwrap_or(l),
+                "li" | "Seq" | "Bag" | "Alt"
+            )
+        });
+        if ctx.kind == UnitKind::Metadata && list_item && !person_label {
+            let t = text.trim();
+            const TITLE_WORDS: &[&str] = &[
+                "通知", "公告", "公示", "名单", "报告", "文件", "说明", "简报", "目录", "附件",
+                "汇总", "表格", "通报", "方案", "计划", "总结", "请示", "批复", "函", "纪要",
+                "明细", "清单",
+            ];
+            if t.chars().count() <= 4
+                && names::whole_cjk_name(t).is_some_and(|c| c >= 0.9)
+                && !TITLE_WORDS.iter().any(|w| t.contains(w))
+            {
+                let start = text.len() - text.trim_start().len();
+                cands.push(Cand::new(
+                    start..start + t.len(),
+                    PiiKind::Name,
+                    "name.metadata",
+                    0.6,
+                ));
+            }
+        }
 
         // Label words in the text.
         let label_hits = self.label_hits(text);
@@ -560,13 +589,19 @@ impl Engine {
                     out.push(Cand::new(tr, PiiKind::Name, "name.column_header", 0.6));
                 }
             }
-            Class::Address if names::address_like(t) => {
-                out.push(Cand::new(
-                    tr,
-                    PiiKind::Address,
-                    "address.column_header",
-                    0.85,
-                ));
+            Class::Address => {
+                // An address starts at its first Chinese character: a number glued in front
+                // (`18848635677安徽省…`, a phone from the cell before) is not part of it.
+                let lead = t.find(is_cjk).unwrap_or(0);
+                let a = &t[lead..];
+                if names::address_like(a) {
+                    out.push(Cand::new(
+                        tr.start + lead..tr.end,
+                        PiiKind::Address,
+                        "address.column_header",
+                        0.85,
+                    ));
+                }
             }
             Class::BirthDate => {
                 if let Some(m) = self.date.find(t) {

@@ -202,6 +202,7 @@ const CASES: &[C] = &[
     cell("1990-01-01", "出生日期", &[(BirthDate, "1990-01-01")]),
     cell("199001", "出生年月", &[(BirthDate, "199001")]),
     cell("2021-06-16", "检查日期", &[]),
+    body("序号 姓名 身份证号 联系电话 家庭住址", &[]),
     cell("11,166.50", "补助金额", &[]),
     C {
         text: "1.10101199003071E+17",
@@ -232,6 +233,9 @@ const CASES: &[C] = &[
         &[(Name, "赵晶"), (Name, "邹文秀")],
     ),
     meta("Administrator", "cp:lastModifiedBy", &[]),
+    meta("慕容超", "rdf:li", &[(Name, "慕容超")]),
+    meta("长兴县2021年9月残疾人两项补贴发放表", "li", &[]),
+    meta("公告", "li", &[]),
     meta("微软用户", "dc:creator", &[]),
     meta("铜陵市义安区卫生健康委员会", "Company", &[]),
     meta("Zhang Wei", "Author", &[(Name, "Zhang Wei")]),
@@ -388,4 +392,59 @@ fn debug_output_never_shows_terms_or_values() {
     );
     let f = engine.detect(&unit);
     assert!(!format!("{f:?}").contains("340702199001011239"));
+}
+
+#[test]
+fn table_rows_read_as_lines() {
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let lines = [
+        "序号 姓名 身份证号 救助类别 救助金额 银行卡号 联系电话 家庭住址",
+        "4 王明嘉 340702198505311978 特困供养 3,738.25 62258845626262320 18848635677安徽省铜陵市铜官区天井湖街道长江西路85号19栋1804室",
+        "6 高鹏力 330782198209030522 低保对象 5,448.25 6226093287761183 0579-47860227 浙江省金华市义乌市北苑街道工人西路353号",
+    ];
+    let units: Vec<TextUnit> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            TextUnit::new(
+                UnitId(i as u32),
+                *l,
+                UnitContext::new(UnitKind::Body, Location::default()),
+            )
+        })
+        .collect();
+    let got: Vec<(u32, PiiKind, String)> = engine
+        .detect_all(&units)
+        .into_iter()
+        .map(|f| {
+            (
+                f.unit.0,
+                f.kind,
+                units[f.unit.0 as usize].text[f.range].to_string(),
+            )
+        })
+        .collect();
+    for (u, k, v) in [
+        (1, Name, "王明嘉"),
+        (1, Mobile, "18848635677"),
+        (
+            1,
+            Address,
+            "安徽省铜陵市铜官区天井湖街道长江西路85号19栋1804室",
+        ),
+        (1, Card, "62258845626262320"),
+        (2, Name, "高鹏力"),
+        (2, Landline, "0579-47860227"),
+        (2, Address, "浙江省金华市义乌市北苑街道工人西路353号"),
+    ] {
+        assert!(
+            got.iter()
+                .any(|(gu, gk, gv)| *gu == u && *gk == k && gv == v),
+            "missing {k} {v}: {got:?}"
+        );
+    }
+    assert!(
+        !got.iter()
+            .any(|(_, _, v)| v.contains("3,738.25") || v == "特困供养")
+    );
 }
