@@ -316,3 +316,45 @@ proptest! {
         prop_assert_eq!(engine().detect(&u).len(), 1);
     }
 }
+
+fn any_kind() -> impl Strategy<Value = PiiKind> {
+    prop::sample::select(PiiKind::ALL.to_vec())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 2000,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5afe),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Any value of any kind under any mode gets a replacement of the same character count,
+    /// without panicking (custom rules may report any text under any kind).
+    #[test]
+    fn replacements_never_panic_and_keep_length(
+        kind in any_kind(),
+        value in "[0-9０-９Xx*＊ \\-()+@.a-zA-Z张王欧阳省市区路号室·]{1,30}|\\PC{1,20}",
+        mode in prop::sample::select(vec![docsan_core::MaskMode::Mask, docsan_core::MaskMode::Redact, docsan_core::MaskMode::Pseudonymize]),
+        rule in prop::sample::select(vec!["x.y", "id18.numeric_truncated", "mobile.concatenated"]),
+    ) {
+        static ENGINES: OnceLock<Vec<Engine>> = OnceLock::new();
+        let engines = ENGINES.get_or_init(|| {
+            [docsan_core::MaskMode::Mask, docsan_core::MaskMode::Redact, docsan_core::MaskMode::Pseudonymize]
+                .into_iter()
+                .map(|mode| Engine::new(&Policy { mode, pseudonym_key: Some("k".into()), ..Policy::default() }).unwrap())
+                .collect()
+        });
+        let e = &engines[mode as usize];
+        let f = docsan_core::Finding {
+            unit: UnitId(0),
+            range: 0..value.len(),
+            kind,
+            rule: rule.to_string(),
+            confidence: 1.0,
+            value: docsan_core::Sensitive::new(value.as_str()),
+        };
+        let r = e.replacement(&f);
+        prop_assert_eq!(r.chars().count(), value.chars().count(), "{:?} {:?} -> {:?}", kind, value, r);
+    }
+}
