@@ -319,7 +319,10 @@ impl Engine {
             {
                 name_done = true;
                 header_of(Class::Name)
-            } else if has(Class::Address) && names::address_like(cell) {
+            } else if has(Class::Address)
+                && names::address_like(cell)
+                && (names::admin_prefix_chars(cell) > 0 || cell.contains(['号', '室', '栋', '幢']))
+            {
                 header_of(Class::Address)
             } else if has(Class::Card) && cell.bytes().filter(u8::is_ascii_digit).count() >= 12 {
                 header_of(Class::Card)
@@ -856,7 +859,9 @@ impl Detector for Engine {
             if cellish && u.context.label.is_none() && i > 0 {
                 let prev = &units[i - 1];
                 let t = prev.text.trim().trim_end_matches([':', '：']);
+                // The cell itself must not be a header or label (`户主姓名 | 身份证号`).
                 if prev.context.kind == u.context.kind
+                    && labels::classify_header(u.text.trim()).is_none()
                     && !t.is_empty()
                     && t.chars().count() <= 10
                     && labels::classify_header(t).is_some()

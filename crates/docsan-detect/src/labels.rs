@@ -223,6 +223,13 @@ pub fn classify_header(header: &str) -> Option<Class> {
         return None;
     }
     let lower = h.to_ascii_lowercase();
+    // `Full_Name`, `first-name` and `First Name` read alike.
+    let latin: String = header
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect();
     let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
     if has(&["信用代码", "机构代码", "纳税人识别号", "税号"]) {
         return Some(Class::OrgCode);
@@ -332,24 +339,49 @@ pub fn classify_header(header: &str) -> Option<Class> {
         "家长",
         "父亲",
         "母亲",
-    ]) || lower.contains("name")
-        || lower.contains("author")
-        || lower.contains("creator")
-        || lower.contains("lastmodifiedby")
-        || lower.contains("manager")
-        || lower == "contact"
+    ]) || LATIN_NAME_HEADERS.contains(&latin.as_str())
+        || is_person_label(header)
     {
         return Some(Class::Name);
     }
     None
 }
 
+/// Latin column headers of a personal-name column (a sheet's `name` attribute or a
+/// `definedName` is not one).
+const LATIN_NAME_HEADERS: &[&str] = &[
+    "name",
+    "names",
+    "full name",
+    "fullname",
+    "first name",
+    "last name",
+    "given name",
+    "family name",
+    "surname",
+    "contact",
+    "contact name",
+    "contact person",
+    "applicant",
+    "applicant name",
+    "student name",
+    "customer name",
+    "employee name",
+    "person",
+    "owner name",
+    "patient name",
+    "holder name",
+    "account name",
+    "account holder",
+];
+
 /// Is this metadata or attribute label one whose value is a person (`dc:creator`,
 /// `cp:lastModifiedBy`, `Author`, `w:author`, a PDF annotation's `T`)?
 pub fn is_person_label(label: &str) -> bool {
     let l = label.trim().trim_start_matches('/').to_ascii_lowercase();
+    // A PDF's `/Creator` is the program that made it; XMP's `dc:creator` is the author.
     l.contains("author")
-        || l.contains("creator") && !l.contains("tool")
+        || (l.ends_with(":creator") && !l.contains("tool"))
         || l.contains("lastmodifiedby")
         || l.contains("last_modified_by")
         || l.contains("manager")

@@ -124,6 +124,9 @@ const NOT_NAMES: &[&str] = &[
     "经办人",
 ];
 
+/// Characters common in column headers and form words and rare in given names.
+const HEADER_CHARS: &str = "号码证卡址电话期额数计类型别级序日表单名称项目备注姓址编码";
+
 /// Is `s` (trimmed) a plausible Chinese personal name on its own, as a whole cell or a whole
 /// metadata value? Returns a confidence, or `None`.
 pub fn whole_cjk_name(s: &str) -> Option<f32> {
@@ -141,9 +144,14 @@ pub fn whole_cjk_name(s: &str) -> Option<f32> {
         return Some(0.8);
     }
     let sl = data::surname_len(s);
-    if sl > 0 && n > sl && n <= sl + 3 {
+    // A surname alone is what a mask leaves of a name (`诸葛` from `诸葛＊`).
+    if (sl == 2 && n == 2) || NOT_NAMES.contains(&s) {
+        return None;
+    }
+    if sl > 0 && n > sl && n <= sl + 3 && !s.chars().skip(sl).any(|c| HEADER_CHARS.contains(c)) {
         Some(0.9)
-    } else if n <= 4 {
+    } else if n <= 3 && !s.chars().any(|c| HEADER_CHARS.contains(c)) {
+        // A rare surname: accepted in a name column, with less confidence.
         Some(0.6)
     } else {
         None
@@ -408,7 +416,13 @@ pub fn address_like(s: &str) -> bool {
     }
     let units = s.chars().filter(|c| ADDRESS_UNITS.contains(c)).count();
     let cjk = s.chars().filter(|c| is_cjk(*c)).count();
-    units >= 1 && cjk >= 3
+    // Province, city and county alone are what a mask keeps; a home address goes further.
+    let rest = s
+        .chars()
+        .skip(admin_prefix_chars(s))
+        .filter(|c| is_cjk(*c) || c.is_ascii_digit())
+        .count();
+    units >= 1 && cjk >= 3 && rest >= 2
 }
 
 /// Finds an address starting at byte `pos`: up to the next clause boundary.
