@@ -10,15 +10,23 @@ fn main() {
     if std::io::stdin().read_to_string(&mut text).is_err() {
         return;
     }
+    // With HEADERED set, each line is `column header<TAB>cell text` and becomes a sheet cell.
+    let headered = std::env::var("HEADERED").is_ok();
     let units: Vec<TextUnit> = text
         .lines()
         .enumerate()
         .map(|(i, l)| {
-            TextUnit::new(
-                UnitId(i as u32),
-                l,
-                UnitContext::new(UnitKind::Body, Location::default()),
-            )
+            if headered && let Some((h, v)) = l.split_once('\t') {
+                let mut ctx = UnitContext::new(UnitKind::SheetCell, Location::default());
+                ctx.column_header = (!h.is_empty()).then(|| h.to_string());
+                TextUnit::new(UnitId(i as u32), v, ctx)
+            } else {
+                TextUnit::new(
+                    UnitId(i as u32),
+                    l,
+                    UnitContext::new(UnitKind::Body, Location::default()),
+                )
+            }
         })
         .collect();
     let show = std::env::var("SHOW_VALUES").is_ok();
@@ -29,7 +37,7 @@ fn main() {
         } else {
             docsan_detect::mask_for_report(f.kind, f.value.expose())
         };
-        let ctx: String = u.text[..f.range.start]
+        let before: String = u.text[..f.range.start]
             .chars()
             .rev()
             .take(8)
@@ -37,6 +45,10 @@ fn main() {
             .into_iter()
             .rev()
             .collect();
+        let ctx = format!(
+            "{}|{before}",
+            u.context.column_header.clone().unwrap_or_default()
+        );
         println!("{}\t{}\t{}\t…{}", f.kind, f.rule, v, ctx);
     }
 }

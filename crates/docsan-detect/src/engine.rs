@@ -71,8 +71,8 @@ struct CustomRule {
 }
 
 /// The detection engine: built-in detectors plus the policy's rules, terms and allow-list,
-/// compiled once. `Send + Sync`; share it across threads.
-#[derive(Debug)]
+/// compiled once. `Send + Sync`; share it across threads. Its `Debug` shows counts only: the
+/// policy's terms and allow-list are personal data themselves.
 pub struct Engine {
     policy: Policy,
     labels: AhoCorasick,
@@ -85,6 +85,18 @@ pub struct Engine {
     doc_token: Regex,
     plate: Regex,
     hkid: Regex,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("mode", &self.policy.mode)
+            .field("labels", &self.label_classes.len())
+            .field("terms", &self.term_list.len())
+            .field("rules", &self.rules.len())
+            .field("allow", &self.allow.len())
+            .finish()
+    }
 }
 
 impl Engine {
@@ -205,6 +217,35 @@ impl Engine {
         if person_kind && person_label {
             self.person_unit(text, &mut cands);
         }
+        // XMP list items reach us as bare `rdf:li` values without their parent element: a
+        // value that is nothing but a Chinese name with a known surname is taken as a person
+        // (`dc:creator`), short title words are not.
+        let list_item = ctx.label.as_deref().is_none_or(|l| {
+            matches!(
+                l.rsplit(':').next().unwrap_or(l),
+                "li" | "Seq" | "Bag" | "Alt"
+            )
+        });
+        if ctx.kind == UnitKind::Metadata && list_item && !person_label {
+            let t = text.trim();
+            const TITLE_WORDS: &[&str] = &[
+                "通知", "公告", "公示", "名单", "报告", "文件", "说明", "简报", "目录", "附件",
+                "汇总", "表格", "通报", "方案", "计划", "总结", "请示", "批复", "函", "纪要",
+                "明细", "清单",
+            ];
+            if t.chars().count() <= 4
+                && names::whole_cjk_name(t).is_some_and(|c| c >= 0.9)
+                && !TITLE_WORDS.iter().any(|w| t.contains(w))
+            {
+                let start = text.len() - text.trim_start().len();
+                cands.push(Cand::new(
+                    start..start + t.len(),
+                    PiiKind::Name,
+                    "name.metadata",
+                    0.6,
+                ));
+            }
+        }
 
         // Label words in the text.
         let label_hits = self.label_hits(text);
@@ -278,7 +319,10 @@ impl Engine {
             {
                 name_done = true;
                 header_of(Class::Name)
-            } else if has(Class::Address) && names::address_like(cell) {
+            } else if has(Class::Address)
+                && names::address_like(cell)
+                && (names::admin_prefix_chars(cell) > 0 || cell.contains(['号', '室', '栋', '幢']))
+            {
                 header_of(Class::Address)
             } else if has(Class::Card) && cell.bytes().filter(u8::is_ascii_digit).count() >= 12 {
                 header_of(Class::Card)
@@ -548,29 +592,27 @@ impl Engine {
                             "name.column_header",
                             conf,
                         ));
-                    } else if part
-                        .chars()
-                        .all(|c| c.is_ascii_alphabetic() || c == '.' || c == '-')
-                        && part.len() >= 2
-                        && names::person_value(part).is_some()
-                        && t.split(' ').count() <= 4
-                    {
-                        out.push(Cand::new(
-                            start..start + part.len(),
-                            PiiKind::Name,
-                            "name.column_header",
-                            0.6,
-                        ));
                     }
                 }
+                // A Latin name is taken only as a whole cell of two or three capitalised words
+                // (`Zhang Wei`), never single words or table captions (`Grand Total`).
+                if names::latin_cell_name(t) {
+                    out.push(Cand::new(tr, PiiKind::Name, "name.column_header", 0.6));
+                }
             }
-            Class::Address if names::address_like(t) => {
-                out.push(Cand::new(
-                    tr,
-                    PiiKind::Address,
-                    "address.column_header",
-                    0.85,
-                ));
+            Class::Address => {
+                // An address starts at its first Chinese character: a number glued in front
+                // (`18848635677安徽省…`, a phone from the cell before) is not part of it.
+                let lead = t.find(is_cjk).unwrap_or(0);
+                let a = &t[lead..];
+                if names::address_like(a) {
+                    out.push(Cand::new(
+                        tr.start + lead..tr.end,
+                        PiiKind::Address,
+                        "address.column_header",
+                        0.85,
+                    ));
+                }
             }
             Class::BirthDate => {
                 if let Some(m) = self.date.find(t) {
@@ -829,7 +871,9 @@ impl Detector for Engine {
             if cellish && u.context.label.is_none() && i > 0 {
                 let prev = &units[i - 1];
                 let t = prev.text.trim().trim_end_matches([':', '：']);
+                // The cell itself must not be a header or label (`户主姓名 | 身份证号`).
                 if prev.context.kind == u.context.kind
+                    && labels::classify_header(u.text.trim()).is_none()
                     && !t.is_empty()
                     && t.chars().count() <= 10
                     && labels::classify_header(t).is_some()
@@ -917,6 +961,7 @@ impl Engine {
             let n = head.chars().count();
             let last = head.chars().last();
             if (1..=20).contains(&n)
+                && head.chars().any(|c| c.is_ascii_digit())
                 && head
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || is_cjk(c) || c == '-')
@@ -1238,7 +1283,7 @@ fn classify_digits(
     {
         return Some((PiiKind::Mobile, "mobile.intl", 0.9));
     }
-    if d.starts_with('0') && !glued {
+    if d.starts_with('0') && !glued && ctx != Some(Class::PublicPhone) {
         // Area code and number as separate groups, with an optional extension group.
         if groups.len() >= 2 {
             let two: String = groups[..2].concat();
@@ -1262,7 +1307,10 @@ fn classify_digits(
     if phone_ctx && groups.len() == 1 && v::landline_local(d) && !glued {
         return Some((PiiKind::Landline, "landline.context", 0.6));
     }
-    if (16..=19).contains(&len) && v::card_prefix(d) && !glued {
+    // Without context, only UnionPay and the domestic BINs take 16 to 19 digits; Visa and
+    // Mastercard numbers have 16.
+    let scheme_ok = d.starts_with("62") || d.starts_with("60") || d.starts_with('9') || len == 16;
+    if (16..=19).contains(&len) && v::card_prefix(d) && !glued && (scheme_ok || card_ctx) {
         if v::luhn(d) {
             return Some((PiiKind::Card, "card.luhn", 0.9));
         }

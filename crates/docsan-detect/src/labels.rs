@@ -29,6 +29,9 @@ pub enum Class {
     OfficeAddress,
     /// A name is written before this word (`由张三核对`).
     NameBefore,
+    /// The public number of an office (`咨询电话`, `监督电话`): a landline after it is not
+    /// personal.
+    PublicPhone,
 }
 
 /// Labels recognised inside running text, with their class. The longest match wins, so
@@ -45,7 +48,6 @@ pub const TEXT_LABELS: &[(&str, Class)] = &[
     ("配偶", Class::Name),
     ("配偶姓名", Class::Name),
     ("制表人", Class::Name),
-    ("制表", Class::Name),
     ("经办人", Class::Name),
     ("填报人", Class::Name),
     ("填表人", Class::Name),
@@ -114,6 +116,16 @@ pub const TEXT_LABELS: &[(&str, Class)] = &[
     ("Tel", Class::Phone),
     ("Phone", Class::Phone),
     ("Mobile", Class::Phone),
+    ("咨询电话", Class::PublicPhone),
+    ("监督电话", Class::PublicPhone),
+    ("举报电话", Class::PublicPhone),
+    ("投诉电话", Class::PublicPhone),
+    ("服务电话", Class::PublicPhone),
+    ("办公电话", Class::PublicPhone),
+    ("值班电话", Class::PublicPhone),
+    ("服务热线", Class::PublicPhone),
+    ("热线电话", Class::PublicPhone),
+    ("传真", Class::PublicPhone),
     ("银行卡号", Class::Card),
     ("银行卡", Class::Card),
     ("卡号", Class::Card),
@@ -211,6 +223,13 @@ pub fn classify_header(header: &str) -> Option<Class> {
         return None;
     }
     let lower = h.to_ascii_lowercase();
+    // `Full_Name`, `first-name` and `First Name` read alike.
+    let latin: String = header
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect();
     let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
     if has(&["信用代码", "机构代码", "纳税人识别号", "税号"]) {
         return Some(Class::OrgCode);
@@ -320,53 +339,49 @@ pub fn classify_header(header: &str) -> Option<Class> {
         "家长",
         "父亲",
         "母亲",
-    ]) || latin_person_name_label(&lower)
-        || lower.contains("author")
-        || lower.contains("creator")
-        || lower.contains("lastmodifiedby")
-        || lower.contains("manager")
-        || lower == "contact"
+    ]) || LATIN_NAME_HEADERS.contains(&latin.as_str())
+        || is_person_label(header)
     {
         return Some(Class::Name);
     }
     None
 }
 
-/// A Latin label that names a person's name (`Name`, `Full name`, `displayName`), but not the
-/// many technical names of file formats (`PartName`, `font@name`, `sheetName`, `styleName`).
-fn latin_person_name_label(lower: &str) -> bool {
-    let l = lower.trim_end_matches(':').trim();
-    matches!(
-        l,
-        "name"
-            | "fullname"
-            | "full_name"
-            | "full name"
-            | "username"
-            | "user_name"
-            | "user name"
-            | "displayname"
-            | "display_name"
-            | "display name"
-            | "realname"
-            | "contactname"
-            | "contact name"
-            | "applicant name"
-            | "patient name"
-            | "student name"
-            | "first name"
-            | "last name"
-            | "surname"
-            | "given name"
-    )
-}
+/// Latin column headers of a personal-name column (a sheet's `name` attribute or a
+/// `definedName` is not one).
+const LATIN_NAME_HEADERS: &[&str] = &[
+    "name",
+    "names",
+    "full name",
+    "fullname",
+    "first name",
+    "last name",
+    "given name",
+    "family name",
+    "surname",
+    "contact",
+    "contact name",
+    "contact person",
+    "applicant",
+    "applicant name",
+    "student name",
+    "customer name",
+    "employee name",
+    "person",
+    "owner name",
+    "patient name",
+    "holder name",
+    "account name",
+    "account holder",
+];
 
 /// Is this metadata or attribute label one whose value is a person (`dc:creator`,
 /// `cp:lastModifiedBy`, `Author`, `w:author`, a PDF annotation's `T`)?
 pub fn is_person_label(label: &str) -> bool {
     let l = label.trim().trim_start_matches('/').to_ascii_lowercase();
+    // A PDF's `/Creator` is the program that made it; XMP's `dc:creator` is the author.
     l.contains("author")
-        || l.contains("creator") && !l.contains("tool")
+        || (l.ends_with(":creator") && !l.contains("tool"))
         || l.contains("lastmodifiedby")
         || l.contains("last_modified_by")
         || l.contains("manager")

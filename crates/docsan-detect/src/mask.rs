@@ -291,7 +291,9 @@ fn pseudonym(policy: &Policy, kind: PiiKind, value: &str) -> String {
             }
             Some(v)
         }
-        PiiKind::Card if all_digits(&sig) && sig.len() >= 8 => {
+        PiiKind::Card
+            if sig.len() >= 8 && sig.iter().all(|c| crate::scan::digit_value(*c).is_some()) =>
+        {
             let digits: String = sig
                 .iter()
                 .filter_map(|c| crate::scan::digit_value(*c))

@@ -124,6 +124,9 @@ const NOT_NAMES: &[&str] = &[
     "经办人",
 ];
 
+/// Characters common in column headers and form words and rare in given names.
+const HEADER_CHARS: &str = "号码证卡址电话期额数计类型别级序日表单名称项目备注姓址编码";
+
 /// Is `s` (trimmed) a plausible Chinese personal name on its own, as a whole cell or a whole
 /// metadata value? Returns a confidence, or `None`.
 pub fn whole_cjk_name(s: &str) -> Option<f32> {
@@ -141,9 +144,14 @@ pub fn whole_cjk_name(s: &str) -> Option<f32> {
         return Some(0.8);
     }
     let sl = data::surname_len(s);
-    if sl > 0 && n > sl && n <= sl + 3 {
+    // A surname alone is what a mask leaves of a name (`诸葛` from `诸葛＊`).
+    if (sl == 2 && n == 2) || NOT_NAMES.contains(&s) {
+        return None;
+    }
+    if sl > 0 && n > sl && n <= sl + 3 && !s.chars().skip(sl).any(|c| HEADER_CHARS.contains(c)) {
         Some(0.9)
-    } else if n <= 4 {
+    } else if n <= 3 && !s.chars().any(|c| HEADER_CHARS.contains(c)) {
+        // A rare surname: accepted in a name column, with less confidence.
         Some(0.6)
     } else {
         None
@@ -251,6 +259,28 @@ pub fn person_value(s: &str) -> Option<f32> {
         .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\'' | '_' | ','))
         && t.chars().any(|c| c.is_alphabetic());
     if ok { Some(0.7) } else { None }
+}
+
+/// Words of table captions and templates that look like Latin names but are not.
+const NOT_LATIN_NAMES: &[&str] = &[
+    "total", "sum", "grand", "row", "rows", "column", "labels", "label", "name", "names", "test",
+    "contact", "count", "average", "blank", "item", "items", "other", "unknown", "none", "example",
+    "sample", "data", "value", "values", "header", "field", "of", "the", "and", "for", "first",
+    "last", "full", "user", "admin", "new", "sheet", "table", "list", "type", "group", "amount",
+];
+
+/// Is the whole cell a Latin personal name: two or three capitalised alphabetic words, none of
+/// them a caption word?
+pub fn latin_cell_name(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    (2..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(|c| c.is_ascii_uppercase())
+                && w.len() >= 2
+                && cs.all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
+                && !NOT_LATIN_NAMES.contains(&w.to_ascii_lowercase().as_str())
+        })
 }
 
 /// Finds a Chinese (or Latin) name starting at byte `pos` of `text`, after a label. Returns its
@@ -386,7 +416,13 @@ pub fn address_like(s: &str) -> bool {
     }
     let units = s.chars().filter(|c| ADDRESS_UNITS.contains(c)).count();
     let cjk = s.chars().filter(|c| is_cjk(*c)).count();
-    units >= 1 && cjk >= 3
+    // Province, city and county alone are what a mask keeps; a home address goes further.
+    let rest = s
+        .chars()
+        .skip(admin_prefix_chars(s))
+        .filter(|c| is_cjk(*c) || c.is_ascii_digit())
+        .count();
+    units >= 1 && cjk >= 3 && rest >= 2
 }
 
 /// Finds an address starting at byte `pos`: up to the next clause boundary.
@@ -476,7 +512,10 @@ pub fn admin_prefix_chars(addr: &str) -> usize {
             levels += 1;
             kept = i + 1;
             seg_start = i + 1;
-            if matches!(c, '区' | '县' | '旗') {
+            // `自治区` is a province and `地区` a prefecture; any other 区, a 县 or a 旗 is the
+            // county level, where the kept prefix ends.
+            let wide_area = c == '区' && i >= 1 && matches!(chars[i - 1], '治' | '地');
+            if matches!(c, '区' | '县' | '旗') && !wide_area {
                 break;
             }
         } else if seg_len > 8 || matches!(c, '路' | '街' | '镇' | '乡' | '村' | '号' | '巷')
@@ -516,5 +555,10 @@ mod tests {
         assert_eq!(admin_prefix_chars("北京市朝阳区三里屯街道"), 6);
         assert_eq!(admin_prefix_chars("安徽省铜陵市义安区钟鸣镇"), 9);
         assert_eq!(admin_prefix_chars("浙江省湖州市长兴县雉城街道"), 9);
+        assert_eq!(
+            admin_prefix_chars("广西壮族自治区南宁市青秀区民族大道1号"),
+            13
+        );
+        assert_eq!(admin_prefix_chars("铜陵市市府路70号"), 3);
     }
 }

@@ -88,7 +88,7 @@ const CASES: &[C] = &[
     ),
     body(
         "固话：021-63211234，传真：021-63211235",
-        &[(Landline, "021-63211234"), (Landline, "021-63211235")],
+        &[(Landline, "021-63211234")],
     ),
     body("手机：138-1234-5678", &[(Mobile, "138-1234-5678")]),
     body(
@@ -157,6 +157,11 @@ const CASES: &[C] = &[
     body("受理档案编号340706197705283418。", &[]),
     body("项目编码：12545744505，准考证号10539975217", &[]),
     body("地址：杭州市人民路49号政务服务中心4楼", &[]),
+    body("咨询电话：0562-2812345，监督电话0562-12345", &[]),
+    body(
+        "咨询电话：13812345678（王老师）",
+        &[(Mobile, "13812345678")],
+    ),
     body("咨询地点：铜陵市人民路62号政务服务中心4楼。", &[]),
     body("第3页共12页，2021-06-16，订单号4000123456789012", &[]),
     body("版本号1.10101199003071，温度36.5度", &[]),
@@ -172,10 +177,17 @@ const CASES: &[C] = &[
     body("家庭住址：安徽省铜陵市义安区＊＊＊＊＊＊＊＊", &[]),
     body("电话：0562-*****68，邮箱：z*********@foxmail.com", &[]),
     cell("张＊", "姓名", &[]),
+    cell("诸葛", "姓名", &[]),
+    cell("浙江省金华市义乌市", "家庭住址", &[]),
+    cell("浙江省金华市义乌市xx", "家庭住址", &[]),
+    cell("团结村1组", "家庭住址", &[(Address, "团结村1组")]),
     cell("340702********1234", "身份证号", &[]),
     // Context from column headers.
     cell("何娜", "姓名", &[(Name, "何娜")]),
     cell("合计", "姓名", &[]),
+    cell("Zhang Wei", "Name", &[(Name, "Zhang Wei")]),
+    cell("Grand Total", "Name", &[]),
+    cell("Sum of Size", "Contact Name", &[]),
     cell(
         "62270008692858380",
         "银行卡号",
@@ -194,6 +206,7 @@ const CASES: &[C] = &[
     cell("1990-01-01", "出生日期", &[(BirthDate, "1990-01-01")]),
     cell("199001", "出生年月", &[(BirthDate, "199001")]),
     cell("2021-06-16", "检查日期", &[]),
+    body("序号 姓名 身份证号 联系电话 家庭住址", &[]),
     cell("11,166.50", "补助金额", &[]),
     C {
         text: "1.10101199003071E+17",
@@ -218,7 +231,25 @@ const CASES: &[C] = &[
     },
     // Metadata and authors.
     meta("赵晶", "dc:creator", &[(Name, "赵晶")]),
+    meta(
+        "赵晶; 邹文秀",
+        "dc:creator",
+        &[(Name, "赵晶"), (Name, "邹文秀")],
+    ),
     meta("Administrator", "cp:lastModifiedBy", &[]),
+    meta("Calc", "Creator", &[]),
+    meta("Zhang Wei", "dc:creator", &[(Name, "Zhang Wei")]),
+    C {
+        text: "公示名单",
+        kind: UnitKind::Name,
+        header: None,
+        label: Some("sheet name"),
+        expect: &[],
+    },
+    cell("身份证号", "户主姓名", &[]),
+    meta("慕容超", "rdf:li", &[(Name, "慕容超")]),
+    meta("长兴县2021年9月残疾人两项补贴发放表", "li", &[]),
+    meta("公告", "li", &[]),
     meta("微软用户", "dc:creator", &[]),
     meta("铜陵市义安区卫生健康委员会", "Company", &[]),
     meta("Zhang Wei", "Author", &[(Name, "Zhang Wei")]),
@@ -356,4 +387,78 @@ fn name_cells_with_several_names_and_partial_masks() {
         .map(|f| unit.text[f.range].to_string())
         .collect();
     assert_eq!(got, vec!["李四".to_string()]);
+}
+
+#[test]
+fn debug_output_never_shows_terms_or_values() {
+    let policy = Policy {
+        terms: vec!["王小明".into()],
+        allow: vec!["李四".into()],
+        ..Policy::default()
+    };
+    let engine = Engine::new(&policy).expect("engine");
+    let dbg = format!("{engine:?}");
+    assert!(!dbg.contains("王小明") && !dbg.contains("李四"), "{dbg}");
+    let unit = TextUnit::new(
+        UnitId(0),
+        "身份证号：340702199001011239",
+        UnitContext::new(UnitKind::Body, Location::default()),
+    );
+    let f = engine.detect(&unit);
+    assert!(!format!("{f:?}").contains("340702199001011239"));
+}
+
+#[test]
+fn table_rows_read_as_lines() {
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let lines = [
+        "序号 姓名 身份证号 救助类别 救助金额 银行卡号 联系电话 家庭住址",
+        "4 王明嘉 340702198505311978 特困供养 3,738.25 62258845626262320 18848635677安徽省铜陵市铜官区天井湖街道长江西路85号19栋1804室",
+        "6 高鹏力 330782198209030522 低保对象 5,448.25 6226093287761183 0579-47860227 浙江省金华市义乌市北苑街道工人西路353号",
+    ];
+    let units: Vec<TextUnit> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            TextUnit::new(
+                UnitId(i as u32),
+                *l,
+                UnitContext::new(UnitKind::Body, Location::default()),
+            )
+        })
+        .collect();
+    let got: Vec<(u32, PiiKind, String)> = engine
+        .detect_all(&units)
+        .into_iter()
+        .map(|f| {
+            (
+                f.unit.0,
+                f.kind,
+                units[f.unit.0 as usize].text[f.range].to_string(),
+            )
+        })
+        .collect();
+    for (u, k, v) in [
+        (1, Name, "王明嘉"),
+        (1, Mobile, "18848635677"),
+        (
+            1,
+            Address,
+            "安徽省铜陵市铜官区天井湖街道长江西路85号19栋1804室",
+        ),
+        (1, Card, "62258845626262320"),
+        (2, Name, "高鹏力"),
+        (2, Landline, "0579-47860227"),
+        (2, Address, "浙江省金华市义乌市北苑街道工人西路353号"),
+    ] {
+        assert!(
+            got.iter()
+                .any(|(gu, gk, gv)| *gu == u && *gk == k && gv == v),
+            "missing {k} {v}: {got:?}"
+        );
+    }
+    assert!(
+        !got.iter()
+            .any(|(_, _, v)| v.contains("3,738.25") || v == "特困供养")
+    );
 }

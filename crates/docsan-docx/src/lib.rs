@@ -8,7 +8,9 @@
 //! every run keeps its number of characters, and a part without an edit is copied raw from the
 //! original zip. What cannot be checked (images, OLE objects, `altChunk`, macros) is reported as a
 //! warning with its part name; the thumbnail in `docProps` is dropped whenever anything is masked,
-//! because it is a picture of the first page.
+//! because it is a picture of the first page. A value the plan masks in one unit is masked
+//! wherever else it occurs too (see `propagated_edits`): detection depends on context, and Word
+//! refills content controls bound to a data store from that store.
 //!
 //! Where units come from, and their kinds:
 //!
@@ -20,7 +22,7 @@
 //! | `w:instrText`, `w:delInstrText`, `w:fldSimple/@w:instr` | one unit per field code | `Field` |
 //! | run-level `mc:Fallback`, ruby text | their own unit, never joined into the paragraph | as the paragraph |
 //! | `@w:author`, `@w:initials`, `@w15:userId`, `@w:ed`, signature-line signers | one attribute each | `Author` |
-//! | `@descr`, `@title`, `@alt`, docPr/cNvPr `@name`, table caption and description | one attribute each | `AltText` |
+//! | `@descr`, `@title`, `@alt`, table caption and description | one attribute each | `AltText` |
 //! | `@w:tooltip`, external relationship targets (percent-decoded) | one each | `Hyperlink` (`Metadata` for template and data-source paths) |
 //! | `docProps/*.xml` elements, `w:docVar`, mail-merge connection | one value each | `Metadata` |
 //! | custom XML data stores (text and attributes), smart-tag values, content-control list items and dates, XML comments, text in unknown elements | one value each | `Other` |
@@ -349,13 +351,16 @@ impl DocxDocument {
         Ok(())
     }
 
-    /// Turns the plan's edits into new text per slot.
-    /// Edits that carry masked values into the data stores content controls can be bound to:
-    /// custom XML parts and the document properties. Word refills a bound control from its store
-    /// when it opens the file, so a value masked in the text but left in the store would come
-    /// back. Every value the plan masks is therefore also masked wherever it occurs in a store
-    /// unit that the plan does not already edit there.
-    fn store_edits(&self, plan: &Plan) -> Result<Vec<Edit>> {
+    /// Edits that mask, everywhere else in the document, the values the plan masks somewhere.
+    ///
+    /// Detection depends on context, so a name found in a table may go unnoticed in a link
+    /// target or a property; and Word refills content controls bound to a data store (custom XML
+    /// parts, document properties) from that store when it opens the file, so a value masked in
+    /// the text but left in the store would come back. Every masked value of two characters or
+    /// more is therefore also masked wherever else it occurs in a unit of the stores; in other
+    /// units, values that are all ASCII letters must be longer (four characters or more), so that
+    /// a short word found once does not spread through the whole text.
+    fn propagated_edits(&self, plan: &Plan) -> Result<Vec<Edit>> {
         let mut values: BTreeMap<&str, &str> = BTreeMap::new();
         for e in &plan.edits {
             let Some(u) = self.units.get(e.unit.0 as usize) else {
@@ -372,6 +377,14 @@ impl DocxDocument {
         if values.is_empty() {
             return Ok(out);
         }
+        let patterns: Vec<&str> = values.keys().copied().collect();
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .map_err(|_| Error::internal("cannot index the masked values"))?;
+        let spreads_everywhere = |v: &str| {
+            !v.chars().all(|c| c.is_ascii_alphabetic() || c == ' ') || v.chars().count() >= 4
+        };
         let mut by_unit: BTreeMap<UnitId, Vec<&Range<usize>>> = BTreeMap::new();
         for e in &plan.edits {
             by_unit.entry(e.unit).or_default().push(&e.range);
@@ -384,27 +397,27 @@ impl DocxDocument {
                 .as_deref()
                 .map(str::to_ascii_lowercase)
                 .is_some_and(|p| p.starts_with("customxml/") || p.starts_with("docprops/"));
-            if !in_store {
-                continue;
-            }
             let edited = by_unit.get(&u.id).map(Vec::as_slice).unwrap_or_default();
-            for (value, replacement) in &values {
-                for (i, _) in u.text.match_indices(value) {
-                    let r = i..i + value.len();
-                    if edited.iter().any(|x| x.start < r.end && r.start < x.end) {
-                        continue;
-                    }
-                    out.push(Edit {
-                        unit: u.id,
-                        range: r,
-                        replacement: (*replacement).to_string(),
-                    });
+            for m in ac.find_iter(u.text.as_str()) {
+                let value = patterns[m.pattern().as_usize()];
+                if !in_store && !spreads_everywhere(value) {
+                    continue;
                 }
+                let r = m.start()..m.end();
+                if edited.iter().any(|x| x.start < r.end && r.start < x.end) {
+                    continue;
+                }
+                out.push(Edit {
+                    unit: u.id,
+                    range: r,
+                    replacement: values[value].to_string(),
+                });
             }
         }
         Ok(out)
     }
 
+    /// Turns the plan's edits into new text per slot.
     fn slot_changes(&self, plan: &Plan) -> Result<BTreeMap<u32, Vec<Option<String>>>> {
         let mut changes: BTreeMap<u32, Vec<Option<String>>> = BTreeMap::new();
         // Byte offset of every character of the unit edited last (edits come sorted by unit).
@@ -506,6 +519,23 @@ impl DocxDocument {
                         .entry(pi)
                         .or_default()
                         .push((r.range.clone(), Vec::new()));
+                    // A chart keeps drawing from its cache without its workbook, and an OLE
+                    // object keeps its preview picture, but a reference to a relationship
+                    // that is gone would make the file invalid: drop the referring element.
+                    if let Some(si) = self.parts.iter().position(|(n, _)| *n == source) {
+                        let (name, src) = &self.parts[si];
+                        for element in [&b"externalData"[..], b"OLEObject"] {
+                            for range in simple::elements_referencing(
+                                src,
+                                name,
+                                element,
+                                &r.id,
+                                &self.limits,
+                            )? {
+                                splices.entry(si).or_default().push((range, Vec::new()));
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -572,7 +602,7 @@ impl Document for DocxDocument {
         if plan.is_empty() {
             return Ok(self.original.to_vec());
         }
-        let extra = self.store_edits(plan)?;
+        let extra = self.propagated_edits(plan)?;
         let changes = if extra.is_empty() {
             self.slot_changes(plan)?
         } else {
@@ -644,7 +674,7 @@ impl Document for DocxDocument {
                     remove.insert(part.name.clone());
                     diagnostics.push(warn(
                         "embedded-removed",
-                        "embedded document removed; the file may show a broken object",
+                        "embedded document removed with its relationship; a chart keeps its cached values, an object its preview picture",
                         &part.name,
                     ));
                 }

@@ -37,11 +37,20 @@ pub(crate) fn walk_values(
     // One entry per open element: its qualified name, the `name` attribute of a custom property,
     // and the text collected for it.
     let mut stack: Vec<(String, Option<String>, Option<UnitBuf>)> = Vec::new();
+    // A store that is a schema (`xsd:schema`, SharePoint's `contentTypeSchema`) defines names and
+    // types in its attributes, not data.
+    let mut schema = false;
     while let Some((e, range)) = ev.next_event()? {
         let raw = &src[range.clone()];
         match &e {
             Event::Start(s) | Event::Empty(s) => {
                 let qn = String::from_utf8_lossy(s.name().as_ref()).into_owned();
+                if stack.is_empty() {
+                    schema = matches!(
+                        local(qn.as_bytes()),
+                        b"schema" | b"contentTypeSchema" | b"schemaLibrary"
+                    );
+                }
                 let attrs = scan_attrs(raw)?;
                 let mut prop_name = None;
                 for a in &attrs {
@@ -53,7 +62,9 @@ pub(crate) fn walk_values(
                     if local(an) == b"name" && local(qn.as_bytes()) == b"property" {
                         prop_name = Some(chars.iter().collect::<String>());
                     }
-                    if with_attributes {
+                    // The root element's attributes configure the store (`SelectedStyle`,
+                    // `StyleName`), they hold no data.
+                    if with_attributes && !stack.is_empty() && !schema {
                         let mut ctx = UnitContext::new(kind, loc(name, Some(qn.clone())));
                         ctx.label = Some(String::from_utf8_lossy(an).into_owned());
                         let r = range.start + a.value.start..range.start + a.value.end;
@@ -109,6 +120,7 @@ pub(crate) fn walk_values(
 pub(crate) struct RelElement {
     /// Byte range of the whole `<Relationship …/>` element.
     pub range: std::ops::Range<usize>,
+    pub id: String,
     pub target: String,
     pub external: bool,
     pub rel_type: String,
@@ -132,6 +144,7 @@ pub(crate) fn walk_rels(
                 let attrs = scan_attrs(raw)?;
                 let mut rel = RelElement {
                     range: range.clone(),
+                    id: String::new(),
                     target: String::new(),
                     external: false,
                     rel_type: String::new(),
@@ -149,7 +162,10 @@ pub(crate) fn walk_rels(
                         }
                         b"TargetMode" => rel.external = value.eq_ignore_ascii_case("external"),
                         b"Type" => rel.rel_type = value,
-                        b"Id" => id = value.chars().take(40).collect(),
+                        b"Id" => {
+                            id = value.chars().take(40).collect();
+                            rel.id = value;
+                        }
                         _ => {}
                     }
                 }
@@ -215,6 +231,64 @@ pub(crate) fn override_ranges(
                     }
                 }
             }
+        }
+    }
+    Ok(out)
+}
+
+/// Byte ranges of the elements named `local_name` whose relationship attribute (`r:id`) is
+/// `rel_id`, each from its start tag to its end tag. Used to drop a chart's `c:externalData`
+/// when the workbook it points to is removed.
+pub(crate) fn elements_referencing(
+    src: &[u8],
+    part: &str,
+    local_name: &[u8],
+    rel_id: &str,
+    limits: &Limits,
+) -> Result<Vec<std::ops::Range<usize>>> {
+    let mut ev = Events::new(src, part, limits)?;
+    let mut out = Vec::new();
+    // Start offset and nesting depth of an element being removed.
+    let mut open: Option<(usize, u32)> = None;
+    while let Some((e, range)) = ev.next_event()? {
+        match &e {
+            Event::Start(s) | Event::Empty(s) => {
+                if let Some((_, depth)) = open.as_mut() {
+                    if matches!(e, Event::Start(_)) {
+                        *depth += 1;
+                    }
+                    continue;
+                }
+                if local(s.name().as_ref()) != local_name {
+                    continue;
+                }
+                let raw = &src[range.clone()];
+                let refers = scan_attrs(raw)?.iter().any(|a| {
+                    let n = &raw[a.name.clone()];
+                    n.contains(&b':')
+                        && local(n) == b"id"
+                        && decode_raw(&raw[a.value.clone()], true)
+                            .is_ok_and(|v| v.iter().collect::<String>() == rel_id)
+                });
+                if refers {
+                    if matches!(e, Event::Empty(_)) {
+                        out.push(range);
+                    } else {
+                        open = Some((range.start, 0));
+                    }
+                }
+            }
+            Event::End(_) => {
+                if let Some((start, depth)) = open {
+                    if depth == 0 {
+                        out.push(start..range.end);
+                        open = None;
+                    } else {
+                        open = Some((start, depth - 1));
+                    }
+                }
+            }
+            _ => {}
         }
     }
     Ok(out)

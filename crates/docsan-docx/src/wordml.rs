@@ -125,7 +125,6 @@ fn attr_kind(elem: &[u8], attr: &[u8]) -> Option<UnitKind> {
         | b"suggestedsigneremail" => Some(UnitKind::Author),
         b"ed" if elem == b"permStart" => Some(UnitKind::Author),
         b"descr" | b"title" | b"alt" => Some(UnitKind::AltText),
-        b"name" if matches!(elem, b"docPr" | b"cNvPr") => Some(UnitKind::AltText),
         b"tooltip" => Some(UnitKind::Hyperlink),
         b"instr" if elem == b"fldSimple" => Some(UnitKind::Field),
         b"string" if elem == b"textpath" => Some(UnitKind::TextBox),
@@ -133,6 +132,8 @@ fn attr_kind(elem: &[u8], attr: &[u8]) -> Option<UnitKind> {
         b"displayText" | b"value" if elem == b"listItem" => Some(UnitKind::Other),
         // Smart tags (`PersonName`, `address`) keep the recognized value in `w:attr`.
         b"val" if elem == b"attr" => Some(UnitKind::Other),
+        // ActiveX controls keep their properties (a text box's `Value`) in `ax:ocxPr`.
+        b"value" if elem == b"ocxPr" => Some(UnitKind::Other),
         b"val" => match elem {
             b"docVar" | b"connectString" | b"query" => Some(UnitKind::Metadata),
             b"tblCaption" | b"tblDescription" => Some(UnitKind::AltText),

@@ -824,7 +824,7 @@ fn a_removed_embedded_package_takes_its_relationship_and_override_along() {
     let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/package" Target="../embeddings/Book1.xlsx"/></Relationships>"#;
     let ct = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/embeddings/Book1.xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/></Types>"#;
-    let chart = r#"<?xml version="1.0" encoding="UTF-8"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:chart><c:ser><c:tx><c:strRef><c:f>Sheet1!$B$1</c:f><c:strCache><c:pt idx="0"><c:v>王五</c:v></c:pt></c:strCache></c:strRef></c:tx></c:ser></c:chart><c:externalData r:id="rId1"/></c:chartSpace>"#;
+    let chart = r#"<?xml version="1.0" encoding="UTF-8"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:chart><c:ser><c:tx><c:strRef><c:f>Sheet1!$B$1</c:f><c:strCache><c:pt idx="0"><c:v>王五</c:v></c:pt></c:strCache></c:strRef></c:tx></c:ser></c:chart><c:externalData r:id="rId1"><c:autoUpdate val="0"/></c:externalData></c:chartSpace>"#;
     let doc_xml = document("<w:p/>");
     let bytes = zip(&[
         ("[Content_Types].xml", ct.as_bytes()),
@@ -849,7 +849,12 @@ fn a_removed_embedded_package_takes_its_relationship_and_override_along() {
     assert!(!names.iter().any(|n| n.ends_with(".xlsx")));
     assert!(!part(&out, "word/charts/_rels/chart1.xml.rels").contains("Book1"));
     assert!(!part(&out, "[Content_Types].xml").contains("Book1"));
-    assert!(part(&out, "word/charts/chart1.xml").contains("<c:v>**</c:v>"));
+    let chart = part(&out, "word/charts/chart1.xml");
+    assert!(chart.contains("<c:v>**</c:v>"));
+    assert!(
+        chart.ends_with("</c:chart></c:chartSpace>"),
+        "the chart's reference to the removed workbook goes too"
+    );
 }
 
 #[test]
@@ -1018,4 +1023,93 @@ fn cdata_text_is_read_and_rewritten_escaped() {
     assert_eq!(unit_with(doc.as_ref(), "张三").text, "张三<x>");
     let out = rewrite(&bytes, &["张三"]);
     assert!(part(&out, "word/document.xml").contains("<w:t>**&lt;x&gt;</w:t>"));
+}
+
+#[test]
+fn a_value_masked_once_is_masked_everywhere_else() {
+    let body = r#"<w:p><w:r><w:t>联系人：郑兰秀</w:t></w:r></w:p><w:p><w:hyperlink w:tooltip="郑兰秀的主页"><w:r><w:t>主页 Ann</w:t></w:r></w:hyperlink></w:p>"#;
+    let bytes = package(body, &[]);
+    let mut doc = open(&bytes);
+    // The plan masks the name and a short ASCII word in the first paragraph only.
+    let u = unit_with(doc.as_ref(), "联系人");
+    let i = u.text.find("郑兰秀").unwrap();
+    let plan = Plan {
+        edits: vec![Edit {
+            unit: u.id,
+            range: i..i + "郑兰秀".len(),
+            replacement: "＊＊＊".into(),
+        }],
+        ..Plan::default()
+    };
+    let out = doc.rewrite(&plan, &mut Vec::new()).unwrap();
+    let xml = part(&out, "word/document.xml");
+    assert!(!xml.contains("郑兰秀"));
+    assert!(xml.contains(r#"w:tooltip="＊＊＊的主页""#));
+    assert!(
+        xml.contains("主页 Ann"),
+        "text that was not masked anywhere stays"
+    );
+}
+
+#[test]
+fn a_removed_embedded_ole_package_leaves_its_preview_picture() {
+    let inner = zip(&[("xl/workbook.xml", b"<workbook/>")]);
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/package" Target="embeddings/Microsoft_Excel_Worksheet.xlsx"/></Relationships>"#;
+    let doc_xml = document(
+        r#"<w:p><w:r><w:object><v:shape id="_x0000_i1025" style="width:1pt"><v:imagedata r:id="rId7" o:title=""/></v:shape><o:OLEObject Type="Embed" ProgID="Excel.Sheet.12" ShapeID="_x0000_i1025" r:id="rId8"/></w:object></w:r></w:p>"#,
+    );
+    let bytes = zip(&[
+        ("word/document.xml", doc_xml.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", &inner),
+    ]);
+    let mut doc = open(&bytes);
+    let id = doc.embedded()[0].id;
+    let plan = Plan {
+        embedded: vec![(id, docsan_core::EmbeddedAction::Remove)],
+        ..Plan::default()
+    };
+    let out = doc.rewrite(&plan, &mut Vec::new()).unwrap();
+    assert_well_formed(&out);
+    let xml = part(&out, "word/document.xml");
+    assert!(!xml.contains("OLEObject") && xml.contains("v:imagedata"));
+    assert!(!part(&out, "word/_rels/document.xml.rels").contains("rId8"));
+}
+
+#[test]
+fn schema_stores_yield_no_attribute_units_but_data_stores_do() {
+    let schema = r#"<?xml version="1.0"?><xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x"><xsd:element name="ReviewerName" type="xsd:string"/></xsd:schema>"#;
+    let data = r#"<?xml version="1.0"?><root SelectedStyle="x"><person id="郑兰秀"/></root>"#;
+    let bytes = package(
+        "<w:p/>",
+        &[
+            ("customXml/item1.xml", schema),
+            ("customXml/item2.xml", data),
+        ],
+    );
+    let doc = open(&bytes);
+    assert!(
+        !doc.units()
+            .iter()
+            .any(|u| u.text == "ReviewerName" || u.text == "x")
+    );
+    assert!(doc.units().iter().any(|u| u.text == "郑兰秀"));
+}
+
+#[test]
+fn activex_values_are_units_and_their_binary_state_is_reported() {
+    let ax = r#"<?xml version="1.0" encoding="UTF-8"?><ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{8BD21D10-EC42-11CE-9E0D-00AA006002F3}" ax:persistence="persistStorage"><ax:ocxPr ax:name="Value" ax:value="郑兰秀"/></ax:ocx>"#;
+    let mut parts = vec![("word/activeX/activeX1.xml", ax)];
+    parts.push(("word/activeX/activeX1.bin", "\u{1}binary"));
+    let bytes = package("<w:p/>", &parts);
+    let doc = open(&bytes);
+    assert!(doc.units().iter().any(|u| u.text == "郑兰秀"));
+    assert!(
+        doc.diagnostics()
+            .iter()
+            .any(|d| d.location.as_ref().and_then(|l| l.part.as_deref())
+                == Some("word/activeX/activeX1.bin"))
+    );
+    let out = rewrite(&bytes, &["郑兰秀"]);
+    assert!(part(&out, "word/activeX/activeX1.xml").contains(r#"ax:value="***""#));
 }

@@ -85,6 +85,7 @@ fn roundtrip(path: &Path) -> Result<(usize, usize), String> {
 #[test]
 fn corpus_and_dev_set_open_rewrite_and_reopen() {
     let mut seen = 0;
+    let mut ok = 0;
     for sub in ["dev-set", "corpus/docx"] {
         let dir = Path::new(SHARED).join(sub);
         if !dir.exists() {
@@ -94,12 +95,21 @@ fn corpus_and_dev_set_open_rewrite_and_reopen() {
         for p in docx_files(&dir) {
             seen += 1;
             match roundtrip(&p) {
-                Ok((u, d)) => println!("ok    {u:6} units {d:3} diags  {}", p.display()),
-                Err(e) => println!("error {e}  {}", p.display()),
+                Ok((u, d)) => {
+                    ok += 1;
+                    println!("ok    {u:6} units {d:3} diags  {}", p.display())
+                }
+                Err(e) => {
+                    println!("error {e}  {}", p.display());
+                    // Dev-set files are ordinary Word files: they must go through.
+                    assert!(sub != "dev-set", "a dev-set file failed");
+                }
             }
         }
     }
-    println!("{seen} files");
+    println!(
+        "{ok} of {seen} files opened, rewrote identically with an empty plan, and reopened masked"
+    );
 }
 
 #[test]

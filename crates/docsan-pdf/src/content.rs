@@ -44,7 +44,7 @@ pub(crate) enum OwnerKind {
 }
 
 /// One parsed content stream (or a page's concatenated streams).
-#[derive(Debug)]
+/// No `Debug`: the operations hold the page text.
 pub(crate) struct Owner {
     pub kind: OwnerKind,
     /// 1-based page number (for shared forms, the first page that uses it).
@@ -55,7 +55,7 @@ pub(crate) struct Owner {
 }
 
 /// One shown glyph.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[allow(dead_code)]
 pub(crate) struct GlyphRec {
     pub owner: usize,
@@ -91,7 +91,7 @@ pub(crate) struct GlyphRec {
 }
 
 /// A PDF string inside a content operation's operands (marked-content properties).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct OpString {
     pub owner: usize,
     pub op: usize,
@@ -102,7 +102,7 @@ pub(crate) struct OpString {
 }
 
 /// Everything the walk over all pages produced.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Walk {
     pub owners: Vec<Owner>,
     pub glyphs: Vec<GlyphRec>,
@@ -230,6 +230,7 @@ struct Walker<'a> {
     forms_seen: BTreeSet<ObjectId>,
     queue: Vec<(ObjectId, Dictionary, u32, u32, bool)>,
     fonts_reported: BTreeSet<usize>,
+    fonts_unmapped: BTreeSet<usize>,
 }
 
 /// Walks every page, the form XObjects they use and their annotations' appearance streams.
@@ -247,6 +248,7 @@ pub(crate) fn walk_document(
         forms_seen: BTreeSet::new(),
         queue: Vec::new(),
         fonts_reported: BTreeSet::new(),
+        fonts_unmapped: BTreeSet::new(),
     };
     for (page_no, page_id) in doc.get_pages() {
         let mut data = Vec::new();
@@ -324,6 +326,35 @@ pub(crate) fn walk_document(
     for id in orphans {
         if w.forms_seen.insert(id) {
             w.queue.push((id, Dictionary::new(), 0, 1, false));
+            w.drain_queue()?;
+        }
+    }
+    // Appearance streams of annotations no page lists (widgets known only to the AcroForm).
+    let mut appearances = Vec::new();
+    for obj in doc.objects.values() {
+        let Ok(d) = obj.as_dict() else { continue };
+        let Some(ap) = d.get(b"AP").ok().and_then(|a| deref_dict(doc, a)) else {
+            continue;
+        };
+        for (_, v) in ap.iter() {
+            match v {
+                Object::Reference(id) => match doc.get_object(*id) {
+                    Ok(Object::Stream(_)) => appearances.push(*id),
+                    Ok(Object::Dictionary(states)) => {
+                        appearances.extend(states.iter().filter_map(|(_, s)| s.as_reference().ok()))
+                    }
+                    _ => {}
+                },
+                Object::Dictionary(states) => {
+                    appearances.extend(states.iter().filter_map(|(_, s)| s.as_reference().ok()))
+                }
+                _ => {}
+            }
+        }
+    }
+    for id in appearances {
+        if matches!(doc.get_object(id), Ok(Object::Stream(_))) && w.forms_seen.insert(id) {
+            w.queue.push((id, Dictionary::new(), 0, 1, true));
             w.drain_queue()?;
         }
     }
@@ -419,8 +450,25 @@ impl Walker<'_> {
         part: String,
         depth: u32,
     ) -> Result<()> {
-        let content = Content::decode(data)
-            .map_err(|_| Error::malformed(format!("content stream of {part} cannot be parsed")))?;
+        // lopdf's lenient parser stops at the first token it cannot read and silently drops the
+        // rest, which may be text: parse strictly, and if that fails keep what parses but fail
+        // the file through an error diagnostic (the rest is never checked nor rewritten).
+        let content = match Content::decode_strict(data) {
+            Ok(c) => c,
+            Err(_) => {
+                let c = Content::decode(data).map_err(|_| {
+                    Error::malformed(format!("content stream of {part} cannot be parsed"))
+                })?;
+                self.walk.diagnostics.push(
+                    Diagnostic::error(
+                        "content-unparsable",
+                        "part of a content stream cannot be parsed; text in it cannot be checked",
+                    )
+                    .at(loc(&part, page)),
+                );
+                c
+            }
+        };
         let owner = self.walk.owners.len();
         self.walk.owners.push(Owner {
             kind,
@@ -565,7 +613,7 @@ impl Walker<'_> {
                         }
                     }
                 }
-                "BDC" | "BMC" => {
+                "BDC" | "BMC" | "DP" | "MP" => {
                     let mut has_at = false;
                     if let Some(Object::Dictionary(props)) = o.get(1) {
                         for (k, v) in props.iter() {
@@ -583,7 +631,7 @@ impl Walker<'_> {
                             }
                         }
                     }
-                    if mc.len() < 4096 {
+                    if (op.operator == "BDC" || op.operator == "BMC") && mc.len() < 4096 {
                         mc.push(has_at);
                     }
                 }
@@ -674,6 +722,17 @@ impl Walker<'_> {
         let font = &self.walk.fonts[fi];
         let vertical = font.is_vertical();
         let glyphs = font.decode(bytes);
+        let unknown = glyphs.iter().any(|g| g.text.is_empty() && g.width > 0.0);
+        if unknown && self.fonts_unmapped.insert(fi) && font.diagnostics().is_empty() {
+            self.walk.diagnostics.push(
+                Diagnostic::error(
+                    "glyph-without-text",
+                    "a font draws glyphs whose text is unknown; they cannot be checked",
+                )
+                .at(loc(part, page)),
+            );
+        }
+        let font = &self.walk.fonts[fi];
         let mut start = 0usize;
         for mut g in glyphs {
             g.width = width_1000(font, g.width);

@@ -18,7 +18,7 @@ pub(crate) struct CharMap {
 }
 
 /// A unit made of glyphs, before ids are assigned.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct GlyphUnit {
     pub text: String,
     pub chars: Vec<CharMap>,
@@ -27,7 +27,7 @@ pub(crate) struct GlyphUnit {
     pub label: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Placed {
     /// Glyph indices drawing the same character at the same place (faux bold copies).
     glyphs: Vec<usize>,
@@ -38,7 +38,7 @@ struct Placed {
     size: f32,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 struct Segment {
     items: Vec<Placed>,
 }
@@ -55,7 +55,7 @@ impl Segment {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Line {
     v: f32,
     size: f32,
@@ -170,6 +170,14 @@ fn make_lines(mut placed: Vec<Placed>) -> Vec<Line> {
     lines
 }
 
+/// The text of a neighbouring cell as a label, when it looks like one: short and without
+/// digits, so that a neighbouring ID, phone or address never travels as context.
+fn as_label(text: &str) -> Option<String> {
+    let t = text.trim().trim_end_matches([':', '：']).trim();
+    (!t.is_empty() && t.chars().count() <= 12 && !t.chars().any(|c| c.is_ascii_digit()))
+        .then(|| t.to_string())
+}
+
 fn overlap(a0: f32, a1: f32, b0: f32, b1: f32) -> f32 {
     (a1.min(b1) - a0.max(b0)).max(0.0)
 }
@@ -270,8 +278,10 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
             }
             if aligned && row_like {
                 header_open = false;
+                let mut left: Option<String> = None;
                 for (seg, col) in line.segments.into_iter().zip(assign) {
                     let col = col.unwrap_or(0);
+                    let label = left.replace(seg.text()).and_then(|l| as_label(&l));
                     if let Some(o) = observed.get_mut(col) {
                         o.0 = o.0.min(seg.u0());
                         o.1 = o.1.max(seg.u1());
@@ -281,7 +291,8 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
                         segs: vec![seg],
                         header,
                         table: true,
-                        label: None,
+                        // The cell to the left: in a two-column form it names this value.
+                        label,
                     });
                     if let Some(slot) = last_cell_of_col.get_mut(col) {
                         *slot = Some(cells.len() - 1);
@@ -319,12 +330,14 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
             last_cell_of_col = vec![None; n];
             observed = line.segments.iter().map(|s| (s.u0(), s.u1())).collect();
             header_open = true;
+            let mut left: Option<String> = None;
             for (ci, seg) in line.segments.into_iter().enumerate() {
+                let label = left.replace(seg.text()).and_then(|l| as_label(&l));
                 cells.push(Cell {
                     segs: vec![seg],
                     header: None,
                     table: true,
-                    label: None,
+                    label,
                 });
                 last_cell_of_col[ci] = Some(cells.len() - 1);
             }
@@ -349,7 +362,7 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
                     segs: vec![seg],
                     header: None,
                     table: false,
-                    label: left.take().map(|l| l.chars().take(40).collect()),
+                    label: left.take().and_then(|l| as_label(&l)),
                 });
                 left = Some(t.trim().to_string());
             }

@@ -9,7 +9,22 @@
 //! a single fresh revision holding only reachable objects (no old revisions, no free objects).
 //!
 //! The crate knows nothing of detection: it produces [`docsan_core::TextUnit`]s and applies a
-//! [`docsan_core::Plan`].
+//! [`docsan_core::Plan`]. Fonts are decoded by `docsan_pdffont`.
+//!
+//! Invariants:
+//! - Fail closed: content that cannot be read (a partly parsable content stream, glyphs without
+//!   text, an unknown stream kind, images) becomes a diagnostic; an edit that cannot be applied
+//!   safely (vertical fonts, zero font size) is refused.
+//! - Unmasked glyphs keep their exact position: every change of advance is compensated inside
+//!   the same `TJ` array.
+//! - Always one fresh revision: only reachable objects, densely renumbered, a clean trailer, the
+//!   input's `/ID` (or one derived from the input bytes), never encrypted. Thumbnails, private
+//!   application data, XFA and attachments of unsupported types are dropped.
+//! - Deterministic: no clock, no randomness, ordered maps only.
+//!
+//! Known limits: masking glyphs of vertical fonts is refused; text drawn by Type3 glyph
+//! procedures themselves is not read; forms that inherit their resources get a drawn path
+//! instead of the added Type3 `*` when their font has no mask glyph.
 
 #![forbid(unsafe_code)]
 
@@ -59,7 +74,7 @@ pub(crate) enum Source {
 }
 
 /// What an attachment is, as far as the facade's pipeline is concerned.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct AttachmentInfo {
     pub att: Attachment,
     /// Bytes handed to the facade, when the type is one docsan sanitizes.
@@ -139,11 +154,16 @@ impl PdfDocument {
             ));
             doc.encryption_state = None;
         }
-        if doc.xref_recovery.is_some() {
-            diagnostics.push(Diagnostic::warning(
+        match doc.xref_recovery {
+            Some(lopdf::xref::XrefRecovery::Reconstructed) => diagnostics.push(Diagnostic::warning(
                 "xref-recovered",
-                "the cross-reference data was damaged and has been rebuilt by scanning the file",
-            ));
+                "the cross-reference data was damaged and has been rebuilt by scanning the file; objects of an older revision may have been used",
+            )),
+            Some(_) => diagnostics.push(Diagnostic::info(
+                "xref-offset-corrected",
+                "a cross-reference offset was wrong and a section found nearby was used",
+            )),
+            None => {}
         }
         if doc.objects.len() as u64 > u64::from(limits.max_pdf_objects) {
             return Err(Error::limit(format!(
@@ -367,7 +387,15 @@ impl PdfDocument {
                 bytes: supported.then_some(data),
             });
         }
-        for id in objects::unchecked_streams(&doc) {
+        let walked: std::collections::BTreeSet<ObjectId> = walk
+            .owners
+            .iter()
+            .filter_map(|o| match o.kind {
+                content::OwnerKind::Stream { id, .. } => Some(id),
+                content::OwnerKind::Page { .. } => None,
+            })
+            .collect();
+        for id in objects::unchecked_streams(&doc, &walked) {
             diagnostics.push(
                 Diagnostic::warning(
                     "unchecked-stream",

@@ -20,7 +20,7 @@ pub(crate) enum PathSeg {
 }
 
 /// A string object found in the document.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct StrUnit {
     pub id: ObjectId,
     pub path: Vec<PathSeg>,
@@ -191,7 +191,7 @@ pub(crate) fn string_at_mut<'a>(obj: &'a mut Object, path: &[PathSeg]) -> Option
 }
 
 /// A text node or attribute value of an XMP packet.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct XmpItem {
     pub stream: ObjectId,
     /// Byte range of the escaped text in the decoded stream.
@@ -385,7 +385,7 @@ pub(crate) fn text_streams(doc: &Document) -> (Vec<ObjectId>, Vec<ObjectId>) {
 }
 
 /// An embedded file stream and the name its file specification gives it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Attachment {
     pub stream: ObjectId,
     pub name: String,
@@ -427,8 +427,13 @@ pub(crate) fn attachments(doc: &Document) -> Vec<Attachment> {
     for obj in doc.objects.values() {
         visit(doc, obj, &mut found, 0);
     }
-    // Embedded file streams not reached through a file specification still count.
+    // Embedded file streams not reached through a file specification still count, when they
+    // are written at all (unreachable objects never reach the output).
+    let reachable = reachable(doc);
     for (&id, obj) in &doc.objects {
+        if !reachable.contains(&id) {
+            continue;
+        }
         if let Object::Stream(s) = obj
             && type_of(&s.dict) == b"EmbeddedFile"
         {
@@ -472,9 +477,13 @@ const KNOWN_STREAM_KEYS: &[&[u8]] = &[
 /// Streams whose content docsan neither reads as text nor knows to be free of text (private
 /// application data, tiling patterns, 3-D, sound, unknown types). Each is reported, because
 /// nothing checks what it holds.
-pub(crate) fn unchecked_streams(doc: &Document) -> Vec<ObjectId> {
-    // Streams referenced where their role is known: font programs, CMaps, glyph procedures.
-    let mut known: std::collections::BTreeSet<ObjectId> = Default::default();
+pub(crate) fn unchecked_streams(
+    doc: &Document,
+    walked: &std::collections::BTreeSet<ObjectId>,
+) -> Vec<ObjectId> {
+    // Streams read as content, and streams referenced where their role is known: font
+    // programs, CMaps, glyph procedures.
+    let mut known: std::collections::BTreeSet<ObjectId> = walked.clone();
     for obj in doc.objects.values() {
         let d = match obj {
             Object::Dictionary(d) => d,
@@ -578,10 +587,10 @@ pub(crate) fn reachable(doc: &Document) -> std::collections::BTreeSet<ObjectId> 
         match o {
             Object::Reference(r) => out.push(*r),
             Object::Array(a) => a.iter().for_each(|v| refs(v, out, depth + 1)),
-            // Thumbnails and private application data are removed on rewrite.
+            // Thumbnails, private application data and XFA are removed on rewrite.
             Object::Dictionary(d) => d
                 .iter()
-                .filter(|(k, _)| k.as_slice() != b"Thumb" && k.as_slice() != b"PieceInfo")
+                .filter(|(k, _)| !matches!(k.as_slice(), b"Thumb" | b"PieceInfo" | b"XFA"))
                 .for_each(|(_, v)| refs(v, out, depth + 1)),
             Object::Stream(s) => s
                 .dict

@@ -26,6 +26,9 @@ enum Act {
     Remove,
 }
 
+/// Substitute codes (code, length, width) per (font, character), looked up once.
+type SubCache = BTreeMap<(usize, char), Option<(u32, u8, f32)>>;
+
 fn is_mask_char(c: char) -> bool {
     matches!(c, '*' | '＊' | '█' | '■' | '●' | '×' | 'x' | 'X' | '#')
 }
@@ -76,6 +79,7 @@ pub(crate) fn rewrite(
 
     let mut acts: BTreeMap<usize, Act> = BTreeMap::new();
     let mut draw: BTreeSet<usize> = BTreeSet::new();
+    let mut subs = BTreeMap::new();
     let mut op_string_new: BTreeMap<usize, String> = BTreeMap::new();
     let mut xmp_new: BTreeMap<usize, String> = BTreeMap::new();
     let mut js_new: BTreeMap<ObjectId, String> = BTreeMap::new();
@@ -91,6 +95,7 @@ pub(crate) fn rewrite(
                 plan.visual_mask,
                 &mut acts,
                 &mut draw,
+                &mut subs,
             )?,
             Source::OpString(i) => {
                 op_string_new.insert(*i, new_text);
@@ -117,8 +122,24 @@ pub(crate) fn rewrite(
     // Content streams with masked glyphs or edited marked-content strings.
     let mut touched: BTreeSet<usize> = acts.keys().map(|g| d.walk.glyphs[*g].owner).collect();
     touched.extend(op_string_new.keys().map(|i| d.walk.op_strings[*i].owner));
+    let mut type3: Option<ObjectId> = None;
     for owner in touched {
-        let bytes = rewrite_owner(d, owner, &acts, &draw, &op_string_new, plan.visual_mask)?;
+        let needs_font = plan.visual_mask == VisualMask::Glyph
+            && draw.iter().any(|g| d.walk.glyphs[*g].owner == owner);
+        let font_name = if needs_font {
+            add_mask_font(&mut doc, &d.walk.owners[owner].kind, &mut type3)
+        } else {
+            None
+        };
+        let bytes = rewrite_owner(
+            d,
+            owner,
+            &acts,
+            &draw,
+            &op_string_new,
+            plan.visual_mask,
+            font_name.as_deref(),
+        )?;
         let mut stream = Stream::new(Dictionary::new(), Vec::new());
         stream.set_plain_content(bytes.clone());
         stream
@@ -243,6 +264,105 @@ pub(crate) fn rewrite(
     finalize(&mut doc, &d.id_seed)
 }
 
+/// A glyph procedure drawing a six-armed asterisk in a 500 × 1000 glyph box.
+const ASTERISK_PROC: &[u8] =
+    b"500 0 d0 60 w 1 J 250 560 m 250 140 l 68 455 m 432 245 l 68 245 m 432 455 l S";
+
+/// Adds the small Type3 `*` font to the resources of an owner (once per document for the
+/// font object, once per owner for the resource entry) and returns its resource name. The
+/// owner's resources are copied into its own dictionary first, so resources shared with other
+/// pages or inherited from the page tree are not changed for anyone else. Forms that inherit
+/// their resources get `None`: their mask is drawn as a path instead.
+fn add_mask_font(
+    doc: &mut lopdf::Document,
+    kind: &OwnerKind,
+    type3: &mut Option<ObjectId>,
+) -> Option<String> {
+    let mut resources = match kind {
+        OwnerKind::Page { page_id } => crate::content::page_resources(doc, *page_id),
+        OwnerKind::Stream { id, .. } => {
+            let s = doc.get_object(*id).ok()?.as_stream().ok()?;
+            let r = s.dict.get(b"Resources").ok()?;
+            crate::content::deref_dict(doc, r)?.clone()
+        }
+    };
+    let mut fonts = resources
+        .get(b"Font")
+        .ok()
+        .and_then(|f| crate::content::deref_dict(doc, f))
+        .cloned()
+        .unwrap_or_default();
+    let mut name = String::from("DocsanMask");
+    let mut n = 0;
+    while fonts.has(name.as_bytes()) {
+        n += 1;
+        name = format!("DocsanMask{n}");
+    }
+    let font_id = match type3 {
+        Some(id) => *id,
+        None => {
+            let proc_id = doc.add_object(Stream::new(Dictionary::new(), ASTERISK_PROC.to_vec()));
+            let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /DocsanMask def 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <2A> <002A> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end".to_vec();
+            let tu = doc.add_object(Stream::new(Dictionary::new(), cmap));
+            let mut procs = Dictionary::new();
+            procs.set("asterisk", Object::Reference(proc_id));
+            let mut enc = Dictionary::new();
+            enc.set("Type", Object::Name(b"Encoding".to_vec()));
+            enc.set(
+                "Differences",
+                Object::Array(vec![
+                    Object::Integer(42),
+                    Object::Name(b"asterisk".to_vec()),
+                ]),
+            );
+            let mut f = Dictionary::new();
+            f.set("Type", Object::Name(b"Font".to_vec()));
+            f.set("Subtype", Object::Name(b"Type3".to_vec()));
+            f.set(
+                "FontBBox",
+                Object::Array(vec![0.into(), 0.into(), 500.into(), 1000.into()]),
+            );
+            f.set(
+                "FontMatrix",
+                Object::Array(vec![
+                    Object::Real(0.001),
+                    0.into(),
+                    0.into(),
+                    Object::Real(0.001),
+                    0.into(),
+                    0.into(),
+                ]),
+            );
+            f.set("CharProcs", Object::Dictionary(procs));
+            f.set("Encoding", Object::Dictionary(enc));
+            f.set("FirstChar", 42);
+            f.set("LastChar", 42);
+            f.set("Widths", Object::Array(vec![500.into()]));
+            f.set("Resources", Object::Dictionary(Dictionary::new()));
+            f.set("ToUnicode", Object::Reference(tu));
+            let id = doc.add_object(Object::Dictionary(f));
+            *type3 = Some(id);
+            id
+        }
+    };
+    fonts.set(name.clone(), Object::Reference(font_id));
+    resources.set("Font", Object::Dictionary(fonts));
+    match kind {
+        OwnerKind::Page { page_id } => {
+            doc.get_dictionary_mut(*page_id)
+                .ok()?
+                .set("Resources", Object::Dictionary(resources));
+        }
+        OwnerKind::Stream { id, .. } => {
+            let Ok(Object::Stream(s)) = doc.get_object_mut(*id) else {
+                return None;
+            };
+            s.dict.set("Resources", Object::Dictionary(resources));
+        }
+    }
+    Some(name)
+}
+
 fn set_stream(doc: &mut lopdf::Document, id: ObjectId, bytes: Vec<u8>) -> Result<()> {
     let Ok(Object::Stream(s)) = doc.get_object_mut(id) else {
         return Err(Error::internal("a text stream disappeared"));
@@ -326,6 +446,8 @@ fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
         }
     }
     doc.prune_objects();
+    // Dense numbering: the cross-reference table then lists no free objects besides 0.
+    doc.renumber_objects();
     let mut out = Vec::new();
     doc.save_to(&mut out)
         .map_err(|_| Error::internal("cannot serialize the pdf"))?;
@@ -341,6 +463,7 @@ fn glyph_actions(
     mode: VisualMask,
     acts: &mut BTreeMap<usize, Act>,
     draw: &mut BTreeSet<usize>,
+    subs: &mut SubCache,
 ) -> Result<()> {
     for e in edits {
         let orig: Vec<(usize, char)> = text[e.range.clone()]
@@ -375,20 +498,23 @@ fn glyph_actions(
                 }
                 let act = match mode {
                     VisualMask::Glyph => {
-                        let sub = if is_mask_char(rc) {
-                            font.mask_code()
-                        } else {
-                            font.codes_for(rc).first().and_then(|&(code, len)| {
-                                let bytes = font.encode(code, len);
-                                font.decode(&bytes).first().map(|gl| (code, len, gl.width))
-                            })
-                        };
-                        let sub = sub.map(|(c, l, w)| (c, l, crate::font::width_1000(font, w)));
+                        // Looking codes up is costly for large CMaps: once per font and char.
+                        let key = (g.font, if is_mask_char(rc) { '*' } else { rc });
+                        let sub = *subs.entry(key).or_insert_with(|| {
+                            let sub = if is_mask_char(rc) {
+                                font.mask_code()
+                            } else {
+                                font.codes_for(rc).first().and_then(|&(code, len)| {
+                                    let bytes = font.encode(code, len);
+                                    font.decode(&bytes).first().map(|gl| (code, len, gl.width))
+                                })
+                            };
+                            sub.map(|(c, l, w)| (c, l, crate::font::width_1000(font, w)))
+                        });
                         match sub {
-                            Some((code, len, width)) if code != g.code || len != g.len => {
-                                Act::Replace { code, len, width }
-                            }
-                            Some(_) => Act::Remove,
+                            // The glyph already shows the substitute: nothing to change.
+                            Some((code, len, _)) if code == g.code && len == g.len => continue,
+                            Some((code, len, width)) => Act::Replace { code, len, width },
                             None => {
                                 draw.insert(gi);
                                 Act::Remove
@@ -419,7 +545,7 @@ fn fmt_num(v: f32) -> String {
 }
 
 /// The mask drawn for a removed glyph, in the owner's initial user space.
-fn mask_drawing(out: &mut String, trm: &Matrix, width: f32, mode: VisualMask) {
+fn mask_drawing(out: &mut String, trm: &Matrix, width: f32, mode: VisualMask, font: Option<&str>) {
     let det = trm[0] * trm[3] - trm[1] * trm[2];
     if !det.is_finite() || det.abs() < 1e-9 || width.is_nan() || width <= 0.0 {
         return;
@@ -429,6 +555,18 @@ fn mask_drawing(out: &mut String, trm: &Matrix, width: f32, mode: VisualMask) {
     match mode {
         VisualMask::Box => {
             out.push_str(&format!("0 g 0 -0.2 {} 1 re f Q\n", fmt_num(width)));
+        }
+        _ if font.is_some() => {
+            // The added Type3 font's `*` (0.5 wide at size 1), centred in the glyph's advance
+            // and shrunk for narrow glyphs; it extracts as `*` like any mask glyph.
+            let size = (width / 0.5).min(1.0);
+            let x = (width - 0.5 * size) / 2.0;
+            out.push_str(&format!(
+                "0 g 0 G BT /{} {} Tf {} 0 Td <2A> Tj ET Q\n",
+                font.unwrap_or_default(),
+                fmt_num(size),
+                fmt_num(x)
+            ));
         }
         _ => {
             // A six-armed asterisk, stroked, centred in the glyph box.
@@ -464,6 +602,7 @@ fn rewrite_owner(
     draw: &BTreeSet<usize>,
     op_string_new: &BTreeMap<usize, String>,
     mode: VisualMask,
+    mask_font: Option<&str>,
 ) -> Result<Vec<u8>> {
     let o = &d.walk.owners[owner];
     let mut ops: Vec<Operation> = o.ops.clone();
@@ -554,7 +693,13 @@ fn rewrite_owner(
                                     arr.push(Object::Real(n));
                                 }
                                 if draw.contains(&gi) {
-                                    mask_drawing(&mut drawings, &g.trm, g.width / 1000.0, mode);
+                                    mask_drawing(
+                                        &mut drawings,
+                                        &g.trm,
+                                        g.width / 1000.0,
+                                        mode,
+                                        mask_font,
+                                    );
                                 }
                             }
                         }

@@ -277,6 +277,9 @@ fn masking_removes_every_value_from_every_place() {
         );
         assert_eq!(again.embedded().len(), 1);
         assert_eq!(again.embedded()[0].bytes, b"name,id\n*,*\n");
+        if let Some(ok) = qpdf_check(&out) {
+            assert!(ok, "{mode:?}: qpdf --check finds errors in the output");
+        }
         let loaded = Document::load_mem(&out).expect("loads");
         assert!(
             !loaded.objects.values().any(|o| o
@@ -398,6 +401,14 @@ fn incremental_update_output_has_no_old_revision() {
     let out = doc.rewrite(&plan, &mut Vec::new()).expect("rewrite");
     assert_eq!(out.windows(5).filter(|w| w == b"%%EOF").count(), 1);
     assert!(!out.windows(5).any(|w| w == b"/Prev"));
+    // One cross-reference table whose only free entry is object 0.
+    let text = String::from_utf8_lossy(&out);
+    let xref = text.rfind("\nxref").expect("classic xref table");
+    let free = text[xref..]
+        .lines()
+        .filter(|l| l.trim_end().ends_with(" f"))
+        .count();
+    assert_eq!(free, 1, "no free objects besides 0");
     for chunk in all_bytes(&out) {
         assert!(!has(&chunk, ID), "old revision survived");
         assert!(!has(&chunk, PHONE), "masked value survived");
@@ -592,4 +603,147 @@ fn self_referencing_form_does_not_hang_and_deep_nesting_is_a_limit() {
         .err()
         .expect("too deep");
     assert_eq!(e.kind, ErrorKind::Limit);
+}
+
+/// Runs `qpdf --check` when qpdf is installed (None otherwise); true when it finds no errors.
+fn qpdf_check(bytes: &[u8]) -> Option<bool> {
+    let dir = std::env::temp_dir().join(format!("docsan-pdf-beyond-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let path = dir.join(format!("{}.pdf", bytes.len()));
+    std::fs::write(&path, bytes).ok()?;
+    let out = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .ok()?;
+    let _ = std::fs::remove_file(&path);
+    Some(out.status.code() == Some(0))
+}
+
+#[test]
+fn thumbnails_and_private_data_are_removed() {
+    let bytes = one_page(Dictionary::new(), "", |doc| {
+        let thumb = doc.add_object(Stream::new(
+            dictionary! { "Width" => 1, "Height" => 1, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8 },
+            vec![0],
+        ));
+        let private = doc.add_object(Stream::new(
+            Dictionary::new(),
+            format!("private copy {ID}").into_bytes(),
+        ));
+        doc.trailer.set("DocsanTestThumb", Object::Reference(thumb));
+        doc.trailer
+            .set("DocsanTestPrivate", Object::Reference(private));
+        Dictionary::new()
+    });
+    // Move the test references from the trailer onto the page.
+    let mut doc = Document::load_mem(&bytes).expect("loads");
+    let thumb = doc.trailer.remove(b"DocsanTestThumb").expect("thumb");
+    let private = doc.trailer.remove(b"DocsanTestPrivate").expect("private");
+    let page = *doc.get_pages().values().next().expect("page");
+    let pd = doc.get_dictionary_mut(page).expect("page dict");
+    pd.set("Thumb", thumb);
+    pd.set(
+        "PieceInfo",
+        dictionary! { "App" => dictionary! { "Private" => private } },
+    );
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+
+    let mut d = PdfBackend.open(&bytes, &Limits::default()).expect("opens");
+    assert!(
+        d.diagnostics()
+            .iter()
+            .any(|x| x.code == "page-private-data-removed")
+    );
+    assert!(
+        d.diagnostics().iter().all(|x| x.code != "unchecked-stream"),
+        "removed data is not reported as unchecked"
+    );
+    let out = d
+        .rewrite(&Plan::default(), &mut Vec::new())
+        .expect("rewrite");
+    for chunk in all_bytes(&out) {
+        assert!(!has(&chunk, ID), "private data left");
+    }
+    let o = Document::load_mem(&out).expect("loads");
+    let page = *o.get_pages().values().next().expect("page");
+    assert!(!o.get_dictionary(page).expect("page").has(b"Thumb"));
+}
+
+#[test]
+fn unknown_streams_are_reported() {
+    let bytes = one_page(Dictionary::new(), "", |doc| {
+        let s = doc.add_object(Stream::new(Dictionary::new(), b"opaque".to_vec()));
+        dictionary! { "Private" => Object::Reference(s) }
+    });
+    let d = PdfBackend.open(&bytes, &Limits::default()).expect("opens");
+    assert!(
+        d.diagnostics()
+            .iter()
+            .any(|x| x.code == "unchecked-stream" && x.severity == docsan_core::Severity::Warning)
+    );
+}
+
+#[test]
+fn unparsable_content_fails_closed() {
+    let fonts = dictionary! { "Font" => dictionary! { "F1" => dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    } } };
+    let bytes = one_page(
+        fonts,
+        &format!("BT /F1 12 Tf 10 50 Td (visible) Tj ET ) junk BT /F1 12 Tf (ID {ID}) Tj ET"),
+        |_| Dictionary::new(),
+    );
+    let d = PdfBackend.open(&bytes, &Limits::default()).expect("opens");
+    assert!(d.units().iter().any(|u| u.text.contains("visible")));
+    assert!(
+        d.diagnostics()
+            .iter()
+            .any(|x| x.code == "content-unparsable" && x.severity == docsan_core::Severity::Error),
+        "text after the junk cannot be checked, so the file must fail"
+    );
+}
+
+#[test]
+fn a_lying_to_unicode_does_not_hide_a_value() {
+    // /ToUnicode maps the digit codes to letters; the encoding's glyph names say digits.
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Lie def \
+        1 begincodespacerange <00> <FF> endcodespacerange \
+        10 beginbfrange <30> <30> <0041> <31> <31> <0042> <32> <32> <0043> <33> <33> <0044> \
+        <34> <34> <0045> <35> <35> <0046> <36> <36> <0047> <37> <37> <0048> <38> <38> <0049> \
+        <39> <39> <004A> endbfrange endcmap CMapName currentdict /CMap defineresource pop end end";
+    let bytes = one_page(
+        Dictionary::new(),
+        &format!("BT /F1 12 Tf 10 50 Td (ID {ID}) Tj ET"),
+        |doc| {
+            let tu = doc.add_object(Stream::new(Dictionary::new(), cmap.as_bytes().to_vec()));
+            let names: Vec<Object> = std::iter::once(Object::Integer(48))
+                .chain(
+                    [
+                        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                        "nine",
+                    ]
+                    .iter()
+                    .map(|n| Object::Name(n.as_bytes().to_vec())),
+                )
+                .collect();
+            let f = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+                "Encoding" => dictionary! { "Type" => "Encoding", "BaseEncoding" => "WinAnsiEncoding", "Differences" => names },
+                "ToUnicode" => Object::Reference(tu),
+            });
+            dictionary! { "Font" => dictionary! { "F1" => Object::Reference(f) } }
+        },
+    );
+    let mut doc = PdfBackend.open(&bytes, &Limits::default()).expect("opens");
+    assert!(
+        doc.units().iter().any(|u| u.text.contains(ID)),
+        "the value is visible through the font's own encoding"
+    );
+    let plan = plan_for(doc.units(), &[ID], VisualMask::Glyph);
+    let out = doc.rewrite(&plan, &mut Vec::new()).expect("rewrite");
+    for chunk in all_bytes(&out) {
+        assert!(!has(&chunk, ID), "the codes of the value are gone");
+    }
 }

@@ -131,6 +131,9 @@ pub(crate) struct BfRange {
     pub dst: RangeDst,
 }
 
+/// Text to the codes that decode to it.
+type ReverseMap = BTreeMap<String, Vec<(u32, u8)>>;
+
 /// A parsed CMap: codespace ranges, code-to-Unicode entries (for ToUnicode) and code-to-CID
 /// entries (for embedded encodings).
 #[derive(Clone, Debug, Default)]
@@ -147,6 +150,7 @@ pub(crate) struct CMap {
     pub truncated: bool,
     range_index: RangeIndex,
     cid_index: RangeIndex,
+    reverse_index: std::sync::OnceLock<Option<ReverseMap>>,
     /// Which code lengths (1 to 4) have Unicode entries.
     lens: [bool; 5],
 }
@@ -223,8 +227,46 @@ impl CMap {
         !self.chars.is_empty() || !self.ranges.is_empty()
     }
 
-    /// All (code, len) whose text equals `text`, bounded by `max` results.
+    /// All (code, len) whose text equals `text`, bounded by `max` results. Served from an
+    /// index built on first use when the CMap is small enough to expand, else by a scan.
     pub fn reverse(&self, text: &str, max: usize) -> Vec<(u32, u8)> {
+        let index = self.reverse_index.get_or_init(|| self.build_reverse());
+        match index {
+            Some(map) => {
+                let mut v = map.get(text).cloned().unwrap_or_default();
+                v.truncate(max);
+                v
+            }
+            None => self.reverse_scan(text, max),
+        }
+    }
+
+    /// Text to codes for every code the CMap defines, or `None` when its ranges expand to more
+    /// than [`MAX_ENTRIES`] codes.
+    fn build_reverse(&self) -> Option<ReverseMap> {
+        let mut total = self.chars.len();
+        for r in &self.ranges {
+            total = total.saturating_add((r.hi - r.lo) as usize + 1);
+            if total > MAX_ENTRIES {
+                return None;
+            }
+        }
+        let mut keys: Vec<(u32, u8)> = self.chars.keys().copied().collect();
+        for r in &self.ranges {
+            keys.extend((r.lo..=r.hi).map(|c| (c, r.len)));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let mut map = ReverseMap::new();
+        for (c, l) in keys {
+            if let Some(t) = self.lookup(c, l) {
+                map.entry(t).or_default().push((c, l));
+            }
+        }
+        Some(map)
+    }
+
+    fn reverse_scan(&self, text: &str, max: usize) -> Vec<(u32, u8)> {
         let mut out: Vec<(u32, u8)> = Vec::new();
         for (k, v) in &self.chars {
             if v == text {
@@ -712,6 +754,8 @@ mod tests {
         let src = b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange 1 begincodespacerange <00> endcodespacerange";
         let cm = parse(src);
         assert_eq!(cm.lookup(0x1234_5678, 4).as_deref(), Some("\u{56B9}"));
+        // Too large to index: the reverse map scans.
+        assert_eq!(cm.reverse("\u{56B9}", 4), vec![(0x5678, 4)]);
         let cm = parse(b"<<<<((((([[[[ beginbfchar <01");
         assert!(cm.chars.is_empty());
     }

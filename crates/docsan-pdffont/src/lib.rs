@@ -41,8 +41,9 @@ use lopdf::{Dictionary, Document, Object};
 use program::Program;
 use std::collections::BTreeMap;
 
-/// One glyph of a decoded string.
-#[derive(Clone, Debug, PartialEq)]
+/// One glyph of a decoded string. Its `Debug` output leaves the text out (it may be personal
+/// data) and shows only its length.
+#[derive(Clone, PartialEq)]
 pub struct Glyph {
     /// Character code as read from the string.
     pub code: u32,
@@ -55,6 +56,18 @@ pub struct Glyph {
     pub width: f32,
     /// True when this is a single-byte code 32 (word spacing `Tw` applies).
     pub is_space: bool,
+}
+
+impl std::fmt::Debug for Glyph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Glyph")
+            .field("code", &self.code)
+            .field("len", &self.len)
+            .field("text_chars", &self.text.chars().count())
+            .field("width", &self.width)
+            .field("is_space", &self.is_space)
+            .finish()
+    }
 }
 
 /// What kind of font dictionary this is.
@@ -200,6 +213,9 @@ pub struct Font {
     /// Simple TrueType fonts: per code, the Unicode the font program's own cmap gives for the
     /// glyph the code selects through the (1,0) or (3,0) cmap.
     sfnt_text: Option<Vec<Option<char>>>,
+    /// Simple fonts: whether the glyph names come from something the font states (see
+    /// `load_simple`), so that they may contradict a `/ToUnicode`.
+    names_meaningful: bool,
     /// Type3: glyph names whose CharProcs stream draws something.
     char_procs: Option<BTreeMap<String, bool>>,
     font_matrix: [f32; 6],
@@ -383,6 +399,7 @@ impl Font {
             cid_cff: false,
             gid_text: None,
             sfnt_text: None,
+            names_meaningful: false,
             char_procs: None,
             font_matrix: [0.001, 0.0, 0.0, 0.001, 0.0, 0.0],
             reliable: true,
@@ -524,6 +541,10 @@ impl Font {
         } else {
             !builtin_symbolic
         };
+        // Glyph names are evidence only when something chose them: an explicit encoding,
+        // /Differences or the program's own encoding; a default base encoding applied to a font
+        // without /Encoding is a guess, not a second reading.
+        self.names_meaningful = explicit_base || differences.is_some() || type1_builtin;
         let builtin = match &self.program {
             Some(Program::Type1(t)) if !explicit_base && !t.encoding.is_empty() => {
                 Some(&t.encoding)
@@ -1291,7 +1312,13 @@ impl Font {
     /// `/ToUnicode` can lie; the backend checks both.
     pub fn alt_text(&self, code: u32, len: u8) -> Option<String> {
         let tu = self.to_unicode.as_ref()?.lookup_any(code, len)?;
-        let own = self.own_text(code, len)?;
+        let own = if self.kind != Kind::Type0 && !self.names_meaningful {
+            // Only the program's cmap is evidence here.
+            let c = (*self.sfnt_text.as_ref()?.get(code as usize)?)?;
+            c.to_string()
+        } else {
+            self.own_text(code, len)?
+        };
         (own != tu && !own.is_empty()).then_some(own)
     }
 

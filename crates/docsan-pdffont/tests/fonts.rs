@@ -37,6 +37,10 @@ fn standard14_winansi_text_widths_and_mask() {
         vec![667.0, 278.0, 389.0, 556.0]
     );
     assert!(g[1].is_space && !g[0].is_space);
+    assert!(
+        !format!("{:?}", g[0]).contains('A'),
+        "Debug leaves the text out"
+    );
     assert_eq!(f.mask_code(), Some((42, 1, 389.0)));
     assert_eq!(f.codes_for('A'), vec![(65, 1)]);
     assert_eq!(f.encode(65, 1), b"A");
@@ -494,4 +498,27 @@ fn embedded_cmap_extending_a_predefined_one() {
         vec![1000.0, 480.0, 321.0]
     );
     assert!(f.reliable());
+}
+
+#[test]
+fn default_base_encoding_is_no_evidence_against_tounicode() {
+    let mut doc = Document::with_version("1.7");
+    let tu = tounicode(
+        &mut doc,
+        "1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <41> <4E2D> endbfchar",
+    );
+    // No /Encoding: the Standard names are only a default, so 'A' is no second reading of 中.
+    let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ABCDEF+Sub", "ToUnicode" => tu.clone() };
+    let f = load(&doc, &d);
+    assert_eq!(texts(&f, b"A"), "中");
+    assert_eq!(f.alt_text(0x41, 1), None);
+    assert!(
+        !f.diagnostics()
+            .iter()
+            .any(|d| d.code == "tounicode-disagrees")
+    );
+    // With an explicit encoding the names are the font's own statement.
+    let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ABCDEF+Sub", "ToUnicode" => tu, "Encoding" => "WinAnsiEncoding" };
+    let f = load(&doc, &d);
+    assert_eq!(f.alt_text(0x41, 1).as_deref(), Some("A"));
 }

@@ -308,6 +308,10 @@ impl<'a> Ctx<'a> {
             self.add_original(hit, "original.text", location.clone());
         }
         let id = UnitId(self.units.len() as u32);
+        // Detection reads the text as a person would: invisible characters (which can be slipped
+        // between the digits of a value to defeat pattern matching) are dropped and full-width
+        // digits and letters folded, so obfuscated values are still found.
+        let text = &fold_for_detection(text);
         let mut context = UnitContext::new(kind, location);
         context.column_header = column_header;
         context.label = label;
@@ -383,6 +387,34 @@ impl<'a> Ctx<'a> {
                 value: f.value.clone(),
             });
         }
+        // Locations name sheets and parts, and those names can themselves be personal (a sheet
+        // called after a person): mask any location text that contains a residue's value.
+        let values: Vec<String> = self
+            .residues
+            .iter()
+            .map(|r| needles::normalize(r.value.expose()))
+            .filter(|v| v.chars().count() >= 2)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let scrub = |l: &mut Location| {
+            for field in [&mut l.part, &mut l.sheet, &mut l.cell, &mut l.detail] {
+                if let Some(t) = field.as_mut() {
+                    let n = needles::normalize(t);
+                    if values.iter().any(|v| n.contains(v.as_str())) {
+                        *t = Sensitive::new(t.as_str()).generic_mask();
+                    }
+                }
+            }
+        };
+        for r in &mut self.residues {
+            scrub(&mut r.location);
+        }
+        for d in &mut self.diagnostics {
+            if let Some(l) = d.location.as_mut() {
+                scrub(l);
+            }
+        }
         Report {
             residues: self.residues,
             diagnostics: self.diagnostics,
@@ -390,6 +422,19 @@ impl<'a> Ctx<'a> {
             parts_checked: self.parts,
         }
     }
+}
+
+/// Drops invisible characters and folds full-width ASCII digits and letters.
+fn fold_for_detection(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}'))
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '\u{FF20}' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            _ => c,
+        })
+        .collect()
 }
 
 /// Recognizes an embedded document by its bytes.

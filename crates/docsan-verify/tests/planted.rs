@@ -426,6 +426,23 @@ fn docx_mailto_target_in_rels() {
 }
 
 #[test]
+fn obfuscated_values_are_still_detected() {
+    // Zero-width spaces between the digits, and full-width digits.
+    let zw: String = MOBILE.chars().map(|c| format!("{c}\u{200B}")).collect();
+    let fw: String = ID
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect();
+    let r = run(
+        &docx(&format!("{}{}", para(&zw), para(&fw)), ""),
+        Format::Docx,
+        &[],
+    );
+    assert!(detected(&r, PiiKind::Mobile));
+    assert!(detected(&r, PiiKind::Id18));
+}
+
+#[test]
 fn docx_character_references_are_decoded() {
     // Every character written as a numeric reference.
     let refs: String = ID.chars().map(|c| format!("&#{};", c as u32)).collect();
@@ -538,6 +555,35 @@ fn xlsx_numeric_cell() {
         run(&xlsx(&rows, &[]), Format::Xlsx, &[MOBILE])
             .residues
             .is_empty()
+    );
+}
+
+#[test]
+fn sheet_named_after_a_person_is_masked_in_locations() {
+    let wb = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="张三丰" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let rows = format!(r#"{HEADER_ROW}<row r="2"><c r="B2"><v>{MOBILE}</v></c></row>"#);
+    let pkg = zip(&[
+        ("[Content_Types].xml", CT),
+        ("xl/workbook.xml", wb),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+            ),
+        ),
+    ]);
+    let r = run(&pkg, Format::Xlsx, &["张三丰", MOBILE]);
+    assert!(original_found(&r, "张三丰"));
+    let json = serde_json_string(&r);
+    assert!(!json.contains("张三丰"), "{json}");
+    assert!(
+        r.residues
+            .iter()
+            .any(|x| x.location.sheet.as_deref() == Some("＊＊＊"))
     );
 }
 
@@ -701,4 +747,132 @@ fn structure_names_pages_sheets_and_parts() {
     assert_eq!(s.sheets, vec!["名单".to_string()]);
     assert_eq!(s.parts.len(), 4);
     assert!(s.parts.contains(&"xl/worksheets/sheet1.xml".to_string()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// An RC4-encrypted PDF (revision 3, 128-bit key) with an empty user password, built here.
+
+fn rc4(key: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut s: Vec<u8> = (0..=255u8).collect();
+    let mut j: u8 = 0;
+    for i in 0..256 {
+        j = j.wrapping_add(s[i]).wrapping_add(key[i % key.len()]);
+        s.swap(i, j as usize);
+    }
+    let (mut i, mut j) = (0u8, 0u8);
+    data.iter()
+        .map(|&b| {
+            i = i.wrapping_add(1);
+            j = j.wrapping_add(s[i as usize]);
+            s.swap(i as usize, j as usize);
+            b ^ s[s[i as usize].wrapping_add(s[j as usize]) as usize]
+        })
+        .collect()
+}
+
+fn md5(parts: &[&[u8]]) -> Vec<u8> {
+    use md5::Digest;
+    let mut h = md5::Md5::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().to_vec()
+}
+
+#[test]
+fn pdf_encrypted_with_an_empty_user_password() {
+    const PAD: [u8; 32] = [
+        0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E, 0x56, 0xFF, 0xFA, 0x01,
+        0x08, 0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68, 0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53,
+        0x69, 0x7A,
+    ];
+    let id0 = b"0123456789abcdef".to_vec();
+    let p: i32 = -3904;
+    // O from the owner password "owner" (algorithm 3).
+    let mut owner = b"owner".to_vec();
+    owner.extend_from_slice(&PAD[..27]);
+    let mut ok = md5(&[&owner]);
+    for _ in 0..50 {
+        ok = md5(&[&ok]);
+    }
+    let mut o = rc4(&ok, &PAD);
+    for i in 1..=19u8 {
+        let k: Vec<u8> = ok.iter().map(|b| b ^ i).collect();
+        o = rc4(&k, &o);
+    }
+    // File key (algorithm 2) and U (algorithm 5).
+    let mut key = md5(&[&PAD, &o, &p.to_le_bytes(), &id0]);
+    for _ in 0..50 {
+        key = md5(&[&key]);
+    }
+    let mut u = rc4(&key, &md5(&[&PAD, &id0]));
+    for i in 1..=19u8 {
+        let k: Vec<u8> = key.iter().map(|b| b ^ i).collect();
+        u = rc4(&k, &u);
+    }
+    u.extend_from_slice(&[0u8; 16]);
+    let obj_key = |n: u32| md5(&[&key, &n.to_le_bytes()[..3], &[0, 0]]);
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
+    let content = rc4(
+        &obj_key(4),
+        &zlib(format!("BT /F1 12 Tf 72 720 Td (Tel {MOBILE}) Tj ET").as_bytes()),
+    );
+    let mut stream4 = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        content.len()
+    )
+    .into_bytes();
+    stream4.extend_from_slice(&content);
+    stream4.extend_from_slice(b"\nendstream");
+    let author = rc4(&obj_key(6), ID.as_bytes());
+    let objects = vec![
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec()),
+        (
+            3,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
+                .to_vec(),
+        ),
+        (4, stream4),
+        (
+            5,
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+                .to_vec(),
+        ),
+        (6, format!("<< /Author <{}> >>", hex(&author)).into_bytes()),
+        (
+            7,
+            format!(
+                "<< /Filter /Standard /V 2 /R 3 /Length 128 /P {p} /O <{}> /U <{}> >>",
+                hex(&o),
+                hex(&u)
+            )
+            .into_bytes(),
+        ),
+    ];
+    let pdf = replace_bytes(
+        &write_pdf(Vec::new(), &objects, 8, None),
+        b"/Root 1 0 R",
+        format!(
+            "/Root 1 0 R /Info 6 0 R /Encrypt 7 0 R /ID [<{0}> <{0}>]",
+            hex(&id0)
+        )
+        .as_bytes(),
+    );
+    // Nothing readable in the raw bytes.
+    assert!(!pdf.windows(MOBILE.len()).any(|w| w == MOBILE.as_bytes()));
+    let r = run(&pdf, Format::Pdf, &[MOBILE, ID]);
+    assert!(original_found(&r, MOBILE), "{:?}", r.diagnostics);
+    assert!(original_found(&r, ID));
+    assert!(detected(&r, PiiKind::Mobile));
+    assert!(r.diagnostics.iter().any(|d| d.code == "decrypted"));
+    // With a wrong U (a real user password), the file cannot be opened.
+    let locked = replace_bytes(&pdf, hex(&u[..4]).as_bytes(), b"00000000");
+    let e = run_lenient(&locked, Format::Pdf).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Encrypted);
+}
+
+fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let i = hay.windows(from.len()).position(|w| w == from).unwrap();
+    [&hay[..i], to, &hay[i + from.len()..]].concat()
 }

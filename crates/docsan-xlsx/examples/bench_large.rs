@@ -4,6 +4,17 @@
 use docsan_core::{Backend, Edit, Limits, Plan};
 use std::time::Instant;
 
+/// CPU seconds used by this process so far (Linux `/proc/self/stat`; 0 elsewhere), so that
+/// throughput can be read on a loaded machine.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
 fn main() {
     let rows: usize = std::env::args()
         .nth(1)
@@ -11,6 +22,7 @@ fn main() {
         .unwrap_or(100_000);
     let bytes = docsan_xlsx::generate_large_sheet(rows);
     let t = Instant::now();
+    let c0 = cpu_seconds();
     let mut doc = match docsan_xlsx::XlsxBackend.open(&bytes, &Limits::default()) {
         Ok(d) => d,
         Err(e) => {
@@ -19,6 +31,7 @@ fn main() {
         }
     };
     let t_open = t.elapsed();
+    let c_open = cpu_seconds() - c0;
     let edits: Vec<Edit> = doc
         .units()
         .iter()
@@ -44,6 +57,7 @@ fn main() {
         ..Plan::default()
     };
     let t = Instant::now();
+    let c1 = cpu_seconds();
     let mut diags = Vec::new();
     let out = match doc.rewrite(&plan, &mut diags) {
         Ok(o) => o,
@@ -53,6 +67,7 @@ fn main() {
         }
     };
     let t_rw = t.elapsed();
+    let c_rw = cpu_seconds() - c1;
     let xml_bytes: usize = {
         use std::io::Read;
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("zip");
@@ -68,6 +83,11 @@ fn main() {
             .sum()
     };
     let mb = xml_bytes as f64 / 1e6;
+    println!(
+        "cpu: open {c_open:.2}s ({:.1} MB/s), rewrite {c_rw:.2}s ({:.1} MB/s)",
+        mb / c_open.max(0.01),
+        mb / c_rw.max(0.01)
+    );
     println!(
         "rows {rows}: zip {:.1} MB, xml {mb:.1} MB, units {}, edits {n_edits}; open {:.2}s ({:.1} MB/s), rewrite {:.2}s ({:.1} MB/s); output {:.1} MB",
         bytes.len() as f64 / 1e6,

@@ -163,6 +163,12 @@ const PERSONAL_ATTRS: &[&[u8]] = &[
     b"text",
     b"initials",
     b"creator",
+    b"user",
+    b"destinationFile",
+    b"path",
+    b"fileName",
+    b"dataSourceName",
+    b"sourceName",
 ];
 
 /// Elements whose text nodes form one logical string (runs of one string or paragraph).
@@ -252,6 +258,19 @@ fn attr_kind(role: Role, elem: &[u8], attr: &[u8]) -> UnitKind {
         Role::Drawing | Role::Vml => UnitKind::TextBox,
         Role::Connections | Role::ThemeStyles | Role::Other => UnitKind::Other,
     }
+}
+
+/// The label of an attribute or element unit. Detection reads labels as hints of what a value
+/// is, and a label containing "name" says "a person's name"; markup names such as a sheet's
+/// `name`, `definedName` or `uniqueName` are not, so they give no label (the location still
+/// says where the unit is). Person attributes (`userName`, persons' `displayName`) and custom
+/// property names keep theirs.
+fn safe_label(role: Role, label: String) -> Option<String> {
+    let l = label.to_ascii_lowercase();
+    if l.contains("name") && !(role == Role::Persons || role == Role::DocProps || l == "username") {
+        return None;
+    }
+    Some(label)
 }
 
 /// A group of text nodes being collected into one unit.
@@ -407,7 +426,7 @@ impl<'a> Gen<'a> {
                     format!("{el_s} @{an_s}"),
                 ),
             );
-            ctx.label = Some(an_s);
+            ctx.label = safe_label(self.role, an_s);
             ctx.column_header = record_header.clone();
             let binding = if self.role == Role::Workbook && l == b"sheet" && an == b"name" {
                 self.sheets.push(SheetDecl {
@@ -480,6 +499,12 @@ impl<'a> Gen<'a> {
         if self.role == Role::Vml && self.stack.contains(&&b"ClientData"[..]) {
             return Ok(());
         }
+        // Indentation between runs of pretty-printed XML is not text: only whitespace inside
+        // a text element (`t`, `v`, VML `font`/`span`) counts.
+        let parent = self.stack.last().copied().unwrap_or(b"");
+        if blank(&text) && !matches!(parent, b"t" | b"v" | b"font" | b"span") {
+            return Ok(());
+        }
         if let Some(g) = self.groups.last_mut() {
             g.tb.slots.push((slot, text.len() as u32));
             g.text.push_str(&text);
@@ -494,7 +519,7 @@ impl<'a> Gen<'a> {
             text_kind(self.role, &self.stack),
             self.location(self.cur_ref.clone(), label.clone()),
         );
-        ctx.label = Some(label);
+        ctx.label = safe_label(self.role, label);
         let formula = self.stack.iter().any(|s| FORMULA_ELEMS.contains(s))
             && matches!(self.role, Role::Workbook | Role::Sheet);
         let binding = if formula {
@@ -538,7 +563,7 @@ impl<'a> Gen<'a> {
             return Ok(());
         }
         let mut ctx = UnitContext::new(g.kind, self.location(g.cell, g.label.clone()));
-        ctx.label = Some(g.label);
+        ctx.label = safe_label(self.role, g.label);
         ex.push(g.text, ctx, Binding::Text(g.tb))?;
         Ok(())
     }
@@ -678,7 +703,8 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                     };
                     if rph_depth.is_some() {
                         si.binding.shadows.push((slot, text));
-                    } else if in_t {
+                    } else if in_t || !blank(&text) {
+                        // Text outside `<t>` is not valid, but a reader may still show it.
                         si.binding.slots.push((slot, text.len() as u32));
                         si.text.push_str(&text);
                     }
@@ -749,6 +775,8 @@ fn has_digit_run(s: &str, n: usize) -> bool {
 /// A sheet's column headers: cells in rows from `first_data_row` on get `cols[col]`.
 #[derive(Debug, Default)]
 struct Header {
+    /// The (first) header row.
+    header_row: u32,
     first_data_row: u32,
     cols: BTreeMap<u32, String>,
     /// Top-left cells of merged ranges spanning several columns: prose or titles, not
@@ -894,6 +922,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
     }
     let maxw = rows.values().map(|r| r.len()).max().unwrap_or(0);
     let mut header = Header {
+        header_row: u32::MAX,
         first_data_row: u32::MAX,
         cols: BTreeMap::new(),
         wide: merges
@@ -936,6 +965,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
             spans_in_header = true;
         }
     }
+    header.header_row = h;
     header.first_data_row = h.saturating_add(1);
     if spans_in_header
         && let Some(next) = rows.get(&h.saturating_add(1))
@@ -958,7 +988,11 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
 /// The cell being read.
 #[derive(Debug, Default)]
 struct CellState {
+    /// In a hidden row or column.
+    hidden: bool,
     start: usize,
+    /// End of the `</c>` end tag.
+    end: usize,
     stag_end: usize,
     row: u32,
     col: u32,
@@ -985,6 +1019,8 @@ struct SheetCtx<'s> {
     sst: Option<&'s SstInfo>,
     sst_used: &'s mut Vec<bool>,
     tables: Vec<TableHeader>,
+    /// Hidden column ranges (zero-based, inclusive) from `<cols>`.
+    hidden_cols: Vec<(u32, u32)>,
 }
 
 /// A table part (`xl/tables/*.xml`) on a sheet: its range and column names.
@@ -1041,6 +1077,14 @@ fn parse_table(src: &[u8], limits: &Limits) -> Option<TableHeader> {
 }
 
 fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
+    // Reserve room for about one unit per shortest cell, so that the unit vectors are not
+    // copied again and again while a large sheet grows them (untouched capacity costs no
+    // memory; it is trimmed at the end).
+    let estimate = (src.len() / 40)
+        .min(ex.limits.max_units as usize)
+        .min(500_000);
+    ex.units.reserve(estimate);
+    ex.bindings.reserve(estimate);
     let header = detect_header(src, sc.sst, ex.limits);
     let mut g = Gen::new(sc.part, sc.part_name, Role::Sheet);
     g.sheet = sc.name.clone();
@@ -1050,7 +1094,8 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
     let mut row = 0u32;
     let mut next_col = 0u32;
     let mut cell: Option<CellState> = None;
-    let mut left: Option<(u32, String)> = None;
+    let mut pending: Vec<CellState> = Vec::new();
+    let mut row_hidden = false;
     let mut groups: HashMap<(u32, u32), u32> = HashMap::new();
     let (loc_part, loc_sheet, loc_detail) =
         (sc.part_name.to_string(), sc.name.clone(), sc.detail.clone());
@@ -1073,9 +1118,27 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                 Ev::Start {
                     raw, pos, empty, ..
                 } => {
-                    if local(tag_name(raw)) == b"sheetData" {
+                    let l = local(tag_name(raw));
+                    if l == b"sheetData" {
                         in_data = !empty;
                     } else {
+                        if l == b"col" {
+                            let attrs = scan_attrs(raw)?;
+                            let get = |n: &[u8]| {
+                                attrs.iter().find(|a| &raw[a.name.clone()] == n).map(|a| {
+                                    String::from_utf8_lossy(&raw[a.value.clone()]).into_owned()
+                                })
+                            };
+                            let hidden = get(b"hidden").is_some_and(|h| h == "1" || h == "true");
+                            if let (true, Some(Ok(min)), Some(Ok(max))) = (
+                                hidden,
+                                get(b"min").map(|v| v.parse::<u32>()),
+                                get(b"max").map(|v| v.parse::<u32>()),
+                            ) {
+                                sc.hidden_cols
+                                    .push((min.saturating_sub(1), max.saturating_sub(1)));
+                            }
+                        }
                         g.on_start(ex, raw, pos, empty)?;
                     }
                 }
@@ -1096,6 +1159,7 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                 let l = local(qn);
                 match l {
                     b"row" => {
+                        flush_row(ex, &mut sc, &header, &mut groups, &mut pending, &loc)?;
                         let attrs = scan_attrs(raw)?;
                         row = attrs
                             .iter()
@@ -1108,11 +1172,15 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                             })
                             .unwrap_or(row.saturating_add(1));
                         next_col = 0;
-                        left = None;
+                        row_hidden = attrs.iter().any(|a| {
+                            &raw[a.name.clone()] == b"hidden"
+                                && matches!(&raw[a.value.clone()], b"1" | b"true")
+                        });
                     }
                     b"c" => {
                         let attrs = scan_attrs(raw)?;
                         let mut st = CellState {
+                            hidden: row_hidden,
                             start: pos,
                             stag_end: end,
                             row,
@@ -1165,25 +1233,18 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                 let l = local(name);
                 match l {
                     b"sheetData" => {
+                        flush_row(ex, &mut sc, &header, &mut groups, &mut pending, &loc)?;
                         in_data = false;
                         continue;
                     }
                     b"c" => {
                         if let Some(mut st) = cell.take() {
-                            let text = finish_cell(
-                                ex,
-                                &mut sc,
-                                &header,
-                                &mut groups,
-                                &mut st,
-                                end,
-                                &left,
-                                &loc,
-                            )?;
-                            if let Some(t) = text {
-                                left = Some((st.col, t));
-                            }
+                            st.end = end;
+                            pending.push(st);
                         }
+                    }
+                    b"row" => {
+                        flush_row(ex, &mut sc, &header, &mut groups, &mut pending, &loc)?;
                     }
                     _ => {
                         if let Some(st) = cell.as_mut() {
@@ -1228,7 +1289,58 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
         }
     }
     comment_warning(ex, &w, sc.part_name);
+    // A unit that stands for several cells says how many.
+    for &uid in groups.values() {
+        let n = match ex.bindings.get(uid as usize) {
+            Some(Binding::Sst { cells, .. }) if cells.len() > 1 => cells.len(),
+            _ => continue,
+        };
+        if let Some(u) = ex.units.get_mut(uid as usize) {
+            let more = format!("and {} more cells of this column", n - 1);
+            u.context.location.detail = Some(match u.context.location.detail.take() {
+                Some(d) => format!("{d}, {more}"),
+                None => more,
+            });
+        }
+    }
     g.finish(ex)
+}
+
+/// Does a buffered cell show any text?
+fn cell_has_text(st: &CellState, sst: Option<&SstInfo>) -> bool {
+    let v = st.v.as_ref().map(|(_, _, t)| t.as_str()).unwrap_or("");
+    match st.t.as_slice() {
+        b"s" => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| sst.and_then(|s| s.sis.get(i)))
+            .is_some_and(|si| !blank(&si.text)),
+        _ => !blank(v) || !blank(&st.is_text),
+    }
+}
+
+/// Turns the buffered cells of one row into units; the row's number of filled cells tells a
+/// form line from a table row.
+fn flush_row(
+    ex: &mut Ex<'_>,
+    sc: &mut SheetCtx<'_>,
+    header: &Header,
+    groups: &mut HashMap<(u32, u32), u32>,
+    pending: &mut Vec<CellState>,
+    loc: &dyn Fn(String, Option<&str>) -> Location,
+) -> Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let filled = pending.iter().filter(|c| cell_has_text(c, sc.sst)).count();
+    let mut left: Option<(u32, String)> = None;
+    for mut st in pending.drain(..) {
+        if let Some(t) = finish_cell(ex, sc, header, groups, &mut st, &left, filled, loc)? {
+            left = Some((st.col, t));
+        }
+    }
+    Ok(())
 }
 
 /// Turns one finished cell into units; returns its text when short enough to label the next.
@@ -1239,10 +1351,11 @@ fn finish_cell(
     header: &Header,
     groups: &mut HashMap<(u32, u32), u32>,
     st: &mut CellState,
-    cell_end: usize,
     left: &Option<(u32, String)>,
+    row_filled: usize,
     loc: &dyn Fn(String, Option<&str>) -> Location,
 ) -> Result<Option<String>> {
+    let cell_end = st.end;
     let cellref = format!("{}{}", col_name(st.col), st.row);
     let table = sc.tables.iter().find(|t| {
         st.row >= t.first_row.saturating_add(t.header_rows)
@@ -1257,20 +1370,33 @@ fn finish_cell(
     } else {
         None
     };
-    let in_header_rows = header.first_data_row != u32::MAX
-        && st.row < header.first_data_row
-        && st.row.saturating_add(2) >= header.first_data_row;
+    let in_header_rows = st.row >= header.header_row && st.row < header.first_data_row;
     // The cell to the left labels this one in a form (`联系电话：` then the number): always
     // when it ends with a colon, otherwise only outside a table with headers.
     let label = left
         .as_ref()
         .filter(|(c, t)| {
+            let adjacent = c.saturating_add(1) == st.col;
             t.trim_end().ends_with([':', '：'])
-                || (column_header.is_none() && !in_header_rows && c.saturating_add(1) == st.col)
+                || (column_header.is_none() && !in_header_rows && adjacent)
+                // A two-cell row of a wider table is a form line (`填报人 | value`).
+                || (column_header.is_some() && row_filled == 2 && header.cols.len() >= 3 && adjacent)
         })
-        .map(|(_, t)| t.trim().to_string());
+        .map(|(_, t)| t.trim().to_string())
+        // Cells of the header row are column names, not values labelled by their neighbour.
+        .or_else(|| in_header_rows.then(|| "column header".to_string()));
+    let hidden = st.hidden
+        || sc
+            .hidden_cols
+            .iter()
+            .any(|&(a, b)| a <= st.col && st.col <= b);
     let mk_ctx = |kind: UnitKind, extra: Option<&str>| {
-        let mut ctx = UnitContext::new(kind, loc(cellref.clone(), extra));
+        let extra = match (hidden, extra) {
+            (true, Some(e)) => Some(format!("hidden row or column, {e}")),
+            (true, None) => Some("hidden row or column".to_string()),
+            (false, e) => e.map(str::to_string),
+        };
+        let mut ctx = UnitContext::new(kind, loc(cellref.clone(), extra.as_deref()));
         ctx.column_header = column_header.clone();
         ctx.label = label.clone();
         ctx
@@ -1412,6 +1538,11 @@ fn finish_cell(
     Ok(out_text.filter(|t| headerish(t)))
 }
 
+/// Names the part an error happened in (part names are locations, never values).
+fn in_part(e: Error, part: &str) -> Error {
+    Error::new(e.kind, format!("{part}: {}", e.message))
+}
+
 /// Is this entry name an embedded package the facade can sanitize recursively?
 fn is_embedded_package(n: &str) -> bool {
     [".xlsx", ".xlsm", ".docx", ".docm", ".pptx", ".zip"]
@@ -1510,14 +1641,14 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
     }
 
     let mut wb_gen = Gen::new(wb_idx as u32, &parts[wb_idx], Role::Workbook);
-    walk_generic(&mut ex, &mut wb_gen, &wb_src)?;
+    walk_generic(&mut ex, &mut wb_gen, &wb_src).map_err(|e| in_part(e, &parts[wb_idx]))?;
     let sheets = std::mem::take(&mut wb_gen.sheets);
 
     let mut sst: Option<SstInfo> = None;
     if let Some(n) = &sst_name
         && let Some((i, src)) = read_norm(n)?
     {
-        sst = Some(walk_sst(&src, i as u32, limits)?);
+        sst = Some(walk_sst(&src, i as u32, limits).map_err(|e| in_part(e, &parts[i]))?);
         done.insert(i);
     }
     let mut sst_used = vec![false; sst.as_ref().map_or(0, |s| s.sis.len())];
@@ -1568,8 +1699,10 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
                 sst: sst.as_ref(),
                 sst_used: &mut sst_used,
                 tables,
+                hidden_cols: Vec::new(),
             },
-        )?;
+        )
+        .map_err(|e| in_part(e, &parts[i]))?;
     }
 
     // Pivot cache definitions first, so that their records know the field names.
@@ -1616,8 +1749,10 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
                         sst: sst.as_ref(),
                         sst_used: &mut sst_used,
                         tables: Vec::new(),
+                        hidden_cols: Vec::new(),
                     },
-                )?;
+                )
+                .map_err(|e| in_part(e, &entry.name))?;
                 continue;
             }
             let mut g = Gen::new(i as u32, &entry.name, role);
@@ -1626,7 +1761,7 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
             {
                 g.fields = f.clone();
             }
-            walk_generic(&mut ex, &mut g, &src)?;
+            walk_generic(&mut ex, &mut g, &src).map_err(|e| in_part(e, &entry.name))?;
             if role == Role::PivotCache {
                 // Remember the field names for the records part this definition points to.
                 if let Some((_, rels)) = read_norm(&rels_path_for(&n))? {

@@ -56,6 +56,15 @@ fn units_carry_their_contexts() {
             .iter()
             .any(|x| x.code == "number-lost-digits")
     );
+    // Row 5 is hidden.
+    assert!(
+        u.context
+            .location
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("hidden row")
+    );
     // Formula cell with a numeric result, formula string result.
     unit(d, "13912345678");
     assert!(d.units().iter().any(
@@ -92,6 +101,10 @@ fn units_carry_their_contexts() {
         unit(d, "13500000000").context.label.as_deref(),
         Some("联系电话：")
     );
+    // A two-cell form line inside a wider table is labelled by its first cell.
+    assert_eq!(unit(d, "裘千仞").context.label.as_deref(), Some("审核人"));
+    // Ordinary table rows carry no label.
+    assert_eq!(unit(d, "郭靖").context.label, None);
     // Phonetic runs are not part of the text.
     assert_eq!(
         unit(d, "黄蓉").context.column_header.as_deref(),
@@ -148,8 +161,18 @@ fn units_carry_their_contexts() {
     assert_eq!(unit(d, "洪七公").context.label.as_deref(), Some("Manager"));
     assert_eq!(unit(d, "段智兴").context.label.as_deref(), Some("userName"));
     assert!(d.units().iter().any(|u| u.text.contains("duanzx")));
-    // Sheet names and an unused shared string.
+    // Sheet names and an unused shared string. Markup names carry no label: detection reads a
+    // label with "name" in it as "a person's name".
     assert_eq!(unit(d, "备份").context.kind, UnitKind::Name);
+    assert_eq!(unit(d, "备份").context.label, None);
+    assert_eq!(unit(d, "名单!$3:$3").context.label, None);
+    // Header cells say so, so that no neighbour is taken for their label.
+    let h = d
+        .units()
+        .iter()
+        .find(|u| u.text == "身份证号" && u.context.location.cell.as_deref() == Some("C3"))
+        .expect("header cell");
+    assert_eq!(h.context.label.as_deref(), Some("column header"));
     assert!(d.units().iter().any(|u| u.text == " 未使用 "));
     // Ids are dense.
     for (i, u) in d.units().iter().enumerate() {
@@ -776,7 +799,10 @@ fn odd_cell_types_are_still_extracted() {
 #[test]
 fn drawings_charts_links_connections_and_custom_properties() {
     let wb = format!(r#"<workbook xmlns="{NS}"><sheets/></workbook>"#);
-    let drawing = r#"<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:twoCellAnchor><xdr:sp><xdr:nvSpPr><xdr:cNvPr id="2" name="TextBox 1" descr="经办人尹志平的签名"/></xdr:nvSpPr><xdr:txBody><a:p><a:r><a:t>经办人：尹</a:t></a:r><a:r><a:rPr b="1"/><a:t>志平</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:twoCellAnchor></xdr:wsDr>"#;
+    let drawing = r#"<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:twoCellAnchor><xdr:sp><xdr:nvSpPr><xdr:cNvPr id="2" name="TextBox 1" descr="经办人尹志平的签名"/></xdr:nvSpPr><xdr:txBody><a:p>
+  <a:r><a:t>经办人：尹</a:t></a:r>
+  <a:r><a:rPr b="1"/><a:t>志平</a:t></a:r>
+</a:p></xdr:txBody></xdr:sp></xdr:twoCellAnchor></xdr:wsDr>"#;
     let chart = r#"<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart><c:plotArea><c:barChart><c:ser><c:cat><c:strRef><c:f>Sheet1!$A$2:$A$3</c:f><c:strCache><c:ptCount val="2"/><c:pt idx="0"><c:v>丘处机</c:v></c:pt><c:pt idx="1"><c:v>王处一</c:v></c:pt></c:strCache></c:strRef></c:cat></c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>"#;
     let ext = format!(
         r#"<externalLink xmlns="{NS}"><externalBook xmlns:r="{RNS}" r:id="rId1"><sheetNames><sheetName val="孙不二"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1" t="str"><v>郝大通</v></cell></row></sheetData></sheetDataSet></externalBook></externalLink>"#
@@ -843,7 +869,7 @@ fn drawings_charts_links_connections_and_custom_properties() {
             .1,
     );
     assert!(
-        dr.contains("<a:t>经办人：＊</a:t></a:r><a:r><a:rPr b=\"1\"/><a:t>＊＊</a:t>"),
+        dr.contains("<a:t>经办人：＊</a:t></a:r>\n  <a:r><a:rPr b=\"1\"/><a:t>＊＊</a:t>"),
         "{dr}"
     );
 }
@@ -939,4 +965,57 @@ fn legacy_vml_quirks_are_tolerated() {
         .expect("vml")
         .1;
     assert!(!String::from_utf8_lossy(&part).contains("李莫愁"));
+}
+
+#[test]
+fn plan_order_does_not_matter() {
+    let bytes = rich_workbook();
+    let mut doc = open(&bytes);
+    let plan = plan_values(doc.units(), RICH_VALUES);
+    let mut reversed = plan.clone();
+    reversed.edits.reverse();
+    let mut diags = Vec::new();
+    let a = doc.rewrite(&plan, &mut diags).expect("sorted");
+    let b = doc.rewrite(&reversed, &mut diags).expect("reversed");
+    assert_eq!(a, b);
+    // Rewriting twice from the same document gives the same bytes (deterministic).
+    assert_eq!(a, doc.rewrite(&plan, &mut diags).expect("again"));
+}
+
+#[test]
+fn prefixed_sheets_get_prefixed_inline_strings() {
+    let wb = format!(
+        r#"<x:workbook xmlns:x="{NS}" xmlns:r="{RNS}"><x:sheets><x:sheet name="S" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>"#
+    );
+    let wb_rels = format!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+    );
+    let sheet = format!(
+        r#"<x:worksheet xmlns:x="{NS}"><x:sheetData><x:row r="1"><x:c r="A1" s="3"><x:v>13812345678</x:v></x:c><x:c r="B1"><x:v>7</x:v></x:c></x:row></x:sheetData></x:worksheet>"#
+    );
+    let bytes = build_zip(&[
+        (
+            "_rels/.rels",
+            &format!(
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        ("xl/workbook.xml", &wb),
+        ("xl/_rels/workbook.xml.rels", &wb_rels),
+        ("xl/worksheets/sheet1.xml", &sheet),
+    ]);
+    let mut doc = open(&bytes);
+    let plan = plan_values(doc.units(), &["13812345678"]);
+    let mut diags = Vec::new();
+    let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
+    let s = decoded_text(
+        &entries(&out)
+            .iter()
+            .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+            .expect("sheet")
+            .1,
+    );
+    assert!(s.contains(r#"<x:c r="A1" s="3" t="inlineStr"><x:is><x:t>***********</x:t></x:is></x:c><x:c r="B1"><x:v>7</x:v></x:c>"#), "{s}");
+    assert_eq!(cell(&out, "S", 0, 0), Data::String("*".repeat(11)));
+    assert_eq!(cell(&out, "S", 0, 1), Data::Float(7.0));
 }

@@ -128,7 +128,8 @@ fn build_font(doc: &Doc, dict: &Obj) -> Font {
                     match doc.resolve(w.get(i + 1).unwrap_or(&NULL)) {
                         Obj::Array(ws) => {
                             for (k, x) in ws.iter().enumerate() {
-                                f.widths.insert(c + k as u32, x.num().unwrap_or(1000.0));
+                                f.widths
+                                    .insert(c.wrapping_add(k as u32), x.num().unwrap_or(1000.0));
                                 budget = budget.saturating_sub(1);
                             }
                             i += 2;
@@ -167,7 +168,7 @@ fn build_font(doc: &Doc, dict: &Obj) -> Font {
                             Some(t) => f.simple.insert(code, t),
                             None => f.simple.remove(&code),
                         };
-                        code += 1;
+                        code = code.wrapping_add(1);
                     }
                     _ => {}
                 }
@@ -176,11 +177,32 @@ fn build_font(doc: &Doc, dict: &Obj) -> Font {
         let first = doc.get(dict, b"FirstChar").num().unwrap_or(0.0) as u32;
         if let Obj::Array(ws) = doc.get(dict, b"Widths") {
             for (k, w) in ws.iter().enumerate().take(256) {
-                f.widths
-                    .insert(first + k as u32, doc.resolve(w).num().unwrap_or(500.0));
+                f.widths.insert(
+                    first.wrapping_add(k as u32),
+                    doc.resolve(w).num().unwrap_or(500.0),
+                );
             }
         }
-        f.gbk_guess = !high_differences && dict.get(b"ToUnicode").is_none();
+        // GBK byte pairs shown through a simple font: old Chinese producers name a system
+        // font (SimSun, 宋体 in GBK bytes) and write GBK codes under WinAnsi. Embedded Latin
+        // fonts keep their accented WinAnsi characters.
+        let base = dict
+            .get(b"BaseFont")
+            .and_then(Obj::name)
+            .unwrap_or_default();
+        let base_s = String::from_utf8_lossy(base).to_ascii_lowercase();
+        let cjk_name = !base.is_ascii()
+            || [
+                "song", "sim", "hei", "kai", "fang", "ming", "gb", "yahei", "stx", "fz",
+            ]
+            .iter()
+            .any(|k| base_s.contains(k));
+        let descriptor = doc.get(dict, b"FontDescriptor");
+        let embedded = [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+            .iter()
+            .any(|k| descriptor.get(k).is_some());
+        f.gbk_guess =
+            !high_differences && dict.get(b"ToUnicode").is_none() && (cjk_name || !embedded);
     }
     if let Some(i) = dict.get(b"ToUnicode").and_then(|r| doc.entry_of(r))
         && let Some(d) = doc.decoded.get(&i)
@@ -426,7 +448,7 @@ impl Interp<'_, '_> {
             }
             None => s
                 .iter()
-                .map(|&b| (font::winansi(b), 500.0, b == b' '))
+                .map(|&b| (font::winansi(b), 500.0, b == b' ', 1))
                 .collect(),
         };
         // Codes that map to no character: text the verifier cannot read, so it says so.
@@ -468,9 +490,10 @@ impl Interp<'_, '_> {
             None => sink.cur_y = Some(y),
         }
         let mut text = String::new();
-        for (t, w, space) in glyphs {
+        for (t, w, space, codes) in glyphs {
             text.push_str(&t);
-            let tx = (w / 1000.0 * gs.size + gs.tc + if space { gs.tw } else { 0.0 }) * gs.th;
+            let tc = gs.tc * f64::from(codes);
+            let tx = (w / 1000.0 * gs.size + tc + if space { gs.tw } else { 0.0 }) * gs.th;
             tm[4] += tx * tm[0];
             tm[5] += tx * tm[1];
         }

@@ -32,25 +32,27 @@ fn filters(dict: &Obj) -> Vec<Vec<u8>> {
 /// Decodes `raw` through the filters named in `dict`.
 pub(crate) fn decode(ctx: &Ctx<'_>, what: &str, dict: &Obj, raw: &[u8]) -> Result<Decoded, Error> {
     let mut data = raw.to_vec();
-    for f in filters(dict) {
+    for (i, f) in filters(dict).into_iter().enumerate() {
         data = match f.as_slice() {
-            b"FlateDecode" | b"Fl" => {
-                let (out, _, _) = inflate(ctx, what, &data, true)?;
-                if out.is_empty() && !data.is_empty() {
-                    inflate(ctx, what, &data, false)?.0
+            b"FlateDecode" | b"Fl" | b"LZWDecode" | b"LZW" => {
+                let out = if f.starts_with(b"F") {
+                    let (out, _, _) = inflate(ctx, what, &data, true)?;
+                    if out.is_empty() && !data.is_empty() {
+                        inflate(ctx, what, &data, false)?.0
+                    } else {
+                        out
+                    }
                 } else {
+                    let out = lzw(&data, ctx.limits.entry_cap(data.len() as u64));
+                    ctx.budget.take(out.len() as u64)?;
                     out
-                }
+                };
+                unpredict(&out, parms(dict, i))
             }
             b"ASCIIHexDecode" | b"AHx" => ascii_hex(&data),
             b"ASCII85Decode" | b"A85" => ascii85(&data),
             b"RunLengthDecode" | b"RL" => {
                 let out = run_length(&data, ctx.limits.entry_cap(data.len() as u64));
-                ctx.budget.take(out.len() as u64)?;
-                out
-            }
-            b"LZWDecode" | b"LZW" => {
-                let out = lzw(&data, ctx.limits.entry_cap(data.len() as u64));
                 ctx.budget.take(out.len() as u64)?;
                 out
             }
@@ -65,6 +67,67 @@ pub(crate) fn decode(ctx: &Ctx<'_>, what: &str, dict: &Obj, raw: &[u8]) -> Resul
         };
     }
     Ok(Decoded::Data(data))
+}
+
+/// The decode parameters of the `i`th filter.
+fn parms(dict: &Obj, i: usize) -> Option<&Obj> {
+    match dict.get(b"DecodeParms").or_else(|| dict.get(b"DP")) {
+        Some(Obj::Array(a)) => a.get(i),
+        Some(d @ Obj::Dict(_)) if i == 0 => Some(d),
+        _ => None,
+    }
+}
+
+/// Undoes PNG predictors (`/Predictor` 10 to 15); other predictors are left as they are.
+fn unpredict(data: &[u8], parms: Option<&Obj>) -> Vec<u8> {
+    let Some(p) = parms else {
+        return data.to_vec();
+    };
+    let num = |k: &[u8], d: f64| p.get(k).and_then(Obj::num).unwrap_or(d);
+    if num(b"Predictor", 1.0) < 10.0 {
+        return data.to_vec();
+    }
+    let colors = num(b"Colors", 1.0).clamp(1.0, 32.0) as usize;
+    let bits = num(b"BitsPerComponent", 8.0).clamp(1.0, 16.0) as usize;
+    let columns = num(b"Columns", 1.0).clamp(1.0, 1e6) as usize;
+    let bpp = (colors * bits).div_ceil(8).max(1);
+    let row = (columns * colors * bits).div_ceil(8);
+    let mut out = Vec::with_capacity(data.len());
+    let mut prev = vec![0u8; row];
+    for chunk in data.chunks(row + 1) {
+        let (Some(&kind), Some(line)) = (chunk.first(), chunk.get(1..)) else {
+            break;
+        };
+        let mut cur = line.to_vec();
+        cur.resize(row, 0);
+        for x in 0..row {
+            let left = if x >= bpp { cur[x - bpp] } else { 0 };
+            let up = prev[x];
+            let ul = if x >= bpp { prev[x - bpp] } else { 0 };
+            cur[x] = match kind {
+                1 => cur[x].wrapping_add(left),
+                2 => cur[x].wrapping_add(up),
+                3 => cur[x].wrapping_add(((u16::from(left) + u16::from(up)) / 2) as u8),
+                4 => {
+                    let pa = (i16::from(up) - i16::from(ul)).abs();
+                    let pb = (i16::from(left) - i16::from(ul)).abs();
+                    let pc = (i16::from(left) + i16::from(up) - 2 * i16::from(ul)).abs();
+                    let pred = if pa <= pb && pa <= pc {
+                        left
+                    } else if pb <= pc {
+                        up
+                    } else {
+                        ul
+                    };
+                    cur[x].wrapping_add(pred)
+                }
+                _ => cur[x],
+            };
+        }
+        out.extend_from_slice(&cur[..line.len().min(row)]);
+        prev = cur;
+    }
+    out
 }
 
 fn ascii_hex(d: &[u8]) -> Vec<u8> {
@@ -215,6 +278,15 @@ mod tests {
         assert_eq!(
             run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], 100),
             b"abcxxx"
+        );
+        // PNG "Up" predictor over two rows of three columns.
+        let p = Obj::Dict(vec![
+            (b"Predictor".to_vec(), Obj::Num(12.0)),
+            (b"Columns".to_vec(), Obj::Num(3.0)),
+        ]);
+        assert_eq!(
+            unpredict(&[2, 1, 2, 3, 2, 1, 1, 1], Some(&p)),
+            vec![1, 2, 3, 2, 3, 4]
         );
         // "-----A---B" from the PDF reference's LZW example.
         assert_eq!(

@@ -278,23 +278,41 @@ impl Font {
         }
     }
 
-    /// Decodes a string into (text, width in thousandths, is single-byte 32) per code.
-    pub(crate) fn decode(&self, s: &[u8]) -> Vec<(String, f64, bool)> {
-        if self.gbk_guess && s.iter().any(|&b| b >= 0x81) {
-            let (t, _, err) = encoding_rs::GBK.decode(s);
-            if !err {
-                // Each GBK pair is one glyph of a double-width font.
-                return t
-                    .chars()
-                    .map(|c| {
-                        (
-                            c.to_string(),
-                            if c.is_ascii() { 500.0 } else { 1000.0 },
-                            c == ' ',
-                        )
-                    })
-                    .collect();
+    /// Decodes a string into glyphs: (text, width in thousandths, is single-byte 32, number of
+    /// codes the glyph took: character spacing applies once per code).
+    pub(crate) fn decode(&self, s: &[u8]) -> Vec<(String, f64, bool, u8)> {
+        let width = |code: u32| {
+            self.widths
+                .get(&code)
+                .copied()
+                .unwrap_or(self.default_width)
+        };
+        if self.gbk_guess && s.iter().any(|&b| b >= 0x81) && !encoding_rs::GBK.decode(s).2 {
+            // GBK pairs: one character from two single-byte codes.
+            let mut out = Vec::with_capacity(s.len());
+            let mut i = 0;
+            while i < s.len() {
+                let b = s[i];
+                if b >= 0x81
+                    && let Some(&b2) = s.get(i + 1)
+                {
+                    let t = encoding_rs::GBK
+                        .decode_without_bom_handling(&[b, b2])
+                        .0
+                        .into_owned();
+                    out.push((t, width(u32::from(b)) + width(u32::from(b2)), false, 2));
+                    i += 2;
+                } else {
+                    let t = self
+                        .simple
+                        .get(&u32::from(b))
+                        .cloned()
+                        .unwrap_or_else(|| winansi(b));
+                    out.push((t, width(u32::from(b)), b == b' ', 1));
+                    i += 1;
+                }
             }
+            return out;
         }
         self.codes(s)
             .into_iter()
@@ -310,7 +328,7 @@ impl Font {
                     }
                     None => self.default_width,
                 };
-                (t, w, len == 1 && code == 32)
+                (t, w, len == 1 && code == 32, 1)
             })
             .collect()
     }

@@ -10,6 +10,7 @@
 //! with the fonts its resource names had elsewhere in the file.
 
 mod content;
+mod crypt;
 mod filters;
 mod font;
 mod lexer;
@@ -352,8 +353,57 @@ pub(crate) fn verify_pdf(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<(), Error> {
         return Err(Error::malformed("no pdf objects found"));
     }
     let trailers = scan_trailers(bytes, &entries);
-    if trailers.iter().any(|t| t.get(b"Encrypt").is_some()) {
-        return Err(Error::encrypted("pdf is encrypted"));
+    // Encrypted with an empty user password: derive the key and decrypt strings now, streams
+    // as they are decoded. A file that needs a password cannot be opened at all.
+    let mut crypt: Option<crypt::Crypt> = None;
+    let mut encrypt_idx: Option<usize> = None;
+    if let Some(t) = trailers.iter().rev().find(|t| t.get(b"Encrypt").is_some()) {
+        let mut latest_tmp: BTreeMap<u32, usize> = BTreeMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            latest_tmp.insert(e.num, i);
+        }
+        let resolve = |o: &Obj| -> Obj {
+            let mut cur = o.clone();
+            for _ in 0..8 {
+                match cur {
+                    Obj::Ref(n, _) => match latest_tmp.get(&n).and_then(|&i| entries.get(i)) {
+                        Some(e) => cur = e.value.clone(),
+                        None => return Obj::Null,
+                    },
+                    other => return other,
+                }
+            }
+            Obj::Null
+        };
+        let enc_ref = t.get(b"Encrypt").cloned().unwrap_or(Obj::Null);
+        if let Obj::Ref(n, _) = enc_ref {
+            encrypt_idx = latest_tmp.get(&n).copied();
+        }
+        let enc = resolve(&enc_ref);
+        let id0 = match t.get(b"ID").map(&resolve) {
+            Some(Obj::Array(a)) => match a.first() {
+                Some(Obj::Str(s)) => s.clone(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        crypt = Some(crypt::Crypt::new(&enc, &id0, &resolve)?);
+        ctx.diagnostics.push(
+            Diagnostic::info(
+                "decrypted",
+                "the pdf is encrypted with an empty user password and was decrypted for checking",
+            )
+            .at(ctx.loc("document")),
+        );
+    }
+    if let Some(c) = &crypt {
+        for (i, e) in entries.iter_mut().enumerate() {
+            if Some(i) == encrypt_idx || e.value.get(b"Type").is_some_and(|t| t.is_name(b"XRef")) {
+                continue;
+            }
+            let (num, generation) = (e.num, e.generation);
+            c.strings(num, generation, &mut e.value, 0);
+        }
     }
 
     // Decode every stream once; object streams add their objects.
@@ -365,7 +415,17 @@ pub(crate) fn verify_pdf(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<(), Error> {
             i += 1;
             continue;
         };
-        let raw = bytes.get(s..e).unwrap_or_default();
+        let mut raw = std::borrow::Cow::Borrowed(bytes.get(s..e).unwrap_or_default());
+        if let Some(c) = &crypt {
+            let v = &entries[i].value;
+            let skip = v.get(b"Type").is_some_and(|t| t.is_name(b"XRef"))
+                || (!c.encrypt_metadata && v.get(b"Type").is_some_and(|t| t.is_name(b"Metadata")));
+            if !skip {
+                raw =
+                    std::borrow::Cow::Owned(c.stream(entries[i].num, entries[i].generation, &raw));
+            }
+        }
+        let raw: &[u8] = &raw;
         let label = entries[i].label();
         let is_image = entries[i]
             .value
