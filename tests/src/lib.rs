@@ -6,6 +6,7 @@
 pub mod corpus;
 pub mod devset;
 pub mod fake;
+pub mod licenses;
 pub mod oracle;
 pub mod samples;
 
