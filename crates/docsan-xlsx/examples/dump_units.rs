@@ -1,11 +1,12 @@
-//! Prints the units of a workbook with their contexts, for development (values are shown:
-//! run it only on synthetic files).
+//! Prints the units of a workbook with their contexts, for development. Texts are masked
+//! unless `--show-values` is given (use that only on synthetic files).
 
-use docsan_core::{Backend, Limits};
+use docsan_core::{Backend, Limits, Sensitive};
 
 fn main() {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: dump_units FILE.xlsx");
+    let show = std::env::args().any(|a| a == "--show-values");
+    let Some(path) = std::env::args().skip(1).find(|a| !a.starts_with("--")) else {
+        eprintln!("usage: dump_units [--show-values] FILE.xlsx");
         return;
     };
     let bytes = match std::fs::read(&path) {
@@ -25,7 +26,11 @@ fn main() {
                     u.context.column_header.clone().unwrap_or_default(),
                     u.context.label.clone().unwrap_or_default(),
                     u.context.location,
-                    u.text
+                    if show {
+                        u.text.clone()
+                    } else {
+                        Sensitive::new(u.text.clone()).generic_mask()
+                    }
                 );
             }
             for d in doc.diagnostics() {

@@ -273,6 +273,29 @@ fn safe_label(role: Role, label: String) -> Option<String> {
     Some(label)
 }
 
+/// Common Chinese surnames (single and compound), enough to tell a sheet named `张伟` from
+/// one named `明细`. Surnames that begin common sheet titles (`成绩`, `项目`, `单位`, `金额` is
+/// kept) are left out on purpose.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔向汤常温康施牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹欧耿兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳柴蒙鲍喻祁蒲房滕屈饶牟艾尤阳穆农司卓古吉缪芦麦褚娄窦戚岑景宫卜冷晏席米柏宗瞿桂佟臧闵苟邬边卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝";
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "上官", "诸葛", "皇甫", "慕容", "夏侯", "端木", "公孙", "令狐", "东方", "尉迟",
+    "长孙", "宇文", "司徒", "独孤", "南宫", "轩辕",
+];
+
+/// Does this text have the shape of a Chinese personal name: two or three Han characters
+/// starting with a common surname, or a compound surname and one or two more?
+fn person_shaped(s: &str) -> bool {
+    let s = s.trim();
+    let n = s.chars().count();
+    if !s.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        return false;
+    }
+    if COMPOUND_SURNAMES.iter().any(|c| s.starts_with(c)) {
+        return (3..=4).contains(&n);
+    }
+    (2..=3).contains(&n) && s.chars().next().is_some_and(|c| SURNAMES.contains(c))
+}
+
 /// A group of text nodes being collected into one unit.
 #[derive(Debug)]
 struct Group {
@@ -429,6 +452,12 @@ impl<'a> Gen<'a> {
             ctx.label = safe_label(self.role, an_s);
             ctx.column_header = record_header.clone();
             let binding = if self.role == Role::Workbook && l == b"sheet" && an == b"name" {
+                // A sheet may be named after a person (one sheet per household): when its name
+                // has the shape of a Chinese personal name, say so; titles (`公示名单`, `明细`)
+                // get no label, so that detection does not take them for names.
+                if person_shaped(&value) {
+                    ctx.label = Some("sheet name".to_string());
+                }
                 self.sheets.push(SheetDecl {
                     name: value.clone(),
                     state: attr_val(b"state").unwrap_or_default(),
@@ -1844,4 +1873,46 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
         workbook_rels,
         content_types,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_shaped_sheet_names() {
+        for n in ["张伟", "王秀英", "李娜", "欧阳娜娜", "诸葛亮"] {
+            assert!(person_shaped(n), "{n}");
+        }
+        for n in [
+            "明细",
+            "附表",
+            "统计",
+            "备份",
+            "档案",
+            "一季度",
+            "公示名单",
+            "汇总",
+            "成绩",
+            "项目",
+            "Sheet1",
+            "张",
+        ] {
+            assert!(!person_shaped(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn refs_and_columns() {
+        assert_eq!(parse_ref("AB12"), Some((27, 12)));
+        assert_eq!(parse_ref("$C$3"), Some((2, 3)));
+        assert_eq!(parse_ref("12"), None);
+        assert_eq!(col_name(0), "A");
+        assert_eq!(col_name(27), "AB");
+        assert!(numeric_candidate("13812345678"));
+        assert!(numeric_candidate("1.10101199003071E+17"));
+        assert!(!numeric_candidate("11688.75"));
+        assert!(has_digit_run("a1234567b", 7));
+        assert!(!has_digit_run("123-4567", 7));
+    }
 }

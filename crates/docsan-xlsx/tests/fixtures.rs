@@ -164,6 +164,7 @@ fn units_carry_their_contexts() {
     // Sheet names and an unused shared string. Markup names carry no label: detection reads a
     // label with "name" in it as "a person's name".
     assert_eq!(unit(d, "备份").context.kind, UnitKind::Name);
+    // A sheet title is not labelled as a name (only person-shaped sheet names are).
     assert_eq!(unit(d, "备份").context.label, None);
     assert_eq!(unit(d, "名单!$3:$3").context.label, None);
     // Header cells say so, so that no neighbour is taken for their label.
