@@ -182,6 +182,8 @@ pub(crate) struct Ctx<'a> {
     prefix: Option<String>,
     /// The shape of the outermost document.
     pub(crate) structure: Structure,
+    /// Embedded documents verified so far.
+    embedded_seen: u32,
 }
 
 impl<'a> Ctx<'a> {
@@ -200,6 +202,7 @@ impl<'a> Ctx<'a> {
             depth: 0,
             prefix: None,
             structure: Structure::default(),
+            embedded_seen: 0,
         }
     }
 
@@ -234,6 +237,17 @@ impl<'a> Ctx<'a> {
         let Some(format) = format else {
             return;
         };
+        // Bound the total work: a file can hold many copies of nested documents.
+        self.embedded_seen += 1;
+        if self.embedded_seen > 1000 {
+            if self.embedded_seen == 1001 {
+                self.diagnostics.push(Diagnostic::warning(
+                    "too-many-embedded",
+                    "more than 1000 embedded documents; the rest were only scanned as bytes",
+                ));
+            }
+            return;
+        }
         let saved = self.prefix.clone();
         self.prefix = Some(match &saved {
             Some(p) => format!("{p}!{name}"),
