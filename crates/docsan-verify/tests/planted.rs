@@ -905,3 +905,24 @@ fn ratio_bombs_and_deep_embedding_are_bounded() {
     let r = run_lenient(&inner, Format::Docx).unwrap();
     assert!(r.diagnostics.iter().any(|d| d.code == "embedded-too-deep"));
 }
+
+#[test]
+fn many_unterminated_streams_are_read_in_linear_time() {
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    for i in 1..40_000 {
+        pdf.extend_from_slice(format!("{i} 0 obj << /Length 999999 >> stream\nxx\n").as_bytes());
+    }
+    let t = std::time::Instant::now();
+    let _ = run_lenient(&pdf, Format::Pdf);
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        t.elapsed()
+    );
+    // A stream without `endstream` does not hide the objects after it.
+    let mut pdf = simple_pdf("x", &[]);
+    pdf.extend_from_slice(b"8 0 obj << /Length 5 >> stream\nbroken\nendobj\n");
+    pdf.extend_from_slice(format!("9 0 obj ({MOBILE}) endobj\n").as_bytes());
+    let r = run(&pdf, Format::Pdf, &[]);
+    assert!(detected(&r, PiiKind::Mobile));
+}

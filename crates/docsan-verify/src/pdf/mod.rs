@@ -124,6 +124,17 @@ fn num_gen_before(b: &[u8], pos: usize) -> Option<(u32, u16)> {
 /// Scans the whole file for `N G obj`.
 fn scan_objects(ctx: &Ctx<'_>, b: &[u8]) -> Result<Vec<Entry>, Error> {
     let mut out = Vec::new();
+    let all = |pat: &[u8]| {
+        let mut v = Vec::new();
+        let mut at = 0;
+        while let Some(p) = find(b, at, pat) {
+            v.push(p);
+            at = p + pat.len();
+        }
+        v
+    };
+    let endstreams = all(b"endstream");
+    let endobjs = all(b"endobj");
     let mut from = 0;
     while let Some(p) = find(b, from, b"obj") {
         from = p + 3;
@@ -166,7 +177,16 @@ fn scan_objects(ctx: &Ctx<'_>, b: &[u8]) -> Result<Vec<Entry>, Error> {
             let end = match by_len {
                 Some(e) => e,
                 None => {
-                    let mut e = find(b, start, b"endstream").unwrap_or(b.len());
+                    // The next `endstream`, from positions found once (not a scan per stream).
+                    // Without one, the stream ends at the next `endobj`, so that a damaged stream
+                    // does not swallow the objects after it.
+                    let next = |v: &Vec<usize>| v.get(v.partition_point(|&x| x < start)).copied();
+                    let mut e = match (next(&endstreams), next(&endobjs)) {
+                        (Some(a), Some(o)) => a.min(o),
+                        (Some(a), None) => a,
+                        (None, Some(o)) => o,
+                        (None, None) => b.len(),
+                    };
                     if e > start && b.get(e - 1) == Some(&b'\n') {
                         e -= 1;
                     }
