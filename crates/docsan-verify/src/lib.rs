@@ -14,9 +14,25 @@
 //! 2. **Fresh detection**: every extracted text becomes a [`TextUnit`] and goes through the
 //!    caller's [`Detector`]; a finding whose value docsan did not itself write is a residue.
 //!
-//! [`verify`] returns `Err` only when the file cannot be opened at all. Content it cannot look
-//! into (images, OLE objects, fonts it cannot decode) becomes a Warning diagnostic, so that a
+//! [`verify`] returns `Err` only when the file cannot be opened at all (malformed, over a limit,
+//! encrypted with a real password). Content it cannot look into (images, OLE objects, fonts
+//! whose codes map to nothing, unsupported filters) becomes a Warning diagnostic, so that a
 //! strict caller can fail closed.
+//!
+//! Where things live:
+//! - `needles`: the originals compiled into every byte form and the normalization (whitespace,
+//!   full-width, hyphens between digits) used to compare texts.
+//! - `zipscan`, `inflate`: zip members by local-header scan (orphaned and duplicate entries
+//!   included), bounded inflate.
+//! - `xml`, `ooxml`: our own XML tokenizer; paragraphs (accepted and pre-revision views), cells
+//!   with their sheet, reference and column header, Word table headers, every attribute.
+//! - `pdf`: object scan of every revision, own filters and decryption (empty user password),
+//!   content interpreter with its own font decoding, lines rebuilt by geometry.
+//! - `text`: plain text and CSV.
+//!
+//! Invariants: nothing here depends on a format backend; no clock, randomness or hash order
+//! reaches the report; values travel as [`Sensitive`] and location texts that contain a found
+//! value are masked; every loop over input is bounded by the input size or by [`Limits`].
 
 #![forbid(unsafe_code)]
 
