@@ -223,3 +223,49 @@ fn naively_masked_packages_report_only_true_leftovers() {
         assert_eq!(unrelated, 0);
     }
 }
+
+#[test]
+fn corpus_detections_with_the_engine() {
+    // Prints what the engine finds in the third-party corpus through the verifier's extraction,
+    // masked, so that extraction artifacts (numbers glued across cells) can be spotted.
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let engine = Engine::new(&Policy::default()).unwrap();
+    let limits = Limits::default();
+    let mut paths = Vec::new();
+    for sub in ["pdf", "docx", "xlsx"] {
+        if let Ok(rd) = std::fs::read_dir(shared.join("corpus").join(sub)) {
+            paths.extend(rd.filter_map(|e| e.ok()).map(|e| e.path()));
+        }
+    }
+    paths.sort();
+    let mut total = 0;
+    for p in paths {
+        let Some(format) = format_of(&p.to_string_lossy()) else {
+            continue;
+        };
+        let bytes = std::fs::read(&p).unwrap();
+        if let Ok(r) = verify(&Request {
+            bytes: &bytes,
+            format,
+            originals: &[],
+            allowed: &[],
+            detector: &engine,
+            limits: &limits,
+        }) {
+            for x in &r.residues {
+                total += 1;
+                println!(
+                    "{}: {:?} {} {} at {}",
+                    p.file_name().unwrap().to_string_lossy(),
+                    x.kind,
+                    x.rule,
+                    x.masked,
+                    x.location
+                );
+            }
+        }
+    }
+    println!("corpus detections: {total}");
+}
