@@ -673,13 +673,15 @@ fn read_xml(
                     detail: Some(format!("element {local}")),
                     ..loc.clone()
                 };
-                out.push((
-                    std::mem::take(&mut loose),
-                    base_kind,
-                    l,
-                    None,
-                    Some(local.to_string()),
-                ));
+                // The element name labels the text only where it names a person's role
+                // (`creator`, `lastModifiedBy`, `Manager`); others (`name`, `Company`) would
+                // mislead a detector.
+                let label = matches!(
+                    local,
+                    "creator" | "lastModifiedBy" | "Manager" | "author" | "Author"
+                )
+                .then(|| local.to_string());
+                out.push((std::mem::take(&mut loose), base_kind, l, None, label));
             }
             loose.clear();
         }
