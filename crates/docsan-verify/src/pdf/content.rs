@@ -95,6 +95,8 @@ fn build_font(doc: &Doc, dict: &Obj) -> Font {
                 let n = String::from_utf8_lossy(n);
                 if n.contains("UCS2") || n.contains("UTF16") {
                     Fallback::Utf16
+                } else if n.contains("UTF8") {
+                    Fallback::Utf8
                 } else if n.starts_with("GB") {
                     Fallback::Gbk
                 } else {
