@@ -84,6 +84,8 @@ pub(crate) struct GlyphRec {
     pub y1: f32,
     /// Inside a `/Span <</ActualText …>>` sequence (the replacement text is a unit of its own).
     pub in_actual_text: bool,
+    /// Drawn in an invisible rendering mode (typically OCR text over a scanned image).
+    pub invisible: bool,
     /// Drawn with a vertical (top-to-bottom) font.
     pub vertical: bool,
     /// The text the font's own encoding gives when a `/ToUnicode` says otherwise (it may lie).
@@ -122,6 +124,8 @@ struct GState {
     tl: f32,
     tfs: f32,
     trise: f32,
+    /// Text rendering mode (`Tr`); 3 and 7 draw nothing.
+    tr: i64,
     font: Option<usize>,
 }
 
@@ -135,6 +139,7 @@ impl Default for GState {
             tl: 0.0,
             tfs: 0.0,
             trise: 0.0,
+            tr: 0,
             font: None,
         }
     }
@@ -528,6 +533,11 @@ impl Walker<'_> {
                         gs.trise = v;
                     }
                 }
+                "Tr" => {
+                    if let Some(Object::Integer(m)) = o.first() {
+                        gs.tr = *m;
+                    }
+                }
                 "Tf" => {
                     if let (Some(Object::Name(n)), Some(size)) = (o.first(), o.get(1).and_then(num))
                     {
@@ -777,6 +787,7 @@ impl Walker<'_> {
                 th: gs.th,
                 tc: gs.tc,
                 tw_applied,
+                invisible: gs.tr == 3 || gs.tr == 7,
                 trm,
                 x0,
                 y0,

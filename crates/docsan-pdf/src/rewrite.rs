@@ -527,6 +527,11 @@ fn glyph_actions(
                     }
                     VisualMask::Blank => Act::Remove,
                 };
+                // Invisible text usually lies over a scanned image that shows the same value:
+                // cover its box as well, whatever the mask mode.
+                if g.invisible {
+                    draw.insert(gi);
+                }
                 acts.insert(gi, act);
             }
         }
@@ -693,6 +698,7 @@ fn rewrite_owner(
                                     arr.push(Object::Real(n));
                                 }
                                 if draw.contains(&gi) {
+                                    let mode = if g.invisible { VisualMask::Box } else { mode };
                                     mask_drawing(
                                         &mut drawings,
                                         &g.trm,
