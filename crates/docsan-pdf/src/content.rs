@@ -86,6 +86,8 @@ pub(crate) struct GlyphRec {
     pub in_actual_text: bool,
     /// Drawn in an invisible rendering mode (typically OCR text over a scanned image).
     pub invisible: bool,
+    /// Vertical fonts: (w1y, vx, vy) in glyph space units (1/1000 text space); zeros otherwise.
+    pub vmetrics: [f32; 3],
     /// Drawn with a vertical (top-to-bottom) font.
     pub vertical: bool,
     /// The text the font's own encoding gives when a `/ToUnicode` says otherwise (it may lie).
@@ -756,10 +758,29 @@ impl Walker<'_> {
                 0.0
             };
             let (x0, y0) = apply(&trm, 0.0, 0.0);
+            let vm = if vertical {
+                let m = font.vertical_metrics(g.code, g.len);
+                [
+                    if m[0].is_finite() { m[0] } else { -1000.0 },
+                    if m[1].is_finite() {
+                        m[1]
+                    } else {
+                        g.width / 2.0
+                    },
+                    if m[2].is_finite() { m[2] } else { 880.0 },
+                ]
+            } else {
+                [0.0; 3]
+            };
             let t = if vertical {
-                let w1 = font.vertical_metrics(g.code, g.len)[0] / 1000.0;
-                let w1 = if w1.is_finite() { w1 } else { -1.0 };
-                [1.0, 0.0, 0.0, 1.0, 0.0, w1 * gs.tfs + gs.tc + tw_applied]
+                [
+                    1.0,
+                    0.0,
+                    0.0,
+                    1.0,
+                    0.0,
+                    vm[0] / 1000.0 * gs.tfs + gs.tc + tw_applied,
+                ]
             } else {
                 let tx = (g.width / 1000.0 * gs.tfs + gs.tc + tw_applied) * gs.th;
                 [1.0, 0.0, 0.0, 1.0, tx, 0.0]
@@ -788,6 +809,7 @@ impl Walker<'_> {
                 tc: gs.tc,
                 tw_applied,
                 invisible: gs.tr == 3 || gs.tr == 7,
+                vmetrics: vm,
                 trm,
                 x0,
                 y0,
