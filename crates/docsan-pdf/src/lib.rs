@@ -403,6 +403,15 @@ impl PdfDocument {
                 .at(Location::part(format!("{} {} R", id.0, id.1))),
             );
         }
+        if doc.objects.values().any(|o| {
+            o.as_dict()
+                .is_ok_and(|d| d.has(b"ByteRange") && d.has(b"Contents"))
+        }) {
+            diagnostics.push(Diagnostic::info(
+                "signature-invalidated",
+                "the pdf is digitally signed; any rewrite invalidates the signature",
+            ));
+        }
         let pages = doc.get_pages();
         if pages.values().any(|p| {
             doc.get_dictionary(*p)
