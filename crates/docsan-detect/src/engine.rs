@@ -199,9 +199,16 @@ impl Engine {
             .column_header
             .as_deref()
             .and_then(labels::classify_header);
+        // A label names a cell's content only for cells (two-column forms) and metadata; the
+        // `name` attribute of a shape or a sheet says nothing about the text.
+        let label_applies = matches!(
+            ctx.kind,
+            UnitKind::TableCell | UnitKind::SheetCell | UnitKind::Metadata
+        );
         let label_class = ctx
             .label
             .as_deref()
+            .filter(|_| label_applies)
             .or(neighbour_label)
             .and_then(labels::classify_header);
         let unit_class = header_class.or(label_class);
@@ -312,12 +319,17 @@ impl Engine {
             } else {
                 None
             };
+            // Only the first cell that starts with a Chinese character may be the name, even
+            // when it is masked already (then a later `言语` must not take its place).
+            let first_cjk = !name_done && cell.starts_with(is_cjk);
+            if first_cjk {
+                name_done = true;
+            }
             let by_shape = if has(Class::Name)
-                && !name_done
+                && first_cjk
                 && i < 4
                 && names::whole_cjk_name(cell).is_some_and(|c| c >= 0.9)
             {
-                name_done = true;
                 header_of(Class::Name)
             } else if has(Class::Address)
                 && names::address_like(cell)
@@ -1079,6 +1091,11 @@ fn emails(text: &str, out: &mut Vec<Cand>) {
             continue;
         }
         if s > 0 && is_mask_char(char_before(text, s).unwrap_or(' ')) {
+            continue;
+        }
+        // A local part masked with `x` where no `*` glyph was available (`zxxxxxxx@qq.com`).
+        let local = &text[s..at];
+        if local.len() >= 3 && local[1..].bytes().all(|c| c == b'x' || c == b'X') {
             continue;
         }
         out.push(Cand::new(s..e, PiiKind::Email, "email.shape", 0.95));
