@@ -277,6 +277,26 @@ impl Engine {
         {
             self.whole_cell(text, class, &mut cands);
         }
+        // Two cells merged by table reconstruction (`15270977533浙江省金华市…113号`): an address
+        // with its province or city inside any cell is a home address.
+        if matches!(ctx.kind, UnitKind::TableCell | UnitKind::SheetCell)
+            && !matches!(
+                unit_class,
+                Some(Class::Address | Class::OfficeAddress | Class::OrgCode)
+            )
+            && let Some(p) = text.find(is_cjk)
+            && text[..p].chars().all(|c| !c.is_alphabetic())
+        {
+            let a = text[p..].trim_end();
+            if names::admin_prefix_chars(a) > 0 && names::address_like(a) {
+                cands.push(Cand::new(
+                    p..p + a.len(),
+                    PiiKind::Address,
+                    "address.in_cell",
+                    0.7,
+                ));
+            }
+        }
         if has_upper {
             self.shapes(text, &mut cands);
         }
@@ -1197,6 +1217,33 @@ fn landline_extension(text: &str, end: usize) -> usize {
     end
 }
 
+/// Is this a grouping people write: an ID `6-8-4` or `6-4-4-4`, a mobile `3-4-4` or `3-8`
+/// (after an optional country code), a card in fours, a landline's area code and number with an
+/// optional extension, or a country code before an 11-digit number?
+fn grouping_ok(groups: &[&str], plus: bool) -> bool {
+    let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    let national = match lens.as_slice() {
+        [2 | 4, rest @ ..]
+            if (groups[0] == "86" || groups[0] == "0086" || plus) && !rest.is_empty() =>
+        {
+            rest
+        }
+        _ => lens.as_slice(),
+    };
+    let fours = lens.len() >= 3
+        && lens[..lens.len() - 1].iter().all(|l| *l == 4)
+        && (1..=4).contains(&lens[lens.len() - 1]);
+    let area = groups[0].starts_with('0') && (3..=4).contains(&lens[0]);
+    matches!(national, [3, 4, 4] | [3, 8] | [11])
+        || matches!(
+            lens.as_slice(),
+            [6, 8, 4] | [6, 8, 3] | [6, 4, 4, 4] | [6, 12] | [6, 11] | [6, 9] | [6, 6]
+        )
+        || fours
+        || matches!(lens.as_slice(), [4, 4, 4, 4, ..])
+        || (area && lens.len() <= 3)
+}
+
 /// The kind, rule and confidence of a digit string (ASCII digits, maybe ending in `X`).
 fn classify_digits(
     d: &str,
@@ -1209,6 +1256,12 @@ fn classify_digits(
     let len = d.len();
     let has_x = d.ends_with('X');
     let glued = glued_left || glued_right;
+    // Digits split into groups must be grouped the way people write that kind of number;
+    // otherwise the groups are pieces of different values (`1931 131 8355` is what is left of
+    // a masked card and a masked mobile once the masks are gone).
+    if groups.len() > 1 && !grouping_ok(groups, plus) {
+        return None;
+    }
     let card_ctx = ctx == Some(Class::Card);
     let id_ctx = matches!(ctx, Some(Class::Id) | Some(Class::IdEmbedded));
     let phone_ctx = ctx == Some(Class::Phone);
