@@ -288,7 +288,10 @@ impl Engine {
             && text[..p].chars().all(|c| !c.is_alphabetic())
         {
             let a = text[p..].trim_end();
-            if names::admin_prefix_chars(a) > 0 && names::address_like(a) {
+            if names::admin_prefix_chars(a) > 0
+                && names::has_house_number(a)
+                && names::address_like(a)
+            {
                 cands.push(Cand::new(
                     p..p + a.len(),
                     PiiKind::Address,

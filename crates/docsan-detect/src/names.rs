@@ -425,6 +425,18 @@ pub fn address_like(s: &str) -> bool {
     units >= 1 && cjk >= 3 && rest >= 2
 }
 
+/// Does `s` hold a house number: a digit directly followed by 号, 室, 栋, 幢, 组 or 弄?
+pub fn has_house_number(s: &str) -> bool {
+    let mut prev_digit = false;
+    for c in s.chars() {
+        if prev_digit && matches!(c, '号' | '室' | '栋' | '幢' | '组' | '弄') {
+            return true;
+        }
+        prev_digit = c.is_ascii_digit() || ('０'..='９').contains(&c);
+    }
+    false
+}
+
 /// Finds an address starting at byte `pos`: up to the next clause boundary.
 pub fn address_at(text: &str, pos: usize) -> Option<Range<usize>> {
     let rest = text.get(pos..)?;

@@ -178,6 +178,13 @@ const CASES: &[C] = &[
     body("电话：0562-*****68，邮箱：z*********@foxmail.com", &[]),
     cell("张＊", "姓名", &[]),
     cell("诸葛", "姓名", &[]),
+    C {
+        text: "义乌市2021年第2季度困难群众医疗救助情况公示",
+        kind: UnitKind::SheetCell,
+        header: None,
+        label: None,
+        expect: &[],
+    },
     cell(
         "15270977533浙江省金华市义乌市工人西路113号",
         "联系电话",
