@@ -200,6 +200,72 @@ const GENERIC_AUTHORS: &[&str] = &[
     "null",
 ];
 
+/// Programs that write their name into a document's creator field, as whole words.
+const PROGRAMS: &[&str] = &[
+    "microsoft",
+    "word",
+    "excel",
+    "powerpoint",
+    "office",
+    "calc",
+    "writer",
+    "impress",
+    "libreoffice",
+    "openoffice",
+    "wps",
+    "kingsoft",
+    "acrobat",
+    "adobe",
+    "distiller",
+    "pdf",
+    "tex",
+    "latex",
+    "pdftex",
+    "xetex",
+    "ghostscript",
+    "itext",
+    "foxit",
+    "quartz",
+    "skia",
+    "chrome",
+    "chromium",
+    "mozilla",
+    "firefox",
+    "pages",
+    "keynote",
+    "numbers",
+    "google",
+    "docs",
+    "openpyxl",
+    "python",
+    "reportlab",
+    "cairo",
+    "poppler",
+    "qt",
+    "java",
+    "apache",
+    "aspose",
+    "crystal",
+    "jasper",
+    "printer",
+    "scanner",
+    "canon",
+    "epson",
+    "xerox",
+    "hp",
+    "ricoh",
+    "kyocera",
+    "anonymous",
+    "pandoc",
+    "prince",
+    "wkhtmltopdf",
+    "draw",
+    "math",
+    "base",
+    "smallpdf",
+    "ilovepdf",
+];
+
 /// Words that make a value an organisation or a program rather than a person.
 const ORG_WORDS: &[&str] = &[
     "公司",
@@ -248,10 +314,14 @@ pub fn person_value(s: &str) -> Option<f32> {
         });
     }
     let lower = t.to_ascii_lowercase();
-    if GENERIC_AUTHORS.contains(&lower.as_str())
-        || lower.starts_with("microsoft")
-        || lower.contains("http")
-    {
+    // Program names are matched as whole words (`Calc`, `LibreOffice Writer`), not inside
+    // personal names (`Wordsworth`).
+    let is_program = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| PROGRAMS.contains(&w))
+        || lower.contains("libreoffice")
+        || lower.contains("openoffice");
+    if GENERIC_AUTHORS.contains(&lower.as_str()) || is_program || lower.contains("http") {
         return None;
     }
     let ok = t
