@@ -198,6 +198,14 @@ const GENERIC_AUTHORS: &[&str] = &[
     "n/a",
     "na",
     "null",
+    "const",
+    "json",
+    "undefined",
+    "legal",
+    "xlsxwriter",
+    "unknown author",
+    "your name",
+    "username",
 ];
 
 /// Programs that write their name into a document's creator field, as whole words.
@@ -321,7 +329,14 @@ pub fn person_value(s: &str) -> Option<f32> {
         .any(|w| PROGRAMS.contains(&w))
         || lower.contains("libreoffice")
         || lower.contains("openoffice");
-    if GENERIC_AUTHORS.contains(&lower.as_str()) || is_program || lower.contains("http") {
+    // One or two letters (`s`, `JB`) are initials at most; masking them would also flag every
+    // other `s` in the document as a leak.
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 3
+        || GENERIC_AUTHORS.contains(&lower.as_str())
+        || is_program
+        || lower.contains("http")
+    {
         return None;
     }
     let ok = t

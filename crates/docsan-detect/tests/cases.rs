@@ -262,6 +262,8 @@ const CASES: &[C] = &[
     ),
     meta("Administrator", "cp:lastModifiedBy", &[]),
     meta("Calc", "Creator", &[]),
+    meta("s", "dc:creator", &[]),
+    meta("const", "Author", &[]),
     meta("邱悦宇", "creator", &[(Name, "邱悦宇")]),
     meta("LibreOffice 7.4 Writer", "Creator", &[]),
     meta("Zhang Wei", "dc:creator", &[(Name, "Zhang Wei")]),
