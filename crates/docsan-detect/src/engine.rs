@@ -832,11 +832,7 @@ impl Detector for Engine {
         for (i, u) in units.iter().enumerate() {
             let lineish = matches!(
                 u.context.kind,
-                UnitKind::Body
-                    | UnitKind::HeaderFooter
-                    | UnitKind::TextBox
-                    | UnitKind::Other
-                    | UnitKind::Annotation
+                UnitKind::Body | UnitKind::HeaderFooter | UnitKind::TextBox | UnitKind::Annotation
             );
             if lineish {
                 let cells = split_cells(&u.text);
@@ -922,13 +918,11 @@ impl Engine {
     /// name and address cells of a table read one cell per line next to a resident ID.
     fn across_units(&self, units: &[TextUnit], out: &mut Vec<Finding>) {
         let lineish = |u: &TextUnit| {
+            // Lines of text only: attribute values and other fragments are not read in
+            // sequence with their neighbours.
             matches!(
                 u.context.kind,
-                UnitKind::Body
-                    | UnitKind::HeaderFooter
-                    | UnitKind::TextBox
-                    | UnitKind::Other
-                    | UnitKind::Annotation
+                UnitKind::Body | UnitKind::HeaderFooter | UnitKind::TextBox | UnitKind::Annotation
             )
         };
         let mut by_unit: std::collections::BTreeMap<u32, Vec<Range<usize>>> =
