@@ -461,6 +461,15 @@ impl Engine {
         for (i, &(s, e, class)) in hits.iter().enumerate() {
             let next_label = hits.get(i + 1).map(|h| h.0);
             let label = &text[s..e];
+            // `申请人（签字）：张三`: a short note in brackets after the label is skipped.
+            let e = match char_at(text, e) {
+                Some('（' | '(') => text[e..]
+                    .char_indices()
+                    .take(8)
+                    .find(|(_, c)| matches!(c, '）' | ')'))
+                    .map_or(e, |(i, c)| e + i + c.len_utf8()),
+                _ => e,
+            };
             // `回乡证号：`, `护照号码为`: a trailing 号/号码 belongs to the label.
             let e = ["号码", "号"]
                 .iter()
@@ -478,7 +487,11 @@ impl Engine {
                     }
                     let mut pos = vpos;
                     let mut first = true;
-                    let limit = next_label.unwrap_or(text.len());
+                    let limit = hits
+                        .iter()
+                        .map(|h| h.0)
+                        .find(|st| *st >= vpos)
+                        .unwrap_or(text.len());
                     while let Some((r, conf)) =
                         names::name_before(text, pos, limit, label.is_ascii())
                     {

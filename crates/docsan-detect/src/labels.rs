@@ -39,6 +39,13 @@ pub enum Class {
 pub const TEXT_LABELS: &[(&str, Class)] = &[
     ("姓名", Class::Name),
     ("户主姓名", Class::Name),
+    ("姓 名", Class::Name),
+    ("姓　名", Class::Name),
+    ("姓  名", Class::Name),
+    ("住 址", Class::Address),
+    ("住　址", Class::Address),
+    ("电 话", Class::Phone),
+    ("电　话", Class::Phone),
     ("户主", Class::Name),
     ("申请人", Class::Name),
     ("申请人姓名", Class::Name),
