@@ -199,9 +199,16 @@ impl Engine {
             .column_header
             .as_deref()
             .and_then(labels::classify_header);
+        // A label names a cell's content only for cells (two-column forms) and metadata; the
+        // `name` attribute of a shape or a sheet says nothing about the text.
+        let label_applies = matches!(
+            ctx.kind,
+            UnitKind::TableCell | UnitKind::SheetCell | UnitKind::Metadata
+        );
         let label_class = ctx
             .label
             .as_deref()
+            .filter(|_| label_applies)
             .or(neighbour_label)
             .and_then(labels::classify_header);
         let unit_class = header_class.or(label_class);
@@ -270,6 +277,29 @@ impl Engine {
         {
             self.whole_cell(text, class, &mut cands);
         }
+        // Two cells merged by table reconstruction (`15270977533浙江省金华市…113号`): an address
+        // with its province or city inside any cell is a home address.
+        if matches!(ctx.kind, UnitKind::TableCell | UnitKind::SheetCell)
+            && !matches!(
+                unit_class,
+                Some(Class::Address | Class::OfficeAddress | Class::OrgCode)
+            )
+            && let Some(p) = text.find(is_cjk)
+            && text[..p].chars().all(|c| !c.is_alphabetic())
+        {
+            let a = text[p..].trim_end();
+            if names::admin_prefix_chars(a) > 0
+                && names::has_house_number(a)
+                && names::address_like(a)
+            {
+                cands.push(Cand::new(
+                    p..p + a.len(),
+                    PiiKind::Address,
+                    "address.in_cell",
+                    0.7,
+                ));
+            }
+        }
         if has_upper {
             self.shapes(text, &mut cands);
         }
@@ -312,12 +342,17 @@ impl Engine {
             } else {
                 None
             };
+            // Only the first cell that starts with a Chinese character may be the name, even
+            // when it is masked already (then a later `言语` must not take its place).
+            let first_cjk = !name_done && cell.starts_with(is_cjk);
+            if first_cjk {
+                name_done = true;
+            }
             let by_shape = if has(Class::Name)
-                && !name_done
+                && first_cjk
                 && i < 4
                 && names::whole_cjk_name(cell).is_some_and(|c| c >= 0.9)
             {
-                name_done = true;
                 header_of(Class::Name)
             } else if has(Class::Address)
                 && names::address_like(cell)
@@ -426,6 +461,15 @@ impl Engine {
         for (i, &(s, e, class)) in hits.iter().enumerate() {
             let next_label = hits.get(i + 1).map(|h| h.0);
             let label = &text[s..e];
+            // `申请人（签字）：张三`: a short note in brackets after the label is skipped.
+            let e = match char_at(text, e) {
+                Some('（' | '(') => text[e..]
+                    .char_indices()
+                    .take(8)
+                    .find(|(_, c)| matches!(c, '）' | ')'))
+                    .map_or(e, |(i, c)| e + i + c.len_utf8()),
+                _ => e,
+            };
             // `回乡证号：`, `护照号码为`: a trailing 号/号码 belongs to the label.
             let e = ["号码", "号"]
                 .iter()
@@ -443,7 +487,11 @@ impl Engine {
                     }
                     let mut pos = vpos;
                     let mut first = true;
-                    let limit = next_label.unwrap_or(text.len());
+                    let limit = hits
+                        .iter()
+                        .map(|h| h.0)
+                        .find(|st| *st >= vpos)
+                        .unwrap_or(text.len());
                     while let Some((r, conf)) =
                         names::name_before(text, pos, limit, label.is_ascii())
                     {
@@ -809,11 +857,7 @@ impl Detector for Engine {
         for (i, u) in units.iter().enumerate() {
             let lineish = matches!(
                 u.context.kind,
-                UnitKind::Body
-                    | UnitKind::HeaderFooter
-                    | UnitKind::TextBox
-                    | UnitKind::Other
-                    | UnitKind::Annotation
+                UnitKind::Body | UnitKind::HeaderFooter | UnitKind::TextBox | UnitKind::Annotation
             );
             if lineish {
                 let cells = split_cells(&u.text);
@@ -899,13 +943,11 @@ impl Engine {
     /// name and address cells of a table read one cell per line next to a resident ID.
     fn across_units(&self, units: &[TextUnit], out: &mut Vec<Finding>) {
         let lineish = |u: &TextUnit| {
+            // Lines of text only: attribute values and other fragments are not read in
+            // sequence with their neighbours.
             matches!(
                 u.context.kind,
-                UnitKind::Body
-                    | UnitKind::HeaderFooter
-                    | UnitKind::TextBox
-                    | UnitKind::Other
-                    | UnitKind::Annotation
+                UnitKind::Body | UnitKind::HeaderFooter | UnitKind::TextBox | UnitKind::Annotation
             )
         };
         let mut by_unit: std::collections::BTreeMap<u32, Vec<Range<usize>>> =
@@ -1093,6 +1135,11 @@ fn emails(text: &str, out: &mut Vec<Cand>) {
         if s > 0 && is_mask_char(char_before(text, s).unwrap_or(' ')) {
             continue;
         }
+        // A local part masked with `x` where no `*` glyph was available (`zxxxxxxx@qq.com`).
+        let local = &text[s..at];
+        if local.len() >= 3 && local[1..].bytes().all(|c| c == b'x' || c == b'X') {
+            continue;
+        }
         out.push(Cand::new(s..e, PiiKind::Email, "email.shape", 0.95));
     }
 }
@@ -1192,6 +1239,33 @@ fn landline_extension(text: &str, end: usize) -> usize {
     end
 }
 
+/// Is this a grouping people write: an ID `6-8-4` or `6-4-4-4`, a mobile `3-4-4` or `3-8`
+/// (after an optional country code), a card in fours, a landline's area code and number with an
+/// optional extension, or a country code before an 11-digit number?
+fn grouping_ok(groups: &[&str], plus: bool) -> bool {
+    let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    let national = match lens.as_slice() {
+        [2 | 4, rest @ ..]
+            if (groups[0] == "86" || groups[0] == "0086" || plus) && !rest.is_empty() =>
+        {
+            rest
+        }
+        _ => lens.as_slice(),
+    };
+    let fours = lens.len() >= 3
+        && lens[..lens.len() - 1].iter().all(|l| *l == 4)
+        && (1..=4).contains(&lens[lens.len() - 1]);
+    let area = groups[0].starts_with('0') && (3..=4).contains(&lens[0]);
+    matches!(national, [3, 4, 4] | [3, 8] | [11])
+        || matches!(
+            lens.as_slice(),
+            [6, 8, 4] | [6, 8, 3] | [6, 4, 4, 4] | [6, 12] | [6, 11] | [6, 9] | [6, 6]
+        )
+        || fours
+        || matches!(lens.as_slice(), [4, 4, 4, 4, ..])
+        || (area && lens.len() <= 3)
+}
+
 /// The kind, rule and confidence of a digit string (ASCII digits, maybe ending in `X`).
 fn classify_digits(
     d: &str,
@@ -1204,6 +1278,12 @@ fn classify_digits(
     let len = d.len();
     let has_x = d.ends_with('X');
     let glued = glued_left || glued_right;
+    // Digits split into groups must be grouped the way people write that kind of number;
+    // otherwise the groups are pieces of different values (`1931 131 8355` is what is left of
+    // a masked card and a masked mobile once the masks are gone).
+    if groups.len() > 1 && !grouping_ok(groups, plus) {
+        return None;
+    }
     let card_ctx = ctx == Some(Class::Card);
     let id_ctx = matches!(ctx, Some(Class::Id) | Some(Class::IdEmbedded));
     let phone_ctx = ctx == Some(Class::Phone);

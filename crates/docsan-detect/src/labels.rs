@@ -39,6 +39,13 @@ pub enum Class {
 pub const TEXT_LABELS: &[(&str, Class)] = &[
     ("姓名", Class::Name),
     ("户主姓名", Class::Name),
+    ("姓 名", Class::Name),
+    ("姓　名", Class::Name),
+    ("姓  名", Class::Name),
+    ("住 址", Class::Address),
+    ("住　址", Class::Address),
+    ("电 话", Class::Phone),
+    ("电　话", Class::Phone),
     ("户主", Class::Name),
     ("申请人", Class::Name),
     ("申请人姓名", Class::Name),
@@ -379,9 +386,10 @@ const LATIN_NAME_HEADERS: &[&str] = &[
 /// `cp:lastModifiedBy`, `Author`, `w:author`, a PDF annotation's `T`)?
 pub fn is_person_label(label: &str) -> bool {
     let l = label.trim().trim_start_matches('/').to_ascii_lowercase();
-    // A PDF's `/Creator` is the program that made it; XMP's `dc:creator` is the author.
+    // A PDF's `/Creator` is often the program that made it, `dc:creator` the author: both are
+    // taken, and program names are recognised by the value (`names::person_value`).
     l.contains("author")
-        || (l.ends_with(":creator") && !l.contains("tool"))
+        || (l.contains("creator") && !l.contains("tool"))
         || l.contains("lastmodifiedby")
         || l.contains("last_modified_by")
         || l.contains("manager")

@@ -198,6 +198,80 @@ const GENERIC_AUTHORS: &[&str] = &[
     "n/a",
     "na",
     "null",
+    "const",
+    "json",
+    "undefined",
+    "legal",
+    "xlsxwriter",
+    "unknown author",
+    "your name",
+    "username",
+];
+
+/// Programs that write their name into a document's creator field, as whole words.
+const PROGRAMS: &[&str] = &[
+    "microsoft",
+    "word",
+    "excel",
+    "powerpoint",
+    "office",
+    "calc",
+    "writer",
+    "impress",
+    "libreoffice",
+    "openoffice",
+    "wps",
+    "kingsoft",
+    "acrobat",
+    "adobe",
+    "distiller",
+    "pdf",
+    "tex",
+    "latex",
+    "pdftex",
+    "xetex",
+    "ghostscript",
+    "itext",
+    "foxit",
+    "quartz",
+    "skia",
+    "chrome",
+    "chromium",
+    "mozilla",
+    "firefox",
+    "pages",
+    "keynote",
+    "numbers",
+    "google",
+    "docs",
+    "openpyxl",
+    "python",
+    "reportlab",
+    "cairo",
+    "poppler",
+    "qt",
+    "java",
+    "apache",
+    "aspose",
+    "crystal",
+    "jasper",
+    "printer",
+    "scanner",
+    "canon",
+    "epson",
+    "xerox",
+    "hp",
+    "ricoh",
+    "kyocera",
+    "anonymous",
+    "pandoc",
+    "prince",
+    "wkhtmltopdf",
+    "draw",
+    "math",
+    "base",
+    "smallpdf",
+    "ilovepdf",
 ];
 
 /// Words that make a value an organisation or a program rather than a person.
@@ -248,8 +322,19 @@ pub fn person_value(s: &str) -> Option<f32> {
         });
     }
     let lower = t.to_ascii_lowercase();
-    if GENERIC_AUTHORS.contains(&lower.as_str())
-        || lower.starts_with("microsoft")
+    // Program names are matched as whole words (`Calc`, `LibreOffice Writer`), not inside
+    // personal names (`Wordsworth`).
+    let is_program = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| PROGRAMS.contains(&w))
+        || lower.contains("libreoffice")
+        || lower.contains("openoffice");
+    // One or two letters (`s`, `JB`) are initials at most; masking them would also flag every
+    // other `s` in the document as a leak.
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 3
+        || GENERIC_AUTHORS.contains(&lower.as_str())
+        || is_program
         || lower.contains("http")
     {
         return None;
@@ -423,6 +508,18 @@ pub fn address_like(s: &str) -> bool {
         .filter(|c| is_cjk(*c) || c.is_ascii_digit())
         .count();
     units >= 1 && cjk >= 3 && rest >= 2
+}
+
+/// Does `s` hold a house number: a digit directly followed by 号, 室, 栋, 幢, 组 or 弄?
+pub fn has_house_number(s: &str) -> bool {
+    let mut prev_digit = false;
+    for c in s.chars() {
+        if prev_digit && matches!(c, '号' | '室' | '栋' | '幢' | '组' | '弄') {
+            return true;
+        }
+        prev_digit = c.is_ascii_digit() || ('０'..='９').contains(&c);
+    }
+    false
 }
 
 /// Finds an address starting at byte `pos`: up to the next clause boundary.

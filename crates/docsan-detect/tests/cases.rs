@@ -116,6 +116,17 @@ const CASES: &[C] = &[
     ),
     body("姓名：张三性别：男民族：汉", &[(Name, "张三")]),
     body(
+        "申请人（签字）：李四    日期：2021年3月1日",
+        &[(Name, "李四")],
+    ),
+    body(
+        "姓 名：王五  住 址：浙江省湖州市长兴县雉城街道明珠路156号",
+        &[
+            (Name, "王五"),
+            (Address, "浙江省湖州市长兴县雉城街道明珠路156号"),
+        ],
+    ),
+    body(
         "姓名：阿卜杜·热合曼，身份证号码待补",
         &[(Name, "阿卜杜·热合曼")],
     ),
@@ -178,6 +189,30 @@ const CASES: &[C] = &[
     body("电话：0562-*****68，邮箱：z*********@foxmail.com", &[]),
     cell("张＊", "姓名", &[]),
     cell("诸葛", "姓名", &[]),
+    C {
+        text: "义乌市2021年第2季度困难群众医疗救助情况公示",
+        kind: UnitKind::SheetCell,
+        header: None,
+        label: None,
+        expect: &[],
+    },
+    cell(
+        "15270977533浙江省金华市义乌市工人西路113号",
+        "联系电话",
+        &[
+            (Mobile, "15270977533"),
+            (Address, "浙江省金华市义乌市工人西路113号"),
+        ],
+    ),
+    body("6228**********1931 131****8355，1931 131 8355", &[]),
+    body("邮箱：zxxxxxxxxxx@foxmail.com，XXX@163.com", &[]),
+    C {
+        text: "文本框 2",
+        kind: UnitKind::TextBox,
+        header: None,
+        label: Some("name"),
+        expect: &[],
+    },
     cell("浙江省金华市义乌市", "家庭住址", &[]),
     cell("浙江省金华市义乌市xx", "家庭住址", &[]),
     cell("团结村1组", "家庭住址", &[(Address, "团结村1组")]),
@@ -238,6 +273,10 @@ const CASES: &[C] = &[
     ),
     meta("Administrator", "cp:lastModifiedBy", &[]),
     meta("Calc", "Creator", &[]),
+    meta("s", "dc:creator", &[]),
+    meta("const", "Author", &[]),
+    meta("邱悦宇", "creator", &[(Name, "邱悦宇")]),
+    meta("LibreOffice 7.4 Writer", "Creator", &[]),
     meta("Zhang Wei", "dc:creator", &[(Name, "Zhang Wei")]),
     C {
         text: "公示名单",

@@ -84,6 +84,10 @@ pub(crate) struct GlyphRec {
     pub y1: f32,
     /// Inside a `/Span <</ActualText …>>` sequence (the replacement text is a unit of its own).
     pub in_actual_text: bool,
+    /// Drawn in an invisible rendering mode (typically OCR text over a scanned image).
+    pub invisible: bool,
+    /// Vertical fonts: (w1y, vx, vy) in glyph space units (1/1000 text space); zeros otherwise.
+    pub vmetrics: [f32; 3],
     /// Drawn with a vertical (top-to-bottom) font.
     pub vertical: bool,
     /// The text the font's own encoding gives when a `/ToUnicode` says otherwise (it may lie).
@@ -122,6 +126,8 @@ struct GState {
     tl: f32,
     tfs: f32,
     trise: f32,
+    /// Text rendering mode (`Tr`); 3 and 7 draw nothing.
+    tr: i64,
     font: Option<usize>,
 }
 
@@ -135,6 +141,7 @@ impl Default for GState {
             tl: 0.0,
             tfs: 0.0,
             trise: 0.0,
+            tr: 0,
             font: None,
         }
     }
@@ -528,6 +535,11 @@ impl Walker<'_> {
                         gs.trise = v;
                     }
                 }
+                "Tr" => {
+                    if let Some(Object::Integer(m)) = o.first() {
+                        gs.tr = *m;
+                    }
+                }
                 "Tf" => {
                     if let (Some(Object::Name(n)), Some(size)) = (o.first(), o.get(1).and_then(num))
                     {
@@ -746,10 +758,29 @@ impl Walker<'_> {
                 0.0
             };
             let (x0, y0) = apply(&trm, 0.0, 0.0);
+            let vm = if vertical {
+                let m = font.vertical_metrics(g.code, g.len);
+                [
+                    if m[0].is_finite() { m[0] } else { -1000.0 },
+                    if m[1].is_finite() {
+                        m[1]
+                    } else {
+                        g.width / 2.0
+                    },
+                    if m[2].is_finite() { m[2] } else { 880.0 },
+                ]
+            } else {
+                [0.0; 3]
+            };
             let t = if vertical {
-                let w1 = font.vertical_metrics(g.code, g.len)[0] / 1000.0;
-                let w1 = if w1.is_finite() { w1 } else { -1.0 };
-                [1.0, 0.0, 0.0, 1.0, 0.0, w1 * gs.tfs + gs.tc + tw_applied]
+                [
+                    1.0,
+                    0.0,
+                    0.0,
+                    1.0,
+                    0.0,
+                    vm[0] / 1000.0 * gs.tfs + gs.tc + tw_applied,
+                ]
             } else {
                 let tx = (g.width / 1000.0 * gs.tfs + gs.tc + tw_applied) * gs.th;
                 [1.0, 0.0, 0.0, 1.0, tx, 0.0]
@@ -777,6 +808,8 @@ impl Walker<'_> {
                 th: gs.th,
                 tc: gs.tc,
                 tw_applied,
+                invisible: gs.tr == 3 || gs.tr == 7,
+                vmetrics: vm,
                 trm,
                 x0,
                 y0,

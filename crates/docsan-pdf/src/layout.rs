@@ -389,15 +389,19 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
             let mut chars = Vec::new();
             for (si, seg) in c.segs.iter().enumerate() {
                 if si > 0 {
-                    let prev_ascii = text
-                        .chars()
-                        .last()
-                        .is_some_and(|ch| ch.is_ascii_alphabetic());
-                    let next_ascii = seg
-                        .items
-                        .first()
-                        .and_then(|p| p.text.chars().next())
-                        .is_some_and(|ch| ch.is_ascii_alphabetic());
+                    // Latin text wraps at spaces, CJK text and numbers anywhere: join wrapped
+                    // lines with a space only between Latin characters that are not both
+                    // digits (an ID or phone wrapped at the line end stays one string) and not
+                    // around the joiners of e-mail addresses and URLs.
+                    let prev = text.chars().last();
+                    let next = seg.items.first().and_then(|p| p.text.chars().next());
+                    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_graphic());
+                    let joiner = |c: Option<char>| c.is_some_and(|c| "@._-/:".contains(c));
+                    let digits = prev.is_some_and(|c| c.is_ascii_digit())
+                        && next.is_some_and(|c| c.is_ascii_digit())
+                        || joiner(prev)
+                        || joiner(next);
+                    let (prev_ascii, next_ascii) = (latin(prev) && !digits, latin(next));
                     if prev_ascii && next_ascii {
                         text.push(' ');
                     }

@@ -14,7 +14,7 @@
 //! Invariants:
 //! - Fail closed: content that cannot be read (a partly parsable content stream, glyphs without
 //!   text, an unknown stream kind, images) becomes a diagnostic; an edit that cannot be applied
-//!   safely (vertical fonts, zero font size) is refused.
+//!   safely (zero font size or scaling, a range off character boundaries) is refused.
 //! - Unmasked glyphs keep their exact position: every change of advance is compensated inside
 //!   the same `TJ` array.
 //! - Always one fresh revision: only reachable objects, densely renumbered, a clean trailer, the
@@ -22,8 +22,7 @@
 //!   application data, XFA and attachments of unsupported types are dropped.
 //! - Deterministic: no clock, no randomness, ordered maps only.
 //!
-//! Known limits: masking glyphs of vertical fonts is refused; text drawn by Type3 glyph
-//! procedures themselves is not read; forms that inherit their resources get a drawn path
+//! Known limits: text drawn by Type3 glyph procedures themselves is not read; forms that inherit their resources get a drawn path
 //! instead of the added Type3 `*` when their font has no mask glyph.
 
 #![forbid(unsafe_code)]
@@ -403,6 +402,15 @@ impl PdfDocument {
                 )
                 .at(Location::part(format!("{} {} R", id.0, id.1))),
             );
+        }
+        if doc.objects.values().any(|o| {
+            o.as_dict()
+                .is_ok_and(|d| d.has(b"ByteRange") && d.has(b"Contents"))
+        }) {
+            diagnostics.push(Diagnostic::info(
+                "signature-invalidated",
+                "the pdf is digitally signed; any rewrite invalidates the signature",
+            ));
         }
         let pages = doc.get_pages();
         if pages.values().any(|p| {

@@ -21,13 +21,19 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Clone, Copy, Debug)]
 enum Act {
     /// Replace the code by another of the same font (the mask glyph or a substitute).
-    Replace { code: u32, len: u8, width: f32 },
+    Replace {
+        code: u32,
+        len: u8,
+        width: f32,
+        /// Vertical displacement (w1y) of the new glyph, for vertical fonts.
+        w1: f32,
+    },
     /// Remove the code, keep the advance; `draw` says whether a mask is drawn in its place.
     Remove,
 }
 
 /// Substitute codes (code, length, width) per (font, character), looked up once.
-type SubCache = BTreeMap<(usize, char), Option<(u32, u8, f32)>>;
+type SubCache = BTreeMap<(usize, char), Option<(u32, u8, f32, f32)>>;
 
 fn is_mask_char(c: char) -> bool {
     matches!(c, '*' | '＊' | '█' | '■' | '●' | '×' | 'x' | 'X' | '#')
@@ -486,11 +492,6 @@ fn glyph_actions(
                 }
                 let g = &d.walk.glyphs[gi];
                 let font = &d.walk.fonts[g.font];
-                if font.is_vertical() {
-                    return Err(Error::refused(
-                        "masking glyphs of vertical (top-to-bottom) fonts is not supported",
-                    ));
-                }
                 if g.tfs.abs() < 1e-6 || g.th.abs() < 1e-6 {
                     return Err(Error::refused(
                         "a masked glyph has a zero font size or scaling",
@@ -509,12 +510,24 @@ fn glyph_actions(
                                     font.decode(&bytes).first().map(|gl| (code, len, gl.width))
                                 })
                             };
-                            sub.map(|(c, l, w)| (c, l, crate::font::width_1000(font, w)))
+                            sub.map(|(c, l, w)| {
+                                let w1 = if font.is_vertical() {
+                                    font.vertical_metrics(c, l)[0]
+                                } else {
+                                    0.0
+                                };
+                                (c, l, crate::font::width_1000(font, w), w1)
+                            })
                         });
                         match sub {
                             // The glyph already shows the substitute: nothing to change.
-                            Some((code, len, _)) if code == g.code && len == g.len => continue,
-                            Some((code, len, width)) => Act::Replace { code, len, width },
+                            Some((code, len, _, _)) if code == g.code && len == g.len => continue,
+                            Some((code, len, width, w1)) => Act::Replace {
+                                code,
+                                len,
+                                width,
+                                w1,
+                            },
                             None => {
                                 draw.insert(gi);
                                 Act::Remove
@@ -527,6 +540,11 @@ fn glyph_actions(
                     }
                     VisualMask::Blank => Act::Remove,
                 };
+                // Invisible text usually lies over a scanned image that shows the same value:
+                // cover its box as well, whatever the mask mode.
+                if g.invisible {
+                    draw.insert(gi);
+                }
                 acts.insert(gi, act);
             }
         }
@@ -545,7 +563,15 @@ fn fmt_num(v: f32) -> String {
 }
 
 /// The mask drawn for a removed glyph, in the owner's initial user space.
-fn mask_drawing(out: &mut String, trm: &Matrix, width: f32, mode: VisualMask, font: Option<&str>) {
+fn mask_drawing(
+    out: &mut String,
+    trm: &Matrix,
+    width: f32,
+    offset: (f32, f32),
+    mode: VisualMask,
+    font: Option<&str>,
+) {
+    let trm = &crate::content::mul(&[1.0, 0.0, 0.0, 1.0, offset.0, offset.1], trm);
     let det = trm[0] * trm[3] - trm[1] * trm[2];
     if !det.is_finite() || det.abs() < 1e-9 || width.is_nan() || width <= 0.0 {
         return;
@@ -675,14 +701,23 @@ fn rewrite_owner(
                             Some((gi, act)) => {
                                 let g = &d.walk.glyphs[gi];
                                 let n = match act {
-                                    Act::Replace { code, len, width } => {
+                                    // A TJ number n moves the next glyph by -n/1000 × Tfs
+                                    // (× Th horizontally): n makes up the advance difference.
+                                    Act::Replace {
+                                        code,
+                                        len,
+                                        width,
+                                        w1,
+                                    } => {
                                         cur.extend_from_slice(&font.encode(code, len));
-                                        let new_tw = if len == 1 && code == 32 {
-                                            g.tw_applied.max(0.0)
+                                        if g.vertical {
+                                            (w1 - g.vmetrics[0]) - g.tw_applied * 1000.0 / g.tfs
                                         } else {
-                                            0.0
-                                        };
-                                        (width - g.width) - (g.tw_applied - new_tw) * 1000.0 / g.tfs
+                                            (width - g.width) - g.tw_applied * 1000.0 / g.tfs
+                                        }
+                                    }
+                                    Act::Remove if g.vertical => {
+                                        -(g.vmetrics[0] + (g.tc + g.tw_applied) * 1000.0 / g.tfs)
                                     }
                                     Act::Remove => {
                                         -(g.width + (g.tc + g.tw_applied) * 1000.0 / g.tfs)
@@ -693,10 +728,19 @@ fn rewrite_owner(
                                     arr.push(Object::Real(n));
                                 }
                                 if draw.contains(&gi) {
+                                    let mode = if g.invisible { VisualMask::Box } else { mode };
+                                    // Vertical glyphs hang from their origin: the glyph box
+                                    // starts at (-vx, -vy) in thousandths.
+                                    let offset = if g.vertical {
+                                        (-g.vmetrics[1] / 1000.0, -g.vmetrics[2] / 1000.0)
+                                    } else {
+                                        (0.0, 0.0)
+                                    };
                                     mask_drawing(
                                         &mut drawings,
                                         &g.trm,
                                         g.width / 1000.0,
+                                        offset,
                                         mode,
                                         mask_font,
                                     );

@@ -747,3 +747,44 @@ fn a_lying_to_unicode_does_not_hide_a_value() {
         assert!(!has(&chunk, ID), "the codes of the value are gone");
     }
 }
+
+#[test]
+fn invisible_ocr_text_is_masked_and_its_box_covered() {
+    let bytes = one_page(
+        Dictionary::new(),
+        &format!("q 100 0 0 100 0 0 cm /Im1 Do Q BT 3 Tr /F1 12 Tf 10 50 Td (ID {ID}) Tj ET"),
+        |doc| {
+            let img = doc.add_object(Stream::new(
+                dictionary! {
+                    "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+                    "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+                },
+                vec![0],
+            ));
+            let f = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+            });
+            dictionary! {
+                "XObject" => dictionary! { "Im1" => Object::Reference(img) },
+                "Font" => dictionary! { "F1" => Object::Reference(f) },
+            }
+        },
+    );
+    for mode in [VisualMask::Glyph, VisualMask::Blank] {
+        let mut doc = PdfBackend.open(&bytes, &Limits::default()).expect("opens");
+        assert!(
+            doc.units().iter().any(|u| u.text.contains(ID)),
+            "invisible text is text"
+        );
+        let plan = plan_for(doc.units(), &[ID], mode);
+        let out = doc.rewrite(&plan, &mut Vec::new()).expect("rewrite");
+        let o = Document::load_mem(&out).expect("loads");
+        let page = *o.get_pages().values().next().expect("page");
+        let content = String::from_utf8_lossy(&o.get_page_content(page)).into_owned();
+        assert_eq!(
+            content.matches(" re f").count(),
+            ID.len(),
+            "{mode:?}: each masked invisible glyph gets a box over the image"
+        );
+    }
+}

@@ -95,6 +95,37 @@ fn corpus_opens_and_round_trips_without_panics() {
             println!("{name}: qpdf --check reports errors on the output");
             qpdf_bad += 1;
         }
+        // A plan that masks the first visible character of every unit must also give a valid,
+        // re-openable file.
+        let edits: Vec<docsan_core::Edit> = doc
+            .units()
+            .iter()
+            .filter_map(|u| {
+                let (p, c) = u.text.char_indices().find(|(_, c)| c.is_alphanumeric())?;
+                Some(docsan_core::Edit {
+                    unit: u.id,
+                    range: p..p + c.len_utf8(),
+                    replacement: "*".into(),
+                })
+            })
+            .collect();
+        let plan = Plan {
+            edits,
+            ..Plan::default()
+        };
+        match doc.rewrite(&plan, &mut Vec::new()) {
+            Ok(masked) => {
+                assert!(
+                    PdfBackend.open(&masked, &Limits::default()).is_ok(),
+                    "{name}: masked output does not re-open"
+                );
+                if qpdf_check(&masked) == Some(false) {
+                    println!("{name}: qpdf --check reports errors on the masked output");
+                    qpdf_bad += 1;
+                }
+            }
+            Err(e) => println!("{name}: masked rewrite refused: {e}"),
+        }
         println!(
             "{name}: ok, {} units, {} diagnostics",
             doc.units().len(),

@@ -159,3 +159,91 @@ fn faux_bold_copy_and_shared_form() {
     // Two pages with one line each (the bold copy merges), and the shared form once.
     check(&content, Some(&form), 3);
 }
+
+fn ucs2_hex(s: &str) -> String {
+    s.encode_utf16().map(|u| format!("{u:04X}")).collect()
+}
+
+#[test]
+fn vertical_cjk_font_masks_in_place() {
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let cid = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "STSong-Light",
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 4,
+        },
+        "FontDescriptor" => dictionary! {
+            "Type" => "FontDescriptor", "FontName" => "STSong-Light", "Flags" => 6,
+            "FontBBox" => vec![(-25).into(), (-254).into(), 1000.into(), 880.into()],
+            "ItalicAngle" => 0, "Ascent" => 880, "Descent" => -120, "CapHeight" => 880, "StemV" => 93,
+        },
+        "DW" => 1000,
+    });
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
+        "Encoding" => "UniGB-UCS2-V", "DescendantFonts" => vec![Object::Reference(cid)],
+    });
+    let content = format!(
+        "BT /F1 12 Tf 1 0 0 1 200 280 Tm <{}> Tj [<{}> -50 <{}>] TJ ET",
+        ucs2_hex("身份证"),
+        ucs2_hex(&ID[..7]),
+        ucs2_hex(&format!("{}号码", &ID[7..]))
+    );
+    let cid_stream = doc.add_object(Stream::new(Dictionary::new(), content.into_bytes()));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => Object::Reference(pages_id),
+        "MediaBox" => vec![0.into(), 0.into(), 400.into(), 400.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => Object::Reference(font) } },
+        "Contents" => Object::Reference(cid_stream),
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1 }),
+    );
+    let cat =
+        doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) });
+    doc.trailer.set("Root", Object::Reference(cat));
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+
+    for mode in [VisualMask::Glyph, VisualMask::Box, VisualMask::Blank] {
+        let limits = Limits::default();
+        let before = PdfDocument::open(&bytes, &limits).expect("opens");
+        let mut d = PdfBackend.open(&bytes, &limits).expect("opens");
+        assert!(
+            d.units().iter().any(|u| u.text.contains(ID)),
+            "the vertical line reads as one string"
+        );
+        let plan = mask_all(d.as_ref(), ID, mode);
+        let out = d
+            .rewrite(&plan, &mut Vec::new())
+            .expect("vertical masking is supported");
+        if let Ok(dir) = std::env::var("DOCSAN_TEST_OUT") {
+            let _ = std::fs::write(format!("{dir}/vertical-{mode:?}.pdf"), &out);
+        }
+        let after = PdfDocument::open(&out, &limits).expect("output opens");
+        assert!(
+            !docsan_core::Document::units(&after)
+                .iter()
+                .any(|u| u.text.contains(ID))
+        );
+        let masked = before.edited_glyph_positions(&plan);
+        let ag = after.glyph_positions();
+        for (page, _, text, x, y) in before.glyph_positions() {
+            if masked
+                .iter()
+                .any(|(p, mx, my)| *p == page && (mx - x).abs() < 1e-3 && (my - y).abs() < 1e-3)
+            {
+                continue;
+            }
+            assert!(
+                ag.iter().any(|(p, _, t, ax, ay)| *p == page
+                    && *t == text
+                    && (ax - x).abs() < 0.01
+                    && (ay - y).abs() < 0.01),
+                "{mode:?}: an unmasked vertical glyph moved"
+            );
+        }
+    }
+}

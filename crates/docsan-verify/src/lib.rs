@@ -14,9 +14,25 @@
 //! 2. **Fresh detection**: every extracted text becomes a [`TextUnit`] and goes through the
 //!    caller's [`Detector`]; a finding whose value docsan did not itself write is a residue.
 //!
-//! [`verify`] returns `Err` only when the file cannot be opened at all. Content it cannot look
-//! into (images, OLE objects, fonts it cannot decode) becomes a Warning diagnostic, so that a
+//! [`verify`] returns `Err` only when the file cannot be opened at all (malformed, over a limit,
+//! encrypted with a real password). Content it cannot look into (images, OLE objects, fonts
+//! whose codes map to nothing, unsupported filters) becomes a Warning diagnostic, so that a
 //! strict caller can fail closed.
+//!
+//! Where things live:
+//! - `needles`: the originals compiled into every byte form and the normalization (whitespace,
+//!   full-width, hyphens between digits) used to compare texts.
+//! - `zipscan`, `inflate`: zip members by local-header scan (orphaned and duplicate entries
+//!   included), bounded inflate.
+//! - `xml`, `ooxml`: our own XML tokenizer; paragraphs (accepted and pre-revision views), cells
+//!   with their sheet, reference and column header, Word table headers, every attribute.
+//! - `pdf`: object scan of every revision, own filters and decryption (empty user password),
+//!   content interpreter with its own font decoding, lines rebuilt by geometry.
+//! - `text`: plain text and CSV.
+//!
+//! Invariants: nothing here depends on a format backend; no clock, randomness or hash order
+//! reaches the report; values travel as [`Sensitive`] and location texts that contain a found
+//! value are masked; every loop over input is bounded by the input size or by [`Limits`].
 
 #![forbid(unsafe_code)]
 
@@ -182,6 +198,8 @@ pub(crate) struct Ctx<'a> {
     prefix: Option<String>,
     /// The shape of the outermost document.
     pub(crate) structure: Structure,
+    /// Embedded documents verified so far.
+    embedded_seen: u32,
 }
 
 impl<'a> Ctx<'a> {
@@ -200,6 +218,7 @@ impl<'a> Ctx<'a> {
             depth: 0,
             prefix: None,
             structure: Structure::default(),
+            embedded_seen: 0,
         }
     }
 
@@ -234,6 +253,17 @@ impl<'a> Ctx<'a> {
         let Some(format) = format else {
             return;
         };
+        // Bound the total work: a file can hold many copies of nested documents.
+        self.embedded_seen += 1;
+        if self.embedded_seen > 1000 {
+            if self.embedded_seen == 1001 {
+                self.diagnostics.push(Diagnostic::warning(
+                    "too-many-embedded",
+                    "more than 1000 embedded documents; the rest were only scanned as bytes",
+                ));
+            }
+            return;
+        }
         let saved = self.prefix.clone();
         self.prefix = Some(match &saved {
             Some(p) => format!("{p}!{name}"),

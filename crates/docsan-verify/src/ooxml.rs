@@ -264,8 +264,12 @@ fn part_kind(name: &str) -> UnitKind {
         UnitKind::Cache
     } else if n.ends_with(".rels") {
         UnitKind::Hyperlink
-    } else if n.contains("worksheets/") || n.contains("sharedstrings") {
+    } else if n.contains("worksheets/") {
         UnitKind::SheetCell
+    } else if n.contains("sharedstrings") {
+        // The string table is not in sheet order: its entries are not cells next to each
+        // other (the cells that use them are units of their own, with their headers).
+        UnitKind::Other
     } else {
         UnitKind::Body
     }
@@ -328,6 +332,13 @@ fn looks_personal(v: &str) -> bool {
     false
 }
 
+/// An open Word table: row number, column number, header texts, this row's texts, and the
+/// index of this row's first unit.
+type TableState = (u32, usize, Vec<String>, Vec<String>, usize);
+
+/// The label given to the cells of a header row.
+const HEADER_LABEL: &str = "column header";
+
 /// Whether a row of cell texts looks like column headers: at least two non-empty cells, all
 /// short and without digits.
 fn looks_like_header<'s>(cells: impl Iterator<Item = &'s str>) -> bool {
@@ -337,7 +348,10 @@ fn looks_like_header<'s>(cells: impl Iterator<Item = &'s str>) -> bool {
         if c.is_empty() {
             continue;
         }
-        if c.chars().count() > 20 || c.chars().any(|ch| ch.is_ascii_digit()) {
+        if c.chars().count() > 20
+            || c.chars()
+                .any(|ch| ch.is_ascii_digit() || matches!(ch, '*' | '＊' | ':' | '：'))
+        {
             return false;
         }
         n += 1;
@@ -411,7 +425,7 @@ fn read_xml(
     let mut headers: BTreeMap<String, String> = BTreeMap::new();
     let mut row_cells: Vec<(String, String, Location)> = Vec::new();
     // Word tables: (row number, column number, header texts, this row's texts).
-    let mut tables: Vec<(u32, usize, Vec<String>, Vec<String>)> = Vec::new();
+    let mut tables: Vec<TableState> = Vec::new();
     let mut in_ph = 0u32;
 
     let res = xml::parse(&text, ctx.limits.max_xml_depth, |e| match e {
@@ -458,7 +472,10 @@ fn read_xml(
                 // Formatting attributes (style names, fonts, sizes) are searched for originals
                 // but not run through detection, where a font called 宋体 could pass for a name.
                 if !noise && (kind != UnitKind::Other || looks_personal(&v)) {
-                    out.push((v, kind, l, None, Some((*name).to_string())));
+                    // The attribute name is a label only where it says what the value is: a
+                    // generic `name` would make a detector read sheet names as people.
+                    let label = (kind == UnitKind::Author).then(|| (*name).to_string());
+                    out.push((v, kind, l, None, label));
                 } else {
                     check_only.push((v, l));
                 }
@@ -491,12 +508,13 @@ fn read_xml(
             }
             if !empty && !is_sheet {
                 match local {
-                    "tbl" => tables.push((0, 0, Vec::new(), Vec::new())),
+                    "tbl" => tables.push((0, 0, Vec::new(), Vec::new(), 0)),
                     "tr" => {
                         if let Some(t) = tables.last_mut() {
                             t.0 += 1;
                             t.1 = 0;
                             t.3.clear();
+                            t.4 = out.len();
                         }
                     }
                     "tc" => {
@@ -558,6 +576,11 @@ fn read_xml(
                             && looks_like_header(t.3.iter().map(String::as_str))
                         {
                             t.2 = std::mem::take(&mut t.3);
+                            for u in out.iter_mut().skip(t.4) {
+                                if u.1 == UnitKind::TableCell && u.4.is_none() {
+                                    u.4 = Some(HEADER_LABEL.to_string());
+                                }
+                            }
                         }
                     }
                     _ => {}
@@ -603,7 +626,10 @@ fn read_xml(
                     if is_header {
                         headers.insert(col, value.trim().to_string());
                     }
-                    out.push((value, UnitKind::SheetCell, l, header, None));
+                    // Header cells say so, so that a detector does not read one header as the
+                    // label of the next.
+                    let label = is_header.then(|| HEADER_LABEL.to_string());
+                    out.push((value, UnitKind::SheetCell, l, header, label));
                 }
             } else if BLOCKS.contains(&local)
                 && !(is_sheet && local == "is")
@@ -647,13 +673,15 @@ fn read_xml(
                     detail: Some(format!("element {local}")),
                     ..loc.clone()
                 };
-                out.push((
-                    std::mem::take(&mut loose),
-                    base_kind,
-                    l,
-                    None,
-                    Some(local.to_string()),
-                ));
+                // The element name labels the text only where it names a person's role
+                // (`creator`, `lastModifiedBy`, `Manager`); others (`name`, `Company`) would
+                // mislead a detector.
+                let label = matches!(
+                    local,
+                    "creator" | "lastModifiedBy" | "Manager" | "author" | "Author"
+                )
+                .then(|| local.to_string());
+                out.push((std::mem::take(&mut loose), base_kind, l, None, label));
             }
             loose.clear();
         }

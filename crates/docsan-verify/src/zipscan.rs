@@ -84,7 +84,14 @@ fn central(bytes: &[u8]) -> BTreeMap<usize, (u64, String)> {
 pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error> {
     let dir = central(bytes);
     let mut members = Vec::new();
+    // Signatures inside an entry's data belong to a nested archive (a stored .docx inside a
+    // .docx), which is read when that entry is verified, not as members of this one: reading
+    // them here too would make nesting cost exponential time.
+    let mut covered_until = 0usize;
     for p in positions(bytes, b"PK\x03\x04") {
+        if p < covered_until && !dir.contains_key(&p) {
+            continue;
+        }
         let (Some(flags), Some(method), Some(csize), Some(nlen), Some(elen)) = (
             u16_at(bytes, p + 6),
             u16_at(bytes, p + 8),
@@ -136,6 +143,7 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
                     ));
                 }
                 let data = rest.get(..n).unwrap_or_default().to_vec();
+                covered_until = covered_until.max(start + n);
                 ctx.budget.take(data.len() as u64)?;
                 members.push(Member {
                     name,
@@ -152,7 +160,10 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
                 } else {
                     rest
                 };
-                let (data, end, _) = inflate(ctx, &format!("zip entry {name}"), input, false)?;
+                let (data, end, used) = inflate(ctx, &format!("zip entry {name}"), input, false)?;
+                if end == End::Complete {
+                    covered_until = covered_until.max(start + used);
+                }
                 if end == End::Damaged && data.is_empty() && !listed {
                     // A signature inside compressed data, not an entry.
                     continue;

@@ -245,3 +245,67 @@ fn damaged_devset_files_never_panic() {
     }
     println!("{runs} damaged files verified without panic");
 }
+
+#[test]
+fn values_of_another_file_are_not_found() {
+    // False-positive check of the originals search: each file is verified with the values of
+    // the next file in the set (other people, other numbers). Only values that really occur in
+    // the file's text may be reported.
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let dir = shared.join("dev-set");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("truth.json")).unwrap()).unwrap();
+    let files: Vec<(&String, &serde_json::Value)> =
+        truth["files"].as_object().unwrap().iter().collect();
+    let limits = Limits::default();
+    let det = common::TestDetector::new();
+    let mut false_hits = 0usize;
+    let mut checked = 0usize;
+    for (k, (name, _)) in files.iter().enumerate() {
+        let Some(format) = format_of(name) else {
+            continue;
+        };
+        let other = files[(k + 3) % files.len()].1;
+        let mine: BTreeSet<String> = files[k].1["pii"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["value"].as_str().unwrap().to_string())
+            .collect();
+        let values: Vec<Sensitive> = other["pii"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["value"].as_str().unwrap())
+            .filter(|v| !mine.contains(*v))
+            .map(Sensitive::new)
+            .collect();
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let report = verify(&Request {
+            bytes: &bytes,
+            format,
+            originals: &values,
+            allowed: &[],
+            detector: &det,
+            limits: &limits,
+        })
+        .unwrap();
+        let hits: BTreeSet<String> = report
+            .residues
+            .iter()
+            .filter(|r| r.source == ResidueSource::Original)
+            .map(|r| r.value.generic_mask())
+            .collect();
+        println!(
+            "{name}: {} foreign values, {} reported {hits:?}",
+            values.len(),
+            hits.len()
+        );
+        false_hits += hits.len();
+        checked += values.len();
+    }
+    println!("foreign values reported: {false_hits}/{checked}");
+    assert!(false_hits * 50 <= checked, "{false_hits}/{checked}");
+}

@@ -876,3 +876,53 @@ fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     let i = hay.windows(from.len()).position(|w| w == from).unwrap();
     [&hay[..i], to, &hay[i + from.len()..]].concat()
 }
+
+#[test]
+fn ratio_bombs_and_deep_embedding_are_bounded() {
+    // 4 MiB of zeros deflate to a few KiB: over the ratio limit.
+    let zeros = "0".repeat(4 << 20);
+    let pkg = zip(&[("[Content_Types].xml", CT), ("word/document.xml", &zeros)]);
+    assert!(pkg.len() < 100_000);
+    assert_eq!(
+        run_lenient(&pkg, Format::Docx).unwrap_err().kind,
+        ErrorKind::Limit
+    );
+    // A document embedded in itself twenty times: the depth limit stops the recursion with a
+    // warning, and the innermost value is still searched as raw bytes of the last level read.
+    let mut inner = docx(&para(ID), "");
+    for _ in 0..20 {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        w.start_file("[Content_Types].xml", opts).unwrap();
+        w.write_all(CT.as_bytes()).unwrap();
+        w.start_file("word/document.xml", opts).unwrap();
+        w.write_all(para("outer").as_bytes()).unwrap();
+        w.start_file("word/embeddings/inner.docx", opts).unwrap();
+        w.write_all(&inner).unwrap();
+        inner = w.finish().unwrap().into_inner();
+    }
+    let r = run_lenient(&inner, Format::Docx).unwrap();
+    assert!(r.diagnostics.iter().any(|d| d.code == "embedded-too-deep"));
+}
+
+#[test]
+fn many_unterminated_streams_are_read_in_linear_time() {
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    for i in 1..40_000 {
+        pdf.extend_from_slice(format!("{i} 0 obj << /Length 999999 >> stream\nxx\n").as_bytes());
+    }
+    let t = std::time::Instant::now();
+    let _ = run_lenient(&pdf, Format::Pdf);
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        t.elapsed()
+    );
+    // A stream without `endstream` does not hide the objects after it.
+    let mut pdf = simple_pdf("x", &[]);
+    pdf.extend_from_slice(b"8 0 obj << /Length 5 >> stream\nbroken\nendobj\n");
+    pdf.extend_from_slice(format!("9 0 obj ({MOBILE}) endobj\n").as_bytes());
+    let r = run(&pdf, Format::Pdf, &[]);
+    assert!(detected(&r, PiiKind::Mobile));
+}

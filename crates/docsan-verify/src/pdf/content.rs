@@ -95,6 +95,8 @@ fn build_font(doc: &Doc, dict: &Obj) -> Font {
                 let n = String::from_utf8_lossy(n);
                 if n.contains("UCS2") || n.contains("UTF16") {
                     Fallback::Utf16
+                } else if n.contains("UTF8") {
+                    Fallback::Utf8
                 } else if n.starts_with("GB") {
                     Fallback::Gbk
                 } else {
@@ -857,7 +859,11 @@ pub(crate) fn interpret_all(ctx: &mut Ctx<'_>, doc: &Doc, binary: &BTreeSet<usiz
     for (pno, (idx, res)) in pages.iter().enumerate() {
         let page = &doc.entries[*idx].value;
         let (data, used) = page_contents(doc, page);
+        // Pages that share all their content streams with an earlier page (templates, or a
+        // hostile file with a million pages over one big stream) show nothing new.
+        let repeat = !used.is_empty() && used.iter().all(|u| done.contains(u));
         done.extend(used.iter().copied());
+        let data = if repeat { Vec::new() } else { data };
         let mut sink = Sink {
             lines: Vec::new(),
             cur: String::new(),

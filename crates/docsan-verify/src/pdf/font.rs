@@ -19,6 +19,8 @@ pub(crate) enum Fallback {
     Utf16,
     /// Codes are GBK bytes.
     Gbk,
+    /// Codes are UTF-8 sequences (`UniGB-UTF8-H`).
+    Utf8,
     /// Codes are glyph ids; without ToUnicode nothing can be said.
     Identity,
     /// One-byte codes through a simple encoding (`simple` table).
@@ -252,6 +254,12 @@ impl Font {
                         }
                     }
                     Fallback::Utf16 | Fallback::Identity => 2,
+                    Fallback::Utf8 => match s[i] {
+                        0xF0..=0xF7 => 4,
+                        0xE0..=0xEF => 3,
+                        0xC0..=0xDF => 2,
+                        _ => 1,
+                    },
                 };
             }
             let len = len.min(s.len() - i);
@@ -273,6 +281,9 @@ impl Font {
                 let (t, _, err) = encoding_rs::GBK.decode(bytes);
                 (!err).then(|| t.into_owned())
             }
+            Fallback::Utf8 => std::str::from_utf8(&code.to_be_bytes()[4 - len.min(4)..])
+                .ok()
+                .map(str::to_string),
             Fallback::Identity => None,
             Fallback::Simple => self.simple.get(&code).cloned(),
         }
@@ -321,8 +332,10 @@ impl Font {
                 let w = match self.widths.get(&code) {
                     Some(w) => *w,
                     // Predefined CMaps map codes to CIDs we do not know: guess from the text.
-                    None if matches!(self.fallback, Fallback::Utf16 | Fallback::Gbk)
-                        && t.is_ascii() =>
+                    None if matches!(
+                        self.fallback,
+                        Fallback::Utf16 | Fallback::Gbk | Fallback::Utf8
+                    ) && t.is_ascii() =>
                     {
                         500.0
                     }
@@ -398,6 +411,13 @@ mod tests {
         let inv = f.inverse();
         assert_eq!(f.encode("张3", &inv), Some(vec![0, 4, 0, 3]));
         assert_eq!(glyph_to_text(b"seven"), Some("7".into()));
+        let u = Font::new(Fallback::Utf8);
+        let t: String = u
+            .decode("张3".as_bytes())
+            .into_iter()
+            .map(|x| x.0)
+            .collect();
+        assert_eq!(t, "张3");
         assert_eq!(glyph_to_text(b"uni5F20"), Some("张".into()));
     }
 }

@@ -124,6 +124,17 @@ fn num_gen_before(b: &[u8], pos: usize) -> Option<(u32, u16)> {
 /// Scans the whole file for `N G obj`.
 fn scan_objects(ctx: &Ctx<'_>, b: &[u8]) -> Result<Vec<Entry>, Error> {
     let mut out = Vec::new();
+    let all = |pat: &[u8]| {
+        let mut v = Vec::new();
+        let mut at = 0;
+        while let Some(p) = find(b, at, pat) {
+            v.push(p);
+            at = p + pat.len();
+        }
+        v
+    };
+    let endstreams = all(b"endstream");
+    let endobjs = all(b"endobj");
     let mut from = 0;
     while let Some(p) = find(b, from, b"obj") {
         from = p + 3;
@@ -166,7 +177,16 @@ fn scan_objects(ctx: &Ctx<'_>, b: &[u8]) -> Result<Vec<Entry>, Error> {
             let end = match by_len {
                 Some(e) => e,
                 None => {
-                    let mut e = find(b, start, b"endstream").unwrap_or(b.len());
+                    // The next `endstream`, from positions found once (not a scan per stream).
+                    // Without one, the stream ends at the next `endobj`, so that a damaged stream
+                    // does not swallow the objects after it.
+                    let next = |v: &Vec<usize>| v.get(v.partition_point(|&x| x < start)).copied();
+                    let mut e = match (next(&endstreams), next(&endobjs)) {
+                        (Some(a), Some(o)) => a.min(o),
+                        (Some(a), None) => a,
+                        (None, Some(o)) => o,
+                        (None, None) => b.len(),
+                    };
                     if e > start && b.get(e - 1) == Some(&b'\n') {
                         e -= 1;
                     }
@@ -293,8 +313,16 @@ fn walk_strings(
                 }
                 return;
             }
+            // The key is a label only where it says what the string is; `FontName` or
+            // `PTEX.FileName` would make a detector read font and file names as people.
+            let label = match key {
+                b"Author" | b"Title" | b"Subject" | b"Keywords" | b"Creator" | b"Producer" => {
+                    Some(k.clone())
+                }
+                _ => None,
+            };
             for t in text_strings(s) {
-                ctx.add_unit(&t, key_kind(key), l.clone(), None, Some(k.clone()));
+                ctx.add_unit(&t, key_kind(key), l.clone(), None, label.clone());
             }
         }
         Obj::Array(a) => {
@@ -586,6 +614,19 @@ fn read_xmp(ctx: &mut Ctx<'_>, data: &[u8], loc: &Location) {
     let text = xml::decode(data);
     let mut units: Vec<(String, Option<String>)> = Vec::new();
     let mut parent: Vec<String> = Vec::new();
+    // Only authorship is a meaningful label: element names such as `Producer` or `fontName`
+    // would make a detector read tool and font names as people.
+    let author = |names: &[String], k: &str| {
+        names
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(k))
+            .any(|n| {
+                let n = n.to_ascii_lowercase();
+                n == "creator" || n == "author" || n == "lastmodifiedby"
+            })
+            .then(|| "Author".to_string())
+    };
     let _ = xml::parse(&text, ctx.limits.max_xml_depth, |e| match e {
         xml::Ev::Start {
             local,
@@ -594,7 +635,8 @@ fn read_xmp(ctx: &mut Ctx<'_>, data: &[u8], loc: &Location) {
         } => {
             for (k, v) in attrs {
                 if v.chars().count() >= 2 && k != "about" {
-                    units.push((v, Some(k.to_string())));
+                    let label = author(&parent, k);
+                    units.push((v, label));
                 }
             }
             if !empty {
@@ -606,7 +648,8 @@ fn read_xmp(ctx: &mut Ctx<'_>, data: &[u8], loc: &Location) {
         }
         xml::Ev::Text(t) => {
             if !t.trim().is_empty() {
-                units.push((t, parent.last().cloned()));
+                let label = author(&parent, "");
+                units.push((t, label));
             }
         }
     });
