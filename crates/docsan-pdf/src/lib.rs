@@ -341,7 +341,12 @@ impl PdfDocument {
         }
         for id in js_ids {
             let data = stream_bytes(&doc, id, limits, &budget)?;
-            let text = String::from_utf8_lossy(&data).into_owned();
+            // Scripts are ASCII or UTF-8 in practice; anything else is read as PDFDocEncoding or
+            // UTF-16 like a text string, and the rewrite writes it back the same way.
+            let text = match String::from_utf8(data) {
+                Ok(t) => t,
+                Err(e) => textenc::decode_text_string(e.as_bytes()).0,
+            };
             let mut ctx = UnitContext::new(
                 UnitKind::Other,
                 Location {

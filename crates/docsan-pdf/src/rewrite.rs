@@ -193,7 +193,19 @@ pub(crate) fn rewrite(
         set_stream(&mut doc, sid, text.into_bytes())?;
     }
     for (sid, text) in js_new {
-        set_stream(&mut doc, sid, text.into_bytes())?;
+        // Written as UTF-8 when the script was; otherwise as a PDF text string (UTF-16BE).
+        let original = crate::content::stream_bytes(
+            &d.doc,
+            sid,
+            &d.limits,
+            &docsan_core::LimitsBudget::new(&d.limits),
+        )?;
+        let bytes = if std::str::from_utf8(&original).is_ok() {
+            text.into_bytes()
+        } else {
+            encode_text_string(&text, crate::textenc::TextEncoding::Utf16Be)
+        };
+        set_stream(&mut doc, sid, bytes)?;
     }
 
     // Attachments: replace or remove as the plan says; unsupported types are always removed.
@@ -266,7 +278,6 @@ pub(crate) fn rewrite(
             st.dict.remove(b"PieceInfo");
         }
     }
-    let _ = &d.limits;
     finalize(&mut doc, &d.id_seed)
 }
 
