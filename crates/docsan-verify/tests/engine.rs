@@ -269,3 +269,20 @@ fn corpus_detections_with_the_engine() {
     }
     println!("corpus detections: {total}");
 }
+
+#[test]
+fn clean_csv_header_is_not_a_name() {
+    let engine = Engine::new(&Policy::default()).unwrap();
+    let limits = Limits::default();
+    let csv = "序号,户主姓名,身份证号,联系电话\n1,张*,340702********1234,138****5678\n";
+    let r = verify(&Request {
+        bytes: csv.as_bytes(),
+        format: Format::Csv,
+        originals: &[],
+        allowed: &[],
+        detector: &engine,
+        limits: &limits,
+    })
+    .unwrap();
+    assert!(r.residues.is_empty(), "{:?}", r.residues);
+}
