@@ -286,3 +286,79 @@ fn clean_csv_header_is_not_a_name() {
     .unwrap();
     assert!(r.residues.is_empty(), "{:?}", r.residues);
 }
+
+fn package(entries: &[(&str, String)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (n, b) in entries {
+        w.start_file(*n, opts).unwrap();
+        w.write_all(b.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn clean_masked_tables_pass_with_the_engine() {
+    let engine = Engine::new(&Policy::default()).unwrap();
+    let limits = Limits::default();
+    let run = |bytes: &[u8], format| {
+        verify(&Request {
+            bytes,
+            format,
+            originals: &[],
+            allowed: &[],
+            detector: &engine,
+            limits: &limits,
+        })
+        .unwrap()
+    };
+    let cells = ["序号", "户主姓名", "身份证号", "联系电话", "家庭住址"];
+    let rows = [[
+        "1",
+        "张*",
+        "340702********1234",
+        "138****5678",
+        "安徽省铜陵市义安区****",
+    ]];
+    // Word table.
+    let tc = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
+    let mut body = String::from("<w:tbl><w:tr>");
+    body.extend(cells.iter().map(|c| tc(c)));
+    body.push_str("</w:tr>");
+    for r in &rows {
+        body.push_str("<w:tr>");
+        body.extend(r.iter().map(|c| tc(c)));
+        body.push_str("</w:tr>");
+    }
+    body.push_str("</w:tbl>");
+    let doc = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let r = run(&package(&[("word/document.xml", doc)]), Format::Docx);
+    assert!(r.residues.is_empty(), "{:?}", r.residues);
+    // Sheet.
+    let cell = |c: char, n: usize, t: &str| {
+        format!(r#"<c r="{c}{n}" t="inlineStr"><is><t>{t}</t></is></c>"#)
+    };
+    let mut data = String::from(r#"<row r="1">"#);
+    for (i, c) in cells.iter().enumerate() {
+        data.push_str(&cell((b'A' + i as u8) as char, 1, c));
+    }
+    data.push_str("</row>");
+    for (k, r) in rows.iter().enumerate() {
+        data.push_str(&format!(r#"<row r="{}">"#, k + 2));
+        for (i, c) in r.iter().enumerate() {
+            data.push_str(&cell((b'A' + i as u8) as char, k + 2, c));
+        }
+        data.push_str("</row>");
+    }
+    let sheet = format!(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+    );
+    let r = run(
+        &package(&[("xl/worksheets/sheet1.xml", sheet)]),
+        Format::Xlsx,
+    );
+    assert!(r.residues.is_empty(), "{:?}", r.residues);
+}
