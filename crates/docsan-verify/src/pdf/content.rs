@@ -770,6 +770,26 @@ fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: 
         };
         ctx.add_unit(line, kind, l, None, None);
     }
+    // A sentence wrapped onto the next line (an address at the end of a notice line) is read
+    // whole as well: prose lines that do not end their sentence are joined with the next one.
+    for (k, pair) in lines.windows(2).enumerate() {
+        let (a, b) = (pair[0].trim_end(), pair[1].trim());
+        let prose = |t: &str| t.contains(['，', '：', '；', '。']);
+        if prose(a)
+            && !a.ends_with(['。', '；', '！', '？'])
+            && b.split(' ').filter(|w| !w.is_empty()).count() <= 2
+        {
+            let l = Location {
+                line: Some(k as u32 + 1),
+                detail: Some(match &base.detail {
+                    Some(d) => format!("{d}, joined with the next line"),
+                    None => "joined with the next line".into(),
+                }),
+                ..base.clone()
+            };
+            ctx.add_unit(&format!("{a}{b}"), kind, l, None, None);
+        }
+    }
     for t in &sink.marked {
         let l = Location {
             detail: Some("marked-content text (ActualText or Alt)".into()),
