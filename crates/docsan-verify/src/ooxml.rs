@@ -342,21 +342,26 @@ const HEADER_LABEL: &str = "column header";
 /// Whether a row of cell texts looks like column headers: at least two non-empty cells, all
 /// short and without digits.
 fn looks_like_header<'s>(cells: impl Iterator<Item = &'s str>) -> bool {
-    let mut n = 0;
+    let (mut n, mut with_digits) = (0, 0);
     for c in cells {
         let c = c.trim();
         if c.is_empty() {
             continue;
         }
         if c.chars().count() > 20
+            || c.chars().any(|ch| matches!(ch, '*' | '＊' | ':' | '：'))
             || c.chars()
-                .any(|ch| ch.is_ascii_digit() || matches!(ch, '*' | '＊' | ':' | '：'))
+                .all(|ch| ch.is_ascii_digit() || ch == '.' || ch == ',')
         {
             return false;
         }
+        if c.chars().any(|ch| ch.is_ascii_digit()) {
+            with_digits += 1;
+        }
         n += 1;
     }
-    n >= 2
+    // A header may name a year (`2021年补助金额`) in one column, not in most.
+    n >= 2 && (with_digits == 0 || (n >= 3 && with_digits * 3 <= n))
 }
 
 /// A unit waiting to be added: text, kind, location, column header, label.

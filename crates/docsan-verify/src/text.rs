@@ -95,7 +95,10 @@ pub(crate) fn verify_text(ctx: &mut Ctx<'_>, bytes: &[u8], csv: bool) -> Result<
                 } else {
                     None
                 };
-                ctx.add_unit(cell, UnitKind::TableCell, loc, h, None);
+                // Header cells say so, so that a detector does not read one header as the
+                // label of the next.
+                let label = (r == 0).then(|| "column header".to_string());
+                ctx.add_unit(cell, UnitKind::TableCell, loc, h, label);
             }
         }
     }

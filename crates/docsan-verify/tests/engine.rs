@@ -269,3 +269,173 @@ fn corpus_detections_with_the_engine() {
     }
     println!("corpus detections: {total}");
 }
+
+#[test]
+fn clean_csv_header_is_not_a_name() {
+    let engine = Engine::new(&Policy::default()).unwrap();
+    let limits = Limits::default();
+    let csv = "序号,户主姓名,身份证号,联系电话\n1,张*,340702********1234,138****5678\n";
+    let r = verify(&Request {
+        bytes: csv.as_bytes(),
+        format: Format::Csv,
+        originals: &[],
+        allowed: &[],
+        detector: &engine,
+        limits: &limits,
+    })
+    .unwrap();
+    assert!(r.residues.is_empty(), "{:?}", r.residues);
+}
+
+fn package(entries: &[(&str, String)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (n, b) in entries {
+        w.start_file(*n, opts).unwrap();
+        w.write_all(b.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn clean_masked_tables_pass_with_the_engine() {
+    let engine = Engine::new(&Policy::default()).unwrap();
+    let limits = Limits::default();
+    let run = |bytes: &[u8], format| {
+        verify(&Request {
+            bytes,
+            format,
+            originals: &[],
+            allowed: &[],
+            detector: &engine,
+            limits: &limits,
+        })
+        .unwrap()
+    };
+    let cells = ["序号", "户主姓名", "身份证号", "联系电话", "家庭住址"];
+    let rows = [[
+        "1",
+        "张*",
+        "340702********1234",
+        "138****5678",
+        "安徽省铜陵市义安区****",
+    ]];
+    // Word table.
+    let tc = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
+    let mut body = String::from("<w:tbl><w:tr>");
+    body.extend(cells.iter().map(|c| tc(c)));
+    body.push_str("</w:tr>");
+    for r in &rows {
+        body.push_str("<w:tr>");
+        body.extend(r.iter().map(|c| tc(c)));
+        body.push_str("</w:tr>");
+    }
+    body.push_str("</w:tbl>");
+    let doc = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let r = run(&package(&[("word/document.xml", doc)]), Format::Docx);
+    assert!(r.residues.is_empty(), "{:?}", r.residues);
+    // Sheet.
+    let cell = |c: char, n: usize, t: &str| {
+        format!(r#"<c r="{c}{n}" t="inlineStr"><is><t>{t}</t></is></c>"#)
+    };
+    let mut data = String::from(r#"<row r="1">"#);
+    for (i, c) in cells.iter().enumerate() {
+        data.push_str(&cell((b'A' + i as u8) as char, 1, c));
+    }
+    data.push_str("</row>");
+    for (k, r) in rows.iter().enumerate() {
+        data.push_str(&format!(r#"<row r="{}">"#, k + 2));
+        for (i, c) in r.iter().enumerate() {
+            data.push_str(&cell((b'A' + i as u8) as char, k + 2, c));
+        }
+        data.push_str("</row>");
+    }
+    let sheet = format!(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+    );
+    let r = run(
+        &package(&[("xl/worksheets/sheet1.xml", sheet)]),
+        Format::Xlsx,
+    );
+    assert!(r.residues.is_empty(), "{:?}", r.residues);
+}
+
+#[test]
+fn clean_masked_pdf_table_passes_with_the_engine() {
+    let engine = Engine::new(&Policy::default()).unwrap();
+    let limits = Limits::default();
+    let hex = |t: &str| -> String {
+        t.encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .map(|b| format!("{b:02X}"))
+            .collect()
+    };
+    let rows: [[&str; 5]; 3] = [
+        ["序号", "户主姓名", "身份证号", "联系电话", "家庭住址"],
+        [
+            "1",
+            "张*",
+            "340702********1234",
+            "138****5678",
+            "安徽省铜陵市义安区****",
+        ],
+        [
+            "2",
+            "李**",
+            "330782********0650",
+            "153****8005",
+            "浙江省金华市义乌市****",
+        ],
+    ];
+    let mut content = String::new();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, t) in row.iter().enumerate() {
+            let x = 50 + c * 110;
+            let y = 700 - r * 20;
+            content.push_str(&format!(
+                "BT /F1 9 Tf 1 0 0 1 {x} {y} Tm <{}> Tj ET\n",
+                hex(t)
+            ));
+        }
+    }
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len() + 1),
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>".to_string(),
+        "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 >>".to_string(),
+    ];
+    for (i, o) in objects.iter().enumerate() {
+        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    pdf.extend_from_slice(b"trailer\n<< /Root 1 0 R /Size 7 >>\n%%EOF\n");
+    let run = |bytes: &[u8]| {
+        verify(&Request {
+            bytes,
+            format: Format::Pdf,
+            originals: &[],
+            allowed: &[],
+            detector: &engine,
+            limits: &limits,
+        })
+        .unwrap()
+    };
+    let r = run(&pdf);
+    assert!(r.residues.is_empty(), "{:?}", r.residues);
+    assert!(r.units_checked >= 3);
+    // The same table unmasked is found.
+    let dirty = String::from_utf8(pdf)
+        .unwrap()
+        .replace(&hex("340702********1234"), &hex("340702199001011234"));
+    let r = run(dirty.as_bytes());
+    assert!(
+        r.residues
+            .iter()
+            .any(|x| x.kind == Some(docsan_core::PiiKind::Id18))
+    );
+}

@@ -926,3 +926,24 @@ fn many_unterminated_streams_are_read_in_linear_time() {
     let r = run(&pdf, Format::Pdf, &[]);
     assert!(detected(&r, PiiKind::Mobile));
 }
+
+#[test]
+fn a_header_with_a_year_still_names_its_columns() {
+    let rows = format!(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>联系电话</t></is></c><c r="C1" t="inlineStr"><is><t>2021年补助金额</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>张*</t></is></c><c r="B2"><v>{MOBILE}</v></c><c r="C2"><v>300</v></c></row>"#
+    );
+    let units = docsan_verify::extract_units(&Request {
+        bytes: &xlsx(&rows, &[]),
+        format: Format::Xlsx,
+        originals: &[],
+        allowed: &[],
+        detector: &common::TestDetector::new(),
+        limits: &Limits::default(),
+    })
+    .unwrap();
+    let b2 = units
+        .iter()
+        .find(|u| u.context.location.cell.as_deref() == Some("B2"))
+        .unwrap();
+    assert_eq!(b2.context.column_header.as_deref(), Some("联系电话"));
+}

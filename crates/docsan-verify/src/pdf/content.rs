@@ -106,6 +106,7 @@ fn build_font(doc: &Doc, dict: &Obj) -> Font {
             _ => Fallback::Identity,
         };
         f = Font::new(fallback);
+        f.vertical = matches!(enc, Obj::Name(n) if n.ends_with(b"-V"));
         if let Some(i) = dict.get(b"Encoding").and_then(|r| doc.entry_of(r))
             && let Some(d) = doc.decoded.get(&i)
         {
@@ -372,9 +373,15 @@ impl Interp<'_, '_> {
                             match it {
                                 Obj::Str(s) => self.show(s, &gs, &mut tm, sink),
                                 Obj::Num(k) => {
-                                    let tx = -k / 1000.0 * gs.size * gs.th;
-                                    tm[4] += tx * tm[0];
-                                    tm[5] += tx * tm[1];
+                                    if self.vertical(&gs) {
+                                        let ty = -k / 1000.0 * gs.size;
+                                        tm[4] -= ty * tm[2];
+                                        tm[5] -= ty * tm[3];
+                                    } else {
+                                        let tx = -k / 1000.0 * gs.size * gs.th;
+                                        tm[4] += tx * tm[0];
+                                        tm[5] += tx * tm[1];
+                                    }
                                 }
                                 _ => {}
                             }
@@ -439,6 +446,13 @@ impl Interp<'_, '_> {
         }
     }
 
+    /// Whether the current font writes vertically.
+    fn vertical(&self, gs: &GState) -> bool {
+        gs.font
+            .and_then(|p| self.fonts.fonts.get(p))
+            .is_some_and(|f| f.vertical)
+    }
+
     fn show(&mut self, s: &[u8], gs: &GState, tm: &mut [f64; 6], sink: &mut Sink) {
         let glyphs = match gs.font.and_then(|p| self.fonts.fonts.get(p)) {
             Some(f) => {
@@ -492,22 +506,37 @@ impl Interp<'_, '_> {
             None => sink.cur_y = Some(y),
         }
         let mut text = String::new();
+        let vertical = self.vertical(gs);
         for (t, w, space, codes) in glyphs {
             text.push_str(&t);
             let tc = gs.tc * f64::from(codes);
-            let tx = (w / 1000.0 * gs.size + tc + if space { gs.tw } else { 0.0 }) * gs.th;
-            tm[4] += tx * tm[0];
-            tm[5] += tx * tm[1];
+            if vertical {
+                // Default vertical metrics: one em down per glyph.
+                let ty = gs.size + tc + if space { gs.tw } else { 0.0 };
+                tm[4] -= ty * tm[2];
+                tm[5] -= ty * tm[3];
+            } else {
+                let tx = (w / 1000.0 * gs.size + tc + if space { gs.tw } else { 0.0 }) * gs.th;
+                tm[4] += tx * tm[0];
+                tm[5] += tx * tm[1];
+            }
         }
         sink.cur.push_str(&text);
         let end = mul(tm, &gs.ctm);
         sink.end_x = end[4];
         if !text.is_empty() && sink.frags.len() < 4_000_000 {
             let seq = sink.frags.len();
+            // Vertical text is assembled in columns: the column's x plays the baseline, the
+            // distance down the page the position along it.
+            let (x0, x1, y) = if vertical {
+                (-y, -end[5], x)
+            } else {
+                (x, end[4], y)
+            };
             sink.frags.push(Frag {
                 text,
-                x0: x,
-                x1: end[4],
+                x0,
+                x1,
                 y,
                 size: size_u,
                 seq,
@@ -769,6 +798,26 @@ fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: 
             ..base.clone()
         };
         ctx.add_unit(line, kind, l, None, None);
+    }
+    // A sentence wrapped onto the next line (an address at the end of a notice line) is read
+    // whole as well: prose lines that do not end their sentence are joined with the next one.
+    for (k, pair) in lines.windows(2).enumerate() {
+        let (a, b) = (pair[0].trim_end(), pair[1].trim());
+        let prose = |t: &str| t.contains(['，', '：', '；', '。']);
+        if prose(a)
+            && !a.ends_with(['。', '；', '！', '？'])
+            && b.split(' ').filter(|w| !w.is_empty()).count() <= 2
+        {
+            let l = Location {
+                line: Some(k as u32 + 1),
+                detail: Some(match &base.detail {
+                    Some(d) => format!("{d}, joined with the next line"),
+                    None => "joined with the next line".into(),
+                }),
+                ..base.clone()
+            };
+            ctx.add_unit(&format!("{a}{b}"), kind, l, None, None);
+        }
     }
     for t in &sink.marked {
         let l = Location {

@@ -40,6 +40,8 @@ pub(crate) struct Font {
     pub(crate) default_width: f64,
     /// A simple font without ToUnicode: GBK byte pairs may be shown through it.
     pub(crate) gbk_guess: bool,
+    /// Vertical writing (`Identity-V` and other `-V` CMaps): glyphs advance downwards.
+    pub(crate) vertical: bool,
 }
 
 /// Maps a glyph name to its text: digits, letters, common punctuation, `uniXXXX`, `uXXXX`.
@@ -225,6 +227,7 @@ impl Font {
                 1000.0
             },
             gbk_guess: false,
+            vertical: false,
         }
     }
 

@@ -316,9 +316,8 @@ fn walk_strings(
             // The key is a label only where it says what the string is; `FontName` or
             // `PTEX.FileName` would make a detector read font and file names as people.
             let label = match key {
-                b"Author" | b"Title" | b"Subject" | b"Keywords" | b"Creator" | b"Producer" => {
-                    Some(k.clone())
-                }
+                // `/Creator` and `/Producer` name the software, not a person.
+                b"Author" | b"Title" | b"Subject" | b"Keywords" => Some(k.clone()),
                 _ => None,
             };
             for t in text_strings(s) {
