@@ -19,6 +19,7 @@
 
 mod archive;
 mod plan;
+mod propagate;
 mod report;
 mod sniff;
 
@@ -92,6 +93,12 @@ impl Sanitizer {
             .into_iter()
             .filter(|f| !policy.is_allowed(f.value.expose()))
             .collect();
+        let mut findings = findings;
+        findings.extend(propagate::elsewhere(
+            units,
+            &findings,
+            policy.min_confidence,
+        ));
         let masked = findings
             .iter()
             .filter(|f| f.confidence >= policy.min_confidence)

@@ -1,0 +1,113 @@
+//! A value found once is masked everywhere it occurs.
+//!
+//! Detection works by context, so the same person's name is found in a `姓名` column but not
+//! where it recurs without a label: in a file path (`C:\Users\dtolnay\…`), a pivot cache, a
+//! settings part, a comment. Leaving those copies would publish the value and fail
+//! verification, so every occurrence of a masked value in any unit is masked too. Values too
+//! short to be searched safely (one character, or Latin strings under four characters, such as
+//! initials) are not propagated.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use docsan_core::{Finding, TextUnit};
+use std::collections::{BTreeMap, BTreeSet};
+
+fn searchable(v: &str) -> bool {
+    let n = v.chars().count();
+    if v.is_ascii() { n >= 4 } else { n >= 2 }
+}
+
+/// Findings for every other occurrence of a value in `findings` (at or above `min_confidence`)
+/// that no finding covers yet.
+pub(crate) fn elsewhere(
+    units: &[TextUnit],
+    findings: &[Finding],
+    min_confidence: f32,
+) -> Vec<Finding> {
+    let mut by_value: BTreeMap<&str, &Finding> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.confidence >= min_confidence) {
+        if searchable(f.value.expose()) {
+            by_value.entry(f.value.expose()).or_insert(f);
+        }
+    }
+    if by_value.is_empty() {
+        return Vec::new();
+    }
+    let patterns: Vec<&str> = by_value.keys().copied().collect();
+    let Ok(ac) = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&patterns)
+    else {
+        return Vec::new();
+    };
+    let mut covered: BTreeMap<u32, Vec<(usize, usize)>> = BTreeMap::new();
+    for f in findings {
+        covered
+            .entry(f.unit.0)
+            .or_default()
+            .push((f.range.start, f.range.end));
+    }
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for u in units {
+        for m in ac.find_iter(u.text.as_str()) {
+            let (s, e) = (m.start(), m.end());
+            let overlaps = covered
+                .get(&u.id.0)
+                .is_some_and(|v| v.iter().any(|&(a, b)| s < b && a < e));
+            if overlaps || !seen.insert((u.id.0, s, e)) {
+                continue;
+            }
+            let origin = by_value[patterns[m.pattern().as_usize()]];
+            out.push(Finding {
+                unit: u.id,
+                range: s..e,
+                kind: origin.kind,
+                rule: format!("{}.elsewhere", origin.rule),
+                confidence: origin.confidence,
+                value: origin.value.clone(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use docsan_core::{Location, PiiKind, Sensitive, UnitContext, UnitId, UnitKind};
+
+    fn unit(id: u32, t: &str) -> TextUnit {
+        TextUnit::new(
+            UnitId(id),
+            t,
+            UnitContext::new(UnitKind::Body, Location::default()),
+        )
+    }
+
+    #[test]
+    fn copies_of_a_value_are_found_but_short_ones_are_not() {
+        let units = [
+            unit(0, "作者：dtolnay"),
+            unit(1, "C:\\Users\\dtolnay\\x.xlsx"),
+            unit(2, "张三丰路 s"),
+            unit(3, "户主：张三"),
+        ];
+        let f = |u: u32, r: std::ops::Range<usize>, v: &str| Finding {
+            unit: UnitId(u),
+            range: r,
+            kind: PiiKind::Name,
+            rule: "name.label".into(),
+            confidence: 0.9,
+            value: Sensitive::new(v),
+        };
+        let found = [
+            f(0, 9..16, "dtolnay"),
+            f(2, 13..14, "s"),
+            f(3, 9..15, "张三"),
+        ];
+        let more = elsewhere(&units, &found, 0.0);
+        let spots: Vec<(u32, usize)> = more.iter().map(|m| (m.unit.0, m.range.start)).collect();
+        assert_eq!(spots, [(1, 9), (2, 0)], "{more:?}");
+        assert!(more.iter().all(|m| m.rule.ends_with(".elsewhere")));
+    }
+}
