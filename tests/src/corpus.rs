@@ -119,7 +119,8 @@ pub fn run_one(s: &Sanitizer, path: &Path) -> Row {
             }
         }
         if report.format == Some(docsan::core::Format::Pdf) && oracle::has_qpdf() {
-            if let Some(msg) = qpdf_check(&out) {
+            // Only a check the input passed and the output fails is docsan's doing.
+            if let (None, Some(msg)) = (qpdf_check(&bytes), qpdf_check(&out)) {
                 row.output_problem = true;
                 row.reason = format!("qpdf --check: {msg}");
             }
