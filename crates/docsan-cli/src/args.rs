@@ -20,7 +20,7 @@ Values in reports are masked (340702********1234) unless --show-values is given.
 /// addresses, e-mail) in PDF, DOCX, XLSX, CSV and text files, masks it in place, and
 /// checks that nothing is left before a file is released.
 #[derive(Debug, Parser)]
-#[command(name = "docsan", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "docsan", version, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

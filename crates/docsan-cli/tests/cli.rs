@@ -335,3 +335,65 @@ fn shards_split_the_work_without_overlap() {
         Some(2)
     );
 }
+
+#[test]
+fn policy_file_changes_masks_rules_and_allow_list() {
+    let d = tempfile::tempdir().unwrap();
+    let id = id_with_check("34070219900101123");
+    std::fs::write(
+        d.path().join("案卷.txt"),
+        format!("案号：AB12345678，当事人：王小明，身份证号：{id}，电话：{PHONE}。经办单位：国家税务总局铜陵市税务局。\n"),
+    )
+    .unwrap();
+    let policy = d.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        r#"
+mode = "redact"
+allow = ["13812345678"]
+[[rules]]
+name = "case_number"
+pattern = "案号：(?P<value>[A-Z]{2}\\d{8})"
+"#,
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = docsan(&[
+        "sanitize",
+        d.path().join("案卷.txt").to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(out.path().join("案卷.txt")).unwrap();
+    assert!(
+        text.contains("案号：**********"),
+        "custom rule masked: {text}"
+    );
+    assert!(
+        text.contains(&"*".repeat(18)),
+        "redact masks the whole ID: {text}"
+    );
+    assert!(text.contains(PHONE), "allow-listed value kept: {text}");
+    assert!(text.contains("国家税务总局铜陵市税务局"), "{text}");
+
+    std::fs::write(&policy, "mdoe = \"mask\"\n").unwrap();
+    let bad = docsan(&[
+        "scan",
+        d.path().join("案卷.txt").to_str().unwrap(),
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "a typo in a policy is a usage error"
+    );
+}
