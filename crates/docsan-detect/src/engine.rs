@@ -843,10 +843,7 @@ impl Detector for Engine {
         let mut header: Option<Vec<(String, Option<Class>)>> = None;
         let mut misses = 0u32;
         for (i, u) in units.iter().enumerate() {
-            let lineish = matches!(
-                u.context.kind,
-                UnitKind::Body | UnitKind::HeaderFooter | UnitKind::TextBox | UnitKind::Annotation
-            );
+            let lineish = is_line(u);
             if lineish {
                 let cells = split_cells(&u.text);
                 let classes: Vec<(String, Option<Class>)> = cells
@@ -930,14 +927,7 @@ impl Engine {
     /// Findings that need neighbouring lines: an address wrapped onto the next line, and the
     /// name and address cells of a table read one cell per line next to a resident ID.
     fn across_units(&self, units: &[TextUnit], out: &mut Vec<Finding>) {
-        let lineish = |u: &TextUnit| {
-            // Lines of text only: attribute values and other fragments are not read in
-            // sequence with their neighbours.
-            matches!(
-                u.context.kind,
-                UnitKind::Body | UnitKind::HeaderFooter | UnitKind::TextBox | UnitKind::Annotation
-            )
-        };
+        let lineish = |u: &TextUnit| is_line(u);
         let mut by_unit: std::collections::BTreeMap<u32, Vec<Range<usize>>> =
             std::collections::BTreeMap::new();
         let mut id_lines: BTreeSet<usize> = BTreeSet::new();
@@ -1066,6 +1056,16 @@ impl Engine {
             });
         }
     }
+}
+
+/// Is the unit a line of running text, read in sequence with its neighbours? Attribute values
+/// and other labelled fragments (`rFonts@eastAsia`) are not; unlabelled `Other` units (text of
+/// an earlier revision) are.
+fn is_line(u: &TextUnit) -> bool {
+    matches!(
+        u.context.kind,
+        UnitKind::Body | UnitKind::HeaderFooter | UnitKind::TextBox | UnitKind::Annotation
+    ) || (u.context.kind == UnitKind::Other && u.context.label.is_none())
 }
 
 /// Byte ranges of the whitespace-separated cells of a line.
