@@ -999,10 +999,48 @@ impl Engine {
             let Some(&(_, e, class)) = self.label_hits(&u.text).last() else {
                 continue;
             };
-            if text::skip_fillers(&u.text, e, 4) < u.text.trim_end().len() {
+            let lead = next.text.len() - next.text.trim_start().len();
+            let vpos = text::skip_fillers(&u.text, e, 4);
+            let line_end = u.text.trim_end().len();
+            // An address cut in the middle by the line end (`…义安区顺` ⏎ `安镇铜都大道170号…室）`):
+            // both halves together must look like an address.
+            if class == Class::Address && vpos < line_end {
+                let tail = &u.text[vpos..line_end];
+                let cont_end = next.text[lead..]
+                    .find(|c: char| {
+                        matches!(c, '，' | ',' | '。' | '；' | ';' | '）' | ')')
+                            || c.is_whitespace()
+                    })
+                    .map_or(next.text.len(), |x| lead + x);
+                let head = &next.text[lead..cont_end];
+                let joined = format!("{tail}{head}");
+                if names::address_at(&u.text, vpos).is_none_or(|r| r.end == line_end)
+                    && tail.chars().all(|c| is_cjk(c) || c.is_ascii_digit())
+                    && !head.is_empty()
+                    && !head.chars().any(is_mask_char)
+                    && names::address_like(&joined)
+                    && names::has_house_number(&joined)
+                {
+                    add.push((
+                        i,
+                        vpos..line_end,
+                        PiiKind::Address,
+                        "address.label_split",
+                        0.8,
+                    ));
+                    add.push((
+                        i + 1,
+                        lead..cont_end,
+                        PiiKind::Address,
+                        "address.continued",
+                        0.8,
+                    ));
+                }
                 continue;
             }
-            let lead = next.text.len() - next.text.trim_start().len();
+            if vpos < line_end {
+                continue;
+            }
             match class {
                 Class::Address => {
                     if let Some(r) = names::address_at(&next.text, lead) {

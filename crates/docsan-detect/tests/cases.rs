@@ -501,3 +501,51 @@ fn table_rows_read_as_lines() {
             .any(|(_, _, v)| v.contains("3,738.25") || v == "特困供养")
     );
 }
+
+#[test]
+fn addresses_and_labels_wrapped_across_lines() {
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let lines = [
+        "经核实，申请人郑兰秀（身份证号：340706198402162637，家庭住址：安徽省铜陵市义安区顺",
+        "安镇铜都大道170号21幢1301室）情况属实，已按规定纳入本期名单。",
+        "联系人：邓婷磊，家庭住址：",
+        "浙江省湖州市长兴县雉城街道明珠路156号15栋1404室，联系电话：13812345678",
+    ];
+    let units: Vec<TextUnit> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            TextUnit::new(
+                UnitId(i as u32),
+                *l,
+                UnitContext::new(UnitKind::Body, Location::default()),
+            )
+        })
+        .collect();
+    let got: Vec<(u32, PiiKind, String)> = engine
+        .detect_all(&units)
+        .into_iter()
+        .map(|f| {
+            (
+                f.unit.0,
+                f.kind,
+                units[f.unit.0 as usize].text[f.range].to_string(),
+            )
+        })
+        .collect();
+    for (u, k, v) in [
+        (0, Address, "安徽省铜陵市义安区顺"),
+        (1, Address, "安镇铜都大道170号21幢1301室"),
+        (
+            3,
+            Address,
+            "浙江省湖州市长兴县雉城街道明珠路156号15栋1404室",
+        ),
+    ] {
+        assert!(
+            got.iter()
+                .any(|(gu, gk, gv)| *gu == u && *gk == k && gv == v),
+            "missing {k} {v}: {got:?}"
+        );
+    }
+}
