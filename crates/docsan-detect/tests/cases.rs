@@ -220,6 +220,7 @@ const CASES: &[C] = &[
     // Context from column headers.
     cell("何娜", "姓名", &[(Name, "何娜")]),
     cell("合计", "姓名", &[]),
+    body("家长 电话 13812345678", &[(Mobile, "13812345678")]),
     cell("Zhang Wei", "Name", &[(Name, "Zhang Wei")]),
     cell("Grand Total", "Name", &[]),
     cell("Sum of Size", "Contact Name", &[]),
