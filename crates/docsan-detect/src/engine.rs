@@ -535,11 +535,17 @@ impl Engine {
                         }
                     }
                 }
-                Class::Phone => {
-                    // `请核实：贺秋 电话 159…`: a name standing alone just before a phone label.
+                Class::Phone | Class::Id => {
+                    // `请核实：贺秋 电话 159…`, `张三（身份证号：…）`: a name standing alone just
+                    // before a phone or ID label.
                     let head = &text[..s];
-                    let trimmed = head.trim_end_matches([' ', '\u{3000}', '\t']);
-                    if trimmed.len() == head.len() {
+                    let seps: &[char] = if class == Class::Id {
+                        &[' ', '\u{3000}', '\t', '（', '(', '，', ',']
+                    } else {
+                        &[' ', '\u{3000}', '\t']
+                    };
+                    let trimmed = head.trim_end_matches(seps);
+                    if trimmed.len() == head.len() || head.len() - trimmed.len() > 6 {
                         continue;
                     }
                     let run_len: usize = trimmed
@@ -561,7 +567,11 @@ impl Engine {
                         out.push(Cand::new(
                             run_start..trimmed.len(),
                             PiiKind::Name,
-                            "name.beside_phone",
+                            if class == Class::Id {
+                                "name.beside_id_label"
+                            } else {
+                                "name.beside_phone"
+                            },
                             0.6,
                         ));
                     }
