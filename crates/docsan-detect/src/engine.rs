@@ -556,6 +556,11 @@ impl Engine {
                         .sum();
                     let run_start = trimmed.len() - run_len;
                     let run = &trimmed[run_start..];
+                    // The run must not hold a label (`申请人郑` is what a mask leaves of
+                    // `申请人郑＊＊` when the mask glyphs do not extract).
+                    if hits.iter().any(|h| h.0 < trimmed.len() && h.1 > run_start) {
+                        continue;
+                    }
                     let delimited = char_before(text, run_start).is_none_or(|c| {
                         c.is_whitespace()
                             || matches!(c, '：' | ':' | '，' | ',' | '；' | ';' | '、' | '(' | '（')

@@ -559,3 +559,26 @@ fn addresses_and_labels_wrapped_across_lines() {
         );
     }
 }
+
+#[test]
+fn what_a_mask_leaves_in_extracted_text_stays_quiet() {
+    // PDF mask glyphs may not extract at all: `申请人郑＊＊` reads back as `申请人郑`.
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    for t in [
+        "经核实，申请人郑（身份证号：340702********1239）",
+        "家庭住址：安徽省铜陵市义安区",
+        "姓名：诸葛",
+    ] {
+        let unit = TextUnit::new(
+            UnitId(0),
+            t,
+            UnitContext::new(UnitKind::Body, Location::default()),
+        );
+        let got: Vec<String> = engine
+            .detect(&unit)
+            .into_iter()
+            .map(|f| t[f.range].to_string())
+            .collect();
+        assert!(got.is_empty(), "{t}: {got:?}");
+    }
+}
