@@ -222,7 +222,7 @@ impl Engine {
         let person_label = ctx.label.as_deref().is_some_and(labels::is_person_label)
             || ctx.kind == UnitKind::Author;
         if person_kind && person_label {
-            self.person_unit(text, &mut cands);
+            self.person_unit(text, ctx.label.as_deref(), &mut cands);
         }
         // XMP list items reach us as bare `rdf:li` values without their parent element: a
         // value that is nothing but a Chinese name with a known surname is taken as a person
@@ -699,7 +699,13 @@ impl Engine {
     }
 
     /// A metadata or author value that names a person.
-    fn person_unit(&self, text: &str, out: &mut Vec<Cand>) {
+    fn person_unit(&self, text: &str, label: Option<&str>, out: &mut Vec<Cand>) {
+        // A PDF `/T` is an annotation's author but also a form field's name (`text`,
+        // `Date1`): a single Latin word there is not taken as a person.
+        let field_title = label.is_some_and(|l| {
+            let l = l.trim().trim_start_matches('/');
+            l == "T" || l.ends_with(":T")
+        });
         let mut pos = 0;
         for part in text.split([';', '；', ',', '，', '、']) {
             let start = pos;
@@ -710,6 +716,9 @@ impl Engine {
                     .map_or(0, char::len_utf8);
             let lead = part.len() - part.trim_start().len();
             let p = part.trim();
+            if field_title && p.is_ascii() && !p.contains(' ') {
+                continue;
+            }
             if let Some(conf) = names::person_value(p) {
                 out.push(Cand::new(
                     start + lead..start + lead + p.len(),
