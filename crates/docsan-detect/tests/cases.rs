@@ -582,3 +582,20 @@ fn what_a_mask_leaves_in_extracted_text_stays_quiet() {
         assert!(got.is_empty(), "{t}: {got:?}");
     }
 }
+
+#[test]
+fn form_field_titles_are_not_people() {
+    // A PDF `/T` is an annotation's author but also a form field's name.
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let mut field = UnitContext::new(UnitKind::Annotation, Location::default());
+    field.label = Some("T".into());
+    for (t, want) in [
+        ("text", 0usize),
+        ("Date1", 0),
+        ("姜莲磊", 1),
+        ("Jay Berkenbilt", 1),
+    ] {
+        let unit = TextUnit::new(UnitId(0), t, field.clone());
+        assert_eq!(engine.detect(&unit).len(), want, "{t}");
+    }
+}
