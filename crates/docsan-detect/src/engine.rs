@@ -488,10 +488,8 @@ impl Engine {
                     let mut pos = vpos;
                     let mut first = true;
                     let limit = hits
-                        .iter()
-                        .map(|h| h.0)
-                        .find(|st| *st >= vpos)
-                        .unwrap_or(text.len());
+                        .get(hits.partition_point(|h| h.0 < vpos))
+                        .map_or(text.len(), |h| h.0);
                     while let Some((r, conf)) =
                         names::name_before(text, pos, limit, label.is_ascii())
                     {
@@ -558,7 +556,10 @@ impl Engine {
                     let run = &trimmed[run_start..];
                     // The run must not hold a label (`申请人郑` is what a mask leaves of
                     // `申请人郑＊＊` when the mask glyphs do not extract).
-                    if hits.iter().any(|h| h.0 < trimmed.len() && h.1 > run_start) {
+                    // Hits are sorted and disjoint: the last one starting before the run's end
+                    // is the only one that can reach into it.
+                    let k = hits.partition_point(|h| h.0 < trimmed.len());
+                    if k > 0 && hits[k - 1].1 > run_start {
                         continue;
                     }
                     let delimited = char_before(text, run_start).is_none_or(|c| {
