@@ -1238,20 +1238,14 @@ fn classify_token(
             if let Some((kind, rule, conf)) =
                 classify_digits(&d, &group_digits, ctx, glued_left, glued_right, plus)
             {
-                let start = if i == 0 {
+                // An opening bracket or `+` before the first digit belongs to a landline
+                // `(0562)…` or an international number; other kinds start at their digits.
+                let start = if i != 0 {
+                    tok.groups[i].start
+                } else if kind == PiiKind::Landline || plus {
                     tok.start
                 } else {
-                    tok.groups[i].start
-                };
-                let start = if kind == PiiKind::Landline || plus || i != 0 {
-                    start
-                } else {
-                    tok.groups[0].start.min(start).max(tok.start)
-                };
-                let start = if kind != PiiKind::Landline && !plus && i == 0 {
                     tok.groups[0].start
-                } else {
-                    start
                 };
                 let mut end = if at_end {
                     tok.end
