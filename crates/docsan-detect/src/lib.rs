@@ -1,8 +1,8 @@
-//! docsan's detection engine: finds personal data in [`TextUnit`]s, validated rather than
+//! docsan's detection engine: finds personal data in [`docsan_core::TextUnit`]s, validated rather than
 //! pattern-matched, and says what to replace it with.
 //!
 //! The engine knows nothing of file formats. It reads a unit's logical text and its context
-//! (unit kind, column header, label) and reports [`Finding`]s: byte ranges on character
+//! (unit kind, column header, label) and reports [`docsan_core::Finding`]s: byte ranges on character
 //! boundaries, non-overlapping within a unit, each with a kind, the rule that fired and a
 //! confidence. Numbers are found by one pass over digit runs (a cheap pre-filter: text with no
 //! digit, no `@`, no label word and no capital letter costs one scan), then validated: GB 11643
