@@ -870,17 +870,28 @@ impl Detector for Engine {
         for (i, u) in units.iter().enumerate() {
             let lineish = is_line(u);
             if lineish {
-                let cells = split_cells(&u.text);
-                let classes: Vec<(String, Option<Class>)> = cells
-                    .iter()
-                    .map(|r| {
-                        let t = &u.text[r.clone()];
-                        (t.to_string(), labels::classify_header(t))
-                    })
-                    .collect();
-                let known = classes.iter().filter(|(_, c)| c.is_some()).count();
                 let digits = u.text.bytes().any(|b| b.is_ascii_digit());
-                let short = classes.iter().all(|(t, _)| t.chars().count() <= 10);
+                let cells = if header.is_some() || (!digits && u.text.len() <= 400) {
+                    split_cells(&u.text)
+                } else {
+                    Vec::new()
+                };
+                // Only a short line of short cells without digits can be a header line; other
+                // lines are not classified cell by cell.
+                let short =
+                    cells.len() >= 3 && cells.iter().all(|r| r.len() <= 30) && u.text.len() <= 400;
+                let classes: Vec<(String, Option<Class>)> = if short && !digits {
+                    cells
+                        .iter()
+                        .map(|r| {
+                            let t = &u.text[r.clone()];
+                            (t.to_string(), labels::classify_header(t))
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let known = classes.iter().filter(|(_, c)| c.is_some()).count();
                 let personal = classes.iter().any(|(_, c)| matches!(c, Some(Class::Name)))
                     && classes.iter().any(|(_, c)| {
                         matches!(
@@ -956,12 +967,25 @@ impl Engine {
         let mut by_unit: std::collections::BTreeMap<u32, Vec<Range<usize>>> =
             std::collections::BTreeMap::new();
         let mut id_lines: BTreeSet<usize> = BTreeSet::new();
-        let index: std::collections::BTreeMap<u32, usize> =
-            units.iter().enumerate().map(|(i, u)| (u.id.0, i)).collect();
+        // Unit ids are dense from 0 by contract; look them up by position, and fall back to a
+        // map when a caller's are not.
+        let dense = units.iter().enumerate().all(|(i, u)| u.id.0 as usize == i);
+        let index: std::collections::BTreeMap<u32, usize> = if dense || out.is_empty() {
+            std::collections::BTreeMap::new()
+        } else {
+            units.iter().enumerate().map(|(i, u)| (u.id.0, i)).collect()
+        };
+        let position = |id: u32| -> Option<usize> {
+            if dense {
+                ((id as usize) < units.len()).then_some(id as usize)
+            } else {
+                index.get(&id).copied()
+            }
+        };
         let mut wrapped: Vec<usize> = Vec::new();
         for f in out.iter() {
             by_unit.entry(f.unit.0).or_default().push(f.range.clone());
-            let Some(&i) = index.get(&f.unit.0) else {
+            let Some(i) = position(f.unit.0) else {
                 continue;
             };
             let u = &units[i];
@@ -1021,9 +1045,23 @@ impl Engine {
             if !lineish(u) || !lineish(next) {
                 continue;
             }
-            let Some(&(_, e, class)) = self.label_hits(&u.text).last() else {
+            // A line ending a sentence or a number cannot end with a label or a cut address.
+            if !u
+                .text
+                .trim_end()
+                .ends_with(|c: char| is_cjk(c) || matches!(c, ':' | '：'))
+            {
+                continue;
+            }
+            // Only the end of the line can hold such a label: search its last 240 bytes.
+            let mut from = u.text.len().saturating_sub(240);
+            while !u.text.is_char_boundary(from) {
+                from += 1;
+            }
+            let Some(&(_, e, class)) = self.label_hits(&u.text[from..]).last() else {
                 continue;
             };
+            let e = e + from;
             let lead = next.text.len() - next.text.trim_start().len();
             let vpos = text::skip_fillers(&u.text, e, 4);
             let line_end = u.text.trim_end().len();
