@@ -233,12 +233,17 @@ impl Engine {
                 "li" | "Seq" | "Bag" | "Alt"
             )
         });
-        if ctx.kind == UnitKind::Metadata && list_item && !person_label {
+        // The same for an annotation without a label: a bare name there is its author (some
+        // extractors do not say which key a PDF annotation string came from).
+        let bare_annotation = ctx.kind == UnitKind::Annotation && ctx.label.is_none();
+        if (ctx.kind == UnitKind::Metadata && list_item || bare_annotation) && !person_label {
             let t = text.trim();
             const TITLE_WORDS: &[&str] = &[
                 "通知", "公告", "公示", "名单", "报告", "文件", "说明", "简报", "目录", "附件",
                 "汇总", "表格", "通报", "方案", "计划", "总结", "请示", "批复", "函", "纪要",
-                "明细", "清单",
+                "明细", "清单", "同意", "通过", "已阅", "已核", "删除", "修改", "确认", "核实",
+                "注意", "重要", "批准", "审核", "待定", "已改", "保留", "补充", "更正", "核对",
+                "签字", "盖章",
             ];
             if t.chars().count() <= 4
                 && names::whole_cjk_name(t).is_some_and(|c| c >= 0.9)
