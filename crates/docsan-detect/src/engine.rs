@@ -222,7 +222,7 @@ impl Engine {
         let person_label = ctx.label.as_deref().is_some_and(labels::is_person_label)
             || ctx.kind == UnitKind::Author;
         if person_kind && person_label {
-            self.person_unit(text, &mut cands);
+            self.person_unit(text, ctx.label.as_deref(), &mut cands);
         }
         // XMP list items reach us as bare `rdf:li` values without their parent element: a
         // value that is nothing but a Chinese name with a known surname is taken as a person
@@ -233,12 +233,17 @@ impl Engine {
                 "li" | "Seq" | "Bag" | "Alt"
             )
         });
-        if ctx.kind == UnitKind::Metadata && list_item && !person_label {
+        // The same for an annotation without a label: a bare name there is its author (some
+        // extractors do not say which key a PDF annotation string came from).
+        let bare_annotation = ctx.kind == UnitKind::Annotation && ctx.label.is_none();
+        if (ctx.kind == UnitKind::Metadata && list_item || bare_annotation) && !person_label {
             let t = text.trim();
             const TITLE_WORDS: &[&str] = &[
                 "通知", "公告", "公示", "名单", "报告", "文件", "说明", "简报", "目录", "附件",
                 "汇总", "表格", "通报", "方案", "计划", "总结", "请示", "批复", "函", "纪要",
-                "明细", "清单",
+                "明细", "清单", "同意", "通过", "已阅", "已核", "删除", "修改", "确认", "核实",
+                "注意", "重要", "批准", "审核", "待定", "已改", "保留", "补充", "更正", "核对",
+                "签字", "盖章",
             ];
             if t.chars().count() <= 4
                 && names::whole_cjk_name(t).is_some_and(|c| c >= 0.9)
@@ -488,10 +493,8 @@ impl Engine {
                     let mut pos = vpos;
                     let mut first = true;
                     let limit = hits
-                        .iter()
-                        .map(|h| h.0)
-                        .find(|st| *st >= vpos)
-                        .unwrap_or(text.len());
+                        .get(hits.partition_point(|h| h.0 < vpos))
+                        .map_or(text.len(), |h| h.0);
                     while let Some((r, conf)) =
                         names::name_before(text, pos, limit, label.is_ascii())
                     {
@@ -535,11 +538,17 @@ impl Engine {
                         }
                     }
                 }
-                Class::Phone => {
-                    // `请核实：贺秋 电话 159…`: a name standing alone just before a phone label.
+                Class::Phone | Class::Id => {
+                    // `请核实：贺秋 电话 159…`, `张三（身份证号：…）`: a name standing alone just
+                    // before a phone or ID label.
                     let head = &text[..s];
-                    let trimmed = head.trim_end_matches([' ', '\u{3000}', '\t']);
-                    if trimmed.len() == head.len() {
+                    let seps: &[char] = if class == Class::Id {
+                        &[' ', '\u{3000}', '\t', '（', '(', '，', ',']
+                    } else {
+                        &[' ', '\u{3000}', '\t']
+                    };
+                    let trimmed = head.trim_end_matches(seps);
+                    if trimmed.len() == head.len() || head.len() - trimmed.len() > 6 {
                         continue;
                     }
                     let run_len: usize = trimmed
@@ -550,6 +559,14 @@ impl Engine {
                         .sum();
                     let run_start = trimmed.len() - run_len;
                     let run = &trimmed[run_start..];
+                    // The run must not hold a label (`申请人郑` is what a mask leaves of
+                    // `申请人郑＊＊` when the mask glyphs do not extract).
+                    // Hits are sorted and disjoint: the last one starting before the run's end
+                    // is the only one that can reach into it.
+                    let k = hits.partition_point(|h| h.0 < trimmed.len());
+                    if k > 0 && hits[k - 1].1 > run_start {
+                        continue;
+                    }
                     let delimited = char_before(text, run_start).is_none_or(|c| {
                         c.is_whitespace()
                             || matches!(c, '：' | ':' | '，' | ',' | '；' | ';' | '、' | '(' | '（')
@@ -561,7 +578,11 @@ impl Engine {
                         out.push(Cand::new(
                             run_start..trimmed.len(),
                             PiiKind::Name,
-                            "name.beside_phone",
+                            if class == Class::Id {
+                                "name.beside_id_label"
+                            } else {
+                                "name.beside_phone"
+                            },
                             0.6,
                         ));
                     }
@@ -692,7 +713,13 @@ impl Engine {
     }
 
     /// A metadata or author value that names a person.
-    fn person_unit(&self, text: &str, out: &mut Vec<Cand>) {
+    fn person_unit(&self, text: &str, label: Option<&str>, out: &mut Vec<Cand>) {
+        // A PDF `/T` is an annotation's author but also a form field's name (`text`,
+        // `Date1`): a single Latin word there is not taken as a person.
+        let field_title = label.is_some_and(|l| {
+            let l = l.trim().trim_start_matches('/');
+            l == "T" || l.ends_with(":T")
+        });
         let mut pos = 0;
         for part in text.split([';', '；', ',', '，', '、']) {
             let start = pos;
@@ -704,7 +731,7 @@ impl Engine {
             let lead = part.len() - part.trim_start().len();
             let p = part.trim();
             // A single letter (initials `s`) identifies nobody and cannot be searched for.
-            if p.chars().count() < 2 {
+            if p.chars().count() < 2 || (field_title && p.is_ascii() && !p.contains(' ')) {
                 continue;
             }
             if let Some(conf) = names::person_value(p) {
@@ -855,22 +882,30 @@ impl Detector for Engine {
         let mut header: Option<Vec<(String, Option<Class>)>> = None;
         let mut misses = 0u32;
         for (i, u) in units.iter().enumerate() {
-            let lineish = matches!(
-                u.context.kind,
-                UnitKind::Body | UnitKind::HeaderFooter | UnitKind::TextBox | UnitKind::Annotation
-            );
+            let lineish = is_line(u);
             if lineish {
-                let cells = split_cells(&u.text);
-                let classes: Vec<(String, Option<Class>)> = cells
-                    .iter()
-                    .map(|r| {
-                        let t = &u.text[r.clone()];
-                        (t.to_string(), labels::classify_header(t))
-                    })
-                    .collect();
-                let known = classes.iter().filter(|(_, c)| c.is_some()).count();
                 let digits = u.text.bytes().any(|b| b.is_ascii_digit());
-                let short = classes.iter().all(|(t, _)| t.chars().count() <= 10);
+                let cells = if header.is_some() || (!digits && u.text.len() <= 400) {
+                    split_cells(&u.text)
+                } else {
+                    Vec::new()
+                };
+                // Only a short line of short cells without digits can be a header line; other
+                // lines are not classified cell by cell.
+                let short =
+                    cells.len() >= 3 && cells.iter().all(|r| r.len() <= 30) && u.text.len() <= 400;
+                let classes: Vec<(String, Option<Class>)> = if short && !digits {
+                    cells
+                        .iter()
+                        .map(|r| {
+                            let t = &u.text[r.clone()];
+                            (t.to_string(), labels::classify_header(t))
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let known = classes.iter().filter(|(_, c)| c.is_some()).count();
                 let personal = classes.iter().any(|(_, c)| matches!(c, Some(Class::Name)))
                     && classes.iter().any(|(_, c)| {
                         matches!(
@@ -942,23 +977,29 @@ impl Engine {
     /// Findings that need neighbouring lines: an address wrapped onto the next line, and the
     /// name and address cells of a table read one cell per line next to a resident ID.
     fn across_units(&self, units: &[TextUnit], out: &mut Vec<Finding>) {
-        let lineish = |u: &TextUnit| {
-            // Lines of text only: attribute values and other fragments are not read in
-            // sequence with their neighbours.
-            matches!(
-                u.context.kind,
-                UnitKind::Body | UnitKind::HeaderFooter | UnitKind::TextBox | UnitKind::Annotation
-            )
-        };
+        let lineish = |u: &TextUnit| is_line(u);
         let mut by_unit: std::collections::BTreeMap<u32, Vec<Range<usize>>> =
             std::collections::BTreeMap::new();
         let mut id_lines: BTreeSet<usize> = BTreeSet::new();
-        let index: std::collections::BTreeMap<u32, usize> =
-            units.iter().enumerate().map(|(i, u)| (u.id.0, i)).collect();
+        // Unit ids are dense from 0 by contract; look them up by position, and fall back to a
+        // map when a caller's are not.
+        let dense = units.iter().enumerate().all(|(i, u)| u.id.0 as usize == i);
+        let index: std::collections::BTreeMap<u32, usize> = if dense || out.is_empty() {
+            std::collections::BTreeMap::new()
+        } else {
+            units.iter().enumerate().map(|(i, u)| (u.id.0, i)).collect()
+        };
+        let position = |id: u32| -> Option<usize> {
+            if dense {
+                ((id as usize) < units.len()).then_some(id as usize)
+            } else {
+                index.get(&id).copied()
+            }
+        };
         let mut wrapped: Vec<usize> = Vec::new();
         for f in out.iter() {
             by_unit.entry(f.unit.0).or_default().push(f.range.clone());
-            let Some(&i) = index.get(&f.unit.0) else {
+            let Some(i) = position(f.unit.0) else {
                 continue;
             };
             let u = &units[i];
@@ -1018,13 +1059,65 @@ impl Engine {
             if !lineish(u) || !lineish(next) {
                 continue;
             }
-            let Some(&(_, e, class)) = self.label_hits(&u.text).last() else {
-                continue;
-            };
-            if text::skip_fillers(&u.text, e, 4) < u.text.trim_end().len() {
+            // A line ending a sentence or a number cannot end with a label or a cut address.
+            if !u
+                .text
+                .trim_end()
+                .ends_with(|c: char| is_cjk(c) || matches!(c, ':' | '：'))
+            {
                 continue;
             }
+            // Only the end of the line can hold such a label: search its last 240 bytes.
+            let mut from = u.text.len().saturating_sub(240);
+            while !u.text.is_char_boundary(from) {
+                from += 1;
+            }
+            let Some(&(_, e, class)) = self.label_hits(&u.text[from..]).last() else {
+                continue;
+            };
+            let e = e + from;
             let lead = next.text.len() - next.text.trim_start().len();
+            let vpos = text::skip_fillers(&u.text, e, 4);
+            let line_end = u.text.trim_end().len();
+            // An address cut in the middle by the line end (`…义安区顺` ⏎ `安镇铜都大道170号…室）`):
+            // both halves together must look like an address.
+            if class == Class::Address && vpos < line_end {
+                let tail = &u.text[vpos..line_end];
+                let cont_end = next.text[lead..]
+                    .find(|c: char| {
+                        matches!(c, '，' | ',' | '。' | '；' | ';' | '）' | ')')
+                            || c.is_whitespace()
+                    })
+                    .map_or(next.text.len(), |x| lead + x);
+                let head = &next.text[lead..cont_end];
+                let joined = format!("{tail}{head}");
+                if names::address_at(&u.text, vpos).is_none_or(|r| r.end == line_end)
+                    && tail.chars().all(|c| is_cjk(c) || c.is_ascii_digit())
+                    && !head.is_empty()
+                    && !head.chars().any(is_mask_char)
+                    && names::address_like(&joined)
+                    && names::has_house_number(&joined)
+                {
+                    add.push((
+                        i,
+                        vpos..line_end,
+                        PiiKind::Address,
+                        "address.label_split",
+                        0.8,
+                    ));
+                    add.push((
+                        i + 1,
+                        lead..cont_end,
+                        PiiKind::Address,
+                        "address.continued",
+                        0.8,
+                    ));
+                }
+                continue;
+            }
+            if vpos < line_end {
+                continue;
+            }
             match class {
                 Class::Address => {
                     if let Some(r) = names::address_at(&next.text, lead) {
@@ -1078,6 +1171,16 @@ impl Engine {
             });
         }
     }
+}
+
+/// Is the unit a line of running text, read in sequence with its neighbours? Attribute values
+/// and other labelled fragments (`rFonts@eastAsia`) are not; unlabelled `Other` units (text of
+/// an earlier revision) are.
+fn is_line(u: &TextUnit) -> bool {
+    matches!(
+        u.context.kind,
+        UnitKind::Body | UnitKind::HeaderFooter | UnitKind::TextBox | UnitKind::Annotation
+    ) || (u.context.kind == UnitKind::Other && u.context.label.is_none())
 }
 
 /// Byte ranges of the whitespace-separated cells of a line.
@@ -1187,20 +1290,14 @@ fn classify_token(
             if let Some((kind, rule, conf)) =
                 classify_digits(&d, &group_digits, ctx, glued_left, glued_right, plus)
             {
-                let start = if i == 0 {
+                // An opening bracket or `+` before the first digit belongs to a landline
+                // `(0562)…` or an international number; other kinds start at their digits.
+                let start = if i != 0 {
+                    tok.groups[i].start
+                } else if kind == PiiKind::Landline || plus {
                     tok.start
                 } else {
-                    tok.groups[i].start
-                };
-                let start = if kind == PiiKind::Landline || plus || i != 0 {
-                    start
-                } else {
-                    tok.groups[0].start.min(start).max(tok.start)
-                };
-                let start = if kind != PiiKind::Landline && !plus && i == 0 {
                     tok.groups[0].start
-                } else {
-                    start
                 };
                 let mut end = if at_end {
                     tok.end

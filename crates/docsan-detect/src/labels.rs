@@ -241,6 +241,20 @@ pub fn classify_header(header: &str) -> Option<Class> {
     if has(&["信用代码", "机构代码", "纳税人识别号", "税号"]) {
         return Some(Class::OrgCode);
     }
+    // `与户主关系` holds 本人, 配偶, 长子: relations, not names.
+    if has(&[
+        "关系",
+        "称谓",
+        "性别",
+        "民族",
+        "类别",
+        "等级",
+        "银行",
+        "开户行",
+    ]) && !has(&["卡号", "账号", "帐号", "账户", "帐户", "存折", "折号"])
+    {
+        return None;
+    }
     if has(&["户名", "账户名", "开户名", "持卡人", "姓名"])
         && !has(&[
             "电话", "手机", "号码", "证号", "卡号", "账号", "住址", "地址",
@@ -417,5 +431,30 @@ mod tests {
         assert_eq!(classify_header("统一社会信用代码"), Some(Class::OrgCode));
         assert_eq!(classify_header("金额（元）"), None);
         assert_eq!(classify_header("序号"), None);
+        for (h, want) in [
+            ("与户主关系", None),
+            ("开户银行", None),
+            ("开户行", None),
+            ("银行账户", Some(Class::Card)),
+            ("银行卡号", Some(Class::Card)),
+            ("开户银行账号", Some(Class::Card)),
+            ("一卡通账号", Some(Class::Card)),
+            ("惠农卡号", Some(Class::Card)),
+            ("持卡人", Some(Class::Name)),
+            ("收款人", Some(Class::Name)),
+            ("公民身份号码", Some(Class::Id)),
+            ("证件号码", Some(Class::Id)),
+            ("监护人电话", Some(Class::Phone)),
+            ("联系方式", Some(Class::Phone)),
+            ("现住址", Some(Class::Address)),
+            ("户籍地址", Some(Class::Address)),
+            ("出生年月", Some(Class::BirthDate)),
+            ("残疾证号", Some(Class::IdEmbedded)),
+            ("准考证号", None),
+            ("残疾类别", None),
+            ("社会保障号码", Some(Class::SocialSecurity)),
+        ] {
+            assert_eq!(classify_header(h), want, "{h}");
+        }
     }
 }

@@ -220,6 +220,16 @@ const CASES: &[C] = &[
     // Context from column headers.
     cell("何娜", "姓名", &[(Name, "何娜")]),
     cell("合计", "姓名", &[]),
+    body("家长 电话 13812345678", &[(Mobile, "13812345678")]),
+    body(
+        "张伟（身份证号：340702199001011239）",
+        &[(Name, "张伟"), (Id18, "340702199001011239")],
+    ),
+    body(
+        "本人（身份证号：340702199001011239）",
+        &[(Id18, "340702199001011239")],
+    ),
+    body("经核实，该户情况属实，身份证号码已登记", &[]),
     cell("Zhang Wei", "Name", &[(Name, "Zhang Wei")]),
     cell("Grand Total", "Name", &[]),
     cell("Sum of Size", "Contact Name", &[]),
@@ -289,6 +299,20 @@ const CASES: &[C] = &[
     meta("慕容超", "rdf:li", &[(Name, "慕容超")]),
     meta("长兴县2021年9月残疾人两项补贴发放表", "li", &[]),
     meta("公告", "li", &[]),
+    C {
+        text: "姜莲磊",
+        kind: UnitKind::Annotation,
+        header: None,
+        label: None,
+        expect: &[(Name, "姜莲磊")],
+    },
+    C {
+        text: "通过",
+        kind: UnitKind::Annotation,
+        header: None,
+        label: None,
+        expect: &[],
+    },
     meta("微软用户", "dc:creator", &[]),
     meta("铜陵市义安区卫生健康委员会", "Company", &[]),
     meta("Zhang Wei", "Author", &[(Name, "Zhang Wei")]),
@@ -500,4 +524,92 @@ fn table_rows_read_as_lines() {
         !got.iter()
             .any(|(_, _, v)| v.contains("3,738.25") || v == "特困供养")
     );
+}
+
+#[test]
+fn addresses_and_labels_wrapped_across_lines() {
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let lines = [
+        "经核实，申请人郑兰秀（身份证号：340706198402162637，家庭住址：安徽省铜陵市义安区顺",
+        "安镇铜都大道170号21幢1301室）情况属实，已按规定纳入本期名单。",
+        "联系人：邓婷磊，家庭住址：",
+        "浙江省湖州市长兴县雉城街道明珠路156号15栋1404室，联系电话：13812345678",
+    ];
+    let units: Vec<TextUnit> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            TextUnit::new(
+                UnitId(i as u32),
+                *l,
+                UnitContext::new(UnitKind::Body, Location::default()),
+            )
+        })
+        .collect();
+    let got: Vec<(u32, PiiKind, String)> = engine
+        .detect_all(&units)
+        .into_iter()
+        .map(|f| {
+            (
+                f.unit.0,
+                f.kind,
+                units[f.unit.0 as usize].text[f.range].to_string(),
+            )
+        })
+        .collect();
+    for (u, k, v) in [
+        (0, Address, "安徽省铜陵市义安区顺"),
+        (1, Address, "安镇铜都大道170号21幢1301室"),
+        (
+            3,
+            Address,
+            "浙江省湖州市长兴县雉城街道明珠路156号15栋1404室",
+        ),
+    ] {
+        assert!(
+            got.iter()
+                .any(|(gu, gk, gv)| *gu == u && *gk == k && gv == v),
+            "missing {k} {v}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn what_a_mask_leaves_in_extracted_text_stays_quiet() {
+    // PDF mask glyphs may not extract at all: `申请人郑＊＊` reads back as `申请人郑`.
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    for t in [
+        "经核实，申请人郑（身份证号：340702********1239）",
+        "家庭住址：安徽省铜陵市义安区",
+        "姓名：诸葛",
+    ] {
+        let unit = TextUnit::new(
+            UnitId(0),
+            t,
+            UnitContext::new(UnitKind::Body, Location::default()),
+        );
+        let got: Vec<String> = engine
+            .detect(&unit)
+            .into_iter()
+            .map(|f| t[f.range].to_string())
+            .collect();
+        assert!(got.is_empty(), "{t}: {got:?}");
+    }
+}
+
+#[test]
+fn form_field_titles_are_not_people() {
+    // A PDF `/T` is an annotation's author but also a form field's name.
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let mut field = UnitContext::new(UnitKind::Annotation, Location::default());
+    field.label = Some("T".into());
+    for (t, want) in [
+        ("text", 0usize),
+        ("Date1", 0),
+        ("姜莲磊", 1),
+        ("Jay Berkenbilt", 1),
+    ] {
+        let unit = TextUnit::new(UnitId(0), t, field.clone());
+        assert_eq!(engine.detect(&unit).len(), want, "{t}");
+    }
 }
