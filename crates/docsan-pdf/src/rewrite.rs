@@ -129,9 +129,35 @@ pub(crate) fn rewrite(
     let mut touched: BTreeSet<usize> = acts.keys().map(|g| d.walk.glyphs[*g].owner).collect();
     touched.extend(op_string_new.keys().map(|i| d.walk.op_strings[*i].owner));
     let mut type3: Option<ObjectId> = None;
+    // Group the work by content stream once, so a long document costs its size, not its size
+    // times its page count.
+    let mut acts_by_owner: BTreeMap<usize, BTreeMap<usize, Act>> = BTreeMap::new();
+    for (g, a) in &acts {
+        acts_by_owner
+            .entry(d.walk.glyphs[*g].owner)
+            .or_default()
+            .insert(*g, *a);
+    }
+    let mut draw_by_owner: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for g in &draw {
+        draw_by_owner
+            .entry(d.walk.glyphs[*g].owner)
+            .or_default()
+            .insert(*g);
+    }
+    let mut strings_by_owner: BTreeMap<usize, BTreeMap<usize, String>> = BTreeMap::new();
+    for (i, t) in &op_string_new {
+        strings_by_owner
+            .entry(d.walk.op_strings[*i].owner)
+            .or_default()
+            .insert(*i, t.clone());
+    }
+    let (no_acts, no_draw, no_strings) = (BTreeMap::new(), BTreeSet::new(), BTreeMap::new());
     for owner in touched {
-        let needs_font = plan.visual_mask == VisualMask::Glyph
-            && draw.iter().any(|g| d.walk.glyphs[*g].owner == owner);
+        let acts = acts_by_owner.get(&owner).unwrap_or(&no_acts);
+        let draw = draw_by_owner.get(&owner).unwrap_or(&no_draw);
+        let op_string_new = strings_by_owner.get(&owner).unwrap_or(&no_strings);
+        let needs_font = plan.visual_mask == VisualMask::Glyph && !draw.is_empty();
         let font_name = if needs_font {
             add_mask_font(&mut doc, &d.walk.owners[owner].kind, &mut type3)
         } else {
@@ -140,9 +166,9 @@ pub(crate) fn rewrite(
         let bytes = rewrite_owner(
             d,
             owner,
-            &acts,
-            &draw,
-            &op_string_new,
+            acts,
+            draw,
+            op_string_new,
             plan.visual_mask,
             font_name.as_deref(),
         )?;

@@ -143,10 +143,12 @@ impl Needles {
         let mut byte_pats = Vec::new();
         let mut byte_bytes: Vec<Vec<u8>> = Vec::new();
         let mut uniq: BTreeSet<String> = BTreeSet::new();
+        // A set, not a scan per value: a 100k-row sheet has as many of each.
+        let allowed: BTreeSet<&str> = allowed.iter().map(String::as_str).collect();
         for o in originals {
             let v = o.expose();
             let norm = normalize(v);
-            if norm.is_empty() || allowed.iter().any(|a| a == v) || !uniq.insert(v.to_string()) {
+            if norm.is_empty() || allowed.contains(v) || !uniq.insert(v.to_string()) {
                 continue;
             }
             let idx = values.len();

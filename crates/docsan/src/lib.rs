@@ -322,22 +322,7 @@ impl Sanitizer {
             .into_iter()
             .filter(|f| !replacements.contains(f.value.expose()))
             .collect();
-        for u in reopened.units() {
-            for o in originals.iter().filter(|o| o.char_len() >= 2) {
-                if u.text.contains(o.expose())
-                    && !replacements.iter().any(|r| r.contains(o.expose()))
-                {
-                    residues.push(Finding {
-                        unit: u.id,
-                        range: 0..0,
-                        kind: docsan_core::PiiKind::Custom,
-                        rule: "residue.original".into(),
-                        confidence: 1.0,
-                        value: o.clone(),
-                    });
-                }
-            }
-        }
+        residues.extend(originals_left(reopened.units(), &originals, &replacements));
         report.residues = self.finding_reports(reopened.units(), &residues);
         drop(reopened);
 
@@ -470,6 +455,46 @@ impl Sanitizer {
         }
         report
     }
+}
+
+/// Original values still present in the re-opened output's units, found in one pass per unit
+/// (an Aho-Corasick automaton over all values, so a 100k-row sheet costs no more than its
+/// text). Values that a replacement itself contains (pseudonyms) and one-character values are
+/// not searched.
+fn originals_left(
+    units: &[TextUnit],
+    originals: &BTreeSet<Sensitive>,
+    replacements: &BTreeSet<String>,
+) -> Vec<Finding> {
+    use aho_corasick::AhoCorasick;
+    let candidates: Vec<&Sensitive> = originals.iter().filter(|o| o.char_len() >= 2).collect();
+    let Ok(all) = AhoCorasick::new(candidates.iter().map(|o| o.expose())) else {
+        return Vec::new();
+    };
+    let mut inside_replacement = vec![false; candidates.len()];
+    for r in replacements {
+        for m in all.find_overlapping_iter(r.as_str()) {
+            inside_replacement[m.pattern().as_usize()] = true;
+        }
+    }
+    let mut out = Vec::new();
+    for u in units {
+        let mut seen = BTreeSet::new();
+        for m in all.find_overlapping_iter(u.text.as_str()) {
+            let i = m.pattern().as_usize();
+            if !inside_replacement[i] && seen.insert(i) {
+                out.push(Finding {
+                    unit: u.id,
+                    range: m.start()..m.end(),
+                    kind: docsan_core::PiiKind::Custom,
+                    rule: "residue.original".into(),
+                    confidence: 1.0,
+                    value: candidates[i].clone(),
+                });
+            }
+        }
+    }
+    out
 }
 
 fn collect_values(r: &FileReport) -> Vec<Sensitive> {
