@@ -220,6 +220,30 @@ pub const TEXT_LABELS: &[(&str, Class)] = &[
 /// Classifies a column header or a unit label (`身份证号码`, `开户账号`, `dc:creator`).
 /// Returns `None` for headers that say nothing about personal data (`序号`, `金额`).
 pub fn classify_header(header: &str) -> Option<Class> {
+    // Column headers and labels repeat on every cell of a table: remember the last answers.
+    // The cache only speeds up a pure function, so results stay deterministic.
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Option<Class>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if header.len() > 96 {
+        return classify_header_uncached(header);
+    }
+    CACHE.with(|c| {
+        if let Some(hit) = c.borrow().get(header) {
+            return *hit;
+        }
+        let v = classify_header_uncached(header);
+        let mut m = c.borrow_mut();
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(header.to_string(), v);
+        v
+    })
+}
+
+fn classify_header_uncached(header: &str) -> Option<Class> {
     let h: String = header
         .chars()
         .filter(|c| {

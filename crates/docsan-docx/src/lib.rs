@@ -380,6 +380,7 @@ impl DocxDocument {
         let patterns: Vec<&str> = values.keys().copied().collect();
         let ac = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
             .map_err(|_| Error::internal("cannot index the masked values"))?;
         let spreads_everywhere = |v: &str| {

@@ -468,7 +468,10 @@ fn originals_left(
 ) -> Vec<Finding> {
     use aho_corasick::AhoCorasick;
     let candidates: Vec<&Sensitive> = originals.iter().filter(|o| o.char_len() >= 2).collect();
-    let Ok(all) = AhoCorasick::new(candidates.iter().map(|o| o.expose())) else {
+    let Ok(all) = AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(candidates.iter().map(|o| o.expose()))
+    else {
         return Vec::new();
     };
     let mut inside_replacement = vec![false; candidates.len()];

@@ -35,6 +35,7 @@ pub(crate) fn elsewhere(
     let patterns: Vec<&str> = by_value.keys().copied().collect();
     let Ok(ac) = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .build(&patterns)
     else {
         return Vec::new();
