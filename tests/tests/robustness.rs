@@ -229,3 +229,23 @@ fn renamed_and_legacy_files_are_sniffed_by_content() {
     assert_eq!(r.status, Status::Failed);
     assert!(r.error.unwrap().message.contains("legacy Word"));
 }
+
+#[test]
+fn time_budget_per_file_fails_cleanly() {
+    let s = Sanitizer::new(Options {
+        time_budget: Some(Duration::ZERO),
+        ..Options::default()
+    })
+    .unwrap();
+    let csv = docsan_tests::samples::subsidy_csv(&docsan_tests::samples::people(3, 3));
+    let (r, out) = s.sanitize(csv.as_bytes(), Some("a.csv"));
+    assert!(out.is_none(), "no output past the budget");
+    assert_eq!(r.error_kind(), Some("limit"));
+    assert!(r.error.unwrap().message.contains("time budget"));
+    let ok = Sanitizer::new(Options {
+        time_budget: Some(Duration::from_secs(60)),
+        ..Options::default()
+    })
+    .unwrap();
+    assert!(ok.sanitize(csv.as_bytes(), Some("a.csv")).1.is_some());
+}

@@ -124,11 +124,13 @@ fn load_options(c: &Common) -> anyhow::Result<(Options, String)> {
         h.update(c.max_file_mib.to_le_bytes());
         hex(&h.finalize()[..8])
     };
+    let time_budget = (c.timeout > 0).then(|| std::time::Duration::from_secs(c.timeout));
     Ok((
         Options {
             policy,
             limits,
             strict: c.strict,
+            time_budget,
         },
         fingerprint,
     ))

@@ -159,7 +159,7 @@ fn sarif_report(
             "level": "error",
             "message": {"text": format!("{} ({}) found: {shown}", f.kind, f.rule)},
             "locations": [{
-                "physicalLocation": {"artifactLocation": {"uri": path}},
+                "physicalLocation": {"artifactLocation": {"uri": uri_reference(path)}},
                 "logicalLocations": [{"fullyQualifiedName": where_, "kind": "member"}],
             }],
             "properties": {"unitKind": f.unit_kind, "detector": f.rule},
@@ -172,6 +172,23 @@ fn sarif_report(
         let p = format!("{prefix}{} > ", e.name);
         sarif_report(path, &p, &e.report, show_values, rules, out, notes);
     }
+}
+
+/// A path as an RFC 3986 URI reference, as SARIF requires: absolute paths become `file://`
+/// URIs, and every byte outside the unreserved set (Chinese names, spaces) is percent-encoded.
+pub fn uri_reference(path: &str) -> String {
+    let mut out = String::new();
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A line per file plus diagnostics, for stderr.
@@ -314,4 +331,18 @@ pub fn run_summary(results: &[FileResult], seconds: f64) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sarif_uris_are_uri_references() {
+        assert_eq!(
+            uri_reference("/tmp/公示 1.pdf"),
+            "file:///tmp/%E5%85%AC%E7%A4%BA%201.pdf"
+        );
+        assert_eq!(uri_reference("out/a.csv"), "out/a.csv");
+    }
 }

@@ -283,11 +283,11 @@ fn verify_gates_a_release() {
     let sarif: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(results.len() >= 2, "{results:?}");
-    assert!(
-        results
-            .iter()
-            .all(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string())
-    );
+    assert!(results.iter().all(|r| {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.is_ascii() && u.starts_with("file://"))
+    }));
     let against = docsan(&[
         "verify",
         "--against",

@@ -41,6 +41,21 @@ pub struct Options {
     pub limits: Limits,
     /// Warnings (content that cannot be checked) fail the file.
     pub strict: bool,
+    /// Wall-clock budget per document for `sanitize`, checked between the pipeline's stages
+    /// (open, detect, rewrite, re-open, verify); a document over budget fails with a limit
+    /// error. `None` means no budget. This is the facade's only use of a clock, and it never
+    /// affects output bytes.
+    pub time_budget: Option<std::time::Duration>,
+}
+
+/// Fails with a limit error once the budget is spent.
+fn check_time(deadline: Option<std::time::Instant>, stage: &str) -> Result<()> {
+    match deadline {
+        Some(d) if std::time::Instant::now() >= d => Err(Error::limit(format!(
+            "time budget per file exceeded (during {stage})"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The pipeline. Build once, use from many threads.
@@ -262,9 +277,15 @@ impl Sanitizer {
         report: &mut FileReport,
     ) -> Result<Vec<u8>> {
         let limits = &self.options.limits;
+        let deadline = self
+            .options
+            .time_budget
+            .map(|b| std::time::Instant::now() + b);
         let backend = backend_for(format).ok_or_else(|| Error::unsupported(format.as_str()))?;
         let mut doc = backend.open(bytes, limits)?;
+        check_time(deadline, "parsing")?;
         let detected = self.detect(doc.units());
+        check_time(deadline, "detection")?;
         report.findings = self.finding_reports(doc.units(), &detected.findings);
         report.diagnostics = doc.diagnostics().to_vec();
         let policy = &self.options.policy;
@@ -309,6 +330,7 @@ impl Sanitizer {
 
         let mut diags = Vec::new();
         let out = doc.rewrite(&plan, &mut diags)?;
+        check_time(deadline, "rewriting")?;
         report.diagnostics.extend(diags);
         drop(doc);
 
@@ -324,6 +346,7 @@ impl Sanitizer {
             .collect();
         residues.extend(originals_left(reopened.units(), &originals, &replacements));
         report.residues = self.finding_reports(reopened.units(), &residues);
+        check_time(deadline, "the re-open check")?;
         drop(reopened);
 
         // Check 2: the independent verifier, which shares no decoding code with the backends.
@@ -349,6 +372,7 @@ impl Sanitizer {
             });
         }
         merge_diagnostics(&mut report.diagnostics, vr.diagnostics);
+        check_time(deadline, "verification")?;
         if !report.residues.is_empty() {
             let first = &report.residues[0];
             return Err(Error::residue(format!(
