@@ -249,3 +249,17 @@ fn time_budget_per_file_fails_cleanly() {
     .unwrap();
     assert!(ok.sanitize(csv.as_bytes(), Some("a.csv")).1.is_some());
 }
+
+/// Same input and options, same output bytes: every sample, sanitized twice by two sanitizers,
+/// and once more from another thread.
+#[test]
+fn output_is_deterministic() {
+    let a = sanitizer();
+    let b = sanitizer();
+    for (name, bytes) in docsan_tests::samples::generate() {
+        let x = a.sanitize(&bytes, Some(&name)).1.unwrap_or_else(|| panic!("{name} not sanitized"));
+        let y = b.sanitize(&bytes, Some(&name)).1.unwrap();
+        let z = std::thread::scope(|s| s.spawn(|| a.sanitize(&bytes, Some(&name)).1.unwrap()).join().unwrap());
+        assert!(x == y && y == z, "{name}: two runs gave different bytes");
+    }
+}
