@@ -257,9 +257,16 @@ fn output_is_deterministic() {
     let a = sanitizer();
     let b = sanitizer();
     for (name, bytes) in docsan_tests::samples::generate() {
-        let x = a.sanitize(&bytes, Some(&name)).1.unwrap_or_else(|| panic!("{name} not sanitized"));
+        let x = a
+            .sanitize(&bytes, Some(&name))
+            .1
+            .unwrap_or_else(|| panic!("{name} not sanitized"));
         let y = b.sanitize(&bytes, Some(&name)).1.unwrap();
-        let z = std::thread::scope(|s| s.spawn(|| a.sanitize(&bytes, Some(&name)).1.unwrap()).join().unwrap());
+        let z = std::thread::scope(|s| {
+            s.spawn(|| a.sanitize(&bytes, Some(&name)).1.unwrap())
+                .join()
+                .unwrap()
+        });
         assert!(x == y && y == z, "{name}: two runs gave different bytes");
     }
 }

@@ -1322,11 +1322,12 @@ impl Font {
         (own != tu && !own.is_empty()).then_some(own)
     }
 
-    /// A code whose glyph draws a mask character (`*`, else `＊`, `x`, `X`). The glyph is
+    /// A code whose glyph draws a mask character (`*`, else `＊`; never a letter, since `X` is a
+    /// valid ID check character and would read as data). The glyph is
     /// checked in the embedded font program (present with an outline) or, for Type3 fonts, in
     /// `/CharProcs`; non-embedded fonts are trusted by their encoding. Returns (code, len, width).
     pub fn mask_code(&self) -> Option<(u32, u8, f32)> {
-        for ch in ['*', '＊', 'x', 'X'] {
+        for ch in ['*', '＊'] {
             for (code, len) in self.codes_for(ch) {
                 let text = ch.to_string();
                 let w = self.width_for(code, len, &text);
