@@ -84,6 +84,11 @@ pub(crate) struct GlyphRec {
     pub y1: f32,
     /// Inside a `/Span <</ActualText …>>` sequence (the replacement text is a unit of its own).
     pub in_actual_text: bool,
+    /// The `/ActualText` string (index into `op_strings`) of the innermost span around this
+    /// glyph. Producers without a font for a script (LibreOffice without CJK fonts) draw a
+    /// fallback glyph and put the real character only there, so the glyph's text is taken
+    /// from it and masking the glyph masks the string too.
+    pub actual: Option<usize>,
     /// Drawn in an invisible rendering mode (typically OCR text over a scanned image).
     pub invisible: bool,
     /// Vertical fonts: (w1y, vx, vy) in glyph space units (1/1000 text space); zeros otherwise.
@@ -238,6 +243,8 @@ struct Walker<'a> {
     queue: Vec<(ObjectId, Dictionary, u32, u32, bool)>,
     fonts_reported: BTreeSet<usize>,
     fonts_unmapped: BTreeSet<usize>,
+    /// `/ActualText` strings already given to a glyph (the first glyph of a span carries them).
+    actual_used: BTreeSet<usize>,
 }
 
 /// Walks every page, the form XObjects they use and their annotations' appearance streams.
@@ -256,6 +263,7 @@ pub(crate) fn walk_document(
         queue: Vec::new(),
         fonts_reported: BTreeSet::new(),
         fonts_unmapped: BTreeSet::new(),
+        actual_used: BTreeSet::new(),
     };
     for (page_no, page_id) in doc.get_pages() {
         let mut data = Vec::new();
@@ -490,7 +498,7 @@ impl Walker<'_> {
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
         // Marked-content nesting: true for sequences that carry /ActualText.
-        let mut mc: Vec<bool> = Vec::new();
+        let mut mc: Vec<Option<usize>> = Vec::new();
         let mut has_image = false;
         for (oi, op) in ops.iter().enumerate() {
             let o = &op.operands;
@@ -590,7 +598,7 @@ impl Walker<'_> {
                         tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
                         tm = tlm;
                     }
-                    let in_at = mc.iter().any(|b| *b);
+                    let in_at = mc.iter().rev().find_map(|a| *a);
                     let elems: Vec<(usize, &Object)> = if op.operator == "TJ" {
                         match o.first() {
                             Some(Object::Array(a)) => a.iter().enumerate().collect(),
@@ -626,12 +634,12 @@ impl Walker<'_> {
                     }
                 }
                 "BDC" | "BMC" | "DP" | "MP" => {
-                    let mut has_at = false;
+                    let mut has_at = None;
                     if let Some(Object::Dictionary(props)) = o.get(1) {
                         for (k, v) in props.iter() {
                             if let Object::String(b, _) = v {
                                 if k == b"ActualText" {
-                                    has_at = true;
+                                    has_at = Some(self.walk.op_strings.len());
                                 }
                                 self.walk.op_strings.push(OpString {
                                     owner,
@@ -648,7 +656,9 @@ impl Walker<'_> {
                     }
                 }
                 "EMC" => {
-                    mc.pop();
+                    if let Some(Some(ai)) = mc.pop() {
+                        self.close_actual_text(ai);
+                    }
                 }
                 "BI" | "INLINE IMAGE" => has_image = true,
                 "Do" => {
@@ -697,6 +707,38 @@ impl Walker<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// At the end of an `/ActualText` span: when the glyphs read differently from the span's
+    /// text and there is one glyph per character (fallback glyphs of a font that lacks the
+    /// script), each glyph takes its character from the span, so the unit reads the real text.
+    fn close_actual_text(&mut self, ai: usize) {
+        if !self.actual_used.insert(ai) {
+            return;
+        }
+        let Some(s) = self.walk.op_strings.get(ai) else {
+            return;
+        };
+        let (text, _) = crate::textenc::decode_text_string(&s.bytes);
+        let mut idx: Vec<usize> = Vec::new();
+        for (i, g) in self.walk.glyphs.iter().enumerate().rev() {
+            if g.actual != Some(ai) {
+                break;
+            }
+            idx.push(i);
+        }
+        idx.reverse();
+        let shown: String = idx
+            .iter()
+            .map(|&i| self.walk.glyphs[i].text.as_str())
+            .collect();
+        let chars: Vec<char> = text.chars().collect();
+        if shown == text || chars.len() != idx.len() {
+            return;
+        }
+        for (&i, c) in idx.iter().zip(chars) {
+            self.walk.glyphs[i].text = c.to_string();
+        }
+    }
+
     fn show(
         &mut self,
         owner: usize,
@@ -705,7 +747,7 @@ impl Walker<'_> {
         bytes: &[u8],
         gs: &GState,
         tm: &mut Matrix,
-        in_actual_text: bool,
+        actual: Option<usize>,
         part: &str,
         page: u32,
     ) {
@@ -734,7 +776,8 @@ impl Walker<'_> {
         let font = &self.walk.fonts[fi];
         let vertical = font.is_vertical();
         let glyphs = font.decode(bytes);
-        let unknown = glyphs.iter().any(|g| g.text.is_empty() && g.width > 0.0);
+        // Inside an /ActualText span the text comes from the span, not from the glyphs.
+        let unknown = actual.is_none() && glyphs.iter().any(|g| g.text.is_empty() && g.width > 0.0);
         if unknown && self.fonts_unmapped.insert(fi) && font.diagnostics().is_empty() {
             self.walk.diagnostics.push(
                 Diagnostic::error(
@@ -748,6 +791,7 @@ impl Walker<'_> {
         let mut start = 0usize;
         for mut g in glyphs {
             g.width = width_1000(font, g.width);
+
             let trm = mul(
                 &mul(&[gs.tfs * gs.th, 0.0, 0.0, gs.tfs, 0.0, gs.trise], tm),
                 &gs.ctm,
@@ -815,7 +859,8 @@ impl Walker<'_> {
                 y0,
                 x1,
                 y1,
-                in_actual_text,
+                in_actual_text: actual.is_some(),
+                actual,
                 vertical,
                 alt,
             });

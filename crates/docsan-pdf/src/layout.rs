@@ -235,6 +235,29 @@ fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
                     best
                 })
                 .collect();
+            // A full row (one segment per column) takes the columns in order: a short cell
+            // such as a two-character name, left-aligned under a centred header, can overlap
+            // the neighbouring column more than its own.
+            let assign: Vec<Option<usize>> = if nseg == columns.len() && nseg >= 3 {
+                (0..nseg).map(Some).collect()
+            } else {
+                // Cells of one row stand in distinct columns, left to right: a segment that
+                // overlaps the previous segment's column most belongs to the next one.
+                let mut last: Option<usize> = None;
+                assign
+                    .into_iter()
+                    .map(|a| {
+                        let a = match (a, last) {
+                            (Some(c), Some(l)) if c <= l && l + 1 < columns.len() => Some(l + 1),
+                            (a, _) => a,
+                        };
+                        if a.is_some() {
+                            last = a;
+                        }
+                        a
+                    })
+                    .collect()
+            };
             let aligned = assign.iter().all(|a| a.is_some());
             let row_like = nseg >= columns.len().saturating_sub(1).max(2);
             // A wrapped continuation stays inside one column; prose after a table does not.

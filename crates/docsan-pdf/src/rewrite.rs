@@ -125,6 +125,29 @@ pub(crate) fn rewrite(
         }
     }
 
+    // A masked glyph that carries an /ActualText span's text: the span's string is masked too,
+    // character for character, or the value would stay in the marked content.
+    for gi in acts.keys() {
+        if let Some(ai) = d.walk.glyphs[*gi].actual
+            && !op_string_new.contains_key(&ai)
+        {
+            let (text, _) = crate::textenc::decode_text_string(&d.walk.op_strings[ai].bytes);
+            let masked: String = text
+                .chars()
+                .map(|c| {
+                    if c.is_whitespace() {
+                        c
+                    } else if c.is_ascii() {
+                        '*'
+                    } else {
+                        '＊'
+                    }
+                })
+                .collect();
+            op_string_new.insert(ai, masked);
+        }
+    }
+
     // Content streams with masked glyphs or edited marked-content strings.
     let mut touched: BTreeSet<usize> = acts.keys().map(|g| d.walk.glyphs[*g].owner).collect();
     touched.extend(op_string_new.keys().map(|i| d.walk.op_strings[*i].owner));

@@ -1,0 +1,86 @@
+//! LibreOffice on a machine without CJK fonts draws every Chinese character as a fallback glyph
+//! and keeps the real character only in a `/Span <</ActualText …>>` around it. Text extractors
+//! read the ActualText, so the name is there for anyone: docsan must read it too, mask it, and
+//! mask the ActualText string, or it would publish the name while reporting success.
+
+use docsan::{Options, Sanitizer, Status};
+
+fn utf16_hex(s: &str) -> String {
+    let mut h = String::from("<FEFF");
+    for u in s.encode_utf16() {
+        h.push_str(&format!("{u:04X}"));
+    }
+    h.push('>');
+    h
+}
+
+/// One line: `label` and `name` drawn as fallback glyphs in ActualText spans, then digits.
+fn pdf(label_and_name: &str, digits: &str) -> Vec<u8> {
+    let mut content = String::from("BT\n/F1 12 Tf\n50 700 Td\n");
+    for c in label_and_name.chars() {
+        content.push_str(&format!(
+            "/Span <</ActualText {}>> BDC\n(?) Tj\nEMC\n",
+            utf16_hex(&c.to_string())
+        ));
+    }
+    content.push_str(&format!("( {digits}) Tj\nET\n"));
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offs = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offs.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let x = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offs {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn names_in_actual_text_spans_are_read_and_masked() {
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let bytes = pdf("联系人：欧阳秀英，电话", "13812345678");
+    let scan = s.scan(&bytes, Some("a.pdf"));
+    let kinds: Vec<String> = scan.findings.iter().map(|f| f.kind.to_string()).collect();
+    assert!(
+        kinds.contains(&"name".to_string()),
+        "the name behind fallback glyphs is found: {kinds:?}"
+    );
+    let (report, out) = s.sanitize(&bytes, Some("a.pdf"));
+    let out = out.unwrap_or_else(|| panic!("not sanitized: {:?}", report.error));
+    assert_eq!(report.status, Status::Sanitized);
+    // The ActualText strings of the name are masked: no UTF-16 code of 秀 or 英 is left.
+    let raw = docsan_tests::oracle::qpdf_uncompressed(&out).unwrap_or_else(|| out.clone());
+    let raw = String::from_utf8_lossy(&raw).to_uppercase();
+    for c in ["79C0", "82F1"] {
+        assert!(
+            !raw.contains(&format!("FEFF{c}")),
+            "ActualText of the name left in the output"
+        );
+    }
+    if let Some(text) = docsan_tests::oracle::pdftotext(&out) {
+        assert!(
+            !text.contains("秀英") && !text.contains("13812345678"),
+            "pdftotext still reads a value: {text}"
+        );
+        assert!(text.contains("联系人"), "the label stays: {text}");
+    }
+}
