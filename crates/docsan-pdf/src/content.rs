@@ -706,7 +706,6 @@ impl Walker<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     /// At the end of an `/ActualText` span: when the glyphs read differently from the span's
     /// text and there is one glyph per character (fallback glyphs of a font that lacks the
     /// script), each glyph takes its character from the span, so the unit reads the real text.
@@ -739,6 +738,7 @@ impl Walker<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn show(
         &mut self,
         owner: usize,
