@@ -26,8 +26,10 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 /// One zip entry's metadata.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    /// Entry name as stored (UTF-8 or lossily decoded).
+    /// Part name (UTF-8 or lossily decoded), with `\\` separators read as `/`.
     pub name: String,
+    /// The name exactly as stored, used when the entry is written again.
+    pub stored_name: String,
     /// Index in the central directory.
     pub index: usize,
     pub compressed_size: u64,
@@ -69,9 +71,12 @@ impl Package {
         let mut by_name = BTreeMap::new();
         for index in 0..archive.len() {
             let f = archive.by_index_raw(index).map_err(zip_err)?;
-            let name = String::from_utf8_lossy(f.name_raw()).into_owned();
+            let stored = String::from_utf8_lossy(f.name_raw()).into_owned();
+            // Part names use `/`; some writers store Windows separators, which readers accept.
+            let name = stored.replace('\\', "/");
             let entry = Entry {
                 name: name.clone(),
+                stored_name: stored,
                 index,
                 compressed_size: f.compressed_size(),
                 size: f.size(),
@@ -180,7 +185,7 @@ impl Package {
                     if let Some(mode) = f.unix_mode() {
                         opts = opts.unix_permissions(mode);
                     }
-                    let name = entry.name.clone();
+                    let name = entry.stored_name.clone();
                     drop(f);
                     w.start_file(name, opts).map_err(zip_err)?;
                     w.write_all(bytes)
@@ -260,6 +265,23 @@ mod tests {
         assert_eq!(names, ["a.xml", "b.xml"]);
         assert_eq!(q.read("a.xml").unwrap(), b"<a>new</a>");
         assert_eq!(q.read("b.xml").unwrap(), b"<b>keep</b>");
+    }
+
+    #[test]
+    fn windows_separators_are_read_as_slashes_and_written_back_as_stored() {
+        let src = make_zip(&[(
+            "xl\\workbook.xml",
+            b"<w>old</w>",
+            CompressionMethod::Deflated,
+        )]);
+        let p = Package::open(src.into(), &Limits::default()).unwrap();
+        assert!(p.contains("xl/workbook.xml"));
+        let mut rep = BTreeMap::new();
+        rep.insert("xl/workbook.xml".to_string(), b"<w>new</w>".to_vec());
+        let out = p.write(&rep, &BTreeSet::new()).unwrap();
+        let q = Package::open(out.into(), &Limits::default()).unwrap();
+        assert_eq!(q.entries()[0].stored_name, "xl\\workbook.xml");
+        assert_eq!(q.read("xl/workbook.xml").unwrap(), b"<w>new</w>");
     }
 
     #[test]

@@ -82,10 +82,11 @@ fn ole_kind(bytes: &[u8]) -> String {
 fn sniff_zip(bytes: &[u8]) -> Result<Format> {
     let archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| Error::malformed(format!("zip archive: {e}")))?;
+    // Some writers store Windows separators (`xl\\workbook.xml`); readers accept them.
     let names: Vec<String> = archive
         .file_names()
         .filter_map(|r| r.ok())
-        .map(|c| c.into_owned())
+        .map(|c| c.replace('\\', "/"))
         .collect();
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     if has("[Content_Types].xml") {
