@@ -632,9 +632,9 @@ impl Engine {
         }
         // A cell that is itself a column label (`身份证号` beside `姓名` in a header row) is
         // not a value of the neighbouring column.
-        if labels::classify_header(t).is_some()
-            && t.chars().count() <= 8
+        if t.chars().count() <= 8
             && !t.contains(['、', '（', '(', ',', '，', '＊', '*'])
+            && labels::classify_header(t).is_some()
         {
             return;
         }

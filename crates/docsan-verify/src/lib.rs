@@ -208,7 +208,7 @@ impl<'a> Ctx<'a> {
             limits: req.limits,
             detector: req.detector,
             allowed: req.allowed,
-            needles: needles::Needles::new(req.originals, req.allowed),
+            needles: needles::Needles::new(req.originals, req.allowed, req.format == Format::Pdf),
             budget: LimitsBudget::new(req.limits),
             units: Vec::new(),
             residues: Vec::new(),

@@ -139,7 +139,9 @@ fn forms(s: &str) -> Vec<(&'static str, Vec<u8>)> {
 }
 
 impl Needles {
-    pub(crate) fn new(originals: &[Sensitive], allowed: &[String]) -> Self {
+    /// `pdf`: also the forms only a PDF holds (hex strings, PDFDocEncoding); other formats
+    /// keep every raw encoding (UTF-8, UTF-16, GBK, character references).
+    pub(crate) fn new(originals: &[Sensitive], allowed: &[String], pdf: bool) -> Self {
         let mut values: Vec<Sensitive> = Vec::new();
         let mut text_values = Vec::new();
         let mut text_pats: Vec<Vec<u8>> = Vec::new();
@@ -165,7 +167,8 @@ impl Needles {
             }
             for variant in variants {
                 for (rule, bytes) in forms(&variant) {
-                    if bytes.is_empty() || !seen.insert(bytes.clone()) {
+                    let pdf_only = rule.starts_with("original.hex") || rule == "original.pdfdoc";
+                    if bytes.is_empty() || (pdf_only && !pdf) || !seen.insert(bytes.clone()) {
                         continue;
                     }
                     byte_pats.push((idx, rule, bytes.len() < SHORT));
@@ -272,6 +275,7 @@ mod tests {
         let n = Needles::new(
             &[Sensitive::new("张三丰"), Sensitive::new("138 1234 5678")],
             &[],
+            true,
         );
         assert_eq!(n.find_in_text("电话：13812345678"), vec![1]);
         assert_eq!(n.find_in_text("张 三 丰"), vec![0]);
