@@ -334,27 +334,7 @@ pub fn results_pdf(people: &[Person]) -> Vec<u8> {
         "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>".to_string(),
         "<< /Title (Exam results) /Producer (docsan samples) >>".to_string(),
     ];
-    let mut pdf = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 8 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
+    write_pdf(b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n", &objects, " /Info 8 0 R")
 }
 
 /// A PDF of `pages` pages, each a table of `rows` people, for benchmarks.
@@ -403,7 +383,13 @@ pub fn long_pdf(seed: u64, pages: usize, rows: usize) -> Vec<u8> {
         kids.join(" "),
         kids.len()
     );
-    let mut pdf = b"%PDF-1.4\n".to_vec();
+    write_pdf(b"%PDF-1.4\n", &objects, "")
+}
+
+/// Writes numbered objects (object 1 is the catalog) with a classic cross-reference table.
+/// `trailer_extra` is added to the trailer dictionary (` /Info 8 0 R`).
+pub fn write_pdf(header: &[u8], objects: &[String], trailer_extra: &str) -> Vec<u8> {
+    let mut pdf = header.to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objects.iter().enumerate() {
         offsets.push(pdf.len());
@@ -418,7 +404,7 @@ pub fn long_pdf(seed: u64, pages: usize, rows: usize) -> Vec<u8> {
     }
     pdf.extend_from_slice(
         format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            "trailer\n<< /Size {} /Root 1 0 R{trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n",
             objects.len() + 1
         )
         .as_bytes(),

@@ -404,15 +404,26 @@ fn scan_one(ctx: &Ctx, job: &walk::Job) -> FileResult {
     };
     let name = job.path.to_string_lossy();
     let report = ctx.sanitizer.scan(&bytes, Some(&name));
-    let millis = t.elapsed().as_millis() as u64;
+    checked(ctx, job, bytes.len() as u64, t, report)
+}
+
+/// The result of a scan or verify: skipped when a walked file is not a document at all.
+fn checked(
+    ctx: &Ctx,
+    job: &walk::Job,
+    size: u64,
+    started: Instant,
+    report: FileReport,
+) -> FileResult {
+    let millis = started.elapsed().as_millis() as u64;
     if job.from_walk && not_a_document(&report) {
-        return skipped(job, bytes.len() as u64, millis, report, ctx.common.strict);
+        return skipped(job, size, millis, report, ctx.common.strict);
     }
     FileResult {
         path: display_path(&job.path),
         output: None,
         status: status_str(report.status),
-        bytes: bytes.len() as u64,
+        bytes: size,
         millis,
         report: Some(report),
         note: None,
@@ -442,19 +453,7 @@ fn verify_one(ctx: &Ctx, job: &walk::Job, against: Option<&Path>) -> FileResult 
         }
         None => ctx.sanitizer.verify(&bytes, Some(&name)),
     };
-    let millis = t.elapsed().as_millis() as u64;
-    if job.from_walk && not_a_document(&report) {
-        return skipped(job, bytes.len() as u64, millis, report, ctx.common.strict);
-    }
-    FileResult {
-        path: display_path(&job.path),
-        output: None,
-        status: status_str(report.status),
-        bytes: bytes.len() as u64,
-        millis,
-        report: Some(report),
-        note: None,
-    }
+    checked(ctx, job, bytes.len() as u64, t, report)
 }
 
 fn sanitize_one(ctx: &Ctx, job: &walk::Job, target: &SanitizeTarget) -> FileResult {
