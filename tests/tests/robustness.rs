@@ -135,24 +135,8 @@ fn pdf_reference_loops_and_deep_form_nesting_terminate() {
         "<< /Length 8 >>\nstream\n/X Do   \nendstream",
         "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X 5 0 R >> >> /Length 8 >>\nstream\n/X Do   \nendstream",
     ];
-    let mut pdf = b"%PDF-1.4\n".to_vec();
-    let mut offs = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offs.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let x = pdf.len();
-    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for o in offs {
-        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
+    let objs: Vec<String> = objs.iter().map(|o| o.to_string()).collect();
+    let pdf = docsan_tests::samples::write_pdf(b"%PDF-1.4\n", &objs, "");
     let t = Instant::now();
     let (r, _) = sanitizer().sanitize(&pdf, Some("loop.pdf"));
     assert!(

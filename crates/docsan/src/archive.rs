@@ -7,7 +7,7 @@
 //! with `..` or absolute paths are made safe.
 
 use crate::Sanitizer;
-use crate::report::{EmbeddedReport, FileReport, Status};
+use crate::report::{EmbeddedReport, FileReport};
 use docsan_core::{Diagnostic, Error, Format, Limits, LimitsBudget, Result};
 use std::io::{Cursor, Read, Write};
 use zip::write::SimpleFileOptions;
@@ -147,26 +147,8 @@ pub(crate) fn sanitize_zip(
     depth: u32,
 ) -> (FileReport, Option<Vec<u8>>) {
     let mut report = FileReport::new(Format::Zip);
-    match sanitize_zip_inner(s, bytes, depth, &mut report) {
-        Ok(out) => {
-            report.count_findings();
-            if s.options().strict && report.warning_count() > 0 {
-                report.fail(crate::report::strict_error(report.warning_count()));
-                return (report, None);
-            }
-            report.status = if report.counts.is_empty() {
-                Status::Clean
-            } else {
-                Status::Sanitized
-            };
-            (report, Some(out))
-        }
-        Err(e) => {
-            report.count_findings();
-            report.fail(e);
-            (report, None)
-        }
-    }
+    let result = sanitize_zip_inner(s, bytes, depth, &mut report);
+    s.finish_sanitized(report, result)
 }
 
 fn sanitize_zip_inner(

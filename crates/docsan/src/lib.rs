@@ -205,12 +205,8 @@ impl Sanitizer {
             } else {
                 Status::Clean
             };
-        if let Some(d) = report
-            .diagnostics
-            .iter()
-            .find(|d| d.severity == Severity::Error)
-        {
-            report.fail(Error::refused(format!("{} ({})", d.message, d.code)));
+        if let Some(e) = error_diagnostic(report) {
+            report.fail(e);
         } else if embedded_failed {
             report.fail(Error::refused("an embedded document could not be checked"));
         } else if self.options.strict && report.warning_count() > 0 {
@@ -238,22 +234,30 @@ impl Sanitizer {
             return archive::sanitize_zip(self, bytes, depth);
         }
         let mut report = FileReport::new(format);
-        match self.sanitize_document(format, bytes, depth, &mut report) {
+        let result = self.sanitize_document(format, bytes, depth, &mut report);
+        self.finish_sanitized(report, result)
+    }
+
+    /// Sets the status of a sanitized file and keeps the output only when nothing fails it:
+    /// no error, no error diagnostic, and under `strict` no warning.
+    pub(crate) fn finish_sanitized(
+        &self,
+        mut report: FileReport,
+        result: Result<Vec<u8>>,
+    ) -> (FileReport, Option<Vec<u8>>) {
+        report.count_findings();
+        let failure = match result {
+            Err(e) => Err(e),
+            Ok(out) => match error_diagnostic(&report) {
+                Some(e) => Err(e),
+                None if self.options.strict && report.warning_count() > 0 => {
+                    Err(report::strict_error(report.warning_count()))
+                }
+                None => Ok(out),
+            },
+        };
+        match failure {
             Ok(out) => {
-                report.count_findings();
-                if let Some(d) = report
-                    .diagnostics
-                    .iter()
-                    .find(|d| d.severity == Severity::Error)
-                {
-                    let e = Error::refused(format!("{} ({})", d.message, d.code));
-                    report.fail(e);
-                    return (report, None);
-                }
-                if self.options.strict && report.warning_count() > 0 {
-                    report.fail(report::strict_error(report.warning_count()));
-                    return (report, None);
-                }
                 report.status = if report.counts.is_empty() {
                     Status::Clean
                 } else {
@@ -262,7 +266,6 @@ impl Sanitizer {
                 (report, Some(out))
             }
             Err(e) => {
-                report.count_findings();
                 report.fail(e);
                 (report, None)
             }
@@ -361,15 +364,7 @@ impl Sanitizer {
             limits,
         })?;
         for r in vr.residues {
-            report.residues.push(report::FindingReport {
-                kind: r.kind.unwrap_or(docsan_core::PiiKind::Custom),
-                rule: format!("verify.{}", r.rule),
-                confidence: 1.0,
-                unit_kind: docsan_core::UnitKind::Other,
-                location: r.location,
-                masked: r.masked,
-                value: r.value,
-            });
+            report.residues.push(residue_report(r));
         }
         merge_diagnostics(&mut report.diagnostics, vr.diagnostics);
         check_time(deadline, "verification")?;
@@ -437,15 +432,7 @@ impl Sanitizer {
                 for r in vr.residues {
                     let dup = report.findings.iter().any(|f| f.value == r.value);
                     if !dup {
-                        report.residues.push(report::FindingReport {
-                            kind: r.kind.unwrap_or(docsan_core::PiiKind::Custom),
-                            rule: format!("verify.{}", r.rule),
-                            confidence: 1.0,
-                            unit_kind: docsan_core::UnitKind::Other,
-                            location: r.location,
-                            masked: r.masked,
-                            value: r.value,
-                        });
+                        report.residues.push(residue_report(r));
                     }
                 }
                 merge_diagnostics(&mut report.diagnostics, vr.diagnostics);
@@ -522,6 +509,28 @@ fn originals_left(
         }
     }
     out
+}
+
+/// A residue of the independent verifier as a report entry.
+fn residue_report(r: docsan_verify::Residue) -> report::FindingReport {
+    report::FindingReport {
+        kind: r.kind.unwrap_or(docsan_core::PiiKind::Custom),
+        rule: format!("verify.{}", r.rule),
+        confidence: 1.0,
+        unit_kind: docsan_core::UnitKind::Other,
+        location: r.location,
+        masked: r.masked,
+        value: r.value,
+    }
+}
+
+/// The failure an error diagnostic imposes on a file, if it has one.
+fn error_diagnostic(report: &FileReport) -> Option<Error> {
+    report
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+        .map(|d| Error::refused(format!("{} ({})", d.message, d.code)))
 }
 
 fn collect_values(r: &FileReport) -> Vec<Sensitive> {
