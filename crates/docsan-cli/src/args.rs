@@ -135,6 +135,12 @@ pub struct SanitizeArgs {
     /// Do not read or write the resume journal in OUTDIR.
     #[arg(long)]
     pub no_journal: bool,
+
+    /// Flush every output file to disk (fsync) before it is renamed into place. Without it,
+    /// outputs are still written atomically, and after a power loss the journal's resume check
+    /// (which compares each output's SHA-256) redoes any output that did not reach the disk.
+    #[arg(long)]
+    pub fsync: bool,
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,9 @@ pub struct Entry {
     /// Output path relative to OUTDIR, when one was written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// SHA-256 of the output written, checked before an entry is trusted on resume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_sha256: Option<String>,
 }
 
 #[derive(Debug)]
@@ -96,6 +99,7 @@ mod tests {
             options: "o".into(),
             status: "sanitized".into(),
             output: Some("a.pdf".into()),
+            output_sha256: None,
         };
         j.record(&e).unwrap();
         j.record(&Entry {

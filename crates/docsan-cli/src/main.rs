@@ -72,6 +72,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 force: a.force,
                 others: a.others,
                 journal,
+                fsync: a.fsync,
             };
             run_files("sanitize", &a.common, move |ctx, job| {
                 sanitize_one(ctx, job, &out)
@@ -92,6 +93,7 @@ struct SanitizeTarget {
     force: bool,
     others: Others,
     journal: Option<journal::Journal>,
+    fsync: bool,
 }
 
 fn load_options(c: &Common) -> anyhow::Result<(Options, String)> {
@@ -216,7 +218,7 @@ where
     }
     if let Some(path) = &common.report {
         let json = serde_json::to_string_pretty(&output::run_json(command, &results, show, code))?;
-        write_atomic(path, json.as_bytes(), true)
+        write_atomic(path, json.as_bytes(), true, true)
             .with_context(|| format!("cannot write report {}", path.display()))?;
     }
     if !common.quiet {
@@ -466,26 +468,36 @@ fn sanitize_one(ctx: &Ctx, job: &walk::Job, target: &SanitizeTarget) -> FileResu
     let rel = job.rel.to_string_lossy().to_string();
     let dest = target.dir.join(&job.rel);
     let sha = hex(&Sha256::digest(&bytes));
-    let record = |status: &str, output: Option<String>| {
+    let record = |status: &str, output: Option<(String, &[u8])>| {
         if let Some(j) = &target.journal {
             let e = journal::Entry {
                 input: rel.clone(),
                 sha256: sha.clone(),
                 options: ctx.fingerprint.clone(),
                 status: status.into(),
-                output,
+                output_sha256: output.as_ref().map(|(_, b)| hex(&Sha256::digest(b))),
+                output: output.map(|(o, _)| o),
             };
             if let Err(err) = j.record(&e) {
                 eprintln!("docsan: warning: cannot write journal: {err}");
             }
         }
     };
+    // An output this run's journal says it wrote may be replaced when it has to be redone.
+    let mut own_output = false;
     if let Some(j) = &target.journal {
         if let Some(e) = j.finished(&rel, &sha, &ctx.fingerprint) {
-            let out_ok = e
-                .output
-                .as_ref()
-                .is_none_or(|o| target.dir.join(o).exists());
+            own_output = e.output.as_deref() == Some(rel.as_str());
+            // The output must still be there with the bytes written (it may have been deleted,
+            // or lost to a power cut, since outputs are not fsynced by default).
+            let out_ok = e.output.as_ref().is_none_or(|o| {
+                let path = target.dir.join(o);
+                match &e.output_sha256 {
+                    Some(want) => std::fs::read(&path)
+                        .is_ok_and(|b| hex(&Sha256::digest(&b)) == *want),
+                    None => path.exists(),
+                }
+            });
             if out_ok {
                 return FileResult {
                     path: display_path(&job.path),
@@ -506,7 +518,7 @@ fn sanitize_one(ctx: &Ctx, job: &walk::Job, target: &SanitizeTarget) -> FileResu
             "the output would overwrite the input: choose another output folder".into(),
         );
     }
-    if dest.exists() && !target.force {
+    if dest.exists() && !target.force && !own_output {
         return io_failure(
             job,
             size,
@@ -527,7 +539,7 @@ fn sanitize_one(ctx: &Ctx, job: &walk::Job, target: &SanitizeTarget) -> FileResu
                 r.note = Some("--strict: not a document, cannot be checked, not copied".into());
                 return r;
             }
-            match write_atomic(&dest, &bytes, target.force) {
+            match write_atomic(&dest, &bytes, target.force || own_output, target.fsync) {
                 Ok(()) => {
                     r.status = "copied".into();
                     r.output = Some(display_path(&dest));
@@ -538,7 +550,10 @@ fn sanitize_one(ctx: &Ctx, job: &walk::Job, target: &SanitizeTarget) -> FileResu
                 }
             }
         }
-        record(&r.status.clone(), r.output.as_ref().map(|_| rel.clone()));
+        record(
+            &r.status.clone(),
+            r.output.as_ref().map(|_| (rel.clone(), &bytes[..])),
+        );
         return r;
     }
     let status = status_str(report.status);
@@ -551,8 +566,8 @@ fn sanitize_one(ctx: &Ctx, job: &walk::Job, target: &SanitizeTarget) -> FileResu
         report: Some(report),
         note: None,
     };
-    if let Some(out) = out {
-        match write_atomic(&dest, &out, target.force) {
+    if let Some(out) = &out {
+        match write_atomic(&dest, out, target.force || own_output, target.fsync) {
             Ok(()) => result.output = Some(display_path(&dest)),
             Err(e) => {
                 result.status = "failed".into();
@@ -560,7 +575,11 @@ fn sanitize_one(ctx: &Ctx, job: &walk::Job, target: &SanitizeTarget) -> FileResu
             }
         }
     }
-    record(&result.status, result.output.as_ref().map(|_| rel.clone()));
+    let written = match (&result.output, &out) {
+        (Some(_), Some(b)) => Some((rel.clone(), &b[..])),
+        _ => None,
+    };
+    record(&result.status, written);
     result
 }
 
@@ -572,8 +591,11 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Writes through a temporary file in the destination folder and renames it into place, so a
-/// reader never sees a half-written file and a crash leaves no partial output.
-fn write_atomic(dest: &Path, bytes: &[u8], overwrite: bool) -> std::io::Result<()> {
+/// reader never sees a half-written file and a crash leaves no partial output. `durable` flushes
+/// the data to disk before the rename (one fsync per file, which costs more than sanitizing a
+/// small document); without it a power loss can lose recent outputs, which the journal's hash
+/// check then redoes.
+fn write_atomic(dest: &Path, bytes: &[u8], overwrite: bool, durable: bool) -> std::io::Result<()> {
     let parent = dest
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -584,7 +606,9 @@ fn write_atomic(dest: &Path, bytes: &[u8], overwrite: bool) -> std::io::Result<(
         .suffix(".tmp")
         .tempfile_in(parent)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
     if overwrite {
         tmp.persist(dest).map_err(|e| e.error)?;
     } else {

@@ -233,6 +233,33 @@ fn sanitize_writes_verified_copies_only_and_never_touches_inputs() {
         .unwrap()["status"]
         .clone();
     assert_eq!(csv_status, "resumed");
+
+    // An output that did not reach the disk whole (a power cut: outputs are not fsynced by
+    // default) fails the journal's hash check and is redone, overwriting the damaged copy.
+    let csv_out = out.path().join("o/a/b/名单.csv");
+    let good = std::fs::read(&csv_out).unwrap();
+    std::fs::write(&csv_out, &good[..good.len() / 2]).unwrap();
+    let third = docsan(&[
+        "sanitize",
+        d.path().to_str().unwrap(),
+        "-o",
+        out.path().join("o").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&third.stdout).unwrap();
+    let status_of = |suffix: &str| {
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(suffix))
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status_of("名单.csv"), "sanitized");
+    assert_eq!(status_of("clean.txt"), "resumed");
+    assert_eq!(std::fs::read(&csv_out).unwrap(), good);
     let noj = docsan(&[
         "sanitize",
         d.path().join("a").to_str().unwrap(),
