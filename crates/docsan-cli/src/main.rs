@@ -493,8 +493,9 @@ fn sanitize_one(ctx: &Ctx, job: &walk::Job, target: &SanitizeTarget) -> FileResu
             let out_ok = e.output.as_ref().is_none_or(|o| {
                 let path = target.dir.join(o);
                 match &e.output_sha256 {
-                    Some(want) => std::fs::read(&path)
-                        .is_ok_and(|b| hex(&Sha256::digest(&b)) == *want),
+                    Some(want) => {
+                        std::fs::read(&path).is_ok_and(|b| hex(&Sha256::digest(&b)) == *want)
+                    }
                     None => path.exists(),
                 }
             });

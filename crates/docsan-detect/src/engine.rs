@@ -951,11 +951,12 @@ impl Detector for Engine {
                 let prev = &units[i - 1];
                 let t = prev.text.trim().trim_end_matches([':', '：']);
                 // The cell itself must not be a header or label (`户主姓名 | 身份证号`).
+                // Cheap checks first: the cell's own text is unique and would miss the cache.
                 if prev.context.kind == u.context.kind
-                    && labels::classify_header(u.text.trim()).is_none()
                     && !t.is_empty()
                     && t.chars().count() <= 10
                     && labels::classify_header(t).is_some()
+                    && labels::classify_header(u.text.trim()).is_none()
                 {
                     neighbour = Some(t);
                 }

@@ -37,6 +37,8 @@
 #![forbid(unsafe_code)]
 
 mod inflate;
+mod matcher;
+pub use matcher::Matcher;
 mod needles;
 mod ooxml;
 mod pdf;

@@ -2,11 +2,11 @@
 //!
 //! A value left behind is rarely stored as plain UTF-8: Word writes XML character references,
 //! PDF producers write UTF-16BE text strings, hex strings, GBK bytes or glyph codes. Each value is
-//! therefore expanded once into all those byte forms and searched with one Aho-Corasick
-//! automaton per buffer. Extracted text is compared after whitespace normalization, so that
+//! therefore expanded once into all those byte forms and searched with one [`Matcher`] pass per
+//! buffer (built in time linear in the patterns, since it is built anew for every document). Extracted text is compared after whitespace normalization, so that
 //! `138 1234 5678` and `13812345678` are the same value.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use crate::matcher::Matcher;
 use docsan_core::Sensitive;
 use std::collections::BTreeSet;
 
@@ -46,22 +46,9 @@ pub(crate) struct Needles {
     values: Vec<Sensitive>,
     /// Normalized text of each searchable value, with its index.
     text_values: Vec<(usize, String)>,
-    text_ac: Option<AhoCorasick>,
+    text_m: Matcher,
     byte_pats: Vec<(usize, &'static str, bool)>,
-    byte_ac: Option<AhoCorasick>,
-}
-
-fn build(patterns: &[Vec<u8>]) -> Option<AhoCorasick> {
-    if patterns.is_empty() {
-        return None;
-    }
-    // A contiguous NFA: the automaton is built for every document, and a DFA's build time
-    // dominates the search on the small files that are most of an archive.
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-        .build(patterns)
-        .ok()
+    byte_m: Matcher,
 }
 
 fn hex(bytes: &[u8], upper: bool) -> Vec<u8> {
@@ -179,9 +166,9 @@ impl Needles {
         Needles {
             values,
             text_values,
-            text_ac: build(&text_pats),
+            text_m: Matcher::new(&text_pats),
             byte_pats,
-            byte_ac: build(&byte_bytes),
+            byte_m: Matcher::new(&byte_bytes),
         }
     }
 
@@ -201,16 +188,16 @@ impl Needles {
 
     /// Which values occur in this text (after normalization).
     pub(crate) fn find_in_text(&self, text: &str) -> Vec<usize> {
-        let Some(ac) = &self.text_ac else {
+        if self.text_m.is_empty() {
             return Vec::new();
-        };
+        }
         let norm = normalize(text);
         let mut hits = BTreeSet::new();
-        for m in ac.find_overlapping_iter(&norm) {
-            if let Some((idx, _)) = self.text_values.get(m.pattern().as_usize()) {
+        self.text_m.for_each(norm.as_bytes(), |p, _| {
+            if let Some((idx, _)) = self.text_values.get(p) {
                 hits.insert(*idx);
             }
-        }
+        });
         hits.into_iter().collect()
     }
 
@@ -220,17 +207,14 @@ impl Needles {
         buf: &[u8],
         text_bearing: bool,
     ) -> Vec<(usize, &'static str)> {
-        let Some(ac) = &self.byte_ac else {
-            return Vec::new();
-        };
         let mut hits = BTreeSet::new();
-        for m in ac.find_overlapping_iter(buf) {
-            if let Some(&(idx, rule, short)) = self.byte_pats.get(m.pattern().as_usize())
+        self.byte_m.for_each(buf, |p, _| {
+            if let Some(&(idx, rule, short)) = self.byte_pats.get(p)
                 && (text_bearing || !short)
             {
                 hits.insert((idx, rule));
             }
-        }
+        });
         hits.into_iter().collect()
     }
 }
@@ -239,29 +223,26 @@ impl Needles {
 #[derive(Debug, Default)]
 pub(crate) struct Custom {
     values: Vec<usize>,
-    ac: Option<AhoCorasick>,
+    m: Matcher,
 }
 
 impl Custom {
     pub(crate) fn new(patterns: Vec<(usize, Vec<u8>)>) -> Self {
         let (values, bytes): (Vec<usize>, Vec<Vec<u8>>) = patterns.into_iter().unzip();
         Custom {
-            ac: build(&bytes),
+            m: Matcher::new(&bytes),
             values,
         }
     }
 
     /// Which values occur in `buf`.
     pub(crate) fn find(&self, buf: &[u8]) -> Vec<usize> {
-        let Some(ac) = &self.ac else {
-            return Vec::new();
-        };
         let mut hits = BTreeSet::new();
-        for m in ac.find_overlapping_iter(buf) {
-            if let Some(v) = self.values.get(m.pattern().as_usize()) {
+        self.m.for_each(buf, |p, _| {
+            if let Some(v) = self.values.get(p) {
                 hits.insert(*v);
             }
-        }
+        });
         hits.into_iter().collect()
     }
 }

@@ -337,17 +337,13 @@ impl Sanitizer {
         report.diagnostics.extend(diags);
         drop(doc);
 
-        // Check 1: the output re-opens and its own extraction shows nothing left.
+        // Check 1: the output re-opens with the backend, and its own extraction holds none of
+        // the original values. (Detection is not run again here: the verifier below runs it on
+        // its own extraction, which is the independent check.)
         let reopened = backend
             .open(&out, limits)
             .map_err(|e| Error::residue(format!("the sanitized output does not re-open: {e}")))?;
-        let again = self.detect(reopened.units());
-        let mut residues: Vec<Finding> = again
-            .masked
-            .into_iter()
-            .filter(|f| !replacements.contains(f.value.expose()))
-            .collect();
-        residues.extend(originals_left(reopened.units(), &originals, &replacements));
+        let residues = originals_left(reopened.units(), &originals, &replacements);
         report.residues = self.finding_reports(reopened.units(), &residues);
         check_time(deadline, "the re-open check")?;
         drop(reopened);
@@ -469,44 +465,38 @@ impl Sanitizer {
 }
 
 /// Original values still present in the re-opened output's units, found in one pass per unit
-/// (an Aho-Corasick automaton over all values, so a 100k-row sheet costs no more than its
-/// text). Values that a replacement itself contains (pseudonyms) and one-character values are
-/// not searched.
+/// (one [`docsan_verify::Matcher`] over all values, built in linear time, so a 100k-row sheet
+/// costs no more than its text). Values that a replacement itself contains (pseudonyms) and
+/// one-character values are not searched.
 fn originals_left(
     units: &[TextUnit],
     originals: &BTreeSet<Sensitive>,
     replacements: &BTreeSet<String>,
 ) -> Vec<Finding> {
-    use aho_corasick::AhoCorasick;
     let candidates: Vec<&Sensitive> = originals.iter().filter(|o| o.char_len() >= 2).collect();
-    let Ok(all) = AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-        .build(candidates.iter().map(|o| o.expose()))
-    else {
+    let all = docsan_verify::Matcher::new(candidates.iter().map(|o| o.expose()));
+    if all.is_empty() {
         return Vec::new();
-    };
+    }
     let mut inside_replacement = vec![false; candidates.len()];
     for r in replacements {
-        for m in all.find_overlapping_iter(r.as_str()) {
-            inside_replacement[m.pattern().as_usize()] = true;
-        }
+        all.for_each(r.as_bytes(), |p, _| inside_replacement[p] = true);
     }
     let mut out = Vec::new();
     for u in units {
         let mut seen = BTreeSet::new();
-        for m in all.find_overlapping_iter(u.text.as_str()) {
-            let i = m.pattern().as_usize();
+        all.for_each(u.text.as_bytes(), |i, start| {
             if !inside_replacement[i] && seen.insert(i) {
                 out.push(Finding {
                     unit: u.id,
-                    range: m.start()..m.end(),
+                    range: start..start + candidates[i].expose().len(),
                     kind: docsan_core::PiiKind::Custom,
                     rule: "residue.original".into(),
                     confidence: 1.0,
                     value: candidates[i].clone(),
                 });
             }
-        }
+        });
     }
     out
 }

@@ -1,0 +1,249 @@
+//! A multi-pattern byte matcher that is cheap to build.
+//!
+//! The verifier compiles a new set of patterns for every document: each original value in a
+//! dozen encodings, so a small roster gives about a thousand patterns and a 100k-row sheet
+//! hundreds of thousands. An Aho-Corasick automaton over them costs more to build (its failure
+//! links) than searching the document does. This matcher builds in time linear in the number of
+//! patterns: each pattern is indexed by its first 8 bytes (4 for patterns of 4 to 7 bytes) in a
+//! hash table laid out as one sorted array with bucket offsets; a search hashes the 8 (and 4)
+//! bytes at every position, and compares the full pattern only when the bucket holds that key.
+//! The few patterns under 4 bytes go to a small Aho-Corasick automaton.
+//!
+//! It reports every occurrence of every pattern, overlapping ones included, like an
+//! Aho-Corasick search with overlapping matches.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Patterns keyed by their first `W` bytes (`W` is 4 or 8).
+#[derive(Debug, Default)]
+struct Table {
+    shift: u32,
+    /// `starts[b]..starts[b + 1]` are the entries of bucket `b`.
+    starts: Vec<u32>,
+    /// (key, pattern index), grouped by bucket.
+    entries: Vec<(u64, u32)>,
+}
+
+impl Table {
+    fn build(items: Vec<(u64, u32)>) -> Table {
+        if items.is_empty() {
+            return Table::default();
+        }
+        // About two buckets per pattern, so that most positions of a haystack land in an empty
+        // bucket and cost one load.
+        let bits = (items.len() * 2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let shift = 64 - bits;
+        let buckets = 1usize << bits;
+        let mut counts = vec![0u32; buckets + 1];
+        for &(k, _) in &items {
+            counts[(k.wrapping_mul(MUL) >> shift) as usize + 1] += 1;
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let mut fill = counts.clone();
+        let mut entries = vec![(0u64, 0u32); items.len()];
+        for (k, p) in items {
+            let b = (k.wrapping_mul(MUL) >> shift) as usize;
+            entries[fill[b] as usize] = (k, p);
+            fill[b] += 1;
+        }
+        Table {
+            shift,
+            starts: counts,
+            entries,
+        }
+    }
+
+    #[inline]
+    fn bucket(&self, key: u64) -> &[(u64, u32)] {
+        let b = (key.wrapping_mul(MUL) >> self.shift) as usize;
+        let (s, e) = (self.starts[b] as usize, self.starts[b + 1] as usize);
+        &self.entries[s..e]
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// A compiled set of byte patterns.
+#[derive(Debug, Default)]
+pub struct Matcher {
+    patterns: Vec<Box<[u8]>>,
+    long: Table,
+    mid: Table,
+    short: Option<AhoCorasick>,
+    short_ids: Vec<u32>,
+}
+
+fn key8(b: &[u8]) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(a)
+}
+
+fn key4(b: &[u8]) -> u64 {
+    let mut a = [0u8; 4];
+    a.copy_from_slice(&b[..4]);
+    u64::from(u32::from_le_bytes(a))
+}
+
+impl Matcher {
+    /// Compiles the patterns; empty patterns never match. Pattern indices in results are
+    /// positions in `patterns`.
+    pub fn new<I, P>(patterns: I) -> Matcher
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<[u8]>,
+    {
+        let patterns: Vec<Box<[u8]>> = patterns
+            .into_iter()
+            .map(|p| p.as_ref().to_vec().into_boxed_slice())
+            .collect();
+        let mut long = Vec::new();
+        let mut mid = Vec::new();
+        let mut short = Vec::new();
+        let mut short_ids = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            let i = i as u32;
+            match p.len() {
+                0 => {}
+                1..=3 => {
+                    short.push(p.clone());
+                    short_ids.push(i);
+                }
+                4..=7 => mid.push((key4(p), i)),
+                _ => long.push((key8(p), i)),
+            }
+        }
+        let short = if short.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&short)
+                .ok()
+        };
+        Matcher {
+            patterns,
+            long: Table::build(long),
+            mid: Table::build(mid),
+            short,
+            short_ids,
+        }
+    }
+
+    /// The number of patterns.
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// True when there is no pattern.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Calls `f(pattern, start)` for every occurrence of every pattern in `hay`, overlapping
+    /// ones included; the order is by start for patterns of 4 bytes or more, then the short
+    /// ones.
+    pub fn for_each(&self, hay: &[u8], mut f: impl FnMut(usize, usize)) {
+        let n = hay.len();
+        let (has_long, has_mid) = (!self.long.is_empty(), !self.mid.is_empty());
+        if has_long || has_mid {
+            for i in 0..n.saturating_sub(3) {
+                let rest = &hay[i..];
+                if has_mid {
+                    let k = key4(rest);
+                    for &(key, p) in self.mid.bucket(k) {
+                        if key == k && rest.starts_with(&self.patterns[p as usize]) {
+                            f(p as usize, i);
+                        }
+                    }
+                }
+                if has_long && rest.len() >= 8 {
+                    let k = key8(rest);
+                    for &(key, p) in self.long.bucket(k) {
+                        if key == k && rest.starts_with(&self.patterns[p as usize]) {
+                            f(p as usize, i);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(ac) = &self.short {
+            for m in ac.find_overlapping_iter(hay) {
+                f(self.short_ids[m.pattern().as_usize()] as usize, m.start());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn naive(patterns: &[Vec<u8>], hay: &[u8]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (p, pat) in patterns.iter().enumerate() {
+            if pat.is_empty() {
+                continue;
+            }
+            for i in 0..hay.len() {
+                if hay[i..].starts_with(pat) {
+                    out.push((p, i));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn all(m: &Matcher, hay: &[u8]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        m.for_each(hay, |p, i| out.push((p, i)));
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn finds_every_occurrence_of_every_length() {
+        let pats: Vec<Vec<u8>> = vec![
+            b"ab".to_vec(),
+            b"abc".to_vec(),
+            b"abcd".to_vec(),
+            b"abcdefg".to_vec(),
+            b"abcdefgh".to_vec(),
+            b"abcdefghij".to_vec(),
+            b"bcdefghi".to_vec(),
+            b"abcdefghij".to_vec(),
+            Vec::new(),
+            "张三丰".as_bytes().to_vec(),
+        ];
+        let m = Matcher::new(&pats);
+        let hay = "xxabcdefghijab张三丰abcd".as_bytes();
+        assert_eq!(all(&m, hay), naive(&pats, hay));
+        assert!(all(&m, hay).contains(&(9, 14)));
+        assert!(all(&m, b"").is_empty());
+        assert!(all(&m, b"abc").contains(&(1, 0)));
+        assert!(Matcher::new(Vec::<Vec<u8>>::new()).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_a_naive_search(
+            pats in proptest::collection::vec(proptest::collection::vec(0u8..4, 0..12), 0..40),
+            hay in proptest::collection::vec(0u8..4, 0..300),
+        ) {
+            let m = Matcher::new(&pats);
+            prop_assert_eq!(all(&m, &hay), naive(&pats, &hay));
+        }
+    }
+}
