@@ -142,6 +142,7 @@ pub fn verify(req: &Request<'_>) -> Result<Report, Error> {
 /// personal data, so callers must not log it.
 pub fn extract_units(req: &Request<'_>) -> Result<Vec<TextUnit>, Error> {
     let mut ctx = Ctx::new(req);
+    ctx.keep_units = true;
     ctx.verify_bytes(req.bytes, req.format)?;
     Ok(ctx.units)
 }
@@ -181,6 +182,11 @@ pub fn structure(bytes: &[u8], format: Format, limits: &Limits) -> Result<Struct
     Ok(ctx.structure)
 }
 
+/// Units run through detection at a time.
+const BATCH: usize = 20_000;
+/// Units of the previous batch kept as context for the next.
+const OVERLAP: usize = 512;
+
 /// The state of one verification: the compiled needles, the units extracted so far, what was
 /// found, and the running decompression budget.
 pub(crate) struct Ctx<'a> {
@@ -189,7 +195,17 @@ pub(crate) struct Ctx<'a> {
     allowed: &'a [String],
     pub(crate) needles: needles::Needles,
     pub(crate) budget: LimitsBudget,
+    /// Units not yet run through detection, after the last `OVERLAP` units of the previous
+    /// batch, which are kept as context only.
     units: Vec<TextUnit>,
+    /// Units extracted so far (the id of the next one).
+    units_total: u32,
+    /// How many units at the start of `units` were already run through detection.
+    carried: usize,
+    /// Keep every unit (for [`extract_units`]) instead of detecting in batches.
+    keep_units: bool,
+    /// Detections reported so far: (unit id, start, end).
+    detected: BTreeSet<(u32, usize, usize)>,
     residues: Vec<Residue>,
     seen: BTreeSet<(usize, String, String)>,
     pub(crate) diagnostics: Vec<Diagnostic>,
@@ -213,6 +229,10 @@ impl<'a> Ctx<'a> {
             needles: needles::Needles::new(req.originals, req.allowed, req.format == Format::Pdf),
             budget: LimitsBudget::new(req.limits),
             units: Vec::new(),
+            units_total: 0,
+            carried: 0,
+            keep_units: false,
+            detected: BTreeSet::new(),
             residues: Vec::new(),
             seen: BTreeSet::new(),
             diagnostics: Vec::new(),
@@ -319,8 +339,9 @@ impl<'a> Ctx<'a> {
         if text.trim().is_empty() {
             return;
         }
-        if self.units.len() as u64 >= u64::from(self.limits.max_units) {
-            if self.units.len() as u64 == u64::from(self.limits.max_units) {
+        if u64::from(self.units_total) >= u64::from(self.limits.max_units) {
+            if u64::from(self.units_total) == u64::from(self.limits.max_units) {
+                self.units_total += 1;
                 self.diagnostics.push(Diagnostic::warning(
                     "too-many-units",
                     "more text units than the unit limit; the rest were searched only for original values",
@@ -339,7 +360,8 @@ impl<'a> Ctx<'a> {
         for hit in self.needles.find_in_text(text) {
             self.add_original(hit, "original.text", location.clone());
         }
-        let id = UnitId(self.units.len() as u32);
+        let id = UnitId(self.units_total);
+        self.units_total += 1;
         // Detection reads the text as a person would: invisible characters (which can be slipped
         // between the digits of a value to defeat pattern matching) are dropped and full-width
         // digits and letters folded, so obfuscated values are still found.
@@ -348,6 +370,9 @@ impl<'a> Ctx<'a> {
         context.column_header = column_header;
         context.label = label;
         self.units.push(TextUnit::new(id, text, context));
+        if !self.keep_units && self.units.len() >= BATCH + self.carried {
+            self.detect_batch();
+        }
     }
 
     /// Searches a text for original values without running detection on it.
@@ -389,11 +414,20 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    /// Runs detection over every unit and assembles the report.
-    fn finish(mut self) -> Report {
+    /// Runs detection over the units not yet detected, then keeps the last `OVERLAP` of them
+    /// as context for the next batch. A big sheet thus never holds all its units at once; the
+    /// overlap gives the detectors their neighbouring cells and header lines across a cut.
+    fn detect_batch(&mut self) {
+        if self.units.len() <= self.carried {
+            return;
+        }
         let findings = self.detector.detect_all(&self.units);
-        let mut detected: BTreeSet<(u32, usize, usize)> = BTreeSet::new();
+        let first = self.units[0].id.0;
+        let first_new = first + self.carried as u32;
         for f in findings {
+            if f.unit.0 < first_new {
+                continue;
+            }
             let value = f.value.expose();
             // A detection that is a pseudonym docsan wrote, or a part of one, is not a residue.
             let norm = needles::normalize(value);
@@ -404,10 +438,10 @@ impl<'a> Ctx<'a> {
             {
                 continue;
             }
-            if !detected.insert((f.unit.0, f.range.start, f.range.end)) {
+            if !self.detected.insert((f.unit.0, f.range.start, f.range.end)) {
                 continue;
             }
-            let Some(unit) = self.units.get(f.unit.0 as usize) else {
+            let Some(unit) = self.units.get((f.unit.0 - first) as usize) else {
                 continue;
             };
             self.residues.push(Residue {
@@ -419,6 +453,14 @@ impl<'a> Ctx<'a> {
                 value: f.value.clone(),
             });
         }
+        let keep = self.units.len().min(OVERLAP);
+        self.units.drain(..self.units.len() - keep);
+        self.carried = keep;
+    }
+
+    /// Runs detection over the remaining units and assembles the report.
+    fn finish(mut self) -> Report {
+        self.detect_batch();
         // Locations name sheets and parts, and those names can themselves be personal (a sheet
         // called after a person): mask any location text that contains a residue's value.
         let values: Vec<String> = self
@@ -450,7 +492,7 @@ impl<'a> Ctx<'a> {
         Report {
             residues: self.residues,
             diagnostics: self.diagnostics,
-            units_checked: self.units.len(),
+            units_checked: (self.units_total as usize).min(self.limits.max_units as usize),
             parts_checked: self.parts,
         }
     }

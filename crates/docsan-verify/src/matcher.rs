@@ -4,10 +4,14 @@
 //! dozen encodings, so a small roster gives about a thousand patterns and a 100k-row sheet
 //! hundreds of thousands. An Aho-Corasick automaton over them costs more to build (its failure
 //! links) than searching the document does. This matcher builds in time linear in the number of
-//! patterns: each pattern is indexed by its first 8 bytes (4 for patterns of 4 to 7 bytes) in a
-//! hash table laid out as one sorted array with bucket offsets; a search hashes the 8 (and 4)
-//! bytes at every position, and compares the full pattern only when the bucket holds that key.
-//! The few patterns under 4 bytes go to a small Aho-Corasick automaton.
+//! patterns: each pattern is indexed by one 8-byte window of it (4 bytes for patterns of 4 to 7
+//! bytes) in a hash table laid out as one array with bucket offsets; a search hashes the 8 (and
+//! 4) bytes at every position, and compares the full pattern only when the bucket holds that
+//! key. The window of each pattern is chosen among its start, middle and end as the one whose
+//! bucket is emptiest so far: values often share a prefix (ID numbers of one district born in
+//! one decade share their first 8 digits) and indexing them all by it would make every such
+//! position compare thousands of patterns. The few patterns under 4 bytes go to a small
+//! Aho-Corasick automaton.
 //!
 //! It reports every occurrence of every pattern, overlapping ones included, like an
 //! Aho-Corasick search with overlapping matches.
@@ -16,18 +20,19 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// Patterns keyed by their first `W` bytes (`W` is 4 or 8).
+/// Patterns keyed by one `W`-byte window (`W` is 4 or 8).
 #[derive(Debug, Default)]
 struct Table {
     shift: u32,
     /// `starts[b]..starts[b + 1]` are the entries of bucket `b`.
     starts: Vec<u32>,
-    /// (key, pattern index), grouped by bucket.
-    entries: Vec<(u64, u32)>,
+    /// (key, pattern index, offset of the key window in the pattern), grouped by bucket.
+    entries: Vec<(u64, u32, u32)>,
 }
 
 impl Table {
-    fn build(items: Vec<(u64, u32)>) -> Table {
+    /// `items`: (pattern index, pattern) with every pattern at least `width` bytes long.
+    fn build(items: &[(u32, &[u8])], width: usize, key: fn(&[u8]) -> u64) -> Table {
         if items.is_empty() {
             return Table::default();
         }
@@ -39,18 +44,32 @@ impl Table {
             .max(4);
         let shift = 64 - bits;
         let buckets = 1usize << bits;
+        let bucket = |k: u64| (k.wrapping_mul(MUL) >> shift) as usize;
         let mut counts = vec![0u32; buckets + 1];
-        for &(k, _) in &items {
-            counts[(k.wrapping_mul(MUL) >> shift) as usize + 1] += 1;
+        let mut chosen = Vec::with_capacity(items.len());
+        for &(p, pat) in items {
+            let last = pat.len() - width;
+            let mut best: Option<(u32, u64, usize)> = None;
+            for off in [last, 0, last / 2] {
+                let k = key(&pat[off..]);
+                let c = counts[bucket(k) + 1];
+                if best.is_none_or(|(bc, _, _)| c < bc) {
+                    best = Some((c, k, off));
+                }
+            }
+            if let Some((_, k, off)) = best {
+                counts[bucket(k) + 1] += 1;
+                chosen.push((k, p, off as u32));
+            }
         }
         for i in 1..counts.len() {
             counts[i] += counts[i - 1];
         }
         let mut fill = counts.clone();
-        let mut entries = vec![(0u64, 0u32); items.len()];
-        for (k, p) in items {
-            let b = (k.wrapping_mul(MUL) >> shift) as usize;
-            entries[fill[b] as usize] = (k, p);
+        let mut entries = vec![(0u64, 0u32, 0u32); chosen.len()];
+        for (k, p, off) in chosen {
+            let b = bucket(k);
+            entries[fill[b] as usize] = (k, p, off);
             fill[b] += 1;
         }
         Table {
@@ -61,7 +80,7 @@ impl Table {
     }
 
     #[inline]
-    fn bucket(&self, key: u64) -> &[(u64, u32)] {
+    fn bucket(&self, key: u64) -> &[(u64, u32, u32)] {
         let b = (key.wrapping_mul(MUL) >> self.shift) as usize;
         let (s, e) = (self.starts[b] as usize, self.starts[b + 1] as usize);
         &self.entries[s..e]
@@ -106,8 +125,8 @@ impl Matcher {
             .into_iter()
             .map(|p| p.as_ref().to_vec().into_boxed_slice())
             .collect();
-        let mut long = Vec::new();
-        let mut mid = Vec::new();
+        let mut long: Vec<(u32, &[u8])> = Vec::new();
+        let mut mid: Vec<(u32, &[u8])> = Vec::new();
         let mut short = Vec::new();
         let mut short_ids = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
@@ -118,10 +137,12 @@ impl Matcher {
                     short.push(p.clone());
                     short_ids.push(i);
                 }
-                4..=7 => mid.push((key4(p), i)),
-                _ => long.push((key8(p), i)),
+                4..=7 => mid.push((i, p)),
+                _ => long.push((i, p)),
             }
         }
+        let long = Table::build(&long, 8, key8);
+        let mid = Table::build(&mid, 4, key4);
         let short = if short.is_empty() {
             None
         } else {
@@ -133,8 +154,8 @@ impl Matcher {
         };
         Matcher {
             patterns,
-            long: Table::build(long),
-            mid: Table::build(mid),
+            long,
+            mid,
             short,
             short_ids,
         }
@@ -151,8 +172,7 @@ impl Matcher {
     }
 
     /// Calls `f(pattern, start)` for every occurrence of every pattern in `hay`, overlapping
-    /// ones included; the order is by start for patterns of 4 bytes or more, then the short
-    /// ones.
+    /// ones included, each once; in no particular order.
     pub fn for_each(&self, hay: &[u8], mut f: impl FnMut(usize, usize)) {
         let n = hay.len();
         let (has_long, has_mid) = (!self.long.is_empty(), !self.mid.is_empty());
@@ -161,17 +181,25 @@ impl Matcher {
                 let rest = &hay[i..];
                 if has_mid {
                     let k = key4(rest);
-                    for &(key, p) in self.mid.bucket(k) {
-                        if key == k && rest.starts_with(&self.patterns[p as usize]) {
-                            f(p as usize, i);
+                    for &(key, p, off) in self.mid.bucket(k) {
+                        let off = off as usize;
+                        if key == k
+                            && i >= off
+                            && hay[i - off..].starts_with(&self.patterns[p as usize])
+                        {
+                            f(p as usize, i - off);
                         }
                     }
                 }
                 if has_long && rest.len() >= 8 {
                     let k = key8(rest);
-                    for &(key, p) in self.long.bucket(k) {
-                        if key == k && rest.starts_with(&self.patterns[p as usize]) {
-                            f(p as usize, i);
+                    for &(key, p, off) in self.long.bucket(k) {
+                        let off = off as usize;
+                        if key == k
+                            && i >= off
+                            && hay[i - off..].starts_with(&self.patterns[p as usize])
+                        {
+                            f(p as usize, i - off);
                         }
                     }
                 }
@@ -234,6 +262,24 @@ mod tests {
         assert!(all(&m, b"").is_empty());
         assert!(all(&m, b"abc").contains(&(1, 0)));
         assert!(Matcher::new(Vec::<Vec<u8>>::new()).is_empty());
+    }
+
+    #[test]
+    fn values_sharing_a_prefix_are_indexed_apart() {
+        // 2,000 ID-like values with the same first 10 digits: each is keyed by another window,
+        // so the search stays one bucket probe per position and still finds every value.
+        let pats: Vec<Vec<u8>> = (0..2000)
+            .map(|i| format!("3407021990{i:08}").into_bytes())
+            .collect();
+        let m = Matcher::new(&pats);
+        let max_bucket = (0..m.long.starts.len() - 1)
+            .map(|b| m.long.starts[b + 1] - m.long.starts[b])
+            .max()
+            .unwrap_or(0);
+        assert!(max_bucket <= 8, "a bucket holds {max_bucket} patterns");
+        let hay = b"x340702199000001999y3407021990000000003407021990";
+        assert_eq!(all(&m, hay), naive(&pats, hay));
+        assert_eq!(all(&m, hay), vec![(0, 20), (1999, 1)]);
     }
 
     proptest! {

@@ -417,7 +417,6 @@ fn read_xml(
     let is_sheet = m.name.to_ascii_lowercase().contains("worksheets/");
     let is_rels = m.name.ends_with(".rels");
     let mut out: Vec<Pending> = Vec::new();
-    let mut check_only: Vec<(String, Location)> = Vec::new();
     let noise = is_formatting_part(&m.name);
     let mut stack: Vec<&str> = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
@@ -433,282 +432,292 @@ fn read_xml(
     let mut tables: Vec<TableState> = Vec::new();
     let mut in_ph = 0u32;
 
-    let res = xml::parse(&text, ctx.limits.max_xml_depth, |e| match e {
-        xml::Ev::Start {
-            local,
-            attrs,
-            empty,
-        } => {
-            // Attributes: every value is text someone can read.
-            for (name, value) in &attrs {
-                if name.starts_with("rsid")
-                    || matches!(
-                        *name,
-                        "paraId" | "textId" | "xmlns" | "space" | "r" | "s" | "t"
-                    )
-                    || value.chars().count() < 2
-                    || (value.len() <= 8
-                        && value.bytes().all(|b| b.is_ascii_hexdigit())
-                        && !is_rels)
-                {
-                    continue;
+    let max_depth = ctx.limits.max_xml_depth;
+    // Units go to the context (which detects in batches) as they are read, so a big part is
+    // never held whole; only the cells of an open Word table row wait, since the row may turn
+    // out to be a header row and its cells labelled so.
+    let res = xml::parse(&text, max_depth, |e| {
+        let row_end = matches!(&e, xml::Ev::End { local } if *local == "tr");
+        match e {
+            xml::Ev::Start {
+                local,
+                attrs,
+                empty,
+            } => {
+                // Attributes: every value is text someone can read.
+                for (name, value) in &attrs {
+                    if name.starts_with("rsid")
+                        || matches!(
+                            *name,
+                            "paraId" | "textId" | "xmlns" | "space" | "r" | "s" | "t"
+                        )
+                        || value.chars().count() < 2
+                        || (value.len() <= 8
+                            && value.bytes().all(|b| b.is_ascii_hexdigit())
+                            && !is_rels)
+                    {
+                        continue;
+                    }
+                    let v = if is_rels || value.contains('%') {
+                        percent_decode(value)
+                    } else {
+                        value.clone()
+                    };
+                    let kind =
+                        if name.to_ascii_lowercase().contains("author") || *name == "initials" {
+                            UnitKind::Author
+                        } else if is_rels || *name == "tooltip" || *name == "location" {
+                            UnitKind::Hyperlink
+                        } else if matches!(*name, "descr" | "title" | "alt") {
+                            UnitKind::AltText
+                        } else if base_kind == UnitKind::Cache {
+                            UnitKind::Cache
+                        } else {
+                            UnitKind::Other
+                        };
+                    let mut l = loc.clone();
+                    l.detail = Some(match &loc.detail {
+                        Some(d) => format!("{d}, attribute {local}@{name}"),
+                        None => format!("attribute {local}@{name}"),
+                    });
+                    // Formatting attributes (style names, fonts, sizes) are searched for originals
+                    // but not run through detection, where a font called 宋体 could pass for a name.
+                    if !noise && (kind != UnitKind::Other || looks_personal(&v)) {
+                        // The attribute name is a label only where it says what the value is: a
+                        // generic `name` would make a detector read sheet names as people.
+                        let label = (kind == UnitKind::Author).then(|| (*name).to_string());
+                        out.push((v, kind, l, None, label));
+                    } else {
+                        ctx.check_originals(&v, &l);
+                    }
                 }
-                let v = if is_rels || value.contains('%') {
-                    percent_decode(value)
-                } else {
-                    value.clone()
-                };
-                let kind = if name.to_ascii_lowercase().contains("author") || *name == "initials" {
-                    UnitKind::Author
-                } else if is_rels || *name == "tooltip" || *name == "location" {
-                    UnitKind::Hyperlink
-                } else if matches!(*name, "descr" | "title" | "alt") {
-                    UnitKind::AltText
-                } else if base_kind == UnitKind::Cache {
-                    UnitKind::Cache
-                } else {
-                    UnitKind::Other
-                };
-                let mut l = loc.clone();
-                l.detail = Some(match &loc.detail {
-                    Some(d) => format!("{d}, attribute {local}@{name}"),
-                    None => format!("attribute {local}@{name}"),
-                });
-                // Formatting attributes (style names, fonts, sizes) are searched for originals
-                // but not run through detection, where a font called 宋体 could pass for a name.
-                if !noise && (kind != UnitKind::Other || looks_personal(&v)) {
-                    // The attribute name is a label only where it says what the value is: a
-                    // generic `name` would make a detector read sheet names as people.
-                    let label = (kind == UnitKind::Author).then(|| (*name).to_string());
-                    out.push((v, kind, l, None, label));
-                } else {
-                    check_only.push((v, l));
+                if empty {
+                    match local {
+                        "tab" => {
+                            if let Some(b) = blocks.last_mut() {
+                                b.push("\t", in_del > 0, in_ins > 0);
+                            }
+                        }
+                        "br" | "cr" => {
+                            if let Some(b) = blocks.last_mut() {
+                                b.push("\n", in_del > 0, in_ins > 0);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if local == "rPh" || local == "phoneticPr" {
+                    in_ph += 1;
+                }
+                if is_sheet && local == "c" {
+                    let get = |k: &str| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.clone());
+                    cell = Some((
+                        get("r").unwrap_or_default(),
+                        get("t").unwrap_or_default(),
+                        String::new(),
+                    ));
+                }
+                if !empty && !is_sheet {
+                    match local {
+                        "tbl" => tables.push((0, 0, Vec::new(), Vec::new(), 0)),
+                        "tr" => {
+                            if let Some(t) = tables.last_mut() {
+                                t.0 += 1;
+                                t.1 = 0;
+                                t.3.clear();
+                                t.4 = out.len();
+                            }
+                        }
+                        "tc" => {
+                            if let Some(t) = tables.last_mut() {
+                                t.1 += 1;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if !empty && matches!(local, "del" | "moveFrom") {
+                    in_del += 1;
+                }
+                if !empty && matches!(local, "ins" | "moveTo") {
+                    in_ins += 1;
+                }
+                if BLOCKS.contains(&local) && !(is_sheet && local == "is") && !empty {
+                    block_count += 1;
+                    let anc = |n: &str| stack.contains(&n);
+                    let kind = if anc("txbxContent") || anc("textbox") || anc("txBody") {
+                        UnitKind::TextBox
+                    } else if local == "author" {
+                        UnitKind::Author
+                    } else if local == "f" {
+                        UnitKind::Field
+                    } else if local.ends_with("Header") || local.ends_with("Footer") {
+                        UnitKind::HeaderFooter
+                    } else if anc("tc") {
+                        UnitKind::TableCell
+                    } else {
+                        base_kind
+                    };
+                    blocks.push(Block {
+                        accepted: String::new(),
+                        original: String::new(),
+                        kind,
+                        index: block_count,
+                    });
+                }
+                if !empty {
+                    stack.push(local);
                 }
             }
-            if empty {
-                match local {
-                    "tab" => {
-                        if let Some(b) = blocks.last_mut() {
-                            b.push("\t", in_del > 0, in_ins > 0);
-                        }
-                    }
-                    "br" | "cr" => {
-                        if let Some(b) = blocks.last_mut() {
-                            b.push("\n", in_del > 0, in_ins > 0);
-                        }
-                    }
-                    _ => {}
+            xml::Ev::End { local } => {
+                if let Some(pos) = stack.iter().rposition(|n| *n == local) {
+                    stack.truncate(pos);
                 }
-            }
-            if local == "rPh" || local == "phoneticPr" {
-                in_ph += 1;
-            }
-            if is_sheet && local == "c" {
-                let get = |k: &str| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.clone());
-                cell = Some((
-                    get("r").unwrap_or_default(),
-                    get("t").unwrap_or_default(),
-                    String::new(),
-                ));
-            }
-            if !empty && !is_sheet {
-                match local {
-                    "tbl" => tables.push((0, 0, Vec::new(), Vec::new(), 0)),
-                    "tr" => {
-                        if let Some(t) = tables.last_mut() {
-                            t.0 += 1;
-                            t.1 = 0;
-                            t.3.clear();
-                            t.4 = out.len();
-                        }
-                    }
-                    "tc" => {
-                        if let Some(t) = tables.last_mut() {
-                            t.1 += 1;
-                        }
-                    }
-                    _ => {}
+                if local == "rPh" || local == "phoneticPr" {
+                    in_ph = in_ph.saturating_sub(1);
                 }
-            }
-            if !empty && matches!(local, "del" | "moveFrom") {
-                in_del += 1;
-            }
-            if !empty && matches!(local, "ins" | "moveTo") {
-                in_ins += 1;
-            }
-            if BLOCKS.contains(&local) && !(is_sheet && local == "is") && !empty {
-                block_count += 1;
-                let anc = |n: &str| stack.contains(&n);
-                let kind = if anc("txbxContent") || anc("textbox") || anc("txBody") {
-                    UnitKind::TextBox
-                } else if local == "author" {
-                    UnitKind::Author
-                } else if local == "f" {
-                    UnitKind::Field
-                } else if local.ends_with("Header") || local.ends_with("Footer") {
-                    UnitKind::HeaderFooter
-                } else if anc("tc") {
-                    UnitKind::TableCell
-                } else {
-                    base_kind
-                };
-                blocks.push(Block {
-                    accepted: String::new(),
-                    original: String::new(),
-                    kind,
-                    index: block_count,
-                });
-            }
-            if !empty {
-                stack.push(local);
-            }
-        }
-        xml::Ev::End { local } => {
-            if let Some(pos) = stack.iter().rposition(|n| *n == local) {
-                stack.truncate(pos);
-            }
-            if local == "rPh" || local == "phoneticPr" {
-                in_ph = in_ph.saturating_sub(1);
-            }
-            if !is_sheet {
-                match local {
-                    "tbl" => {
-                        tables.pop();
-                    }
-                    "tr" => {
-                        if let Some(t) = tables.last_mut()
-                            && t.2.is_empty()
-                            && looks_like_header(t.3.iter().map(String::as_str))
-                        {
-                            t.2 = std::mem::take(&mut t.3);
-                            for u in out.iter_mut().skip(t.4) {
-                                if u.1 == UnitKind::TableCell && u.4.is_none() {
-                                    u.4 = Some(HEADER_LABEL.to_string());
+                if !is_sheet {
+                    match local {
+                        "tbl" => {
+                            tables.pop();
+                        }
+                        "tr" => {
+                            if let Some(t) = tables.last_mut()
+                                && t.2.is_empty()
+                                && looks_like_header(t.3.iter().map(String::as_str))
+                            {
+                                t.2 = std::mem::take(&mut t.3);
+                                for u in out.iter_mut().skip(t.4) {
+                                    if u.1 == UnitKind::TableCell && u.4.is_none() {
+                                        u.4 = Some(HEADER_LABEL.to_string());
+                                    }
                                 }
                             }
                         }
+                        _ => {}
                     }
-                    _ => {}
                 }
-            }
-            if matches!(local, "del" | "moveFrom") {
-                in_del = in_del.saturating_sub(1);
-            }
-            if matches!(local, "ins" | "moveTo") {
-                in_ins = in_ins.saturating_sub(1);
-            }
-            if is_sheet && local == "c" {
-                if let Some((r, t, v)) = cell.take() {
-                    let value = match t.as_str() {
-                        "s" => v
-                            .trim()
-                            .parse::<usize>()
-                            .ok()
-                            .and_then(|i| shared.get(i).cloned())
-                            .unwrap_or(v),
-                        "inlineStr" | "str" | "e" | "b" => v,
-                        _ => numeric_forms(&v),
-                    };
-                    let (col, _) = split_ref(&r);
+                if matches!(local, "del" | "moveFrom") {
+                    in_del = in_del.saturating_sub(1);
+                }
+                if matches!(local, "ins" | "moveTo") {
+                    in_ins = in_ins.saturating_sub(1);
+                }
+                if is_sheet && local == "c" {
+                    if let Some((r, t, v)) = cell.take() {
+                        let value = match t.as_str() {
+                            "s" => v
+                                .trim()
+                                .parse::<usize>()
+                                .ok()
+                                .and_then(|i| shared.get(i).cloned())
+                                .unwrap_or(v),
+                            "inlineStr" | "str" | "e" | "b" => v,
+                            _ => numeric_forms(&v),
+                        };
+                        let (col, _) = split_ref(&r);
+                        let l = Location {
+                            sheet: sheet.clone(),
+                            cell: Some(r),
+                            ..loc.clone()
+                        };
+                        row_cells.push((col, value, l));
+                    }
+                } else if is_sheet && local == "row" {
+                    // The first row that looks like column headers names the columns below it.
+                    let cells = std::mem::take(&mut row_cells);
+                    let is_header =
+                        headers.is_empty() && looks_like_header(cells.iter().map(|c| c.1.as_str()));
+                    for (col, value, l) in cells {
+                        let header = if is_header {
+                            None
+                        } else {
+                            headers.get(&col).cloned()
+                        };
+                        if is_header {
+                            headers.insert(col, value.trim().to_string());
+                        }
+                        // Header cells say so, so that a detector does not read one header as the
+                        // label of the next.
+                        let label = is_header.then(|| HEADER_LABEL.to_string());
+                        out.push((value, UnitKind::SheetCell, l, header, label));
+                    }
+                } else if BLOCKS.contains(&local)
+                    && !(is_sheet && local == "is")
+                    && let Some(b) = blocks.pop()
+                {
+                    let mut l = loc.clone();
+                    l.line = Some(b.index);
+                    if sheet.is_some() {
+                        l.sheet = sheet.clone();
+                    }
+                    // Inside a Word table: remember the row's texts, name the column.
+                    let mut header = None;
+                    if local == "p"
+                        && stack.contains(&"tc")
+                        && let Some(t) = tables.last_mut()
+                    {
+                        let col = t.1.max(1) - 1;
+                        if t.3.len() <= col {
+                            t.3.resize(col + 1, String::new());
+                        }
+                        t.3[col].push_str(b.accepted.trim());
+                        if !t.2.is_empty() {
+                            header = t.2.get(col).cloned().filter(|h| !h.is_empty());
+                        }
+                        l.cell = Some(format!("table row {}, column {}", t.0, col + 1));
+                    }
+                    if b.original != b.accepted {
+                        let mut d = l.clone();
+                        d.detail = Some("text before tracked changes".into());
+                        out.push((
+                            b.original,
+                            UnitKind::TrackedDeletion,
+                            d,
+                            header.clone(),
+                            None,
+                        ));
+                    }
+                    out.push((b.accepted, b.kind, l, header, None));
+                } else if blocks.is_empty() && cell.is_none() && !loose.trim().is_empty() {
                     let l = Location {
-                        sheet: sheet.clone(),
-                        cell: Some(r),
+                        detail: Some(format!("element {local}")),
                         ..loc.clone()
                     };
-                    row_cells.push((col, value, l));
+                    // The element name labels the text only where it names a person's role
+                    // (`creator`, `lastModifiedBy`, `Manager`); others (`name`, `Company`) would
+                    // mislead a detector.
+                    let label = matches!(
+                        local,
+                        "creator" | "lastModifiedBy" | "Manager" | "author" | "Author"
+                    )
+                    .then(|| local.to_string());
+                    out.push((std::mem::take(&mut loose), base_kind, l, None, label));
                 }
-            } else if is_sheet && local == "row" {
-                // The first row that looks like column headers names the columns below it.
-                let cells = std::mem::take(&mut row_cells);
-                let is_header =
-                    headers.is_empty() && looks_like_header(cells.iter().map(|c| c.1.as_str()));
-                for (col, value, l) in cells {
-                    let header = if is_header {
-                        None
-                    } else {
-                        headers.get(&col).cloned()
-                    };
-                    if is_header {
-                        headers.insert(col, value.trim().to_string());
-                    }
-                    // Header cells say so, so that a detector does not read one header as the
-                    // label of the next.
-                    let label = is_header.then(|| HEADER_LABEL.to_string());
-                    out.push((value, UnitKind::SheetCell, l, header, label));
-                }
-            } else if BLOCKS.contains(&local)
-                && !(is_sheet && local == "is")
-                && let Some(b) = blocks.pop()
-            {
-                let mut l = loc.clone();
-                l.line = Some(b.index);
-                if sheet.is_some() {
-                    l.sheet = sheet.clone();
-                }
-                // Inside a Word table: remember the row's texts, name the column.
-                let mut header = None;
-                if local == "p"
-                    && stack.contains(&"tc")
-                    && let Some(t) = tables.last_mut()
-                {
-                    let col = t.1.max(1) - 1;
-                    if t.3.len() <= col {
-                        t.3.resize(col + 1, String::new());
-                    }
-                    t.3[col].push_str(b.accepted.trim());
-                    if !t.2.is_empty() {
-                        header = t.2.get(col).cloned().filter(|h| !h.is_empty());
-                    }
-                    l.cell = Some(format!("table row {}, column {}", t.0, col + 1));
-                }
-                if b.original != b.accepted {
-                    let mut d = l.clone();
-                    d.detail = Some("text before tracked changes".into());
-                    out.push((
-                        b.original,
-                        UnitKind::TrackedDeletion,
-                        d,
-                        header.clone(),
-                        None,
-                    ));
-                }
-                out.push((b.accepted, b.kind, l, header, None));
-            } else if blocks.is_empty() && cell.is_none() && !loose.trim().is_empty() {
-                let l = Location {
-                    detail: Some(format!("element {local}")),
-                    ..loc.clone()
-                };
-                // The element name labels the text only where it names a person's role
-                // (`creator`, `lastModifiedBy`, `Manager`); others (`name`, `Company`) would
-                // mislead a detector.
-                let label = matches!(
-                    local,
-                    "creator" | "lastModifiedBy" | "Manager" | "author" | "Author"
-                )
-                .then(|| local.to_string());
-                out.push((std::mem::take(&mut loose), base_kind, l, None, label));
+                loose.clear();
             }
-            loose.clear();
+            xml::Ev::Text(t) => {
+                let parent = stack.last().copied().unwrap_or("");
+                let textual = matches!(
+                    parent,
+                    "t" | "delText" | "instrText" | "v" | "f" | "delInstrText"
+                );
+                if (t.trim().is_empty() && !textual) || in_ph > 0 {
+                    return;
+                }
+                match (cell.as_mut(), blocks.last_mut()) {
+                    (Some(c), _) if parent != "f" => c.2.push_str(&t),
+                    (_, Some(b)) => b.push(&t, in_del > 0, in_ins > 0),
+                    _ => loose.push_str(&t),
+                }
+            }
         }
-        xml::Ev::Text(t) => {
-            let parent = stack.last().copied().unwrap_or("");
-            let textual = matches!(
-                parent,
-                "t" | "delText" | "instrText" | "v" | "f" | "delInstrText"
-            );
-            if (t.trim().is_empty() && !textual) || in_ph > 0 {
-                return;
-            }
-            match (cell.as_mut(), blocks.last_mut()) {
-                (Some(c), _) if parent != "f" => c.2.push_str(&t),
-                (_, Some(b)) => b.push(&t, in_del > 0, in_ins > 0),
-                _ => loose.push_str(&t),
+        if tables.is_empty() || (row_end && tables.len() == 1) {
+            for (text, kind, l, header, label) in out.drain(..) {
+                ctx.add_unit(&text, kind, l, header, label);
             }
         }
     });
-    for (text, l) in check_only {
-        ctx.check_originals(&text, &l);
-    }
     for (text, kind, l, header, label) in out {
         ctx.add_unit(&text, kind, l, header, label);
     }

@@ -947,3 +947,64 @@ fn a_header_with_a_year_still_names_its_columns() {
         .unwrap();
     assert_eq!(b2.context.column_header.as_deref(), Some("联系电话"));
 }
+
+/// Finds a mobile number only on the line after a `联系电话` line: a detector that needs its
+/// neighbour, like the real engine's label rules.
+struct NeighbourDetector;
+
+impl docsan_core::Detector for NeighbourDetector {
+    fn detect(&self, _: &docsan_core::TextUnit) -> Vec<docsan_core::Finding> {
+        Vec::new()
+    }
+
+    fn detect_all(&self, units: &[docsan_core::TextUnit]) -> Vec<docsan_core::Finding> {
+        units
+            .windows(2)
+            .filter(|w| w[0].text == "联系电话" && w[1].text.len() == 11)
+            .map(|w| docsan_core::Finding {
+                unit: w[1].id,
+                range: 0..11,
+                kind: PiiKind::Mobile,
+                rule: "test.neighbour".into(),
+                confidence: 1.0,
+                value: Sensitive::new(w[1].text.as_str()),
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn a_long_document_is_detected_in_batches_without_losing_context_or_doubling() {
+    // 60,000 lines, so detection runs in several batches; one value's label ends a batch and
+    // the value starts the next, and another sits in the lines both batches see.
+    let mut lines: Vec<String> = (0..60_000).map(|i| format!("第{i}行")).collect();
+    let labelled = [100usize, 19_999, 19_700, 30_000, 59_998];
+    for (n, &at) in labelled.iter().enumerate() {
+        lines[at] = "联系电话".into();
+        lines[at + 1] = format!("1381234567{n}");
+    }
+    let text = lines.join("\n");
+    let r = verify(&Request {
+        bytes: text.as_bytes(),
+        format: Format::Text,
+        originals: &[],
+        allowed: &[],
+        detector: &NeighbourDetector,
+        limits: &Limits::default(),
+    })
+    .unwrap();
+    let mut found: Vec<u32> = r
+        .residues
+        .iter()
+        .filter(|x| x.source == ResidueSource::Detected)
+        .map(|x| x.location.line.unwrap())
+        .collect();
+    found.sort();
+    let want: Vec<u32> = {
+        let mut w: Vec<u32> = labelled.iter().map(|&a| a as u32 + 2).collect();
+        w.sort();
+        w
+    };
+    assert_eq!(found, want, "every value once, at its 1-based line");
+    assert_eq!(r.units_checked, 60_000);
+}

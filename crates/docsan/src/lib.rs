@@ -335,7 +335,11 @@ impl Sanitizer {
         let out = doc.rewrite(&plan, &mut diags)?;
         check_time(deadline, "rewriting")?;
         report.diagnostics.extend(diags);
+        // Only the values and their replacements are needed from here on: free the document,
+        // the findings and the plan before the checks re-read the output.
         drop(doc);
+        drop(plan);
+        drop(detected);
 
         // Check 1: the output re-opens with the backend, and its own extraction holds none of
         // the original values. (Detection is not run again here: the verifier below runs it on

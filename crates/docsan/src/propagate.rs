@@ -7,7 +7,6 @@
 //! short to be searched safely (one character, or Latin strings under four characters, such as
 //! initials) are not propagated.
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use docsan_core::{Finding, TextUnit};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,13 +32,9 @@ pub(crate) fn elsewhere(
         return Vec::new();
     }
     let patterns: Vec<&str> = by_value.keys().copied().collect();
-    let Ok(ac) = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-        .build(&patterns)
-    else {
-        return Vec::new();
-    };
+    // One linear-time-build matcher (a 100k-row sheet has a value per row); matches are then
+    // taken leftmost-longest without overlap, as a reader would split the text.
+    let matcher = docsan_verify::Matcher::new(&patterns);
     let mut covered: BTreeMap<u32, Vec<(usize, usize)>> = BTreeMap::new();
     for f in findings {
         covered
@@ -49,16 +44,27 @@ pub(crate) fn elsewhere(
     }
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
+    let mut hits: Vec<(usize, usize, usize)> = Vec::new();
     for u in units {
-        for m in ac.find_iter(u.text.as_str()) {
-            let (s, e) = (m.start(), m.end());
+        hits.clear();
+        matcher.for_each(u.text.as_bytes(), |p, start| {
+            hits.push((start, patterns[p].len(), p));
+        });
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut end_of_last = 0;
+        for &(s, len, p) in &hits {
+            if s < end_of_last {
+                continue;
+            }
+            let e = s + len;
+            end_of_last = e;
             let overlaps = covered
                 .get(&u.id.0)
                 .is_some_and(|v| v.iter().any(|&(a, b)| s < b && a < e));
             if overlaps || !seen.insert((u.id.0, s, e)) {
                 continue;
             }
-            let origin = by_value[patterns[m.pattern().as_usize()]];
+            let origin = by_value[patterns[p]];
             out.push(Finding {
                 unit: u.id,
                 range: s..e,
