@@ -38,7 +38,7 @@
 
 mod inflate;
 mod matcher;
-pub use matcher::Matcher;
+pub use matcher::{Matcher, MatcherBuilder};
 mod needles;
 mod ooxml;
 mod pdf;

@@ -32,8 +32,12 @@ struct Table {
 
 impl Table {
     /// `items`: (pattern index, pattern) with every pattern at least `width` bytes long.
-    fn build(items: &[(u32, &[u8])], width: usize, key: fn(&[u8]) -> u64) -> Table {
-        if items.is_empty() {
+    fn build<'a>(
+        items: impl ExactSizeIterator<Item = (u32, &'a [u8])> + Clone,
+        width: usize,
+        key: fn(&[u8]) -> u64,
+    ) -> Table {
+        if items.len() == 0 {
             return Table::default();
         }
         // About two buckets per pattern, so that most positions of a haystack land in an empty
@@ -47,7 +51,7 @@ impl Table {
         let bucket = |k: u64| (k.wrapping_mul(MUL) >> shift) as usize;
         let mut counts = vec![0u32; buckets + 1];
         let mut chosen = Vec::with_capacity(items.len());
-        for &(p, pat) in items {
+        for (p, pat) in items {
             let last = pat.len() - width;
             let mut best: Option<(u32, u64, usize)> = None;
             for off in [last, 0, last / 2] {
@@ -91,10 +95,123 @@ impl Table {
     }
 }
 
+/// Patterns written one after another into one buffer, then compiled into a [`Matcher`].
+/// Writing in place avoids an allocation per pattern (a 100k-row sheet has millions).
+#[derive(Debug, Default)]
+pub struct MatcherBuilder {
+    bytes: Vec<u8>,
+    /// (start, end) of each pattern in `bytes`.
+    spans: Vec<(usize, usize)>,
+}
+
+impl MatcherBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a pattern; returns its index.
+    pub fn push(&mut self, pattern: &[u8]) -> usize {
+        self.push_with(|b| b.extend_from_slice(pattern))
+    }
+
+    /// Adds the pattern that `write` appends to the buffer; returns its index.
+    pub fn push_with(&mut self, write: impl FnOnce(&mut Vec<u8>)) -> usize {
+        let start = self.bytes.len();
+        write(&mut self.bytes);
+        self.spans.push((start, self.bytes.len()));
+        self.spans.len() - 1
+    }
+
+    /// The bytes of pattern `i`.
+    pub fn get(&self, i: usize) -> &[u8] {
+        let (s, e) = self.spans[i];
+        &self.bytes[s..e]
+    }
+
+    /// The number of patterns.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True when there is no pattern.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Removes the last pattern.
+    pub fn pop(&mut self) {
+        if let Some((s, _)) = self.spans.pop() {
+            self.bytes.truncate(s);
+        }
+    }
+
+    /// Compiles the patterns; empty patterns never match.
+    pub fn build(self) -> Matcher {
+        let MatcherBuilder { bytes, spans } = self;
+        let of = |w: usize| {
+            let (bytes, spans) = (&bytes, &spans);
+            spans
+                .iter()
+                .enumerate()
+                .filter(move |(_, (s, e))| {
+                    let n = e - s;
+                    if w == 8 { n >= 8 } else { (4..8).contains(&n) }
+                })
+                .map(move |(i, &(s, e))| (i as u32, &bytes[s..e]))
+        };
+        let long_n = of(8).count();
+        let mid_n = of(4).count();
+        let long = Table::build(Sized(of(8), long_n), 8, key8);
+        let mid = Table::build(Sized(of(4), mid_n), 4, key4);
+        let mut short = Vec::new();
+        let mut short_ids = Vec::new();
+        for (i, &(s, e)) in spans.iter().enumerate() {
+            if (1..4).contains(&(e - s)) {
+                short.push(&bytes[s..e]);
+                short_ids.push(i as u32);
+            }
+        }
+        let short = if short.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&short)
+                .ok()
+        };
+        Matcher {
+            bytes,
+            spans,
+            long,
+            mid,
+            short,
+            short_ids,
+        }
+    }
+}
+
+/// An iterator with a known length (the filtered pattern lists above).
+#[derive(Clone)]
+struct Sized<I>(I, usize);
+
+impl<I: Iterator> Iterator for Sized<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        self.0.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.1, Some(self.1))
+    }
+}
+
+impl<I: Iterator> ExactSizeIterator for Sized<I> {}
+
 /// A compiled set of byte patterns.
 #[derive(Debug, Default)]
 pub struct Matcher {
-    patterns: Vec<Box<[u8]>>,
+    bytes: Vec<u8>,
+    spans: Vec<(usize, usize)>,
     long: Table,
     mid: Table,
     short: Option<AhoCorasick>,
@@ -121,54 +238,27 @@ impl Matcher {
         I: IntoIterator<Item = P>,
         P: AsRef<[u8]>,
     {
-        let patterns: Vec<Box<[u8]>> = patterns
-            .into_iter()
-            .map(|p| p.as_ref().to_vec().into_boxed_slice())
-            .collect();
-        let mut long: Vec<(u32, &[u8])> = Vec::new();
-        let mut mid: Vec<(u32, &[u8])> = Vec::new();
-        let mut short = Vec::new();
-        let mut short_ids = Vec::new();
-        for (i, p) in patterns.iter().enumerate() {
-            let i = i as u32;
-            match p.len() {
-                0 => {}
-                1..=3 => {
-                    short.push(p.clone());
-                    short_ids.push(i);
-                }
-                4..=7 => mid.push((i, p)),
-                _ => long.push((i, p)),
-            }
+        let mut b = MatcherBuilder::new();
+        for p in patterns {
+            b.push(p.as_ref());
         }
-        let long = Table::build(&long, 8, key8);
-        let mid = Table::build(&mid, 4, key4);
-        let short = if short.is_empty() {
-            None
-        } else {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .build(&short)
-                .ok()
-        };
-        Matcher {
-            patterns,
-            long,
-            mid,
-            short,
-            short_ids,
-        }
+        b.build()
+    }
+
+    #[inline]
+    fn pattern(&self, p: u32) -> &[u8] {
+        let (s, e) = self.spans[p as usize];
+        &self.bytes[s..e]
     }
 
     /// The number of patterns.
     pub fn len(&self) -> usize {
-        self.patterns.len()
+        self.spans.len()
     }
 
     /// True when there is no pattern.
     pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
+        self.spans.is_empty()
     }
 
     /// Calls `f(pattern, start)` for every occurrence of every pattern in `hay`, overlapping
@@ -183,10 +273,7 @@ impl Matcher {
                     let k = key4(rest);
                     for &(key, p, off) in self.mid.bucket(k) {
                         let off = off as usize;
-                        if key == k
-                            && i >= off
-                            && hay[i - off..].starts_with(&self.patterns[p as usize])
-                        {
+                        if key == k && i >= off && hay[i - off..].starts_with(self.pattern(p)) {
                             f(p as usize, i - off);
                         }
                     }
@@ -195,10 +282,7 @@ impl Matcher {
                     let k = key8(rest);
                     for &(key, p, off) in self.long.bucket(k) {
                         let off = off as usize;
-                        if key == k
-                            && i >= off
-                            && hay[i - off..].starts_with(&self.patterns[p as usize])
-                        {
+                        if key == k && i >= off && hay[i - off..].starts_with(self.pattern(p)) {
                             f(p as usize, i - off);
                         }
                     }

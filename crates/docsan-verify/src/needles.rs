@@ -6,7 +6,7 @@
 //! buffer (built in time linear in the patterns, since it is built anew for every document). Extracted text is compared after whitespace normalization, so that
 //! `138 1234 5678` and `13812345678` are the same value.
 
-use crate::matcher::Matcher;
+use crate::matcher::{Matcher, MatcherBuilder};
 use docsan_core::Sensitive;
 use std::collections::BTreeSet;
 
@@ -44,25 +44,11 @@ pub(crate) fn normalize(s: &str) -> String {
 /// The compiled originals.
 pub(crate) struct Needles {
     values: Vec<Sensitive>,
-    /// Normalized text of each searchable value, with its index.
-    text_values: Vec<(usize, String)>,
+    /// The value index of each text pattern.
+    text_values: Vec<usize>,
     text_m: Matcher,
     byte_pats: Vec<(usize, &'static str, bool)>,
     byte_m: Matcher,
-}
-
-fn hex(bytes: &[u8], upper: bool) -> Vec<u8> {
-    let digits: &[u8; 16] = if upper {
-        b"0123456789ABCDEF"
-    } else {
-        b"0123456789abcdef"
-    };
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(digits[usize::from(b >> 4)]);
-        out.push(digits[usize::from(b & 15)]);
-    }
-    out
 }
 
 /// GBK bytes of a string, or GB18030 when GBK cannot hold it.
@@ -75,54 +61,160 @@ pub(crate) fn gbk(s: &str) -> Vec<u8> {
     }
 }
 
-/// Every byte form of one string, with the rule name that reports it.
-fn forms(s: &str) -> Vec<(&'static str, Vec<u8>)> {
-    let mut out: Vec<(&'static str, Vec<u8>)> = Vec::new();
-    let utf8 = s.as_bytes().to_vec();
-    let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
-    let le: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-    let g = gbk(s);
-    out.push(("original.utf8", utf8.clone()));
-    out.push(("original.utf16be", be.clone()));
-    out.push(("original.utf16le", le));
-    if g != utf8 {
-        out.push(("original.gbk", g.clone()));
-        out.push(("original.hex-gbk", hex(&g, true)));
-        out.push(("original.hex-gbk", hex(&g, false)));
+/// GBK bytes of one character, remembered per thread (the encoder searches its tables for
+/// every Hanzi, and the same surnames and place names recur in every document). `None` when
+/// GBK cannot hold the character.
+fn gbk_char(c: char) -> Option<([u8; 4], usize)> {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<char, Option<([u8; 4], usize)>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
     }
-    out.push(("original.hex-utf8", hex(&utf8, true)));
-    out.push(("original.hex-utf8", hex(&utf8, false)));
-    out.push(("original.hex-utf16be", hex(&be, true)));
-    out.push(("original.hex-utf16be", hex(&be, false)));
-    if !s.is_ascii() {
-        let dec: String = s
-            .chars()
-            .map(|c| {
-                if c.is_ascii() {
-                    c.to_string()
-                } else {
-                    format!("&#{};", c as u32)
-                }
-            })
-            .collect();
-        let hx: String = s
-            .chars()
-            .map(|c| {
-                if c.is_ascii() {
-                    c.to_string()
-                } else {
-                    format!("&#x{:X};", c as u32)
-                }
-            })
-            .collect();
-        out.push(("original.char-ref", dec.into_bytes()));
-        out.push(("original.char-ref", hx.clone().into_bytes()));
-        out.push(("original.char-ref", hx.to_lowercase().into_bytes()));
-        if s.chars().all(|c| (c as u32) < 256) {
-            out.push(("original.pdfdoc", s.chars().map(|c| c as u8).collect()));
+    CACHE.with(|cache| {
+        if let Some(hit) = cache.borrow().get(&c) {
+            return *hit;
+        }
+        let mut buf = [0u8; 4];
+        let (bytes, _, errors) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+        let v = (!errors && bytes.len() <= 4).then(|| {
+            let mut out = [0u8; 4];
+            out[..bytes.len()].copy_from_slice(&bytes);
+            (out, bytes.len())
+        });
+        let mut m = cache.borrow_mut();
+        if m.len() >= 65_536 {
+            m.clear();
+        }
+        m.insert(c, v);
+        v
+    })
+}
+
+/// Appends the GBK bytes of `s` (GB18030 when GBK cannot hold it), as [`gbk`] returns them.
+fn gbk_into(s: &str, out: &mut Vec<u8>) {
+    let start = out.len();
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else if let Some((b, n)) = gbk_char(c) {
+            out.extend_from_slice(&b[..n]);
+        } else {
+            out.truncate(start);
+            out.extend_from_slice(&gbk(s));
+            return;
         }
     }
-    out
+}
+
+fn hex_into(bytes: &[u8], upper: bool, out: &mut Vec<u8>) {
+    let digits: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    for b in bytes {
+        out.push(digits[usize::from(b >> 4)]);
+        out.push(digits[usize::from(b & 15)]);
+    }
+}
+
+/// Appends `n` in decimal or upper/lower hexadecimal.
+fn number_into(mut n: u32, radix: u32, upper: bool, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        let d = (n % radix) as u8;
+        buf[i] = match d {
+            0..=9 => b'0' + d,
+            _ if upper => b'A' + d - 10,
+            _ => b'a' + d - 10,
+        };
+        n /= radix;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Writes every byte form of one string into `b`, each as a pattern with the rule name that
+/// reports it in `rules`. PDF-only forms (hex strings, PDFDocEncoding) only when `pdf`. A form
+/// that is empty or repeats an earlier form of the same value (from `first`) is dropped.
+fn push_forms(
+    s: &str,
+    pdf: bool,
+    first: usize,
+    b: &mut MatcherBuilder,
+    rules: &mut Vec<&'static str>,
+) {
+    let mut add = |b: &mut MatcherBuilder, rule: &'static str, write: &dyn Fn(&mut Vec<u8>)| {
+        let i = b.push_with(|out| write(out));
+        let new = b.get(i);
+        if new.is_empty() || (first..i).any(|j| b.get(j) == new) {
+            b.pop();
+        } else {
+            rules.push(rule);
+        }
+    };
+    let ascii = s.is_ascii();
+    add(b, "original.utf8", &|o| o.extend_from_slice(s.as_bytes()));
+    add(b, "original.utf16be", &|o| {
+        o.extend(s.encode_utf16().flat_map(|u| u.to_be_bytes()))
+    });
+    add(b, "original.utf16le", &|o| {
+        o.extend(s.encode_utf16().flat_map(|u| u.to_le_bytes()))
+    });
+    if !ascii {
+        add(b, "original.gbk", &|o| gbk_into(s, o));
+    }
+    if pdf {
+        if !ascii {
+            for upper in [true, false] {
+                add(b, "original.hex-gbk", &|o| {
+                    let mut g = Vec::new();
+                    gbk_into(s, &mut g);
+                    hex_into(&g, upper, o)
+                });
+            }
+        }
+        for upper in [true, false] {
+            add(b, "original.hex-utf8", &|o| {
+                hex_into(s.as_bytes(), upper, o)
+            });
+        }
+        for upper in [true, false] {
+            add(b, "original.hex-utf16be", &|o| {
+                let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+                hex_into(&be, upper, o)
+            });
+        }
+    }
+    if !ascii {
+        // XML character references: decimal, and hexadecimal in both cases (the lower-case
+        // form lowercases the whole text, as a lower-casing writer would).
+        for (radix, upper) in [(10, true), (16, true), (16, false)] {
+            add(b, "original.char-ref", &|o| {
+                for c in s.chars() {
+                    if c.is_ascii() {
+                        o.push(if upper {
+                            c as u8
+                        } else {
+                            (c as u8).to_ascii_lowercase()
+                        });
+                    } else {
+                        o.extend_from_slice(if radix == 16 { b"&#x" } else { b"&#" });
+                        number_into(c as u32, radix, upper, o);
+                        o.push(b';');
+                    }
+                }
+            });
+        }
+        if pdf && s.chars().all(|c| (c as u32) < 256) {
+            add(b, "original.pdfdoc", &|o| {
+                o.extend(s.chars().map(|c| c as u8))
+            });
+        }
+    }
 }
 
 impl Needles {
@@ -131,44 +223,38 @@ impl Needles {
     pub(crate) fn new(originals: &[Sensitive], allowed: &[String], pdf: bool) -> Self {
         let mut values: Vec<Sensitive> = Vec::new();
         let mut text_values = Vec::new();
-        let mut text_pats: Vec<Vec<u8>> = Vec::new();
+        let mut text_b = MatcherBuilder::new();
+        let mut byte_b = MatcherBuilder::new();
+        let mut rules: Vec<&'static str> = Vec::new();
         let mut byte_pats = Vec::new();
-        let mut byte_bytes: Vec<Vec<u8>> = Vec::new();
-        let mut uniq: BTreeSet<String> = BTreeSet::new();
+        let mut uniq: std::collections::HashSet<&str> = std::collections::HashSet::new();
         // A set, not a scan per value: a 100k-row sheet has as many of each.
-        let allowed: BTreeSet<&str> = allowed.iter().map(String::as_str).collect();
+        let allowed: std::collections::HashSet<&str> = allowed.iter().map(String::as_str).collect();
         for o in originals {
             let v = o.expose();
             let norm = normalize(v);
-            if norm.is_empty() || allowed.contains(v) || !uniq.insert(v.to_string()) {
+            if norm.is_empty() || allowed.contains(v) || !uniq.insert(v) {
                 continue;
             }
             let idx = values.len();
             values.push(o.clone());
-            text_pats.push(norm.clone().into_bytes());
-            text_values.push((idx, norm.clone()));
-            let mut seen: BTreeSet<Vec<u8>> = BTreeSet::new();
-            let mut variants = vec![v.to_string()];
+            text_b.push(norm.as_bytes());
+            text_values.push(idx);
+            let first = byte_b.len();
+            push_forms(v, pdf, first, &mut byte_b, &mut rules);
             if norm != v {
-                variants.push(norm);
+                push_forms(&norm, pdf, first, &mut byte_b, &mut rules);
             }
-            for variant in variants {
-                for (rule, bytes) in forms(&variant) {
-                    let pdf_only = rule.starts_with("original.hex") || rule == "original.pdfdoc";
-                    if bytes.is_empty() || (pdf_only && !pdf) || !seen.insert(bytes.clone()) {
-                        continue;
-                    }
-                    byte_pats.push((idx, rule, bytes.len() < SHORT));
-                    byte_bytes.push(bytes);
-                }
+            for i in first..byte_b.len() {
+                byte_pats.push((idx, rules[i], byte_b.get(i).len() < SHORT));
             }
         }
         Needles {
             values,
             text_values,
-            text_m: Matcher::new(&text_pats),
+            text_m: text_b.build(),
             byte_pats,
-            byte_m: Matcher::new(&byte_bytes),
+            byte_m: byte_b.build(),
         }
     }
 
@@ -194,7 +280,7 @@ impl Needles {
         let norm = normalize(text);
         let mut hits = BTreeSet::new();
         self.text_m.for_each(norm.as_bytes(), |p, _| {
-            if let Some((idx, _)) = self.text_values.get(p) {
+            if let Some(idx) = self.text_values.get(p) {
                 hits.insert(*idx);
             }
         });
@@ -250,6 +336,110 @@ impl Custom {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The forms as first written (one allocation per form), kept as the reference the
+    /// in-place writer must reproduce.
+    mod reference {
+        use super::super::gbk;
+
+        fn hex(bytes: &[u8], upper: bool) -> Vec<u8> {
+            let digits: &[u8; 16] = if upper {
+                b"0123456789ABCDEF"
+            } else {
+                b"0123456789abcdef"
+            };
+            let mut out = Vec::with_capacity(bytes.len() * 2);
+            for b in bytes {
+                out.push(digits[usize::from(b >> 4)]);
+                out.push(digits[usize::from(b & 15)]);
+            }
+            out
+        }
+
+        /// Every byte form of one string, with the rule name that reports it.
+        pub(super) fn forms(s: &str) -> Vec<(&'static str, Vec<u8>)> {
+            let mut out: Vec<(&'static str, Vec<u8>)> = Vec::new();
+            let utf8 = s.as_bytes().to_vec();
+            let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+            let le: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+            let g = gbk(s);
+            out.push(("original.utf8", utf8.clone()));
+            out.push(("original.utf16be", be.clone()));
+            out.push(("original.utf16le", le));
+            if g != utf8 {
+                out.push(("original.gbk", g.clone()));
+                out.push(("original.hex-gbk", hex(&g, true)));
+                out.push(("original.hex-gbk", hex(&g, false)));
+            }
+            out.push(("original.hex-utf8", hex(&utf8, true)));
+            out.push(("original.hex-utf8", hex(&utf8, false)));
+            out.push(("original.hex-utf16be", hex(&be, true)));
+            out.push(("original.hex-utf16be", hex(&be, false)));
+            if !s.is_ascii() {
+                let dec: String = s
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii() {
+                            c.to_string()
+                        } else {
+                            format!("&#{};", c as u32)
+                        }
+                    })
+                    .collect();
+                let hx: String = s
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii() {
+                            c.to_string()
+                        } else {
+                            format!("&#x{:X};", c as u32)
+                        }
+                    })
+                    .collect();
+                out.push(("original.char-ref", dec.into_bytes()));
+                out.push(("original.char-ref", hx.clone().into_bytes()));
+                out.push(("original.char-ref", hx.to_lowercase().into_bytes()));
+                if s.chars().all(|c| (c as u32) < 256) {
+                    out.push(("original.pdfdoc", s.chars().map(|c| c as u8).collect()));
+                }
+            }
+            out
+        }
+    }
+
+    #[test]
+    fn forms_written_in_place_match_the_reference() {
+        for s in [
+            "张三丰",
+            "13812345678",
+            "ABC张x",
+            "Zoë Ärger",
+            "€5 测试",
+            "北京市朝阳区建国路8号",
+            "𠀋家",
+        ] {
+            for pdf in [false, true] {
+                let mut b = MatcherBuilder::new();
+                let mut rules = Vec::new();
+                push_forms(s, pdf, 0, &mut b, &mut rules);
+                let got: Vec<(&str, Vec<u8>)> = (0..b.len())
+                    .map(|i| (rules[i], b.get(i).to_vec()))
+                    .collect();
+                let mut want: Vec<(&str, Vec<u8>)> = Vec::new();
+                for (rule, bytes) in reference::forms(s) {
+                    let pdf_only = rule.starts_with("original.hex") || rule == "original.pdfdoc";
+                    if bytes.is_empty() || (pdf_only && !pdf) || want.iter().any(|w| w.1 == bytes) {
+                        continue;
+                    }
+                    want.push((rule, bytes));
+                }
+                let (mut g, mut w) = (got.clone(), want.clone());
+                g.sort();
+                w.sort();
+                assert_eq!(g, w, "{s} pdf={pdf}");
+            }
+        }
+    }
 
     #[test]
     fn finds_values_in_every_encoding() {
