@@ -61,12 +61,15 @@ pub(crate) fn gbk(s: &str) -> Vec<u8> {
     }
 }
 
+/// Up to four bytes and their count.
+type GbkChar = ([u8; 4], usize);
+
 /// GBK bytes of one character, remembered per thread (the encoder searches its tables for
 /// every Hanzi, and the same surnames and place names recur in every document). `None` when
 /// GBK cannot hold the character.
-fn gbk_char(c: char) -> Option<([u8; 4], usize)> {
+fn gbk_char(c: char) -> Option<GbkChar> {
     thread_local! {
-        static CACHE: std::cell::RefCell<std::collections::HashMap<char, Option<([u8; 4], usize)>>> =
+        static CACHE: std::cell::RefCell<std::collections::HashMap<char, Option<GbkChar>>> =
             std::cell::RefCell::new(std::collections::HashMap::new());
     }
     CACHE.with(|cache| {
@@ -245,8 +248,8 @@ impl Needles {
             if norm != v {
                 push_forms(&norm, pdf, first, &mut byte_b, &mut rules);
             }
-            for i in first..byte_b.len() {
-                byte_pats.push((idx, rules[i], byte_b.get(i).len() < SHORT));
+            for (i, rule) in rules.iter().enumerate().skip(first) {
+                byte_pats.push((idx, *rule, byte_b.get(i).len() < SHORT));
             }
         }
         Needles {
