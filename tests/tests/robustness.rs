@@ -234,6 +234,36 @@ fn time_budget_per_file_fails_cleanly() {
     assert!(ok.sanitize(csv.as_bytes(), Some("a.csv")).1.is_some());
 }
 
+/// The budget is enforced inside a stage, not only between stages: with no time at all, a
+/// workbook stops at its first decompression, a PDF at its content stream, and scan and verify
+/// fail too (a partial scan is never reported as clean).
+#[test]
+fn time_budget_stops_work_inside_a_stage() {
+    let s = Sanitizer::new(Options {
+        time_budget: Some(Duration::ZERO),
+        ..Options::default()
+    })
+    .unwrap();
+    let people = docsan_tests::samples::people(4, 20);
+    for (name, bytes) in [
+        ("a.xlsx", docsan_tests::samples::compensation_xlsx(&people)),
+        ("a.docx", docsan_tests::samples::roster_docx(&people)),
+        ("a.pdf", docsan_tests::samples::long_pdf(9, 2, 30)),
+    ] {
+        let (r, out) = s.sanitize(&bytes, Some(name));
+        assert!(out.is_none(), "{name}: no output past the budget");
+        let msg = r.error.as_ref().unwrap().message.clone();
+        assert!(
+            msg.contains("time budget") && msg.contains("stopped during"),
+            "{name}: stopped inside a stage, not after it: {msg}"
+        );
+        for r in [s.scan(&bytes, Some(name)), s.verify(&bytes, Some(name))] {
+            assert_eq!(r.status, Status::Failed, "{name}");
+            assert_eq!(r.error_kind(), Some("limit"), "{name}");
+        }
+    }
+}
+
 /// Same input and options, same output bytes: every sample, sanitized twice by two sanitizers,
 /// and once more from another thread.
 #[test]

@@ -96,7 +96,8 @@ pub struct Common {
     #[arg(long, value_name = "MIB", default_value_t = 512)]
     pub max_file_mib: u64,
 
-    /// Time budget per file in seconds (0 = none); a file over budget fails.
+    /// Time budget per file in seconds (0 = none), enforced inside each stage; a file over
+    /// budget fails.
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     pub timeout: u64,
 }

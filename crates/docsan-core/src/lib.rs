@@ -27,7 +27,9 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use error::{Error, ErrorKind, Result};
 pub use finding::{Finding, PiiKind};
 pub use format::Format;
-pub use limits::{Limits, LimitsBudget};
+pub use limits::{
+    DeadlineGuard, Limits, LimitsBudget, check_deadline, deadline_passed, deadline_scope,
+};
 pub use policy::{CustomRule, KindPolicy, MaskMode, Policy, PolicyError, VisualMask};
 pub use sensitive::Sensitive;
 pub use traits::{

@@ -78,6 +78,58 @@ impl Limits {
     }
 }
 
+thread_local! {
+    /// The time by which the document being processed on this thread must be done.
+    static DEADLINE: std::cell::Cell<Option<std::time::Instant>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Sets the deadline of the work on this thread until the guard is dropped. A deadline already
+/// set and earlier is kept (an embedded document cannot extend its container's budget).
+#[must_use = "the deadline holds only while the guard lives"]
+pub fn deadline_scope(deadline: Option<std::time::Instant>) -> DeadlineGuard {
+    let previous = DEADLINE.with(|d| d.get());
+    let next = match (previous, deadline) {
+        (Some(p), Some(n)) => Some(p.min(n)),
+        (p, n) => p.or(n),
+    };
+    DEADLINE.with(|d| d.set(next));
+    DeadlineGuard { previous }
+}
+
+/// Restores the previous deadline when dropped.
+#[derive(Debug)]
+pub struct DeadlineGuard {
+    previous: Option<std::time::Instant>,
+}
+
+impl Drop for DeadlineGuard {
+    fn drop(&mut self) {
+        let previous = self.previous;
+        DEADLINE.with(|d| d.set(previous));
+    }
+}
+
+/// True once this thread's deadline has passed. Long loops (parsing, content streams,
+/// detection) call it every few thousand steps and stop early; the caller then fails the file
+/// with [`check_deadline`], so stopping early never yields a result.
+pub fn deadline_passed() -> bool {
+    DEADLINE
+        .with(|d| d.get())
+        .is_some_and(|d| std::time::Instant::now() >= d)
+}
+
+/// Fails with a limit error once this thread's deadline has passed.
+pub fn check_deadline(during: &str) -> Result<()> {
+    if deadline_passed() {
+        Err(Error::limit(format!(
+            "time budget per file exceeded (stopped during {during})"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 /// Running total of decompressed bytes for one document.
 #[derive(Debug)]
 pub struct LimitsBudget {
@@ -91,8 +143,10 @@ impl LimitsBudget {
         }
     }
 
-    /// Takes `bytes` from the budget, or fails with a limit error.
+    /// Takes `bytes` from the budget, or fails with a limit error; also fails once the
+    /// thread's deadline has passed (every decompression passes here).
     pub fn take(&self, bytes: u64) -> Result<()> {
+        check_deadline("decompression")?;
         self.remaining
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |r| {
                 r.checked_sub(bytes)
@@ -105,6 +159,29 @@ impl LimitsBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deadlines_nest_and_stop_decompression() {
+        let budget = LimitsBudget::new(&Limits::default());
+        assert!(budget.take(10).is_ok());
+        let past = std::time::Instant::now();
+        let later = past + std::time::Duration::from_secs(3600);
+        {
+            let _outer = deadline_scope(Some(later));
+            assert!(!deadline_passed());
+            {
+                let _inner = deadline_scope(Some(past));
+                assert!(deadline_passed());
+                let e = budget.take(10).unwrap_err();
+                assert!(e.message.contains("time budget"), "{e}");
+            }
+            assert!(!deadline_passed(), "the inner deadline ends with its scope");
+            let _longer = deadline_scope(Some(later + std::time::Duration::from_secs(1)));
+            let _ = deadline_scope(Some(past));
+            assert!(!deadline_passed(), "a dropped guard restores at once");
+        }
+        assert!(!deadline_passed());
+    }
 
     #[test]
     fn ratio_and_size_are_enforced() {

@@ -19,6 +19,8 @@ pub(crate) struct Events<'a> {
     depth: u32,
     max_depth: u32,
     part: &'a str,
+    /// Events read, to check the time budget every few thousand.
+    events: u32,
 }
 
 impl std::fmt::Debug for Events<'_> {
@@ -45,12 +47,17 @@ impl<'a> Events<'a> {
             base,
             depth: 0,
             max_depth: limits.max_xml_depth,
+            events: 0,
             part,
         })
     }
 
     /// The next event and its byte range in the part, or `None` at the end.
     pub fn next_event(&mut self) -> Result<Option<(Event<'a>, Range<usize>)>> {
+        self.events = self.events.wrapping_add(1);
+        if self.events.is_multiple_of(8192) {
+            docsan_core::check_deadline("XML parsing")?;
+        }
         let start = self.base + self.reader.buffer_position() as usize;
         let ev = self.reader.read_event().map_err(|_| {
             Error::malformed(format!(

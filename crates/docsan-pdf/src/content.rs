@@ -501,6 +501,9 @@ impl Walker<'_> {
         let mut mc: Vec<Option<usize>> = Vec::new();
         let mut has_image = false;
         for (oi, op) in ops.iter().enumerate() {
+            if oi % 8192 == 8191 {
+                docsan_core::check_deadline("a content stream")?;
+            }
             let o = &op.operands;
             match op.operator.as_str() {
                 "q" if stack.len() < 4096 => stack.push(gs.clone()),

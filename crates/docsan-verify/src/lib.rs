@@ -134,7 +134,10 @@ pub fn verify(req: &Request<'_>) -> Result<Report, Error> {
     }
     let mut ctx = Ctx::new(req);
     ctx.verify_bytes(req.bytes, req.format)?;
-    Ok(ctx.finish())
+    let report = ctx.finish();
+    // Detection stops early when the caller's time budget runs out: never return that.
+    docsan_core::check_deadline("verification")?;
+    Ok(report)
 }
 
 /// The text units the verifier extracted from a document, in extraction order. Useful to

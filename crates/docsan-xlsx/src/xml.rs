@@ -234,6 +234,8 @@ pub(crate) struct Walker<'a> {
     /// Set when the part holds a non-empty XML comment, which is not extracted.
     pub(crate) saw_comment: bool,
     lenient: bool,
+    /// Events read, to check the time budget every few thousand.
+    events: u32,
 }
 
 impl std::fmt::Debug for Walker<'_> {
@@ -273,6 +275,7 @@ impl<'a> Walker<'a> {
             reader,
             base,
             pending: None,
+            events: 0,
             depth: 0,
             max_depth,
             saw_comment: false,
@@ -283,6 +286,10 @@ impl<'a> Walker<'a> {
     fn raw_next(&mut self) -> Result<(Event<'a>, usize, usize)> {
         if let Some(p) = self.pending.take() {
             return Ok(p);
+        }
+        self.events = self.events.wrapping_add(1);
+        if self.events.is_multiple_of(8192) {
+            docsan_core::check_deadline("XML parsing")?;
         }
         let start = self.reader.buffer_position() as usize + self.base;
         let ev = self.reader.read_event().map_err(xml_err)?;

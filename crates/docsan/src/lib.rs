@@ -42,8 +42,9 @@ pub struct Options {
     /// Warnings (content that cannot be checked) fail the file.
     pub strict: bool,
     /// Wall-clock budget per document for `sanitize`, checked between the pipeline's stages
-    /// (open, detect, rewrite, re-open, verify); a document over budget fails with a limit
-    /// error. `None` means no budget. This is the facade's only use of a clock, and it never
+    /// (open, detect, rewrite, re-open, verify) and inside their long loops (XML events,
+    /// content-stream operators, decompression, detection); a document over budget fails with
+    /// a limit error. `None` means no budget. This is the facade's only use of a clock, and it never
     /// affects output bytes.
     pub time_budget: Option<std::time::Duration>,
 }
@@ -148,7 +149,22 @@ impl Sanitizer {
 
     /// Lists findings without writing anything.
     pub fn scan(&self, bytes: &[u8], name: Option<&str>) -> FileReport {
-        self.scan_at(bytes, name, 0)
+        self.within_budget(|| self.scan_at(bytes, name, 0))
+    }
+
+    /// Runs `work` under the per-file time budget: its long loops stop once the budget is
+    /// spent, and the report then fails (never a partial result).
+    fn within_budget(&self, work: impl FnOnce() -> FileReport) -> FileReport {
+        let deadline = self
+            .options
+            .time_budget
+            .map(|b| std::time::Instant::now() + b);
+        let _deadline = docsan_core::deadline_scope(deadline);
+        let mut report = work();
+        if let Err(e) = docsan_core::check_deadline("the check") {
+            report.fail(e);
+        }
+        report
     }
 
     pub(crate) fn scan_at(&self, bytes: &[u8], name: Option<&str>, depth: u32) -> FileReport {
@@ -284,6 +300,9 @@ impl Sanitizer {
             .options
             .time_budget
             .map(|b| std::time::Instant::now() + b);
+        // Long loops inside the stages check this deadline too, so one slow stage cannot run
+        // past the budget.
+        let _deadline = docsan_core::deadline_scope(deadline);
         let backend = backend_for(format).ok_or_else(|| Error::unsupported(format.as_str()))?;
         let mut doc = backend.open(bytes, limits)?;
         check_time(deadline, "parsing")?;
@@ -393,7 +412,7 @@ impl Sanitizer {
         name: Option<&str>,
         originals: &[Sensitive],
     ) -> FileReport {
-        self.verify_at(bytes, name, originals, 0)
+        self.within_budget(|| self.verify_at(bytes, name, originals, 0))
     }
 
     pub(crate) fn verify_at(
