@@ -81,8 +81,17 @@ pub fn backend_for(format: Format) -> Option<Box<dyn Backend>> {
 /// What detection found in one document, before reporting.
 struct Detected {
     findings: Vec<Finding>,
-    /// Findings to mask (confidence at or above the policy minimum).
-    masked: Vec<Finding>,
+    min_confidence: f32,
+}
+
+impl Detected {
+    /// Findings to mask (confidence at or above the policy minimum). An iterator, not a copy:
+    /// a 100k-row sheet has hundreds of thousands.
+    fn masked(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.confidence >= self.min_confidence)
+    }
 }
 
 impl Sanitizer {
@@ -115,12 +124,10 @@ impl Sanitizer {
             &findings,
             policy.min_confidence,
         ));
-        let masked = findings
-            .iter()
-            .filter(|f| f.confidence >= policy.min_confidence)
-            .cloned()
-            .collect();
-        Detected { findings, masked }
+        Detected {
+            findings,
+            min_confidence: policy.min_confidence,
+        }
     }
 
     fn finding_reports(
@@ -312,9 +319,9 @@ impl Sanitizer {
         report.diagnostics = doc.diagnostics().to_vec();
         let policy = &self.options.policy;
         let replace = |f: &Finding| self.engine.replacement(f);
-        let edits = plan_edits(&detected.masked, policy, &replace);
+        let edits = plan_edits(detected.masked(), policy, &replace);
         let originals: BTreeSet<Sensitive> =
-            detected.masked.iter().map(|f| f.value.clone()).collect();
+            detected.masked().map(|f| f.value.clone()).collect();
         let replacements: BTreeSet<String> = edits.iter().map(|e| e.replacement.clone()).collect();
 
         let mut plan = Plan {

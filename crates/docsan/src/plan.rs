@@ -8,12 +8,12 @@
 use docsan_core::{Edit, Finding, Policy};
 
 /// Builds sorted, non-overlapping edits. `replacement` gives each finding's new text.
-pub fn plan_edits(
-    findings: &[Finding],
+pub fn plan_edits<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
     policy: &Policy,
     replacement: &dyn Fn(&Finding) -> String,
 ) -> Vec<Edit> {
-    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    let mut sorted: Vec<&Finding> = findings.into_iter().collect();
     sorted.sort_by(|a, b| {
         (a.unit, a.range.start, std::cmp::Reverse(a.range.end)).cmp(&(
             b.unit,
