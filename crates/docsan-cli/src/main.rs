@@ -467,7 +467,12 @@ fn sanitize_one(ctx: &Ctx, job: &walk::Job, target: &SanitizeTarget) -> FileResu
     let size = bytes.len() as u64;
     let rel = job.rel.to_string_lossy().to_string();
     let dest = target.dir.join(&job.rel);
-    let sha = hex(&Sha256::digest(&bytes));
+    // The content hash serves only the journal.
+    let sha = if target.journal.is_some() {
+        hex(&Sha256::digest(&bytes))
+    } else {
+        String::new()
+    };
     let record = |status: &str, output: Option<(String, &[u8])>| {
         if let Some(j) = &target.journal {
             let e = journal::Entry {
