@@ -4,8 +4,9 @@
 //!
 //! The targets are plain functions so that any engine can drive them: the bundled mutation
 //! fuzzer (`cargo run --release -p docsan-fuzz -- TARGET SEEDS…`, stable Rust, no extra tools),
-//! or cargo-fuzz / libFuzzer with a one-line `fuzz_target!` wrapper calling [`run`]. A crash
-//! found becomes a regression fixture under `tests/fixtures/fuzz/`, replayed by the test suite.
+//! or libFuzzer through the cargo-fuzz package in `fuzz/` (one `fuzz_target!` per target calling
+//! [`run`]; `fuzz/run.sh TARGET SECONDS` builds and runs one on stable Rust). A crash found
+//! becomes a regression fixture under `tests/fixtures/fuzz/TARGET/`, replayed by the test suite.
 
 #![forbid(unsafe_code)]
 
@@ -14,8 +15,49 @@ use docsan::core::{
     UnitKind,
 };
 
-/// The fuzz targets by name.
-pub const TARGETS: [&str; 6] = ["pdf", "docx", "xlsx", "csv", "detect", "pipeline"];
+/// The fuzz targets by name. `docx-parts` and `xlsx-parts` take the parts of a package rather
+/// than its zip bytes (see [`zip_parts`]), so that mutations reach the XML instead of dying on
+/// a zip checksum.
+pub const TARGETS: [&str; 8] = [
+    "pdf",
+    "docx",
+    "xlsx",
+    "csv",
+    "detect",
+    "pipeline",
+    "docx-parts",
+    "xlsx-parts",
+];
+
+/// Packs `name NUL body NUL name NUL body …` into a stored zip, in order (a missing last body
+/// is empty; duplicate names are skipped). Seeds for the `*-parts` targets are real packages
+/// unpacked this way (`fuzz/seeds.sh`).
+pub fn zip_parts(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    let mut fields = data.split(|&b| b == 0);
+    while let Some(name) = fields.next() {
+        let body = fields.next().unwrap_or_default();
+        let name = String::from_utf8_lossy(name);
+        if w.start_file(name.as_ref(), opts).is_ok() {
+            let _ = w.write_all(body);
+        }
+    }
+    w.finish().map(|c| c.into_inner()).unwrap_or_default()
+}
+
+thread_local! {
+    // Built once per thread: compiling the detectors per input would dominate every run.
+    static ENGINE: Option<docsan_detect::Engine> = docsan_detect::Engine::new(&Policy::default()).ok();
+    static SANITIZER: Option<docsan::Sanitizer> = docsan::Sanitizer::new(docsan::Options {
+        limits: fuzz_limits(),
+        ..Default::default()
+    })
+    .ok();
+}
 
 /// Small limits so that fuzzing explores structure rather than size.
 pub fn fuzz_limits() -> Limits {
@@ -69,46 +111,43 @@ pub fn run(target: &str, data: &[u8]) {
             backend_round_trip(&docsan_text::CsvBackend::default(), data);
             backend_round_trip(&docsan_text::TextBackend, data);
         }
-        "detect" => {
+        "docx-parts" => backend_round_trip(&docsan_docx::DocxBackend, &zip_parts(data)),
+        "xlsx-parts" => backend_round_trip(&docsan_xlsx::XlsxBackend, &zip_parts(data)),
+        "detect" => ENGINE.with(|engine| {
+            let Some(engine) = engine else { return };
             let text = String::from_utf8_lossy(data);
-            if let Ok(engine) = docsan_detect::Engine::new(&Policy::default()) {
-                let mut ctx = UnitContext::new(UnitKind::TableCell, Location::default());
-                ctx.column_header = Some("姓名".into());
-                let units = [
-                    TextUnit::new(
-                        UnitId(0),
-                        text.as_ref(),
-                        UnitContext::new(UnitKind::Body, Location::default()),
-                    ),
-                    TextUnit::new(UnitId(1), text.as_ref(), ctx),
-                ];
-                for f in engine.detect_all(&units) {
-                    let unit = &units[f.unit.0 as usize];
-                    assert!(
-                        unit.text.get(f.range.clone()).is_some(),
-                        "finding range off a char boundary"
-                    );
-                    let r = engine.replacement(&f);
-                    assert_eq!(
-                        r.chars().count(),
-                        f.value.char_len(),
-                        "mask changed the length of a {} value",
-                        f.kind
-                    );
-                }
+            let mut ctx = UnitContext::new(UnitKind::TableCell, Location::default());
+            ctx.column_header = Some("姓名".into());
+            let units = [
+                TextUnit::new(
+                    UnitId(0),
+                    text.as_ref(),
+                    UnitContext::new(UnitKind::Body, Location::default()),
+                ),
+                TextUnit::new(UnitId(1), text.as_ref(), ctx),
+            ];
+            for f in engine.detect_all(&units) {
+                let unit = &units[f.unit.0 as usize];
+                assert!(
+                    unit.text.get(f.range.clone()).is_some(),
+                    "finding range off a char boundary"
+                );
+                let r = engine.replacement(&f);
+                assert_eq!(
+                    r.chars().count(),
+                    f.value.char_len(),
+                    "mask changed the length of a {} value",
+                    f.kind
+                );
             }
-        }
-        "pipeline" => {
-            if let Ok(s) = docsan::Sanitizer::new(docsan::Options {
-                limits: fuzz_limits(),
-                ..Default::default()
-            }) {
-                let (_, out) = s.sanitize(data, None);
-                if let Some(out) = out {
-                    let _ = s.verify(&out, None);
-                }
+        }),
+        "pipeline" => SANITIZER.with(|s| {
+            let Some(s) = s else { return };
+            let (_, out) = s.sanitize(data, None);
+            if let Some(out) = out {
+                let _ = s.verify(&out, None);
             }
-        }
+        }),
         _ => {}
     }
 }
