@@ -28,10 +28,11 @@ pub(crate) struct GlyphUnit {
 }
 
 #[derive(Clone)]
-struct Placed {
+struct Placed<'a> {
     /// Glyph indices drawing the same character at the same place (faux bold copies).
     glyphs: Vec<usize>,
-    text: String,
+    /// The glyph's text, borrowed (a page has thousands of glyphs).
+    text: &'a str,
     u0: f32,
     u1: f32,
     v: f32,
@@ -39,11 +40,11 @@ struct Placed {
 }
 
 #[derive(Clone, Default)]
-struct Segment {
-    items: Vec<Placed>,
+struct Segment<'a> {
+    items: Vec<Placed<'a>>,
 }
 
-impl Segment {
+impl Segment<'_> {
     fn u0(&self) -> f32 {
         self.items.first().map(|p| p.u0).unwrap_or(0.0)
     }
@@ -51,21 +52,21 @@ impl Segment {
         self.items.iter().map(|p| p.u1).fold(f32::MIN, f32::max)
     }
     fn text(&self) -> String {
-        self.items.iter().map(|p| p.text.as_str()).collect()
+        self.items.iter().map(|p| p.text).collect()
     }
 }
 
 #[derive(Clone)]
-struct Line {
+struct Line<'a> {
     v: f32,
     size: f32,
-    segments: Vec<Segment>,
+    segments: Vec<Segment<'a>>,
 }
 
 /// Builds units from the glyphs of one owner (their indices into `glyphs`).
 pub(crate) fn build_units(glyphs: &[GlyphRec], members: &[usize]) -> Vec<GlyphUnit> {
     // Group by writing direction (whole degrees), then lay out each direction on its own.
-    let mut by_dir: std::collections::BTreeMap<i32, Vec<Placed>> = Default::default();
+    let mut by_dir: std::collections::BTreeMap<i32, Vec<Placed<'_>>> = Default::default();
     for &gi in members {
         let g = &glyphs[gi];
         if g.text.is_empty() {
@@ -93,7 +94,7 @@ pub(crate) fn build_units(glyphs: &[GlyphRec], members: &[usize]) -> Vec<GlyphUn
         let v = -g.x0 * uy + g.y0 * ux;
         by_dir.entry(angle).or_default().push(Placed {
             glyphs: vec![gi],
-            text: g.text.clone(),
+            text: g.text.as_str(),
             u0,
             u1,
             v,
@@ -108,7 +109,7 @@ pub(crate) fn build_units(glyphs: &[GlyphRec], members: &[usize]) -> Vec<GlyphUn
     out
 }
 
-fn make_lines(mut placed: Vec<Placed>) -> Vec<Line> {
+fn make_lines(mut placed: Vec<Placed<'_>>) -> Vec<Line<'_>> {
     // Top to bottom (higher v first), then left to right.
     placed.sort_by(|a, b| b.v.total_cmp(&a.v).then(a.u0.total_cmp(&b.u0)));
     let mut groups: Vec<(f32, f32, Vec<Placed>)> = Vec::new();
@@ -153,7 +154,7 @@ fn make_lines(mut placed: Vec<Placed>) -> Vec<Line> {
                 // A visible gap without a space glyph reads as a space.
                 seg.items.push(Placed {
                     glyphs: Vec::new(),
-                    text: " ".into(),
+                    text: " ",
                     u0: last_end,
                     u1: last_end,
                     v: p.v,
@@ -182,14 +183,14 @@ fn overlap(a0: f32, a1: f32, b0: f32, b1: f32) -> f32 {
     (a1.min(b1) - a0.max(b0)).max(0.0)
 }
 
-struct Cell {
-    segs: Vec<Segment>,
+struct Cell<'a> {
+    segs: Vec<Segment<'a>>,
     header: Option<String>,
     table: bool,
     label: Option<String>,
 }
 
-fn units_from_lines(lines: Vec<Line>) -> Vec<GlyphUnit> {
+fn units_from_lines(lines: Vec<Line<'_>>) -> Vec<GlyphUnit> {
     let mut cells: Vec<Cell> = Vec::new();
     // Columns of the current table: (u0, u1, header text) and the index of each column's
     // last cell, so wrapped continuation lines can be appended to it.
