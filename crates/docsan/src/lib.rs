@@ -320,8 +320,7 @@ impl Sanitizer {
         let policy = &self.options.policy;
         let replace = |f: &Finding| self.engine.replacement(f);
         let edits = plan_edits(detected.masked(), policy, &replace);
-        let originals: BTreeSet<Sensitive> =
-            detected.masked().map(|f| f.value.clone()).collect();
+        let originals: BTreeSet<Sensitive> = detected.masked().map(|f| f.value.clone()).collect();
         let replacements: BTreeSet<String> = edits.iter().map(|e| e.replacement.clone()).collect();
 
         let mut plan = Plan {
