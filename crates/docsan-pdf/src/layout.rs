@@ -432,7 +432,7 @@ fn units_from_lines(lines: Vec<Line<'_>>) -> Vec<GlyphUnit> {
                 }
                 for p in &seg.items {
                     let s = text.len();
-                    text.push_str(&p.text);
+                    text.push_str(p.text);
                     if !p.glyphs.is_empty() {
                         chars.push(CharMap {
                             range: s..text.len(),
