@@ -3,17 +3,17 @@
 //!
 //! ```text
 //! bytes ─sniff─▶ Backend::open ─▶ units ─▶ Engine::detect_all ─▶ findings ─▶ plan_edits
-//!   ─▶ Document::rewrite ─▶ bytes' ─▶ reopen + re-detect  ┐
-//!                                 └─▶ docsan_verify::verify ┴─▶ clean? output : failed
+//!   ─▶ Document::rewrite ─▶ bytes' ─▶ reopen: no original value left ┐
+//!                                 └─▶ docsan_verify::verify (detects again) ┴─▶ clean? output : failed
 //! ```
 //!
 //! Invariants:
 //! - **Fail closed**: [`Sanitizer::sanitize`] returns bytes only when the rewrite succeeded, the
-//!   output re-opened with no finding left, and the independent verifier found no residue (and,
-//!   under `strict`, no warning). Otherwise the report says failed and there are no bytes.
+//!   output re-opened with no original value left, and the independent verifier found no
+//!   residue (and, under `strict`, no warning). Otherwise the report says failed and there are no bytes.
 //! - Embedded documents (attachments, embedded workbooks, zip members) go through the same
 //!   pipeline recursively, bounded by `Limits::max_depth`.
-//! - No threads, no clocks, no I/O: the CLI owns those.
+//! - No threads and no I/O: the CLI owns those. The clock is read only for the time budget.
 
 #![forbid(unsafe_code)]
 
