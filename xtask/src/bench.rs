@@ -269,6 +269,7 @@ pub fn run() -> anyhow::Result<()> {
         "\n{:<28} {:>9} {:>8} {:>9} {:>10} {:>12} {:>7}",
         "large file", "size MB", "secs", "MB/s", "peak MB", "target MB", "ok"
     );
+    let mut verify_rows = Vec::new();
     for f in &bigs {
         let size = std::fs::metadata(f)?.len();
         let out = dir.join("out-large");
@@ -281,6 +282,15 @@ pub fn run() -> anyhow::Result<()> {
                 .args(["--quiet", "--no-journal", "--force"]),
         )?;
         let target = 4 * size + 100_000_000;
+        // `verify` on the original (the release gate finding everything) must scale too.
+        let (vt, vpeak, _) = measure(Command::new(&exe).arg("verify").arg(f).arg("--quiet"))?;
+        verify_rows.push((
+            f.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            vt,
+            vpeak,
+        ));
         println!(
             "{:<28} {:>9.1} {:>8.2} {:>9.2} {:>10.1} {:>12.1} {:>7}",
             f.file_name()
@@ -292,6 +302,18 @@ pub fn run() -> anyhow::Result<()> {
             peak as f64 / 1e6,
             target as f64 / 1e6,
             ok
+        );
+    }
+    println!(
+        "\n{:<28} {:>8} {:>10}",
+        "verify, original (all found)", "secs", "peak MB"
+    );
+    for (name, t, peak) in verify_rows {
+        println!(
+            "{:<28} {:>8.2} {:>10.1}",
+            name,
+            t.as_secs_f64(),
+            peak as f64 / 1e6
         );
     }
     Ok(())

@@ -195,7 +195,9 @@ const OVERLAP: usize = 512;
 pub(crate) struct Ctx<'a> {
     pub(crate) limits: &'a Limits,
     detector: &'a dyn Detector,
-    allowed: &'a [String],
+    /// The normalized replacements docsan wrote, NUL-separated, searched once per batch for
+    /// the detections of that batch (a detection inside a pseudonym is not a residue).
+    allowed_text: String,
     pub(crate) needles: needles::Needles,
     pub(crate) budget: LimitsBudget,
     /// Units not yet run through detection, after the last `OVERLAP` units of the previous
@@ -228,7 +230,12 @@ impl<'a> Ctx<'a> {
         Ctx {
             limits: req.limits,
             detector: req.detector,
-            allowed: req.allowed,
+            allowed_text: req
+                .allowed
+                .iter()
+                .map(|a| needles::normalize(a))
+                .collect::<Vec<_>>()
+                .join("\0"),
             needles: needles::Needles::new(req.originals, req.allowed, req.format == Format::Pdf),
             budget: LimitsBudget::new(req.limits),
             units: Vec::new(),
@@ -427,18 +434,33 @@ impl<'a> Ctx<'a> {
         let findings = self.detector.detect_all(&self.units);
         let first = self.units[0].id.0;
         let first_new = first + self.carried as u32;
-        for f in findings {
-            if f.unit.0 < first_new {
-                continue;
-            }
-            let value = f.value.expose();
-            // A detection that is a pseudonym docsan wrote, or a part of one, is not a residue.
-            let norm = needles::normalize(value);
-            if norm.is_empty()
-                || self.allowed.iter().any(|a| {
-                    a == value || (!norm.is_empty() && needles::normalize(a).contains(&norm))
-                })
-            {
+        let findings: Vec<_> = findings
+            .into_iter()
+            .filter(|f| f.unit.0 >= first_new)
+            .map(|f| {
+                let norm = needles::normalize(f.value.expose());
+                (f, norm)
+            })
+            .filter(|(_, norm)| !norm.is_empty())
+            .collect();
+        // Which detections lie inside a replacement docsan wrote: one pass over all of them
+        // with a matcher of this batch's detections (a per-detection scan of every replacement
+        // is quadratic on a sheet where both number in the hundreds of thousands).
+        let mut inside = vec![false; findings.len()];
+        if !self.allowed_text.is_empty() && !findings.is_empty() {
+            // A pattern holding the separator could match across two replacements: never let
+            // it count as inside one.
+            let m = matcher::Matcher::new(findings.iter().map(|(_, n)| {
+                if n.contains('\0') {
+                    &b""[..]
+                } else {
+                    n.as_bytes()
+                }
+            }));
+            m.for_each(self.allowed_text.as_bytes(), |p, _| inside[p] = true);
+        }
+        for ((f, _), inside) in findings.into_iter().zip(inside) {
+            if inside {
                 continue;
             }
             if !self.detected.insert((f.unit.0, f.range.start, f.range.end)) {
@@ -474,11 +496,16 @@ impl<'a> Ctx<'a> {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
+        // One matcher over all values: a sheet can have hundreds of thousands of residues, each
+        // with a location to check against every value.
+        let m = matcher::Matcher::new(values.iter().map(String::as_bytes));
         let scrub = |l: &mut Location| {
             for field in [&mut l.part, &mut l.sheet, &mut l.cell, &mut l.detail] {
                 if let Some(t) = field.as_mut() {
                     let n = needles::normalize(t);
-                    if values.iter().any(|v| n.contains(v.as_str())) {
+                    let mut hit = false;
+                    m.for_each(n.as_bytes(), |_, _| hit = true);
+                    if hit {
                         *t = Sensitive::new(t.as_str()).generic_mask();
                     }
                 }

@@ -454,11 +454,17 @@ impl Sanitizer {
             limits: &self.options.limits,
         }) {
             Ok(vr) => {
-                for r in vr.residues {
-                    let dup = report.findings.iter().any(|f| f.value == r.value);
-                    if !dup {
-                        report.residues.push(residue_report(r));
-                    }
+                // A set, not a scan per residue: an unsanitized 100k-row sheet has hundreds of
+                // thousands of both.
+                let found: std::collections::HashSet<&str> =
+                    report.findings.iter().map(|f| f.value.expose()).collect();
+                let fresh: Vec<_> = vr
+                    .residues
+                    .into_iter()
+                    .filter(|r| !found.contains(r.value.expose()))
+                    .collect();
+                for r in fresh {
+                    report.residues.push(residue_report(r));
                 }
                 merge_diagnostics(&mut report.diagnostics, vr.diagnostics);
             }
