@@ -1008,3 +1008,23 @@ fn a_long_document_is_detected_in_batches_without_losing_context_or_doubling() {
     assert_eq!(found, want, "every value once, at its 1-based line");
     assert_eq!(r.units_checked, 60_000);
 }
+
+#[test]
+fn only_detections_inside_a_replacement_are_excused() {
+    let limits = Limits::default();
+    let det = common::TestDetector::new();
+    // A pseudonym docsan wrote, with a detectable number inside it, and a real number beside.
+    let allowed = vec!["编号13900000000号".to_string()];
+    let bytes = docx(&para("编号13900000000号 另 13711112222"), "");
+    let r = verify(&Request {
+        bytes: &bytes,
+        format: Format::Docx,
+        originals: &[],
+        allowed: &allowed,
+        detector: &det,
+        limits: &limits,
+    })
+    .unwrap();
+    let found: Vec<&str> = r.residues.iter().map(|x| x.value.expose()).collect();
+    assert_eq!(found, ["13711112222"], "{:?}", r.residues);
+}
