@@ -49,13 +49,15 @@ pub struct Options {
     pub time_budget: Option<std::time::Duration>,
 }
 
-/// Fails with a limit error once the budget is spent.
-fn check_time(deadline: Option<std::time::Instant>, stage: &str) -> Result<()> {
-    match deadline {
-        Some(d) if std::time::Instant::now() >= d => Err(Error::limit(format!(
+/// Fails with a limit error once this thread's deadline (see [`Sanitizer::budget_scope`]) has
+/// passed: the check between the pipeline's stages.
+fn check_time(stage: &str) -> Result<()> {
+    if docsan_core::deadline_passed() {
+        Err(Error::limit(format!(
             "time budget per file exceeded (during {stage})"
-        ))),
-        _ => Ok(()),
+        )))
+    } else {
+        Ok(())
     }
 }
 
@@ -159,14 +161,21 @@ impl Sanitizer {
         self.within_budget(|| self.scan_at(bytes, name, 0))
     }
 
+    /// Starts the per-file time budget on this thread, until the guard is dropped. Long loops
+    /// inside the stages (decompression, XML events, content operators, detection) check it,
+    /// so one slow stage cannot run past the budget.
+    fn budget_scope(&self) -> docsan_core::DeadlineGuard {
+        docsan_core::deadline_scope(
+            self.options
+                .time_budget
+                .map(|b| std::time::Instant::now() + b),
+        )
+    }
+
     /// Runs `work` under the per-file time budget: its long loops stop once the budget is
     /// spent, and the report then fails (never a partial result).
     fn within_budget(&self, work: impl FnOnce() -> FileReport) -> FileReport {
-        let deadline = self
-            .options
-            .time_budget
-            .map(|b| std::time::Instant::now() + b);
-        let _deadline = docsan_core::deadline_scope(deadline);
+        let _deadline = self.budget_scope();
         let mut report = work();
         if let Err(e) = docsan_core::check_deadline("the check") {
             report.fail(e);
@@ -303,18 +312,12 @@ impl Sanitizer {
         report: &mut FileReport,
     ) -> Result<Vec<u8>> {
         let limits = &self.options.limits;
-        let deadline = self
-            .options
-            .time_budget
-            .map(|b| std::time::Instant::now() + b);
-        // Long loops inside the stages check this deadline too, so one slow stage cannot run
-        // past the budget.
-        let _deadline = docsan_core::deadline_scope(deadline);
+        let _deadline = self.budget_scope();
         let backend = backend_for(format).ok_or_else(|| Error::unsupported(format.as_str()))?;
         let mut doc = backend.open(bytes, limits)?;
-        check_time(deadline, "parsing")?;
+        check_time("parsing")?;
         let detected = self.detect(doc.units());
-        check_time(deadline, "detection")?;
+        check_time("detection")?;
         report.findings = self.finding_reports(doc.units(), &detected.findings);
         report.diagnostics = doc.diagnostics().to_vec();
         let policy = &self.options.policy;
@@ -358,7 +361,7 @@ impl Sanitizer {
 
         let mut diags = Vec::new();
         let out = doc.rewrite(&plan, &mut diags)?;
-        check_time(deadline, "rewriting")?;
+        check_time("rewriting")?;
         report.diagnostics.extend(diags);
         // Only the values and their replacements are needed from here on: free the document,
         // the findings and the plan before the checks re-read the output.
@@ -374,7 +377,7 @@ impl Sanitizer {
             .map_err(|e| Error::residue(format!("the sanitized output does not re-open: {e}")))?;
         let residues = originals_left(reopened.units(), &originals, &replacements);
         report.residues = self.finding_reports(reopened.units(), &residues);
-        check_time(deadline, "the re-open check")?;
+        check_time("the re-open check")?;
         drop(reopened);
 
         // Check 2: the independent verifier, which shares no decoding code with the backends.
@@ -392,7 +395,7 @@ impl Sanitizer {
             report.residues.push(residue_report(r));
         }
         merge_diagnostics(&mut report.diagnostics, vr.diagnostics);
-        check_time(deadline, "verification")?;
+        check_time("verification")?;
         if !report.residues.is_empty() {
             let first = &report.residues[0];
             return Err(Error::residue(format!(
