@@ -284,3 +284,27 @@ fn output_is_deterministic() {
         assert!(x == y && y == z, "{name}: two runs gave different bytes");
     }
 }
+
+/// `verify --against` takes its values from a scan of the original: when that scan stops at a
+/// limit, the values it found may be only some of them, and the twin must not pass.
+#[test]
+fn against_an_original_that_cannot_be_read_in_full_fails() {
+    let people = docsan_tests::samples::people(5, 40);
+    let original = docsan_tests::samples::subsidy_csv(&people);
+    let twin = "序号,金额\n1,300\n".to_string();
+    let s = Sanitizer::new(Options {
+        limits: Limits {
+            max_input_bytes: (original.len() / 2) as u64,
+            ..Default::default()
+        },
+        ..Options::default()
+    })
+    .unwrap();
+    let r = s.verify_against(original.as_bytes(), twin.as_bytes(), Some("a.csv"));
+    assert_eq!(r.status, Status::Failed);
+    assert_eq!(r.error_kind(), Some("limit"));
+    assert!(
+        r.error.unwrap().message.contains("not all its values"),
+        "fails because of the original, not the twin"
+    );
+}
