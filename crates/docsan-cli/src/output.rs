@@ -151,7 +151,7 @@ fn sarif_report(
         let shown = if show_values {
             f.value.expose().to_string()
         } else {
-            f.masked.clone()
+            f.masked.to_string()
         };
         let where_ = format!("{prefix}{}", f.location);
         out.push(json!({
@@ -226,7 +226,7 @@ fn append_details(s: &mut String, rep: &FileReport, show_values: bool, indent: &
         let v = if show_values {
             f.value.expose().to_string()
         } else {
-            f.masked.clone()
+            f.masked.to_string()
         };
         let _ = write!(s, "\n{indent}residue {} {v} at {}", f.kind, f.location);
     }

@@ -1,6 +1,7 @@
 //! Findings: a span of a unit that holds personal data, and of what kind.
 
 use crate::{Sensitive, UnitId};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -94,7 +95,7 @@ pub struct Finding {
     pub range: Range<usize>,
     pub kind: PiiKind,
     /// Which rule fired: `id18.checksum`, `name.column_header`, `custom.case_names`.
-    pub rule: String,
+    pub rule: CompactString,
     /// 0.0 to 1.0. Validated values (check digit, Luhn, known prefix) score high; context-only
     /// findings lower. The default policy masks everything it reports.
     pub confidence: f32,

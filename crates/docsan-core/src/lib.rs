@@ -23,6 +23,10 @@ mod sensitive;
 mod traits;
 mod unit;
 
+/// A string stored inline when short (24 bytes or less), as most cell texts, cell references,
+/// part names, headers and values are: a document's units then cost one allocation each
+/// instead of several.
+pub use compact_str::{CompactString, ToCompactString, format_compact};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{Error, ErrorKind, Result};
 pub use finding::{Finding, PiiKind};

@@ -4,15 +4,16 @@
 //! remove. `Sensitive` makes the safe thing the default: formatting it shows a mask, and the value
 //! is reachable only through the explicitly named [`Sensitive::expose`].
 
+use compact_str::CompactString;
 use std::fmt;
 
 /// A personal value. `Debug` and `Display` show only a generic mask such as `34**********34`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Sensitive(String);
+pub struct Sensitive(CompactString);
 
 impl Sensitive {
     /// Wraps a personal value.
-    pub fn new(value: impl Into<String>) -> Self {
+    pub fn new(value: impl Into<CompactString>) -> Self {
         Sensitive(value.into())
     }
 

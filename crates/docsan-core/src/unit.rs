@@ -4,6 +4,7 @@
 //! field). Detection reads `text` and `context` only; the backend keeps the map from unit bytes
 //! back to runs, glyphs or cells privately, keyed by [`UnitId`].
 
+use compact_str::CompactString;
 use serde::Serialize;
 use std::fmt;
 
@@ -83,26 +84,26 @@ impl UnitKind {
 pub struct Location {
     /// Zip part name (`word/document.xml`) or PDF object (`12 0 R`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub part: Option<String>,
+    pub part: Option<CompactString>,
     /// 1-based page number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
+    pub sheet: Option<CompactString>,
     /// A1-style cell reference, or `row 3, column 2` for CSV.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cell: Option<String>,
+    pub cell: Option<CompactString>,
     /// 1-based paragraph or line number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
     /// Anything else: `comment 3`, `/Author`, `header1.xml`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: Option<CompactString>,
 }
 
 impl Location {
     /// A location naming a zip part or PDF object.
-    pub fn part(part: impl Into<String>) -> Self {
+    pub fn part(part: impl Into<CompactString>) -> Self {
         Location {
             part: Some(part.into()),
             ..Location::default()
@@ -114,7 +115,7 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts: Vec<String> = Vec::new();
         if let Some(p) = &self.part {
-            parts.push(p.clone());
+            parts.push(p.to_string());
         }
         if let Some(p) = self.page {
             parts.push(format!("page {p}"));
@@ -129,7 +130,7 @@ impl fmt::Display for Location {
             parts.push(format!("line {l}"));
         }
         if let Some(d) = &self.detail {
-            parts.push(d.clone());
+            parts.push(d.to_string());
         }
         if parts.is_empty() {
             f.write_str("(document)")
@@ -145,12 +146,12 @@ pub struct UnitContext {
     pub kind: UnitKind,
     /// The header of the table or sheet column the unit sits in (`身份证号`, `姓名`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub column_header: Option<String>,
+    pub column_header: Option<CompactString>,
     /// A label that names what the unit holds when it is not in the text itself: a metadata
     /// key (`Author`, `dc:creator`), an attribute name (`w:author`), the text in the cell to the
     /// left in a two-column form (`联系电话`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: Option<CompactString>,
     pub location: Location,
 }
 
@@ -172,12 +173,12 @@ pub struct TextUnit {
     pub id: UnitId,
     /// The logical text. It is personal data itself, so it is never serialized.
     #[serde(skip)]
-    pub text: String,
+    pub text: CompactString,
     pub context: UnitContext,
 }
 
 impl TextUnit {
-    pub fn new(id: UnitId, text: impl Into<String>, context: UnitContext) -> Self {
+    pub fn new(id: UnitId, text: impl Into<CompactString>, context: UnitContext) -> Self {
         TextUnit {
             id,
             text: text.into(),

@@ -8,7 +8,7 @@ fn main() {
     let header = std::env::var("HEADER").ok();
     for a in args {
         let mut ctx = UnitContext::new(UnitKind::Body, Location::default());
-        ctx.column_header = header.clone();
+        ctx.column_header = header.clone().map(Into::into);
         if header.is_some() {
             ctx.kind = UnitKind::TableCell;
         }

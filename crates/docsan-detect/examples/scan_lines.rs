@@ -18,7 +18,7 @@ fn main() {
         .map(|(i, l)| {
             if headered && let Some((h, v)) = l.split_once('\t') {
                 let mut ctx = UnitContext::new(UnitKind::SheetCell, Location::default());
-                ctx.column_header = (!h.is_empty()).then(|| h.to_string());
+                ctx.column_header = (!h.is_empty()).then(|| h.to_string()).map(Into::into);
                 TextUnit::new(UnitId(i as u32), v, ctx)
             } else {
                 TextUnit::new(

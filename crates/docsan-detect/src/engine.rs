@@ -13,7 +13,9 @@ use crate::scan::{self, NumToken};
 use crate::text::{self, char_at, char_before, is_cjk, is_mask_char};
 use crate::validate as v;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use docsan_core::{Detector, Error, Finding, PiiKind, Policy, Sensitive, TextUnit, UnitKind};
+use docsan_core::{
+    CompactString, Detector, Error, Finding, PiiKind, Policy, Sensitive, TextUnit, UnitKind,
+};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -46,7 +48,7 @@ static BYTE_CLASS: [u8; 256] = {
 struct Cand {
     range: Range<usize>,
     kind: PiiKind,
-    rule: String,
+    rule: CompactString,
     conf: f32,
 }
 
@@ -55,7 +57,7 @@ impl Cand {
         Cand {
             range,
             kind,
-            rule: rule.to_string(),
+            rule: rule.into(),
             conf,
         }
     }
@@ -374,7 +376,7 @@ impl Engine {
             for col in cols {
                 let mut ctx = unit.context.clone();
                 ctx.kind = UnitKind::TableCell;
-                ctx.column_header = Some(col.to_string());
+                ctx.column_header = Some(col.into());
                 ctx.label = None;
                 let sub = TextUnit::new(unit.id, cell, ctx);
                 for mut c in self.candidates(&sub, None) {
@@ -950,9 +952,17 @@ impl Detector for Engine {
                     }
                 }
             }
+            // A column header that says what the cell holds wins over a neighbour's label, so
+            // the neighbour is looked at only without one.
+            let header_says = u
+                .context
+                .column_header
+                .as_deref()
+                .and_then(labels::classify_header)
+                .is_some();
             let mut neighbour = None;
             let cellish = matches!(u.context.kind, UnitKind::TableCell | UnitKind::SheetCell);
-            if cellish && u.context.label.is_none() && i > 0 {
+            if !header_says && cellish && u.context.label.is_none() && i > 0 {
                 let prev = &units[i - 1];
                 let t = prev.text.trim().trim_end_matches([':', '：']);
                 // The cell itself must not be a header or label (`户主姓名 | 身份证号`).
@@ -966,13 +976,7 @@ impl Detector for Engine {
                     neighbour = Some(t);
                 }
             }
-            let header_says = u
-                .context
-                .column_header
-                .as_deref()
-                .and_then(labels::classify_header)
-                .is_some();
-            out.extend(self.detect_unit(u, if header_says { None } else { neighbour }));
+            out.extend(self.detect_unit(u, neighbour));
         }
         self.across_units(units, &mut out);
         out
@@ -1172,7 +1176,7 @@ impl Engine {
                 value: Sensitive::new(&u.text[r.clone()]),
                 range: r,
                 kind,
-                rule: rule.to_string(),
+                rule: rule.into(),
                 confidence: conf,
             });
         }

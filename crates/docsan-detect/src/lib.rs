@@ -40,7 +40,8 @@ use docsan_core::{PiiKind, Policy};
 
 /// The default-policy mask of a value, for reports (`340702********1234`).
 pub fn mask_for_report(kind: PiiKind, value: &str) -> String {
-    mask::replacement(&Policy::default(), kind, "", value)
+    static DEFAULT: std::sync::LazyLock<Policy> = std::sync::LazyLock::new(Policy::default);
+    mask::replacement(&DEFAULT, kind, "", value)
 }
 
 /// A deterministic generator of mixed Chinese text of about `size` bytes, for throughput

@@ -44,20 +44,24 @@ fn default_keep(kind: PiiKind, rule: &str, value: &str) -> (usize, usize) {
     if rule.ends_with("numeric_truncated") {
         return (0, 0);
     }
-    let sig: String = value.chars().filter(|c| !is_separator(*c)).collect();
-    let digits: String = sig
-        .chars()
-        .filter_map(crate::scan::digit_value)
-        .map(|d| char::from(b'0' + d))
-        .collect();
+    // The digits of the value (separators dropped), needed for phone numbers only.
+    let digits = || -> String {
+        value
+            .chars()
+            .filter(|c| !is_separator(*c))
+            .filter_map(crate::scan::digit_value)
+            .map(|d| char::from(b'0' + d))
+            .collect()
+    };
     match kind {
         PiiKind::Id18 => (6, 4),
         PiiKind::Id15 => (6, 3),
         PiiKind::Mobile => {
-            let extra = digits.len().saturating_sub(11);
+            let extra = digits().len().saturating_sub(11);
             (extra + 3, 4)
         }
         PiiKind::Landline => {
+            let digits = digits();
             let area = if digits.starts_with('0') {
                 validate::area_code_len(&digits).unwrap_or(
                     if digits

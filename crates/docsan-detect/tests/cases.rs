@@ -346,8 +346,8 @@ fn labelled_cases() {
     let mut failures = Vec::new();
     for (i, c) in CASES.iter().enumerate() {
         let mut ctx = UnitContext::new(c.kind, Location::default());
-        ctx.column_header = c.header.map(str::to_string);
-        ctx.label = c.label.map(str::to_string);
+        ctx.column_header = c.header.map(str::to_string).map(Into::into);
+        ctx.label = c.label.map(str::to_string).map(Into::into);
         let unit = TextUnit::new(UnitId(i as u32), c.text, ctx);
         let found: Vec<(PiiKind, String)> = engine
             .detect(&unit)
@@ -409,7 +409,7 @@ fn policy_terms_allow_disabled_and_custom_rules() {
     let got: Vec<(PiiKind, String, String)> = engine
         .detect(&unit)
         .into_iter()
-        .map(|f| (f.kind, unit.text[f.range].to_string(), f.rule))
+        .map(|f| (f.kind, unit.text[f.range].to_string(), f.rule.to_string()))
         .collect();
     let want = [
         (Name, "王小明", "name.term"),

@@ -22,8 +22,8 @@ struct Case {
 
 fn unit(text: &str, kind: UnitKind, header: Option<&str>, label: Option<&str>) -> TextUnit {
     let mut ctx = UnitContext::new(kind, Location::default());
-    ctx.column_header = header.map(str::to_string);
-    ctx.label = label.map(str::to_string);
+    ctx.column_header = header.map(str::to_string).map(Into::into);
+    ctx.label = label.map(str::to_string).map(Into::into);
     TextUnit::new(UnitId(0), text, ctx)
 }
 

@@ -200,7 +200,7 @@ proptest! {
     #[test]
     fn arbitrary_input_gives_well_formed_findings(s in "\\PC{0,200}", header in prop::sample::select(vec!["姓名", "身份证号", "银行卡号", "家庭住址", "联系电话", "出生日期", "备注"])) {
         let mut ctx = UnitContext::new(UnitKind::TableCell, Location::default());
-        ctx.column_header = Some(header.to_string());
+        ctx.column_header = Some(header.into());
         let units = vec![TextUnit::new(UnitId(0), s.as_str(), ctx), body(&s)];
         // The whole-document path must not panic either.
         let _ = engine().detect_all(&units);
@@ -267,7 +267,7 @@ fn cjk_name() -> impl Strategy<Value = String> {
 
 fn cell_unit(text: &str, header: &str) -> TextUnit {
     let mut ctx = UnitContext::new(UnitKind::TableCell, Location::default());
-    ctx.column_header = Some(header.to_string());
+    ctx.column_header = Some(header.into());
     TextUnit::new(UnitId(0), text, ctx)
 }
 
@@ -350,7 +350,7 @@ proptest! {
             unit: UnitId(0),
             range: 0..value.len(),
             kind,
-            rule: rule.to_string(),
+            rule: rule.into(),
             confidence: 1.0,
             value: docsan_core::Sensitive::new(value.as_str()),
         };

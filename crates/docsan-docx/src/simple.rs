@@ -16,8 +16,8 @@ use quick_xml::events::Event;
 
 fn loc(part: &str, detail: Option<String>) -> Location {
     Location {
-        part: Some(part.to_string()),
-        detail,
+        part: Some(part.into()),
+        detail: detail.map(Into::into),
         ..Location::default()
     }
 }
@@ -66,7 +66,7 @@ pub(crate) fn walk_values(
                     // `StyleName`), they hold no data.
                     if with_attributes && !stack.is_empty() && !schema {
                         let mut ctx = UnitContext::new(kind, loc(name, Some(qn.clone())));
-                        ctx.label = Some(String::from_utf8_lossy(an).into_owned());
+                        ctx.label = Some(String::from_utf8_lossy(an).into_owned().into());
                         let r = range.start + a.value.start..range.start + a.value.end;
                         c.single(part, r, SlotKind::Attr { quote: a.quote }, chars, ctx)?;
                     }
@@ -97,7 +97,7 @@ pub(crate) fn walk_values(
                 let chars = c.slots[slot as usize].chars.clone();
                 buf.get_or_insert_with(|| {
                     let mut b = UnitBuf::new(kind, loc(name, Some(qn.clone())));
-                    b.context.label = Some(prop.clone().unwrap_or_else(|| qn.clone()));
+                    b.context.label = Some(prop.clone().unwrap_or_else(|| qn.clone()).into());
                     b
                 })
                 .push_slot(slot, &chars);
@@ -105,7 +105,7 @@ pub(crate) fn walk_values(
             Event::Comment(_) => {
                 if let Some((r, chars)) = comment_slot(raw, &range)? {
                     let mut ctx = UnitContext::new(kind, loc(name, None));
-                    ctx.label = Some("xml comment".to_string());
+                    ctx.label = Some("xml comment".into());
                     c.single(part, r, SlotKind::Comment, chars, ctx)?;
                 }
             }
@@ -183,7 +183,7 @@ pub(crate) fn walk_rels(
                     };
                     let mut ctx =
                         UnitContext::new(kind, loc(name, Some(format!("relationship {id}"))));
-                    ctx.label = Some(short);
+                    ctx.label = Some(short.into());
                     let chars = decode_raw(&raw[a.value.clone()], true)?;
                     let r = range.start + a.value.start..range.start + a.value.end;
                     c.single_url(part, r, a.quote, chars, ctx)?;

@@ -250,7 +250,7 @@ pub(crate) fn walk(
             Event::Comment(_) => {
                 if let Some((r, chars)) = comment_slot(raw, &range)? {
                     let mut ctx = UnitContext::new(UnitKind::Other, w.location(None));
-                    ctx.label = Some("xml comment".to_string());
+                    ctx.label = Some("xml comment".into());
                     w.c.single(w.part, r, SlotKind::Comment, chars, ctx)?;
                 }
             }
@@ -268,13 +268,13 @@ impl Walker<'_> {
 
     fn location(&self, detail: Option<String>) -> Location {
         Location {
-            part: Some(self.name.to_string()),
+            part: Some(self.name.into()),
             line: if self.para_count > 0 {
                 Some(self.para_count)
             } else {
                 None
             },
-            detail,
+            detail: detail.map(Into::into),
             ..Location::default()
         }
     }
@@ -471,7 +471,7 @@ impl Walker<'_> {
                 kind,
                 self.location(Some(String::from_utf8_lossy(qn).into_owned())),
             );
-            ctx.label = Some(label);
+            ctx.label = Some(label.into());
             let raw = tag_start + a.value.start..tag_start + a.value.end;
             self.c.single(
                 self.part,
@@ -532,10 +532,10 @@ impl Walker<'_> {
             Some(detail.join(", "))
         };
         let mut location = self.location(detail);
-        location.cell = cell_ref;
+        location.cell = cell_ref.map(Into::into);
         let mut buf = UnitBuf::new(kind, location);
-        buf.context.column_header = column_header;
-        buf.context.label = label;
+        buf.context.column_header = column_header.map(Into::into);
+        buf.context.label = label.map(Into::into);
         self.paras.push(Para {
             buf,
             field: None,
@@ -558,7 +558,7 @@ impl Walker<'_> {
             Some(d) => format!("{d}, {what}"),
             None => what.to_string(),
         };
-        buf.context.location.detail = Some(detail);
+        buf.context.location.detail = Some(detail.into());
         self.paras.push(Para {
             buf,
             field: None,
@@ -651,7 +651,7 @@ impl Walker<'_> {
                         None => UnitKind::Other,
                     };
                     let mut b = UnitBuf::new(kind, self.location(None));
-                    b.context.label = Some(String::from_utf8_lossy(&qn).into_owned());
+                    b.context.label = Some(String::from_utf8_lossy(&qn).into_owned().into());
                     self.loose = Some((depth, b));
                 }
                 let slot = self.c.add_slot(self.part, range, SlotKind::Text, chars)?;

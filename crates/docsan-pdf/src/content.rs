@@ -874,7 +874,7 @@ impl Walker<'_> {
 
 pub(crate) fn loc(part: &str, page: u32) -> Location {
     Location {
-        part: Some(part.to_string()),
+        part: Some(part.into()),
         page: (page > 0).then_some(page),
         ..Location::default()
     }

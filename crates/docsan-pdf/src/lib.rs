@@ -223,8 +223,8 @@ impl PdfDocument {
                 let mut location = loc(&owner.part, owner.page);
                 location.line = Some(li as u32 + 1);
                 let mut ctx = UnitContext::new(kind, location);
-                ctx.column_header = gu.column_header;
-                ctx.label = gu.label;
+                ctx.column_header = gu.column_header.map(Into::into);
+                ctx.label = gu.label.map(Into::into);
                 // A /ToUnicode that disagrees with the font's own encoding may hide a value:
                 // detection also reads the line as the encoding spells it.
                 let alt = alt_unit(&walk.glyphs, &gu.text, &gu.chars);
@@ -277,12 +277,12 @@ impl PdfDocument {
             }
             let owner = &walk.owners[s.owner];
             let mut location = loc(&owner.part, owner.page);
-            location.detail = Some(format!(
+            location.detail = Some(docsan_core::format_compact!(
                 "marked content /{}",
                 String::from_utf8_lossy(&s.key)
             ));
             let mut ctx = UnitContext::new(UnitKind::AltText, location);
-            ctx.label = Some(String::from_utf8_lossy(&s.key).into_owned());
+            ctx.label = Some(String::from_utf8_lossy(&s.key).into_owned().into());
             push(&mut units, &mut sources, text, ctx, Source::OpString(i));
         }
 
@@ -290,9 +290,9 @@ impl PdfDocument {
         let strs = objects::collect_strings(&doc);
         for (i, s) in strs.iter().enumerate() {
             let mut location = Location::part(format!("{} {} R", s.id.0, s.id.1));
-            location.detail = Some(format!("/{}", s.label));
+            location.detail = Some(docsan_core::format_compact!("/{}", s.label));
             let mut ctx = UnitContext::new(s.kind, location);
-            ctx.label = Some(s.label.clone());
+            ctx.label = Some(s.label.clone().into());
             push(
                 &mut units,
                 &mut sources,
@@ -322,12 +322,12 @@ impl PdfDocument {
                 let mut ctx = UnitContext::new(
                     UnitKind::Metadata,
                     Location {
-                        part: Some(format!("{} {} R", id.0, id.1)),
-                        detail: Some(format!("XMP {}", item.label)),
+                        part: Some(docsan_core::format_compact!("{} {} R", id.0, id.1)),
+                        detail: Some(docsan_core::format_compact!("XMP {}", item.label)),
                         ..Location::default()
                     },
                 );
-                ctx.label = Some(item.label.clone());
+                ctx.label = Some(item.label.clone().into());
                 push(
                     &mut units,
                     &mut sources,
@@ -350,7 +350,7 @@ impl PdfDocument {
             let mut ctx = UnitContext::new(
                 UnitKind::Other,
                 Location {
-                    part: Some(format!("{} {} R", id.0, id.1)),
+                    part: Some(docsan_core::format_compact!("{} {} R", id.0, id.1)),
                     detail: Some("JavaScript".into()),
                     ..Location::default()
                 },

@@ -137,19 +137,27 @@ impl Backend for CsvBackend {
                 }
                 let id = UnitId(units.len() as u32);
                 let loc = Location {
-                    cell: Some(format!("{}{}", column_name(c), r + 1)),
+                    cell: Some(docsan_core::format_compact!("{}{}", column_name(c), r + 1)),
                     line: Some(cell.line as u32),
                     ..Location::default()
                 };
                 let mut ctx = UnitContext::new(UnitKind::TableCell, loc);
                 if let Some(h) = &header {
-                    ctx.column_header = h.get(c).filter(|s| !s.trim().is_empty()).cloned();
+                    ctx.column_header = h
+                        .get(c)
+                        .filter(|s| !s.trim().is_empty())
+                        .cloned()
+                        .map(Into::into);
                     // In a two-column "label, value" list, the left cell names the value.
                     if c > 0 {
-                        ctx.label = row.get(c - 1).map(|p| p.text.clone()).filter(|s| {
-                            let n = s.chars().count();
-                            n > 0 && n <= 12 && !s.chars().any(|ch| ch.is_ascii_digit())
-                        });
+                        ctx.label = row
+                            .get(c - 1)
+                            .map(|p| p.text.clone())
+                            .filter(|s| {
+                                let n = s.chars().count();
+                                n > 0 && n <= 12 && !s.chars().any(|ch| ch.is_ascii_digit())
+                            })
+                            .map(Into::into);
                     }
                 }
                 units.push(TextUnit::new(id, cell.text.clone(), ctx));

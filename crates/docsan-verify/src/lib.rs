@@ -365,7 +365,7 @@ impl<'a> Ctx<'a> {
         if let (Some(p), Some(part)) = (&self.prefix, &location.part)
             && !part.starts_with(p.as_str())
         {
-            location.part = Some(format!("{p}!{part}"));
+            location.part = Some(docsan_core::format_compact!("{p}!{part}"));
         }
         for hit in self.needles.find_in_text(text) {
             self.add_original(hit, "original.text", location.clone());
@@ -377,8 +377,8 @@ impl<'a> Ctx<'a> {
         // digits and letters folded, so obfuscated values are still found.
         let text = &fold_for_detection(text);
         let mut context = UnitContext::new(kind, location);
-        context.column_header = column_header;
-        context.label = label;
+        context.column_header = column_header.map(Into::into);
+        context.label = label.map(Into::into);
         self.units.push(TextUnit::new(id, text, context));
         if !self.keep_units && self.units.len() >= BATCH + self.carried {
             self.detect_batch();
@@ -391,7 +391,7 @@ impl<'a> Ctx<'a> {
         if let (Some(p), Some(part)) = (&self.prefix, &location.part)
             && !part.starts_with(p.as_str())
         {
-            location.part = Some(format!("{p}!{part}"));
+            location.part = Some(docsan_core::format_compact!("{p}!{part}"));
         }
         for hit in self.needles.find_in_text(text) {
             self.add_original(hit, "original.text", location.clone());
@@ -472,7 +472,7 @@ impl<'a> Ctx<'a> {
             self.residues.push(Residue {
                 source: ResidueSource::Detected,
                 kind: Some(f.kind),
-                rule: f.rule.clone(),
+                rule: f.rule.to_string(),
                 location: unit.context.location.clone(),
                 masked: f.value.generic_mask(),
                 value: f.value.clone(),
@@ -506,7 +506,7 @@ impl<'a> Ctx<'a> {
                     let mut hit = false;
                     m.for_each(n.as_bytes(), |_, _| hit = true);
                     if hit {
-                        *t = Sensitive::new(t.as_str()).generic_mask();
+                        *t = Sensitive::new(t.as_str()).generic_mask().into();
                     }
                 }
             }

@@ -136,7 +136,10 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
         *count += 1;
         let mut loc = ctx.loc(&m.name);
         if !m.listed {
-            loc.detail = Some(format!("orphaned zip entry at offset {}", m.offset));
+            loc.detail = Some(docsan_core::format_compact!(
+                "orphaned zip entry at offset {}",
+                m.offset
+            ));
             ctx.diagnostics.push(
                 Diagnostic::info(
                     "orphaned-entry",
@@ -145,7 +148,10 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
                 .at(loc.clone()),
             );
         } else if *count > 1 {
-            loc.detail = Some(format!("duplicate zip entry at offset {}", m.offset));
+            loc.detail = Some(docsan_core::format_compact!(
+                "duplicate zip entry at offset {}",
+                m.offset
+            ));
         }
         if !m.complete {
             ctx.diagnostics.push(
@@ -477,8 +483,8 @@ fn read_xml(
                         };
                     let mut l = loc.clone();
                     l.detail = Some(match &loc.detail {
-                        Some(d) => format!("{d}, attribute {local}@{name}"),
-                        None => format!("attribute {local}@{name}"),
+                        Some(d) => docsan_core::format_compact!("{d}, attribute {local}@{name}"),
+                        None => docsan_core::format_compact!("attribute {local}@{name}"),
                     });
                     // Formatting attributes (style names, fonts, sizes) are searched for originals
                     // but not run through detection, where a font called 宋体 could pass for a name.
@@ -617,8 +623,8 @@ fn read_xml(
                         };
                         let (col, _) = split_ref(&r);
                         let l = Location {
-                            sheet: sheet.clone(),
-                            cell: Some(r),
+                            sheet: sheet.clone().map(Into::into),
+                            cell: Some(r.into()),
                             ..loc.clone()
                         };
                         row_cells.push((col, value, l));
@@ -649,7 +655,7 @@ fn read_xml(
                     let mut l = loc.clone();
                     l.line = Some(b.index);
                     if sheet.is_some() {
-                        l.sheet = sheet.clone();
+                        l.sheet = sheet.clone().map(Into::into);
                     }
                     // Inside a Word table: remember the row's texts, name the column.
                     let mut header = None;
@@ -665,7 +671,11 @@ fn read_xml(
                         if !t.2.is_empty() {
                             header = t.2.get(col).cloned().filter(|h| !h.is_empty());
                         }
-                        l.cell = Some(format!("table row {}, column {}", t.0, col + 1));
+                        l.cell = Some(docsan_core::format_compact!(
+                            "table row {}, column {}",
+                            t.0,
+                            col + 1
+                        ));
                     }
                     if b.original != b.accepted {
                         let mut d = l.clone();
@@ -681,7 +691,7 @@ fn read_xml(
                     out.push((b.accepted, b.kind, l, header, None));
                 } else if blocks.is_empty() && cell.is_none() && !loose.trim().is_empty() {
                     let l = Location {
-                        detail: Some(format!("element {local}")),
+                        detail: Some(docsan_core::format_compact!("element {local}")),
                         ..loc.clone()
                     };
                     // The element name labels the text only where it names a person's role

@@ -87,7 +87,11 @@ pub(crate) fn verify_text(ctx: &mut Ctx<'_>, bytes: &[u8], csv: bool) -> Result<
         for (r, row) in rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let loc = Location {
-                    cell: Some(format!("row {}, column {}", r + 1, c + 1)),
+                    cell: Some(docsan_core::format_compact!(
+                        "row {}, column {}",
+                        r + 1,
+                        c + 1
+                    )),
                     ..ctx.loc("text")
                 };
                 let h = if r > 0 {

@@ -21,6 +21,13 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(100_000);
     let bytes = docsan_xlsx::generate_large_sheet(rows);
+    // `bench_large ROWS PATH` only writes the sheet, for profiling the whole CLI on it.
+    if let Some(path) = std::env::args().nth(2) {
+        if let Err(e) = std::fs::write(&path, &bytes) {
+            eprintln!("{path}: {e}");
+        }
+        return;
+    }
     let t = Instant::now();
     let c0 = cpu_seconds();
     let mut doc = match docsan_xlsx::XlsxBackend.open(&bytes, &Limits::default()) {

@@ -29,7 +29,7 @@ fn main() {
                     if show {
                         u.text.clone()
                     } else {
-                        Sensitive::new(u.text.clone()).generic_mask()
+                        Sensitive::new(u.text.clone()).generic_mask().into()
                     }
                 );
             }

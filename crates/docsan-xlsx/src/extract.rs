@@ -11,8 +11,8 @@
 use crate::xml::{Ev, Walker, blank, decode_utf16, local, prefix, scan_attrs, tag_name, unescape};
 use crate::{Binding, NumberCell, SiInfo, Slot, SstInfo, TextBinding, XlsxDocument};
 use docsan_core::{
-    Diagnostic, EmbeddedId, Error, Limits, Location, Result, TextUnit, UnitContext, UnitId,
-    UnitKind,
+    CompactString, Diagnostic, EmbeddedId, Error, Limits, Location, Result, TextUnit, UnitContext,
+    UnitId, UnitKind,
 };
 use docsan_opc::{Package, parse_rels, rels_path_for, resolve_target};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -50,7 +50,12 @@ struct Ex<'l> {
 }
 
 impl Ex<'_> {
-    fn push(&mut self, text: String, ctx: UnitContext, binding: Binding) -> Result<u32> {
+    fn push(
+        &mut self,
+        text: impl Into<CompactString>,
+        ctx: UnitContext,
+        binding: Binding,
+    ) -> Result<u32> {
         if self.units.len() as u64 >= self.limits.max_units as u64 {
             return Err(Error::limit(
                 "workbook holds more text units than the unit limit",
@@ -346,12 +351,12 @@ impl<'a> Gen<'a> {
 
     fn location(&self, cell: Option<String>, detail: String) -> Location {
         Location {
-            part: Some(self.part_name.clone()),
-            sheet: self.sheet.clone(),
-            cell,
+            part: Some(self.part_name.clone().into()),
+            sheet: self.sheet.clone().map(Into::into),
+            cell: cell.map(Into::into),
             detail: Some(match &self.detail {
-                Some(d) => format!("{d}, {detail}"),
-                None => detail,
+                Some(d) => docsan_core::format_compact!("{d}, {detail}"),
+                None => detail.into(),
             }),
             ..Location::default()
         }
@@ -449,14 +454,14 @@ impl<'a> Gen<'a> {
                     format!("{el_s} @{an_s}"),
                 ),
             );
-            ctx.label = safe_label(self.role, an_s);
-            ctx.column_header = record_header.clone();
+            ctx.label = safe_label(self.role, an_s).map(Into::into);
+            ctx.column_header = record_header.clone().map(Into::into);
             let binding = if self.role == Role::Workbook && l == b"sheet" && an == b"name" {
                 // A sheet may be named after a person (one sheet per household): when its name
                 // has the shape of a Chinese personal name, say so; titles (`公示名单`, `明细`)
                 // get no label, so that detection does not take them for names.
                 if person_shaped(&value) {
-                    ctx.label = Some("sheet name".to_string());
+                    ctx.label = Some("sheet name".into());
                 }
                 self.sheets.push(SheetDecl {
                     name: value.clone(),
@@ -548,7 +553,7 @@ impl<'a> Gen<'a> {
             text_kind(self.role, &self.stack),
             self.location(self.cur_ref.clone(), label.clone()),
         );
-        ctx.label = safe_label(self.role, label);
+        ctx.label = safe_label(self.role, label).map(Into::into);
         let formula = self.stack.iter().any(|s| FORMULA_ELEMS.contains(s))
             && matches!(self.role, Role::Workbook | Role::Sheet);
         let binding = if formula {
@@ -592,7 +597,7 @@ impl<'a> Gen<'a> {
             return Ok(());
         }
         let mut ctx = UnitContext::new(g.kind, self.location(g.cell, g.label.clone()));
-        ctx.label = safe_label(self.role, g.label);
+        ctx.label = safe_label(self.role, g.label).map(Into::into);
         ex.push(g.text, ctx, Binding::Text(g.tb))?;
         Ok(())
     }
@@ -674,7 +679,7 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                 if l == b"si" {
                     let si = SiInfo {
                         range: pos as u64..end as u64,
-                        text: String::new(),
+                        text: CompactString::default(),
                         binding: TextBinding::default(),
                     };
                     if empty {
@@ -902,7 +907,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
                                 .parse::<usize>()
                                 .ok()
                                 .and_then(|i| sst.and_then(|s| s.sis.get(i)))
-                                .map(|si| si.text.clone())
+                                .map(|si| si.text.to_string())
                                 .unwrap_or_default()
                         } else {
                             std::mem::take(&mut text)
@@ -1126,16 +1131,19 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
     let mut pending: Vec<CellState> = Vec::new();
     let mut row_hidden = false;
     let mut groups: HashMap<(u32, u32), u32> = HashMap::new();
-    let (loc_part, loc_sheet, loc_detail) =
-        (sc.part_name.to_string(), sc.name.clone(), sc.detail.clone());
-    let loc = move |cellref: String, extra: Option<&str>| Location {
+    let (loc_part, loc_sheet, loc_detail): (CompactString, Option<CompactString>, _) = (
+        sc.part_name.into(),
+        sc.name.as_deref().map(Into::into),
+        sc.detail.as_deref().map(CompactString::from),
+    );
+    let loc = move |cellref: CompactString, extra: Option<&str>| Location {
         part: Some(loc_part.clone()),
         sheet: loc_sheet.clone(),
         cell: Some(cellref),
         detail: match (&loc_detail, extra) {
-            (Some(d), Some(e)) => Some(format!("{d}, {e}")),
+            (Some(d), Some(e)) => Some(docsan_core::format_compact!("{d}, {e}")),
             (Some(d), None) => Some(d.clone()),
-            (None, Some(e)) => Some(e.to_string()),
+            (None, Some(e)) => Some(e.into()),
             (None, None) => None,
         },
         ..Location::default()
@@ -1327,8 +1335,8 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
         if let Some(u) = ex.units.get_mut(uid as usize) {
             let more = format!("and {} more cells of this column", n - 1);
             u.context.location.detail = Some(match u.context.location.detail.take() {
-                Some(d) => format!("{d}, {more}"),
-                None => more,
+                Some(d) => docsan_core::format_compact!("{d}, {more}"),
+                None => more.into(),
             });
         }
     }
@@ -1357,13 +1365,13 @@ fn flush_row(
     header: &Header,
     groups: &mut HashMap<(u32, u32), u32>,
     pending: &mut Vec<CellState>,
-    loc: &dyn Fn(String, Option<&str>) -> Location,
+    loc: &dyn Fn(CompactString, Option<&str>) -> Location,
 ) -> Result<()> {
     if pending.is_empty() {
         return Ok(());
     }
     let filled = pending.iter().filter(|c| cell_has_text(c, sc.sst)).count();
-    let mut left: Option<(u32, String)> = None;
+    let mut left: Option<(u32, CompactString)> = None;
     for mut st in pending.drain(..) {
         if let Some(t) = finish_cell(ex, sc, header, groups, &mut st, &left, filled, loc)? {
             left = Some((st.col, t));
@@ -1380,12 +1388,12 @@ fn finish_cell(
     header: &Header,
     groups: &mut HashMap<(u32, u32), u32>,
     st: &mut CellState,
-    left: &Option<(u32, String)>,
+    left: &Option<(u32, CompactString)>,
     row_filled: usize,
-    loc: &dyn Fn(String, Option<&str>) -> Location,
-) -> Result<Option<String>> {
+    loc: &dyn Fn(CompactString, Option<&str>) -> Location,
+) -> Result<Option<CompactString>> {
     let cell_end = st.end;
-    let cellref = format!("{}{}", col_name(st.col), st.row);
+    let cellref = docsan_core::format_compact!("{}{}", col_name(st.col), st.row);
     let table = sc.tables.iter().find(|t| {
         st.row >= t.first_row.saturating_add(t.header_rows)
             && st.row <= t.last_row
@@ -1426,11 +1434,11 @@ fn finish_cell(
             (false, e) => e.map(str::to_string),
         };
         let mut ctx = UnitContext::new(kind, loc(cellref.clone(), extra.as_deref()));
-        ctx.column_header = column_header.clone();
-        ctx.label = label.clone();
+        ctx.column_header = column_header.clone().map(Into::into);
+        ctx.label = label.clone().map(Into::into);
         ctx
     };
-    let mut out_text: Option<String> = None;
+    let mut out_text: Option<CompactString> = None;
     match st.t.as_slice() {
         b"s" => {
             let Some((vs, ve, vt)) = st.v.take() else {
@@ -1480,7 +1488,7 @@ fn finish_cell(
             let text = std::mem::take(&mut st.is_text);
             if !blank(&text) || !st.is.shadows.is_empty() {
                 if text.chars().count() <= 16 {
-                    out_text = Some(text.clone());
+                    out_text = Some(text.as_str().into());
                 }
                 ex.push(
                     text,
@@ -1497,7 +1505,7 @@ fn finish_cell(
                 let is_str = !matches!(t, b"" | b"n") || vt.trim().parse::<f64>().is_err();
                 if is_str && !blank(&vt) {
                     if vt.chars().count() <= 16 {
-                        out_text = Some(vt.clone());
+                        out_text = Some(vt.as_str().into());
                     }
                     let len = vt.len() as u32;
                     ex.push(
@@ -1840,8 +1848,10 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
             let ctx = UnitContext::new(
                 UnitKind::SheetCell,
                 Location {
-                    part: Some(parts[s.part as usize].clone()),
-                    detail: Some(format!("shared string {i} used by no cell")),
+                    part: Some(parts[s.part as usize].clone().into()),
+                    detail: Some(docsan_core::format_compact!(
+                        "shared string {i} used by no cell"
+                    )),
                     ..Location::default()
                 },
             );

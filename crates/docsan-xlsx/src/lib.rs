@@ -24,7 +24,8 @@ mod xml;
 pub use bench_support::generate_large_sheet;
 
 use docsan_core::{
-    Backend, Diagnostic, Document, EmbeddedId, EmbeddedPart, Format, Limits, Plan, Result, TextUnit,
+    Backend, CompactString, Diagnostic, Document, EmbeddedId, EmbeddedPart, Format, Limits, Plan,
+    Result, TextUnit,
 };
 use docsan_opc::Package;
 use std::ops::Range;
@@ -98,7 +99,7 @@ pub(crate) enum Binding {
 #[derive(Clone, Debug)]
 pub(crate) struct SiInfo {
     pub range: Range<u64>,
-    pub text: String,
+    pub text: CompactString,
     pub binding: TextBinding,
 }
 

@@ -440,7 +440,7 @@ pub(crate) fn rewrite(
                 renamed
                     .get(&i)
                     .cloned()
-                    .unwrap_or_else(|| doc.units[i as usize].text.clone())
+                    .unwrap_or_else(|| doc.units[i as usize].text.to_string())
             })
             .collect();
         let mut new_name = base.clone();
@@ -449,7 +449,7 @@ pub(crate) fn rewrite(
             new_name = format!("{base}{n}");
             n += 1;
         }
-        renames.push((unit.text.clone(), new_name.clone()));
+        renames.push((unit.text.to_string(), new_name.clone()));
         renamed.insert(uid, new_name);
     }
     let mut rename_ranges: BTreeMap<u32, Vec<std::ops::Range<usize>>> = BTreeMap::new();

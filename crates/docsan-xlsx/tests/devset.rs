@@ -235,7 +235,7 @@ fn corpus_units_fully_masked_leave_no_residue() {
             .units()
             .iter()
             .filter(|u| skip(u))
-            .map(|u| u.text.clone())
+            .map(|u| u.text.to_string())
             .collect();
         let plan = plan_units(doc.units(), &ids);
         let mut d = Vec::new();

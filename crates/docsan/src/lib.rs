@@ -149,7 +149,7 @@ impl Sanitizer {
                         .map(|u| u.context.kind)
                         .unwrap_or(docsan_core::UnitKind::Other),
                     location: unit.map(|u| u.context.location.clone()).unwrap_or_default(),
-                    masked: docsan_detect::mask_for_report(f.kind, f.value.expose()),
+                    masked: docsan_detect::mask_for_report(f.kind, f.value.expose()).into(),
                     value: f.value.clone(),
                 }
             })
@@ -325,6 +325,8 @@ impl Sanitizer {
         let edits = plan_edits(detected.masked(), policy, &replace);
         let originals: BTreeSet<Sensitive> = detected.masked().map(|f| f.value.clone()).collect();
         let replacements: BTreeSet<String> = edits.iter().map(|e| e.replacement.clone()).collect();
+        // The reports, the edits and the value sets hold all that is needed of the findings.
+        drop(detected);
 
         let mut plan = Plan {
             edits,
@@ -363,11 +365,10 @@ impl Sanitizer {
         let out = doc.rewrite(&plan, &mut diags)?;
         check_time("rewriting")?;
         report.diagnostics.extend(diags);
-        // Only the values and their replacements are needed from here on: free the document,
-        // the findings and the plan before the checks re-read the output.
+        // Only the values and their replacements are needed from here on: free the document
+        // and the plan before the checks re-read the output.
         drop(doc);
         drop(plan);
-        drop(detected);
 
         // Check 1: the output re-opens with the backend, and its own extraction holds none of
         // the original values. (Detection is not run again here: the verifier below runs it on
@@ -551,11 +552,11 @@ fn originals_left(
 fn residue_report(r: docsan_verify::Residue) -> report::FindingReport {
     report::FindingReport {
         kind: r.kind.unwrap_or(docsan_core::PiiKind::Custom),
-        rule: format!("verify.{}", r.rule),
+        rule: docsan_core::format_compact!("verify.{}", r.rule),
         confidence: 1.0,
         unit_kind: docsan_core::UnitKind::Other,
         location: r.location,
-        masked: r.masked,
+        masked: r.masked.into(),
         value: r.value,
     }
 }

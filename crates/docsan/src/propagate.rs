@@ -69,7 +69,7 @@ pub(crate) fn elsewhere(
                 unit: u.id,
                 range: s..e,
                 kind: origin.kind,
-                rule: format!("{}.elsewhere", origin.rule),
+                rule: docsan_core::format_compact!("{}.elsewhere", origin.rule),
                 confidence: origin.confidence,
                 value: origin.value.clone(),
             });

@@ -4,7 +4,9 @@
 //! of each finding stays in a [`Sensitive`] that serialization skips, so the CLI can add it
 //! under `--show-values` and nothing else can leak it by accident.
 
-use docsan_core::{Diagnostic, Error, ErrorKind, Format, Location, PiiKind, Sensitive, UnitKind};
+use docsan_core::{
+    CompactString, Diagnostic, Error, ErrorKind, Format, Location, PiiKind, Sensitive, UnitKind,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -37,12 +39,12 @@ impl Status {
 #[derive(Clone, Debug, Serialize)]
 pub struct FindingReport {
     pub kind: PiiKind,
-    pub rule: String,
+    pub rule: CompactString,
     pub confidence: f32,
     pub unit_kind: UnitKind,
     pub location: Location,
     /// The value as masked by the default policy (`340702********1234`).
-    pub masked: String,
+    pub masked: CompactString,
     /// The raw value, for `--show-values` only.
     #[serde(skip)]
     pub value: Sensitive,

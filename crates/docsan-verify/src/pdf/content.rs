@@ -811,7 +811,7 @@ fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: 
             let l = Location {
                 line: Some(k as u32 + 1),
                 detail: Some(match &base.detail {
-                    Some(d) => format!("{d}, joined with the next line"),
+                    Some(d) => docsan_core::format_compact!("{d}, joined with the next line"),
                     None => "joined with the next line".into(),
                 }),
                 ..base.clone()
@@ -831,7 +831,7 @@ fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: 
     }
     let drawn = Location {
         detail: Some(match &base.detail {
-            Some(d) => format!("{d}, in drawing order"),
+            Some(d) => docsan_core::format_compact!("{d}, in drawing order"),
             None => "in drawing order".into(),
         }),
         ..base.clone()

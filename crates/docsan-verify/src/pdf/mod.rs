@@ -299,7 +299,7 @@ fn walk_strings(
             *count += 1;
             let mut l = loc.clone();
             let k = String::from_utf8_lossy(key).into_owned();
-            l.detail = Some(format!("/{k}"));
+            l.detail = Some(docsan_core::format_compact!("/{k}"));
             ctx.scan_bytes(s, true, &l);
             // Binary strings (document IDs, encryption keys, signatures) are not text: searched
             // for originals, not run through detection.

@@ -53,7 +53,7 @@ impl Detector for TestDetector {
                     unit: unit.id,
                     range: m.range(),
                     kind: *kind,
-                    rule: (*rule).to_string(),
+                    rule: (*rule).into(),
                     confidence: 0.9,
                     value: Sensitive::new(m.as_str()),
                 });
