@@ -665,6 +665,15 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                             info.unique_count = Some(
                                 (pos + 1 + a.value.start) as u64..(pos + 1 + a.value.end) as u64,
                             );
+                            // Room for the announced items, within what the part can hold
+                            // (an `<si/>` takes at least five bytes) and the unit limit.
+                            let announced = std::str::from_utf8(&raw[a.value.clone()])
+                                .ok()
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(0);
+                            info.sis.reserve(
+                                announced.min(src.len() / 5).min(limits.max_units as usize),
+                            );
                         }
                     }
                     if empty {
