@@ -39,8 +39,8 @@ mod wordml;
 mod xml;
 
 use docsan_core::{
-    Backend, Diagnostic, Document, Edit, EmbeddedAction, EmbeddedId, EmbeddedPart, Error, Format,
-    Limits, Location, Plan, Result, TextUnit, UnitId, UnitKind,
+    Backend, CompactString, Diagnostic, Document, Edit, EmbeddedAction, EmbeddedId, EmbeddedPart,
+    Error, Format, Limits, Location, Plan, Result, TextUnit, UnitId, UnitKind,
 };
 use docsan_opc::{Package, parse_rels, rels_path_for, resolve_target};
 use simple::RelElement;
@@ -197,9 +197,13 @@ impl DocxDocument {
         for name in order {
             doc.visit(&mut c, &name, &alt_chunks)?;
         }
+        // The vectors grew by doubling; give back the unused half for the rest of the run.
         doc.units = std::mem::take(&mut c.units);
+        doc.units.shrink_to_fit();
         doc.maps = std::mem::take(&mut c.maps);
+        doc.maps.shrink_to_fit();
         doc.slots = std::mem::take(&mut c.slots);
+        doc.slots.shrink_to_fit();
         Ok(doc)
     }
 
@@ -419,8 +423,9 @@ impl DocxDocument {
     }
 
     /// Turns the plan's edits into new text per slot.
-    fn slot_changes(&self, plan: &Plan) -> Result<BTreeMap<u32, Vec<Option<String>>>> {
-        let mut changes: BTreeMap<u32, Vec<Option<String>>> = BTreeMap::new();
+    fn slot_changes(&self, plan: &Plan) -> Result<BTreeMap<u32, Vec<Option<CompactString>>>> {
+        // One entry per character of a changed slot; a masked character is stored inline.
+        let mut changes: BTreeMap<u32, Vec<Option<CompactString>>> = BTreeMap::new();
         // Byte offset of every character of the unit edited last (edits come sorted by unit).
         let mut offsets: (Option<usize>, Vec<usize>) = (None, Vec::new());
         for edit in &plan.edits {
@@ -457,7 +462,7 @@ impl DocxDocument {
             let origins = map.get(c0..c0 + n).ok_or_else(|| {
                 Error::internal(format!("unit {} has no map for its text", edit.unit.0))
             })?;
-            let mut set = |o: &Origin, s: String| -> Result<()> {
+            let mut set = |o: &Origin, s: CompactString| -> Result<()> {
                 if let Origin::Slot { slot, ch } = *o {
                     let len = self
                         .slots
@@ -481,7 +486,7 @@ impl DocxDocument {
             let repl: Vec<char> = edit.replacement.chars().collect();
             if repl.len() == n {
                 for (o, c) in origins.iter().zip(repl) {
-                    set(o, c.to_string())?;
+                    set(o, CompactString::from(&*c.encode_utf8(&mut [0u8; 4])))?;
                 }
             } else {
                 // A replacement of another length goes whole into the first character that
@@ -490,9 +495,9 @@ impl DocxDocument {
                 for o in origins {
                     if matches!(o, Origin::Slot { .. }) {
                         let s = if first {
-                            edit.replacement.clone()
+                            edit.replacement.as_str().into()
                         } else {
-                            String::new()
+                            CompactString::default()
                         };
                         first = false;
                         set(o, s)?;
@@ -621,12 +626,16 @@ impl Document for DocxDocument {
                 continue;
             }
             let text: String = match &slot.pieces {
-                None => slot
-                    .chars
-                    .iter()
-                    .zip(&new)
-                    .map(|(c, n)| n.clone().unwrap_or_else(|| c.to_string()))
-                    .collect(),
+                None => {
+                    let mut t = String::with_capacity(slot.chars.len());
+                    for (c, n) in slot.chars.iter().zip(&new) {
+                        match n {
+                            Some(n) => t.push_str(n),
+                            None => t.push(*c),
+                        }
+                    }
+                    t
+                }
                 Some(pieces) => {
                     let mut t = String::new();
                     for (piece, n) in pieces.iter().zip(&new) {

@@ -775,9 +775,9 @@ pub(crate) fn parse_ref(s: &str) -> Option<(u32, u32)> {
 }
 
 /// Column letters for a zero-based column.
-pub(crate) fn col_name(mut col: u32) -> String {
+pub(crate) fn col_name(col: u32) -> String {
     let mut out = Vec::new();
-    col += 1;
+    let mut col = u64::from(col) + 1;
     while col > 0 {
         let r = (col - 1) % 26;
         out.push(b'A' + r as u8);
@@ -785,6 +785,35 @@ pub(crate) fn col_name(mut col: u32) -> String {
     }
     out.reverse();
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// `B12` from a zero-based column and a one-based row, without formatting machinery (a
+/// large sheet names hundreds of thousands of cells).
+pub(crate) fn cell_ref(col: u32, row: u32) -> CompactString {
+    let mut letters = [0u8; 8];
+    let mut n = 0;
+    let mut c = col as u64 + 1;
+    while c > 0 && n < letters.len() {
+        letters[n] = b'A' + ((c - 1) % 26) as u8;
+        c = (c - 1) / 26;
+        n += 1;
+    }
+    let mut digits = [0u8; 10];
+    let mut m = 0;
+    let mut r = row;
+    loop {
+        digits[m] = b'0' + (r % 10) as u8;
+        r /= 10;
+        m += 1;
+        if r == 0 || m == digits.len() {
+            break;
+        }
+    }
+    let mut out = CompactString::default();
+    for &b in letters[..n].iter().rev().chain(digits[..m].iter().rev()) {
+        out.push(char::from(b));
+    }
+    out
 }
 
 /// Does a numeric cell's raw value look like it could be a phone, card or ID number (seven or
@@ -1402,7 +1431,7 @@ fn finish_cell(
     loc: &dyn Fn(CompactString, Option<&str>) -> Location,
 ) -> Result<Option<CompactString>> {
     let cell_end = st.end;
-    let cellref = docsan_core::format_compact!("{}{}", col_name(st.col), st.row);
+    let cellref = cell_ref(st.col, st.row);
     let table = sc.tables.iter().find(|t| {
         st.row >= t.first_row.saturating_add(t.header_rows)
             && st.row <= t.last_row
@@ -1918,6 +1947,24 @@ mod tests {
             "张",
         ] {
             assert!(!person_shaped(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn cell_refs_match_column_names() {
+        for (col, row) in [
+            (0, 1),
+            (25, 9),
+            (26, 10),
+            (701, 123_456),
+            (702, 1),
+            (16_383, 1_048_576),
+            (u32::MAX, u32::MAX),
+        ] {
+            assert_eq!(
+                cell_ref(col, row).as_str(),
+                format!("{}{row}", col_name(col))
+            );
         }
     }
 
