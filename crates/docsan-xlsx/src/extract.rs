@@ -775,6 +775,7 @@ pub(crate) fn parse_ref(s: &str) -> Option<(u32, u32)> {
 }
 
 /// Column letters for a zero-based column.
+#[cfg(test)]
 pub(crate) fn col_name(col: u32) -> String {
     let mut out = Vec::new();
     let mut col = u64::from(col) + 1;
