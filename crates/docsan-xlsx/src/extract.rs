@@ -748,6 +748,10 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                         si.binding.shadows.push((slot, text));
                     } else if in_t || !blank(&text) {
                         // Text outside `<t>` is not valid, but a reader may still show it.
+                        // Most items have one text node: room for one, not the default four.
+                        if si.binding.slots.is_empty() {
+                            si.binding.slots.reserve_exact(1);
+                        }
                         si.binding.slots.push((slot, text.len() as u32));
                         si.text.push_str(&text);
                     }

@@ -182,7 +182,11 @@ pub(crate) struct Splice {
 /// Applies non-overlapping splices to `src`.
 pub(crate) fn apply_splices(src: &[u8], mut splices: Vec<Splice>) -> Result<Vec<u8>> {
     splices.sort_by_key(|a| (a.start, a.end));
-    let mut out = Vec::with_capacity(src.len() + 64);
+    // The exact output size, so that a large part is not copied again and again while it
+    // grows (ranges are checked below; here they only size the buffer).
+    let removed: usize = splices.iter().map(|s| s.end.saturating_sub(s.start)).sum();
+    let added: usize = splices.iter().map(|s| s.bytes.len()).sum();
+    let mut out = Vec::with_capacity((src.len() + added).saturating_sub(removed));
     let mut pos = 0usize;
     for s in &splices {
         if s.start < pos || s.end < s.start || s.end > src.len() {

@@ -21,7 +21,7 @@ pub fn plan_edits<'a>(
             std::cmp::Reverse(b.range.end),
         ))
     });
-    let mut edits: Vec<Edit> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::with_capacity(sorted.len());
     for f in sorted {
         if let Some(last) = edits.last_mut()
             && last.unit == f.unit
