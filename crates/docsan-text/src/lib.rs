@@ -20,7 +20,7 @@ mod decode;
 pub use decode::{Decoded, TextEncoding, decode, looks_binary};
 
 use docsan_core::{
-    Backend, Diagnostic, Document, Error, Format, Limits, Location, Plan, Result, TextUnit,
+    Backend, CompactString, Diagnostic, Document, Error, Format, Limits, Location, Plan, Result, TextUnit,
     UnitContext, UnitId, UnitKind,
 };
 
@@ -205,8 +205,10 @@ impl Document for TextDocument {
         if plan.edits.is_empty() {
             return Ok(self.input.clone());
         }
-        // (source byte range, replacement) pairs in the decoded text.
-        let mut replacements: Vec<(usize, usize, String)> = Vec::new();
+        // (source byte range, replacement) pairs in the decoded text: one per edit, or one per
+        // character where an edit crosses a doubled quote.
+        let mut replacements: Vec<(usize, usize, CompactString)> =
+            Vec::with_capacity(plan.edits.len());
         for edit in &plan.edits {
             let i = edit.unit.0 as usize;
             let unit = self
@@ -218,37 +220,37 @@ impl Document for TextDocument {
                 .text
                 .get(edit.range.clone())
                 .ok_or_else(|| Error::internal("edit range is not on character boundaries"))?;
+            // An edit inside one verbatim segment (no doubled quote) replaces its source bytes
+            // at once; otherwise it goes character by character.
+            let verbatim = segs.iter().find(|s| {
+                !s.doubled && edit.range.start >= s.unit && edit.range.end <= s.unit + s.len
+            });
+            if let Some(seg) = verbatim {
+                let s = seg.source + (edit.range.start - seg.unit);
+                replacements.push((s, s + edit.range.len(), edit.replacement.as_str().into()));
+                continue;
+            }
             let old_chars: Vec<(usize, char)> = old
                 .char_indices()
                 .map(|(o, c)| (o + edit.range.start, c))
                 .collect();
             let new_chars: Vec<char> = edit.replacement.chars().collect();
-            if old_chars.len() == new_chars.len() {
-                for ((uo, oc), nc) in old_chars.iter().zip(&new_chars) {
-                    let (src, doubled) = map_offset(segs, *uo).ok_or_else(|| {
-                        Error::refused("masked character has no place in the file")
-                    })?;
-                    // A doubled quote is replaced whole; a new quote inside quotes is doubled.
-                    let len = if doubled { 2 } else { oc.len_utf8() };
-                    let new = if *nc == '"' && doubled {
-                        "\"\"".to_string()
-                    } else {
-                        nc.to_string()
-                    };
-                    replacements.push((src, src + len, new));
-                }
-            } else {
-                // A replacement of another length must lie within one verbatim segment.
-                let seg = segs.iter().find(|s| {
-                    !s.doubled && edit.range.start >= s.unit && edit.range.end <= s.unit + s.len
-                });
-                let Some(seg) = seg else {
-                    return Err(Error::refused(
-                        "a replacement of another length spans quoted CSV text",
-                    ));
+            if old_chars.len() != new_chars.len() {
+                return Err(Error::refused(
+                    "a replacement of another length spans quoted CSV text",
+                ));
+            }
+            for ((uo, oc), nc) in old_chars.iter().zip(&new_chars) {
+                let (src, doubled) = map_offset(segs, *uo)
+                    .ok_or_else(|| Error::refused("masked character has no place in the file"))?;
+                // A doubled quote is replaced whole; a new quote inside quotes is doubled.
+                let len = if doubled { 2 } else { oc.len_utf8() };
+                let new = if *nc == '"' && doubled {
+                    CompactString::const_new("\"\"")
+                } else {
+                    CompactString::from(&*nc.encode_utf8(&mut [0u8; 4]))
                 };
-                let s = seg.source + (edit.range.start - seg.unit);
-                replacements.push((s, s + edit.range.len(), edit.replacement.clone()));
+                replacements.push((src, src + len, new));
             }
         }
         replacements.sort_by_key(|r| r.0);
