@@ -124,6 +124,10 @@ fn push_seg(cell: &mut Cell, text: &str, start: usize, end: usize) {
     if end > start {
         let unit = cell.text.len();
         cell.text.push_str(&text[start..end]);
+        // Most cells are one segment: room for one, not the default four.
+        if cell.segments.is_empty() {
+            cell.segments.reserve_exact(1);
+        }
         cell.segments.push(Segment {
             unit,
             source: start,

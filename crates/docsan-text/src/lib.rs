@@ -20,8 +20,8 @@ mod decode;
 pub use decode::{Decoded, TextEncoding, decode, looks_binary};
 
 use docsan_core::{
-    Backend, CompactString, Diagnostic, Document, Error, Format, Limits, Location, Plan, Result, TextUnit,
-    UnitContext, UnitId, UnitKind,
+    Backend, CompactString, Diagnostic, Document, Error, Format, Limits, Location, Plan, Result,
+    TextUnit, UnitContext, UnitId, UnitKind,
 };
 
 /// The plain text backend: one unit per line.
@@ -123,17 +123,35 @@ impl Backend for CsvBackend {
             .delimiter
             .unwrap_or_else(|| csv::sniff_delimiter(&decoded.text));
         let rows = csv::parse(&decoded.text, delimiter);
-        let mut units = Vec::new();
-        let mut segments = Vec::new();
+        // Sized once: a large file's units are not copied again and again while they grow.
+        let cells = rows
+            .iter()
+            .flatten()
+            .filter(|c| !c.text.trim().is_empty())
+            .count();
+        if cells as u64 > u64::from(limits.max_units) {
+            return Err(Error::limit("more text units than the unit limit"));
+        }
+        let mut units = Vec::with_capacity(cells);
+        let mut segments = Vec::with_capacity(cells);
         let mut header: Option<Vec<String>> = None;
-        for (r, row) in rows.iter().enumerate() {
+        // Rows are consumed as they become units, so the parsed copy is freed as we go.
+        for (r, row) in rows.into_iter().enumerate() {
             let is_header = header.is_none() && row.iter().any(|c| !c.text.trim().is_empty());
-            for (c, cell) in row.iter().enumerate() {
+            if is_header {
+                header = Some(row.iter().map(|c| c.text.trim().to_string()).collect());
+            }
+            let header_now = if is_header { None } else { header.as_ref() };
+            // In a two-column "label, value" list, the left cell names the value.
+            let mut left: Option<docsan_core::CompactString> = None;
+            for (c, cell) in row.into_iter().enumerate() {
+                let label = left.take();
+                let n = cell.text.chars().count();
+                if n > 0 && n <= 12 && !cell.text.chars().any(|ch| ch.is_ascii_digit()) {
+                    left = Some(cell.text.as_str().into());
+                }
                 if cell.text.trim().is_empty() {
                     continue;
-                }
-                if units.len() as u64 >= u64::from(limits.max_units) {
-                    return Err(Error::limit("more text units than the unit limit"));
                 }
                 let id = UnitId(units.len() as u32);
                 let loc = Location {
@@ -142,29 +160,17 @@ impl Backend for CsvBackend {
                     ..Location::default()
                 };
                 let mut ctx = UnitContext::new(UnitKind::TableCell, loc);
-                if let Some(h) = &header {
+                if let Some(h) = header_now {
                     ctx.column_header = h
                         .get(c)
                         .filter(|s| !s.trim().is_empty())
-                        .cloned()
-                        .map(Into::into);
-                    // In a two-column "label, value" list, the left cell names the value.
+                        .map(|s| s.as_str().into());
                     if c > 0 {
-                        ctx.label = row
-                            .get(c - 1)
-                            .map(|p| p.text.clone())
-                            .filter(|s| {
-                                let n = s.chars().count();
-                                n > 0 && n <= 12 && !s.chars().any(|ch| ch.is_ascii_digit())
-                            })
-                            .map(Into::into);
+                        ctx.label = label;
                     }
                 }
-                units.push(TextUnit::new(id, cell.text.clone(), ctx));
-                segments.push(cell.segments.clone());
-            }
-            if is_header {
-                header = Some(row.iter().map(|c| c.text.trim().to_string()).collect());
+                units.push(TextUnit::new(id, cell.text, ctx));
+                segments.push(cell.segments);
             }
         }
         let diagnostics = decoded.diagnostics();
