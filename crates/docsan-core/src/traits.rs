@@ -5,6 +5,7 @@
 //! know nothing of detection, detectors nothing of formats.
 
 use crate::{Diagnostic, Finding, Format, Limits, Result, TextUnit, UnitId};
+use compact_str::CompactString;
 use std::ops::Range;
 
 /// Replace a byte range of one unit's text.
@@ -16,7 +17,7 @@ pub struct Edit {
     pub unit: UnitId,
     /// Byte range into the unit's text, on character boundaries.
     pub range: Range<usize>,
-    pub replacement: String,
+    pub replacement: CompactString,
 }
 
 /// Identifies an embedded document within its container (an attachment, an embedded workbook).

@@ -35,7 +35,7 @@ fn main() {
         let v = if show {
             f.value.expose().to_string()
         } else {
-            docsan_detect::mask_for_report(f.kind, f.value.expose())
+            docsan_detect::mask_for_report(f.kind, f.value.expose()).to_string()
         };
         let before: String = u.text[..f.range.start]
             .chars()

@@ -175,7 +175,7 @@ impl Engine {
 
     /// The replacement text for a finding under the policy (mask, redact or pseudonymize).
     /// Masks keep the character count exactly and separators where they are.
-    pub fn replacement(&self, finding: &Finding) -> String {
+    pub fn replacement(&self, finding: &Finding) -> CompactString {
         crate::mask::replacement(
             &self.policy,
             finding.kind,

@@ -39,7 +39,7 @@ pub use engine::Engine;
 use docsan_core::{PiiKind, Policy};
 
 /// The default-policy mask of a value, for reports (`340702********1234`).
-pub fn mask_for_report(kind: PiiKind, value: &str) -> String {
+pub fn mask_for_report(kind: PiiKind, value: &str) -> docsan_core::CompactString {
     static DEFAULT: std::sync::LazyLock<Policy> = std::sync::LazyLock::new(Policy::default);
     mask::replacement(&DEFAULT, kind, "", value)
 }

@@ -8,7 +8,7 @@
 //! enters the output; fakes of IDs and cards carry valid check digits.
 
 use crate::{data, names, validate};
-use docsan_core::{MaskMode, PiiKind, Policy};
+use docsan_core::{CompactString, MaskMode, PiiKind, Policy};
 use sha2::{Digest, Sha256};
 
 /// Is `c` a separator kept as it is inside a masked value?
@@ -87,7 +87,7 @@ fn default_keep(kind: PiiKind, rule: &str, value: &str) -> (usize, usize) {
 }
 
 /// Masks the significant characters of `value` outside the kept prefix and suffix.
-fn mask_keep(value: &str, pre: usize, suf: usize, policy: &Policy) -> String {
+fn mask_keep(value: &str, pre: usize, suf: usize, policy: &Policy) -> CompactString {
     let sig = value.chars().filter(|c| !is_separator(*c)).count();
     let (mut pre, mut suf) = (pre, suf);
     if pre + suf >= sig {
@@ -116,12 +116,12 @@ fn mask_keep(value: &str, pre: usize, suf: usize, policy: &Policy) -> String {
 }
 
 /// The replacement for one value under `policy`.
-pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> String {
+pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> CompactString {
     match policy.mode_for(kind) {
         MaskMode::Redact => mask_keep(value, 0, 0, policy),
         MaskMode::Mask => {
             if kind == PiiKind::Email && !rule.ends_with("numeric_truncated") {
-                return mask_email(value, policy);
+                return mask_email(value, policy).into();
             }
             // A landline's extension is masked whole; the kept suffix counts from the end of
             // the number itself.
@@ -139,7 +139,7 @@ pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> S
                     .sum::<usize>();
                 let (main, ext) = value.split_at(at + marker_len);
                 let (num, marker) = main.split_at(at);
-                return format!(
+                return docsan_core::format_compact!(
                     "{}{marker}{}",
                     replacement(policy, kind, rule, num),
                     mask_keep(ext, 0, 0, policy)
@@ -149,7 +149,7 @@ pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> S
             if rule == "mobile.concatenated" && value.chars().count() == 22 {
                 let split = value.char_indices().nth(11).map_or(value.len(), |(i, _)| i);
                 let (a, b) = value.split_at(split);
-                return format!(
+                return docsan_core::format_compact!(
                     "{}{}",
                     replacement(policy, kind, "mobile.range", a),
                     replacement(policy, kind, "mobile.range", b)
@@ -165,7 +165,7 @@ pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> S
             if rule.ends_with("numeric_truncated") {
                 return mask_keep(value, 0, 0, policy);
             }
-            pseudonym(policy, kind, value)
+            pseudonym(policy, kind, value).into()
         }
     }
 }
@@ -173,7 +173,7 @@ pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> S
 /// E-mail: keep the first character of the local part and the whole domain.
 fn mask_email(value: &str, policy: &Policy) -> String {
     let Some(at) = value.rfind('@') else {
-        return mask_keep(value, 0, 0, policy);
+        return mask_keep(value, 0, 0, policy).to_string();
     };
     let local = &value[..at];
     let pre = policy

@@ -415,7 +415,7 @@ impl DocxDocument {
                 out.push(Edit {
                     unit: u.id,
                     range: r,
-                    replacement: values[value].to_string(),
+                    replacement: values[value].into(),
                 });
             }
         }

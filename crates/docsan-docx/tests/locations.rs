@@ -101,7 +101,7 @@ fn mask(doc: &dyn Document, needle: &str) -> Plan {
             plan.edits.push(Edit {
                 unit: u.id,
                 range: i..i + needle.len(),
-                replacement: "*".repeat(needle.chars().count()),
+                replacement: "*".repeat(needle.chars().count()).into(),
             });
         }
     }

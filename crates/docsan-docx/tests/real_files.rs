@@ -31,7 +31,7 @@ fn mask_all(units: &[docsan_core::TextUnit]) -> Plan {
                     plan.edits.push(Edit {
                         unit: UnitId(u.id.0),
                         range: s..i,
-                        replacement: "*".repeat(n),
+                        replacement: "*".repeat(n).into(),
                     });
                     start = None;
                 }

@@ -245,7 +245,7 @@ fn formula_edits(
         out.push(Edit {
             unit: e.unit,
             range: tok,
-            replacement: format!("\"{masked}\""),
+            replacement: docsan_core::format_compact!("\"{masked}\""),
         });
         i = j;
     }
@@ -713,7 +713,7 @@ fn sheet_refs(text: &str, old: &str, new: &str, unit: UnitId, exact: bool) -> Ve
         out.push(Edit {
             unit,
             range: 0..text.len(),
-            replacement: new.to_string(),
+            replacement: new.into(),
         });
         return out;
     }
@@ -723,7 +723,7 @@ fn sheet_refs(text: &str, old: &str, new: &str, unit: UnitId, exact: bool) -> Ve
         out.push(Edit {
             unit,
             range: p..p + quoted_old.len() - 1,
-            replacement: quoted_new.clone(),
+            replacement: quoted_new.clone().into(),
         });
     }
     let bare = format!("{old}!");
@@ -735,7 +735,7 @@ fn sheet_refs(text: &str, old: &str, new: &str, unit: UnitId, exact: bool) -> Ve
         out.push(Edit {
             unit,
             range: p..p + old.len(),
-            replacement: quoted_new.clone(),
+            replacement: quoted_new.clone().into(),
         });
     }
     out

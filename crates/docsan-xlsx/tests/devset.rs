@@ -70,7 +70,7 @@ fn devset_recall_and_no_residue() {
                 plan.edits.push(docsan_core::Edit {
                     unit: u.id,
                     range: 0..u.text.len(),
-                    replacement: mask(&u.text),
+                    replacement: mask(&u.text).into(),
                 });
             }
         }

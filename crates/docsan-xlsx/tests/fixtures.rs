@@ -901,7 +901,7 @@ fn number_literals_in_formulas_become_masked_strings() {
             Edit {
                 unit: v,
                 range: 0..11,
-                replacement: "*".repeat(11),
+                replacement: "*".repeat(11).into(),
             },
         ],
         ..Plan::default()

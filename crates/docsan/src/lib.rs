@@ -29,8 +29,8 @@ pub use report::{EmbeddedReport, ErrorReport, FileReport, FindingReport, Status}
 pub use sniff::sniff;
 
 use docsan_core::{
-    Backend, Detector, Diagnostic, EmbeddedAction, Error, Finding, Format, Limits, Plan, Policy,
-    Result, Sensitive, Severity, TextUnit,
+    Backend, CompactString, Detector, Diagnostic, EmbeddedAction, Error, Finding, Format, Limits,
+    Plan, Policy, Result, Sensitive, Severity, TextUnit,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,7 +149,7 @@ impl Sanitizer {
                         .map(|u| u.context.kind)
                         .unwrap_or(docsan_core::UnitKind::Other),
                     location: unit.map(|u| u.context.location.clone()).unwrap_or_default(),
-                    masked: docsan_detect::mask_for_report(f.kind, f.value.expose()).into(),
+                    masked: docsan_detect::mask_for_report(f.kind, f.value.expose()),
                     value: f.value.clone(),
                 }
             })
@@ -324,7 +324,8 @@ impl Sanitizer {
         let replace = |f: &Finding| self.engine.replacement(f);
         let edits = plan_edits(detected.masked(), policy, &replace);
         let originals: BTreeSet<Sensitive> = detected.masked().map(|f| f.value.clone()).collect();
-        let replacements: BTreeSet<String> = edits.iter().map(|e| e.replacement.clone()).collect();
+        let replacements: BTreeSet<CompactString> =
+            edits.iter().map(|e| e.replacement.clone()).collect();
         // The reports, the edits and the value sets hold all that is needed of the findings.
         drop(detected);
 
@@ -383,7 +384,7 @@ impl Sanitizer {
 
         // Check 2: the independent verifier, which shares no decoding code with the backends.
         let originals: Vec<Sensitive> = originals.into_iter().collect();
-        let allowed: Vec<String> = replacements.into_iter().collect();
+        let allowed: Vec<String> = replacements.into_iter().map(String::from).collect();
         let vr = docsan_verify::verify(&docsan_verify::Request {
             bytes: &out,
             format,
@@ -518,7 +519,7 @@ impl Sanitizer {
 fn originals_left(
     units: &[TextUnit],
     originals: &BTreeSet<Sensitive>,
-    replacements: &BTreeSet<String>,
+    replacements: &BTreeSet<CompactString>,
 ) -> Vec<Finding> {
     let candidates: Vec<&Sensitive> = originals.iter().filter(|o| o.char_len() >= 2).collect();
     let all = docsan_verify::Matcher::new(candidates.iter().map(|o| o.expose()));

@@ -11,7 +11,7 @@ use docsan_core::{Edit, Finding, Policy};
 pub fn plan_edits<'a>(
     findings: impl IntoIterator<Item = &'a Finding>,
     policy: &Policy,
-    replacement: &dyn Fn(&Finding) -> String,
+    replacement: &dyn Fn(&Finding) -> docsan_core::CompactString,
 ) -> Vec<Edit> {
     let mut sorted: Vec<&Finding> = findings.into_iter().collect();
     sorted.sort_by(|a, b| {
@@ -80,7 +80,7 @@ mod tests {
     fn overlaps_merge_into_one_masked_edit() {
         let t = "abcdefghij";
         let p = Policy::default();
-        let rep = |x: &Finding| "#".repeat(x.range.len());
+        let rep = |x: &Finding| "#".repeat(x.range.len()).into();
         let edits = plan_edits(
             &[f(0, t, 4, 8), f(0, t, 2, 6), f(1, t, 0, 2), f(0, t, 3, 5)],
             &p,

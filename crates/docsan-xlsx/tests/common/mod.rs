@@ -46,7 +46,7 @@ pub fn plan_values(units: &[TextUnit], values: &[&str]) -> Plan {
         for r in merged {
             edits.push(Edit {
                 unit: u.id,
-                replacement: mask(&u.text[r.clone()]),
+                replacement: mask(&u.text[r.clone()]).into(),
                 range: r,
             });
         }
@@ -66,7 +66,7 @@ pub fn plan_units(units: &[TextUnit], ids: &[UnitId]) -> Plan {
             Edit {
                 unit: u.id,
                 range: 0..u.text.len(),
-                replacement: mask(&u.text),
+                replacement: mask(&u.text).into(),
             }
         })
         .collect();
