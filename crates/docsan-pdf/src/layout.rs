@@ -11,10 +11,56 @@ use crate::content::GlyphRec;
 use std::ops::Range;
 
 /// One character (or more, for ligatures) of a unit and the glyphs that drew it.
+///
+/// A document holds one per character of its page text, so it is kept small: byte offsets as
+/// `u32` (units are far below 4 GiB) and the glyphs as the first one plus, rarely, the copies
+/// drawn over it (faux bold).
 #[derive(Clone, Debug)]
 pub(crate) struct CharMap {
-    pub range: Range<usize>,
-    pub glyphs: Vec<usize>,
+    start: u32,
+    end: u32,
+    first: u32,
+    more: Option<Box<[u32]>>,
+}
+
+impl CharMap {
+    /// A character at `range` of its unit, drawn by `glyphs` (at least one).
+    pub(crate) fn new(range: Range<usize>, glyphs: &[usize]) -> CharMap {
+        let idx = |g: usize| u32::try_from(g).unwrap_or(u32::MAX);
+        CharMap {
+            start: idx(range.start),
+            end: idx(range.end),
+            first: glyphs.first().copied().map(idx).unwrap_or(u32::MAX),
+            more: (glyphs.len() > 1).then(|| glyphs[1..].iter().map(|&g| idx(g)).collect()),
+        }
+    }
+
+    /// Byte range of the character in its unit's text.
+    pub(crate) fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The glyphs that drew it, in order.
+    pub(crate) fn glyphs(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.first as usize)
+            .chain(self.more.iter().flat_map(|m| m.iter().map(|&g| g as usize)))
+    }
+
+    pub(crate) fn set_range(&mut self, range: Range<usize>) {
+        self.start = u32::try_from(range.start).unwrap_or(u32::MAX);
+        self.end = u32::try_from(range.end).unwrap_or(u32::MAX);
+    }
+
+    /// Shifts owner-local glyph indices to document-wide ones.
+    pub(crate) fn rebase(&mut self, base: usize) {
+        let b = u32::try_from(base).unwrap_or(u32::MAX);
+        self.first = self.first.saturating_add(b);
+        if let Some(m) = &mut self.more {
+            for g in m.iter_mut() {
+                *g = g.saturating_add(b);
+            }
+        }
+    }
 }
 
 /// A unit made of glyphs, before ids are assigned.
@@ -63,12 +109,11 @@ struct Line<'a> {
     segments: Vec<Segment<'a>>,
 }
 
-/// Builds units from the glyphs of one owner (their indices into `glyphs`).
-pub(crate) fn build_units(glyphs: &[GlyphRec], members: &[usize]) -> Vec<GlyphUnit> {
+/// Builds units from the glyphs of one owner (character maps hold indices into `glyphs`).
+pub(crate) fn build_units(glyphs: &[GlyphRec]) -> Vec<GlyphUnit> {
     // Group by writing direction (whole degrees), then lay out each direction on its own.
     let mut by_dir: std::collections::BTreeMap<i32, Vec<Placed<'_>>> = Default::default();
-    for &gi in members {
-        let g = &glyphs[gi];
+    for (gi, g) in glyphs.iter().enumerate() {
         if g.text.is_empty() {
             continue;
         }
@@ -434,10 +479,7 @@ fn units_from_lines(lines: Vec<Line<'_>>) -> Vec<GlyphUnit> {
                     let s = text.len();
                     text.push_str(p.text);
                     if !p.glyphs.is_empty() {
-                        chars.push(CharMap {
-                            range: s..text.len(),
-                            glyphs: p.glyphs.clone(),
-                        });
+                        chars.push(CharMap::new(s..text.len(), &p.glyphs));
                     }
                 }
             }
