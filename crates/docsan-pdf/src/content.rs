@@ -152,7 +152,9 @@ pub(crate) struct Walk {
 impl Walk {
     /// The owner that shows a document-wide glyph index.
     pub(crate) fn owner_of(&self, glyph: usize) -> Option<usize> {
-        let i = self.owners.partition_point(|o| o.glyph_start + o.glyph_count <= glyph);
+        let i = self
+            .owners
+            .partition_point(|o| o.glyph_start + o.glyph_count <= glyph);
         (i < self.owners.len() && self.owners[i].glyph_start <= glyph).then_some(i)
     }
 
@@ -172,7 +174,13 @@ impl Walk {
 /// FNV-1a over a glyph's place and code.
 fn digest_glyph(h: u64, g: &GlyphRec) -> u64 {
     let mut h = h;
-    for v in [g.op as u64, g.elem as u64, g.start as u64, u64::from(g.code), u64::from(g.len)] {
+    for v in [
+        g.op as u64,
+        g.elem as u64,
+        g.start as u64,
+        u64::from(g.code),
+        u64::from(g.len),
+    ] {
         for b in v.to_le_bytes() {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x100_0000_01b3);
@@ -965,10 +973,7 @@ impl Walker<'_> {
             idx.push(i);
         }
         idx.reverse();
-        let shown: String = idx
-            .iter()
-            .map(|&i| self.glyphs[i].text.as_str())
-            .collect();
+        let shown: String = idx.iter().map(|&i| self.glyphs[i].text.as_str()).collect();
         let chars: Vec<char> = text.chars().collect();
         if shown == text || chars.len() != idx.len() {
             return;
@@ -1112,5 +1117,134 @@ pub(crate) fn loc(part: &str, page: u32) -> Location {
         part: Some(part.to_string()),
         page: (page > 0).then_some(page),
         ..Location::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use docsan_core::ErrorKind;
+    use lopdf::{Stream, dictionary};
+
+    /// Two pages; the first uses a direct (unreferenced) font dictionary under two `Tf`, draws a
+    /// form and carries an `/ActualText` span; the second uses a referenced font.
+    fn sample() -> Vec<u8> {
+        let mut doc = Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let font = dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        };
+        let font_id = doc.add_object(font.clone());
+        let form = doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 300.into(), 100.into()],
+                "Resources" => dictionary! { "Font" => dictionary! { "F9" => Object::Reference(font_id) } },
+            },
+            b"BT /F9 9 Tf 10 10 Td (in the form) Tj ET".to_vec(),
+        ));
+        let page1 = b"BT /F1 12 Tf 50 250 Td (Zhang San) Tj /F1 10 Tf 0 -20 Td [(ID 1101) -20 (0119)] TJ ET \
+/Span <</ActualText (LS)>> BDC BT /F1 10 Tf 50 150 Td (XY) Tj ET EMC /X1 Do"
+            .to_vec();
+        let page2 = b"BT /F2 11 Tf 40 200 Td (second page) Tj T* (more) ' ET".to_vec();
+        let mut kids = Vec::new();
+        for (content, resources) in [
+            (
+                page1,
+                dictionary! {
+                    "Font" => dictionary! { "F1" => Object::Dictionary(font) },
+                    "XObject" => dictionary! { "X1" => Object::Reference(form) },
+                },
+            ),
+            (
+                page2,
+                dictionary! { "Font" => dictionary! { "F2" => Object::Reference(font_id) } },
+            ),
+        ] {
+            let cid = doc.add_object(Stream::new(Dictionary::new(), content));
+            let pid = doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => Object::Reference(pages_id),
+                "MediaBox" => vec![0.into(), 0.into(), 400.into(), 300.into()],
+                "Resources" => resources, "Contents" => Object::Reference(cid),
+            });
+            kids.push(Object::Reference(pid));
+        }
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 2 }),
+        );
+        let cat = doc.add_object(
+            dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) },
+        );
+        doc.trailer.set("Root", Object::Reference(cat));
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("save");
+        out
+    }
+
+    #[test]
+    fn a_second_reading_gives_the_same_glyphs_and_no_new_fonts() {
+        let bytes = sample();
+        let limits = Limits::default();
+        let doc = crate::load(&bytes, &limits).expect("load");
+        let budget = docsan_core::LimitsBudget::new(&limits);
+        let mut walk = walk_document(&doc, &limits, &budget).expect("walk");
+        // Page 1, the form it draws, page 2.
+        assert_eq!(walk.owners.len(), 3);
+        let fonts = walk.fonts.len();
+        // The direct dictionary is loaded once for both `Tf`, the referenced one once for the
+        // form and page 2.
+        assert_eq!(fonts, 2);
+        let mut next = 0;
+        let mut texts = Vec::new();
+        for oi in 0..walk.owners.len() {
+            assert_eq!(walk.owners[oi].glyph_start, next);
+            next += walk.owners[oi].glyph_count;
+            let (ops, glyphs) = reread(&doc, &limits, &mut walk, oi).expect("reread");
+            assert!(!ops.is_empty());
+            assert_eq!(glyphs.len(), walk.owners[oi].glyph_count);
+            // Glyphs are in (op, elem, start) order, which the rewrite's binary search needs.
+            assert!(
+                glyphs
+                    .windows(2)
+                    .all(|w| (w[0].op, w[0].elem, w[0].start) < (w[1].op, w[1].elem, w[1].start))
+            );
+            texts.push(glyphs.iter().map(|g| g.text.as_str()).collect::<String>());
+            for g in 0..walk.owners[oi].glyph_count {
+                assert_eq!(walk.owner_of(walk.owners[oi].glyph_start + g), Some(oi));
+            }
+        }
+        assert_eq!(walk.owner_of(next), None);
+        assert_eq!(walk.fonts.len(), fonts, "a second reading loads no font");
+        // The span's text replaces its fallback glyphs' text in the second reading too.
+        assert_eq!(texts[0], "Zhang SanID 11010119LS");
+        assert_eq!(texts[1], "in the form");
+        assert_eq!(texts[2], "second pagemore");
+    }
+
+    #[test]
+    fn a_second_reading_that_differs_is_an_internal_error() {
+        let bytes = sample();
+        let limits = Limits::default();
+        let doc = crate::load(&bytes, &limits).expect("load");
+        let budget = docsan_core::LimitsBudget::new(&limits);
+        let mut walk = walk_document(&doc, &limits, &budget).expect("walk");
+        walk.owners[2].digest ^= 1;
+        let e = reread(&doc, &limits, &mut walk, 2)
+            .err()
+            .expect("must fail");
+        assert_eq!(e.kind, ErrorKind::Internal);
+        walk.owners[2].digest ^= 1;
+        walk.owners[2].glyph_count += 1;
+        let e = reread(&doc, &limits, &mut walk, 2)
+            .err()
+            .expect("must fail");
+        assert_eq!(e.kind, ErrorKind::Internal);
+        // The shared tables are given back after a failure.
+        assert_eq!(walk.owners.len(), 3);
+        assert_eq!(walk.fonts.len(), 2);
+        assert_eq!(walk.op_strings.len(), 1);
+        assert!(reread(&doc, &limits, &mut walk, 0).is_ok());
     }
 }
