@@ -24,14 +24,14 @@ pub(crate) struct CharMap {
 }
 
 impl CharMap {
-    /// A character at `range` of its unit, drawn by `glyphs` (at least one).
-    pub(crate) fn new(range: Range<usize>, glyphs: &[usize]) -> CharMap {
+    /// A character at `range` of its unit, drawn by `first` and the copies `more`.
+    fn new(range: Range<usize>, first: u32, more: &[u32]) -> CharMap {
         let idx = |g: usize| u32::try_from(g).unwrap_or(u32::MAX);
         CharMap {
             start: idx(range.start),
             end: idx(range.end),
-            first: glyphs.first().copied().map(idx).unwrap_or(u32::MAX),
-            more: (glyphs.len() > 1).then(|| glyphs[1..].iter().map(|&g| idx(g)).collect()),
+            first,
+            more: (!more.is_empty()).then(|| more.into()),
         }
     }
 
@@ -73,10 +73,37 @@ pub(crate) struct GlyphUnit {
     pub label: Option<String>,
 }
 
+/// Glyph indices drawing the same character at the same place (faux bold copies): no
+/// allocation for the usual single glyph.
+#[derive(Clone, Default)]
+struct GlyphList {
+    first: Option<u32>,
+    more: Vec<u32>,
+}
+
+impl GlyphList {
+    fn one(g: usize) -> GlyphList {
+        GlyphList {
+            first: Some(u32::try_from(g).unwrap_or(u32::MAX)),
+            more: Vec::new(),
+        }
+    }
+
+    fn extend(&mut self, other: GlyphList) {
+        for g in other.first.into_iter().chain(other.more) {
+            if self.first.is_none() {
+                self.first = Some(g);
+            } else {
+                self.more.push(g);
+            }
+        }
+    }
+}
+
 #[derive(Clone)]
 struct Placed<'a> {
     /// Glyph indices drawing the same character at the same place (faux bold copies).
-    glyphs: Vec<usize>,
+    glyphs: GlyphList,
     /// The glyph's text, borrowed (a page has thousands of glyphs).
     text: &'a str,
     u0: f32,
@@ -138,7 +165,7 @@ pub(crate) fn build_units(glyphs: &[GlyphRec]) -> Vec<GlyphUnit> {
         }
         let v = -g.x0 * uy + g.y0 * ux;
         by_dir.entry(angle).or_default().push(Placed {
-            glyphs: vec![gi],
+            glyphs: GlyphList::one(gi),
             text: g.text.as_str(),
             u0,
             u1,
@@ -198,7 +225,7 @@ fn make_lines(mut placed: Vec<Placed<'_>>) -> Vec<Line<'_>> {
             {
                 // A visible gap without a space glyph reads as a space.
                 seg.items.push(Placed {
-                    glyphs: Vec::new(),
+                    glyphs: GlyphList::default(),
                     text: " ",
                     u0: last_end,
                     u1: last_end,
@@ -478,8 +505,8 @@ fn units_from_lines(lines: Vec<Line<'_>>) -> Vec<GlyphUnit> {
                 for p in &seg.items {
                     let s = text.len();
                     text.push_str(p.text);
-                    if !p.glyphs.is_empty() {
-                        chars.push(CharMap::new(s..text.len(), &p.glyphs));
+                    if let Some(first) = p.glyphs.first {
+                        chars.push(CharMap::new(s..text.len(), first, &p.glyphs.more));
                     }
                 }
             }

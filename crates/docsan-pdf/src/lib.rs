@@ -217,16 +217,19 @@ impl PdfDocument {
                 let mut ctx = UnitContext::new(kind, location);
                 ctx.column_header = gu.column_header;
                 ctx.label = gu.label;
+                let actx = ou.alt.as_ref().map(|_| {
+                    let mut actx = ctx.clone();
+                    actx.location.detail = Some("text by the font's own encoding".into());
+                    actx
+                });
                 push(
                     &mut units,
                     &mut sources,
                     gu.text,
-                    ctx.clone(),
+                    ctx,
                     Source::Glyphs(gu.chars),
                 );
-                if let Some((text, chars)) = ou.alt {
-                    let mut actx = ctx;
-                    actx.location.detail = Some("text by the font's own encoding".into());
+                if let (Some((text, chars)), Some(actx)) = (ou.alt, actx) {
                     push(&mut units, &mut sources, text, actx, Source::Glyphs(chars));
                 }
             }
@@ -434,8 +437,10 @@ impl PdfDocument {
             ));
         }
 
+        // The output keeps the input's /ID; only a file without one needs an ID derived from its
+        // bytes (hashing a large input costs more than a reading of it).
         let mut id_seed = [0u8; 16];
-        {
+        if rewrite::trailer_id(&doc.trailer).is_none() {
             use sha2::Digest;
             let h = sha2::Sha256::digest(bytes);
             id_seed.copy_from_slice(&h[..16]);

@@ -478,6 +478,18 @@ fn remove_attachments(doc: &mut lopdf::Document, remove: &BTreeSet<ObjectId>) {
     }
 }
 
+/// The trailer's `/ID` when it is well formed (two strings), which the output keeps.
+pub(crate) fn trailer_id(trailer: &Dictionary) -> Option<Object> {
+    match trailer.get(b"ID") {
+        Ok(Object::Array(a))
+            if a.len() == 2 && a.iter().all(|x| matches!(x, Object::String(..))) =>
+        {
+            Some(Object::Array(a.clone()))
+        }
+        _ => None,
+    }
+}
+
 /// Writes one fresh revision: a clean trailer, only reachable objects, a deterministic /ID.
 fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
     let old = std::mem::take(&mut doc.trailer);
@@ -489,13 +501,9 @@ fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
             trailer.set(k, v.clone());
         }
     }
-    let id = match old.get(b"ID") {
-        Ok(Object::Array(a))
-            if a.len() == 2 && a.iter().all(|x| matches!(x, Object::String(..))) =>
-        {
-            Object::Array(a.clone())
-        }
-        _ => Object::Array(vec![
+    let id = match trailer_id(&old) {
+        Some(id) => id,
+        None => Object::Array(vec![
             Object::String(id_seed.to_vec(), StringFormat::Hexadecimal),
             Object::String(id_seed.to_vec(), StringFormat::Hexadecimal),
         ]),
@@ -765,17 +773,17 @@ fn rewrite_owner(
         for (ei, e) in elems {
             match e {
                 Object::String(bytes, _) => {
-                    let decoded = font.decode(&bytes);
+                    // The string's glyphs as the second reading decoded them (same font, same
+                    // bytes), found by binary search: glyphs are in reading order, (operation,
+                    // element, offset) ascending.
+                    let from = glyphs.partition_point(|g| (g.op, g.elem) < (oi, ei));
+                    let to = from + glyphs[from..].partition_point(|g| (g.op, g.elem) == (oi, ei));
                     let mut off = 0usize;
-                    for gl in decoded {
-                        let glen = usize::from(gl.len.max(1));
+                    for gi in from..to {
+                        let glen = usize::from(glyphs[gi].len.max(1));
                         let end = (off + glen).min(bytes.len());
                         let slice = bytes.get(off..end).unwrap_or(&[]);
-                        // Glyphs are in reading order: (operation, element, offset) ascending.
-                        let gi = glyphs
-                            .binary_search_by_key(&(oi, ei, off), |g| (g.op, g.elem, g.start))
-                            .ok();
-                        match gi.and_then(|gi| acts.get(&gi).map(|a| (gi, *a))) {
+                        match acts.get(&gi).map(|a| (gi, *a)) {
                             None => cur.extend_from_slice(slice),
                             Some((gi, act)) => {
                                 let g = &glyphs[gi];
