@@ -141,6 +141,8 @@ pub(crate) struct Walk {
     pub units: Vec<Vec<OwnerUnit>>,
     /// Number of glyphs over all owners.
     pub glyph_total: usize,
+    /// Glyphs drawn over others (faux bold), listed for the character maps.
+    pub copies: Vec<u32>,
     pub fonts: Vec<Font>,
     /// Fonts by their object id, or by (owner, resource name) for direct dictionaries.
     pub font_by_id: BTreeMap<ObjectId, usize>,
@@ -452,10 +454,18 @@ pub(crate) fn walk_document(
 }
 
 /// The unit's text with each glyph's alternative text, if any glyph has one.
-fn alt_unit(glyphs: &[GlyphRec], text: &str, chars: &[CharMap]) -> Option<(String, Vec<CharMap>)> {
+/// `glyphs` are one owner's, the first being document-wide glyph `base`.
+fn alt_unit(
+    glyphs: &[GlyphRec],
+    base: usize,
+    table: &[u32],
+    text: &str,
+    chars: &[CharMap],
+) -> Option<(String, Vec<CharMap>)> {
+    let alt = |g: usize| glyphs.get(g.checked_sub(base)?)?.alt.as_deref();
     let any = chars
         .iter()
-        .any(|m| m.glyphs().any(|g| glyphs[g].alt.is_some()));
+        .any(|m| m.glyphs(table).any(|g| alt(g).is_some()));
     if !any {
         return None;
     }
@@ -469,13 +479,11 @@ fn alt_unit(glyphs: &[GlyphRec], text: &str, chars: &[CharMap]) -> Option<(Strin
         }
         out.push_str(text.get(pos..range.start)?);
         let s = out.len();
-        match m.glyphs().find_map(|g| glyphs[g].alt.as_deref()) {
+        match m.glyphs(table).find_map(alt) {
             Some(a) => out.push_str(a),
             None => out.push_str(text.get(range.clone())?),
         }
-        let mut m = m.clone();
-        m.set_range(s..out.len());
-        map.push(m);
+        map.push(m.with_range(s..out.len()));
         pos = range.end;
     }
     out.push_str(text.get(pos..)?);
@@ -671,23 +679,14 @@ impl Walker<'_> {
         let glyphs = std::mem::take(&mut self.glyphs);
         let base = self.walk.glyph_total;
         let mut units = Vec::new();
-        for (li, unit) in layout::build_units(&glyphs).into_iter().enumerate() {
+        let units_of_owner = layout::build_units(&glyphs, base, &mut self.walk.copies);
+        for (li, unit) in units_of_owner.into_iter().enumerate() {
             if unit.text.trim().is_empty() {
                 continue;
             }
             // A /ToUnicode that disagrees with the font's own encoding may hide a value:
             // detection also reads the line as the encoding spells it.
-            let alt = alt_unit(&glyphs, &unit.text, &unit.chars);
-            let mut unit = unit;
-            for m in &mut unit.chars {
-                m.rebase(base);
-            }
-            let alt = alt.map(|(text, mut chars)| {
-                for m in &mut chars {
-                    m.rebase(base);
-                }
-                (text, chars)
-            });
+            let alt = alt_unit(&glyphs, base, &self.walk.copies, &unit.text, &unit.chars);
             units.push(OwnerUnit {
                 line: li as u32 + 1,
                 unit,

@@ -12,26 +12,39 @@ use std::ops::Range;
 
 /// One character (or more, for ligatures) of a unit and the glyphs that drew it.
 ///
-/// A document holds one per character of its page text, so it is kept small: byte offsets as
-/// `u32` (units are far below 4 GiB) and the glyphs as the first one plus, rarely, the copies
-/// drawn over it (faux bold).
-#[derive(Clone, Debug)]
+/// A document holds one per character of its page text, so it is kept to 16 bytes: byte offsets
+/// as `u32` (units are far below 4 GiB), the first glyph (document-wide index), and where the
+/// rare copies drawn over it (faux bold) are listed in the document's table of copies.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct CharMap {
     start: u32,
     end: u32,
     first: u32,
-    more: Option<Box<[u32]>>,
+    /// 0: no copies; else 1 + the offset of `[count, glyph…]` in the table of copies.
+    copies: u32,
+}
+
+fn idx(v: usize) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
 }
 
 impl CharMap {
-    /// A character at `range` of its unit, drawn by `first` and the copies `more`.
-    fn new(range: Range<usize>, first: u32, more: &[u32]) -> CharMap {
-        let idx = |g: usize| u32::try_from(g).unwrap_or(u32::MAX);
+    /// A character at `range` of its unit, drawn by `first` and the copies `more` (listed in
+    /// `table` when there are any).
+    fn new(range: Range<usize>, first: u32, more: &[u32], table: &mut Vec<u32>) -> CharMap {
+        let copies = if more.is_empty() {
+            0
+        } else {
+            let at = idx(table.len() + 1);
+            table.push(idx(more.len()));
+            table.extend_from_slice(more);
+            at
+        };
         CharMap {
             start: idx(range.start),
             end: idx(range.end),
             first,
-            more: (!more.is_empty()).then(|| more.into()),
+            copies,
         }
     }
 
@@ -40,26 +53,25 @@ impl CharMap {
         self.start as usize..self.end as usize
     }
 
-    /// The glyphs that drew it, in order.
-    pub(crate) fn glyphs(&self) -> impl Iterator<Item = usize> + '_ {
-        std::iter::once(self.first as usize)
-            .chain(self.more.iter().flat_map(|m| m.iter().map(|&g| g as usize)))
-    }
-
-    pub(crate) fn set_range(&mut self, range: Range<usize>) {
-        self.start = u32::try_from(range.start).unwrap_or(u32::MAX);
-        self.end = u32::try_from(range.end).unwrap_or(u32::MAX);
-    }
-
-    /// Shifts owner-local glyph indices to document-wide ones.
-    pub(crate) fn rebase(&mut self, base: usize) {
-        let b = u32::try_from(base).unwrap_or(u32::MAX);
-        self.first = self.first.saturating_add(b);
-        if let Some(m) = &mut self.more {
-            for g in m.iter_mut() {
-                *g = g.saturating_add(b);
-            }
+    /// The same glyphs for another place in another text.
+    pub(crate) fn with_range(&self, range: Range<usize>) -> CharMap {
+        CharMap {
+            start: idx(range.start),
+            end: idx(range.end),
+            ..*self
         }
+    }
+
+    /// The glyphs that drew it, in order (`table`: the document's table of copies).
+    pub(crate) fn glyphs<'a>(&self, table: &'a [u32]) -> impl Iterator<Item = usize> + 'a {
+        let more: &[u32] = match (self.copies as usize).checked_sub(1) {
+            None => &[],
+            Some(k) => table
+                .get(k)
+                .and_then(|&n| table.get(k + 1..k + 1 + n as usize))
+                .unwrap_or(&[]),
+        };
+        std::iter::once(self.first as usize).chain(more.iter().map(|&g| g as usize))
     }
 }
 
@@ -136,8 +148,13 @@ struct Line<'a> {
     segments: Vec<Segment<'a>>,
 }
 
-/// Builds units from the glyphs of one owner (character maps hold indices into `glyphs`).
-pub(crate) fn build_units(glyphs: &[GlyphRec]) -> Vec<GlyphUnit> {
+/// Builds units from the glyphs of one owner. Character maps hold document-wide indices: `base`
+/// plus the index into `glyphs`; copies are listed in `table`.
+pub(crate) fn build_units(
+    glyphs: &[GlyphRec],
+    base: usize,
+    table: &mut Vec<u32>,
+) -> Vec<GlyphUnit> {
     // Group by writing direction (whole degrees), then lay out each direction on its own.
     let mut by_dir: std::collections::BTreeMap<i32, Vec<Placed<'_>>> = Default::default();
     for (gi, g) in glyphs.iter().enumerate() {
@@ -165,7 +182,7 @@ pub(crate) fn build_units(glyphs: &[GlyphRec]) -> Vec<GlyphUnit> {
         }
         let v = -g.x0 * uy + g.y0 * ux;
         by_dir.entry(angle).or_default().push(Placed {
-            glyphs: GlyphList::one(gi),
+            glyphs: GlyphList::one(base + gi),
             text: g.text.as_str(),
             u0,
             u1,
@@ -176,7 +193,7 @@ pub(crate) fn build_units(glyphs: &[GlyphRec]) -> Vec<GlyphUnit> {
     let mut out = Vec::new();
     for (_, placed) in by_dir {
         let lines = make_lines(placed);
-        out.extend(units_from_lines(lines));
+        out.extend(units_from_lines(lines, table));
     }
     out
 }
@@ -262,7 +279,7 @@ struct Cell<'a> {
     label: Option<String>,
 }
 
-fn units_from_lines(lines: Vec<Line<'_>>) -> Vec<GlyphUnit> {
+fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit> {
     let mut cells: Vec<Cell> = Vec::new();
     // Columns of the current table: (u0, u1, header text) and the index of each column's
     // last cell, so wrapped continuation lines can be appended to it.
@@ -506,10 +523,13 @@ fn units_from_lines(lines: Vec<Line<'_>>) -> Vec<GlyphUnit> {
                     let s = text.len();
                     text.push_str(p.text);
                     if let Some(first) = p.glyphs.first {
-                        chars.push(CharMap::new(s..text.len(), first, &p.glyphs.more));
+                        chars.push(CharMap::new(s..text.len(), first, &p.glyphs.more, table));
                     }
                 }
             }
+            // A document holds these for its whole life: no spare capacity.
+            chars.shrink_to_fit();
+            text.shrink_to_fit();
             GlyphUnit {
                 text,
                 chars,
@@ -519,4 +539,28 @@ fn units_from_lines(lines: Vec<Line<'_>>) -> Vec<GlyphUnit> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_maps_list_their_copies_in_the_table() {
+        let mut table = vec![7];
+        let one = CharMap::new(0..3, 10, &[], &mut table);
+        let bold = CharMap::new(3..4, 11, &[40, 41], &mut table);
+        let other = CharMap::new(4..5, 12, &[50], &mut table);
+        assert_eq!(table, [7, 2, 40, 41, 1, 50]);
+        assert_eq!(one.glyphs(&table).collect::<Vec<_>>(), [10]);
+        assert_eq!(bold.glyphs(&table).collect::<Vec<_>>(), [11, 40, 41]);
+        assert_eq!(other.glyphs(&table).collect::<Vec<_>>(), [12, 50]);
+        assert_eq!(bold.range(), 3..4);
+        let moved = bold.with_range(8..11);
+        assert_eq!(moved.range(), 8..11);
+        assert_eq!(moved.glyphs(&table).collect::<Vec<_>>(), [11, 40, 41]);
+        // A damaged reference gives the first glyph only, never a panic.
+        assert_eq!(bold.glyphs(&[]).collect::<Vec<_>>(), [11]);
+        assert_eq!(std::mem::size_of::<CharMap>(), 16);
+    }
 }

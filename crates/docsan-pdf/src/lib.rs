@@ -523,7 +523,7 @@ impl PdfDocument {
             for m in chars {
                 let r = m.range();
                 if r.start < e.range.end && e.range.start < r.end {
-                    for g in m.glyphs() {
+                    for g in m.glyphs(&self.walk.copies) {
                         let Some(oi) = walk.owner_of(g) else { continue };
                         if !read.contains_key(&oi) {
                             let glyphs = content::reread(&self.doc, &self.limits, &mut walk, oi)

@@ -93,7 +93,7 @@ pub(crate) fn rewrite(
         let text = &d.units[u].text;
         let new_text = apply_edits(text, edits)?;
         match &d.sources[u] {
-            Source::Glyphs(chars) => wanted_glyphs(text, edits, chars, &mut wanted),
+            Source::Glyphs(chars) => wanted_glyphs(text, edits, chars, &d.walk.copies, &mut wanted),
             Source::OpString(i) => {
                 op_string_new.insert(*i, new_text);
             }
@@ -534,6 +534,7 @@ fn wanted_glyphs(
     text: &str,
     edits: &[&docsan_core::Edit],
     chars: &[crate::layout::CharMap],
+    table: &[u32],
     wanted: &mut Vec<(u32, char)>,
 ) {
     for e in edits {
@@ -551,7 +552,7 @@ fn wanted_glyphs(
             let Some(m) = chars.iter().find(|m| m.range().contains(pos)) else {
                 continue;
             };
-            for gi in m.glyphs() {
+            for gi in m.glyphs(table) {
                 wanted.push((u32::try_from(gi).unwrap_or(u32::MAX), rc));
             }
         }
