@@ -4,8 +4,12 @@
 //! replays the operators that matter for text (graphics state, text state, text positioning and
 //! text showing) and records one [`GlyphRec`] per shown glyph: which operation, which operand
 //! element and which bytes drew it, the font and state needed to recompute its advance, and its
-//! position in the content's own user space. The rewrite uses the same records to replace codes
-//! in place, the layout step to rebuild lines and cells. Nothing is drawn or rasterized.
+//! position in the content's own user space. The layout step rebuilds lines and cells from them
+//! as soon as one content stream is read, and the records and operations are then let go (a
+//! long document would otherwise hold a few hundred bytes per glyph and per operation); the
+//! rewrite reads the streams it changes a second time ([`reread`]) to replace codes in place.
+//! Glyphs are numbered document-wide in reading order, one content stream after the other.
+//! Nothing is drawn or rasterized.
 
 use crate::font::{Font, width_1000};
 use crate::layout::{self, CharMap, GlyphUnit};
@@ -173,10 +177,11 @@ impl Walk {
     }
 }
 
-/// FNV-1a over a glyph's place and code.
+/// FNV-1a over a glyph's place, font and code.
 fn digest_glyph(h: u64, g: &GlyphRec) -> u64 {
     let mut h = h;
     for v in [
+        g.font as u64,
         g.op as u64,
         g.elem as u64,
         g.start as u64,
