@@ -810,7 +810,7 @@ impl Walker<'_> {
                                     "font-missing",
                                     "a text operation uses a font that is not in the resources; its text cannot be checked",
                                 )
-                                .at(loc(&part, page)),
+                                .at(loc(part, page)),
                             );
                         }
                     }
@@ -864,7 +864,7 @@ impl Walker<'_> {
                     for (ei, e) in elems {
                         match e {
                             Object::String(bytes, _) => {
-                                self.show(owner, oi, ei, bytes, &gs, &mut tm, in_at, &part, page)
+                                self.show(owner, oi, ei, bytes, &gs, &mut tm, in_at, part, page)
                             }
                             other => {
                                 if let Some(n) = num(other) {

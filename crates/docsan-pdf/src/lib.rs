@@ -525,14 +525,13 @@ impl PdfDocument {
                 if r.start < e.range.end && e.range.start < r.end {
                     for g in m.glyphs(&self.walk.copies) {
                         let Some(oi) = walk.owner_of(g) else { continue };
-                        if !read.contains_key(&oi) {
-                            let glyphs = content::reread(&self.doc, &self.limits, &mut walk, oi)
+                        let glyphs = read.entry(oi).or_insert_with(|| {
+                            content::reread(&self.doc, &self.limits, &mut walk, oi)
                                 .map(|(_, g)| g)
-                                .unwrap_or_default();
-                            read.insert(oi, glyphs);
-                        }
+                                .unwrap_or_default()
+                        });
                         let o = &walk.owners[oi];
-                        if let Some(gr) = read[&oi].get(g - o.glyph_start) {
+                        if let Some(gr) = glyphs.get(g - o.glyph_start) {
                             out.push((o.page, gr.x0, gr.y0));
                         }
                     }
