@@ -4,10 +4,15 @@
 //! replays the operators that matter for text (graphics state, text state, text positioning and
 //! text showing) and records one [`GlyphRec`] per shown glyph: which operation, which operand
 //! element and which bytes drew it, the font and state needed to recompute its advance, and its
-//! position in the content's own user space. The rewrite uses the same records to replace codes
-//! in place, the layout step to rebuild lines and cells. Nothing is drawn or rasterized.
+//! position in the content's own user space. The layout step rebuilds lines and cells from them
+//! as soon as one content stream is read, and the records and operations are then let go (a
+//! long document would otherwise hold a few hundred bytes per glyph and per operation); the
+//! rewrite reads the streams it changes a second time ([`reread`]) to replace codes in place.
+//! Glyphs are numbered document-wide in reading order, one content stream after the other.
+//! Nothing is drawn or rasterized.
 
 use crate::font::{Font, width_1000};
+use crate::layout::{self, CharMap, GlyphUnit};
 use docsan_core::{Diagnostic, Error, Limits, Location, Result};
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -43,15 +48,28 @@ pub(crate) enum OwnerKind {
     Stream { id: ObjectId, appearance: bool },
 }
 
-/// One parsed content stream (or a page's concatenated streams).
-/// No `Debug`: the operations hold the page text.
+/// One content stream (or a page's concatenated streams) that was read.
+///
+/// Neither its operations nor its glyphs are kept: a long document would hold hundreds of bytes
+/// per glyph for its whole life. The rewrite reads the few owners it changes a second time
+/// ([`reread`]), which gives the same operations and glyphs, checked by count and digest.
+#[derive(Clone)]
 pub(crate) struct Owner {
     pub kind: OwnerKind,
     /// 1-based page number (for shared forms, the first page that uses it).
     pub page: u32,
-    pub ops: Vec<Operation>,
     pub part: String,
     pub has_image: bool,
+    /// The resources the content was read with.
+    pub resources: Dictionary,
+    /// Document-wide index of the owner's first glyph (glyphs are numbered in reading order,
+    /// one owner after the other), and how many glyphs it shows.
+    pub glyph_start: usize,
+    pub glyph_count: usize,
+    /// Index of the owner's first string in [`Walk::op_strings`].
+    pub op_string_start: usize,
+    /// Digest of the owner's glyph sequence, to check that a second reading matches the first.
+    pub digest: u64,
 }
 
 /// One shown glyph.
@@ -110,17 +128,75 @@ pub(crate) struct OpString {
     pub bytes: Vec<u8>,
 }
 
+/// A unit built from one owner's glyphs, and its reading by the fonts' own encodings when a
+/// `/ToUnicode` disagrees with them. Glyph indices are document-wide.
+pub(crate) struct OwnerUnit {
+    /// 1-based position among the owner's units, blank ones included.
+    pub line: u32,
+    pub unit: GlyphUnit,
+    pub alt: Option<(String, Vec<CharMap>)>,
+}
+
 /// Everything the walk over all pages produced.
 #[derive(Default)]
 pub(crate) struct Walk {
     pub owners: Vec<Owner>,
-    pub glyphs: Vec<GlyphRec>,
+    /// Per owner, the units built from its glyphs (taken by the document when it is opened).
+    pub units: Vec<Vec<OwnerUnit>>,
+    /// Number of glyphs over all owners.
+    pub glyph_total: usize,
+    /// Glyphs drawn over others (faux bold), listed for the character maps.
+    pub copies: Vec<u32>,
     pub fonts: Vec<Font>,
+    /// Fonts by their object id, or by (owner, resource name) for direct dictionaries.
+    pub font_by_id: BTreeMap<ObjectId, usize>,
+    pub font_by_name: BTreeMap<(usize, Vec<u8>), usize>,
     pub op_strings: Vec<OpString>,
-    /// Per owner, per (op, elem, start): the glyph index.
-    pub index: BTreeMap<(usize, usize, usize, usize), usize>,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+impl Walk {
+    /// The owner that shows a document-wide glyph index.
+    pub(crate) fn owner_of(&self, glyph: usize) -> Option<usize> {
+        let i = self
+            .owners
+            .partition_point(|o| o.glyph_start + o.glyph_count <= glyph);
+        (i < self.owners.len() && self.owners[i].glyph_start <= glyph).then_some(i)
+    }
+
+    /// What a second reading needs, for `&self` callers (tests and tools).
+    pub(crate) fn clone_for_reread(&self) -> Walk {
+        Walk {
+            owners: self.owners.clone(),
+            fonts: self.fonts.clone(),
+            font_by_id: self.font_by_id.clone(),
+            font_by_name: self.font_by_name.clone(),
+            op_strings: self.op_strings.clone(),
+            ..Walk::default()
+        }
+    }
+}
+
+/// FNV-1a over a glyph's place, font and code.
+fn digest_glyph(h: u64, g: &GlyphRec) -> u64 {
+    let mut h = h;
+    for v in [
+        g.font as u64,
+        g.op as u64,
+        g.elem as u64,
+        g.start as u64,
+        u64::from(g.code),
+        u64::from(g.len),
+    ] {
+        for b in v.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    h
+}
+
+const DIGEST_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
 #[derive(Clone, Debug)]
 struct GState {
@@ -237,8 +313,14 @@ struct Walker<'a> {
     limits: &'a Limits,
     budget: &'a docsan_core::LimitsBudget,
     walk: Walk,
-    /// Fonts by their object id, or by (owner, resource name) for direct dictionaries.
-    font_by_id: BTreeMap<ObjectId, usize>,
+    /// The glyphs of the owner being read.
+    glyphs: Vec<GlyphRec>,
+    /// Index the next marked-content string takes in `walk.op_strings`.
+    next_op_string: usize,
+    /// A second reading of one owner: no new strings, forms or units.
+    reread: bool,
+    /// Nesting depth of the owner being read (forms it draws are one deeper).
+    depth: u32,
     forms_seen: BTreeSet<ObjectId>,
     queue: Vec<(ObjectId, Dictionary, u32, u32, bool)>,
     fonts_reported: BTreeSet<usize>,
@@ -258,7 +340,10 @@ pub(crate) fn walk_document(
         limits,
         budget,
         walk: Walk::default(),
-        font_by_id: BTreeMap::new(),
+        glyphs: Vec::new(),
+        next_op_string: 0,
+        reread: false,
+        depth: 0,
         forms_seen: BTreeSet::new(),
         queue: Vec::new(),
         fonts_reported: BTreeSet::new(),
@@ -266,11 +351,7 @@ pub(crate) fn walk_document(
         actual_used: BTreeSet::new(),
     };
     for (page_no, page_id) in doc.get_pages() {
-        let mut data = Vec::new();
-        for cid in doc.get_page_contents(page_id) {
-            data.extend_from_slice(&stream_bytes(doc, cid, limits, budget)?);
-            data.push(b'\n');
-        }
+        let data = page_content(doc, page_id, limits, budget)?;
         let resources = page_resources(doc, page_id);
         let part = format!("{} {} R", page_id.0, page_id.1);
         w.walk_owner(
@@ -281,6 +362,7 @@ pub(crate) fn walk_document(
             part,
             0,
         )?;
+        drop(data);
         // Annotation appearance streams are content too.
         if let Ok(page) = doc.get_dictionary(page_id)
             && let Ok(annots) = page.get(b"Annots")
@@ -376,6 +458,116 @@ pub(crate) fn walk_document(
     Ok(w.walk)
 }
 
+/// The unit's text with each glyph's alternative text, if any glyph has one.
+/// `glyphs` are one owner's, the first being document-wide glyph `base`.
+fn alt_unit(
+    glyphs: &[GlyphRec],
+    base: usize,
+    table: &[u32],
+    text: &str,
+    chars: &[CharMap],
+) -> Option<(String, Vec<CharMap>)> {
+    let alt = |g: usize| glyphs.get(g.checked_sub(base)?)?.alt.as_deref();
+    let any = chars
+        .iter()
+        .any(|m| m.glyphs(table).any(|g| alt(g).is_some()));
+    if !any {
+        return None;
+    }
+    let mut out = String::new();
+    let mut map = Vec::new();
+    let mut pos = 0;
+    for m in chars {
+        let range = m.range();
+        if range.start < pos || range.end > text.len() {
+            return None;
+        }
+        out.push_str(text.get(pos..range.start)?);
+        let s = out.len();
+        match m.glyphs(table).find_map(alt) {
+            Some(a) => out.push_str(a),
+            None => out.push_str(text.get(range.clone())?),
+        }
+        map.push(m.with_range(s..out.len()));
+        pos = range.end;
+    }
+    out.push_str(text.get(pos..)?);
+    Some((out, map))
+}
+
+/// A page's content streams, decoded and joined as one content.
+fn page_content(
+    doc: &Document,
+    page_id: ObjectId,
+    limits: &Limits,
+    budget: &docsan_core::LimitsBudget,
+) -> Result<Vec<u8>> {
+    let mut data = Vec::new();
+    for cid in doc.get_page_contents(page_id) {
+        data.extend_from_slice(&stream_bytes(doc, cid, limits, budget)?);
+        data.push(b'\n');
+    }
+    Ok(data)
+}
+
+/// Reads one owner a second time, for the rewrite: its operations and its glyphs (with their
+/// owner-local indices; add `glyph_start` for document-wide ones), exactly as the first reading
+/// produced them. The fonts and strings of `walk` are used, not added to.
+pub(crate) fn reread(
+    doc: &Document,
+    limits: &Limits,
+    walk: &mut Walk,
+    owner: usize,
+) -> Result<(Vec<Operation>, Vec<GlyphRec>)> {
+    let o = walk
+        .owners
+        .get(owner)
+        .ok_or_else(|| Error::internal("a content stream to rewrite is unknown"))?
+        .clone();
+    let budget = docsan_core::LimitsBudget::new(limits);
+    let data = match &o.kind {
+        OwnerKind::Page { page_id } => page_content(doc, *page_id, limits, &budget)?,
+        OwnerKind::Stream { id, .. } => stream_bytes(doc, *id, limits, &budget)?,
+    };
+    let mut w = Walker {
+        doc,
+        limits,
+        budget: &budget,
+        walk: Walk {
+            owners: std::mem::take(&mut walk.owners),
+            fonts: std::mem::take(&mut walk.fonts),
+            font_by_id: std::mem::take(&mut walk.font_by_id),
+            font_by_name: std::mem::take(&mut walk.font_by_name),
+            op_strings: std::mem::take(&mut walk.op_strings),
+            ..Walk::default()
+        },
+        glyphs: Vec::new(),
+        next_op_string: o.op_string_start,
+        reread: true,
+        depth: 0,
+        forms_seen: BTreeSet::new(),
+        queue: Vec::new(),
+        fonts_reported: BTreeSet::new(),
+        fonts_unmapped: BTreeSet::new(),
+        actual_used: BTreeSet::new(),
+    };
+    let result = w.read_owner(owner, &data, &o.resources, &o.part, o.page);
+    // Give the shared tables back whatever happened.
+    walk.owners = std::mem::take(&mut w.walk.owners);
+    walk.fonts = std::mem::take(&mut w.walk.fonts);
+    walk.font_by_id = std::mem::take(&mut w.walk.font_by_id);
+    walk.font_by_name = std::mem::take(&mut w.walk.font_by_name);
+    walk.op_strings = std::mem::take(&mut w.walk.op_strings);
+    let (ops, _) = result?;
+    let digest = w.glyphs.iter().fold(DIGEST_SEED, digest_glyph);
+    if w.glyphs.len() != o.glyph_count || digest != o.digest {
+        return Err(Error::internal(
+            "a content stream reads differently the second time",
+        ));
+    }
+    Ok((ops, w.glyphs))
+}
+
 /// The page's resources, following inheritance from the page tree.
 pub(crate) fn page_resources(doc: &Document, page_id: ObjectId) -> Dictionary {
     let mut cur = Some(page_id);
@@ -431,31 +623,40 @@ impl Walker<'_> {
         Ok(())
     }
 
-    fn font_for(&mut self, resources: &Dictionary, name: &[u8]) -> Option<usize> {
+    fn font_for(&mut self, owner: usize, resources: &Dictionary, name: &[u8]) -> Option<usize> {
         let fonts = resources
             .get(b"Font")
             .ok()
             .and_then(|f| deref_dict(self.doc, f))?;
         let entry = fonts.get(name).ok()?;
         if let Object::Reference(id) = entry {
-            if let Some(i) = self.font_by_id.get(id) {
+            if let Some(i) = self.walk.font_by_id.get(id) {
                 return Some(*i);
             }
             let dict = deref_dict(self.doc, entry)?;
             let f = Font::load(self.doc, dict, self.limits);
             self.walk.fonts.push(f);
             let i = self.walk.fonts.len() - 1;
-            self.font_by_id.insert(*id, i);
+            self.walk.font_by_id.insert(*id, i);
             Some(i)
         } else {
+            // A direct dictionary has no id: it is known by its name in this owner's resources.
+            let key = (owner, name.to_vec());
+            if let Some(i) = self.walk.font_by_name.get(&key) {
+                return Some(*i);
+            }
             let dict = deref_dict(self.doc, entry)?;
             self.walk
                 .fonts
                 .push(Font::load(self.doc, dict, self.limits));
-            Some(self.walk.fonts.len() - 1)
+            let i = self.walk.fonts.len() - 1;
+            self.walk.font_by_name.insert(key, i);
+            Some(i)
         }
     }
 
+    /// Reads one owner for the first time: its glyphs become units, and only a summary of
+    /// them is kept (see [`Owner`]).
     fn walk_owner(
         &mut self,
         kind: OwnerKind,
@@ -465,6 +666,58 @@ impl Walker<'_> {
         part: String,
         depth: u32,
     ) -> Result<()> {
+        let owner = self.walk.owners.len();
+        self.walk.owners.push(Owner {
+            kind,
+            page,
+            part: part.clone(),
+            has_image: false,
+            resources: resources.clone(),
+            glyph_start: self.walk.glyph_total,
+            glyph_count: 0,
+            op_string_start: self.next_op_string,
+            digest: DIGEST_SEED,
+        });
+        self.depth = depth;
+        let (ops, has_image) = self.read_owner(owner, data, resources, &part, page)?;
+        drop(ops);
+        let glyphs = std::mem::take(&mut self.glyphs);
+        let base = self.walk.glyph_total;
+        let mut units = Vec::new();
+        let units_of_owner = layout::build_units(&glyphs, base, &mut self.walk.copies);
+        for (li, unit) in units_of_owner.into_iter().enumerate() {
+            if unit.text.trim().is_empty() {
+                continue;
+            }
+            // A /ToUnicode that disagrees with the font's own encoding may hide a value:
+            // detection also reads the line as the encoding spells it.
+            let alt = alt_unit(&glyphs, base, &self.walk.copies, &unit.text, &unit.chars);
+            units.push(OwnerUnit {
+                line: li as u32 + 1,
+                unit,
+                alt,
+            });
+        }
+        self.walk.units.push(units);
+        let o = &mut self.walk.owners[owner];
+        o.has_image = has_image;
+        o.glyph_count = glyphs.len();
+        o.digest = glyphs.iter().fold(DIGEST_SEED, digest_glyph);
+        self.walk.glyph_total += glyphs.len();
+        Ok(())
+    }
+
+    /// Parses one owner's content and replays it: its glyphs go to `self.glyphs`. Returns the
+    /// operations and whether the content draws images.
+    fn read_owner(
+        &mut self,
+        owner: usize,
+        data: &[u8],
+        resources: &Dictionary,
+        part: &str,
+        page: u32,
+    ) -> Result<(Vec<Operation>, bool)> {
+        self.glyphs.clear();
         // lopdf's lenient parser stops at the first token it cannot read and silently drops the
         // rest, which may be text: parse strictly, and if that fails keep what parses but fail
         // the file through an error diagnostic (the rest is never checked nor rewritten).
@@ -474,24 +727,19 @@ impl Walker<'_> {
                 let c = Content::decode(data).map_err(|_| {
                     Error::malformed(format!("content stream of {part} cannot be parsed"))
                 })?;
-                self.walk.diagnostics.push(
-                    Diagnostic::error(
-                        "content-unparsable",
-                        "part of a content stream cannot be parsed; text in it cannot be checked",
-                    )
-                    .at(loc(&part, page)),
-                );
+                if !self.reread {
+                    self.walk.diagnostics.push(
+                        Diagnostic::error(
+                            "content-unparsable",
+                            "part of a content stream cannot be parsed; text in it cannot be checked",
+                        )
+                        .at(loc(part, page)),
+                    );
+                }
                 c
             }
         };
-        let owner = self.walk.owners.len();
-        self.walk.owners.push(Owner {
-            kind,
-            page,
-            ops: Vec::new(),
-            part: part.clone(),
-            has_image: false,
-        });
+        let depth = self.depth;
         let ops = content.operations;
         let mut gs = GState::default();
         let mut stack: Vec<GState> = Vec::new();
@@ -555,14 +803,14 @@ impl Walker<'_> {
                     if let (Some(Object::Name(n)), Some(size)) = (o.first(), o.get(1).and_then(num))
                     {
                         gs.tfs = size;
-                        gs.font = self.font_for(resources, n);
+                        gs.font = self.font_for(owner, resources, n);
                         if gs.font.is_none() {
                             self.walk.diagnostics.push(
                                 Diagnostic::error(
                                     "font-missing",
                                     "a text operation uses a font that is not in the resources; its text cannot be checked",
                                 )
-                                .at(loc(&part, page)),
+                                .at(loc(part, page)),
                             );
                         }
                     }
@@ -616,7 +864,7 @@ impl Walker<'_> {
                     for (ei, e) in elems {
                         match e {
                             Object::String(bytes, _) => {
-                                self.show(owner, oi, ei, bytes, &gs, &mut tm, in_at, &part, page)
+                                self.show(owner, oi, ei, bytes, &gs, &mut tm, in_at, part, page)
                             }
                             other => {
                                 if let Some(n) = num(other) {
@@ -641,16 +889,20 @@ impl Walker<'_> {
                     if let Some(Object::Dictionary(props)) = o.get(1) {
                         for (k, v) in props.iter() {
                             if let Object::String(b, _) = v {
+                                let si = self.next_op_string;
+                                self.next_op_string += 1;
                                 if k == b"ActualText" {
-                                    has_at = Some(self.walk.op_strings.len());
+                                    has_at = Some(si);
                                 }
-                                self.walk.op_strings.push(OpString {
-                                    owner,
-                                    op: oi,
-                                    operand: 1,
-                                    key: k.clone(),
-                                    bytes: b.clone(),
-                                });
+                                if !self.reread {
+                                    self.walk.op_strings.push(OpString {
+                                        owner,
+                                        op: oi,
+                                        operand: 1,
+                                        key: k.clone(),
+                                        bytes: b.clone(),
+                                    });
+                                }
                             }
                         }
                     }
@@ -672,10 +924,7 @@ impl Walker<'_> {
                 _ => {}
             }
         }
-        let o = &mut self.walk.owners[owner];
-        o.ops = ops;
-        o.has_image = has_image;
-        Ok(())
+        Ok((ops, has_image))
     }
 
     fn do_xobject(
@@ -700,7 +949,7 @@ impl Walker<'_> {
             return;
         };
         match s.dict.get(b"Subtype").and_then(|o| o.as_name()) {
-            Ok(b"Form") if self.forms_seen.insert(*id) => {
+            Ok(b"Form") if !self.reread && self.forms_seen.insert(*id) => {
                 self.queue
                     .push((*id, resources.clone(), page, depth + 1, false));
             }
@@ -721,23 +970,20 @@ impl Walker<'_> {
         };
         let (text, _) = crate::textenc::decode_text_string(&s.bytes);
         let mut idx: Vec<usize> = Vec::new();
-        for (i, g) in self.walk.glyphs.iter().enumerate().rev() {
+        for (i, g) in self.glyphs.iter().enumerate().rev() {
             if g.actual != Some(ai) {
                 break;
             }
             idx.push(i);
         }
         idx.reverse();
-        let shown: String = idx
-            .iter()
-            .map(|&i| self.walk.glyphs[i].text.as_str())
-            .collect();
+        let shown: String = idx.iter().map(|&i| self.glyphs[i].text.as_str()).collect();
         let chars: Vec<char> = text.chars().collect();
         if shown == text || chars.len() != idx.len() {
             return;
         }
         for (&i, c) in idx.iter().zip(chars) {
-            self.walk.glyphs[i].text = c.to_string();
+            self.glyphs[i].text = c.to_string();
         }
     }
 
@@ -839,9 +1085,7 @@ impl Walker<'_> {
             );
             let (x1, y1) = apply(&trm_end, 0.0, 0.0);
             let alt = font.alt_text(g.code, g.len);
-            let gi = self.walk.glyphs.len();
-            self.walk.index.insert((owner, op, elem, start), gi);
-            self.walk.glyphs.push(GlyphRec {
+            self.glyphs.push(GlyphRec {
                 owner,
                 op,
                 elem,
@@ -877,5 +1121,134 @@ pub(crate) fn loc(part: &str, page: u32) -> Location {
         part: Some(part.into()),
         page: (page > 0).then_some(page),
         ..Location::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use docsan_core::ErrorKind;
+    use lopdf::{Stream, dictionary};
+
+    /// Two pages; the first uses a direct (unreferenced) font dictionary under two `Tf`, draws a
+    /// form and carries an `/ActualText` span; the second uses a referenced font.
+    fn sample() -> Vec<u8> {
+        let mut doc = Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let font = dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        };
+        let font_id = doc.add_object(font.clone());
+        let form = doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 300.into(), 100.into()],
+                "Resources" => dictionary! { "Font" => dictionary! { "F9" => Object::Reference(font_id) } },
+            },
+            b"BT /F9 9 Tf 10 10 Td (in the form) Tj ET".to_vec(),
+        ));
+        let page1 = b"BT /F1 12 Tf 50 250 Td (Zhang San) Tj /F1 10 Tf 0 -20 Td [(ID 1101) -20 (0119)] TJ ET \
+/Span <</ActualText (LS)>> BDC BT /F1 10 Tf 50 150 Td (XY) Tj ET EMC /X1 Do"
+            .to_vec();
+        let page2 = b"BT /F2 11 Tf 40 200 Td (second page) Tj T* (more) ' ET".to_vec();
+        let mut kids = Vec::new();
+        for (content, resources) in [
+            (
+                page1,
+                dictionary! {
+                    "Font" => dictionary! { "F1" => Object::Dictionary(font) },
+                    "XObject" => dictionary! { "X1" => Object::Reference(form) },
+                },
+            ),
+            (
+                page2,
+                dictionary! { "Font" => dictionary! { "F2" => Object::Reference(font_id) } },
+            ),
+        ] {
+            let cid = doc.add_object(Stream::new(Dictionary::new(), content));
+            let pid = doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => Object::Reference(pages_id),
+                "MediaBox" => vec![0.into(), 0.into(), 400.into(), 300.into()],
+                "Resources" => resources, "Contents" => Object::Reference(cid),
+            });
+            kids.push(Object::Reference(pid));
+        }
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 2 }),
+        );
+        let cat = doc.add_object(
+            dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) },
+        );
+        doc.trailer.set("Root", Object::Reference(cat));
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("save");
+        out
+    }
+
+    #[test]
+    fn a_second_reading_gives_the_same_glyphs_and_no_new_fonts() {
+        let bytes = sample();
+        let limits = Limits::default();
+        let doc = crate::load(&bytes, &limits).expect("load");
+        let budget = docsan_core::LimitsBudget::new(&limits);
+        let mut walk = walk_document(&doc, &limits, &budget).expect("walk");
+        // Page 1, the form it draws, page 2.
+        assert_eq!(walk.owners.len(), 3);
+        let fonts = walk.fonts.len();
+        // The direct dictionary is loaded once for both `Tf`, the referenced one once for the
+        // form and page 2.
+        assert_eq!(fonts, 2);
+        let mut next = 0;
+        let mut texts = Vec::new();
+        for oi in 0..walk.owners.len() {
+            assert_eq!(walk.owners[oi].glyph_start, next);
+            next += walk.owners[oi].glyph_count;
+            let (ops, glyphs) = reread(&doc, &limits, &mut walk, oi).expect("reread");
+            assert!(!ops.is_empty());
+            assert_eq!(glyphs.len(), walk.owners[oi].glyph_count);
+            // Glyphs are in (op, elem, start) order, which the rewrite's binary search needs.
+            assert!(
+                glyphs
+                    .windows(2)
+                    .all(|w| (w[0].op, w[0].elem, w[0].start) < (w[1].op, w[1].elem, w[1].start))
+            );
+            texts.push(glyphs.iter().map(|g| g.text.as_str()).collect::<String>());
+            for g in 0..walk.owners[oi].glyph_count {
+                assert_eq!(walk.owner_of(walk.owners[oi].glyph_start + g), Some(oi));
+            }
+        }
+        assert_eq!(walk.owner_of(next), None);
+        assert_eq!(walk.fonts.len(), fonts, "a second reading loads no font");
+        // The span's text replaces its fallback glyphs' text in the second reading too.
+        assert_eq!(texts[0], "Zhang SanID 11010119LS");
+        assert_eq!(texts[1], "in the form");
+        assert_eq!(texts[2], "second pagemore");
+    }
+
+    #[test]
+    fn a_second_reading_that_differs_is_an_internal_error() {
+        let bytes = sample();
+        let limits = Limits::default();
+        let doc = crate::load(&bytes, &limits).expect("load");
+        let budget = docsan_core::LimitsBudget::new(&limits);
+        let mut walk = walk_document(&doc, &limits, &budget).expect("walk");
+        walk.owners[2].digest ^= 1;
+        let e = reread(&doc, &limits, &mut walk, 2)
+            .err()
+            .expect("must fail");
+        assert_eq!(e.kind, ErrorKind::Internal);
+        walk.owners[2].digest ^= 1;
+        walk.owners[2].glyph_count += 1;
+        let e = reread(&doc, &limits, &mut walk, 2)
+            .err()
+            .expect("must fail");
+        assert_eq!(e.kind, ErrorKind::Internal);
+        // The shared tables are given back after a failure.
+        assert_eq!(walk.owners.len(), 3);
+        assert_eq!(walk.fonts.len(), 2);
+        assert_eq!(walk.op_strings.len(), 1);
+        assert!(reread(&doc, &limits, &mut walk, 0).is_ok());
     }
 }

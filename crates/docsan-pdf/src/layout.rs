@@ -11,10 +11,68 @@ use crate::content::GlyphRec;
 use std::ops::Range;
 
 /// One character (or more, for ligatures) of a unit and the glyphs that drew it.
-#[derive(Clone, Debug)]
+///
+/// A document holds one per character of its page text, so it is kept to 16 bytes: byte offsets
+/// as `u32` (units are far below 4 GiB), the first glyph (document-wide index), and where the
+/// rare copies drawn over it (faux bold) are listed in the document's table of copies.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct CharMap {
-    pub range: Range<usize>,
-    pub glyphs: Vec<usize>,
+    start: u32,
+    end: u32,
+    first: u32,
+    /// 0: no copies; else 1 + the offset of `[count, glyph…]` in the table of copies.
+    copies: u32,
+}
+
+fn idx(v: usize) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+impl CharMap {
+    /// A character at `range` of its unit, drawn by `first` and the copies `more` (listed in
+    /// `table` when there are any).
+    fn new(range: Range<usize>, first: u32, more: &[u32], table: &mut Vec<u32>) -> CharMap {
+        let copies = if more.is_empty() {
+            0
+        } else {
+            let at = idx(table.len() + 1);
+            table.push(idx(more.len()));
+            table.extend_from_slice(more);
+            at
+        };
+        CharMap {
+            start: idx(range.start),
+            end: idx(range.end),
+            first,
+            copies,
+        }
+    }
+
+    /// Byte range of the character in its unit's text.
+    pub(crate) fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The same glyphs for another place in another text.
+    pub(crate) fn with_range(&self, range: Range<usize>) -> CharMap {
+        CharMap {
+            start: idx(range.start),
+            end: idx(range.end),
+            ..*self
+        }
+    }
+
+    /// The glyphs that drew it, in order (`table`: the document's table of copies).
+    pub(crate) fn glyphs<'a>(&self, table: &'a [u32]) -> impl Iterator<Item = usize> + 'a {
+        let more: &[u32] = match (self.copies as usize).checked_sub(1) {
+            None => &[],
+            Some(k) => table
+                .get(k)
+                .and_then(|&n| table.get(k + 1..k + 1 + n as usize))
+                .unwrap_or(&[]),
+        };
+        std::iter::once(self.first as usize).chain(more.iter().map(|&g| g as usize))
+    }
 }
 
 /// A unit made of glyphs, before ids are assigned.
@@ -27,10 +85,37 @@ pub(crate) struct GlyphUnit {
     pub label: Option<String>,
 }
 
+/// Glyph indices drawing the same character at the same place (faux bold copies): no
+/// allocation for the usual single glyph.
+#[derive(Clone, Default)]
+struct GlyphList {
+    first: Option<u32>,
+    more: Vec<u32>,
+}
+
+impl GlyphList {
+    fn one(g: usize) -> GlyphList {
+        GlyphList {
+            first: Some(u32::try_from(g).unwrap_or(u32::MAX)),
+            more: Vec::new(),
+        }
+    }
+
+    fn extend(&mut self, other: GlyphList) {
+        for g in other.first.into_iter().chain(other.more) {
+            if self.first.is_none() {
+                self.first = Some(g);
+            } else {
+                self.more.push(g);
+            }
+        }
+    }
+}
+
 #[derive(Clone)]
 struct Placed<'a> {
     /// Glyph indices drawing the same character at the same place (faux bold copies).
-    glyphs: Vec<usize>,
+    glyphs: GlyphList,
     /// The glyph's text, borrowed (a page has thousands of glyphs).
     text: &'a str,
     u0: f32,
@@ -63,12 +148,16 @@ struct Line<'a> {
     segments: Vec<Segment<'a>>,
 }
 
-/// Builds units from the glyphs of one owner (their indices into `glyphs`).
-pub(crate) fn build_units(glyphs: &[GlyphRec], members: &[usize]) -> Vec<GlyphUnit> {
+/// Builds units from the glyphs of one owner. Character maps hold document-wide indices: `base`
+/// plus the index into `glyphs`; copies are listed in `table`.
+pub(crate) fn build_units(
+    glyphs: &[GlyphRec],
+    base: usize,
+    table: &mut Vec<u32>,
+) -> Vec<GlyphUnit> {
     // Group by writing direction (whole degrees), then lay out each direction on its own.
     let mut by_dir: std::collections::BTreeMap<i32, Vec<Placed<'_>>> = Default::default();
-    for &gi in members {
-        let g = &glyphs[gi];
+    for (gi, g) in glyphs.iter().enumerate() {
         if g.text.is_empty() {
             continue;
         }
@@ -93,7 +182,7 @@ pub(crate) fn build_units(glyphs: &[GlyphRec], members: &[usize]) -> Vec<GlyphUn
         }
         let v = -g.x0 * uy + g.y0 * ux;
         by_dir.entry(angle).or_default().push(Placed {
-            glyphs: vec![gi],
+            glyphs: GlyphList::one(base + gi),
             text: g.text.as_str(),
             u0,
             u1,
@@ -104,7 +193,7 @@ pub(crate) fn build_units(glyphs: &[GlyphRec], members: &[usize]) -> Vec<GlyphUn
     let mut out = Vec::new();
     for (_, placed) in by_dir {
         let lines = make_lines(placed);
-        out.extend(units_from_lines(lines));
+        out.extend(units_from_lines(lines, table));
     }
     out
 }
@@ -153,7 +242,7 @@ fn make_lines(mut placed: Vec<Placed<'_>>) -> Vec<Line<'_>> {
             {
                 // A visible gap without a space glyph reads as a space.
                 seg.items.push(Placed {
-                    glyphs: Vec::new(),
+                    glyphs: GlyphList::default(),
                     text: " ",
                     u0: last_end,
                     u1: last_end,
@@ -190,7 +279,7 @@ struct Cell<'a> {
     label: Option<String>,
 }
 
-fn units_from_lines(lines: Vec<Line<'_>>) -> Vec<GlyphUnit> {
+fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit> {
     let mut cells: Vec<Cell> = Vec::new();
     // Columns of the current table: (u0, u1, header text) and the index of each column's
     // last cell, so wrapped continuation lines can be appended to it.
@@ -433,14 +522,14 @@ fn units_from_lines(lines: Vec<Line<'_>>) -> Vec<GlyphUnit> {
                 for p in &seg.items {
                     let s = text.len();
                     text.push_str(p.text);
-                    if !p.glyphs.is_empty() {
-                        chars.push(CharMap {
-                            range: s..text.len(),
-                            glyphs: p.glyphs.clone(),
-                        });
+                    if let Some(first) = p.glyphs.first {
+                        chars.push(CharMap::new(s..text.len(), first, &p.glyphs.more, table));
                     }
                 }
             }
+            // A document holds these for its whole life: no spare capacity.
+            chars.shrink_to_fit();
+            text.shrink_to_fit();
             GlyphUnit {
                 text,
                 chars,
@@ -450,4 +539,28 @@ fn units_from_lines(lines: Vec<Line<'_>>) -> Vec<GlyphUnit> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_maps_list_their_copies_in_the_table() {
+        let mut table = vec![7];
+        let one = CharMap::new(0..3, 10, &[], &mut table);
+        let bold = CharMap::new(3..4, 11, &[40, 41], &mut table);
+        let other = CharMap::new(4..5, 12, &[50], &mut table);
+        assert_eq!(table, [7, 2, 40, 41, 1, 50]);
+        assert_eq!(one.glyphs(&table).collect::<Vec<_>>(), [10]);
+        assert_eq!(bold.glyphs(&table).collect::<Vec<_>>(), [11, 40, 41]);
+        assert_eq!(other.glyphs(&table).collect::<Vec<_>>(), [12, 50]);
+        assert_eq!(bold.range(), 3..4);
+        let moved = bold.with_range(8..11);
+        assert_eq!(moved.range(), 8..11);
+        assert_eq!(moved.glyphs(&table).collect::<Vec<_>>(), [11, 40, 41]);
+        // A damaged reference gives the first glyph only, never a panic.
+        assert_eq!(bold.glyphs(&[]).collect::<Vec<_>>(), [11]);
+        assert_eq!(std::mem::size_of::<CharMap>(), 16);
+    }
 }

@@ -174,7 +174,7 @@ impl PdfDocument {
             return Err(Error::malformed("pdf has no readable pages"));
         }
         let budget = LimitsBudget::new(limits);
-        let walk = content::walk_document(&doc, limits, &budget)?;
+        let mut walk = content::walk_document(&doc, limits, &budget)?;
         diagnostics.extend(walk.diagnostics.iter().cloned());
 
         let mut units = Vec::new();
@@ -189,15 +189,12 @@ impl PdfDocument {
             sources.push(src);
         };
 
-        // Page text, per owner.
-        let mut by_owner: Vec<Vec<usize>> = vec![Vec::new(); walk.owners.len()];
-        for (gi, g) in walk.glyphs.iter().enumerate() {
-            by_owner[g.owner].push(gi);
-        }
+        // Page text, per owner (units were built as each owner was read).
+        let owner_units = std::mem::take(&mut walk.units);
         let mut page_has_text = std::collections::BTreeMap::<u32, bool>::new();
         let mut page_has_image = std::collections::BTreeMap::<u32, bool>::new();
-        for (oi, owner) in walk.owners.iter().enumerate() {
-            *page_has_text.entry(owner.page).or_default() |= !by_owner[oi].is_empty();
+        for (owner, ounits) in walk.owners.iter().zip(owner_units) {
+            *page_has_text.entry(owner.page).or_default() |= owner.glyph_count > 0;
             *page_has_image.entry(owner.page).or_default() |= owner.has_image;
             let appearance = matches!(
                 owner.kind,
@@ -206,13 +203,8 @@ impl PdfDocument {
                     ..
                 }
             );
-            for (li, gu) in layout::build_units(&walk.glyphs, &by_owner[oi])
-                .into_iter()
-                .enumerate()
-            {
-                if gu.text.trim().is_empty() {
-                    continue;
-                }
+            for ou in ounits {
+                let gu = ou.unit;
                 let kind = if appearance {
                     UnitKind::Annotation
                 } else if gu.table_cell {
@@ -221,23 +213,23 @@ impl PdfDocument {
                     UnitKind::Body
                 };
                 let mut location = loc(&owner.part, owner.page);
-                location.line = Some(li as u32 + 1);
+                location.line = Some(ou.line);
                 let mut ctx = UnitContext::new(kind, location);
                 ctx.column_header = gu.column_header.map(Into::into);
                 ctx.label = gu.label.map(Into::into);
-                // A /ToUnicode that disagrees with the font's own encoding may hide a value:
-                // detection also reads the line as the encoding spells it.
-                let alt = alt_unit(&walk.glyphs, &gu.text, &gu.chars);
+                let actx = ou.alt.as_ref().map(|_| {
+                    let mut actx = ctx.clone();
+                    actx.location.detail = Some("text by the font's own encoding".into());
+                    actx
+                });
                 push(
                     &mut units,
                     &mut sources,
                     gu.text,
-                    ctx.clone(),
+                    ctx,
                     Source::Glyphs(gu.chars),
                 );
-                if let Some((text, chars)) = alt {
-                    let mut actx = ctx;
-                    actx.location.detail = Some("text by the font's own encoding".into());
+                if let (Some((text, chars)), Some(actx)) = (ou.alt, actx) {
                     push(&mut units, &mut sources, text, actx, Source::Glyphs(chars));
                 }
             }
@@ -445,8 +437,10 @@ impl PdfDocument {
             ));
         }
 
+        // The output keeps the input's /ID; only a file without one needs an ID derived from its
+        // bytes (hashing a large input costs more than a reading of it).
         let mut id_seed = [0u8; 16];
-        {
+        if rewrite::trailer_id(&doc.trailer).is_none() {
             use sha2::Digest;
             let h = sha2::Sha256::digest(bytes);
             id_seed.copy_from_slice(&h[..16]);
@@ -467,55 +461,26 @@ impl PdfDocument {
     }
 }
 
-/// The unit's text with each glyph's alternative text, if any glyph has one.
-fn alt_unit(
-    glyphs: &[content::GlyphRec],
-    text: &str,
-    chars: &[CharMap],
-) -> Option<(String, Vec<CharMap>)> {
-    let any = chars
-        .iter()
-        .any(|m| m.glyphs.iter().any(|g| glyphs[*g].alt.is_some()));
-    if !any {
-        return None;
-    }
-    let mut out = String::new();
-    let mut map = Vec::new();
-    let mut pos = 0;
-    for m in chars {
-        if m.range.start < pos || m.range.end > text.len() {
-            return None;
-        }
-        out.push_str(text.get(pos..m.range.start)?);
-        let s = out.len();
-        match m.glyphs.iter().find_map(|g| glyphs[*g].alt.as_deref()) {
-            Some(a) => out.push_str(a),
-            None => out.push_str(text.get(m.range.clone())?),
-        }
-        map.push(CharMap {
-            range: s..out.len(),
-            glyphs: m.glyphs.clone(),
-        });
-        pos = m.range.end;
-    }
-    out.push_str(text.get(pos..)?);
-    Some((out, map))
-}
-
 impl PdfDocument {
     /// Every shown glyph as (page, owner part, text, x, y) in its content's user space, in
     /// content order. For tests and tools that check glyph positions before and after a
     /// rewrite; not part of the backend contract.
     #[doc(hidden)]
     pub fn glyph_positions(&self) -> Vec<(u32, String, String, f32, f32)> {
-        self.walk
-            .glyphs
-            .iter()
-            .map(|g| {
-                let o = &self.walk.owners[g.owner];
-                (o.page, o.part.clone(), g.text.clone(), g.x0, g.y0)
-            })
-            .collect()
+        let mut walk = self.walk.clone_for_reread();
+        let mut out = Vec::new();
+        for oi in 0..walk.owners.len() {
+            let Ok((_, glyphs)) = content::reread(&self.doc, &self.limits, &mut walk, oi) else {
+                continue;
+            };
+            let o = &walk.owners[oi];
+            out.extend(
+                glyphs
+                    .into_iter()
+                    .map(|g| (o.page, o.part.clone(), g.text, g.x0, g.y0)),
+            );
+        }
+        out
     }
 
     /// The byte strings that draw `value` in each font of the document (first code per
@@ -547,16 +512,28 @@ impl PdfDocument {
     /// every other glyph stays where it was.
     #[doc(hidden)]
     pub fn edited_glyph_positions(&self, plan: &Plan) -> Vec<(u32, f32, f32)> {
+        let mut walk = self.walk.clone_for_reread();
+        let mut read: std::collections::BTreeMap<usize, Vec<content::GlyphRec>> =
+            Default::default();
         let mut out = Vec::new();
         for e in &plan.edits {
             let Some(Source::Glyphs(chars)) = self.sources.get(e.unit.0 as usize) else {
                 continue;
             };
             for m in chars {
-                if m.range.start < e.range.end && e.range.start < m.range.end {
-                    for g in &m.glyphs {
-                        let gr = &self.walk.glyphs[*g];
-                        out.push((self.walk.owners[gr.owner].page, gr.x0, gr.y0));
+                let r = m.range();
+                if r.start < e.range.end && e.range.start < r.end {
+                    for g in m.glyphs(&self.walk.copies) {
+                        let Some(oi) = walk.owner_of(g) else { continue };
+                        let glyphs = read.entry(oi).or_insert_with(|| {
+                            content::reread(&self.doc, &self.limits, &mut walk, oi)
+                                .map(|(_, g)| g)
+                                .unwrap_or_default()
+                        });
+                        let o = &walk.owners[oi];
+                        if let Some(gr) = glyphs.get(g - o.glyph_start) {
+                            out.push((o.page, gr.x0, gr.y0));
+                        }
                     }
                 }
             }

@@ -83,8 +83,8 @@ pub(crate) fn rewrite(
         v.sort_by_key(|e| (e.range.start, e.range.end));
     }
 
-    let mut acts: BTreeMap<usize, Act> = BTreeMap::new();
-    let mut draw: BTreeSet<usize> = BTreeSet::new();
+    // Glyphs to change: (document-wide glyph, replacement character), in plan order.
+    let mut wanted: Vec<(u32, char)> = Vec::new();
     let mut subs = BTreeMap::new();
     let mut op_string_new: BTreeMap<usize, String> = BTreeMap::new();
     let mut xmp_new: BTreeMap<usize, String> = BTreeMap::new();
@@ -93,16 +93,7 @@ pub(crate) fn rewrite(
         let text = &d.units[u].text;
         let new_text = apply_edits(text, edits)?;
         match &d.sources[u] {
-            Source::Glyphs(chars) => glyph_actions(
-                d,
-                text,
-                edits,
-                chars,
-                plan.visual_mask,
-                &mut acts,
-                &mut draw,
-                &mut subs,
-            )?,
+            Source::Glyphs(chars) => wanted_glyphs(text, edits, chars, &d.walk.copies, &mut wanted),
             Source::OpString(i) => {
                 op_string_new.insert(*i, new_text);
             }
@@ -125,61 +116,72 @@ pub(crate) fn rewrite(
         }
     }
 
-    // A masked glyph that carries an /ActualText span's text: the span's string is masked too,
-    // character for character, or the value would stay in the marked content.
-    for gi in acts.keys() {
-        if let Some(ai) = d.walk.glyphs[*gi].actual
-            && !op_string_new.contains_key(&ai)
-        {
-            let (text, _) = crate::textenc::decode_text_string(&d.walk.op_strings[ai].bytes);
-            let masked: String = text
-                .chars()
-                .map(|c| {
-                    if c.is_whitespace() {
-                        c
-                    } else if c.is_ascii() {
-                        '*'
-                    } else {
-                        '＊'
-                    }
-                })
-                .collect();
-            op_string_new.insert(ai, masked);
-        }
-    }
-
-    // Content streams with masked glyphs or edited marked-content strings.
-    let mut touched: BTreeSet<usize> = acts.keys().map(|g| d.walk.glyphs[*g].owner).collect();
-    touched.extend(op_string_new.keys().map(|i| d.walk.op_strings[*i].owner));
-    let mut type3: Option<ObjectId> = None;
-    // Group the work by content stream once, so a long document costs its size, not its size
-    // times its page count.
-    let mut acts_by_owner: BTreeMap<usize, BTreeMap<usize, Act>> = BTreeMap::new();
-    for (g, a) in &acts {
-        acts_by_owner
-            .entry(d.walk.glyphs[*g].owner)
-            .or_default()
-            .insert(*g, *a);
-    }
-    let mut draw_by_owner: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
-    for g in &draw {
-        draw_by_owner
-            .entry(d.walk.glyphs[*g].owner)
-            .or_default()
-            .insert(*g);
+    // Content streams with masked glyphs or edited marked-content strings, one at a time: each
+    // is read again (operations and glyphs), changed, encoded and let go, so a long document
+    // never holds the operations of all its pages at once.
+    // A stable sort keeps the plan order of the characters asked for one glyph.
+    wanted.sort_by_key(|(g, _)| *g);
+    let mut wanted_by_owner: BTreeMap<usize, Vec<(usize, char)>> = BTreeMap::new();
+    for (g, c) in wanted {
+        let g = g as usize;
+        let owner = d
+            .walk
+            .owner_of(g)
+            .ok_or_else(|| Error::internal("a masked glyph belongs to no content stream"))?;
+        let local = g - d.walk.owners[owner].glyph_start;
+        wanted_by_owner.entry(owner).or_default().push((local, c));
     }
     let mut strings_by_owner: BTreeMap<usize, BTreeMap<usize, String>> = BTreeMap::new();
-    for (i, t) in &op_string_new {
+    for (i, t) in op_string_new {
         strings_by_owner
-            .entry(d.walk.op_strings[*i].owner)
+            .entry(d.walk.op_strings[i].owner)
             .or_default()
-            .insert(*i, t.clone());
+            .insert(i, t);
     }
-    let (no_acts, no_draw, no_strings) = (BTreeMap::new(), BTreeSet::new(), BTreeMap::new());
+    let mut touched: BTreeSet<usize> = wanted_by_owner.keys().copied().collect();
+    touched.extend(strings_by_owner.keys().copied());
+    let mut type3: Option<ObjectId> = None;
     for owner in touched {
-        let acts = acts_by_owner.get(&owner).unwrap_or(&no_acts);
-        let draw = draw_by_owner.get(&owner).unwrap_or(&no_draw);
-        let op_string_new = strings_by_owner.get(&owner).unwrap_or(&no_strings);
+        let (ops, glyphs) = crate::content::reread(&d.doc, &d.limits, &mut d.walk, owner)?;
+        let mut acts: BTreeMap<usize, Act> = BTreeMap::new();
+        let mut draw: BTreeSet<usize> = BTreeSet::new();
+        if let Some(w) = wanted_by_owner.get(&owner) {
+            glyph_actions(
+                &d.walk.fonts,
+                &glyphs,
+                w,
+                plan.visual_mask,
+                &mut acts,
+                &mut draw,
+                &mut subs,
+            )?;
+        }
+        let mut op_string_new = strings_by_owner.remove(&owner).unwrap_or_default();
+        // A masked glyph that carries an /ActualText span's text: the span's string is masked
+        // too, character for character, or the value would stay in the marked content.
+        for gi in acts.keys() {
+            if let Some(ai) = glyphs[*gi].actual
+                && !op_string_new.contains_key(&ai)
+            {
+                let (text, _) = crate::textenc::decode_text_string(&d.walk.op_strings[ai].bytes);
+                let masked: String = text
+                    .chars()
+                    .map(|c| {
+                        if c.is_whitespace() {
+                            c
+                        } else if c.is_ascii() {
+                            '*'
+                        } else {
+                            '＊'
+                        }
+                    })
+                    .collect();
+                op_string_new.insert(ai, masked);
+            }
+        }
+        if acts.is_empty() && op_string_new.is_empty() {
+            continue;
+        }
         let needs_font = plan.visual_mask == VisualMask::Glyph && !draw.is_empty();
         let font_name = if needs_font {
             add_mask_font(&mut doc, &d.walk.owners[owner].kind, &mut type3)
@@ -189,12 +191,15 @@ pub(crate) fn rewrite(
         let bytes = rewrite_owner(
             d,
             owner,
-            acts,
-            draw,
-            op_string_new,
+            ops,
+            &glyphs,
+            &acts,
+            &draw,
+            &op_string_new,
             plan.visual_mask,
             font_name.as_deref(),
         )?;
+        drop(glyphs);
         let mut stream = Stream::new(Dictionary::new(), Vec::new());
         stream.set_plain_content(bytes.clone());
         compress(&mut stream).map_err(|_| Error::internal("cannot compress a content stream"))?;
@@ -473,6 +478,18 @@ fn remove_attachments(doc: &mut lopdf::Document, remove: &BTreeSet<ObjectId>) {
     }
 }
 
+/// The trailer's `/ID` when it is well formed (two strings), which the output keeps.
+pub(crate) fn trailer_id(trailer: &Dictionary) -> Option<Object> {
+    match trailer.get(b"ID") {
+        Ok(Object::Array(a))
+            if a.len() == 2 && a.iter().all(|x| matches!(x, Object::String(..))) =>
+        {
+            Some(Object::Array(a.clone()))
+        }
+        _ => None,
+    }
+}
+
 /// Writes one fresh revision: a clean trailer, only reachable objects, a deterministic /ID.
 fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
     let old = std::mem::take(&mut doc.trailer);
@@ -484,13 +501,9 @@ fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
             trailer.set(k, v.clone());
         }
     }
-    let id = match old.get(b"ID") {
-        Ok(Object::Array(a))
-            if a.len() == 2 && a.iter().all(|x| matches!(x, Object::String(..))) =>
-        {
-            Object::Array(a.clone())
-        }
-        _ => Object::Array(vec![
+    let id = match trailer_id(&old) {
+        Some(id) => id,
+        None => Object::Array(vec![
             Object::String(id_seed.to_vec(), StringFormat::Hexadecimal),
             Object::String(id_seed.to_vec(), StringFormat::Hexadecimal),
         ]),
@@ -516,17 +529,14 @@ fn finalize(doc: &mut lopdf::Document, id_seed: &[u8; 16]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn glyph_actions(
-    d: &PdfDocument,
+/// The glyphs a unit's edits change, with the character each should show.
+fn wanted_glyphs(
     text: &str,
     edits: &[&docsan_core::Edit],
     chars: &[crate::layout::CharMap],
-    mode: VisualMask,
-    acts: &mut BTreeMap<usize, Act>,
-    draw: &mut BTreeSet<usize>,
-    subs: &mut SubCache,
-) -> Result<()> {
+    table: &[u32],
+    wanted: &mut Vec<(u32, char)>,
+) {
     for e in edits {
         let orig: Vec<(usize, char)> = text[e.range.clone()]
             .char_indices()
@@ -539,71 +549,91 @@ fn glyph_actions(
             if rc == *oc || oc.is_whitespace() {
                 continue;
             }
-            let Some(m) = chars.iter().find(|m| m.range.contains(pos)) else {
+            let Some(m) = chars.iter().find(|m| m.range().contains(pos)) else {
                 continue;
             };
-            for &gi in &m.glyphs {
-                if acts.contains_key(&gi) {
-                    continue;
-                }
-                let g = &d.walk.glyphs[gi];
-                let font = &d.walk.fonts[g.font];
-                if g.tfs.abs() < 1e-6 || g.th.abs() < 1e-6 {
-                    return Err(Error::refused(
-                        "a masked glyph has a zero font size or scaling",
-                    ));
-                }
-                let act = match mode {
-                    VisualMask::Glyph => {
-                        // Looking codes up is costly for large CMaps: once per font and char.
-                        let key = (g.font, if is_mask_char(rc) { '*' } else { rc });
-                        let sub = *subs.entry(key).or_insert_with(|| {
-                            let sub = if is_mask_char(rc) {
-                                font.mask_code()
-                            } else {
-                                font.codes_for(rc).first().and_then(|&(code, len)| {
-                                    let bytes = font.encode(code, len);
-                                    font.decode(&bytes).first().map(|gl| (code, len, gl.width))
-                                })
-                            };
-                            sub.map(|(c, l, w)| {
-                                let w1 = if font.is_vertical() {
-                                    font.vertical_metrics(c, l)[0]
-                                } else {
-                                    0.0
-                                };
-                                (c, l, crate::font::width_1000(font, w), w1)
-                            })
-                        });
-                        match sub {
-                            // The glyph already shows the substitute: nothing to change.
-                            Some((code, len, _, _)) if code == g.code && len == g.len => continue,
-                            Some((code, len, width, w1)) => Act::Replace {
-                                code,
-                                len,
-                                width,
-                                w1,
-                            },
-                            None => {
-                                draw.insert(gi);
-                                Act::Remove
-                            }
-                        }
-                    }
-                    VisualMask::Box => {
+            for gi in m.glyphs(table) {
+                wanted.push((u32::try_from(gi).unwrap_or(u32::MAX), rc));
+            }
+        }
+    }
+}
+
+/// What happens to each glyph of one owner that the plan changes (`wanted`: owner-local glyph
+/// and character, sorted by glyph, plan order within one glyph; the first character that changes
+/// the glyph wins).
+#[allow(clippy::too_many_arguments)]
+fn glyph_actions(
+    fonts: &[crate::font::Font],
+    glyphs: &[crate::content::GlyphRec],
+    wanted: &[(usize, char)],
+    mode: VisualMask,
+    acts: &mut BTreeMap<usize, Act>,
+    draw: &mut BTreeSet<usize>,
+    subs: &mut SubCache,
+) -> Result<()> {
+    for &(gi, rc) in wanted {
+        if acts.contains_key(&gi) {
+            continue;
+        }
+        let g = glyphs
+            .get(gi)
+            .ok_or_else(|| Error::internal("a masked glyph is missing from its content stream"))?;
+        let font = &fonts[g.font];
+        if g.tfs.abs() < 1e-6 || g.th.abs() < 1e-6 {
+            return Err(Error::refused(
+                "a masked glyph has a zero font size or scaling",
+            ));
+        }
+        let act = match mode {
+            VisualMask::Glyph => {
+                // Looking codes up is costly for large CMaps: once per font and char.
+                let key = (g.font, if is_mask_char(rc) { '*' } else { rc });
+                let sub = *subs.entry(key).or_insert_with(|| {
+                    let sub = if is_mask_char(rc) {
+                        font.mask_code()
+                    } else {
+                        font.codes_for(rc).first().and_then(|&(code, len)| {
+                            let bytes = font.encode(code, len);
+                            font.decode(&bytes).first().map(|gl| (code, len, gl.width))
+                        })
+                    };
+                    sub.map(|(c, l, w)| {
+                        let w1 = if font.is_vertical() {
+                            font.vertical_metrics(c, l)[0]
+                        } else {
+                            0.0
+                        };
+                        (c, l, crate::font::width_1000(font, w), w1)
+                    })
+                });
+                match sub {
+                    // The glyph already shows the substitute: nothing to change.
+                    Some((code, len, _, _)) if code == g.code && len == g.len => continue,
+                    Some((code, len, width, w1)) => Act::Replace {
+                        code,
+                        len,
+                        width,
+                        w1,
+                    },
+                    None => {
                         draw.insert(gi);
                         Act::Remove
                     }
-                    VisualMask::Blank => Act::Remove,
-                };
-                // Invisible text usually lies over a scanned image that shows the same value:
-                // cover its box as well, whatever the mask mode.
-                if g.invisible {
-                    draw.insert(gi);
                 }
-                acts.insert(gi, act);
             }
+            VisualMask::Box => {
+                draw.insert(gi);
+                Act::Remove
+            }
+            VisualMask::Blank => Act::Remove,
+        };
+        // Invisible text usually lies over a scanned image that shows the same value:
+        // cover its box as well, whatever the mode.
+        if g.invisible {
+            draw.insert(gi);
         }
+        acts.insert(gi, act);
     }
     Ok(())
 }
@@ -677,17 +707,19 @@ fn mask_drawing(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn rewrite_owner(
     d: &PdfDocument,
     owner: usize,
+    ops: Vec<Operation>,
+    glyphs: &[crate::content::GlyphRec],
     acts: &BTreeMap<usize, Act>,
     draw: &BTreeSet<usize>,
     op_string_new: &BTreeMap<usize, String>,
     mode: VisualMask,
     mask_font: Option<&str>,
 ) -> Result<Vec<u8>> {
-    let o = &d.walk.owners[owner];
-    let mut ops: Vec<Operation> = o.ops.clone();
+    let mut ops = ops;
     // Marked-content strings first: they do not change operation indices.
     for (i, new_text) in op_string_new {
         let s = &d.walk.op_strings[*i];
@@ -706,10 +738,7 @@ fn rewrite_owner(
     }
     let mut affected_ops: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for gi in acts.keys() {
-        let g = &d.walk.glyphs[*gi];
-        if g.owner == owner {
-            affected_ops.entry(g.op).or_default().push(*gi);
-        }
+        affected_ops.entry(glyphs[*gi].op).or_default().push(*gi);
     }
     let mut drawings = String::new();
     let mut out: Vec<Operation> = Vec::with_capacity(ops.len() + 8);
@@ -718,7 +747,7 @@ fn rewrite_owner(
             out.push(op);
             continue;
         };
-        let font = &d.walk.fonts[d.walk.glyphs[gis[0]].font];
+        let font = &d.walk.fonts[glyphs[gis[0]].font];
         let elems: Vec<(usize, Object)> = if op.operator == "TJ" {
             match op.operands.first() {
                 Some(Object::Array(a)) => a.iter().cloned().enumerate().collect(),
@@ -745,17 +774,20 @@ fn rewrite_owner(
         for (ei, e) in elems {
             match e {
                 Object::String(bytes, _) => {
-                    let glyphs = font.decode(&bytes);
+                    // The string's glyphs as the second reading decoded them (same font, same
+                    // bytes), found by binary search: glyphs are in reading order, (operation,
+                    // element, offset) ascending.
+                    let from = glyphs.partition_point(|g| (g.op, g.elem) < (oi, ei));
+                    let to = from + glyphs[from..].partition_point(|g| (g.op, g.elem) == (oi, ei));
                     let mut off = 0usize;
-                    for gl in glyphs {
-                        let glen = usize::from(gl.len.max(1));
+                    for gi in from..to {
+                        let glen = usize::from(glyphs[gi].len.max(1));
                         let end = (off + glen).min(bytes.len());
                         let slice = bytes.get(off..end).unwrap_or(&[]);
-                        let gi = d.walk.index.get(&(owner, oi, ei, off)).copied();
-                        match gi.and_then(|gi| acts.get(&gi).map(|a| (gi, *a))) {
+                        match acts.get(&gi).map(|a| (gi, *a)) {
                             None => cur.extend_from_slice(slice),
                             Some((gi, act)) => {
-                                let g = &d.walk.glyphs[gi];
+                                let g = &glyphs[gi];
                                 let n = match act {
                                     // A TJ number n moves the next glyph by -n/1000 × Tfs
                                     // (× Th horizontally): n makes up the advance difference.

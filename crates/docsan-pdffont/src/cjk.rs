@@ -159,19 +159,41 @@ pub(crate) fn has_cmap(name: &str) -> bool {
             .is_some_and(|b| CMAP_FILES.iter().any(|(n, _)| *n == format!("{b}-H")))
 }
 
-/// CID of a code in a predefined CMap (`-V` CMaps are their `-H` sibling plus overrides).
-pub(crate) fn code_to_cid(name: &str, code: u32, len: u8) -> Option<u32> {
-    let find = |n: &str| CMAP_FILES.iter().position(|(k, _)| *k == n);
-    if let Some(base) = name.strip_suffix("-V") {
-        if let Some(i) = find(name)
+/// A predefined CMap's code-to-CID tables, found by name once (a font looks codes up for
+/// every glyph it shows): its own table, and for a `-V` CMap its `-H` sibling's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PredefinedCmap {
+    own: Option<usize>,
+    horizontal: Option<usize>,
+}
+
+impl PredefinedCmap {
+    pub(crate) fn new(name: &str) -> PredefinedCmap {
+        let find = |n: &str| CMAP_FILES.iter().position(|(k, _)| *k == n);
+        PredefinedCmap {
+            own: find(name),
+            horizontal: name
+                .strip_suffix("-V")
+                .and_then(|base| find(&format!("{base}-H"))),
+        }
+    }
+
+    /// CID of a code (`-V` CMaps are their `-H` sibling plus overrides).
+    pub(crate) fn cid(&self, code: u32, len: u8) -> Option<u32> {
+        if let Some(i) = self.own
             && let Some(c) = lookup_runs(cmap_runs(i), code, len)
         {
             return Some(c);
         }
-        let h = format!("{base}-H");
-        return find(&h).and_then(|i| lookup_runs(cmap_runs(i), code, len));
+        self.horizontal
+            .and_then(|i| lookup_runs(cmap_runs(i), code, len))
     }
-    find(name).and_then(|i| lookup_runs(cmap_runs(i), code, len))
+}
+
+/// CID of a code in a predefined CMap (`-V` CMaps are their `-H` sibling plus overrides).
+#[cfg(test)]
+pub(crate) fn code_to_cid(name: &str, code: u32, len: u8) -> Option<u32> {
+    PredefinedCmap::new(name).cid(code, len)
 }
 
 fn cid2uni(index: usize) -> &'static [(u16, u16, u32)] {
@@ -254,6 +276,12 @@ mod tests {
         assert_eq!(code_to_cid("GBK-EUC-H", 0xD6D0, 1), None);
         assert!(has_cmap("UniGB-UTF16-V"));
         assert!(!has_cmap("Nonsense-H"));
+        assert_eq!(PredefinedCmap::new("Nonsense-H").cid(0x31, 2), None);
+        assert_eq!(PredefinedCmap::new("Nonsense-V").cid(0x31, 2), None);
+        // A -V CMap reads its own overrides, else its -H sibling.
+        let v = PredefinedCmap::new("UniGB-UCS2-V");
+        assert_eq!(v.cid(0x31, 2), code_to_cid("UniGB-UCS2-H", 0x31, 2));
+        assert_eq!(v.cid(0x4E2D, 2), Some(cid));
         let j = ordering_of_cmap("UniJIS-UCS2-H").expect("japan1");
         let c = code_to_cid("UniJIS-UCS2-H", 0x3042, 2).expect("a");
         assert_eq!(cid_to_unicode(j, c), Some('あ'));

@@ -194,6 +194,8 @@ pub struct Font {
     embedded_cmap: Option<CMap>,
     /// Predefined CMap whose code-to-CID table docsan carries (for widths and reverse maps).
     predefined: Option<String>,
+    /// Its tables, found once.
+    predefined_cmap: cjk::PredefinedCmap,
     /// Character collection (index into the compiled CID-to-Unicode tables) when CIDs have a
     /// known meaning, and whether CID text may be used for decoding.
     ordering: Option<usize>,
@@ -389,6 +391,7 @@ impl Font {
             code_text: CodeText::Identity,
             embedded_cmap: None,
             predefined: None,
+            predefined_cmap: cjk::PredefinedCmap::default(),
             ordering: None,
             cid_text: false,
             vertical: false,
@@ -953,6 +956,7 @@ impl Font {
         };
         if cjk::has_cmap(name) {
             self.predefined = Some(name.to_string());
+            self.predefined_cmap = cjk::PredefinedCmap::new(name);
             self.ordering = cjk::ordering_of_cmap(name);
         }
         let base = name
@@ -1110,7 +1114,10 @@ impl Font {
         }
         match self.code_text {
             CodeText::Identity => Some(code),
-            _ => cjk::code_to_cid(self.predefined.as_deref()?, code, len),
+            _ => {
+                self.predefined.as_ref()?;
+                self.predefined_cmap.cid(code, len)
+            }
         }
     }
 
