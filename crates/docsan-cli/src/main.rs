@@ -170,20 +170,24 @@ where
         fingerprint,
     };
     let threads = common.jobs.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("thread pool")?;
     let progress = Progress::new(jobs.len() as u64, common.quiet);
-    let results: Vec<FileResult> = pool.install(|| {
-        jobs.par_iter()
-            .map(|job| {
-                let r = one(&ctx, job);
-                progress.done(&r, &ctx.common);
-                r
-            })
-            .collect()
-    });
+    let run_one = |job: &walk::Job| {
+        let r = one(&ctx, job);
+        progress.done(&r, &ctx.common);
+        r
+    };
+    // One file, or one worker: work on this thread. A pool thread would get an allocator
+    // arena of its own next to the main thread's, which shows as extra peak memory on a single
+    // large file.
+    let results: Vec<FileResult> = if jobs.len() <= 1 || threads == 1 {
+        jobs.iter().map(run_one).collect()
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .context("thread pool")?;
+        pool.install(|| jobs.par_iter().map(run_one).collect())
+    };
     progress.finish();
     let any_failed = results.iter().any(FileResult::is_failed);
     let any_found = results.iter().any(FileResult::is_found);
