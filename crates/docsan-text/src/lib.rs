@@ -47,12 +47,36 @@ struct Segment {
     doubled: bool,
 }
 
+/// A unit's segments: nearly always one, kept without an allocation of its own.
+#[derive(Clone, Debug)]
+enum Segs {
+    One(Segment),
+    Many(Vec<Segment>),
+}
+
+impl Segs {
+    fn from_vec(mut v: Vec<Segment>) -> Self {
+        if v.len() == 1 {
+            Segs::One(v.remove(0))
+        } else {
+            Segs::Many(v)
+        }
+    }
+
+    fn as_slice(&self) -> &[Segment] {
+        match self {
+            Segs::One(s) => std::slice::from_ref(s),
+            Segs::Many(v) => v,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct TextDocument {
     input: Vec<u8>,
     decoded: Decoded,
     units: Vec<TextUnit>,
-    segments: Vec<Vec<Segment>>,
+    segments: Vec<Segs>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -91,12 +115,12 @@ impl Backend for TextBackend {
                     body,
                     UnitContext::new(UnitKind::Body, loc),
                 ));
-                segments.push(vec![Segment {
+                segments.push(Segs::One(Segment {
                     unit: 0,
                     source: start,
                     len: body.len(),
                     doubled: false,
-                }]);
+                }));
             }
             start += line.len();
         }
@@ -170,7 +194,7 @@ impl Backend for CsvBackend {
                     }
                 }
                 units.push(TextUnit::new(id, cell.text, ctx));
-                segments.push(cell.segments);
+                segments.push(Segs::from_vec(cell.segments));
             }
         }
         let diagnostics = decoded.diagnostics();
@@ -221,7 +245,7 @@ impl Document for TextDocument {
                 .units
                 .get(i)
                 .ok_or_else(|| Error::internal("edit names a unit that does not exist"))?;
-            let segs = &self.segments[i];
+            let segs = self.segments[i].as_slice();
             let old = unit
                 .text
                 .get(edit.range.clone())
