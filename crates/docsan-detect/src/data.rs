@@ -113,7 +113,15 @@ pub fn is_single_surname(c: char) -> bool {
 /// The length in characters of the surname at the start of `s` (2 for compound, 1 for
 /// single), or 0 when `s` does not start with a known surname.
 pub fn surname_len(s: &str) -> usize {
-    if COMPOUND_SURNAMES.iter().any(|c| s.starts_with(c)) {
+    // Every compound surname is two characters: look the first two up in a sorted copy
+    // instead of comparing the text with each of them.
+    static SORTED: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        let mut v = COMPOUND_SURNAMES.to_vec();
+        v.sort_unstable();
+        v
+    });
+    let two = s.char_indices().nth(2).map_or(s, |(i, _)| &s[..i]);
+    if two.chars().count() == 2 && SORTED.binary_search(&two).is_ok() {
         return 2;
     }
     match s.chars().next() {
@@ -125,3 +133,20 @@ pub fn surname_len(s: &str) -> usize {
 /// Characters common in given names, for pseudonyms.
 pub const GIVEN_NAME_CHARS: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力\
 鹏飞云峰宇浩凯婷雪梅琳晨欣怡佳思雨嘉琪瑶宁颖晓";
+
+#[cfg(test)]
+mod surname_tests {
+    use super::*;
+
+    #[test]
+    fn compound_surnames_are_two_characters_and_found_by_lookup() {
+        for c in COMPOUND_SURNAMES {
+            assert_eq!(c.chars().count(), 2, "{c}");
+            assert_eq!(surname_len(&format!("{c}明")), 2, "{c}");
+            assert_eq!(surname_len(c), 2, "{c}");
+        }
+        assert_eq!(surname_len("王明"), 1);
+        assert_eq!(surname_len(""), 0);
+        assert_eq!(surname_len("abc"), 0);
+    }
+}
