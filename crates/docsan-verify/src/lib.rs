@@ -51,6 +51,7 @@ use docsan_core::{
     TextUnit, UnitContext, UnitId, UnitKind,
 };
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -230,12 +231,16 @@ impl<'a> Ctx<'a> {
         Ctx {
             limits: req.limits,
             detector: req.detector,
-            allowed_text: req
-                .allowed
-                .iter()
-                .map(|a| needles::normalize(a))
-                .collect::<Vec<_>>()
-                .join("\0"),
+            allowed_text: {
+                let mut t = String::new();
+                for (i, a) in req.allowed.iter().enumerate() {
+                    if i > 0 {
+                        t.push('\0');
+                    }
+                    t.push_str(&needles::normalize_cow(a));
+                }
+                t
+            },
             needles: needles::Needles::new(req.originals, req.allowed, req.format == Format::Pdf),
             budget: LimitsBudget::new(req.limits),
             units: Vec::new(),
@@ -387,13 +392,23 @@ impl<'a> Ctx<'a> {
 
     /// Searches a text for original values without running detection on it.
     pub(crate) fn check_originals(&mut self, text: &str, location: &Location) {
-        let mut location = location.clone();
+        self.check_originals_at(text, || location.clone());
+    }
+
+    /// Searches a text for original values without running detection on it; `at` builds the
+    /// location, and is called only when there is a value to report (most texts hold none).
+    pub(crate) fn check_originals_at(&mut self, text: &str, at: impl FnOnce() -> Location) {
+        let hits = self.needles.find_in_text(text);
+        if hits.is_empty() {
+            return;
+        }
+        let mut location = at();
         if let (Some(p), Some(part)) = (&self.prefix, &location.part)
             && !part.starts_with(p.as_str())
         {
             location.part = Some(format!("{p}!{part}"));
         }
-        for hit in self.needles.find_in_text(text) {
+        for hit in hits {
             self.add_original(hit, "original.text", location.clone());
         }
     }
@@ -431,18 +446,12 @@ impl<'a> Ctx<'a> {
         if self.units.len() <= self.carried {
             return;
         }
-        let findings = self.detector.detect_all(&self.units);
+        let mut findings = self.detector.detect_all(&self.units);
         let first = self.units[0].id.0;
         let first_new = first + self.carried as u32;
-        let findings: Vec<_> = findings
-            .into_iter()
-            .filter(|f| f.unit.0 >= first_new)
-            .map(|f| {
-                let norm = needles::normalize(f.value.expose());
-                (f, norm)
-            })
-            .filter(|(_, norm)| !norm.is_empty())
-            .collect();
+        // A detection whose value normalizes to nothing (whitespace only) is not a residue.
+        findings
+            .retain(|f| f.unit.0 >= first_new && !needles::normalizes_to_nothing(f.value.expose()));
         // Which detections lie inside a replacement docsan wrote: one pass over all of them
         // with a matcher of this batch's detections (a per-detection scan of every replacement
         // is quadratic on a sheet where both number in the hundreds of thousands).
@@ -450,16 +459,20 @@ impl<'a> Ctx<'a> {
         if !self.allowed_text.is_empty() && !findings.is_empty() {
             // A pattern holding the separator could match across two replacements: never let
             // it count as inside one.
-            let m = matcher::Matcher::new(findings.iter().map(|(_, n)| {
+            let m = matcher::Matcher::new(findings.iter().map(|f| {
+                let n = needles::normalize_cow(f.value.expose());
                 if n.contains('\0') {
-                    &b""[..]
+                    Cow::Borrowed(&b""[..])
                 } else {
-                    n.as_bytes()
+                    match n {
+                        Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+                        Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+                    }
                 }
             }));
             m.for_each(self.allowed_text.as_bytes(), |p, _| inside[p] = true);
         }
-        for ((f, _), inside) in findings.into_iter().zip(inside) {
+        for (f, inside) in findings.into_iter().zip(inside) {
             if inside {
                 continue;
             }
@@ -472,10 +485,10 @@ impl<'a> Ctx<'a> {
             self.residues.push(Residue {
                 source: ResidueSource::Detected,
                 kind: Some(f.kind),
-                rule: f.rule.clone(),
                 location: unit.context.location.clone(),
                 masked: f.value.generic_mask(),
-                value: f.value.clone(),
+                rule: f.rule,
+                value: f.value,
             });
         }
         let keep = self.units.len().min(OVERLAP);
@@ -488,24 +501,39 @@ impl<'a> Ctx<'a> {
         self.detect_batch();
         // Locations name sheets and parts, and those names can themselves be personal (a sheet
         // called after a person): mask any location text that contains a residue's value.
-        let values: Vec<String> = self
-            .residues
-            .iter()
-            .map(|r| needles::normalize(r.value.expose()))
-            .filter(|v| v.chars().count() >= 2)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
         // One matcher over all values: a sheet can have hundreds of thousands of residues, each
-        // with a location to check against every value.
-        let m = matcher::Matcher::new(values.iter().map(String::as_bytes));
-        let scrub = |l: &mut Location| {
-            for field in [&mut l.part, &mut l.sheet, &mut l.cell, &mut l.detail] {
+        // with a location to check against every value. (Duplicates are dropped: the matcher's
+        // buckets would grow with each copy.)
+        let m = {
+            let mut values: Vec<Cow<'_, str>> = self
+                .residues
+                .iter()
+                .map(|r| needles::normalize_cow(r.value.expose()))
+                .filter(|v| v.chars().nth(1).is_some())
+                .collect();
+            values.sort_unstable();
+            values.dedup();
+            matcher::Matcher::new(values.iter().map(|v| v.as_bytes()))
+        };
+        // Residues come in runs with the same part and sheet: the last text of each field and
+        // whether it held a value are remembered, so each run is normalized and searched once.
+        let mut last: [(String, bool); 4] = Default::default();
+        let mut scrub = |l: &mut Location| {
+            if m.is_empty() {
+                return;
+            }
+            let fields = [&mut l.part, &mut l.sheet, &mut l.cell, &mut l.detail];
+            for (field, (last_text, last_hit)) in fields.into_iter().zip(last.iter_mut()) {
                 if let Some(t) = field.as_mut() {
-                    let n = needles::normalize(t);
-                    let mut hit = false;
-                    m.for_each(n.as_bytes(), |_, _| hit = true);
-                    if hit {
+                    if *last_text != *t {
+                        let n = needles::normalize_cow(t);
+                        let mut hit = false;
+                        m.for_each(n.as_bytes(), |_, _| hit = true);
+                        last_text.clear();
+                        last_text.push_str(t);
+                        *last_hit = hit;
+                    }
+                    if *last_hit {
                         *t = Sensitive::new(t.as_str()).generic_mask();
                     }
                 }
@@ -530,15 +558,24 @@ impl<'a> Ctx<'a> {
 
 /// Drops invisible characters and folds full-width ASCII digits and letters.
 fn fold_for_detection(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}'))
-        .map(|c| match c {
-            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '\u{FF20}' => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+    // ASCII text has nothing to drop or fold.
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' => {}
+            '\u{FF10}'..='\u{FF19}'
+            | '\u{FF21}'..='\u{FF3A}'
+            | '\u{FF41}'..='\u{FF5A}'
+            | '\u{FF20}' => {
+                out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
             }
-            _ => c,
-        })
-        .collect()
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Recognizes an embedded document by its bytes.

@@ -4,33 +4,41 @@
 //! damaged or hostile without giving up: this tokenizer never expands DTD entities, never
 //! allocates more than the input, stops at the configured nesting depth, and treats anything it
 //! cannot parse as text rather than skipping it.
+//!
+//! Text and attribute values borrow from the input unless a reference had to be decoded, and
+//! the attribute list of a start tag lives in one buffer reused for every tag: a big sheet has
+//! millions of events, and an allocation for each cost more than the tokenizing.
 
-/// One XML event.
+use std::borrow::Cow;
+
+/// One XML event. `'x` is the input, `'a` the tokenizer's attribute buffer (valid for the
+/// duration of the callback only).
 #[derive(Debug)]
-pub(crate) enum Ev<'x> {
-    /// A start tag with its local name (prefix stripped), full name and decoded attributes.
+pub(crate) enum Ev<'x, 'a> {
+    /// A start tag with its local name (prefix stripped) and its decoded attributes (local
+    /// names).
     Start {
         local: &'x str,
-        attrs: Vec<(&'x str, String)>,
+        attrs: &'a [(&'x str, Cow<'x, str>)],
         empty: bool,
     },
     End {
         local: &'x str,
     },
     /// Character data with references decoded.
-    Text(String),
+    Text(Cow<'x, str>),
 }
 
 /// The part after the namespace prefix.
 pub(crate) fn local(name: &str) -> &str {
-    name.rsplit(':').next().unwrap_or(name)
+    name.rfind(':').map_or(name, |p| &name[p + 1..])
 }
 
 /// Decodes the five predefined entities and numeric character references; anything else is
 /// kept as written.
-pub(crate) fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -70,45 +78,53 @@ pub(crate) fn unescape(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Decodes XML bytes to text: BOM, then the declared encoding (GBK family), then UTF-8 with
-/// replacement.
-pub(crate) fn decode(bytes: &[u8]) -> String {
+/// replacement. Valid UTF-8 is borrowed, not copied.
+pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc
-            .decode_without_bom_handling(bytes.get(bom..).unwrap_or_default())
-            .0
-            .into_owned();
+        return Cow::Owned(
+            enc.decode_without_bom_handling(bytes.get(bom..).unwrap_or_default())
+                .0
+                .into_owned(),
+        );
     }
     let head = String::from_utf8_lossy(bytes.get(..100.min(bytes.len())).unwrap_or_default())
         .to_ascii_lowercase();
     if head.starts_with("<?xml")
         && (head.contains("gbk") || head.contains("gb2312") || head.contains("gb18030"))
     {
-        return encoding_rs::GB18030
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned();
+        return Cow::Owned(
+            encoding_rs::GB18030
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+        );
     }
-    String::from_utf8_lossy(bytes).into_owned()
+    String::from_utf8_lossy(bytes)
 }
 
 /// Tokenizes `text`, calling `f` for each event. Fails when nesting exceeds `max_depth`.
 pub(crate) fn parse<'x>(
     text: &'x str,
     max_depth: u32,
-    mut f: impl FnMut(Ev<'x>),
+    mut f: impl FnMut(Ev<'x, '_>),
 ) -> Result<(), &'static str> {
     let b = text.as_bytes();
     let mut i = 0usize;
     let mut depth = 0u32;
     let find =
         |from: usize, pat: &str| text.get(from..).and_then(|t| t.find(pat)).map(|p| p + from);
+    // The attributes of the current start tag; cleared, not freed, between tags.
+    let mut attrs: Vec<(&'x str, Cow<'x, str>)> = Vec::new();
     while i < b.len() {
         if b[i] != b'<' {
-            let end = find(i, "<").unwrap_or(b.len());
+            let end = text
+                .get(i..)
+                .and_then(|t| t.find('<'))
+                .map_or(b.len(), |p| p + i);
             if let Some(t) = text.get(i..end) {
                 f(Ev::Text(unescape(t)));
             }
@@ -121,7 +137,7 @@ pub(crate) fn parse<'x>(
         } else if rest.starts_with("<![CDATA[") {
             let end = find(i + 9, "]]>").unwrap_or(b.len());
             if let Some(t) = text.get(i + 9..end) {
-                f(Ev::Text(t.to_string()));
+                f(Ev::Text(Cow::Borrowed(t)));
             }
             i = (end + 3).min(b.len());
         } else if rest.starts_with("<?") {
@@ -146,7 +162,7 @@ pub(crate) fn parse<'x>(
                 j += 1;
             }
             let name = text.get(i + 1..j).unwrap_or("");
-            let mut attrs = Vec::new();
+            attrs.clear();
             let mut empty = false;
             loop {
                 while j < b.len() && b[j].is_ascii_whitespace() {
@@ -205,7 +221,7 @@ pub(crate) fn parse<'x>(
             }
             f(Ev::Start {
                 local: local(name),
-                attrs,
+                attrs: &attrs,
                 empty,
             });
             if empty {
