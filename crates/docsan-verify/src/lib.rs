@@ -351,7 +351,7 @@ impl<'a> Ctx<'a> {
         column_header: Option<String>,
         label: Option<String>,
     ) {
-        if text.trim().is_empty() {
+        if xml::is_blank(text) {
             return;
         }
         if u64::from(self.units_total) >= u64::from(self.limits.max_units) {
@@ -380,7 +380,7 @@ impl<'a> Ctx<'a> {
         // Detection reads the text as a person would: invisible characters (which can be slipped
         // between the digits of a value to defeat pattern matching) are dropped and full-width
         // digits and letters folded, so obfuscated values are still found.
-        let text = &fold_for_detection(text);
+        let text = fold_for_detection(text);
         let mut context = UnitContext::new(kind, location);
         context.column_header = column_header;
         context.label = label;

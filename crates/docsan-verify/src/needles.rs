@@ -79,6 +79,37 @@ pub(crate) fn normalize_cow(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A multiplicative hasher for the sets of values built here (hundreds of thousands of short
+/// strings, where SipHash cost more than the rest of the work). Only membership is asked of
+/// these sets, never their order.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(K);
+        }
+        let mut a = [0u8; 8];
+        let rest = chunks.remainder();
+        a[..rest.len()].copy_from_slice(rest);
+        self.0 =
+            (self.0.rotate_left(5) ^ u64::from_le_bytes(a) ^ bytes.len() as u64).wrapping_mul(K);
+    }
+}
+
+/// A hash set with [`FastHasher`].
+pub(crate) type FastSet<T> =
+    std::collections::HashSet<T, std::hash::BuildHasherDefault<FastHasher>>;
+
 /// The compiled originals.
 pub(crate) struct Needles {
     values: Vec<Sensitive>,
@@ -146,6 +177,14 @@ fn gbk_into(s: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// Appends the UTF-16 bytes of `s`, big-endian when `be`.
+fn utf16_into(s: &str, be: bool, out: &mut Vec<u8>) {
+    out.reserve(s.len() * 2);
+    for u in s.encode_utf16() {
+        out.extend_from_slice(&if be { u.to_be_bytes() } else { u.to_le_bytes() });
+    }
+}
+
 fn hex_into(bytes: &[u8], upper: bool, out: &mut Vec<u8>) {
     let digits: &[u8; 16] = if upper {
         b"0123456789ABCDEF"
@@ -199,12 +238,8 @@ fn push_forms(
     };
     let ascii = s.is_ascii();
     add(b, "original.utf8", &|o| o.extend_from_slice(s.as_bytes()));
-    add(b, "original.utf16be", &|o| {
-        o.extend(s.encode_utf16().flat_map(|u| u.to_be_bytes()))
-    });
-    add(b, "original.utf16le", &|o| {
-        o.extend(s.encode_utf16().flat_map(|u| u.to_le_bytes()))
-    });
+    add(b, "original.utf16be", &|o| utf16_into(s, true, o));
+    add(b, "original.utf16le", &|o| utf16_into(s, false, o));
     if !ascii {
         add(b, "original.gbk", &|o| gbk_into(s, o));
     }
@@ -225,7 +260,8 @@ fn push_forms(
         }
         for upper in [true, false] {
             add(b, "original.hex-utf16be", &|o| {
-                let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+                let mut be = Vec::with_capacity(s.len() * 2);
+                utf16_into(s, true, &mut be);
                 hex_into(&be, upper, o)
             });
         }
@@ -268,9 +304,9 @@ impl Needles {
         let mut byte_b = MatcherBuilder::new();
         let mut rules: Vec<&'static str> = Vec::new();
         let mut byte_pats = Vec::new();
-        let mut uniq: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut uniq: FastSet<&str> = FastSet::default();
         // A set, not a scan per value: a 100k-row sheet has as many of each.
-        let allowed: std::collections::HashSet<&str> = allowed.iter().map(String::as_str).collect();
+        let allowed: FastSet<&str> = allowed.iter().map(String::as_str).collect();
         for o in originals {
             let v = o.expose();
             let norm = normalize(v);
@@ -480,6 +516,22 @@ mod tests {
             out.push(c);
         }
         out
+    }
+
+    #[test]
+    fn fast_set_keeps_set_semantics() {
+        let words: Vec<String> = (0..5000).map(|i| format!("值{i}")).collect();
+        let mut set: FastSet<&str> = FastSet::default();
+        for w in &words {
+            assert!(set.insert(w));
+        }
+        for w in &words {
+            assert!(!set.insert(w));
+            assert!(set.contains(w.as_str()));
+        }
+        assert!(!set.contains("值5000"));
+        assert!(!set.contains(""));
+        assert_eq!(set.len(), 5000);
     }
 
     #[test]

@@ -411,22 +411,25 @@ impl Block {
     }
 }
 
-const BLOCKS: [&str; 14] = [
-    "p",
-    "si",
-    "is",
-    "comment",
-    "author",
-    "oddHeader",
-    "oddFooter",
-    "evenHeader",
-    "evenFooter",
-    "firstHeader",
-    "firstFooter",
-    "f",
-    "title",
-    "tx",
-];
+/// Whether an element is a paragraph-like block whose text becomes one unit.
+fn is_block(local: &str) -> bool {
+    matches!(
+        local,
+        "p" | "si"
+            | "is"
+            | "comment"
+            | "author"
+            | "oddHeader"
+            | "oddFooter"
+            | "evenHeader"
+            | "evenFooter"
+            | "firstHeader"
+            | "firstFooter"
+            | "f"
+            | "title"
+            | "tx"
+    )
+}
 
 fn read_xml(
     ctx: &mut Ctx<'_>,
@@ -579,7 +582,7 @@ fn read_xml(
                 if !empty && matches!(local, "ins" | "moveTo") {
                     in_ins += 1;
                 }
-                if BLOCKS.contains(&local) && !(is_sheet && local == "is") && !empty {
+                if is_block(local) && !(is_sheet && local == "is") && !empty {
                     block_count += 1;
                     let anc = |n: &str| stack.contains(&n);
                     let kind = if anc("txbxContent") || anc("textbox") || anc("txBody") {
@@ -681,7 +684,7 @@ fn read_xml(
                         let label = is_header.then(|| HEADER_LABEL.to_string());
                         out.push((value, UnitKind::SheetCell, l, header, label));
                     }
-                } else if BLOCKS.contains(&local)
+                } else if is_block(local)
                     && !(is_sheet && local == "is")
                     && let Some(b) = blocks.pop()
                 {
@@ -747,7 +750,7 @@ fn read_xml(
                     parent,
                     "t" | "delText" | "instrText" | "v" | "f" | "delInstrText"
                 );
-                if (t.trim().is_empty() && !textual) || in_ph > 0 {
+                if (xml::is_blank(&t) && !textual) || in_ph > 0 {
                     return;
                 }
                 match blocks.last_mut() {

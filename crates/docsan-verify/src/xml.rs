@@ -31,7 +31,21 @@ pub(crate) enum Ev<'x, 'a> {
 
 /// The part after the namespace prefix.
 pub(crate) fn local(name: &str) -> &str {
-    name.rfind(':').map_or(name, |p| &name[p + 1..])
+    // Names are short: a byte loop beats `rfind`'s word-at-a-time search.
+    match name.bytes().rposition(|c| c == b':') {
+        Some(p) => name.get(p + 1..).unwrap_or(name),
+        None => name,
+    }
+}
+
+/// Whether a text is empty or whitespace only (`str::trim` semantics), answered from the first
+/// byte when that is a visible ASCII character.
+pub(crate) fn is_blank(t: &str) -> bool {
+    match t.as_bytes().first() {
+        None => true,
+        Some(&c) if c.is_ascii() && !matches!(c, b'\t'..=b'\r' | b' ') => false,
+        Some(_) => t.trim().is_empty(),
+    }
 }
 
 /// Decodes the five predefined entities and numeric character references; anything else is
@@ -103,7 +117,11 @@ pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
                 .into_owned(),
         );
     }
-    String::from_utf8_lossy(bytes)
+    // Strict validation first: it is much faster than the lossy decoder on valid text.
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// Tokenizes `text`, calling `f` for each event. Fails when nesting exceeds `max_depth`.
@@ -117,6 +135,12 @@ pub(crate) fn parse<'x>(
     let mut depth = 0u32;
     let find =
         |from: usize, pat: &str| text.get(from..).and_then(|t| t.find(pat)).map(|p| p + from);
+    // The next `>` (tags are short: a byte loop beats a substring search).
+    let find_gt = |from: usize| {
+        b.get(from..)
+            .and_then(|t| t.iter().position(|&c| c == b'>'))
+            .map(|p| p + from)
+    };
     // The attributes of the current start tag; cleared, not freed, between tags.
     let mut attrs: Vec<(&'x str, Cow<'x, str>)> = Vec::new();
     while i < b.len() {
@@ -143,14 +167,14 @@ pub(crate) fn parse<'x>(
         } else if rest.starts_with("<?") {
             i = find(i + 2, "?>").map_or(b.len(), |p| p + 2);
         } else if rest.starts_with("<!") {
-            let gt = find(i, ">").unwrap_or(b.len());
+            let gt = find_gt(i).unwrap_or(b.len());
             let br = find(i, "[");
             i = match br {
                 Some(p) if p < gt => find(p, "]>").map_or(b.len(), |q| q + 2),
                 _ => (gt + 1).min(b.len()),
             };
         } else if rest.starts_with("</") {
-            let gt = find(i, ">").unwrap_or(b.len());
+            let gt = find_gt(i).unwrap_or(b.len());
             let name = text.get(i + 2..gt).unwrap_or("").trim();
             f(Ev::End { local: local(name) });
             depth = depth.saturating_sub(1);
@@ -252,5 +276,59 @@ mod tests {
         assert!(all.contains("\"12\""));
         assert!(all.contains("Text(\"<B>\")"));
         assert!(parse("<a><a><a>", 2, |_| {}).is_err());
+    }
+
+    #[test]
+    fn blank_and_local_agree_with_the_std_forms() {
+        for t in [
+            "",
+            " ",
+            "\t\n",
+            "\x0B",
+            "\x0C",
+            "\u{3000}",
+            "\u{A0}",
+            "a",
+            " a",
+            "\u{3000}x",
+            "张",
+            "\u{85}",
+            "\u{200B}",
+        ] {
+            assert_eq!(is_blank(t), t.trim().is_empty(), "{t:?}");
+        }
+        for n in ["w:p", "p", "a:b:c", ":x", "x:", "", "张:三"] {
+            assert_eq!(local(n), n.rsplit(':').next().unwrap_or(n), "{n:?}");
+        }
+    }
+
+    #[test]
+    fn text_and_attributes_borrow_unless_decoded() {
+        let mut texts = Vec::new();
+        let mut values = Vec::new();
+        parse(
+            r#"<a x="plain" y="&amp;x">one<b/>t&#119;o</a>"#,
+            8,
+            |e| match e {
+                Ev::Start { attrs, .. } => {
+                    for (_, v) in attrs {
+                        values.push((v.to_string(), matches!(v, Cow::Borrowed(_))));
+                    }
+                }
+                Ev::Text(t) => texts.push((t.to_string(), matches!(t, Cow::Borrowed(_)))),
+                Ev::End { .. } => {}
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            values,
+            vec![("plain".to_string(), true), ("&x".to_string(), false)]
+        );
+        assert_eq!(
+            texts,
+            vec![("one".to_string(), true), ("two".to_string(), false)]
+        );
+        assert!(matches!(decode(b"<a>x</a>"), Cow::Borrowed(_)));
+        assert_eq!(decode(b"<a>\xFF</a>"), "<a>\u{FFFD}</a>");
     }
 }
