@@ -210,8 +210,6 @@ pub(crate) struct Ctx<'a> {
     carried: usize,
     /// Keep every unit (for [`extract_units`]) instead of detecting in batches.
     keep_units: bool,
-    /// Detections reported so far: (unit id, start, end).
-    detected: BTreeSet<(u32, usize, usize)>,
     residues: Vec<Residue>,
     seen: BTreeSet<(usize, String, String)>,
     pub(crate) diagnostics: Vec<Diagnostic>,
@@ -247,7 +245,6 @@ impl<'a> Ctx<'a> {
             units_total: 0,
             carried: 0,
             keep_units: false,
-            detected: BTreeSet::new(),
             residues: Vec::new(),
             seen: BTreeSet::new(),
             diagnostics: Vec::new(),
@@ -472,11 +469,15 @@ impl<'a> Ctx<'a> {
             }));
             m.for_each(self.allowed_text.as_bytes(), |p, _| inside[p] = true);
         }
+        // A detection reported twice (by two rules, say) counts once. The set is this batch's
+        // only: a batch's new units are never new in another batch.
+        let mut detected: needles::FastSet<(u32, usize, usize)> = needles::FastSet::default();
+        detected.reserve(findings.len());
         for (f, inside) in findings.into_iter().zip(inside) {
             if inside {
                 continue;
             }
-            if !self.detected.insert((f.unit.0, f.range.start, f.range.end)) {
+            if !detected.insert((f.unit.0, f.range.start, f.range.end)) {
                 continue;
             }
             let Some(unit) = self.units.get((f.unit.0 - first) as usize) else {
@@ -505,15 +506,16 @@ impl<'a> Ctx<'a> {
         // with a location to check against every value. (Duplicates are dropped: the matcher's
         // buckets would grow with each copy.)
         let m = {
-            let mut values: Vec<Cow<'_, str>> = self
-                .residues
-                .iter()
-                .map(|r| needles::normalize_cow(r.value.expose()))
-                .filter(|v| v.chars().nth(1).is_some())
-                .collect();
-            values.sort_unstable();
-            values.dedup();
-            matcher::Matcher::new(values.iter().map(|v| v.as_bytes()))
+            let mut seen: needles::FastSet<Cow<'_, str>> = needles::FastSet::default();
+            let mut b = matcher::MatcherBuilder::new();
+            for r in &self.residues {
+                let v = needles::normalize_cow(r.value.expose());
+                if v.chars().nth(1).is_some() && !seen.contains(&v) {
+                    b.push(v.as_bytes());
+                    seen.insert(v);
+                }
+            }
+            b.build()
         };
         // Residues come in runs with the same part and sheet: the last text of each field and
         // whether it held a value are remembered, so each run is normalized and searched once.
