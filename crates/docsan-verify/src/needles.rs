@@ -187,6 +187,11 @@ fn gbk_into(s: &str, out: &mut Vec<u8>) {
 /// Appends the UTF-16 bytes of `s`, big-endian when `be`.
 fn utf16_into(s: &str, be: bool, out: &mut Vec<u8>) {
     out.reserve(s.len() * 2);
+    if s.is_ascii() {
+        // Each byte is one code unit.
+        out.extend(s.bytes().flat_map(|b| if be { [0, b] } else { [b, 0] }));
+        return;
+    }
     for u in s.encode_utf16() {
         out.extend_from_slice(&if be { u.to_be_bytes() } else { u.to_le_bytes() });
     }

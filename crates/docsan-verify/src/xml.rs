@@ -38,6 +38,16 @@ pub(crate) fn local(name: &str) -> &str {
     }
 }
 
+/// `str::trim`, answered at once when both ends are visible ASCII (as tag names are).
+fn trim(s: &str) -> &str {
+    let visible = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii_graphic());
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Whether a text is empty or whitespace only (`str::trim` semantics), answered from the first
 /// byte when that is a visible ASCII character.
 pub(crate) fn is_blank(t: &str) -> bool {
@@ -175,7 +185,7 @@ pub(crate) fn parse<'x>(
             };
         } else if rest.starts_with("</") {
             let gt = find_gt(i).unwrap_or(b.len());
-            let name = text.get(i + 2..gt).unwrap_or("").trim();
+            let name = trim(text.get(i + 2..gt).unwrap_or(""));
             f(Ev::End { local: local(name) });
             depth = depth.saturating_sub(1);
             i = (gt + 1).min(b.len());
@@ -296,6 +306,9 @@ mod tests {
             "\u{200B}",
         ] {
             assert_eq!(is_blank(t), t.trim().is_empty(), "{t:?}");
+        }
+        for t in ["", "p", " p", "p ", "\u{3000}p", "w:p\t", "张", " ", "a b"] {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
         }
         for n in ["w:p", "p", "a:b:c", ":x", "x:", "", "张:三"] {
             assert_eq!(local(n), n.rsplit(':').next().unwrap_or(n), "{n:?}");
