@@ -208,6 +208,9 @@ pub(crate) struct Ctx<'a> {
     units_total: u32,
     /// How many units at the start of `units` were already run through detection.
     carried: usize,
+    /// Units already run through detection, whose strings `add_cell` writes over instead of
+    /// allocating new ones (at most `BATCH`).
+    spare: Vec<TextUnit>,
     /// Keep every unit (for [`extract_units`]) instead of detecting in batches.
     keep_units: bool,
     residues: Vec<Residue>,
@@ -244,6 +247,7 @@ impl<'a> Ctx<'a> {
             units: Vec::new(),
             units_total: 0,
             carried: 0,
+            spare: Vec::new(),
             keep_units: false,
             residues: Vec::new(),
             seen: BTreeSet::new(),
@@ -381,7 +385,71 @@ impl<'a> Ctx<'a> {
         let mut context = UnitContext::new(kind, location);
         context.column_header = column_header;
         context.label = label;
-        self.units.push(TextUnit::new(id, text, context));
+        self.push_unit(TextUnit::new(id, text, context));
+    }
+
+    /// Adds a sheet cell: [`Ctx::add_unit`] with the location `base` with `sheet` and `cell`
+    /// set, written into the strings of a spare unit when there is one (a big sheet has
+    /// hundreds of thousands of cells, each with a text, location and header to allocate).
+    pub(crate) fn add_cell(
+        &mut self,
+        text: &str,
+        base: &Location,
+        sheet: Option<&str>,
+        cell: &str,
+        column_header: Option<&str>,
+        label: Option<&str>,
+    ) {
+        if xml::is_blank(text) {
+            return;
+        }
+        // Embedded documents (a prefix to apply) and units past the limit take the general way.
+        if self.prefix.is_some() || u64::from(self.units_total) >= u64::from(self.limits.max_units)
+        {
+            let location = Location {
+                sheet: sheet.map(str::to_string),
+                cell: Some(cell.to_string()),
+                ..base.clone()
+            };
+            self.add_unit(
+                text,
+                UnitKind::SheetCell,
+                location,
+                column_header.map(str::to_string),
+                label.map(str::to_string),
+            );
+            return;
+        }
+        let mut unit = self.spare.pop().unwrap_or_else(|| {
+            TextUnit::new(
+                UnitId(0),
+                String::new(),
+                UnitContext::new(UnitKind::SheetCell, Location::default()),
+            )
+        });
+        let l = &mut unit.context.location;
+        l.part.clone_from(&base.part);
+        l.page = base.page;
+        set_str(&mut l.sheet, sheet);
+        set_str(&mut l.cell, Some(cell));
+        l.line = base.line;
+        l.detail.clone_from(&base.detail);
+        for hit in self.needles.find_in_text(text) {
+            self.add_original(hit, "original.text", unit.context.location.clone());
+        }
+        unit.id = UnitId(self.units_total);
+        self.units_total += 1;
+        unit.text.clear();
+        fold_into(text, &mut unit.text);
+        unit.context.kind = UnitKind::SheetCell;
+        set_str(&mut unit.context.column_header, column_header);
+        set_str(&mut unit.context.label, label);
+        self.push_unit(unit);
+    }
+
+    /// Queues a unit for detection, detecting a batch when one is full.
+    fn push_unit(&mut self, unit: TextUnit) {
+        self.units.push(unit);
         if !self.keep_units && self.units.len() >= BATCH + self.carried {
             self.detect_batch();
         }
@@ -493,7 +561,11 @@ impl<'a> Ctx<'a> {
             });
         }
         let keep = self.units.len().min(OVERLAP);
-        self.units.drain(..self.units.len() - keep);
+        for u in self.units.drain(..self.units.len() - keep) {
+            if self.spare.len() < BATCH {
+                self.spare.push(u);
+            }
+        }
         self.carried = keep;
     }
 
@@ -558,13 +630,32 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Sets an optional string, reusing the buffer already there.
+fn set_str(dst: &mut Option<String>, src: Option<&str>) {
+    match (dst.as_mut(), src) {
+        (Some(d), Some(s)) => {
+            d.clear();
+            d.push_str(s);
+        }
+        (_, s) => *dst = s.map(str::to_string),
+    }
+}
+
 /// Drops invisible characters and folds full-width ASCII digits and letters.
 fn fold_for_detection(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold_for_detection`], appending to `out`.
+fn fold_into(text: &str, out: &mut String) {
     // ASCII text has nothing to drop or fold.
     if text.is_ascii() {
-        return text.to_string();
+        out.push_str(text);
+        return;
     }
-    let mut out = String::with_capacity(text.len());
+    out.reserve(text.len());
     for c in text.chars() {
         match c {
             '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' => {}
@@ -577,7 +668,6 @@ fn fold_for_detection(text: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// Recognizes an embedded document by its bytes.
@@ -597,4 +687,116 @@ pub(crate) fn sniff(bytes: &[u8]) -> Option<Format> {
         return Some(Format::Docx);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Records every unit handed to detection, and reports the text of each unit holding `@`
+    /// as a finding.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<TextUnit>>);
+
+    impl Detector for Recorder {
+        fn detect(&self, unit: &TextUnit) -> Vec<docsan_core::Finding> {
+            self.0.lock().unwrap().push(unit.clone());
+            if !unit.text.contains('@') {
+                return Vec::new();
+            }
+            vec![docsan_core::Finding {
+                unit: unit.id,
+                range: 0..unit.text.len(),
+                kind: PiiKind::Email,
+                rule: "test".into(),
+                confidence: 1.0,
+                value: Sensitive::new(unit.text.as_str()),
+            }]
+        }
+    }
+
+    /// The cells of a sheet bigger than two batches: texts of every length (ASCII, CJK,
+    /// full-width, blank), headers and labels present or not, sheet names present or not.
+    #[allow(clippy::type_complexity)]
+    fn cells() -> Vec<(
+        String,
+        Option<&'static str>,
+        String,
+        Option<String>,
+        Option<&'static str>,
+    )> {
+        (0..BATCH * 2 + 700)
+            .map(|i| {
+                let text = match i % 7 {
+                    0 => format!("张三{i}"),
+                    1 => " ".to_string(),
+                    2 => format!("ｕｓｅｒ{i}@example.com"),
+                    3 => "x".repeat(i % 50),
+                    4 => format!("138{i:08}"),
+                    5 => format!("a\u{200B}b{i}"),
+                    _ => String::new(),
+                };
+                let sheet = (i % 3 != 0).then_some(if i % 2 == 0 { "名单" } else { "S" });
+                let header = (i % 5 != 0).then(|| "姓名".repeat(i % 4 + 1));
+                let label = (i % 11 == 0).then_some("column header");
+                (text, sheet, format!("B{i}"), header, label)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cells_written_into_spare_units_equal_cells_added_whole() {
+        let originals = [Sensitive::new("张三7")];
+        let limits = Limits::default();
+        let run = |spare: bool| {
+            let rec = Recorder::default();
+            let req = Request {
+                bytes: b"",
+                format: Format::Xlsx,
+                originals: &originals,
+                allowed: &[],
+                detector: &rec,
+                limits: &limits,
+            };
+            let mut ctx = Ctx::new(&req);
+            let mut base = Location::part("xl/worksheets/sheet1.xml");
+            base.detail = Some("d".into());
+            for (text, sheet, cell, header, label) in cells() {
+                if spare {
+                    ctx.add_cell(&text, &base, sheet, &cell, header.as_deref(), label);
+                } else {
+                    let l = Location {
+                        sheet: sheet.map(str::to_string),
+                        cell: Some(cell),
+                        ..base.clone()
+                    };
+                    ctx.add_unit(
+                        &text,
+                        UnitKind::SheetCell,
+                        l,
+                        header,
+                        label.map(str::to_string),
+                    );
+                }
+            }
+            let report = ctx.finish();
+            let units = std::mem::take(&mut *rec.0.lock().unwrap());
+            let residues: Vec<String> = report
+                .residues
+                .iter()
+                .map(|r| format!("{:?} {} {} {}", r.source, r.rule, r.location, r.masked))
+                .collect();
+            (units, residues, report.units_checked)
+        };
+        let (whole, whole_residues, whole_n) = run(false);
+        let (spared, spared_residues, spared_n) = run(true);
+        // Detection ran in more than one batch, so later cells were written into spare units.
+        assert!(whole.len() > BATCH + OVERLAP, "{}", whole.len());
+        assert_eq!(whole_n, spared_n);
+        assert_eq!(whole, spared);
+        assert!(whole_residues.len() > 2000, "{}", whole_residues.len());
+        assert!(whole_residues.iter().any(|r| r.starts_with("Original")));
+        assert_eq!(whole_residues, spared_residues);
+    }
 }

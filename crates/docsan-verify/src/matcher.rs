@@ -98,7 +98,7 @@ impl Table {
     /// has that key).
     #[inline(always)]
     fn filtered(&self, key: u64) -> Option<usize> {
-        let fi = (key.wrapping_mul(MUL) >> (self.shift - FILTER_BITS)) as usize;
+        let fi = (key.wrapping_mul(MUL) >> self.shift.saturating_sub(FILTER_BITS)) as usize;
         let w = *self.filter.get(fi / 64)?;
         (w & (1 << (fi % 64)) != 0).then_some(fi)
     }

@@ -457,7 +457,7 @@ fn read_xml(
     let mut cell_t: Cow<'_, str> = Cow::Borrowed("");
     let mut cell_v = String::new();
     let mut headers: BTreeMap<String, String> = BTreeMap::new();
-    let mut row_cells: Vec<(Cow<'_, str>, Location)> = Vec::new();
+    let mut row_cells: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     // Word tables: (row number, column number, header texts, this row's texts).
     let mut tables: Vec<TableState> = Vec::new();
     let mut in_ph = 0u32;
@@ -658,31 +658,33 @@ fn read_xml(
                             "inlineStr" | "str" | "e" | "b" => Cow::Owned(cell_v.clone()),
                             _ => Cow::Owned(numeric_forms(&cell_v)),
                         };
-                        let l = Location {
-                            sheet: sheet.clone(),
-                            cell: Some(cell_r.to_string()),
-                            ..loc.clone()
-                        };
-                        row_cells.push((value, l));
+                        row_cells.push((value, std::mem::take(&mut cell_r)));
                     }
                 } else if is_sheet && local == "row" {
                     // The first row that looks like column headers names the columns below it.
                     let is_header = headers.is_empty()
                         && looks_like_header(row_cells.iter().map(|c| c.0.as_ref()));
-                    for (value, l) in row_cells.drain(..) {
-                        let col = ref_column(l.cell.as_deref().unwrap_or(""));
-                        let header = if is_header {
-                            None
-                        } else {
-                            headers.get(col).cloned()
-                        };
+                    // Units go straight to the context (no Word table is ever open in a sheet,
+                    // so nothing waits in `out`), which writes them into spare buffers.
+                    debug_assert!(out.is_empty());
+                    for (value, r) in row_cells.drain(..) {
+                        let col = ref_column(&r);
                         if is_header {
                             headers.insert(col.to_string(), value.trim().to_string());
+                            // Header cells say so, so that a detector does not read one header
+                            // as the label of the next.
+                            ctx.add_cell(
+                                &value,
+                                loc,
+                                sheet.as_deref(),
+                                &r,
+                                None,
+                                Some(HEADER_LABEL),
+                            );
+                        } else {
+                            let header = headers.get(col).map(String::as_str);
+                            ctx.add_cell(&value, loc, sheet.as_deref(), &r, header, None);
                         }
-                        // Header cells say so, so that a detector does not read one header as the
-                        // label of the next.
-                        let label = is_header.then(|| HEADER_LABEL.to_string());
-                        out.push((value, UnitKind::SheetCell, l, header, label));
                     }
                 } else if is_block(local)
                     && !(is_sheet && local == "is")
