@@ -762,7 +762,7 @@ fn read_xml(
                 }
             }
         }
-        if tables.is_empty() || (row_end && tables.len() == 1) {
+        if !out.is_empty() && (tables.is_empty() || (row_end && tables.len() == 1)) {
             for (text, kind, l, header, label) in out.drain(..) {
                 ctx.add_unit(&text, kind, l, header, label);
             }
