@@ -47,10 +47,11 @@ mod xml;
 mod zipscan;
 
 use docsan_core::{
-    Detector, Diagnostic, Error, Format, Limits, LimitsBudget, Location, PiiKind, Sensitive,
-    TextUnit, UnitContext, UnitId, UnitKind,
+    CompactString, Detector, Diagnostic, Error, Format, Limits, LimitsBudget, Location, PiiKind,
+    Sensitive, TextUnit, UnitContext, UnitId, UnitKind,
 };
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -207,10 +208,11 @@ pub(crate) struct Ctx<'a> {
     units_total: u32,
     /// How many units at the start of `units` were already run through detection.
     carried: usize,
+    /// Units already run through detection, whose strings `add_cell` writes over instead of
+    /// allocating new ones (at most `BATCH`).
+    spare: Vec<TextUnit>,
     /// Keep every unit (for [`extract_units`]) instead of detecting in batches.
     keep_units: bool,
-    /// Detections reported so far: (unit id, start, end).
-    detected: BTreeSet<(u32, usize, usize)>,
     residues: Vec<Residue>,
     seen: BTreeSet<(usize, String, String)>,
     pub(crate) diagnostics: Vec<Diagnostic>,
@@ -230,19 +232,23 @@ impl<'a> Ctx<'a> {
         Ctx {
             limits: req.limits,
             detector: req.detector,
-            allowed_text: req
-                .allowed
-                .iter()
-                .map(|a| needles::normalize(a))
-                .collect::<Vec<_>>()
-                .join("\0"),
+            allowed_text: {
+                let mut t = String::new();
+                for (i, a) in req.allowed.iter().enumerate() {
+                    if i > 0 {
+                        t.push('\0');
+                    }
+                    t.push_str(&needles::normalize_cow(a));
+                }
+                t
+            },
             needles: needles::Needles::new(req.originals, req.allowed, req.format == Format::Pdf),
             budget: LimitsBudget::new(req.limits),
             units: Vec::new(),
             units_total: 0,
             carried: 0,
+            spare: Vec::new(),
             keep_units: false,
-            detected: BTreeSet::new(),
             residues: Vec::new(),
             seen: BTreeSet::new(),
             diagnostics: Vec::new(),
@@ -346,7 +352,7 @@ impl<'a> Ctx<'a> {
         column_header: Option<String>,
         label: Option<String>,
     ) {
-        if text.trim().is_empty() {
+        if xml::is_blank(text) {
             return;
         }
         if u64::from(self.units_total) >= u64::from(self.limits.max_units) {
@@ -375,11 +381,75 @@ impl<'a> Ctx<'a> {
         // Detection reads the text as a person would: invisible characters (which can be slipped
         // between the digits of a value to defeat pattern matching) are dropped and full-width
         // digits and letters folded, so obfuscated values are still found.
-        let text = &fold_for_detection(text);
+        let text = fold_for_detection(text);
         let mut context = UnitContext::new(kind, location);
         context.column_header = column_header.map(Into::into);
         context.label = label.map(Into::into);
-        self.units.push(TextUnit::new(id, text, context));
+        self.push_unit(TextUnit::new(id, text, context));
+    }
+
+    /// Adds a sheet cell: [`Ctx::add_unit`] with the location `base` with `sheet` and `cell`
+    /// set, written into the strings of a spare unit when there is one (a big sheet has
+    /// hundreds of thousands of cells, each with a text, location and header to allocate).
+    pub(crate) fn add_cell(
+        &mut self,
+        text: &str,
+        base: &Location,
+        sheet: Option<&str>,
+        cell: &str,
+        column_header: Option<&str>,
+        label: Option<&str>,
+    ) {
+        if xml::is_blank(text) {
+            return;
+        }
+        // Embedded documents (a prefix to apply) and units past the limit take the general way.
+        if self.prefix.is_some() || u64::from(self.units_total) >= u64::from(self.limits.max_units)
+        {
+            let location = Location {
+                sheet: sheet.map(Into::into),
+                cell: Some(cell.into()),
+                ..base.clone()
+            };
+            self.add_unit(
+                text,
+                UnitKind::SheetCell,
+                location,
+                column_header.map(str::to_string),
+                label.map(str::to_string),
+            );
+            return;
+        }
+        let mut unit = self.spare.pop().unwrap_or_else(|| {
+            TextUnit::new(
+                UnitId(0),
+                String::new(),
+                UnitContext::new(UnitKind::SheetCell, Location::default()),
+            )
+        });
+        let l = &mut unit.context.location;
+        l.part.clone_from(&base.part);
+        l.page = base.page;
+        set_str(&mut l.sheet, sheet);
+        set_str(&mut l.cell, Some(cell));
+        l.line = base.line;
+        l.detail.clone_from(&base.detail);
+        for hit in self.needles.find_in_text(text) {
+            self.add_original(hit, "original.text", unit.context.location.clone());
+        }
+        unit.id = UnitId(self.units_total);
+        self.units_total += 1;
+        unit.text.clear();
+        fold_into(text, &mut unit.text);
+        unit.context.kind = UnitKind::SheetCell;
+        set_str(&mut unit.context.column_header, column_header);
+        set_str(&mut unit.context.label, label);
+        self.push_unit(unit);
+    }
+
+    /// Queues a unit for detection, detecting a batch when one is full.
+    fn push_unit(&mut self, unit: TextUnit) {
+        self.units.push(unit);
         if !self.keep_units && self.units.len() >= BATCH + self.carried {
             self.detect_batch();
         }
@@ -387,13 +457,23 @@ impl<'a> Ctx<'a> {
 
     /// Searches a text for original values without running detection on it.
     pub(crate) fn check_originals(&mut self, text: &str, location: &Location) {
-        let mut location = location.clone();
+        self.check_originals_at(text, || location.clone());
+    }
+
+    /// Searches a text for original values without running detection on it; `at` builds the
+    /// location, and is called only when there is a value to report (most texts hold none).
+    pub(crate) fn check_originals_at(&mut self, text: &str, at: impl FnOnce() -> Location) {
+        let hits = self.needles.find_in_text(text);
+        if hits.is_empty() {
+            return;
+        }
+        let mut location = at();
         if let (Some(p), Some(part)) = (&self.prefix, &location.part)
             && !part.starts_with(p.as_str())
         {
             location.part = Some(docsan_core::format_compact!("{p}!{part}"));
         }
-        for hit in self.needles.find_in_text(text) {
+        for hit in hits {
             self.add_original(hit, "original.text", location.clone());
         }
     }
@@ -431,18 +511,12 @@ impl<'a> Ctx<'a> {
         if self.units.len() <= self.carried {
             return;
         }
-        let findings = self.detector.detect_all(&self.units);
+        let mut findings = self.detector.detect_all(&self.units);
         let first = self.units[0].id.0;
         let first_new = first + self.carried as u32;
-        let findings: Vec<_> = findings
-            .into_iter()
-            .filter(|f| f.unit.0 >= first_new)
-            .map(|f| {
-                let norm = needles::normalize(f.value.expose());
-                (f, norm)
-            })
-            .filter(|(_, norm)| !norm.is_empty())
-            .collect();
+        // A detection whose value normalizes to nothing (whitespace only) is not a residue.
+        findings
+            .retain(|f| f.unit.0 >= first_new && !needles::normalizes_to_nothing(f.value.expose()));
         // Which detections lie inside a replacement docsan wrote: one pass over all of them
         // with a matcher of this batch's detections (a per-detection scan of every replacement
         // is quadratic on a sheet where both number in the hundreds of thousands).
@@ -450,20 +524,28 @@ impl<'a> Ctx<'a> {
         if !self.allowed_text.is_empty() && !findings.is_empty() {
             // A pattern holding the separator could match across two replacements: never let
             // it count as inside one.
-            let m = matcher::Matcher::new(findings.iter().map(|(_, n)| {
+            let m = matcher::Matcher::new(findings.iter().map(|f| {
+                let n = needles::normalize_cow(f.value.expose());
                 if n.contains('\0') {
-                    &b""[..]
+                    Cow::Borrowed(&b""[..])
                 } else {
-                    n.as_bytes()
+                    match n {
+                        Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+                        Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+                    }
                 }
             }));
             m.for_each(self.allowed_text.as_bytes(), |p, _| inside[p] = true);
         }
-        for ((f, _), inside) in findings.into_iter().zip(inside) {
+        // A detection reported twice (by two rules, say) counts once. The set is this batch's
+        // only: a batch's new units are never new in another batch.
+        let mut detected: needles::FastSet<(u32, usize, usize)> = needles::FastSet::default();
+        detected.reserve(findings.len());
+        for (f, inside) in findings.into_iter().zip(inside) {
             if inside {
                 continue;
             }
-            if !self.detected.insert((f.unit.0, f.range.start, f.range.end)) {
+            if !detected.insert((f.unit.0, f.range.start, f.range.end)) {
                 continue;
             }
             let Some(unit) = self.units.get((f.unit.0 - first) as usize) else {
@@ -472,14 +554,18 @@ impl<'a> Ctx<'a> {
             self.residues.push(Residue {
                 source: ResidueSource::Detected,
                 kind: Some(f.kind),
-                rule: f.rule.to_string(),
                 location: unit.context.location.clone(),
                 masked: f.value.generic_mask(),
-                value: f.value.clone(),
+                rule: f.rule.to_string(),
+                value: f.value,
             });
         }
         let keep = self.units.len().min(OVERLAP);
-        self.units.drain(..self.units.len() - keep);
+        for u in self.units.drain(..self.units.len() - keep) {
+            if self.spare.len() < BATCH {
+                self.spare.push(u);
+            }
+        }
         self.carried = keep;
     }
 
@@ -488,24 +574,40 @@ impl<'a> Ctx<'a> {
         self.detect_batch();
         // Locations name sheets and parts, and those names can themselves be personal (a sheet
         // called after a person): mask any location text that contains a residue's value.
-        let values: Vec<String> = self
-            .residues
-            .iter()
-            .map(|r| needles::normalize(r.value.expose()))
-            .filter(|v| v.chars().count() >= 2)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
         // One matcher over all values: a sheet can have hundreds of thousands of residues, each
-        // with a location to check against every value.
-        let m = matcher::Matcher::new(values.iter().map(String::as_bytes));
-        let scrub = |l: &mut Location| {
-            for field in [&mut l.part, &mut l.sheet, &mut l.cell, &mut l.detail] {
+        // with a location to check against every value. (Duplicates are dropped: the matcher's
+        // buckets would grow with each copy.)
+        let m = {
+            let mut seen: needles::FastSet<Cow<'_, str>> = needles::FastSet::default();
+            let mut b = matcher::MatcherBuilder::new();
+            for r in &self.residues {
+                let v = needles::normalize_cow(r.value.expose());
+                if v.chars().nth(1).is_some() && !seen.contains(&v) {
+                    b.push(v.as_bytes());
+                    seen.insert(v);
+                }
+            }
+            b.build()
+        };
+        // Residues come in runs with the same part and sheet: the last text of each field and
+        // whether it held a value are remembered, so each run is normalized and searched once.
+        let mut last: [(String, bool); 4] = Default::default();
+        let mut scrub = |l: &mut Location| {
+            if m.is_empty() {
+                return;
+            }
+            let fields = [&mut l.part, &mut l.sheet, &mut l.cell, &mut l.detail];
+            for (field, (last_text, last_hit)) in fields.into_iter().zip(last.iter_mut()) {
                 if let Some(t) = field.as_mut() {
-                    let n = needles::normalize(t);
-                    let mut hit = false;
-                    m.for_each(n.as_bytes(), |_, _| hit = true);
-                    if hit {
+                    if *last_text != *t {
+                        let n = needles::normalize_cow(t);
+                        let mut hit = false;
+                        m.for_each(n.as_bytes(), |_, _| hit = true);
+                        last_text.clear();
+                        last_text.push_str(t);
+                        *last_hit = hit;
+                    }
+                    if *last_hit {
                         *t = Sensitive::new(t.as_str()).generic_mask().into();
                     }
                 }
@@ -528,17 +630,44 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Sets an optional string, reusing the buffer already there.
+fn set_str(dst: &mut Option<CompactString>, src: Option<&str>) {
+    match (dst.as_mut(), src) {
+        (Some(d), Some(s)) => {
+            d.clear();
+            d.push_str(s);
+        }
+        (_, s) => *dst = s.map(CompactString::from),
+    }
+}
+
 /// Drops invisible characters and folds full-width ASCII digits and letters.
-fn fold_for_detection(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}'))
-        .map(|c| match c {
-            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '\u{FF20}' => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+fn fold_for_detection(text: &str) -> CompactString {
+    let mut out = CompactString::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold_for_detection`], appending to `out`.
+fn fold_into(text: &str, out: &mut CompactString) {
+    // ASCII text has nothing to drop or fold.
+    if text.is_ascii() {
+        out.push_str(text);
+        return;
+    }
+    out.reserve(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' => {}
+            '\u{FF10}'..='\u{FF19}'
+            | '\u{FF21}'..='\u{FF3A}'
+            | '\u{FF41}'..='\u{FF5A}'
+            | '\u{FF20}' => {
+                out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
             }
-            _ => c,
-        })
-        .collect()
+            _ => out.push(c),
+        }
+    }
 }
 
 /// Recognizes an embedded document by its bytes.
@@ -558,4 +687,116 @@ pub(crate) fn sniff(bytes: &[u8]) -> Option<Format> {
         return Some(Format::Docx);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Records every unit handed to detection, and reports the text of each unit holding `@`
+    /// as a finding.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<TextUnit>>);
+
+    impl Detector for Recorder {
+        fn detect(&self, unit: &TextUnit) -> Vec<docsan_core::Finding> {
+            self.0.lock().unwrap().push(unit.clone());
+            if !unit.text.contains('@') {
+                return Vec::new();
+            }
+            vec![docsan_core::Finding {
+                unit: unit.id,
+                range: 0..unit.text.len(),
+                kind: PiiKind::Email,
+                rule: "test".into(),
+                confidence: 1.0,
+                value: Sensitive::new(unit.text.as_str()),
+            }]
+        }
+    }
+
+    /// The cells of a sheet bigger than two batches: texts of every length (ASCII, CJK,
+    /// full-width, blank), headers and labels present or not, sheet names present or not.
+    #[allow(clippy::type_complexity)]
+    fn cells() -> Vec<(
+        String,
+        Option<&'static str>,
+        String,
+        Option<String>,
+        Option<&'static str>,
+    )> {
+        (0..BATCH * 2 + 700)
+            .map(|i| {
+                let text = match i % 7 {
+                    0 => format!("张三{i}"),
+                    1 => " ".to_string(),
+                    2 => format!("ｕｓｅｒ{i}@example.com"),
+                    3 => "x".repeat(i % 50),
+                    4 => format!("138{i:08}"),
+                    5 => format!("a\u{200B}b{i}"),
+                    _ => String::new(),
+                };
+                let sheet = (i % 3 != 0).then_some(if i % 2 == 0 { "名单" } else { "S" });
+                let header = (i % 5 != 0).then(|| "姓名".repeat(i % 4 + 1));
+                let label = (i % 11 == 0).then_some("column header");
+                (text, sheet, format!("B{i}"), header, label)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cells_written_into_spare_units_equal_cells_added_whole() {
+        let originals = [Sensitive::new("张三7")];
+        let limits = Limits::default();
+        let run = |spare: bool| {
+            let rec = Recorder::default();
+            let req = Request {
+                bytes: b"",
+                format: Format::Xlsx,
+                originals: &originals,
+                allowed: &[],
+                detector: &rec,
+                limits: &limits,
+            };
+            let mut ctx = Ctx::new(&req);
+            let mut base = Location::part("xl/worksheets/sheet1.xml");
+            base.detail = Some("d".into());
+            for (text, sheet, cell, header, label) in cells() {
+                if spare {
+                    ctx.add_cell(&text, &base, sheet, &cell, header.as_deref(), label);
+                } else {
+                    let l = Location {
+                        sheet: sheet.map(Into::into),
+                        cell: Some(cell.into()),
+                        ..base.clone()
+                    };
+                    ctx.add_unit(
+                        &text,
+                        UnitKind::SheetCell,
+                        l,
+                        header,
+                        label.map(str::to_string),
+                    );
+                }
+            }
+            let report = ctx.finish();
+            let units = std::mem::take(&mut *rec.0.lock().unwrap());
+            let residues: Vec<String> = report
+                .residues
+                .iter()
+                .map(|r| format!("{:?} {} {} {}", r.source, r.rule, r.location, r.masked))
+                .collect();
+            (units, residues, report.units_checked)
+        };
+        let (whole, whole_residues, whole_n) = run(false);
+        let (spared, spared_residues, spared_n) = run(true);
+        // Detection ran in more than one batch, so later cells were written into spare units.
+        assert!(whole.len() > BATCH + OVERLAP, "{}", whole.len());
+        assert_eq!(whole_n, spared_n);
+        assert_eq!(whole, spared);
+        assert!(whole_residues.len() > 2000, "{}", whole_residues.len());
+        assert!(whole_residues.iter().any(|r| r.starts_with("Original")));
+        assert_eq!(whole_residues, spared_residues);
+    }
 }

@@ -28,7 +28,14 @@ struct Table {
     starts: Vec<u32>,
     /// (key, pattern index, offset of the key window in the pattern), grouped by bucket.
     entries: Vec<(u64, u32, u32)>,
+    /// One bit per `1 << FILTER_BITS`-th of a bucket, set where a key hashes: most positions of
+    /// a haystack find their bit clear and cost one load, instead of two bucket bounds and a
+    /// key comparison in about half of them (the buckets are two per pattern).
+    filter: Vec<u64>,
 }
+
+/// The filter has `1 << FILTER_BITS` bits per bucket.
+const FILTER_BITS: u32 = 3;
 
 impl Table {
     /// `items`: (pattern index, pattern) with every pattern at least `width` bytes long.
@@ -47,6 +54,7 @@ impl Table {
             .trailing_zeros()
             .max(4);
         let shift = 64 - bits;
+        let mut filter = vec![0u64; (1usize << (bits + FILTER_BITS)).div_ceil(64)];
         let buckets = 1usize << bits;
         let bucket = |k: u64| (k.wrapping_mul(MUL) >> shift) as usize;
         let mut counts = vec![0u32; buckets + 1];
@@ -63,6 +71,8 @@ impl Table {
             }
             if let Some((_, k, off)) = best {
                 counts[bucket(k) + 1] += 1;
+                let fi = (k.wrapping_mul(MUL) >> (shift - FILTER_BITS)) as usize;
+                filter[fi / 64] |= 1 << (fi % 64);
                 chosen.push((k, p, off as u32));
             }
         }
@@ -80,14 +90,27 @@ impl Table {
             shift,
             starts: counts,
             entries,
+            filter,
         }
     }
 
+    /// The filter position of `key`, when its bit is set (`None` for most keys: no pattern
+    /// has that key).
+    #[inline(always)]
+    fn filtered(&self, key: u64) -> Option<usize> {
+        let fi = (key.wrapping_mul(MUL) >> self.shift.saturating_sub(FILTER_BITS)) as usize;
+        let w = *self.filter.get(fi / 64)?;
+        (w & (1 << (fi % 64)) != 0).then_some(fi)
+    }
+
+    /// The entries of the bucket of filter position `fi`.
     #[inline]
-    fn bucket(&self, key: u64) -> &[(u64, u32, u32)] {
-        let b = (key.wrapping_mul(MUL) >> self.shift) as usize;
-        let (s, e) = (self.starts[b] as usize, self.starts[b + 1] as usize);
-        &self.entries[s..e]
+    fn bucket_at(&self, fi: usize) -> &[(u64, u32, u32)] {
+        let b = fi >> FILTER_BITS;
+        match (self.starts.get(b), self.starts.get(b + 1)) {
+            (Some(&s), Some(&e)) => self.entries.get(s as usize..e as usize).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -261,30 +284,53 @@ impl Matcher {
         self.spans.is_empty()
     }
 
+    /// Reports the patterns of `table` whose key window, `k` at filter position `fi`, is the
+    /// window of `hay` at `i`.
+    fn probe(
+        &self,
+        table: &Table,
+        fi: usize,
+        k: u64,
+        hay: &[u8],
+        i: usize,
+        f: &mut impl FnMut(usize, usize),
+    ) {
+        for &(key, p, off) in table.bucket_at(fi) {
+            let off = off as usize;
+            if key == k
+                && i >= off
+                && hay
+                    .get(i - off..)
+                    .is_some_and(|h| h.starts_with(self.pattern(p)))
+            {
+                f(p as usize, i - off);
+            }
+        }
+    }
+
     /// Calls `f(pattern, start)` for every occurrence of every pattern in `hay`, overlapping
     /// ones included, each once; in no particular order.
     pub fn for_each(&self, hay: &[u8], mut f: impl FnMut(usize, usize)) {
         let n = hay.len();
         let (has_long, has_mid) = (!self.long.is_empty(), !self.mid.is_empty());
         if has_long || has_mid {
-            for i in 0..n.saturating_sub(3) {
-                let rest = &hay[i..];
-                if has_mid {
-                    let k = key4(rest);
-                    for &(key, p, off) in self.mid.bucket(k) {
-                        let off = off as usize;
-                        if key == k && i >= off && hay[i - off..].starts_with(self.pattern(p)) {
-                            f(p as usize, i - off);
-                        }
-                    }
+            // Every position with 8 bytes left: one load gives both keys (the 4-byte key is
+            // the low half of the little-endian 8-byte one).
+            for (i, w) in hay.windows(8).enumerate() {
+                let k8 = key8(w);
+                if has_mid && let Some(fi) = self.mid.filtered(k8 & 0xFFFF_FFFF) {
+                    self.probe(&self.mid, fi, k8 & 0xFFFF_FFFF, hay, i, &mut f);
                 }
-                if has_long && rest.len() >= 8 {
-                    let k = key8(rest);
-                    for &(key, p, off) in self.long.bucket(k) {
-                        let off = off as usize;
-                        if key == k && i >= off && hay[i - off..].starts_with(self.pattern(p)) {
-                            f(p as usize, i - off);
-                        }
+                if has_long && let Some(fi) = self.long.filtered(k8) {
+                    self.probe(&self.long, fi, k8, hay, i, &mut f);
+                }
+            }
+            // The last positions, with 4 to 7 bytes left.
+            if has_mid {
+                for i in n.saturating_sub(7)..n.saturating_sub(3) {
+                    let k = key4(&hay[i..]);
+                    if let Some(fi) = self.mid.filtered(k) {
+                        self.probe(&self.mid, fi, k, hay, i, &mut f);
                     }
                 }
             }

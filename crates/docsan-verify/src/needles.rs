@@ -8,7 +8,7 @@
 
 use crate::matcher::{Matcher, MatcherBuilder};
 use docsan_core::Sensitive;
-use std::collections::BTreeSet;
+use std::borrow::Cow;
 
 /// Encodings shorter than this many bytes are searched only in text-bearing buffers.
 pub(crate) const SHORT: usize = 6;
@@ -17,29 +17,105 @@ pub(crate) const SHORT: usize = 6;
 /// ASCII variants to ASCII, and drops hyphens between digits (`178-6990-5432` is the mobile
 /// `17869905432`).
 pub(crate) fn normalize(s: &str) -> String {
-    let chars: Vec<char> = s
-        .chars()
-        .filter(|c| {
-            !c.is_whitespace() && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}')
-        })
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
+    normalize_cow(s).into_owned()
+}
+
+/// Whether normalization drops this character.
+fn dropped(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Whether [`normalize`] leaves nothing of this text (it is all whitespace or invisible).
+pub(crate) fn normalizes_to_nothing(s: &str) -> bool {
+    s.chars().all(dropped)
+}
+
+/// A hyphen or dash, dropped between two digits.
+fn dash(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}'..='\u{2015}')
+}
+
+/// [`normalize`], borrowing the text when normalization leaves it as it is (most texts: no
+/// whitespace, no full-width forms, no dashes), so that searching a text allocates nothing.
+pub(crate) fn normalize_cow(s: &str) -> Cow<'_, str> {
+    let unchanged = if s.is_ascii() {
+        !s.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' ' | b'-'))
+    } else {
+        !s.chars()
+            .any(|c| dropped(c) || dash(c) || ('\u{FF01}'..='\u{FF5E}').contains(&c))
+    };
+    if unchanged {
+        return Cow::Borrowed(s);
+    }
+    // One pass over the kept characters (whitespace and invisible ones dropped, full-width
+    // folded); a dash after a digit waits for the next kept character, and is dropped when
+    // that is a digit too.
     let mut out = String::with_capacity(s.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if matches!(c, '-' | '\u{2010}'..='\u{2015}')
-            && i > 0
-            && chars[i - 1].is_ascii_digit()
-            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
-        {
+    let mut prev_digit = false;
+    let mut pending: Option<char> = None;
+    for c in s.chars() {
+        if dropped(c) {
             continue;
         }
-        out.push(c);
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        if let Some(p) = pending.take()
+            && !c.is_ascii_digit()
+        {
+            out.push(p);
+        }
+        if dash(c) && prev_digit {
+            pending = Some(c);
+        } else {
+            out.push(c);
+        }
+        prev_digit = c.is_ascii_digit();
     }
-    out
+    if let Some(p) = pending {
+        out.push(p);
+    }
+    Cow::Owned(out)
 }
+
+/// A multiplicative hasher for the sets of values built here (hundreds of thousands of short
+/// strings, where SipHash cost more than the rest of the work). Only membership is asked of
+/// these sets, never their order.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        // Spread every bit over the low ones the table indexes by (a multiply only carries
+        // upwards).
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+        h ^ (h >> 33)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(K);
+        }
+        let mut a = [0u8; 8];
+        let rest = chunks.remainder();
+        a[..rest.len()].copy_from_slice(rest);
+        self.0 =
+            (self.0.rotate_left(5) ^ u64::from_le_bytes(a) ^ bytes.len() as u64).wrapping_mul(K);
+    }
+}
+
+/// A hash set with [`FastHasher`].
+pub(crate) type FastSet<T> =
+    std::collections::HashSet<T, std::hash::BuildHasherDefault<FastHasher>>;
 
 /// The compiled originals.
 pub(crate) struct Needles {
@@ -108,6 +184,19 @@ fn gbk_into(s: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// Appends the UTF-16 bytes of `s`, big-endian when `be`.
+fn utf16_into(s: &str, be: bool, out: &mut Vec<u8>) {
+    out.reserve(s.len() * 2);
+    if s.is_ascii() {
+        // Each byte is one code unit.
+        out.extend(s.bytes().flat_map(|b| if be { [0, b] } else { [b, 0] }));
+        return;
+    }
+    for u in s.encode_utf16() {
+        out.extend_from_slice(&if be { u.to_be_bytes() } else { u.to_le_bytes() });
+    }
+}
+
 fn hex_into(bytes: &[u8], upper: bool, out: &mut Vec<u8>) {
     let digits: &[u8; 16] = if upper {
         b"0123456789ABCDEF"
@@ -161,12 +250,8 @@ fn push_forms(
     };
     let ascii = s.is_ascii();
     add(b, "original.utf8", &|o| o.extend_from_slice(s.as_bytes()));
-    add(b, "original.utf16be", &|o| {
-        o.extend(s.encode_utf16().flat_map(|u| u.to_be_bytes()))
-    });
-    add(b, "original.utf16le", &|o| {
-        o.extend(s.encode_utf16().flat_map(|u| u.to_le_bytes()))
-    });
+    add(b, "original.utf16be", &|o| utf16_into(s, true, o));
+    add(b, "original.utf16le", &|o| utf16_into(s, false, o));
     if !ascii {
         add(b, "original.gbk", &|o| gbk_into(s, o));
     }
@@ -187,7 +272,8 @@ fn push_forms(
         }
         for upper in [true, false] {
             add(b, "original.hex-utf16be", &|o| {
-                let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+                let mut be = Vec::with_capacity(s.len() * 2);
+                utf16_into(s, true, &mut be);
                 hex_into(&be, upper, o)
             });
         }
@@ -230,9 +316,9 @@ impl Needles {
         let mut byte_b = MatcherBuilder::new();
         let mut rules: Vec<&'static str> = Vec::new();
         let mut byte_pats = Vec::new();
-        let mut uniq: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut uniq: FastSet<&str> = FastSet::default();
         // A set, not a scan per value: a 100k-row sheet has as many of each.
-        let allowed: std::collections::HashSet<&str> = allowed.iter().map(String::as_str).collect();
+        let allowed: FastSet<&str> = allowed.iter().map(String::as_str).collect();
         for o in originals {
             let v = o.expose();
             let norm = normalize(v);
@@ -280,14 +366,16 @@ impl Needles {
         if self.text_m.is_empty() {
             return Vec::new();
         }
-        let norm = normalize(text);
-        let mut hits = BTreeSet::new();
+        let norm = normalize_cow(text);
+        let mut hits = Vec::new();
         self.text_m.for_each(norm.as_bytes(), |p, _| {
             if let Some(idx) = self.text_values.get(p) {
-                hits.insert(*idx);
+                hits.push(*idx);
             }
         });
-        hits.into_iter().collect()
+        hits.sort_unstable();
+        hits.dedup();
+        hits
     }
 
     /// Which values occur in this buffer, in which encoding.
@@ -296,15 +384,17 @@ impl Needles {
         buf: &[u8],
         text_bearing: bool,
     ) -> Vec<(usize, &'static str)> {
-        let mut hits = BTreeSet::new();
+        let mut hits = Vec::new();
         self.byte_m.for_each(buf, |p, _| {
             if let Some(&(idx, rule, short)) = self.byte_pats.get(p)
                 && (text_bearing || !short)
             {
-                hits.insert((idx, rule));
+                hits.push((idx, rule));
             }
         });
-        hits.into_iter().collect()
+        hits.sort_unstable();
+        hits.dedup();
+        hits
     }
 }
 
@@ -326,13 +416,15 @@ impl Custom {
 
     /// Which values occur in `buf`.
     pub(crate) fn find(&self, buf: &[u8]) -> Vec<usize> {
-        let mut hits = BTreeSet::new();
+        let mut hits = Vec::new();
         self.m.for_each(buf, |p, _| {
             if let Some(v) = self.values.get(p) {
-                hits.insert(*v);
+                hits.push(*v);
             }
         });
-        hits.into_iter().collect()
+        hits.sort_unstable();
+        hits.dedup();
+        hits
     }
 }
 
@@ -407,6 +499,95 @@ mod tests {
                 }
             }
             out
+        }
+    }
+
+    /// Normalization as first written (characters collected, then dashes between digits
+    /// dropped), kept as the reference the one-pass version must reproduce.
+    fn normalize_reference(s: &str) -> String {
+        let chars: Vec<char> = s
+            .chars()
+            .filter(|c| {
+                !c.is_whitespace()
+                    && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}')
+            })
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                _ => c,
+            })
+            .collect();
+        let mut out = String::with_capacity(s.len());
+        for (i, &c) in chars.iter().enumerate() {
+            if matches!(c, '-' | '\u{2010}'..='\u{2015}')
+                && i > 0
+                && chars[i - 1].is_ascii_digit()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            {
+                continue;
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn fast_set_keeps_set_semantics() {
+        let words: Vec<String> = (0..5000).map(|i| format!("值{i}")).collect();
+        let mut set: FastSet<&str> = FastSet::default();
+        for w in &words {
+            assert!(set.insert(w));
+        }
+        for w in &words {
+            assert!(!set.insert(w));
+            assert!(set.contains(w.as_str()));
+        }
+        assert!(!set.contains("值5000"));
+        assert!(!set.contains(""));
+        assert_eq!(set.len(), 5000);
+    }
+
+    #[test]
+    fn normalize_matches_the_reference() {
+        for s in [
+            "",
+            "张三",
+            "13812345678",
+            "138-1234-5678",
+            "138 - 1234\u{2014}5678",
+            "1--2",
+            "1-2-3-",
+            "-1-",
+            "a-1",
+            "１３８－１２３４",
+            "１-２",
+            "x\u{200B}1\u{00AD}-\u{FEFF}2",
+            "\u{3000}张\u{00A0}三\t\n",
+            "1\u{2010}\u{2015}2",
+            "ABC\x1Cdef",
+        ] {
+            assert_eq!(normalize(s), normalize_reference(s), "{s:?}");
+            assert_eq!(normalize_cow(s), normalize_reference(s), "{s:?}");
+        }
+        // Unchanged texts are borrowed, changed ones are not.
+        assert!(matches!(normalize_cow("张三13812345678"), Cow::Borrowed(_)));
+        assert!(matches!(normalize_cow("a-b"), Cow::Owned(_)));
+        assert_eq!(normalize_cow("1 2"), "12");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_agrees_with_the_reference(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    '1', '2', 'a', '-', ' ', '\t', '张', '\u{2010}', '\u{2015}', '\u{FF0D}',
+                    '\u{FF11}', '\u{FF41}', '\u{200B}', '\u{00AD}', '\u{FEFF}', '\u{3000}',
+                    '\u{00A0}', '\u{2016}', '\x1C', '\u{FF5F}',
+                ]),
+                0..16,
+            )
+        ) {
+            let s: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(normalize_cow(&s).into_owned(), normalize_reference(&s));
         }
     }
 

@@ -11,6 +11,7 @@
 use crate::zipscan::{self, Member};
 use crate::{Ctx, xml};
 use docsan_core::{Diagnostic, Error, Format, Location, UnitKind};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 const IMAGE_EXT: [&str; 12] = [
@@ -52,9 +53,9 @@ fn textual(d: &[u8]) -> bool {
 }
 
 /// Percent-decodes a URL (invalid escapes are kept).
-pub(crate) fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> Cow<'_, str> {
     if !s.contains('%') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -71,13 +72,13 @@ pub(crate) fn percent_decode(s: &str) -> String {
         out.push(b[i]);
         i += 1;
     }
-    match String::from_utf8(out) {
+    Cow::Owned(match String::from_utf8(out) {
         Ok(s) => s,
         Err(e) => encoding_rs::GB18030
             .decode_without_bom_handling(e.as_bytes())
             .0
             .into_owned(),
-    }
+    })
 }
 
 pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> Result<(), Error> {
@@ -222,7 +223,12 @@ fn sheet_names(members: &[Member]) -> (BTreeMap<String, String>, Vec<String>) {
             ..
         } = e
         {
-            let get = |k: &str| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.clone());
+            let get = |k: &str| {
+                attrs
+                    .iter()
+                    .find(|(a, _)| *a == k)
+                    .map(|(_, v)| v.to_string())
+            };
             if let (Some(id), Some(t)) = (get("Id"), get("Target")) {
                 let t = t.trim_start_matches('/');
                 let full = if t.starts_with("xl/") {
@@ -242,7 +248,12 @@ fn sheet_names(members: &[Member]) -> (BTreeMap<String, String>, Vec<String>) {
             ..
         } = e
         {
-            let get = |k: &str| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.clone());
+            let get = |k: &str| {
+                attrs
+                    .iter()
+                    .find(|(a, _)| *a == k)
+                    .map(|(_, v)| v.to_string())
+            };
             if let Some(name) = get("name") {
                 ordered.push(name.clone());
                 if let Some(id) = get("id")
@@ -281,11 +292,17 @@ fn part_kind(name: &str) -> UnitKind {
     }
 }
 
-/// Splits `B12` into column letters and row number.
-fn split_ref(r: &str) -> (String, u32) {
-    let col: String = r.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    let row = r[col.len()..].parse().unwrap_or(0);
-    (col, row)
+/// The column letters of a cell reference (`B` of `B12`).
+fn ref_column(r: &str) -> &str {
+    let n = r.bytes().take_while(u8::is_ascii_alphabetic).count();
+    &r[..n]
+}
+
+/// Whether `hay` contains `needle` (ASCII), ignoring ASCII case.
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Adds the plain integer form of a number written in exponent notation (`1.3812345678E10`).
@@ -371,7 +388,13 @@ fn looks_like_header<'s>(cells: impl Iterator<Item = &'s str>) -> bool {
 }
 
 /// A unit waiting to be added: text, kind, location, column header, label.
-type Pending = (String, UnitKind, Location, Option<String>, Option<String>);
+type Pending<'s> = (
+    Cow<'s, str>,
+    UnitKind,
+    Location,
+    Option<String>,
+    Option<String>,
+);
 
 /// An open paragraph-like element. Its text is kept in two views: as accepted (tracked
 /// deletions dropped) and as originally written (tracked insertions dropped), so that a value
@@ -394,22 +417,25 @@ impl Block {
     }
 }
 
-const BLOCKS: [&str; 14] = [
-    "p",
-    "si",
-    "is",
-    "comment",
-    "author",
-    "oddHeader",
-    "oddFooter",
-    "evenHeader",
-    "evenFooter",
-    "firstHeader",
-    "firstFooter",
-    "f",
-    "title",
-    "tx",
-];
+/// Whether an element is a paragraph-like block whose text becomes one unit.
+fn is_block(local: &str) -> bool {
+    matches!(
+        local,
+        "p" | "si"
+            | "is"
+            | "comment"
+            | "author"
+            | "oddHeader"
+            | "oddFooter"
+            | "evenHeader"
+            | "evenFooter"
+            | "firstHeader"
+            | "firstFooter"
+            | "f"
+            | "title"
+            | "tx"
+    )
+}
 
 fn read_xml(
     ctx: &mut Ctx<'_>,
@@ -422,7 +448,7 @@ fn read_xml(
     let base_kind = part_kind(&m.name);
     let is_sheet = m.name.to_ascii_lowercase().contains("worksheets/");
     let is_rels = m.name.ends_with(".rels");
-    let mut out: Vec<Pending> = Vec::new();
+    let mut out: Vec<Pending<'_>> = Vec::new();
     let noise = is_formatting_part(&m.name);
     let mut stack: Vec<&str> = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
@@ -430,10 +456,14 @@ fn read_xml(
     let mut in_del = 0u32;
     let mut in_ins = 0u32;
     let mut loose = String::new();
-    // Sheet state: current cell reference and type, value text, header row.
-    let mut cell: Option<(String, String, String)> = None;
+    // Sheet state: whether a cell is open, its reference and type, its value text (one buffer
+    // for every cell), the header row, and the cells of the current row (value, location).
+    let mut cell_open = false;
+    let mut cell_r: Cow<'_, str> = Cow::Borrowed("");
+    let mut cell_t: Cow<'_, str> = Cow::Borrowed("");
+    let mut cell_v = String::new();
     let mut headers: BTreeMap<String, String> = BTreeMap::new();
-    let mut row_cells: Vec<(String, String, Location)> = Vec::new();
+    let mut row_cells: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     // Word tables: (row number, column number, header texts, this row's texts).
     let mut tables: Vec<TableState> = Vec::new();
     let mut in_ph = 0u32;
@@ -451,7 +481,7 @@ fn read_xml(
                 empty,
             } => {
                 // Attributes: every value is text someone can read.
-                for (name, value) in &attrs {
+                for (name, value) in attrs {
                     if name.starts_with("rsid")
                         || matches!(
                             *name,
@@ -464,37 +494,45 @@ fn read_xml(
                     {
                         continue;
                     }
-                    let v = if is_rels || value.contains('%') {
-                        percent_decode(value)
-                    } else {
-                        value.clone()
+                    let v: Cow<'_, str> = match value {
+                        Cow::Borrowed(b) if is_rels || b.contains('%') => percent_decode(b),
+                        Cow::Borrowed(b) => Cow::Borrowed(*b),
+                        Cow::Owned(o) if is_rels || o.contains('%') => {
+                            Cow::Owned(percent_decode(o).into_owned())
+                        }
+                        Cow::Owned(o) => Cow::Owned(o.clone()),
                     };
-                    let kind =
-                        if name.to_ascii_lowercase().contains("author") || *name == "initials" {
-                            UnitKind::Author
-                        } else if is_rels || *name == "tooltip" || *name == "location" {
-                            UnitKind::Hyperlink
-                        } else if matches!(*name, "descr" | "title" | "alt") {
-                            UnitKind::AltText
-                        } else if base_kind == UnitKind::Cache {
-                            UnitKind::Cache
-                        } else {
-                            UnitKind::Other
-                        };
-                    let mut l = loc.clone();
-                    l.detail = Some(match &loc.detail {
-                        Some(d) => docsan_core::format_compact!("{d}, attribute {local}@{name}"),
-                        None => docsan_core::format_compact!("attribute {local}@{name}"),
-                    });
+                    let kind = if contains_ignore_case(name, "author") || *name == "initials" {
+                        UnitKind::Author
+                    } else if is_rels || *name == "tooltip" || *name == "location" {
+                        UnitKind::Hyperlink
+                    } else if matches!(*name, "descr" | "title" | "alt") {
+                        UnitKind::AltText
+                    } else if base_kind == UnitKind::Cache {
+                        UnitKind::Cache
+                    } else {
+                        UnitKind::Other
+                    };
+                    let at = || {
+                        let mut l = loc.clone();
+                        l.detail = Some(match &loc.detail {
+                            Some(d) => {
+                                docsan_core::format_compact!("{d}, attribute {local}@{name}")
+                            }
+                            None => docsan_core::format_compact!("attribute {local}@{name}"),
+                        });
+                        l
+                    };
                     // Formatting attributes (style names, fonts, sizes) are searched for originals
                     // but not run through detection, where a font called 宋体 could pass for a name.
                     if !noise && (kind != UnitKind::Other || looks_personal(&v)) {
                         // The attribute name is a label only where it says what the value is: a
                         // generic `name` would make a detector read sheet names as people.
                         let label = (kind == UnitKind::Author).then(|| (*name).to_string());
-                        out.push((v, kind, l, None, label));
+                        out.push((v, kind, at(), None, label));
                     } else {
-                        ctx.check_originals(&v, &l);
+                        // The location is only built when there is something to report at it.
+                        ctx.check_originals_at(&v, at);
                     }
                 }
                 if empty {
@@ -516,12 +554,16 @@ fn read_xml(
                     in_ph += 1;
                 }
                 if is_sheet && local == "c" {
-                    let get = |k: &str| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.clone());
-                    cell = Some((
-                        get("r").unwrap_or_default(),
-                        get("t").unwrap_or_default(),
-                        String::new(),
-                    ));
+                    let get = |k: &str| {
+                        attrs
+                            .iter()
+                            .find(|(a, _)| *a == k)
+                            .map_or(Cow::Borrowed(""), |(_, v)| v.clone())
+                    };
+                    cell_open = true;
+                    cell_r = get("r");
+                    cell_t = get("t");
+                    cell_v.clear();
                 }
                 if !empty && !is_sheet {
                     match local {
@@ -548,7 +590,7 @@ fn read_xml(
                 if !empty && matches!(local, "ins" | "moveTo") {
                     in_ins += 1;
                 }
-                if BLOCKS.contains(&local) && !(is_sheet && local == "is") && !empty {
+                if is_block(local) && !(is_sheet && local == "is") && !empty {
                     block_count += 1;
                     let anc = |n: &str| stack.contains(&n);
                     let kind = if anc("txbxContent") || anc("textbox") || anc("txBody") {
@@ -610,45 +652,49 @@ fn read_xml(
                     in_ins = in_ins.saturating_sub(1);
                 }
                 if is_sheet && local == "c" {
-                    if let Some((r, t, v)) = cell.take() {
-                        let value = match t.as_str() {
-                            "s" => v
+                    if std::mem::take(&mut cell_open) {
+                        let value: Cow<'_, str> = match cell_t.as_ref() {
+                            "s" => match cell_v
                                 .trim()
                                 .parse::<usize>()
                                 .ok()
-                                .and_then(|i| shared.get(i).cloned())
-                                .unwrap_or(v),
-                            "inlineStr" | "str" | "e" | "b" => v,
-                            _ => numeric_forms(&v),
+                                .and_then(|i| shared.get(i))
+                            {
+                                Some(s) => Cow::Borrowed(s.as_str()),
+                                None => Cow::Owned(cell_v.clone()),
+                            },
+                            "inlineStr" | "str" | "e" | "b" => Cow::Owned(cell_v.clone()),
+                            _ => Cow::Owned(numeric_forms(&cell_v)),
                         };
-                        let (col, _) = split_ref(&r);
-                        let l = Location {
-                            sheet: sheet.clone().map(Into::into),
-                            cell: Some(r.into()),
-                            ..loc.clone()
-                        };
-                        row_cells.push((col, value, l));
+                        row_cells.push((value, std::mem::take(&mut cell_r)));
                     }
                 } else if is_sheet && local == "row" {
                     // The first row that looks like column headers names the columns below it.
-                    let cells = std::mem::take(&mut row_cells);
-                    let is_header =
-                        headers.is_empty() && looks_like_header(cells.iter().map(|c| c.1.as_str()));
-                    for (col, value, l) in cells {
-                        let header = if is_header {
-                            None
-                        } else {
-                            headers.get(&col).cloned()
-                        };
+                    let is_header = headers.is_empty()
+                        && looks_like_header(row_cells.iter().map(|c| c.0.as_ref()));
+                    // Units go straight to the context (no Word table is ever open in a sheet,
+                    // so nothing waits in `out`), which writes them into spare buffers.
+                    debug_assert!(out.is_empty());
+                    for (value, r) in row_cells.drain(..) {
+                        let col = ref_column(&r);
                         if is_header {
-                            headers.insert(col, value.trim().to_string());
+                            headers.insert(col.to_string(), value.trim().to_string());
+                            // Header cells say so, so that a detector does not read one header
+                            // as the label of the next.
+                            ctx.add_cell(
+                                &value,
+                                loc,
+                                sheet.as_deref(),
+                                &r,
+                                None,
+                                Some(HEADER_LABEL),
+                            );
+                        } else {
+                            let header = headers.get(col).map(String::as_str);
+                            ctx.add_cell(&value, loc, sheet.as_deref(), &r, header, None);
                         }
-                        // Header cells say so, so that a detector does not read one header as the
-                        // label of the next.
-                        let label = is_header.then(|| HEADER_LABEL.to_string());
-                        out.push((value, UnitKind::SheetCell, l, header, label));
                     }
-                } else if BLOCKS.contains(&local)
+                } else if is_block(local)
                     && !(is_sheet && local == "is")
                     && let Some(b) = blocks.pop()
                 {
@@ -681,15 +727,15 @@ fn read_xml(
                         let mut d = l.clone();
                         d.detail = Some("text before tracked changes".into());
                         out.push((
-                            b.original,
+                            Cow::Owned(b.original),
                             UnitKind::TrackedDeletion,
                             d,
                             header.clone(),
                             None,
                         ));
                     }
-                    out.push((b.accepted, b.kind, l, header, None));
-                } else if blocks.is_empty() && cell.is_none() && !loose.trim().is_empty() {
+                    out.push((Cow::Owned(b.accepted), b.kind, l, header, None));
+                } else if blocks.is_empty() && !cell_open && !loose.trim().is_empty() {
                     let l = Location {
                         detail: Some(docsan_core::format_compact!("element {local}")),
                         ..loc.clone()
@@ -702,7 +748,13 @@ fn read_xml(
                         "creator" | "lastModifiedBy" | "Manager" | "author" | "Author"
                     )
                     .then(|| local.to_string());
-                    out.push((std::mem::take(&mut loose), base_kind, l, None, label));
+                    out.push((
+                        Cow::Owned(std::mem::take(&mut loose)),
+                        base_kind,
+                        l,
+                        None,
+                        label,
+                    ));
                 }
                 loose.clear();
             }
@@ -712,17 +764,17 @@ fn read_xml(
                     parent,
                     "t" | "delText" | "instrText" | "v" | "f" | "delInstrText"
                 );
-                if (t.trim().is_empty() && !textual) || in_ph > 0 {
+                if (xml::is_blank(&t) && !textual) || in_ph > 0 {
                     return;
                 }
-                match (cell.as_mut(), blocks.last_mut()) {
-                    (Some(c), _) if parent != "f" => c.2.push_str(&t),
-                    (_, Some(b)) => b.push(&t, in_del > 0, in_ins > 0),
-                    _ => loose.push_str(&t),
+                match blocks.last_mut() {
+                    _ if cell_open && parent != "f" => cell_v.push_str(&t),
+                    Some(b) => b.push(&t, in_del > 0, in_ins > 0),
+                    None => loose.push_str(&t),
                 }
             }
         }
-        if tables.is_empty() || (row_end && tables.len() == 1) {
+        if !out.is_empty() && (tables.is_empty() || (row_end && tables.len() == 1)) {
             for (text, kind, l, header, label) in out.drain(..) {
                 ctx.add_unit(&text, kind, l, header, label);
             }

@@ -4,33 +4,65 @@
 //! damaged or hostile without giving up: this tokenizer never expands DTD entities, never
 //! allocates more than the input, stops at the configured nesting depth, and treats anything it
 //! cannot parse as text rather than skipping it.
+//!
+//! Text and attribute values borrow from the input unless a reference had to be decoded, and
+//! the attribute list of a start tag lives in one buffer reused for every tag: a big sheet has
+//! millions of events, and an allocation for each cost more than the tokenizing.
 
-/// One XML event.
+use std::borrow::Cow;
+
+/// One XML event. `'x` is the input, `'a` the tokenizer's attribute buffer (valid for the
+/// duration of the callback only).
 #[derive(Debug)]
-pub(crate) enum Ev<'x> {
-    /// A start tag with its local name (prefix stripped), full name and decoded attributes.
+pub(crate) enum Ev<'x, 'a> {
+    /// A start tag with its local name (prefix stripped) and its decoded attributes (local
+    /// names).
     Start {
         local: &'x str,
-        attrs: Vec<(&'x str, String)>,
+        attrs: &'a [(&'x str, Cow<'x, str>)],
         empty: bool,
     },
     End {
         local: &'x str,
     },
     /// Character data with references decoded.
-    Text(String),
+    Text(Cow<'x, str>),
 }
 
 /// The part after the namespace prefix.
 pub(crate) fn local(name: &str) -> &str {
-    name.rsplit(':').next().unwrap_or(name)
+    // Names are short: a byte loop beats `rfind`'s word-at-a-time search.
+    match name.bytes().rposition(|c| c == b':') {
+        Some(p) => name.get(p + 1..).unwrap_or(name),
+        None => name,
+    }
+}
+
+/// `str::trim`, answered at once when both ends are visible ASCII (as tag names are).
+fn trim(s: &str) -> &str {
+    let visible = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii_graphic());
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// Whether a text is empty or whitespace only (`str::trim` semantics), answered from the first
+/// byte when that is a visible ASCII character.
+pub(crate) fn is_blank(t: &str) -> bool {
+    match t.as_bytes().first() {
+        None => true,
+        Some(&c) if c.is_ascii() && !matches!(c, b'\t'..=b'\r' | b' ') => false,
+        Some(_) => t.trim().is_empty(),
+    }
 }
 
 /// Decodes the five predefined entities and numeric character references; anything else is
 /// kept as written.
-pub(crate) fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -70,45 +102,63 @@ pub(crate) fn unescape(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Decodes XML bytes to text: BOM, then the declared encoding (GBK family), then UTF-8 with
-/// replacement.
-pub(crate) fn decode(bytes: &[u8]) -> String {
+/// replacement. Valid UTF-8 is borrowed, not copied.
+pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc
-            .decode_without_bom_handling(bytes.get(bom..).unwrap_or_default())
-            .0
-            .into_owned();
+        return Cow::Owned(
+            enc.decode_without_bom_handling(bytes.get(bom..).unwrap_or_default())
+                .0
+                .into_owned(),
+        );
     }
     let head = String::from_utf8_lossy(bytes.get(..100.min(bytes.len())).unwrap_or_default())
         .to_ascii_lowercase();
     if head.starts_with("<?xml")
         && (head.contains("gbk") || head.contains("gb2312") || head.contains("gb18030"))
     {
-        return encoding_rs::GB18030
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned();
+        return Cow::Owned(
+            encoding_rs::GB18030
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+        );
     }
-    String::from_utf8_lossy(bytes).into_owned()
+    // Strict validation first: it is much faster than the lossy decoder on valid text.
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// Tokenizes `text`, calling `f` for each event. Fails when nesting exceeds `max_depth`.
 pub(crate) fn parse<'x>(
     text: &'x str,
     max_depth: u32,
-    mut f: impl FnMut(Ev<'x>),
+    mut f: impl FnMut(Ev<'x, '_>),
 ) -> Result<(), &'static str> {
     let b = text.as_bytes();
     let mut i = 0usize;
     let mut depth = 0u32;
     let find =
         |from: usize, pat: &str| text.get(from..).and_then(|t| t.find(pat)).map(|p| p + from);
+    // The next `>` (tags are short: a byte loop beats a substring search).
+    let find_gt = |from: usize| {
+        b.get(from..)
+            .and_then(|t| t.iter().position(|&c| c == b'>'))
+            .map(|p| p + from)
+    };
+    // The attributes of the current start tag; cleared, not freed, between tags.
+    let mut attrs: Vec<(&'x str, Cow<'x, str>)> = Vec::new();
     while i < b.len() {
         if b[i] != b'<' {
-            let end = find(i, "<").unwrap_or(b.len());
+            let end = text
+                .get(i..)
+                .and_then(|t| t.find('<'))
+                .map_or(b.len(), |p| p + i);
             if let Some(t) = text.get(i..end) {
                 f(Ev::Text(unescape(t)));
             }
@@ -121,21 +171,21 @@ pub(crate) fn parse<'x>(
         } else if rest.starts_with("<![CDATA[") {
             let end = find(i + 9, "]]>").unwrap_or(b.len());
             if let Some(t) = text.get(i + 9..end) {
-                f(Ev::Text(t.to_string()));
+                f(Ev::Text(Cow::Borrowed(t)));
             }
             i = (end + 3).min(b.len());
         } else if rest.starts_with("<?") {
             i = find(i + 2, "?>").map_or(b.len(), |p| p + 2);
         } else if rest.starts_with("<!") {
-            let gt = find(i, ">").unwrap_or(b.len());
+            let gt = find_gt(i).unwrap_or(b.len());
             let br = find(i, "[");
             i = match br {
                 Some(p) if p < gt => find(p, "]>").map_or(b.len(), |q| q + 2),
                 _ => (gt + 1).min(b.len()),
             };
         } else if rest.starts_with("</") {
-            let gt = find(i, ">").unwrap_or(b.len());
-            let name = text.get(i + 2..gt).unwrap_or("").trim();
+            let gt = find_gt(i).unwrap_or(b.len());
+            let name = trim(text.get(i + 2..gt).unwrap_or(""));
             f(Ev::End { local: local(name) });
             depth = depth.saturating_sub(1);
             i = (gt + 1).min(b.len());
@@ -146,7 +196,7 @@ pub(crate) fn parse<'x>(
                 j += 1;
             }
             let name = text.get(i + 1..j).unwrap_or("");
-            let mut attrs = Vec::new();
+            attrs.clear();
             let mut empty = false;
             loop {
                 while j < b.len() && b[j].is_ascii_whitespace() {
@@ -205,7 +255,7 @@ pub(crate) fn parse<'x>(
             }
             f(Ev::Start {
                 local: local(name),
-                attrs,
+                attrs: &attrs,
                 empty,
             });
             if empty {
@@ -236,5 +286,62 @@ mod tests {
         assert!(all.contains("\"12\""));
         assert!(all.contains("Text(\"<B>\")"));
         assert!(parse("<a><a><a>", 2, |_| {}).is_err());
+    }
+
+    #[test]
+    fn blank_and_local_agree_with_the_std_forms() {
+        for t in [
+            "",
+            " ",
+            "\t\n",
+            "\x0B",
+            "\x0C",
+            "\u{3000}",
+            "\u{A0}",
+            "a",
+            " a",
+            "\u{3000}x",
+            "张",
+            "\u{85}",
+            "\u{200B}",
+        ] {
+            assert_eq!(is_blank(t), t.trim().is_empty(), "{t:?}");
+        }
+        for t in ["", "p", " p", "p ", "\u{3000}p", "w:p\t", "张", " ", "a b"] {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
+        }
+        for n in ["w:p", "p", "a:b:c", ":x", "x:", "", "张:三"] {
+            assert_eq!(local(n), n.rsplit(':').next().unwrap_or(n), "{n:?}");
+        }
+    }
+
+    #[test]
+    fn text_and_attributes_borrow_unless_decoded() {
+        let mut texts = Vec::new();
+        let mut values = Vec::new();
+        parse(
+            r#"<a x="plain" y="&amp;x">one<b/>t&#119;o</a>"#,
+            8,
+            |e| match e {
+                Ev::Start { attrs, .. } => {
+                    for (_, v) in attrs {
+                        values.push((v.to_string(), matches!(v, Cow::Borrowed(_))));
+                    }
+                }
+                Ev::Text(t) => texts.push((t.to_string(), matches!(t, Cow::Borrowed(_)))),
+                Ev::End { .. } => {}
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            values,
+            vec![("plain".to_string(), true), ("&x".to_string(), false)]
+        );
+        assert_eq!(
+            texts,
+            vec![("one".to_string(), true), ("two".to_string(), false)]
+        );
+        assert!(matches!(decode(b"<a>x</a>"), Cow::Borrowed(_)));
+        assert_eq!(decode(b"<a>\xFF</a>"), "<a>\u{FFFD}</a>");
     }
 }

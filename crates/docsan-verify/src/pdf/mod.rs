@@ -633,9 +633,9 @@ fn read_xmp(ctx: &mut Ctx<'_>, data: &[u8], loc: &Location) {
             empty,
         } => {
             for (k, v) in attrs {
-                if v.chars().count() >= 2 && k != "about" {
+                if v.chars().count() >= 2 && *k != "about" {
                     let label = author(&parent, k);
-                    units.push((v, label));
+                    units.push((v.to_string(), label));
                 }
             }
             if !empty {
@@ -648,7 +648,7 @@ fn read_xmp(ctx: &mut Ctx<'_>, data: &[u8], loc: &Location) {
         xml::Ev::Text(t) => {
             if !t.trim().is_empty() {
                 let label = author(&parent, "");
-                units.push((t, label));
+                units.push((t.into_owned(), label));
             }
         }
     });
