@@ -37,9 +37,24 @@ pub(crate) fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// Parses CSV text into rows of cells.
+#[cfg(test)]
 pub(crate) fn parse(text: &str, delimiter: u8) -> Vec<Vec<Cell>> {
-    let bytes = text.as_bytes();
     let mut rows = Vec::new();
+    let _ = parse_rows(text, delimiter, |row| {
+        rows.push(row);
+        Ok::<(), ()>(())
+    });
+    rows
+}
+
+/// Parses record by record, handing each row to `on_row` as soon as it is complete, so that
+/// a large file is never held as cells and as units at once. Stops at the first error.
+pub(crate) fn parse_rows<E>(
+    text: &str,
+    delimiter: u8,
+    mut on_row: impl FnMut(Vec<Cell>) -> Result<(), E>,
+) -> Result<(), E> {
+    let bytes = text.as_bytes();
     let mut row: Vec<Cell> = Vec::new();
     let mut line = 1usize;
     let mut i = 0usize;
@@ -99,7 +114,7 @@ pub(crate) fn parse(text: &str, delimiter: u8) -> Vec<Vec<Cell>> {
         }
         row.push(cell);
         if i >= n {
-            rows.push(row);
+            on_row(row)?;
             break;
         }
         if bytes[i] == delimiter {
@@ -112,12 +127,12 @@ pub(crate) fn parse(text: &str, delimiter: u8) -> Vec<Vec<Cell>> {
         }
         i += 1;
         line += 1;
-        rows.push(std::mem::take(&mut row));
+        on_row(std::mem::take(&mut row))?;
         if i >= n {
             break;
         }
     }
-    rows
+    Ok(())
 }
 
 fn push_seg(cell: &mut Cell, text: &str, start: usize, end: usize) {

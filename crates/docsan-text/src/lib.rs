@@ -146,21 +146,13 @@ impl Backend for CsvBackend {
         let delimiter = self
             .delimiter
             .unwrap_or_else(|| csv::sniff_delimiter(&decoded.text));
-        let rows = csv::parse(&decoded.text, delimiter);
-        // Sized once: a large file's units are not copied again and again while they grow.
-        let cells = rows
-            .iter()
-            .flatten()
-            .filter(|c| !c.text.trim().is_empty())
-            .count();
-        if cells as u64 > u64::from(limits.max_units) {
-            return Err(Error::limit("more text units than the unit limit"));
-        }
-        let mut units = Vec::with_capacity(cells);
-        let mut segments = Vec::with_capacity(cells);
+        let mut units: Vec<TextUnit> = Vec::new();
+        let mut segments: Vec<Segs> = Vec::new();
         let mut header: Option<Vec<String>> = None;
-        // Rows are consumed as they become units, so the parsed copy is freed as we go.
-        for (r, row) in rows.into_iter().enumerate() {
+        let mut r = 0usize;
+        // Rows become units as they are parsed, so a large file is never held as cells and as
+        // units at once.
+        csv::parse_rows(&decoded.text, delimiter, |row| -> Result<()> {
             let is_header = header.is_none() && row.iter().any(|c| !c.text.trim().is_empty());
             if is_header {
                 header = Some(row.iter().map(|c| c.text.trim().to_string()).collect());
@@ -176,6 +168,9 @@ impl Backend for CsvBackend {
                 }
                 if cell.text.trim().is_empty() {
                     continue;
+                }
+                if units.len() as u64 >= u64::from(limits.max_units) {
+                    return Err(Error::limit("more text units than the unit limit"));
                 }
                 let id = UnitId(units.len() as u32);
                 let loc = Location {
@@ -196,7 +191,11 @@ impl Backend for CsvBackend {
                 units.push(TextUnit::new(id, cell.text, ctx));
                 segments.push(Segs::from_vec(cell.segments));
             }
-        }
+            r += 1;
+            Ok(())
+        })?;
+        units.shrink_to_fit();
+        segments.shrink_to_fit();
         let diagnostics = decoded.diagnostics();
         Ok(Box::new(TextDocument {
             input: bytes.to_vec(),
