@@ -691,6 +691,8 @@ pub(crate) fn rewrite(
         }
         let src = parts.get(p)?;
         let mut new = apply_splices(src, sp)?;
+        // Each part is spliced once: its source copy is not needed any more.
+        parts.cache.remove(&p);
         if let Some(&le) = doc.utf16.get(&p) {
             new = encode_utf16(&new, le)?;
         }
