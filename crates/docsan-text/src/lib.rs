@@ -360,6 +360,54 @@ mod tests {
     }
 
     #[test]
+    fn csv_labels_come_from_the_cell_to_the_left_and_lengths_may_change_only_inside_a_segment() {
+        let src =
+            "项目,内容\n联系人,王小明\n电话,13812345678\n备注,\"他说\"\"你好\"\"\"\n".as_bytes();
+        let mut doc = CsvBackend::default().open(src, &Limits::default()).unwrap();
+        let units = doc.units();
+        let name = units.iter().find(|u| u.text == "王小明").unwrap();
+        assert_eq!(name.context.label.as_deref(), Some("联系人"));
+        assert_eq!(name.context.column_header.as_deref(), Some("内容"));
+        assert_eq!(name.context.location.cell.as_deref(), Some("B2"));
+        assert_eq!(name.context.location.line, Some(2));
+        // The header row itself has neither header nor label.
+        let phone = units.iter().find(|u| u.text == "13812345678").unwrap();
+        assert_eq!(phone.context.label.as_deref(), Some("电话"));
+        let head = units.iter().find(|u| u.text == "内容").unwrap();
+        assert_eq!(head.context.column_header, None);
+        assert_eq!(head.context.label, None);
+        let (nid, note) = (
+            name.id.0,
+            units
+                .iter()
+                .find(|u| u.text.starts_with("他说"))
+                .unwrap()
+                .id
+                .0,
+        );
+        // Inside one verbatim stretch a replacement may be longer.
+        let out = mask(&mut doc, nid, "王小明", "[姓名]");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "项目,内容\n联系人,[姓名]\n电话,13812345678\n备注,\"他说\"\"你好\"\"\"\n"
+        );
+        // Across a doubled quote it may not.
+        let mut doc = CsvBackend::default().open(src, &Limits::default()).unwrap();
+        let u = &doc.units()[note as usize];
+        let start = u.text.find('"').unwrap();
+        let plan = Plan {
+            edits: vec![Edit {
+                unit: UnitId(note),
+                range: start..u.text.len(),
+                replacement: "*".into(),
+            }],
+            ..Plan::default()
+        };
+        let e = doc.rewrite(&plan, &mut Vec::new()).unwrap_err();
+        assert_eq!(e.kind, docsan_core::ErrorKind::Refused);
+    }
+
+    #[test]
     fn gbk_csv_round_trips_and_empty_plan_is_identity() {
         let (gbk, _, _) = encoding_rs::GBK.encode("姓名,电话\r\n李四,13812345678\r\n");
         let mut doc = CsvBackend::default()
