@@ -64,3 +64,50 @@ fn names_in_actual_text_spans_are_read_and_masked() {
         assert!(text.contains("联系人"), "the label stays: {text}");
     }
 }
+
+/// A public office number after a label drawn as fallback glyphs: the independent verifier
+/// reads the label from the spans too (as the backend and every text extractor do), so the
+/// number is a public one and not a residue that fails the file.
+#[test]
+fn the_verifier_reads_labels_behind_fallback_glyphs() {
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let bytes = pdf("监督电话：", "0562-2812345");
+    let gate = s.verify(&bytes, Some("a.pdf"));
+    assert_eq!(
+        gate.status,
+        Status::Clean,
+        "residues: {:?}",
+        gate.residues.iter().map(|r| &r.rule).collect::<Vec<_>>()
+    );
+    let (report, out) = s.sanitize(&bytes, Some("a.pdf"));
+    assert_eq!(report.status, Status::Clean, "{:?}", report.error);
+    assert!(out.is_some());
+    // The same digits after a label that says nothing about them are still a landline.
+    let gate = s.verify(&pdf("联系人电话：", "0562-2812345"), Some("b.pdf"));
+    assert_eq!(gate.status, Status::Found);
+}
+
+/// A span cannot hide what its glyphs show: when the glyphs read more characters than the
+/// span's text, they keep their own text, and a mobile number drawn inside is still found.
+#[test]
+fn a_short_actual_text_does_not_hide_the_glyphs() {
+    let content = "BT\n/F1 12 Tf\n50 700 Td\n/Span <</ActualText <FEFF0078>>> BDC\n(13812345678) Tj\nEMC\nET\n";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+    ];
+    let bytes = docsan_tests::samples::write_pdf(b"%PDF-1.4\n", &objects, "");
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let gate = s.verify(&bytes, Some("c.pdf"));
+    assert_eq!(gate.status, Status::Found);
+    assert!(
+        gate.findings
+            .iter()
+            .chain(&gate.residues)
+            .any(|f| f.kind.to_string() == "mobile"),
+        "the mobile number is found"
+    );
+}

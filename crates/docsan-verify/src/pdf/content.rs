@@ -245,9 +245,90 @@ struct Sink {
     frags: Vec<Frag>,
     /// Text of marked-content properties (`/ActualText`, `/Alt`).
     marked: Vec<String>,
+    /// Open marked-content sequences: `Some` for a span with `/ActualText`.
+    spans: Vec<Option<Span>>,
+    /// Sequences opened beyond the depth kept in `spans` (closed first).
+    spans_overflow: usize,
 }
 
+/// An open `/ActualText` span: its text and where its glyphs start.
+struct Span {
+    actual: String,
+    frag_start: usize,
+    cur_start: usize,
+    cur_y: Option<f64>,
+}
+
+/// Marked-content nesting kept for `/ActualText`; deeper nesting is only counted.
+const MAX_SPANS: usize = 256;
+
 impl Sink {
+    fn new() -> Self {
+        Sink {
+            lines: Vec::new(),
+            cur: String::new(),
+            cur_y: None,
+            end_x: 0.0,
+            runs: BTreeMap::new(),
+            frags: Vec::new(),
+            marked: Vec::new(),
+            spans: Vec::new(),
+            spans_overflow: 0,
+        }
+    }
+
+    fn open_span(&mut self, actual: Option<String>) {
+        if self.spans.len() >= MAX_SPANS {
+            self.spans_overflow += 1;
+            return;
+        }
+        let span = actual.map(|actual| Span {
+            actual,
+            frag_start: self.frags.len(),
+            cur_start: self.cur.len(),
+            cur_y: self.cur_y,
+        });
+        self.spans.push(span);
+    }
+
+    /// At the end of a span with `/ActualText`: when its glyphs read as many characters as the
+    /// span's text but other ones (the fallback glyphs of a font that lacks the script, which
+    /// all read alike), the glyphs take the span's characters, in order, so that detection
+    /// reads the text as a reader copies it. Glyphs that read differently in number keep their
+    /// own text: the span cannot then hide what they show.
+    fn close_span(&mut self) {
+        if self.spans_overflow > 0 {
+            self.spans_overflow -= 1;
+            return;
+        }
+        let Some(Some(span)) = self.spans.pop() else {
+            return;
+        };
+        let chars: Vec<char> = span.actual.chars().collect();
+        let frags = self.frags.get_mut(span.frag_start..).unwrap_or_default();
+        let shown: usize = frags.iter().map(|f| f.text.chars().count()).sum();
+        if shown == 0 || shown != chars.len() {
+            return;
+        }
+        if frags.iter().map(|f| f.text.as_str()).collect::<String>() == span.actual {
+            return;
+        }
+        let mut next = chars.iter();
+        for f in frags.iter_mut() {
+            let n = f.text.chars().count();
+            f.text = next.by_ref().take(n).collect();
+        }
+        // The line in drawing order, when the span's glyphs are still its last characters.
+        if span.cur_y == self.cur_y
+            && span.cur_start <= self.cur.len()
+            && self.cur.is_char_boundary(span.cur_start)
+            && self.cur[span.cur_start..].chars().count() == chars.len()
+        {
+            self.cur.truncate(span.cur_start);
+            self.cur.push_str(&span.actual);
+        }
+    }
+
     fn flush(&mut self) {
         if !self.cur.trim().is_empty() {
             self.lines.push(std::mem::take(&mut self.cur));
@@ -422,15 +503,25 @@ impl Interp<'_, '_> {
                         Some(d) => d,
                         None => &NULL,
                     };
+                    let mut actual = None;
                     for key in [b"ActualText".as_slice(), b"Alt", b"E"] {
                         if let Obj::Str(st) = doc.get(props, key)
                             && let Some(t) = super::text_strings(st).into_iter().last()
-                            && sink.marked.len() < 1 << 20
                         {
-                            sink.marked.push(t);
+                            if key == b"ActualText" {
+                                actual = Some(t.clone());
+                            }
+                            if sink.marked.len() < 1 << 20 {
+                                sink.marked.push(t);
+                            }
                         }
                     }
+                    if op == b"BDC" {
+                        sink.open_span(actual);
+                    }
                 }
+                b"BMC" => sink.open_span(None),
+                b"EMC" => sink.close_span(),
                 b"BI" => {
                     // Inline image: skip its dictionary and data.
                     while let Some(t) = lx.next() {
@@ -913,15 +1004,7 @@ pub(crate) fn interpret_all(ctx: &mut Ctx<'_>, doc: &Doc, binary: &BTreeSet<usiz
         let repeat = !used.is_empty() && used.iter().all(|u| done.contains(u));
         done.extend(used.iter().copied());
         let data = if repeat { Vec::new() } else { data };
-        let mut sink = Sink {
-            lines: Vec::new(),
-            cur: String::new(),
-            cur_y: None,
-            end_x: 0.0,
-            runs: BTreeMap::new(),
-            frags: Vec::new(),
-            marked: Vec::new(),
-        };
+        let mut sink = Sink::new();
         let mut it = Interp {
             ctx,
             doc,
@@ -1021,15 +1104,7 @@ fn run_stray_idx(
     };
     let v = &doc.entries[i].value;
     let res = doc.get(v, b"Resources").clone();
-    let mut sink = Sink {
-        lines: Vec::new(),
-        cur: String::new(),
-        cur_y: None,
-        end_x: 0.0,
-        runs: BTreeMap::new(),
-        frags: Vec::new(),
-        marked: Vec::new(),
-    };
+    let mut sink = Sink::new();
     let mut it = Interp {
         ctx: &mut *ctx,
         doc,
