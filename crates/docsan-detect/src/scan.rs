@@ -176,13 +176,27 @@ fn read_token(text: &str, first: usize) -> NumToken {
     }
     let mut end = pos;
     let mut check_x = None;
-    if let Some(c) = char_at(text, end)
-        && matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ')
+    // The check character directly after the digits, or, after exactly seventeen digits, after
+    // one space: a table cell too narrow for the ID pushes its `X` a little to the right, and
+    // a PDF's text then reads `…421 x`. (The check digit still has to agree.)
+    let seventeen = groups.iter().map(|g| g.digits.len()).sum::<usize>() == 17;
+    let x_at = match char_at(text, end) {
+        Some('X' | 'x' | 'Ｘ' | 'ｘ') => Some(end),
+        Some(sp) if seventeen && matches!(sp, ' ' | '\u{a0}' | '\u{3000}') => {
+            let at = end + sp.len_utf8();
+            char_at(text, at)
+                .filter(|c| matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ'))
+                .map(|_| at)
+        }
+        _ => None,
+    };
+    if let Some(at) = x_at
+        && let Some(c) = char_at(text, at)
     {
-        let after = end + c.len_utf8();
+        let after = at + c.len_utf8();
         let glued = char_at(text, after).is_some_and(|n| n.is_ascii_alphanumeric());
         if !glued {
-            check_x = Some((end, after));
+            check_x = Some((at, after));
             end = after;
         }
     }

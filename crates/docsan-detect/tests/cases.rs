@@ -65,6 +65,19 @@ const CASES: &[C] = &[
         "身份证号：340702 19900101 1239",
         &[(Id18, "340702 19900101 1239")],
     ),
+    // A check `x` pushed one space to the right (a narrow PDF table cell), also in a cell;
+    // seventeen digits and a spaced `x` that do not check, or an `x` glued to a word, are not.
+    body(
+        "4 秦伟宇 33052219620604421 x 18607372325",
+        &[(Id18, "33052219620604421 x"), (Mobile, "18607372325")],
+    ),
+    cell(
+        "33052219620604421 X",
+        "身份证号",
+        &[(Id18, "33052219620604421 X")],
+    ),
+    body("批次 12345678901234567 x 箱", &[]),
+    body("型号 33052219620604421 xyz", &[]),
     body(
         "证件号码３４０７０２１９９００１０１１２３９",
         &[(Id18, "３４０７０２１９９００１０１１２３９")],
