@@ -1077,6 +1077,11 @@ impl Engine {
             {
                 continue;
             }
+            // Nor can a table's header line (`序号 姓名 … 家庭住址`), repeated at the top of a
+            // page: the line after it is a row or the text below the table, not its value.
+            if is_header_line(&u.text) {
+                continue;
+            }
             // Only the end of the line can hold such a label: search its last 240 bytes.
             let mut from = u.text.len().saturating_sub(240);
             while !u.text.is_char_boundary(from) {
@@ -1194,6 +1199,22 @@ fn is_line(u: &TextUnit) -> bool {
 }
 
 /// Byte ranges of the whitespace-separated cells of a line.
+/// A table's header line: three or more short cells without digits, two or more of them
+/// column names that say what personal data the column holds.
+fn is_header_line(text: &str) -> bool {
+    if text.len() > 400 || text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let cells = split_cells(text);
+    cells.len() >= 3
+        && cells.iter().all(|r| r.len() <= 30)
+        && cells
+            .iter()
+            .filter(|r| labels::classify_header(&text[(*r).clone()]).is_some())
+            .count()
+            >= 2
+}
+
 fn split_cells(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;

@@ -588,6 +588,33 @@ fn addresses_and_labels_wrapped_across_lines() {
 }
 
 #[test]
+fn a_table_header_line_ending_with_an_address_column_labels_nothing_below() {
+    // A table's header repeated at the top of a page, then the notice's closing lines.
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let lines = [
+        "序号 姓名 身份证号 救助类别 救助金额 银行卡号 联系电话 家庭住址",
+        "发布单位统一社会信用代码：1233070052970012XM，项目编码：10962598109。咨询地点：金华市解放路58号政务服务中心3楼。",
+    ];
+    let units: Vec<TextUnit> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            TextUnit::new(
+                UnitId(i as u32),
+                *l,
+                UnitContext::new(UnitKind::Body, Location::default()),
+            )
+        })
+        .collect();
+    let got = engine.detect_all(&units);
+    assert!(
+        got.is_empty(),
+        "{:?}",
+        got.iter().map(|f| (&f.rule, f.kind)).collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn what_a_mask_leaves_in_extracted_text_stays_quiet() {
     // PDF mask glyphs may not extract at all: `申请人郑＊＊` reads back as `申请人郑`.
     let engine = Engine::new(&Policy::default()).expect("engine");
