@@ -979,8 +979,94 @@ impl Detector for Engine {
             out.extend(self.detect_unit(u, neighbour));
         }
         self.across_units(units, &mut out);
+        split_ids(units, &mut out);
         out
     }
+}
+
+/// Maximal runs of ASCII digits in `text`, as byte ranges.
+fn digit_runs(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let s = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push(s..i);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A resident ID that a narrow table cell wraps onto a second line: the first digits (a known
+/// region code and more) in one unit, the rest at the start of a unit shortly after, reading a
+/// valid ID together (region, birth date and check digit). Both halves are findings, so both
+/// are masked; either half alone says too little to be found.
+fn split_ids(units: &[TextUnit], out: &mut Vec<Finding>) {
+    const LOOKAHEAD: usize = 6;
+    let mut add: Vec<Finding> = Vec::new();
+    let taken = |out: &[Finding], add: &[Finding], unit: docsan_core::UnitId, r: &Range<usize>| {
+        out.iter()
+            .chain(add)
+            .any(|f| f.unit == unit && f.range.start < r.end && r.start < f.range.end)
+    };
+    for (i, u) in units.iter().enumerate() {
+        let text = u.text.as_str();
+        if !text.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        for head in digit_runs(text) {
+            let n = head.len();
+            // Followed by another digit run or the end: `340702197 1527650`, `340702197`.
+            if !(6..=16).contains(&n) || !v::region_known(&text[head.start..head.start + 6]) {
+                continue;
+            }
+            for next in units.iter().skip(i + 1).take(LOOKAHEAD) {
+                let t = next.text.as_str();
+                let lead = t.len() - t.trim_start().len();
+                let Some(tail) = digit_runs(t).into_iter().next().filter(|r| r.start == lead)
+                else {
+                    continue;
+                };
+                let mut tail_end = tail.end;
+                let mut id = format!("{}{}", &text[head.clone()], &t[tail.clone()]);
+                if id.len() == 17
+                    && let Some(c) = t[tail.end..].chars().next()
+                    && matches!(c, 'X' | 'x')
+                {
+                    id.push('X');
+                    tail_end += 1;
+                }
+                if id.len() != 18 || !v::gb11643(&id.to_ascii_uppercase()) {
+                    continue;
+                }
+                let tail = tail.start..tail_end;
+                if taken(out, &add, u.id, &head) || taken(out, &add, next.id, &tail) {
+                    break;
+                }
+                for (unit, r, value) in [
+                    (u.id, head.clone(), &text[head.clone()]),
+                    (next.id, tail.clone(), &t[tail.clone()]),
+                ] {
+                    add.push(Finding {
+                        unit,
+                        range: r,
+                        kind: PiiKind::Id18,
+                        rule: "id18.split".into(),
+                        confidence: 0.9,
+                        value: Sensitive::new(value),
+                    });
+                }
+                break;
+            }
+        }
+    }
+    out.extend(add);
 }
 
 impl Engine {

@@ -653,3 +653,58 @@ fn form_field_titles_are_not_people() {
         assert_eq!(engine.detect(&unit).len(), want, "{t}");
     }
 }
+
+#[test]
+fn an_id_wrapped_inside_a_narrow_table_cell_is_found_in_both_halves() {
+    // A PDF table whose ID column is too narrow: the first nine digits end one line of the
+    // cell, the rest start the next, with other cells read in between.
+    let engine = Engine::new(&Policy::default()).expect("engine");
+    let run = |cells: &[&str]| -> Vec<(u32, String, String)> {
+        let units: Vec<TextUnit> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                TextUnit::new(
+                    UnitId(i as u32),
+                    *t,
+                    UnitContext::new(UnitKind::TableCell, Location::default()),
+                )
+            })
+            .collect();
+        engine
+            .detect_all(&units)
+            .into_iter()
+            .filter(|f| f.kind == Id18)
+            .map(|f| {
+                (
+                    f.unit.0,
+                    units[f.unit.0 as usize].text[f.range].to_string(),
+                    f.rule.to_string(),
+                )
+            })
+            .collect()
+    };
+    let got = run(&[
+        "1",
+        "342702197 1527650 地址",
+        "622205838",
+        "212277572 3845",
+    ]);
+    assert!(got.is_empty(), "an unknown region code starts no ID: {got:?}");
+    let got = run(&[
+        "1",
+        "340702197 1527650 安徽省铜陵市义安区五松镇幸福路",
+        "622205838",
+        "212277572 3845",
+    ]);
+    assert_eq!(
+        got,
+        vec![
+            (1, "340702197".to_string(), "id18.split".to_string()),
+            (3, "212277572".to_string(), "id18.split".to_string()),
+        ]
+    );
+    // The same digits with a wrong check digit are not an ID.
+    let got = run(&["340702197 1527650", "622205838", "212277573 3845"]);
+    assert!(got.is_empty(), "{got:?}");
+}
