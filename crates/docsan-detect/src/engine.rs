@@ -1022,17 +1022,26 @@ fn split_ids(units: &[TextUnit], out: &mut Vec<Finding>) {
         }
         for head in digit_runs(text) {
             let n = head.len();
-            // Followed by another digit run or the end: `340702197 1527650`, `340702197`.
-            if !(6..=16).contains(&n) || !v::region_known(&text[head.start..head.start + 6]) {
+            // The line of the cell ends after the digits (`340702197 1527650`, `340702197`):
+            // a masked ID (`340702********1234`) keeps its region code but is no head.
+            let ends = text[head.end..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace);
+            if !(6..=16).contains(&n)
+                || !ends
+                || !v::region_known(&text[head.start..head.start + 6])
+            {
                 continue;
             }
             for next in units.iter().skip(i + 1).take(LOOKAHEAD) {
                 let t = next.text.as_str();
                 let lead = t.len() - t.trim_start().len();
-                let Some(tail) = digit_runs(t).into_iter().next().filter(|r| r.start == lead)
-                else {
+                let digits = t[lead..].bytes().take_while(u8::is_ascii_digit).count();
+                if digits == 0 || n + digits < 17 || n + digits > 18 {
                     continue;
-                };
+                }
+                let tail = lead..lead + digits;
                 let mut tail_end = tail.end;
                 let mut id = format!("{}{}", &text[head.clone()], &t[tail.clone()]);
                 if id.len() == 17

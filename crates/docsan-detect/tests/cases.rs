@@ -684,13 +684,11 @@ fn an_id_wrapped_inside_a_narrow_table_cell_is_found_in_both_halves() {
             })
             .collect()
     };
-    let got = run(&[
-        "1",
-        "342702197 1527650 地址",
-        "622205838",
-        "212277572 3845",
-    ]);
-    assert!(got.is_empty(), "an unknown region code starts no ID: {got:?}");
+    let got = run(&["1", "342702197 1527650 地址", "622205838", "212277572 3845"]);
+    assert!(
+        got.is_empty(),
+        "an unknown region code starts no ID: {got:?}"
+    );
     let got = run(&[
         "1",
         "340702197 1527650 安徽省铜陵市义安区五松镇幸福路",
