@@ -111,3 +111,27 @@ fn a_short_actual_text_does_not_hide_the_glyphs() {
         "the mobile number is found"
     );
 }
+
+/// Nor can a span of the same length: glyphs that show digits keep their own text in the
+/// verifier, so a phone number drawn under an /ActualText of letters is still found.
+#[test]
+fn an_actual_text_of_the_same_length_does_not_hide_digits() {
+    let content = "BT\n/F1 12 Tf\n50 700 Td\n/Span <</ActualText (abcdefghijk)>> BDC\n(13812345678) Tj\nEMC\nET\n";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+    ];
+    let bytes = docsan_tests::samples::write_pdf(b"%PDF-1.4\n", &objects, "");
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let (report, out) = s.sanitize(&bytes, Some("d.pdf"));
+    assert!(
+        out.is_none() || report.status == Status::Sanitized,
+        "a file whose glyphs show a phone number is never passed as clean: {:?}",
+        report.status
+    );
+    let gate = s.verify(&bytes, Some("d.pdf"));
+    assert_eq!(gate.status, Status::Found);
+}

@@ -294,8 +294,9 @@ impl Sink {
     /// At the end of a span with `/ActualText`: when its glyphs read as many characters as the
     /// span's text but other ones (the fallback glyphs of a font that lacks the script, which
     /// all read alike), the glyphs take the span's characters, in order, so that detection
-    /// reads the text as a reader copies it. Glyphs that read differently in number keep their
-    /// own text: the span cannot then hide what they show.
+    /// reads the text as a reader copies it. Glyphs that read differently in number, or that
+    /// show an ASCII letter or digit, keep their own text: a span cannot hide a number, an
+    /// e-mail address or a Latin name that its glyphs show.
     fn close_span(&mut self) {
         if self.spans_overflow > 0 {
             self.spans_overflow -= 1;
@@ -310,7 +311,11 @@ impl Sink {
         if shown == 0 || shown != chars.len() {
             return;
         }
-        if frags.iter().map(|f| f.text.as_str()).collect::<String>() == span.actual {
+        if frags.iter().map(|f| f.text.as_str()).collect::<String>() == span.actual
+            || frags
+                .iter()
+                .any(|f| f.text.bytes().any(|b| b.is_ascii_alphanumeric()))
+        {
             return;
         }
         let mut next = chars.iter();
