@@ -1010,10 +1010,19 @@ fn digit_runs(text: &str) -> Vec<Range<usize>> {
 fn split_ids(units: &[TextUnit], out: &mut Vec<Finding>) {
     const LOOKAHEAD: usize = 6;
     let mut add: Vec<Finding> = Vec::new();
-    let taken = |out: &[Finding], add: &[Finding], unit: docsan_core::UnitId, r: &Range<usize>| {
-        out.iter()
-            .chain(add)
-            .any(|f| f.unit == unit && f.range.start < r.end && r.start < f.range.end)
+    // The ranges already found, per unit, built once: a document full of split IDs must not
+    // scan every finding for each join.
+    let mut found: std::collections::HashMap<u32, Vec<Range<usize>>> =
+        std::collections::HashMap::new();
+    for f in out.iter() {
+        found.entry(f.unit.0).or_default().push(f.range.clone());
+    }
+    let taken = |found: &std::collections::HashMap<u32, Vec<Range<usize>>>,
+                 unit: docsan_core::UnitId,
+                 r: &Range<usize>| {
+        found
+            .get(&unit.0)
+            .is_some_and(|v| v.iter().any(|f| f.start < r.end && r.start < f.end))
     };
     for (i, u) in units.iter().enumerate() {
         let text = u.text.as_str();
@@ -1055,13 +1064,14 @@ fn split_ids(units: &[TextUnit], out: &mut Vec<Finding>) {
                     continue;
                 }
                 let tail = tail.start..tail_end;
-                if taken(out, &add, u.id, &head) || taken(out, &add, next.id, &tail) {
+                if taken(&found, u.id, &head) || taken(&found, next.id, &tail) {
                     break;
                 }
                 for (unit, r, value) in [
                     (u.id, head.clone(), &text[head.clone()]),
                     (next.id, tail.clone(), &t[tail.clone()]),
                 ] {
+                    found.entry(unit.0).or_default().push(r.clone());
                     add.push(Finding {
                         unit,
                         range: r,
