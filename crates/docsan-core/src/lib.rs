@@ -35,7 +35,7 @@ pub use limits::{
     DeadlineGuard, Limits, LimitsBudget, check_deadline, deadline_passed, deadline_scope,
 };
 pub use policy::{CustomRule, KindPolicy, MaskMode, Policy, PolicyError, VisualMask};
-pub use sensitive::Sensitive;
+pub use sensitive::{Sensitive, mask_every_char};
 pub use traits::{
     Backend, Detector, Document, Edit, EmbeddedAction, EmbeddedId, EmbeddedPart, Plan,
 };

@@ -7,6 +7,22 @@
 use compact_str::CompactString;
 use std::fmt;
 
+/// Masks every character of `text` but whitespace: `narrow` for ASCII, `wide` for the rest (so
+/// the masked text keeps its width). The one rule behind every mask that hides a whole text.
+pub fn mask_every_char(text: &str, narrow: char, wide: char) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_whitespace() {
+                c
+            } else if c.is_ascii() {
+                narrow
+            } else {
+                wide
+            }
+        })
+        .collect()
+}
+
 /// A personal value. `Debug` and `Display` show only a generic mask such as `34**********34`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Sensitive(CompactString);

@@ -164,18 +164,7 @@ pub(crate) fn rewrite(
                 && !op_string_new.contains_key(&ai)
             {
                 let (text, _) = crate::textenc::decode_text_string(&d.walk.op_strings[ai].bytes);
-                let masked: String = text
-                    .chars()
-                    .map(|c| {
-                        if c.is_whitespace() {
-                            c
-                        } else if c.is_ascii() {
-                            '*'
-                        } else {
-                            '＊'
-                        }
-                    })
-                    .collect();
+                let masked = docsan_core::mask_every_char(&text, '*', '＊');
                 op_string_new.insert(ai, masked);
             }
         }

@@ -20,17 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Masks every non-space character of a phonetic run or other shadow text.
 fn mask_all(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_whitespace() {
-                c
-            } else if c.is_ascii() {
-                '*'
-            } else {
-                '＊'
-            }
-        })
-        .collect()
+    docsan_core::mask_every_char(s, '*', '＊')
 }
 
 /// Checks that edits are in range, on character boundaries, sorted and disjoint.

@@ -47,17 +47,7 @@ pub fn plan_edits<'a>(
 /// Masks every character: wide characters with the wide mask, the rest with the narrow one.
 /// Whitespace stays, so layout is kept.
 pub fn mask_all(text: &str, policy: &Policy) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_whitespace() {
-                c
-            } else if c.is_ascii() {
-                policy.mask_char
-            } else {
-                policy.mask_char_wide
-            }
-        })
-        .collect()
+    docsan_core::mask_every_char(text, policy.mask_char, policy.mask_char_wide)
 }
 
 #[cfg(test)]
