@@ -55,6 +55,21 @@ const fn meta(
 
 use PiiKind::*;
 
+/// One unit of `kind` per text, numbered from 0, with no context but the kind.
+fn units_of(texts: &[&str], kind: UnitKind) -> Vec<TextUnit> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            TextUnit::new(
+                UnitId(i as u32),
+                *t,
+                UnitContext::new(kind, Location::default()),
+            )
+        })
+        .collect()
+}
+
 const CASES: &[C] = &[
     // Positives in prose, with and without labels and separators.
     body(
@@ -492,17 +507,7 @@ fn table_rows_read_as_lines() {
         "4 王明嘉 340702198505311978 特困供养 3,738.25 62258845626262320 18848635677安徽省铜陵市铜官区天井湖街道长江西路85号19栋1804室",
         "6 高鹏力 330782198209030522 低保对象 5,448.25 6226093287761183 0579-47860227 浙江省金华市义乌市北苑街道工人西路353号",
     ];
-    let units: Vec<TextUnit> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            TextUnit::new(
-                UnitId(i as u32),
-                *l,
-                UnitContext::new(UnitKind::Body, Location::default()),
-            )
-        })
-        .collect();
+    let units = units_of(&lines, UnitKind::Body);
     let got: Vec<(u32, PiiKind, String)> = engine
         .detect_all(&units)
         .into_iter()
@@ -548,17 +553,7 @@ fn addresses_and_labels_wrapped_across_lines() {
         "联系人：邓婷磊，家庭住址：",
         "浙江省湖州市长兴县雉城街道明珠路156号15栋1404室，联系电话：13812345678",
     ];
-    let units: Vec<TextUnit> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            TextUnit::new(
-                UnitId(i as u32),
-                *l,
-                UnitContext::new(UnitKind::Body, Location::default()),
-            )
-        })
-        .collect();
+    let units = units_of(&lines, UnitKind::Body);
     let got: Vec<(u32, PiiKind, String)> = engine
         .detect_all(&units)
         .into_iter()
@@ -595,17 +590,7 @@ fn a_table_header_line_ending_with_an_address_column_labels_nothing_below() {
         "序号 姓名 身份证号 救助类别 救助金额 银行卡号 联系电话 家庭住址",
         "发布单位统一社会信用代码：1233070052970012XM，项目编码：10962598109。咨询地点：金华市解放路58号政务服务中心3楼。",
     ];
-    let units: Vec<TextUnit> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            TextUnit::new(
-                UnitId(i as u32),
-                *l,
-                UnitContext::new(UnitKind::Body, Location::default()),
-            )
-        })
-        .collect();
+    let units = units_of(&lines, UnitKind::Body);
     let got = engine.detect_all(&units);
     assert!(
         got.is_empty(),
@@ -660,17 +645,7 @@ fn an_id_wrapped_inside_a_narrow_table_cell_is_found_in_both_halves() {
     // cell, the rest start the next, with other cells read in between.
     let engine = Engine::new(&Policy::default()).expect("engine");
     let run = |cells: &[&str]| -> Vec<(u32, String, String)> {
-        let units: Vec<TextUnit> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                TextUnit::new(
-                    UnitId(i as u32),
-                    *t,
-                    UnitContext::new(UnitKind::TableCell, Location::default()),
-                )
-            })
-            .collect();
+        let units = units_of(cells, UnitKind::TableCell);
         engine
             .detect_all(&units)
             .into_iter()
