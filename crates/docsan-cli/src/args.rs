@@ -100,6 +100,12 @@ pub struct Common {
     /// budget fails.
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     pub timeout: u64,
+
+    /// Findings and residues listed per file in reports (0 = all). Counts per kind always
+    /// cover every finding; the rest are counted as `findings_omitted`. Listing the 300,000
+    /// findings of a 100k-row sheet would take more memory than sanitizing it.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub list_limit: usize,
 }
 
 #[derive(Debug, Args)]

@@ -133,6 +133,7 @@ fn load_options(c: &Common) -> anyhow::Result<(Options, String)> {
             limits,
             strict: c.strict,
             time_budget,
+            list_limit: (c.list_limit > 0).then_some(c.list_limit),
         },
         fingerprint,
     ))

@@ -168,6 +168,12 @@ fn sarif_report(
     if let Some(e) = &rep.error {
         notes.push(json!({"level": "error", "message": {"text": format!("{path}: {}: {}", e.kind, e.message)}}));
     }
+    let omitted = rep.findings_omitted + rep.residues_omitted;
+    if omitted > 0 {
+        notes.push(json!({"level": "warning", "message": {"text": format!(
+            "{path}: {prefix}{omitted} more result(s) not listed (--list-limit); counts cover them all"
+        )}}));
+    }
     for e in &rep.embedded {
         let p = format!("{prefix}{} > ", e.name);
         sarif_report(path, &p, &e.report, show_values, rules, out, notes);

@@ -152,6 +152,28 @@ fn scan_reports_masked_values_and_exit_1() {
         String::from_utf8_lossy(&shown.stdout).contains(&id),
         "--show-values shows values"
     );
+
+    // --list-limit lists fewer findings and counts them all.
+    let few = docsan(&[
+        "scan",
+        d.path().join("a").to_str().unwrap(),
+        "--format",
+        "json",
+        "--list-limit",
+        "1",
+    ]);
+    assert_eq!(few.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&few.stdout).expect("JSON parses");
+    let rep = &v["files"][0]["report"];
+    assert_eq!(rep["findings"].as_array().unwrap().len(), 1, "{rep}");
+    let counted: u64 = rep["counts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert!(counted >= 3, "{rep}");
+    assert_eq!(rep["findings_omitted"].as_u64(), Some(counted - 1), "{rep}");
 }
 
 #[test]

@@ -76,6 +76,12 @@ pub trait Document: Send {
     /// What the backend noticed while parsing (uncheckable content, recovered damage).
     fn diagnostics(&self) -> &[Diagnostic];
 
+    /// Detection and reporting are done with this document: the backend may free what only
+    /// they needed (the units' contexts), keeping what [`Document::rewrite`] needs. Afterwards
+    /// `units()` may be empty; the rewrite works as before. A large sheet's units are most of
+    /// its memory. Default: nothing is freed.
+    fn release_context(&mut self) {}
+
     /// Embedded documents to sanitize recursively. Default: none.
     fn embedded(&self) -> Vec<EmbeddedPart> {
         Vec::new()

@@ -76,8 +76,19 @@ struct TextDocument {
     input: Vec<u8>,
     decoded: Decoded,
     units: Vec<TextUnit>,
+    /// The units' texts alone, after [`Document::release_context`] (then `units` is empty).
+    texts: Vec<CompactString>,
     segments: Vec<Segs>,
     diagnostics: Vec<Diagnostic>,
+}
+
+impl TextDocument {
+    fn text(&self, i: usize) -> Option<&str> {
+        match self.units.get(i) {
+            Some(u) => Some(&u.text),
+            None => self.texts.get(i).map(|t| t.as_str()),
+        }
+    }
 }
 
 fn check_input(bytes: &[u8], limits: &Limits) -> Result<()> {
@@ -129,6 +140,7 @@ impl Backend for TextBackend {
             input: bytes.to_vec(),
             decoded,
             units,
+            texts: Vec::new(),
             segments,
             diagnostics,
         }))
@@ -201,6 +213,7 @@ impl Backend for CsvBackend {
             input: bytes.to_vec(),
             decoded,
             units,
+            texts: Vec::new(),
             segments,
             diagnostics,
         }))
@@ -230,6 +243,13 @@ impl Document for TextDocument {
         &self.diagnostics
     }
 
+    fn release_context(&mut self) {
+        if !self.units.is_empty() {
+            self.texts = self.units.iter().map(|u| u.text.clone()).collect();
+            self.units = Vec::new();
+        }
+    }
+
     fn rewrite(&mut self, plan: &Plan, _diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<u8>> {
         if plan.edits.is_empty() {
             return Ok(self.input.clone());
@@ -240,13 +260,11 @@ impl Document for TextDocument {
             Vec::with_capacity(plan.edits.len());
         for edit in &plan.edits {
             let i = edit.unit.0 as usize;
-            let unit = self
-                .units
-                .get(i)
+            let text = self
+                .text(i)
                 .ok_or_else(|| Error::internal("edit names a unit that does not exist"))?;
             let segs = self.segments[i].as_slice();
-            let old = unit
-                .text
+            let old = text
                 .get(edit.range.clone())
                 .ok_or_else(|| Error::internal("edit range is not on character boundaries"))?;
             // An edit inside one verbatim segment (no doubled quote) replaces its source bytes

@@ -1918,6 +1918,7 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
         pkg,
         parts,
         units: ex.units,
+        slim: Vec::new(),
         bindings: ex.bindings,
         diagnostics: ex.diags,
         sst,

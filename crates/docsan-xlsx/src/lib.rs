@@ -25,7 +25,7 @@ pub use bench_support::generate_large_sheet;
 
 use docsan_core::{
     Backend, CompactString, Diagnostic, Document, EmbeddedId, EmbeddedPart, Format, Limits, Plan,
-    Result, TextUnit,
+    Result, TextUnit, UnitKind,
 };
 use docsan_opc::Package;
 use std::ops::Range;
@@ -116,6 +116,14 @@ pub(crate) struct SstInfo {
     pub self_closing: bool,
 }
 
+/// A unit as the rewrite needs it, once detection no longer needs its context
+/// (see [`Document::release_context`]): 32 bytes instead of about 200.
+#[derive(Clone, Debug)]
+pub(crate) struct SlimUnit {
+    pub text: CompactString,
+    pub kind: UnitKind,
+}
+
 /// An opened workbook.
 pub struct XlsxDocument {
     pub(crate) input: Arc<[u8]>,
@@ -123,6 +131,9 @@ pub struct XlsxDocument {
     /// Part names by part index (as stored in the zip).
     pub(crate) parts: Vec<String>,
     pub(crate) units: Vec<TextUnit>,
+    /// The units without their contexts, after [`Document::release_context`] (then `units`
+    /// is empty).
+    pub(crate) slim: Vec<SlimUnit>,
     pub(crate) bindings: Vec<Binding>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) sst: Option<SstInfo>,
@@ -136,11 +147,46 @@ pub struct XlsxDocument {
     pub(crate) utf16: std::collections::BTreeMap<u32, bool>,
 }
 
+impl XlsxDocument {
+    /// How many units the workbook has (before or after the contexts are released).
+    pub(crate) fn unit_count(&self) -> usize {
+        self.units.len().max(self.slim.len())
+    }
+
+    pub(crate) fn unit_text(&self, i: u32) -> &str {
+        match self.units.get(i as usize) {
+            Some(u) => &u.text,
+            None => self.slim.get(i as usize).map_or("", |u| u.text.as_str()),
+        }
+    }
+
+    pub(crate) fn unit_kind(&self, i: u32) -> UnitKind {
+        match self.units.get(i as usize) {
+            Some(u) => u.context.kind,
+            None => self
+                .slim
+                .get(i as usize)
+                .map_or(UnitKind::Other, |u| u.kind),
+        }
+    }
+
+    /// Where a unit is, for error messages: its full location while contexts are kept, its
+    /// part afterwards.
+    pub(crate) fn unit_location(&self, i: u32, part: u32) -> docsan_core::Location {
+        match self.units.get(i as usize) {
+            Some(u) => u.context.location.clone(),
+            None => docsan_core::Location::part(
+                self.parts.get(part as usize).map_or("", |p| p.as_str()),
+            ),
+        }
+    }
+}
+
 impl std::fmt::Debug for XlsxDocument {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("XlsxDocument")
             .field("parts", &self.parts.len())
-            .field("units", &self.units.len())
+            .field("units", &self.unit_count())
             .field("diagnostics", &self.diagnostics.len())
             .finish()
     }
@@ -153,6 +199,21 @@ impl Document for XlsxDocument {
 
     fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    fn release_context(&mut self) {
+        if self.units.is_empty() {
+            return;
+        }
+        self.slim = self
+            .units
+            .iter()
+            .map(|u| SlimUnit {
+                text: u.text.clone(),
+                kind: u.context.kind,
+            })
+            .collect();
+        self.units = Vec::new();
     }
 
     fn embedded(&self) -> Vec<EmbeddedPart> {

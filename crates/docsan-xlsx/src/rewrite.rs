@@ -397,7 +397,7 @@ pub(crate) fn rewrite(
         return Ok(doc.input.to_vec());
     }
     let doc: &XlsxDocument = doc;
-    let mut by_unit = UnitEdits::new(&plan.edits, doc.units.len())?;
+    let mut by_unit = UnitEdits::new(&plan.edits, doc.unit_count())?;
     let mut parts = Parts {
         doc,
         cache: BTreeMap::new(),
@@ -407,7 +407,7 @@ pub(crate) fn rewrite(
     let mut drop_calc = false;
 
     // Sheet renames come first: every reference to a renamed sheet is rewritten with it.
-    let sheet_units: Vec<u32> = (0..doc.units.len() as u32)
+    let sheet_units: Vec<u32> = (0..doc.unit_count() as u32)
         .filter(|&i| matches!(doc.bindings[i as usize], Binding::SheetName(_)))
         .collect();
     let mut renamed: BTreeMap<u32, String> = BTreeMap::new();
@@ -416,10 +416,10 @@ pub(crate) fn rewrite(
         let Some(edits) = by_unit.get(uid) else {
             continue;
         };
-        let unit = &doc.units[uid as usize];
-        check_edits(&unit.text, edits)?;
-        let applied = apply_edits(&unit.text, edits);
-        if applied == unit.text {
+        let text = doc.unit_text(uid);
+        check_edits(text, edits)?;
+        let applied = apply_edits(text, edits);
+        if applied == text {
             continue;
         }
         let base = sheet_name_safe(&applied);
@@ -430,7 +430,7 @@ pub(crate) fn rewrite(
                 renamed
                     .get(&i)
                     .cloned()
-                    .unwrap_or_else(|| doc.units[i as usize].text.to_string())
+                    .unwrap_or_else(|| doc.unit_text(i).to_string())
             })
             .collect();
         let mut new_name = base.clone();
@@ -439,13 +439,14 @@ pub(crate) fn rewrite(
             new_name = format!("{base}{n}");
             n += 1;
         }
-        renames.push((unit.text.to_string(), new_name.clone()));
+        renames.push((text.to_string(), new_name.clone()));
         renamed.insert(uid, new_name);
     }
     let mut rename_ranges: BTreeMap<u32, Vec<std::ops::Range<usize>>> = BTreeMap::new();
     if !renames.is_empty() {
-        for (i, u) in doc.units.iter().enumerate() {
-            let b = &doc.bindings[i];
+        for (i, b) in doc.bindings.iter().enumerate() {
+            let uid = i as u32;
+            let text = doc.unit_text(uid);
             if matches!(
                 b,
                 Binding::SheetName(_) | Binding::Sst { .. } | Binding::Number(_)
@@ -455,7 +456,7 @@ pub(crate) fn rewrite(
             let formula = matches!(b, Binding::Formula(_));
             let refers = formula
                 || matches!(
-                    u.context.kind,
+                    doc.unit_kind(uid),
                     UnitKind::Field
                         | UnitKind::Name
                         | UnitKind::Cache
@@ -467,7 +468,7 @@ pub(crate) fn rewrite(
             }
             let mut extra: Vec<Edit> = Vec::new();
             for (old, new) in &renames {
-                for e in sheet_refs(&u.text, old, new, u.id, !formula) {
+                for e in sheet_refs(text, old, new, UnitId(uid), !formula) {
                     if !extra
                         .iter()
                         .any(|x| x.range.start < e.range.end && e.range.start < x.range.end)
@@ -479,7 +480,6 @@ pub(crate) fn rewrite(
             if extra.is_empty() {
                 continue;
             }
-            let uid = i as u32;
             let planned = by_unit.take(uid);
             let mut merged: Vec<Edit> = planned
                 .into_iter()
@@ -500,19 +500,16 @@ pub(crate) fn rewrite(
         let Some(edits) = by_unit.get(uid) else {
             continue;
         };
-        let unit = &doc.units[uid as usize];
-        check_edits(&unit.text, edits)?;
-        if edits
-            .iter()
-            .all(|e| unit.text[e.range.clone()] == e.replacement)
-        {
+        let text = doc.unit_text(uid);
+        check_edits(text, edits)?;
+        if edits.iter().all(|e| text[e.range.clone()] == e.replacement) {
             continue;
         }
         match &doc.bindings[uid as usize] {
             Binding::Text(tb) => {
                 let lens: Vec<u32> = tb.slots.iter().map(|(_, l)| *l).collect();
-                let new = new_slot_texts(&unit.text, &lens, edits)?;
-                for (p, s) in binding_splices(&unit.text, tb, &new) {
+                let new = new_slot_texts(text, &lens, edits)?;
+                for (p, s) in binding_splices(text, tb, &new) {
                     splices.entry(p).or_default().push(s);
                 }
             }
@@ -520,7 +517,7 @@ pub(crate) fn rewrite(
                 sst_edits.entry(*index).or_default().push(uid);
             }
             Binding::Number(nc) => {
-                let new_text = apply_edits(&unit.text, edits);
+                let new_text = apply_edits(text, edits);
                 let src = parts.get(nc.part)?;
                 let (cs, se, ce) = (
                     nc.cell.start as usize,
@@ -589,13 +586,13 @@ pub(crate) fn rewrite(
             }
             Binding::Formula(slot) => {
                 let renames_here = rename_ranges.get(&uid);
-                let fixed = formula_edits(&unit.text, edits, renames_here).ok_or_else(|| {
+                let fixed = formula_edits(text, edits, renames_here).ok_or_else(|| {
                     Error::refused(format!(
                         "edit touches formula syntax outside a string or number literal at {}",
-                        unit.context.location
+                        doc.unit_location(uid, slot.part)
                     ))
                 })?;
-                let new_text = apply_edits(&unit.text, &fixed);
+                let new_text = apply_edits(text, &fixed);
                 splices
                     .entry(slot.part)
                     .or_default()

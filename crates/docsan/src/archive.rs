@@ -97,7 +97,7 @@ fn depth_error() -> Error {
     Error::limit("archives nested too deeply")
 }
 
-pub(crate) fn scan_zip(s: &Sanitizer, bytes: &[u8], depth: u32) -> FileReport {
+pub(crate) fn scan_zip(s: &Sanitizer, bytes: &[u8], depth: u32, full: bool) -> FileReport {
     let mut report = FileReport::new(Format::Zip);
     if depth > s.options().limits.max_depth {
         return FileReport::failed(Some(Format::Zip), &depth_error());
@@ -105,7 +105,7 @@ pub(crate) fn scan_zip(s: &Sanitizer, bytes: &[u8], depth: u32) -> FileReport {
     match read_members(bytes, &s.options().limits) {
         Ok(members) => {
             for m in members.into_iter().filter(|m| !m.is_dir) {
-                let sub = s.scan_at(&m.bytes, Some(&m.name), depth + 1);
+                let sub = s.scan_at(&m.bytes, Some(&m.name), depth + 1, full);
                 report.embedded.push(EmbeddedReport {
                     name: m.name,
                     report: sub,

@@ -47,6 +47,11 @@ pub struct Options {
     /// a limit error. `None` means no budget. This is the facade's only use of a clock, and it never
     /// affects output bytes.
     pub time_budget: Option<std::time::Duration>,
+    /// How many findings (and residues) a report lists per file; the rest are counted in
+    /// `counts` and `findings_omitted` only. `None` lists all. Values searched by
+    /// [`Sanitizer::verify_against`] and the de-duplication in [`Sanitizer::verify`] always
+    /// use every finding, whatever the limit.
+    pub list_limit: Option<usize>,
 }
 
 /// Fails with a limit error once this thread's deadline (see [`Sanitizer::budget_scope`]) has
@@ -137,28 +142,25 @@ impl Sanitizer {
         units: &[TextUnit],
         findings: &[Finding],
     ) -> Vec<report::FindingReport> {
-        findings
-            .iter()
-            .map(|f| {
-                let unit = units.get(f.unit.0 as usize);
-                report::FindingReport {
-                    kind: f.kind,
-                    rule: f.rule.clone(),
-                    confidence: f.confidence,
-                    unit_kind: unit
-                        .map(|u| u.context.kind)
-                        .unwrap_or(docsan_core::UnitKind::Other),
-                    location: unit.map(|u| u.context.location.clone()).unwrap_or_default(),
-                    masked: docsan_detect::mask_for_report(f.kind, f.value.expose()),
-                    value: f.value.clone(),
-                }
-            })
-            .collect()
+        findings.iter().map(|f| finding_report(units, f)).collect()
+    }
+
+    /// Sets the report's findings: entries for the first [`Options::list_limit`] (all when
+    /// `full`), counts for the rest, whose entries are never built.
+    fn set_findings(
+        &self,
+        report: &mut FileReport,
+        units: &[TextUnit],
+        findings: &[Finding],
+        full: bool,
+    ) {
+        let limit = if full { None } else { self.options.list_limit };
+        report.set_findings(findings, limit, |f| f.kind, |f| finding_report(units, f));
     }
 
     /// Lists findings without writing anything.
     pub fn scan(&self, bytes: &[u8], name: Option<&str>) -> FileReport {
-        self.within_budget(|| self.scan_at(bytes, name, 0))
+        self.within_budget(|| self.scan_at(bytes, name, 0, false))
     }
 
     /// Starts the per-file time budget on this thread, until the guard is dropped. Long loops
@@ -183,13 +185,21 @@ impl Sanitizer {
         report
     }
 
-    pub(crate) fn scan_at(&self, bytes: &[u8], name: Option<&str>, depth: u32) -> FileReport {
+    /// Scans one document. `full` keeps every finding in the report whatever the list limit
+    /// (for callers that need all the values).
+    pub(crate) fn scan_at(
+        &self,
+        bytes: &[u8],
+        name: Option<&str>,
+        depth: u32,
+        full: bool,
+    ) -> FileReport {
         let format = match sniff(bytes, name) {
             Ok(f) => f,
             Err(e) => return FileReport::failed(None, &e),
         };
         if format == Format::Zip {
-            return archive::scan_zip(self, bytes, depth);
+            return archive::scan_zip(self, bytes, depth, full);
         }
         let mut report = FileReport::new(format);
         let Some(backend) = backend_for(format) else {
@@ -200,13 +210,14 @@ impl Sanitizer {
             Err(e) => return FileReport::failed(Some(format), &e),
         };
         let detected = self.detect(doc.units());
-        report.findings = self.finding_reports(doc.units(), &detected.findings);
+        self.set_findings(&mut report, doc.units(), &detected.findings, full);
+        drop(detected);
         report.diagnostics = doc.diagnostics().to_vec();
         for part in doc.embedded() {
             let sub = if depth + 1 > self.options.limits.max_depth {
                 FileReport::failed(None, &Error::limit("embedded documents nested too deeply"))
             } else {
-                self.scan_at(&part.bytes, Some(&part.name), depth + 1)
+                self.scan_at(&part.bytes, Some(&part.name), depth + 1, full)
             };
             report.embedded.push(EmbeddedReport {
                 name: part.name,
@@ -277,6 +288,7 @@ impl Sanitizer {
         mut report: FileReport,
         result: Result<Vec<u8>>,
     ) -> (FileReport, Option<Vec<u8>>) {
+        report.limit_lists(self.options.list_limit);
         report.count_findings();
         let failure = match result {
             Err(e) => Err(e),
@@ -318,7 +330,7 @@ impl Sanitizer {
         check_time("parsing")?;
         let detected = self.detect(doc.units());
         check_time("detection")?;
-        report.findings = self.finding_reports(doc.units(), &detected.findings);
+        self.set_findings(report, doc.units(), &detected.findings, false);
         report.diagnostics = doc.diagnostics().to_vec();
         let policy = &self.options.policy;
         let replace = |f: &Finding| self.engine.replacement(f);
@@ -326,8 +338,10 @@ impl Sanitizer {
         let originals: BTreeSet<Sensitive> = detected.masked().map(|f| f.value.clone()).collect();
         let replacements: BTreeSet<CompactString> =
             edits.iter().map(|e| e.replacement.clone()).collect();
-        // The reports, the edits and the value sets hold all that is needed of the findings.
+        // The reports, the edits and the value sets hold all that is needed of the findings,
+        // and the rewrite needs no unit context.
         drop(detected);
+        doc.release_context();
 
         let mut plan = Plan {
             edits,
@@ -440,7 +454,9 @@ impl Sanitizer {
         if format == Format::Zip {
             return archive::verify_zip(self, bytes, depth);
         }
-        let mut report = self.scan_at(bytes, name, depth);
+        // Every finding, whatever the list limit: the verifier's residues are de-duplicated
+        // against all of them. The lists are cut at the end.
+        let mut report = self.scan_at(bytes, name, depth, true);
         if report.status == Status::Failed && report.error.is_some() && report.findings.is_empty() {
             // The backend could not open it: the independent verifier may still see inside.
             report.diagnostics.push(Diagnostic::warning(
@@ -481,6 +497,7 @@ impl Sanitizer {
         if report.status != Status::Failed {
             self.finish_found(&mut report);
         }
+        report.limit_lists(self.options.list_limit);
         report
     }
 
@@ -492,7 +509,8 @@ impl Sanitizer {
         sanitized: &[u8],
         name: Option<&str>,
     ) -> FileReport {
-        let orig = self.scan(original, name);
+        // Every value of the original, whatever the list limit.
+        let orig = self.within_budget(|| self.scan_at(original, name, 0, true));
         let values: Vec<Sensitive> = collect_values(&orig);
         let mut report = self.verify_with(sanitized, name, &values);
         // A scan that stopped (time budget, a limit) may have found only some of the values:
@@ -547,6 +565,22 @@ fn originals_left(
         });
     }
     out
+}
+
+/// The report entry of one finding.
+fn finding_report(units: &[TextUnit], f: &Finding) -> report::FindingReport {
+    let unit = units.get(f.unit.0 as usize);
+    report::FindingReport {
+        kind: f.kind,
+        rule: f.rule.clone(),
+        confidence: f.confidence,
+        unit_kind: unit
+            .map(|u| u.context.kind)
+            .unwrap_or(docsan_core::UnitKind::Other),
+        location: unit.map(|u| u.context.location.clone()).unwrap_or_default(),
+        masked: docsan_detect::mask_for_report(f.kind, f.value.expose()),
+        value: f.value.clone(),
+    }
 }
 
 /// A residue of the independent verifier as a report entry.

@@ -84,9 +84,18 @@ pub struct FileReport {
     /// Findings per kind (in the input for scan/sanitize, in the file for verify).
     pub counts: BTreeMap<PiiKind, usize>,
     pub findings: Vec<FindingReport>,
+    /// Findings counted in `counts` but not listed, beyond [`crate::Options::list_limit`].
+    #[serde(skip_serializing_if = "is_zero")]
+    pub findings_omitted: usize,
     /// Personal data found in a sanitized output: any residue fails the file.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub residues: Vec<FindingReport>,
+    /// Residues beyond the list limit: counted, not listed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub residues_omitted: usize,
+    /// The kinds of the findings left out of `findings`, so that `counts` stays complete.
+    #[serde(skip)]
+    omitted_kinds: BTreeMap<PiiKind, usize>,
     pub diagnostics: Vec<Diagnostic>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub embedded: Vec<EmbeddedReport>,
@@ -101,7 +110,10 @@ impl FileReport {
             error: Some(error.into()),
             counts: BTreeMap::new(),
             findings: Vec::new(),
+            findings_omitted: 0,
             residues: Vec::new(),
+            residues_omitted: 0,
+            omitted_kinds: BTreeMap::new(),
             diagnostics: Vec::new(),
             embedded: Vec::new(),
         }
@@ -114,7 +126,10 @@ impl FileReport {
             error: None,
             counts: BTreeMap::new(),
             findings: Vec::new(),
+            findings_omitted: 0,
             residues: Vec::new(),
+            residues_omitted: 0,
+            omitted_kinds: BTreeMap::new(),
             diagnostics: Vec::new(),
             embedded: Vec::new(),
         }
@@ -136,10 +151,50 @@ impl FileReport {
         for f in &self.findings {
             *self.counts.entry(f.kind).or_default() += 1;
         }
+        for (k, n) in &self.omitted_kinds {
+            *self.counts.entry(*k).or_default() += n;
+        }
         for e in &self.embedded {
             for (k, n) in &e.report.counts {
                 *self.counts.entry(*k).or_default() += n;
             }
+        }
+    }
+
+    /// Lists reports of the first `limit` of `findings` (all when `None`) and counts the rest
+    /// by kind, without building their entries: `report` makes the entry of one finding.
+    pub(crate) fn set_findings<F>(
+        &mut self,
+        findings: &[F],
+        limit: Option<usize>,
+        kind: impl Fn(&F) -> PiiKind,
+        report: impl Fn(&F) -> FindingReport,
+    ) {
+        let n = limit.map_or(findings.len(), |l| l.min(findings.len()));
+        self.findings = findings[..n].iter().map(report).collect();
+        for f in &findings[n..] {
+            *self.omitted_kinds.entry(kind(f)).or_default() += 1;
+        }
+        self.findings_omitted += findings.len() - n;
+    }
+
+    /// Keeps the first `limit` findings and residues (in document order), counting the rest:
+    /// a 100k-row sheet has hundreds of thousands of findings, and a list of them all would
+    /// cost more memory than the sheet. `counts` stays complete (see [`Self::count_findings`]).
+    pub(crate) fn limit_lists(&mut self, limit: Option<usize>) {
+        let Some(limit) = limit else { return };
+        if self.findings.len() > limit {
+            for f in &self.findings[limit..] {
+                *self.omitted_kinds.entry(f.kind).or_default() += 1;
+            }
+            self.findings_omitted += self.findings.len() - limit;
+            self.findings.truncate(limit);
+            self.findings.shrink_to_fit();
+        }
+        if self.residues.len() > limit {
+            self.residues_omitted += self.residues.len() - limit;
+            self.residues.truncate(limit);
+            self.residues.shrink_to_fit();
         }
     }
 
@@ -155,6 +210,10 @@ impl FileReport {
                 .map(|e| e.report.warning_count())
                 .sum::<usize>()
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// `ErrorKind` for a strict-mode failure.
