@@ -66,6 +66,21 @@ pub trait Backend: Send + Sync {
     /// Parses `bytes` into a document, within `limits`. Errors are typed: unsupported,
     /// malformed, limit, encrypted.
     fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>>;
+
+    /// Hands every unit of `bytes` to `f` in document order, as [`Backend::open`] would
+    /// extract them, for checks that read each unit once (the re-open check of a sanitized
+    /// output). A backend that can extracts them one at a time without keeping them all, so a
+    /// large sheet is never held as units. Default: opens the document and walks its units.
+    fn for_each_unit(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        f: &mut dyn FnMut(&TextUnit),
+    ) -> Result<()> {
+        let doc = self.open(bytes, limits)?;
+        doc.units().iter().for_each(f);
+        Ok(())
+    }
 }
 
 /// One opened document: its units, what the backend noticed, and the rewrite.

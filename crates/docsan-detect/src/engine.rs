@@ -1007,23 +1007,51 @@ fn digit_runs(text: &str) -> Vec<Range<usize>> {
 /// region code and more) in one unit, the rest at the start of a unit shortly after, reading a
 /// valid ID together (region, birth date and check digit). Both halves are findings, so both
 /// are masked; either half alone says too little to be found.
+/// The ranges findings cover, by unit: one sorted vector for what detection found (a sheet has
+/// a finding per personal cell, and a map of vectors cost 40 MB on a 100k-row sheet) and a
+/// small map for the few ranges added while joining values across units.
+struct Covered {
+    base: Vec<(u32, usize, usize)>,
+    added: std::collections::HashMap<u32, Vec<Range<usize>>>,
+}
+
+impl Covered {
+    fn new(findings: &[Finding]) -> Self {
+        let mut base: Vec<(u32, usize, usize)> = findings
+            .iter()
+            .map(|f| (f.unit.0, f.range.start, f.range.end))
+            .collect();
+        base.sort_unstable();
+        Covered {
+            base,
+            added: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Whether any covered range of `unit` overlaps `r`.
+    fn overlaps(&self, unit: u32, r: &Range<usize>) -> bool {
+        let first = self.base.partition_point(|c| c.0 < unit);
+        self.base[first..]
+            .iter()
+            .take_while(|c| c.0 == unit)
+            .any(|&(_, a, b)| a < r.end && r.start < b)
+            || self
+                .added
+                .get(&unit)
+                .is_some_and(|v| v.iter().any(|x| x.start < r.end && r.start < x.end))
+    }
+
+    fn add(&mut self, unit: u32, r: Range<usize>) {
+        self.added.entry(unit).or_default().push(r);
+    }
+}
+
 fn split_ids(units: &[TextUnit], out: &mut Vec<Finding>) {
     const LOOKAHEAD: usize = 6;
     let mut add: Vec<Finding> = Vec::new();
-    // The ranges already found, per unit, built once: a document full of split IDs must not
-    // scan every finding for each join.
-    let mut found: std::collections::HashMap<u32, Vec<Range<usize>>> =
-        std::collections::HashMap::new();
-    for f in out.iter() {
-        found.entry(f.unit.0).or_default().push(f.range.clone());
-    }
-    let taken = |found: &std::collections::HashMap<u32, Vec<Range<usize>>>,
-                 unit: docsan_core::UnitId,
-                 r: &Range<usize>| {
-        found
-            .get(&unit.0)
-            .is_some_and(|v| v.iter().any(|f| f.start < r.end && r.start < f.end))
-    };
+    // The ranges already found, indexed once and only when a join is possible (rare): a
+    // document full of split IDs must not scan every finding for each join.
+    let mut found: Option<Covered> = None;
     for (i, u) in units.iter().enumerate() {
         let text = u.text.as_str();
         if !text.bytes().any(|b| b.is_ascii_digit()) {
@@ -1064,14 +1092,15 @@ fn split_ids(units: &[TextUnit], out: &mut Vec<Finding>) {
                     continue;
                 }
                 let tail = tail.start..tail_end;
-                if taken(&found, u.id, &head) || taken(&found, next.id, &tail) {
+                let found = found.get_or_insert_with(|| Covered::new(out));
+                if found.overlaps(u.id.0, &head) || found.overlaps(next.id.0, &tail) {
                     break;
                 }
                 for (unit, r, value) in [
                     (u.id, head.clone(), &text[head.clone()]),
                     (next.id, tail.clone(), &t[tail.clone()]),
                 ] {
-                    found.entry(unit.0).or_default().push(r.clone());
+                    found.add(unit.0, r.clone());
                     add.push(Finding {
                         unit,
                         range: r,
@@ -1093,8 +1122,7 @@ impl Engine {
     /// name and address cells of a table read one cell per line next to a resident ID.
     fn across_units(&self, units: &[TextUnit], out: &mut Vec<Finding>) {
         let lineish = |u: &TextUnit| is_line(u);
-        let mut by_unit: std::collections::BTreeMap<u32, Vec<Range<usize>>> =
-            std::collections::BTreeMap::new();
+        let mut by_unit = Covered::new(out);
         let mut id_lines: BTreeSet<usize> = BTreeSet::new();
         // Unit ids are dense from 0 by contract; look them up by position, and fall back to a
         // map when a caller's are not.
@@ -1113,7 +1141,6 @@ impl Engine {
         };
         let mut wrapped: Vec<usize> = Vec::new();
         for f in out.iter() {
-            by_unit.entry(f.unit.0).or_default().push(f.range.clone());
             let Some(i) = position(f.unit.0) else {
                 continue;
             };
@@ -1132,13 +1159,7 @@ impl Engine {
                 wrapped.push(i);
             }
         }
-        let free = |by_unit: &std::collections::BTreeMap<u32, Vec<Range<usize>>>,
-                    id: u32,
-                    r: &Range<usize>| {
-            by_unit
-                .get(&id)
-                .is_none_or(|v| v.iter().all(|x| x.end <= r.start || x.start >= r.end))
-        };
+        let free = |by_unit: &Covered, id: u32, r: &Range<usize>| !by_unit.overlaps(id, r);
         let mut add: Vec<(usize, Range<usize>, PiiKind, &'static str, f32)> = Vec::new();
         for i in wrapped {
             let Some(next) = units.get(i + 1) else {
@@ -1280,7 +1301,7 @@ impl Engine {
             {
                 continue;
             }
-            by_unit.entry(u.id.0).or_default().push(r.clone());
+            by_unit.add(u.id.0, r.clone());
             out.push(Finding {
                 unit: u.id,
                 value: Sensitive::new(&u.text[r.clone()]),

@@ -153,6 +153,31 @@ impl Backend for CsvBackend {
     }
 
     fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
+        self.extract(bytes, limits, None)
+            .map(|d| Box::new(d) as Box<dyn Document>)
+    }
+
+    /// The same extraction as `open`, each unit handed to `f` as its row is parsed and none
+    /// kept.
+    fn for_each_unit(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        f: &mut dyn FnMut(&TextUnit),
+    ) -> Result<()> {
+        self.extract(bytes, limits, Some(f)).map(drop)
+    }
+}
+
+impl CsvBackend {
+    /// Parses a CSV file into units. With a sink, each unit goes to it and the document
+    /// returned holds no units or segments (it cannot be rewritten).
+    fn extract(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        mut sink: Option<&mut dyn FnMut(&TextUnit)>,
+    ) -> Result<TextDocument> {
         check_input(bytes, limits)?;
         let decoded = decode(bytes)?;
         let delimiter = self
@@ -162,6 +187,7 @@ impl Backend for CsvBackend {
         let mut segments: Vec<Segs> = Vec::new();
         let mut header: Option<Vec<String>> = None;
         let mut r = 0usize;
+        let mut count = 0u64;
         // Rows become units as they are parsed, so a large file is never held as cells and as
         // units at once.
         csv::parse_rows(&decoded.text, delimiter, |row| -> Result<()> {
@@ -181,10 +207,11 @@ impl Backend for CsvBackend {
                 if cell.text.trim().is_empty() {
                     continue;
                 }
-                if units.len() as u64 >= u64::from(limits.max_units) {
+                if count >= u64::from(limits.max_units) {
                     return Err(Error::limit("more text units than the unit limit"));
                 }
-                let id = UnitId(units.len() as u32);
+                let id = UnitId(count as u32);
+                count += 1;
                 let loc = Location {
                     cell: Some(docsan_core::format_compact!("{}{}", column_name(c), r + 1)),
                     line: Some(cell.line as u32),
@@ -200,8 +227,14 @@ impl Backend for CsvBackend {
                         ctx.label = label;
                     }
                 }
-                units.push(TextUnit::new(id, cell.text, ctx));
-                segments.push(Segs::from_vec(cell.segments));
+                let unit = TextUnit::new(id, cell.text, ctx);
+                match &mut sink {
+                    Some(f) => f(&unit),
+                    None => {
+                        units.push(unit);
+                        segments.push(Segs::from_vec(cell.segments));
+                    }
+                }
             }
             r += 1;
             Ok(())
@@ -209,14 +242,14 @@ impl Backend for CsvBackend {
         units.shrink_to_fit();
         segments.shrink_to_fit();
         let diagnostics = decoded.diagnostics();
-        Ok(Box::new(TextDocument {
+        Ok(TextDocument {
             input: bytes.to_vec(),
             decoded,
             units,
             texts: Vec::new(),
             segments,
             diagnostics,
-        }))
+        })
     }
 }
 

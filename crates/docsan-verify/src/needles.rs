@@ -120,11 +120,82 @@ pub(crate) type FastSet<T> =
 /// The compiled originals.
 pub(crate) struct Needles {
     values: Vec<Sensitive>,
-    /// The value index of each text pattern.
-    text_values: Vec<usize>,
+    /// One pattern per value, in value order: the normalized value.
     text_m: Matcher,
-    byte_pats: Vec<(usize, &'static str, bool)>,
+    /// For each byte pattern: its value, its rule (an index into [`RULES`]) and whether it is
+    /// short. Eight bytes each: a sheet's values have millions of forms.
+    byte_pats: Vec<(u32, u8, bool)>,
     byte_m: Matcher,
+}
+
+/// The rule names of the byte forms.
+const RULES: [&str; 9] = [
+    "original.utf8",
+    "original.utf16be",
+    "original.utf16le",
+    "original.gbk",
+    "original.hex-gbk",
+    "original.hex-utf8",
+    "original.hex-utf16be",
+    "original.pdfdoc",
+    "original.char-ref",
+];
+
+fn rule_index(rule: &str) -> u8 {
+    RULES.iter().position(|r| *r == rule).unwrap_or(0) as u8
+}
+
+/// The rule of forms found only once XML character references are decoded.
+const CHAR_REF: u8 = 8;
+
+/// `buf` with its XML character references (`&#24352;`, `&#x5F20;`, `&#X5f20;`) decoded to
+/// UTF-8, or `None` when it has none. Values written as references, in any mix of decimal and
+/// hexadecimal, upper and lower case, are then found by their UTF-8 form; no per-value
+/// pattern for each way of writing them is needed.
+fn decode_char_refs(buf: &[u8]) -> Option<Vec<u8>> {
+    let first = memchr_amp_hash(buf)?;
+    let mut out = Vec::with_capacity(buf.len());
+    out.extend_from_slice(&buf[..first]);
+    let mut i = first;
+    while i < buf.len() {
+        if buf[i] == b'&'
+            && buf.get(i + 1) == Some(&b'#')
+            && let Some((c, len)) = char_ref_at(&buf[i + 2..])
+        {
+            let mut tmp = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+            i += 2 + len;
+        } else {
+            out.push(buf[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// The position of the first `&#` in `buf`.
+fn memchr_amp_hash(buf: &[u8]) -> Option<usize> {
+    buf.windows(2).position(|w| w == b"&#")
+}
+
+/// The character of a reference body (`24352;` or `x5F20;`) and the bytes it takes,
+/// semicolon included.
+fn char_ref_at(b: &[u8]) -> Option<(char, usize)> {
+    let (radix, start) = match b.first() {
+        Some(b'x' | b'X') => (16, 1),
+        _ => (10, 0),
+    };
+    let digits = b[start..]
+        .iter()
+        .take(8)
+        .take_while(|d| char::from(**d).is_digit(radix))
+        .count();
+    if digits == 0 || b.get(start + digits) != Some(&b';') {
+        return None;
+    }
+    let s = std::str::from_utf8(&b[start..start + digits]).ok()?;
+    let c = char::from_u32(u32::from_str_radix(s, radix).ok()?)?;
+    Some((c, start + digits + 1))
 }
 
 /// GBK bytes of a string, or GB18030 when GBK cannot hold it.
@@ -209,26 +280,6 @@ fn hex_into(bytes: &[u8], upper: bool, out: &mut Vec<u8>) {
     }
 }
 
-/// Appends `n` in decimal or upper/lower hexadecimal.
-fn number_into(mut n: u32, radix: u32, upper: bool, out: &mut Vec<u8>) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        let d = (n % radix) as u8;
-        buf[i] = match d {
-            0..=9 => b'0' + d,
-            _ if upper => b'A' + d - 10,
-            _ => b'a' + d - 10,
-        };
-        n /= radix;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
-}
-
 /// Writes every byte form of one string into `b`, each as a pattern with the rule name that
 /// reports it in `rules`. PDF-only forms (hex strings, PDFDocEncoding) only when `pdf`. A form
 /// that is empty or repeats an earlier form of the same value (from `first`) is dropped.
@@ -279,25 +330,6 @@ fn push_forms(
         }
     }
     if !ascii {
-        // XML character references: decimal, and hexadecimal in both cases (the lower-case
-        // form lowercases the whole text, as a lower-casing writer would).
-        for (radix, upper) in [(10, true), (16, true), (16, false)] {
-            add(b, "original.char-ref", &|o| {
-                for c in s.chars() {
-                    if c.is_ascii() {
-                        o.push(if upper {
-                            c as u8
-                        } else {
-                            (c as u8).to_ascii_lowercase()
-                        });
-                    } else {
-                        o.extend_from_slice(if radix == 16 { b"&#x" } else { b"&#" });
-                        number_into(c as u32, radix, upper, o);
-                        o.push(b';');
-                    }
-                }
-            });
-        }
         if pdf && s.chars().all(|c| (c as u32) < 256) {
             add(b, "original.pdfdoc", &|o| {
                 o.extend(s.chars().map(|c| c as u8))
@@ -311,7 +343,6 @@ impl Needles {
     /// keep every raw encoding (UTF-8, UTF-16, GBK, character references).
     pub(crate) fn new(originals: &[Sensitive], allowed: &[String], pdf: bool) -> Self {
         let mut values: Vec<Sensitive> = Vec::new();
-        let mut text_values = Vec::new();
         let mut text_b = MatcherBuilder::new();
         let mut byte_b = MatcherBuilder::new();
         let mut rules: Vec<&'static str> = Vec::new();
@@ -328,19 +359,17 @@ impl Needles {
             let idx = values.len();
             values.push(o.clone());
             text_b.push(norm.as_bytes());
-            text_values.push(idx);
             let first = byte_b.len();
             push_forms(v, pdf, first, &mut byte_b, &mut rules);
             if norm != v {
                 push_forms(&norm, pdf, first, &mut byte_b, &mut rules);
             }
             for (i, rule) in rules.iter().enumerate().skip(first) {
-                byte_pats.push((idx, *rule, byte_b.get(i).len() < SHORT));
+                byte_pats.push((idx as u32, rule_index(rule), byte_b.get(i).len() < SHORT));
             }
         }
         Needles {
             values,
-            text_values,
             text_m: text_b.build(),
             byte_pats,
             byte_m: byte_b.build(),
@@ -368,33 +397,48 @@ impl Needles {
         }
         let norm = normalize_cow(text);
         let mut hits = Vec::new();
-        self.text_m.for_each(norm.as_bytes(), |p, _| {
-            if let Some(idx) = self.text_values.get(p) {
-                hits.push(*idx);
-            }
-        });
+        // One text pattern per value, in value order.
+        self.text_m.for_each(norm.as_bytes(), |p, _| hits.push(p));
         hits.sort_unstable();
         hits.dedup();
         hits
     }
 
-    /// Which values occur in this buffer, in which encoding.
+    /// Which values occur in this buffer, in which encoding. A buffer with XML character
+    /// references is searched a second time with them decoded; a value found only then is
+    /// reported as `original.char-ref`.
     pub(crate) fn find_in_bytes(
         &self,
         buf: &[u8],
         text_bearing: bool,
     ) -> Vec<(usize, &'static str)> {
-        let mut hits = Vec::new();
+        let mut hits: Vec<(usize, u8)> = Vec::new();
+        let pats = &self.byte_pats;
         self.byte_m.for_each(buf, |p, _| {
-            if let Some(&(idx, rule, short)) = self.byte_pats.get(p)
+            if let Some(&(idx, rule, short)) = pats.get(p)
                 && (text_bearing || !short)
             {
-                hits.push((idx, rule));
+                hits.push((idx as usize, rule));
             }
         });
+        if let Some(decoded) = decode_char_refs(buf) {
+            let raw: FastSet<usize> = hits.iter().map(|h| h.0).collect();
+            let mut more = Vec::new();
+            self.byte_m.for_each(&decoded, |p, _| {
+                if let Some(&(idx, _, short)) = pats.get(p)
+                    && (text_bearing || !short)
+                    && !raw.contains(&(idx as usize))
+                {
+                    more.push((idx as usize, CHAR_REF));
+                }
+            });
+            hits.extend(more);
+        }
         hits.sort_unstable();
         hits.dedup();
-        hits
+        hits.into_iter()
+            .map(|(i, r)| (i, RULES[usize::from(r)]))
+            .collect()
     }
 }
 
@@ -471,29 +515,6 @@ mod tests {
             out.push(("original.hex-utf16be", hex(&be, true)));
             out.push(("original.hex-utf16be", hex(&be, false)));
             if !s.is_ascii() {
-                let dec: String = s
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii() {
-                            c.to_string()
-                        } else {
-                            format!("&#{};", c as u32)
-                        }
-                    })
-                    .collect();
-                let hx: String = s
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii() {
-                            c.to_string()
-                        } else {
-                            format!("&#x{:X};", c as u32)
-                        }
-                    })
-                    .collect();
-                out.push(("original.char-ref", dec.into_bytes()));
-                out.push(("original.char-ref", hx.clone().into_bytes()));
-                out.push(("original.char-ref", hx.to_lowercase().into_bytes()));
                 if s.chars().all(|c| (c as u32) < 256) {
                     out.push(("original.pdfdoc", s.chars().map(|c| c as u8).collect()));
                 }
@@ -647,6 +668,23 @@ mod tests {
             n.find_in_bytes(b"&#24352;&#19977;&#20016;", true)
                 .contains(&(0, "original.char-ref"))
         );
+        // Any mix of decimal and hexadecimal, upper and lower case, and plain characters.
+        assert_eq!(
+            n.find_in_bytes("<t>&#24352;&#x4E09;丰</t>".as_bytes(), true),
+            vec![(0, "original.char-ref")]
+        );
+        assert_eq!(
+            n.find_in_bytes(b"&#X5f20;&#x4e09;&#x4E30;", true),
+            vec![(0, "original.char-ref")]
+        );
+        // Found as it is: reported once, by its plain form.
+        assert_eq!(
+            n.find_in_bytes("张三丰 &#24352;".as_bytes(), true),
+            vec![(0, "original.utf8")]
+        );
+        // Broken references decode to nothing.
+        assert!(n.find_in_bytes(b"&#24352&#19977;&#20016;", true).is_empty());
+        assert!(n.find_in_bytes(b"&#x;&#;&#", true).is_empty());
         assert!(
             n.find_in_bytes(b"13812345678", false)
                 .contains(&(1, "original.utf8"))

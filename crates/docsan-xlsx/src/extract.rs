@@ -41,12 +41,19 @@ pub(crate) enum Role {
     Other,
 }
 
-/// Units, bindings and diagnostics as they are collected.
+/// A receiver of units as they are extracted, which keeps none of them.
+pub(crate) type Sink<'l> = &'l mut dyn FnMut(&TextUnit);
+
+/// Units, bindings and diagnostics as they are collected, or, with a sink, units handed over
+/// one at a time and neither units nor bindings kept (the re-open check of an output).
 struct Ex<'l> {
     limits: &'l Limits,
     units: Vec<TextUnit>,
     bindings: Vec<Binding>,
     diags: Vec<Diagnostic>,
+    sink: Option<Sink<'l>>,
+    /// Units extracted so far (kept or handed over).
+    count: u32,
 }
 
 impl Ex<'_> {
@@ -56,14 +63,21 @@ impl Ex<'_> {
         ctx: UnitContext,
         binding: Binding,
     ) -> Result<u32> {
-        if self.units.len() as u64 >= self.limits.max_units as u64 {
+        if self.count as u64 >= self.limits.max_units as u64 {
             return Err(Error::limit(
                 "workbook holds more text units than the unit limit",
             ));
         }
-        let id = self.units.len() as u32;
-        self.units.push(TextUnit::new(UnitId(id), text, ctx));
-        self.bindings.push(binding);
+        let id = self.count;
+        self.count += 1;
+        let unit = TextUnit::new(UnitId(id), text, ctx);
+        match &mut self.sink {
+            Some(sink) => sink(&unit),
+            None => {
+                self.units.push(unit);
+                self.bindings.push(binding);
+            }
+        }
         Ok(id)
     }
 }
@@ -1160,8 +1174,10 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
     let estimate = (src.len() / 40)
         .min(ex.limits.max_units as usize)
         .min(500_000);
-    ex.units.reserve(estimate);
-    ex.bindings.reserve(estimate);
+    if ex.sink.is_none() {
+        ex.units.reserve(estimate);
+        ex.bindings.reserve(estimate);
+    }
     let header = detect_header(src, sc.sst, ex.limits);
     let mut g = Gen::new(sc.part, sc.part_name, Role::Sheet);
     g.sheet = sc.name.clone();
@@ -1503,11 +1519,12 @@ fn finish_cell(
             let cellpos = (sc.part, vs as u64, ve as u64);
             let key = (idx, st.col);
             let grouped = column_header.is_some();
-            if grouped
-                && let Some(&uid) = groups.get(&key)
-                && let Some(Binding::Sst { cells, .. }) = ex.bindings.get_mut(uid as usize)
-            {
-                cells.push(cellpos);
+            if grouped && let Some(&uid) = groups.get(&key) {
+                // Handed to a sink, the unit is gone already: it was seen once, which is all
+                // a check needs.
+                if let Some(Binding::Sst { cells, .. }) = ex.bindings.get_mut(uid as usize) {
+                    cells.push(cellpos);
+                }
                 return Ok(None);
             }
             if !blank(&si.text) || !si.binding.shadows.is_empty() {
@@ -1631,7 +1648,13 @@ fn is_embedded_package(n: &str) -> bool {
 }
 
 /// Opens a workbook.
-pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
+/// Opens a workbook. With a sink, every unit goes to it as it is extracted and the document
+/// returned holds no units or bindings (it cannot be rewritten).
+pub(crate) fn open<'l>(
+    bytes: &[u8],
+    limits: &'l Limits,
+    sink: Option<Sink<'l>>,
+) -> Result<XlsxDocument> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         let needle: Vec<u8> = "EncryptedPackage"
             .encode_utf16()
@@ -1677,6 +1700,8 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<XlsxDocument> {
         units: Vec::new(),
         bindings: Vec::new(),
         diags: Vec::new(),
+        sink,
+        count: 0,
     };
     let mut done: BTreeSet<usize> = BTreeSet::new();
 

@@ -41,7 +41,18 @@ impl Backend for XlsxBackend {
     }
 
     fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
-        Ok(Box::new(extract::open(bytes, limits)?))
+        Ok(Box::new(extract::open(bytes, limits, None)?))
+    }
+
+    /// The same extraction as `open`, but each unit goes to `f` as it is made and none is
+    /// kept: a sheet part is held as XML, never as units.
+    fn for_each_unit(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        f: &mut dyn FnMut(&TextUnit),
+    ) -> Result<()> {
+        extract::open(bytes, limits, Some(f)).map(drop)
     }
 }
 

@@ -137,14 +137,6 @@ impl Sanitizer {
         }
     }
 
-    fn finding_reports(
-        &self,
-        units: &[TextUnit],
-        findings: &[Finding],
-    ) -> Vec<report::FindingReport> {
-        findings.iter().map(|f| finding_report(units, f)).collect()
-    }
-
     /// Sets the report's findings: entries for the first [`Options::list_limit`] (all when
     /// `full`), counts for the rest, whose entries are never built.
     fn set_findings(
@@ -155,7 +147,12 @@ impl Sanitizer {
         full: bool,
     ) {
         let limit = if full { None } else { self.options.list_limit };
-        report.set_findings(findings, limit, |f| f.kind, |f| finding_report(units, f));
+        report.set_findings(
+            findings,
+            limit,
+            |f| f.kind,
+            |f| finding_report(units.get(f.unit.0 as usize), f),
+        );
     }
 
     /// Lists findings without writing anything.
@@ -388,13 +385,23 @@ impl Sanitizer {
         // Check 1: the output re-opens with the backend, and its own extraction holds none of
         // the original values. (Detection is not run again here: the verifier below runs it on
         // its own extraction, which is the independent check.)
-        let reopened = backend
-            .open(&out, limits)
-            .map_err(|e| Error::residue(format!("the sanitized output does not re-open: {e}")))?;
-        let residues = originals_left(reopened.units(), &originals, &replacements);
-        report.residues = self.finding_reports(reopened.units(), &residues);
+        // The units are read one at a time: a large sheet is not held as units a second time.
+        let search = OriginalsSearch::new(&originals, &replacements);
+        if !search.is_empty() {
+            let mut residues = Vec::new();
+            backend
+                .for_each_unit(&out, limits, &mut |u| search.in_unit(u, &mut residues))
+                .map_err(|e| {
+                    Error::residue(format!("the sanitized output does not re-open: {e}"))
+                })?;
+            report.residues = residues;
+        } else {
+            backend.open(&out, limits).map_err(|e| {
+                Error::residue(format!("the sanitized output does not re-open: {e}"))
+            })?;
+        }
+        drop(search);
         check_time("the re-open check")?;
-        drop(reopened);
 
         // Check 2: the independent verifier, which shares no decoding code with the backends.
         let originals: Vec<Sensitive> = originals.into_iter().collect();
@@ -530,46 +537,61 @@ impl Sanitizer {
     }
 }
 
-/// Original values still present in the re-opened output's units, found in one pass per unit
-/// (one [`docsan_verify::Matcher`] over all values, built in linear time, so a 100k-row sheet
-/// costs no more than its text). Values that a replacement itself contains (pseudonyms) and
+/// Searches a re-opened output's units for original values, in one pass per unit (one
+/// [`docsan_verify::Matcher`] over all values, built in linear time, so a 100k-row sheet costs
+/// no more than its text). Values that a replacement itself contains (pseudonyms) and
 /// one-character values are not searched.
-fn originals_left(
-    units: &[TextUnit],
-    originals: &BTreeSet<Sensitive>,
-    replacements: &BTreeSet<CompactString>,
-) -> Vec<Finding> {
-    let candidates: Vec<&Sensitive> = originals.iter().filter(|o| o.char_len() >= 2).collect();
-    let all = docsan_verify::Matcher::new(candidates.iter().map(|o| o.expose()));
-    if all.is_empty() {
-        return Vec::new();
+struct OriginalsSearch<'a> {
+    candidates: Vec<&'a Sensitive>,
+    matcher: docsan_verify::Matcher,
+    inside_replacement: Vec<bool>,
+}
+
+impl<'a> OriginalsSearch<'a> {
+    fn new(
+        originals: &'a BTreeSet<Sensitive>,
+        replacements: &BTreeSet<CompactString>,
+    ) -> OriginalsSearch<'a> {
+        let candidates: Vec<&Sensitive> = originals.iter().filter(|o| o.char_len() >= 2).collect();
+        let matcher = docsan_verify::Matcher::new(candidates.iter().map(|o| o.expose()));
+        let mut inside_replacement = vec![false; candidates.len()];
+        if !matcher.is_empty() {
+            for r in replacements {
+                matcher.for_each(r.as_bytes(), |p, _| inside_replacement[p] = true);
+            }
+        }
+        OriginalsSearch {
+            candidates,
+            matcher,
+            inside_replacement,
+        }
     }
-    let mut inside_replacement = vec![false; candidates.len()];
-    for r in replacements {
-        all.for_each(r.as_bytes(), |p, _| inside_replacement[p] = true);
+
+    fn is_empty(&self) -> bool {
+        self.matcher.is_empty()
     }
-    let mut out = Vec::new();
-    for u in units {
+
+    /// Adds a residue entry for each original value (once per unit) found in `u`.
+    fn in_unit(&self, u: &TextUnit, out: &mut Vec<report::FindingReport>) {
         let mut seen = BTreeSet::new();
-        all.for_each(u.text.as_bytes(), |i, start| {
-            if !inside_replacement[i] && seen.insert(i) {
-                out.push(Finding {
+        self.matcher.for_each(u.text.as_bytes(), |i, start| {
+            if !self.inside_replacement[i] && seen.insert(i) {
+                let f = Finding {
                     unit: u.id,
-                    range: start..start + candidates[i].expose().len(),
+                    range: start..start + self.candidates[i].expose().len(),
                     kind: docsan_core::PiiKind::Custom,
                     rule: "residue.original".into(),
                     confidence: 1.0,
-                    value: candidates[i].clone(),
-                });
+                    value: self.candidates[i].clone(),
+                };
+                out.push(finding_report(Some(u), &f));
             }
         });
     }
-    out
 }
 
-/// The report entry of one finding.
-fn finding_report(units: &[TextUnit], f: &Finding) -> report::FindingReport {
-    let unit = units.get(f.unit.0 as usize);
+/// The report entry of one finding in `unit`.
+fn finding_report(unit: Option<&TextUnit>, f: &Finding) -> report::FindingReport {
     report::FindingReport {
         kind: f.kind,
         rule: f.rule.clone(),

@@ -35,13 +35,13 @@ pub(crate) fn elsewhere(
     // One linear-time-build matcher (a 100k-row sheet has a value per row); matches are then
     // taken leftmost-longest without overlap, as a reader would split the text.
     let matcher = docsan_verify::Matcher::new(&patterns);
-    let mut covered: BTreeMap<u32, Vec<(usize, usize)>> = BTreeMap::new();
-    for f in findings {
-        covered
-            .entry(f.unit.0)
-            .or_default()
-            .push((f.range.start, f.range.end));
-    }
+    // What findings cover, by unit: one sorted vector rather than a map of vectors (a sheet
+    // has a finding per personal cell).
+    let mut covered: Vec<(u32, usize, usize)> = findings
+        .iter()
+        .map(|f| (f.unit.0, f.range.start, f.range.end))
+        .collect();
+    covered.sort_unstable();
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     let mut hits: Vec<(usize, usize, usize)> = Vec::new();
@@ -58,9 +58,11 @@ pub(crate) fn elsewhere(
             }
             let e = s + len;
             end_of_last = e;
-            let overlaps = covered
-                .get(&u.id.0)
-                .is_some_and(|v| v.iter().any(|&(a, b)| s < b && a < e));
+            let first = covered.partition_point(|c| c.0 < u.id.0);
+            let overlaps = covered[first..]
+                .iter()
+                .take_while(|c| c.0 == u.id.0)
+                .any(|&(_, a, b)| s < b && a < e);
             if overlaps || !seen.insert((u.id.0, s, e)) {
                 continue;
             }
