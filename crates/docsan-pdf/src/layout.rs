@@ -565,22 +565,32 @@ impl Table {
                     .zip(segments)
                     .map(|((&c, b), seg)| self.wrapped(c, b.unwrap_or(f32::MAX), seg, size))
                     .collect();
-                let continuation = if !row_like {
-                    // Some cells of the row wrapped, the others ended: the continuation may
-                    // not refill the row's first column unless that too ran out of room.
-                    cols.iter()
-                        .zip(&tests)
-                        .all(|(&c, t)| Some(c) != self.first_col || t.0)
-                } else {
+                let refills = cols
+                    .iter()
+                    .zip(&tests)
+                    .find(|(c, _)| Some(**c) == self.first_col)
+                    .map(|(_, t)| t.0);
+                let continuation = match (row_like, refills) {
+                    // Some cells of the row wrapped, the others ended (or this is the header's
+                    // second line).
+                    (false, None) => true,
+                    // The row's first column (a row number, a name) is filled again: a new
+                    // row, unless that column too ran out of room.
+                    (false, Some(wrapped)) => wrapped,
+                    // Every column but the row's first: the rest of the cells that did not
+                    // fit on the line above.
+                    (true, None) => self.first_col.is_some() && tests.iter().all(|t| t.0),
                     // Every cell wrapped: only in a table already seen to wrap, at its line
                     // pitch, with every segment the text that did not fit above it and at
                     // least one of them short enough that it would have fitted on a line
                     // of its own (a long number wraps in any narrow column, a new row's
                     // value as much as the rest of the one above).
-                    self.pitch.is_some_and(|p| step <= p + 0.15 * size)
-                        && step <= TIGHT_PITCH * size
-                        && tests.iter().all(|t| t.0)
-                        && tests.iter().any(|t| t.1)
+                    (true, Some(_)) => {
+                        self.pitch.is_some_and(|p| step <= p + 0.15 * size)
+                            && step <= TIGHT_PITCH * size
+                            && tests.iter().all(|t| t.0)
+                            && tests.iter().any(|t| t.1)
+                    }
                 };
                 if continuation {
                     return Some(Role::Continuation(cols));
@@ -898,5 +908,285 @@ mod tests {
         // A damaged reference gives the first glyph only, never a panic.
         assert_eq!(bold.glyphs(&[]).collect::<Vec<_>>(), [11]);
         assert_eq!(std::mem::size_of::<CharMap>(), 16);
+    }
+
+    /// A line of segments `(start, text)` at baseline `v`, size 10: ASCII glyphs are 5 wide,
+    /// others 10. Glyph indices are handed out from `next`.
+    fn line(v: f32, segs: &[(f32, &'static str)], next: &mut usize) -> Line<'static> {
+        let size = 10.0;
+        let segments = segs
+            .iter()
+            .map(|&(u, text)| {
+                let mut u0 = u;
+                let mut items = Vec::new();
+                for (i, c) in text.char_indices() {
+                    let t = &text[i..i + c.len_utf8()];
+                    let w = if c.is_ascii() { 5.0 } else { 10.0 };
+                    items.push(Placed {
+                        glyphs: GlyphList::one(*next),
+                        text: t,
+                        u0,
+                        u1: u0 + w,
+                        v,
+                        size,
+                    });
+                    *next += 1;
+                    u0 += w;
+                }
+                Segment { items }
+            })
+            .collect();
+        Line { v, size, segments }
+    }
+
+    fn texts(lines: Vec<Line<'static>>) -> Vec<String> {
+        let mut table = Vec::new();
+        let units = units_from_lines(lines, &mut table);
+        // Every character still maps to the glyph that drew it.
+        for u in &units {
+            for c in &u.chars {
+                assert!(u.text.is_char_boundary(c.range().start));
+                assert!(u.text.is_char_boundary(c.range().end));
+            }
+        }
+        units.into_iter().map(|u| u.text).collect()
+    }
+
+    /// Columns of a narrow table: number at 0, ID at 20 (45 wide: nine digits), phone at 70
+    /// (35 wide), address at 110 (60 wide: six characters).
+    const COLS: [f32; 4] = [0.0, 20.0, 70.0, 110.0];
+
+    fn header(next: &mut usize) -> Line<'static> {
+        line(
+            700.0,
+            &[
+                (COLS[0], "序号"),
+                (COLS[1], "身份证号"),
+                (COLS[2], "电话"),
+                (COLS[3], "家庭住址"),
+            ],
+            next,
+        )
+    }
+
+    #[test]
+    fn a_wrapped_row_joins_cell_by_cell() {
+        let mut n = 0;
+        let lines = vec![
+            header(&mut n),
+            // Cells closer together than a word space (2.5 between ID and phone, none
+            // between phone and address): cut where each column's text starts.
+            line(
+                688.0,
+                &[
+                    (COLS[0], "1"),
+                    (COLS[1], "340702197"),
+                    (67.5, "1527650"),
+                    (COLS[3], "安徽省铜陵市"),
+                ],
+                &mut n,
+            ),
+            // Every column but the first continues, the address over three lines.
+            line(
+                676.0,
+                &[
+                    (COLS[1], "212277572"),
+                    (COLS[2], "3845"),
+                    (COLS[3], "义安区五松镇"),
+                ],
+                &mut n,
+            ),
+            line(664.0, &[(COLS[3], "幸福路1号")], &mut n),
+            line(
+                652.0,
+                &[
+                    (COLS[0], "2"),
+                    (COLS[1], "340702198"),
+                    (COLS[2], "1773294"),
+                    (COLS[3], "安徽省铜陵市"),
+                ],
+                &mut n,
+            ),
+            line(
+                640.0,
+                &[
+                    (COLS[1], "004135566"),
+                    (COLS[2], "4007"),
+                    (COLS[3], "义安区"),
+                ],
+                &mut n,
+            ),
+        ];
+        let t = texts(lines);
+        let want = [
+            "序号",
+            "身份证号",
+            "电话",
+            "家庭住址",
+            "1",
+            "340702197212277572",
+            "15276503845",
+            "安徽省铜陵市义安区五松镇幸福路1号",
+            "2",
+            "340702198004135566",
+            "17732944007",
+            "安徽省铜陵市义安区",
+        ];
+        assert_eq!(t, want);
+    }
+
+    #[test]
+    fn a_row_whose_every_cell_wraps_joins_in_a_table_seen_to_wrap() {
+        let mut n = 0;
+        // A first column one digit wide, then ID, phone and address as above.
+        let cols = [0.0, 8.0, 58.0, 98.0];
+        let row = |v: f32, cells: [&'static str; 4], n: &mut usize| {
+            let segs: Vec<(f32, &'static str)> = cols
+                .iter()
+                .zip(cells)
+                .filter(|(_, t)| !t.is_empty())
+                .map(|(&c, t)| (c, t))
+                .collect();
+            line(v, &segs, n)
+        };
+        let lines = vec![
+            row(700.0, ["N", "身份证号", "电话", "家庭住址"], &mut n),
+            row(688.0, ["1", "340702197", "1527650", "安徽省铜陵市"], &mut n),
+            row(676.0, ["", "212277572", "3845", "义安区"], &mut n),
+            // Row 10: its number wraps too, so every column continues on the next line, each
+            // with text that did not fit above it.
+            row(664.0, ["1", "340702198", "1773294", "安徽省铜陵市"], &mut n),
+            row(652.0, ["0", "004135566", "4007", "义安区"], &mut n),
+        ];
+        let t = texts(lines);
+        let want = [
+            "N",
+            "身份证号",
+            "电话",
+            "家庭住址",
+            "1",
+            "340702197212277572",
+            "15276503845",
+            "安徽省铜陵市义安区",
+            "10",
+            "340702198004135566",
+            "17732944007",
+            "安徽省铜陵市义安区",
+        ];
+        assert_eq!(t, want);
+    }
+
+    #[test]
+    fn rows_of_a_table_that_does_not_wrap_stay_apart() {
+        let mut n = 0;
+        // Wide columns, rows at the line pitch, values of the same length in every row.
+        let cols = [0.0, 30.0, 140.0, 210.0];
+        let row = |v: f32,
+                   no: &'static str,
+                   id: &'static str,
+                   ph: &'static str,
+                   name: &'static str,
+                   n: &mut usize| {
+            line(
+                v,
+                &[(cols[0], no), (cols[1], id), (cols[2], ph), (cols[3], name)],
+                n,
+            )
+        };
+        let lines = vec![
+            line(
+                700.0,
+                &[
+                    (cols[0], "序号"),
+                    (cols[1], "身份证号"),
+                    (cols[2], "电话"),
+                    (cols[3], "姓名"),
+                ],
+                &mut n,
+            ),
+            row(
+                688.0,
+                "1",
+                "340702197212277572",
+                "15276503845",
+                "欧阳娜杰",
+                &mut n,
+            ),
+            row(
+                676.0,
+                "2",
+                "340702198004135566",
+                "17732944007",
+                "李伟洋",
+                &mut n,
+            ),
+            // A row with empty cells is a row, not the rest of the one above.
+            line(664.0, &[(cols[0], "3"), (cols[3], "李强勇")], &mut n),
+            row(
+                652.0,
+                "4",
+                "340702196002056320",
+                "15651938379",
+                "王芳军",
+                &mut n,
+            ),
+        ];
+        let t = texts(lines);
+        let want = [
+            "序号",
+            "身份证号",
+            "电话",
+            "姓名",
+            "1",
+            "340702197212277572",
+            "15276503845",
+            "欧阳娜杰",
+            "2",
+            "340702198004135566",
+            "17732944007",
+            "李伟洋",
+            "3",
+            "李强勇",
+            "4",
+            "340702196002056320",
+            "15651938379",
+            "王芳军",
+        ];
+        assert_eq!(t, want);
+    }
+
+    #[test]
+    fn a_paragraph_under_a_wrapped_table_is_not_merged_into_it() {
+        let mut n = 0;
+        let lines = vec![
+            header(&mut n),
+            line(
+                688.0,
+                &[
+                    (COLS[0], "1"),
+                    (COLS[1], "340702197"),
+                    (COLS[2], "1527650"),
+                    (COLS[3], "安徽省铜陵市"),
+                ],
+                &mut n,
+            ),
+            line(
+                676.0,
+                &[
+                    (COLS[1], "212277572"),
+                    (COLS[2], "3845"),
+                    (COLS[3], "义安区"),
+                ],
+                &mut n,
+            ),
+            // Prose at the line pitch right under the table, from the left margin across
+            // every column; then a short note that fits inside the first column.
+            line(664.0, &[(0.0, "公示期：2021年10月1日至10月7日。")], &mut n),
+            line(652.0, &[(0.0, "注")], &mut n),
+        ];
+        let t = texts(lines);
+        assert_eq!(t[4..7], ["1", "340702197212277572", "15276503845"]);
+        assert_eq!(t[7], "安徽省铜陵市义安区");
+        assert_eq!(t[8], "公示期：2021年10月1日至10月7日。注");
     }
 }
