@@ -580,13 +580,24 @@ impl Table {
                     // Every column but the row's first: the rest of the cells that did not
                     // fit on the line above.
                     (true, None) => self.first_col.is_some() && tests.iter().all(|t| t.0),
-                    // Every cell wrapped: only in a table already seen to wrap, at its line
-                    // pitch, with every segment the text that did not fit above it and at
-                    // least one of them short enough that it would have fitted on a line
-                    // of its own (a long number wraps in any narrow column, a new row's
-                    // value as much as the rest of the one above).
+                    // Every cell wrapped: at the line pitch, with every segment the text that
+                    // did not fit above it and at least one of them short enough that it
+                    // would have fitted on a line of its own (a long number wraps in any
+                    // narrow column, a new row's value as much as the rest of the one above).
                     (true, Some(_)) => {
-                        self.pitch.is_some_and(|p| step <= p + 0.15 * size)
+                        // The short one must be the rest of a number or word: a single CJK
+                        // character is also what the next row's name or address starts
+                        // with, and a column's right edge is known only as far as its text
+                        // has reached.
+                        let latin = segments.iter().zip(&tests).any(|(seg, t)| {
+                            t.1 && seg
+                                .items
+                                .iter()
+                                .find(|p| !p.text.trim().is_empty())
+                                .is_some_and(|p| p.text.is_ascii())
+                        });
+                        latin
+                            && self.pitch.is_none_or(|p| step <= p + 0.15 * size)
                             && step <= TIGHT_PITCH * size
                             && tests.iter().all(|t| t.0)
                             && tests.iter().any(|t| t.1)
@@ -1036,10 +1047,10 @@ mod tests {
     }
 
     #[test]
-    fn a_row_whose_every_cell_wraps_joins_in_a_table_seen_to_wrap() {
+    fn a_row_whose_every_cell_wraps_joins() {
         let mut n = 0;
-        // A first column one digit wide, then ID, phone and address as above.
-        let cols = [0.0, 8.0, 58.0, 98.0];
+        // A first column one digit wide, then ID (nine digits wide), phone (ten) and address.
+        let cols = [0.0, 8.0, 58.0, 108.0];
         let row = |v: f32, cells: [&'static str; 4], n: &mut usize| {
             let segs: Vec<(f32, &'static str)> = cols
                 .iter()
@@ -1051,12 +1062,20 @@ mod tests {
         };
         let lines = vec![
             row(700.0, ["N", "身份证号", "电话", "家庭住址"], &mut n),
-            row(688.0, ["1", "340702197", "1527650", "安徽省铜陵市"], &mut n),
-            row(676.0, ["", "212277572", "3845", "义安区"], &mut n),
+            row(
+                688.0,
+                ["1", "340702197", "152765038", "安徽省铜陵市"],
+                &mut n,
+            ),
+            row(676.0, ["", "212277572", "45", "义安区"], &mut n),
             // Row 10: its number wraps too, so every column continues on the next line, each
             // with text that did not fit above it.
-            row(664.0, ["1", "340702198", "1773294", "安徽省铜陵市"], &mut n),
-            row(652.0, ["0", "004135566", "4007", "义安区"], &mut n),
+            row(
+                664.0,
+                ["1", "340702198", "177329440", "安徽省铜陵市"],
+                &mut n,
+            ),
+            row(652.0, ["0", "004135566", "07", "义安区"], &mut n),
         ];
         let t = texts(lines);
         let want = [
