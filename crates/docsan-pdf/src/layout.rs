@@ -279,180 +279,537 @@ struct Cell<'a> {
     label: Option<String>,
 }
 
-fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit> {
-    let mut cells: Vec<Cell> = Vec::new();
-    // Columns of the current table: (u0, u1, header text) and the index of each column's
-    // last cell, so wrapped continuation lines can be appended to it.
-    let mut columns: Vec<(f32, f32, String)> = Vec::new();
-    // The extent actually covered by each column's cells (header and rows), which wrapped
-    // continuation lines are matched against (headers are often centred, text left-aligned).
-    let mut observed: Vec<(f32, f32)> = Vec::new();
-    let mut header_open = false;
-    // The last single-segment body line: (cell, baseline, size, start).
-    let mut last_body: Option<(usize, f32, f32, f32)> = None;
-    let mut last_cell_of_col: Vec<Option<usize>> = Vec::new();
-    let mut prev_v: Option<(f32, f32)> = None;
-    for line in lines {
-        let nseg = line.segments.len();
-        let close = prev_v.is_some_and(|(v, s)| (v - line.v) < 2.2 * s.max(line.size));
-        let in_table = !columns.is_empty() && close;
-        if !in_table {
-            columns.clear();
-            last_cell_of_col.clear();
+/// Lines of one cell are at most this many font sizes apart (baselines of digits and CJK text
+/// drawn side by side can differ by a fifth of the size, and some tables are set loosely).
+const PITCH: f32 = 2.0;
+/// When every cell of a line continues the one above, the line must also be this close: a
+/// new row starts after the cell padding, often a border.
+const TIGHT_PITCH: f32 = 1.5;
+
+/// The table being read: its columns and, per column, where its last cell ended, so that the
+/// lines of a cell wrapped inside a narrow column go back into that cell.
+#[derive(Clone, Default)]
+struct Table {
+    /// (u0, u1, header text): the header's segments widened to the midpoints between them.
+    columns: Vec<(f32, f32, String)>,
+    /// The extent actually covered by each column's cells (header and rows), which wrapped
+    /// continuation lines are matched against (headers are often centred, text left-aligned).
+    observed: Vec<(f32, f32)>,
+    /// Where each column's text starts (the header's and those of full rows, left-aligned
+    /// text starts at the same place in every row), for cutting a line whose cells are too
+    /// close together to be told apart by the gap between them.
+    starts: Vec<Vec<f32>>,
+    /// Per column: its last cell (index into the cells) and the baseline and end of that
+    /// cell's last line.
+    last: Vec<Option<(usize, f32, f32)>>,
+    /// The first column the current row's first line filled (a row number, say, which does
+    /// not wrap: a line that fills it again is a new row unless it wraps too).
+    first_col: Option<usize>,
+    /// The distance between two lines of one cell, once a continuation has been seen.
+    pitch: Option<f32>,
+    /// The header row may still continue on the next line (a wrapped header).
+    header_open: bool,
+    /// Starts shown by the line below, when a row is read again (see `reread_row`).
+    extra: Vec<f32>,
+}
+
+/// How a line of a table is read.
+enum Role {
+    /// Wrapped text of the cells above: the column of each segment.
+    Continuation(Vec<usize>),
+    /// A new row: the column of each segment.
+    Row(Vec<Option<usize>>),
+}
+
+/// Width of the first word of a segment: its first character when that is not ASCII (CJK
+/// text wraps between any two characters), else its leading run of ASCII non-spaces (Latin
+/// text wraps at spaces, and a long number anywhere, which leaves the rest as one run).
+fn first_word_width(seg: &Segment<'_>) -> f32 {
+    let mut items = seg.items.iter().skip_while(|p| p.text.trim().is_empty());
+    let Some(first) = items.next() else {
+        return 0.0;
+    };
+    let mut end = first.u1;
+    if first.text.is_ascii() {
+        for p in items {
+            if !p.text.is_ascii() || p.text.contains(' ') || p.text.trim().is_empty() {
+                break;
+            }
+            end = end.max(p.u1);
         }
-        if in_table {
-            // Assign each segment to the column it overlaps most.
-            let assign: Vec<Option<usize>> = line
-                .segments
-                .iter()
-                .map(|s| {
-                    let (a, b) = (s.u0(), s.u1());
-                    let mut best = None;
-                    let mut best_ov = 0.0;
-                    for (ci, (c0, c1, _)) in columns.iter().enumerate() {
-                        let ov = overlap(a, b, *c0, *c1);
-                        let center = (a + b) / 2.0;
-                        let ov = if ov <= 0.0 && center >= *c0 - 2.0 && center <= *c1 + 2.0 {
-                            0.01
-                        } else {
-                            ov
-                        };
-                        if ov > best_ov {
-                            best_ov = ov;
-                            best = Some(ci);
-                        }
-                    }
-                    best
-                })
-                .collect();
-            // A full row (one segment per column) takes the columns in order: a short cell
-            // such as a two-character name, left-aligned under a centred header, can overlap
-            // the neighbouring column more than its own.
-            let assign: Vec<Option<usize>> = if nseg == columns.len() && nseg >= 3 {
-                (0..nseg).map(Some).collect()
+    }
+    (end - first.u0).max(0.0)
+}
+
+impl Table {
+    fn start(&mut self, header: &[Segment<'_>]) {
+        self.columns = header
+            .iter()
+            .map(|s| (s.u0(), s.u1(), s.text().trim().to_string()))
+            .collect();
+        // Widen each column to the midpoints between neighbours (as the header drew them:
+        // no gap is left between two columns).
+        let n = self.columns.len();
+        let drawn: Vec<(f32, f32)> = header.iter().map(|s| (s.u0(), s.u1())).collect();
+        for i in 0..n {
+            let left = if i == 0 {
+                f32::MIN / 4.0
             } else {
-                // Cells of one row stand in distinct columns, left to right: a segment that
-                // overlaps the previous segment's column most belongs to the next one.
-                let mut last: Option<usize> = None;
-                assign
-                    .into_iter()
-                    .map(|a| {
-                        let a = match (a, last) {
-                            (Some(c), Some(l)) if c <= l && l + 1 < columns.len() => Some(l + 1),
-                            (a, _) => a,
-                        };
-                        if a.is_some() {
-                            last = a;
-                        }
-                        a
-                    })
-                    .collect()
+                (drawn[i - 1].1 + drawn[i].0) / 2.0
             };
-            let aligned = assign.iter().all(|a| a.is_some());
-            let row_like = nseg >= columns.len().saturating_sub(1).max(2);
-            // A wrapped continuation stays inside one column; prose after a table does not.
-            let fits = line.segments.iter().all(|s| {
-                observed
-                    .iter()
-                    .filter(|(o0, o1)| overlap(s.u0(), s.u1(), *o0, *o1) > 1.0)
-                    .count()
-                    <= 1
-            });
-            if aligned && !row_like && fits {
-                // A continuation line: wrapped text of cells above, matched by observed extent.
-                for (seg, col) in line.segments.into_iter().zip(assign) {
+            let right = if i + 1 == n {
+                f32::MAX / 4.0
+            } else {
+                (drawn[i].1 + drawn[i + 1].0) / 2.0
+            };
+            self.columns[i].0 = self.columns[i].0.min(left);
+            self.columns[i].1 = self.columns[i].1.max(right);
+        }
+        self.observed = header.iter().map(|s| (s.u0(), s.u1())).collect();
+        self.starts = header.iter().map(|s| vec![s.u0()]).collect();
+        self.last = vec![None; n];
+        // A header wraps freely (a two-character header over a narrow column of numbers).
+        self.first_col = None;
+        self.pitch = None;
+        self.header_open = true;
+    }
+
+    fn clear(&mut self) {
+        self.columns.clear();
+        self.last.clear();
+    }
+
+    /// Cuts the segments of a line where a glyph starts exactly where a column's text starts
+    /// and is set apart from the glyph before it: cells of a narrow table often stand closer
+    /// together than a word space.
+    fn cut<'a>(&self, segments: &[Segment<'a>], size: f32) -> Option<Vec<Segment<'a>>> {
+        let tol = (0.06 * size).max(0.6);
+        let at_start = |u: f32| {
+            self.starts
+                .iter()
+                .skip(1)
+                .flatten()
+                .chain(&self.extra)
+                .any(|&c| (u - c).abs() <= tol)
+        };
+        let mut out: Vec<Segment<'a>> = Vec::new();
+        let mut any = false;
+        for seg in segments {
+            let mut cur = Segment::default();
+            let mut prev_end: Option<f32> = None;
+            for p in &seg.items {
+                let real = p.glyphs.first.is_some();
+                if real
+                    && let Some(end) = prev_end
+                    && p.u0 - end > 0.02 * size
+                    && end <= p.u0 + tol
+                    && at_start(p.u0)
+                {
+                    // Drop the space that stood for the gap: it drew nothing.
+                    while cur
+                        .items
+                        .last()
+                        .is_some_and(|q| q.glyphs.first.is_none() && q.text.trim().is_empty())
+                    {
+                        cur.items.pop();
+                    }
+                    if cur.items.iter().any(|q| q.glyphs.first.is_some()) {
+                        out.push(std::mem::take(&mut cur));
+                        any = true;
+                    }
+                }
+                if real {
+                    prev_end = Some(prev_end.map_or(p.u1, |e| e.max(p.u1)));
+                }
+                cur.items.push(p.clone());
+            }
+            if !cur.items.is_empty() {
+                out.push(cur);
+            }
+        }
+        any.then_some(out)
+    }
+
+    /// Where column `col`'s text starts: the leftmost start seen.
+    fn left(&self, col: usize) -> Option<f32> {
+        let s = self
+            .starts
+            .get(col)?
+            .iter()
+            .copied()
+            .fold(f32::MAX, f32::min);
+        let o = self.observed.get(col).map_or(f32::MAX, |o| o.0);
+        let m = s.min(o);
+        (m < f32::MAX / 2.0).then_some(m)
+    }
+
+    /// Whether `seg`, below a line of column `col` that ended at `prev_end`, is text that did
+    /// not fit on that line, and whether it is short against the column's width (strong
+    /// evidence: a long first word wraps in any narrow column, even as a new row's value).
+    fn wrapped(&self, col: usize, prev_end: f32, seg: &Segment<'_>, size: f32) -> (bool, bool) {
+        let Some(left) = self.left(col) else {
+            return (false, false);
+        };
+        let widest = self
+            .observed
+            .get(col)
+            .map_or(prev_end, |o| o.1)
+            .max(prev_end);
+        // The right edge of the column's text: before the next column's text by the gap seen
+        // between them (at most a little over half a character); the last column, only as far
+        // as its text has been seen to reach.
+        let right = match self.left(col + 1) {
+            Some(next) if next > widest => next - (next - widest).min(0.6 * size),
+            _ => widest,
+        } - 0.15 * size;
+        let w = first_word_width(seg);
+        let fits = prev_end + w <= right;
+        (!fits, !fits && w <= 0.5 * (right - left))
+    }
+
+    /// How `segments` (a line at baseline `v` of font size `size`) is read, if it belongs to
+    /// the table.
+    fn role(&self, segments: &[Segment<'_>], v: f32, size: f32, step: f32) -> Option<Role> {
+        let nseg = segments.len();
+        let ncol = self.columns.len();
+        // Assign each segment to the column it overlaps most.
+        let assign: Vec<Option<usize>> = segments
+            .iter()
+            .map(|s| {
+                let (a, b) = (s.u0(), s.u1());
+                let mut best = None;
+                let mut best_ov = 0.0;
+                for (ci, (c0, c1, _)) in self.columns.iter().enumerate() {
+                    let ov = overlap(a, b, *c0, *c1);
+                    let center = (a + b) / 2.0;
+                    let ov = if ov <= 0.0 && center >= *c0 - 2.0 && center <= *c1 + 2.0 {
+                        0.01
+                    } else {
+                        ov
+                    };
+                    if ov > best_ov {
+                        best_ov = ov;
+                        best = Some(ci);
+                    }
+                }
+                best
+            })
+            .collect();
+        // A full row (one segment per column) takes the columns in order: a short cell such
+        // as a two-character name, left-aligned under a centred header, can overlap the
+        // neighbouring column more than its own.
+        let assign: Vec<Option<usize>> = if nseg == ncol && nseg >= 3 {
+            (0..nseg).map(Some).collect()
+        } else {
+            // Cells of one row stand in distinct columns, left to right: a segment that
+            // overlaps the previous segment's column most belongs to the next one.
+            let mut last: Option<usize> = None;
+            assign
+                .into_iter()
+                .map(|a| {
+                    let a = match (a, last) {
+                        (Some(c), Some(l)) if c <= l && l + 1 < ncol => Some(l + 1),
+                        (a, _) => a,
+                    };
+                    if a.is_some() {
+                        last = a;
+                    }
+                    a
+                })
+                .collect()
+        };
+        if !assign.iter().all(|a| a.is_some()) {
+            return None;
+        }
+        let row_like = nseg >= ncol.saturating_sub(1).max(2);
+        // A wrapped continuation stays inside one column; prose after a table does not.
+        let fits = segments.iter().all(|s| {
+            self.observed
+                .iter()
+                .filter(|(o0, o1)| overlap(s.u0(), s.u1(), *o0, *o1) > 1.0)
+                .count()
+                <= 1
+        });
+        if fits {
+            // The column of each segment by the extent its cells were seen to cover.
+            let cols: Vec<usize> = segments
+                .iter()
+                .zip(&assign)
+                .map(|(seg, col)| {
                     let (a, b) = (seg.u0(), seg.u1());
                     let mut col = col.unwrap_or(0);
                     let mut best = 0.0;
-                    for (ci, (o0, o1)) in observed.iter().enumerate() {
+                    for (ci, (o0, o1)) in self.observed.iter().enumerate() {
                         let ov = overlap(a, b, *o0, *o1);
                         if ov > best {
                             best = ov;
                             col = ci;
                         }
                     }
-                    if header_open && let Some(c) = columns.get_mut(col) {
-                        c.2.push_str(seg.text().trim());
-                    }
-                    if let Some(Some(ci)) = last_cell_of_col.get(col) {
-                        cells[*ci].segs.push(seg);
-                    } else {
-                        let header = columns.get(col).map(|c| c.2.clone());
-                        cells.push(Cell {
-                            segs: vec![seg],
-                            header,
-                            table: true,
-                            label: None,
+                    col
+                })
+                .collect();
+            // Each segment continues a cell with a line just above it.
+            let below: Vec<Option<f32>> = cols
+                .iter()
+                .map(|&c| match self.last.get(c) {
+                    Some(Some((_, lv, end))) if *lv > v && lv - v <= PITCH * size => Some(*end),
+                    _ => None,
+                })
+                .collect();
+            let distinct = cols.windows(2).all(|w| w[0] < w[1]);
+            if distinct && below.iter().all(|b| b.is_some()) {
+                let tests: Vec<(bool, bool)> = cols
+                    .iter()
+                    .zip(&below)
+                    .zip(segments)
+                    .map(|((&c, b), seg)| self.wrapped(c, b.unwrap_or(f32::MAX), seg, size))
+                    .collect();
+                let refills = cols
+                    .iter()
+                    .zip(&tests)
+                    .find(|(c, _)| Some(**c) == self.first_col)
+                    .map(|(_, t)| t.0);
+                let continuation = match (row_like, refills) {
+                    // Some cells of the row wrapped, the others ended (or this is the header's
+                    // second line).
+                    (false, None) => true,
+                    // The row's first column (a row number, a name) is filled again: a new
+                    // row, unless that column too ran out of room.
+                    (false, Some(wrapped)) => wrapped,
+                    // Every column but the row's first: the rest of the cells that did not
+                    // fit on the line above.
+                    (true, None) => self.first_col.is_some() && tests.iter().all(|t| t.0),
+                    // Every cell wrapped: at the line pitch, with every segment the text that
+                    // did not fit above it and at least one of them short enough that it
+                    // would have fitted on a line of its own (a long number wraps in any
+                    // narrow column, a new row's value as much as the rest of the one above).
+                    (true, Some(_)) => {
+                        // The short one must be the rest of a number or word: a single CJK
+                        // character is also what the next row's name or address starts
+                        // with, and a column's right edge is known only as far as its text
+                        // has reached.
+                        let latin = segments.iter().zip(&tests).any(|(seg, t)| {
+                            t.1 && seg
+                                .items
+                                .iter()
+                                .find(|p| !p.text.trim().is_empty())
+                                .is_some_and(|p| p.text.is_ascii())
                         });
+                        latin
+                            && self.pitch.is_none_or(|p| step <= p + 0.15 * size)
+                            && step <= TIGHT_PITCH * size
+                            && tests.iter().all(|t| t.0)
+                            && tests.iter().any(|t| t.1)
                     }
+                };
+                if continuation {
+                    return Some(Role::Continuation(cols));
                 }
-                prev_v = Some((line.v, line.size));
-                continue;
             }
-            if aligned && row_like {
-                header_open = false;
-                let mut left: Option<String> = None;
-                for (seg, col) in line.segments.into_iter().zip(assign) {
-                    let col = col.unwrap_or(0);
-                    let label = left.replace(seg.text()).and_then(|l| as_label(&l));
-                    if let Some(o) = observed.get_mut(col) {
-                        o.0 = o.0.min(seg.u0());
-                        o.1 = o.1.max(seg.u1());
-                    }
-                    let header = columns.get(col).map(|c| c.2.clone());
-                    cells.push(Cell {
-                        segs: vec![seg],
-                        header,
-                        table: true,
-                        // The cell to the left: in a two-column form it names this value.
-                        label,
-                    });
-                    if let Some(slot) = last_cell_of_col.get_mut(col) {
-                        *slot = Some(cells.len() - 1);
-                    }
-                }
-                prev_v = Some((line.v, line.size));
-                continue;
-            }
-            columns.clear();
-            last_cell_of_col.clear();
         }
+        row_like.then_some(Role::Row(assign))
+    }
+}
+
+/// Appends the segments of a continuation line to the cells above them.
+fn continue_cells<'a>(
+    tab: &mut Table,
+    cells: &mut [Cell<'a>],
+    segments: Vec<Segment<'a>>,
+    cols: Vec<usize>,
+    v: f32,
+) {
+    for (seg, col) in segments.into_iter().zip(cols) {
+        if tab.header_open
+            && let Some(c) = tab.columns.get_mut(col)
+        {
+            c.2.push_str(seg.text().trim());
+        }
+        let end = seg.u1();
+        if let Some(Some((ci, lv, _))) = tab.last.get(col).copied()
+            && let Some(cell) = cells.get_mut(ci)
+        {
+            tab.pitch = Some(tab.pitch.map_or(lv - v, |p| p.min(lv - v)));
+            cell.segs.push(seg);
+            if let Some(slot) = tab.last.get_mut(col) {
+                *slot = Some((ci, v, end));
+            }
+        }
+    }
+}
+
+/// Starts a row of the table with the segments of a line.
+fn start_row<'a>(
+    tab: &mut Table,
+    cells: &mut Vec<Cell<'a>>,
+    segments: Vec<Segment<'a>>,
+    assign: Vec<Option<usize>>,
+    v: f32,
+) {
+    tab.header_open = false;
+    tab.first_col = assign.first().copied().flatten();
+    let full = segments.len() == tab.columns.len();
+    let mut left: Option<String> = None;
+    for (seg, col) in segments.into_iter().zip(assign) {
+        let col = col.unwrap_or(0);
+        let label = left.replace(seg.text()).and_then(|l| as_label(&l));
+        let (u0, u1) = (seg.u0(), seg.u1());
+        if let Some(o) = tab.observed.get_mut(col) {
+            o.0 = o.0.min(u0);
+            o.1 = o.1.max(u1);
+        }
+        if full
+            && let Some(s) = tab.starts.get_mut(col)
+            && s.len() < 4
+            && !s.iter().any(|c| (c - u0).abs() < 0.5)
+        {
+            s.push(u0);
+        }
+        let header = tab.columns.get(col).map(|c| c.2.clone());
+        cells.push(Cell {
+            segs: vec![seg],
+            header,
+            table: true,
+            // The cell to the left: in a two-column form it names this value.
+            label,
+        });
+        if let Some(slot) = tab.last.get_mut(col) {
+            *slot = Some((cells.len() - 1, v, u1));
+        }
+    }
+}
+
+/// A row just read from a single line, kept so that it can be read again cut at the column
+/// starts the next line shows (cells closer together than a word space, under centred
+/// headers that do not tell where their columns' text starts).
+struct RowLine<'a> {
+    /// The table as it was before the row.
+    before: Table,
+    /// How many cells there were before the row.
+    ncells: usize,
+    segments: Vec<Segment<'a>>,
+    v: f32,
+    size: f32,
+    step: f32,
+}
+
+/// Reads the previous row again, cut at the starts of the segments of `next` (the line after
+/// it, which did not fit the table as the row was read); returns the role of `next` when it
+/// fits after that, and leaves everything as it was when it does not.
+fn reread_row<'a>(
+    tab: &mut Table,
+    cells: &mut Vec<Cell<'a>>,
+    row: &RowLine<'a>,
+    next: &[Segment<'a>],
+    line: (f32, f32, f32),
+) -> Option<(Vec<Segment<'a>>, Role)> {
+    let mut t = row.before.clone();
+    t.extra = next.iter().map(|s| s.u0()).collect();
+    let cut = t.cut(&row.segments, row.size)?;
+    if cut.len() <= row.segments.len() {
+        return None;
+    }
+    let Some(Role::Row(assign)) = t.role(&cut, row.v, row.size, row.step) else {
+        return None;
+    };
+    t.extra.clear();
+    let removed = cells.split_off(row.ncells.min(cells.len()));
+    let saved = std::mem::replace(tab, t);
+    start_row(tab, cells, cut, assign, row.v);
+    let (v, size, step) = line;
+    let segments = tab.cut(next, size).unwrap_or_else(|| next.to_vec());
+    if let Some(role) = tab.role(&segments, v, size, step) {
+        return Some((segments, role));
+    }
+    if let Some(role) = tab.role(next, v, size, step) {
+        return Some((next.to_vec(), role));
+    }
+    cells.truncate(row.ncells);
+    cells.extend(removed);
+    *tab = saved;
+    None
+}
+
+fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit> {
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut tab = Table::default();
+    // The last single-segment body line: (cell, baseline, size, start).
+    let mut last_body: Option<(usize, f32, f32, f32)> = None;
+    let mut prev_v: Option<(f32, f32)> = None;
+    // The row read from the previous line, if it was one.
+    let mut row_line: Option<RowLine> = None;
+    for line in lines {
+        let step = prev_v.map_or(f32::MAX, |(v, _)| v - line.v);
+        let close = prev_v.is_some_and(|(v, s)| (v - line.v) < 2.2 * s.max(line.size));
+        let in_table = !tab.columns.is_empty() && close;
+        if !in_table {
+            tab.clear();
+        }
+        let prev_row = row_line.take();
+        if in_table {
+            // Cut at the columns' starts first; read the line as it was when the cut one
+            // does not belong to the table.
+            let cut = tab.cut(&line.segments, line.size);
+            let mut read = match cut
+                .as_ref()
+                .and_then(|c| tab.role(c, line.v, line.size, step))
+            {
+                Some(role) => Some((cut.unwrap_or_default(), role)),
+                None => tab
+                    .role(&line.segments, line.v, line.size, step)
+                    .map(|role| (line.segments.clone(), role)),
+            };
+            if read.is_none()
+                && let Some(row) = &prev_row
+            {
+                read = reread_row(
+                    &mut tab,
+                    &mut cells,
+                    row,
+                    &line.segments,
+                    (line.v, line.size, step),
+                );
+            }
+            match read {
+                Some((segments, Role::Continuation(cols))) => {
+                    continue_cells(&mut tab, &mut cells, segments, cols, line.v);
+                    prev_v = Some((line.v, line.size));
+                    continue;
+                }
+                Some((segments, Role::Row(assign))) => {
+                    let before = tab.clone();
+                    let ncells = cells.len();
+                    row_line = Some(RowLine {
+                        before,
+                        ncells,
+                        segments: segments.clone(),
+                        v: line.v,
+                        size: line.size,
+                        step,
+                    });
+                    start_row(&mut tab, &mut cells, segments, assign, line.v);
+                    prev_v = Some((line.v, line.size));
+                    continue;
+                }
+                None => tab.clear(),
+            }
+        }
+        let nseg = line.segments.len();
         if nseg >= 3 {
             // A new table starts with this line as its header row.
-            columns = line
-                .segments
-                .iter()
-                .map(|s| (s.u0(), s.u1(), s.text().trim().to_string()))
-                .collect();
-            // Widen each column to the midpoints between neighbours.
-            let n = columns.len();
-            for i in 0..n {
-                let left = if i == 0 {
-                    f32::MIN / 4.0
-                } else {
-                    (columns[i - 1].1 + columns[i].0) / 2.0
-                };
-                let right = if i + 1 == n {
-                    f32::MAX / 4.0
-                } else {
-                    (columns[i].1 + columns[i + 1].0) / 2.0
-                };
-                columns[i].0 = columns[i].0.min(left);
-                columns[i].1 = columns[i].1.max(right);
-            }
-            last_cell_of_col = vec![None; n];
-            observed = line.segments.iter().map(|s| (s.u0(), s.u1())).collect();
-            header_open = true;
+            tab.start(&line.segments);
             let mut left: Option<String> = None;
             for (ci, seg) in line.segments.into_iter().enumerate() {
                 let label = left.replace(seg.text()).and_then(|l| as_label(&l));
+                let end = seg.u1();
                 cells.push(Cell {
                     segs: vec![seg],
                     header: None,
                     table: true,
                     label,
                 });
-                last_cell_of_col[ci] = Some(cells.len() - 1);
+                tab.last[ci] = Some((cells.len() - 1, line.v, end));
             }
         } else if line.segments.len() == 1
             && let Some((ci, pv, ps, pu)) = last_body
@@ -562,5 +919,293 @@ mod tests {
         // A damaged reference gives the first glyph only, never a panic.
         assert_eq!(bold.glyphs(&[]).collect::<Vec<_>>(), [11]);
         assert_eq!(std::mem::size_of::<CharMap>(), 16);
+    }
+
+    /// A line of segments `(start, text)` at baseline `v`, size 10: ASCII glyphs are 5 wide,
+    /// others 10. Glyph indices are handed out from `next`.
+    fn line(v: f32, segs: &[(f32, &'static str)], next: &mut usize) -> Line<'static> {
+        let size = 10.0;
+        let segments = segs
+            .iter()
+            .map(|&(u, text)| {
+                let mut u0 = u;
+                let mut items = Vec::new();
+                for (i, c) in text.char_indices() {
+                    let t = &text[i..i + c.len_utf8()];
+                    let w = if c.is_ascii() { 5.0 } else { 10.0 };
+                    items.push(Placed {
+                        glyphs: GlyphList::one(*next),
+                        text: t,
+                        u0,
+                        u1: u0 + w,
+                        v,
+                        size,
+                    });
+                    *next += 1;
+                    u0 += w;
+                }
+                Segment { items }
+            })
+            .collect();
+        Line { v, size, segments }
+    }
+
+    fn texts(lines: Vec<Line<'static>>) -> Vec<String> {
+        let mut table = Vec::new();
+        let units = units_from_lines(lines, &mut table);
+        // Every character still maps to the glyph that drew it.
+        for u in &units {
+            for c in &u.chars {
+                assert!(u.text.is_char_boundary(c.range().start));
+                assert!(u.text.is_char_boundary(c.range().end));
+            }
+        }
+        units.into_iter().map(|u| u.text).collect()
+    }
+
+    /// Columns of a narrow table: number at 0, ID at 20 (45 wide: nine digits), phone at 70
+    /// (35 wide), address at 110 (60 wide: six characters).
+    const COLS: [f32; 4] = [0.0, 20.0, 70.0, 110.0];
+
+    fn header(next: &mut usize) -> Line<'static> {
+        line(
+            700.0,
+            &[
+                (COLS[0], "序号"),
+                (COLS[1], "身份证号"),
+                (COLS[2], "电话"),
+                (COLS[3], "家庭住址"),
+            ],
+            next,
+        )
+    }
+
+    #[test]
+    fn a_wrapped_row_joins_cell_by_cell() {
+        let mut n = 0;
+        let lines = vec![
+            header(&mut n),
+            // Cells closer together than a word space (2.5 between ID and phone, none
+            // between phone and address): cut where each column's text starts.
+            line(
+                688.0,
+                &[
+                    (COLS[0], "1"),
+                    (COLS[1], "340702197"),
+                    (67.5, "1527650"),
+                    (COLS[3], "安徽省铜陵市"),
+                ],
+                &mut n,
+            ),
+            // Every column but the first continues, the address over three lines.
+            line(
+                676.0,
+                &[
+                    (COLS[1], "212277572"),
+                    (COLS[2], "3845"),
+                    (COLS[3], "义安区五松镇"),
+                ],
+                &mut n,
+            ),
+            line(664.0, &[(COLS[3], "幸福路1号")], &mut n),
+            line(
+                652.0,
+                &[
+                    (COLS[0], "2"),
+                    (COLS[1], "340702198"),
+                    (COLS[2], "1773294"),
+                    (COLS[3], "安徽省铜陵市"),
+                ],
+                &mut n,
+            ),
+            line(
+                640.0,
+                &[
+                    (COLS[1], "004135566"),
+                    (COLS[2], "4007"),
+                    (COLS[3], "义安区"),
+                ],
+                &mut n,
+            ),
+        ];
+        let t = texts(lines);
+        let want = [
+            "序号",
+            "身份证号",
+            "电话",
+            "家庭住址",
+            "1",
+            "340702197212277572",
+            "15276503845",
+            "安徽省铜陵市义安区五松镇幸福路1号",
+            "2",
+            "340702198004135566",
+            "17732944007",
+            "安徽省铜陵市义安区",
+        ];
+        assert_eq!(t, want);
+    }
+
+    #[test]
+    fn a_row_whose_every_cell_wraps_joins() {
+        let mut n = 0;
+        // A first column one digit wide, then ID (nine digits wide), phone (ten) and address.
+        let cols = [0.0, 8.0, 58.0, 108.0];
+        let row = |v: f32, cells: [&'static str; 4], n: &mut usize| {
+            let segs: Vec<(f32, &'static str)> = cols
+                .iter()
+                .zip(cells)
+                .filter(|(_, t)| !t.is_empty())
+                .map(|(&c, t)| (c, t))
+                .collect();
+            line(v, &segs, n)
+        };
+        let lines = vec![
+            row(700.0, ["N", "身份证号", "电话", "家庭住址"], &mut n),
+            row(
+                688.0,
+                ["1", "340702197", "152765038", "安徽省铜陵市"],
+                &mut n,
+            ),
+            row(676.0, ["", "212277572", "45", "义安区"], &mut n),
+            // Row 10: its number wraps too, so every column continues on the next line, each
+            // with text that did not fit above it.
+            row(
+                664.0,
+                ["1", "340702198", "177329440", "安徽省铜陵市"],
+                &mut n,
+            ),
+            row(652.0, ["0", "004135566", "07", "义安区"], &mut n),
+        ];
+        let t = texts(lines);
+        let want = [
+            "N",
+            "身份证号",
+            "电话",
+            "家庭住址",
+            "1",
+            "340702197212277572",
+            "15276503845",
+            "安徽省铜陵市义安区",
+            "10",
+            "340702198004135566",
+            "17732944007",
+            "安徽省铜陵市义安区",
+        ];
+        assert_eq!(t, want);
+    }
+
+    #[test]
+    fn rows_of_a_table_that_does_not_wrap_stay_apart() {
+        let mut n = 0;
+        // Wide columns, rows at the line pitch, values of the same length in every row.
+        let cols = [0.0, 30.0, 140.0, 210.0];
+        let row = |v: f32,
+                   no: &'static str,
+                   id: &'static str,
+                   ph: &'static str,
+                   name: &'static str,
+                   n: &mut usize| {
+            line(
+                v,
+                &[(cols[0], no), (cols[1], id), (cols[2], ph), (cols[3], name)],
+                n,
+            )
+        };
+        let lines = vec![
+            line(
+                700.0,
+                &[
+                    (cols[0], "序号"),
+                    (cols[1], "身份证号"),
+                    (cols[2], "电话"),
+                    (cols[3], "姓名"),
+                ],
+                &mut n,
+            ),
+            row(
+                688.0,
+                "1",
+                "340702197212277572",
+                "15276503845",
+                "欧阳娜杰",
+                &mut n,
+            ),
+            row(
+                676.0,
+                "2",
+                "340702198004135566",
+                "17732944007",
+                "李伟洋",
+                &mut n,
+            ),
+            // A row with empty cells is a row, not the rest of the one above.
+            line(664.0, &[(cols[0], "3"), (cols[3], "李强勇")], &mut n),
+            row(
+                652.0,
+                "4",
+                "340702196002056320",
+                "15651938379",
+                "王芳军",
+                &mut n,
+            ),
+        ];
+        let t = texts(lines);
+        let want = [
+            "序号",
+            "身份证号",
+            "电话",
+            "姓名",
+            "1",
+            "340702197212277572",
+            "15276503845",
+            "欧阳娜杰",
+            "2",
+            "340702198004135566",
+            "17732944007",
+            "李伟洋",
+            "3",
+            "李强勇",
+            "4",
+            "340702196002056320",
+            "15651938379",
+            "王芳军",
+        ];
+        assert_eq!(t, want);
+    }
+
+    #[test]
+    fn a_paragraph_under_a_wrapped_table_is_not_merged_into_it() {
+        let mut n = 0;
+        let lines = vec![
+            header(&mut n),
+            line(
+                688.0,
+                &[
+                    (COLS[0], "1"),
+                    (COLS[1], "340702197"),
+                    (COLS[2], "1527650"),
+                    (COLS[3], "安徽省铜陵市"),
+                ],
+                &mut n,
+            ),
+            line(
+                676.0,
+                &[
+                    (COLS[1], "212277572"),
+                    (COLS[2], "3845"),
+                    (COLS[3], "义安区"),
+                ],
+                &mut n,
+            ),
+            // Prose at the line pitch right under the table, from the left margin across
+            // every column; then a short note that fits inside the first column.
+            line(664.0, &[(0.0, "公示期：2021年10月1日至10月7日。")], &mut n),
+            line(652.0, &[(0.0, "注")], &mut n),
+        ];
+        let t = texts(lines);
+        assert_eq!(t[4..7], ["1", "340702197212277572", "15276503845"]);
+        assert_eq!(t[7], "安徽省铜陵市义安区");
+        assert_eq!(t[8], "公示期：2021年10月1日至10月7日。注");
     }
 }
