@@ -284,6 +284,25 @@ impl Engine {
         {
             self.whole_cell(text, class, &mut cands);
         }
+        // A defined name labelled by what it holds (`联系人` = `"周建华"`): its formula's one
+        // string literal is judged as a cell under that header.
+        if ctx.kind == UnitKind::Name
+            && let Some(class) = ctx.label.as_deref().and_then(labels::classify_header)
+            && let Some(inner) = text
+                .trim()
+                .strip_prefix('"')
+                .and_then(|t| t.strip_suffix('"'))
+            && !inner.contains('"')
+        {
+            // After the leading blanks and the opening quote.
+            let offset = text.len() - text.trim_start().len() + 1;
+            let mut inside = Vec::new();
+            self.whole_cell(inner, class, &mut inside);
+            for mut c in inside {
+                c.range = c.range.start + offset..c.range.end + offset;
+                cands.push(c);
+            }
+        }
         // Two cells merged by table reconstruction (`15270977533浙江省金华市…113号`): an address
         // with its province or city inside any cell is a home address.
         if matches!(ctx.kind, UnitKind::TableCell | UnitKind::SheetCell)
@@ -741,6 +760,13 @@ impl Engine {
                     start + lead..start + lead + p.len(),
                     PiiKind::Name,
                     "name.author",
+                    conf,
+                ));
+            } else if let Some((at, conf)) = names::role_prefixed_name(p) {
+                out.push(Cand::new(
+                    start + lead + at..start + lead + p.len(),
+                    PiiKind::Name,
+                    "name.author_role",
                     conf,
                 ));
             }

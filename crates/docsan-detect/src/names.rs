@@ -394,6 +394,36 @@ pub fn person_value(s: &str) -> Option<f32> {
     if ok { Some(0.7) } else { None }
 }
 
+/// A person's name after the role it is signed with, as authors and reviewers put it in
+/// metadata (`审核员刘洋`, `经办人 张伟`, `科长：王芳`): the byte offset of the name and a
+/// confidence. The role must end like a person's title (`员`, `人`, `长`, `师`, `任`; `科长`
+/// is one), so a department (`财务科张三`) is not taken for one.
+pub fn role_prefixed_name(s: &str) -> Option<(usize, f32)> {
+    const ROLE_ENDS: &[char] = &['员', '人', '长', '师', '任'];
+    let t = s.trim_end();
+    if t.chars().count() > 12 || t.chars().any(is_mask_char) {
+        return None;
+    }
+    let chars: Vec<(usize, char)> = t.char_indices().collect();
+    // The name: the last two or three characters, after the role and any separator.
+    for name_len in [3usize, 2] {
+        if chars.len() < name_len + 2 {
+            continue;
+        }
+        let at = chars[chars.len() - name_len].0;
+        let name = &t[at..];
+        let role = t[..at].trim_end_matches([' ', '\u{3000}', ':', '：', '-', '_', '/']);
+        let role_n = role.chars().count();
+        if !(2..=5).contains(&role_n) || !role.chars().all(is_cjk) || !role.ends_with(ROLE_ENDS) {
+            continue;
+        }
+        if let Some(c) = whole_cjk_name(name) {
+            return Some((at, c * 0.9));
+        }
+    }
+    None
+}
+
 /// Words of table captions and templates that look like Latin names but are not.
 const NOT_LATIN_NAMES: &[&str] = &[
     "total", "sum", "grand", "row", "rows", "column", "labels", "label", "name", "names", "test",

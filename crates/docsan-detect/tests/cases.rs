@@ -344,6 +344,55 @@ const CASES: &[C] = &[
     meta("微软用户", "dc:creator", &[]),
     meta("铜陵市义安区卫生健康委员会", "Company", &[]),
     meta("Zhang Wei", "Author", &[(Name, "Zhang Wei")]),
+    // A name after the role it signs with: only the name is the person.
+    meta("审核员刘洋", "dc:creator", &[(Name, "刘洋")]),
+    meta(
+        "经办人：欧阳娜娜",
+        "cp:lastModifiedBy",
+        &[(Name, "欧阳娜娜")],
+    ),
+    meta("科长 王芳", "Manager", &[(Name, "王芳")]),
+    // A department, a bare role, a role with a one-character rest: nobody.
+    meta("财务科张三", "Company", &[]),
+    meta("系统管理员", "dc:creator", &[]),
+    meta("负责人王", "dc:creator", &[]),
+    // A defined name says what its formula's string literal holds.
+    C {
+        text: "\"周建华\"",
+        kind: UnitKind::Name,
+        header: None,
+        label: Some("联系人"),
+        expect: &[(Name, "周建华")],
+    },
+    C {
+        text: " \"13912349876\"",
+        kind: UnitKind::Name,
+        header: None,
+        label: Some("负责人电话"),
+        expect: &[(Mobile, "13912349876")],
+    },
+    // Not a literal, or no label that says what it is: nothing.
+    C {
+        text: "Sheet1!$A$1:$B$2",
+        kind: UnitKind::Name,
+        header: None,
+        label: Some("联系人"),
+        expect: &[],
+    },
+    C {
+        text: "\"周建华\"",
+        kind: UnitKind::Name,
+        header: None,
+        label: Some("区域"),
+        expect: &[],
+    },
+    C {
+        text: "审核员刘洋",
+        kind: UnitKind::Author,
+        header: None,
+        label: Some("author"),
+        expect: &[(Name, "刘洋")],
+    },
     C {
         text: "谭云",
         kind: UnitKind::Author,

@@ -406,6 +406,11 @@ impl<'a> Gen<'a> {
                 self.cur_ref = attr_val(b"ref");
             }
             (Role::DocProps, b"property") => self.prop_name = attr_val(b"name"),
+            // A defined name says what its value is (`联系人`, `负责人电话`); built-in names
+            // (`_xlnm.Print_Titles`) say nothing about a person.
+            (Role::Workbook, b"definedName") => {
+                self.prop_name = attr_val(b"name").filter(|n| !n.starts_with("_xlnm."))
+            }
             (Role::PivotCache, b"cacheField") => {
                 let n = attr_val(b"name").unwrap_or_default();
                 self.fields.push(n.clone());
@@ -568,6 +573,10 @@ impl<'a> Gen<'a> {
             self.location(self.cur_ref.clone(), label.clone()),
         );
         ctx.label = safe_label(self.role, label).map(Into::into);
+        // The defined name is the label, not the location: it may be personal itself.
+        if self.role == Role::Workbook && l == b"definedName" {
+            ctx.label = self.prop_name.as_deref().map(Into::into);
+        }
         let formula = self.stack.iter().any(|s| FORMULA_ELEMS.contains(s))
             && matches!(self.role, Role::Workbook | Role::Sheet);
         let binding = if formula {
@@ -599,7 +608,7 @@ impl<'a> Gen<'a> {
         }
         match l {
             b"comment" | b"threadedComment" => self.cur_ref = None,
-            b"property" => self.prop_name = None,
+            b"property" | b"definedName" => self.prop_name = None,
             b"cacheField" => self.cur_field = None,
             _ => {}
         }

@@ -1,0 +1,68 @@
+//! A workbook written by openpyxl (inline strings, no shared string table) with personal data
+//! in most of the places issue 5 lists: a title row and a merged caption above the header, a
+//! numeric phone column, an ID stored as a number that lost its last digits, a hidden row, a
+//! hidden sheet named after a person, a very hidden sheet, a legacy comment whose author is
+//! signed with a role (`审核员刘洋`), a formula with a string literal, a formula referring to
+//! the person's sheet, a page header, a `mailto:` link with a tooltip, a data-validation list,
+//! a defined name whose value is a name and a phone number (`联系人`), a table part,
+//! document and custom properties. Generator: `tests/fixtures/xlsx/openpyxl-every-location.py`.
+//!
+//! Every value in `.values` must be gone from every part (in any XML encoding), every text in
+//! `.keep` must still be there, and the output must pass docsan's own verifier.
+
+use docsan::{Options, Sanitizer, Status};
+use docsan_tests::oracle;
+use std::path::Path;
+
+fn fixture(ext: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/xlsx")
+        .join(format!("openpyxl-every-location.{ext}"));
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn lines(ext: &str) -> Vec<String> {
+    String::from_utf8(fixture(ext))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn every_location_of_an_openpyxl_workbook_is_sanitized() {
+    let input = fixture("xlsx");
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let (report, out) = s.sanitize(&input, Some("openpyxl-every-location.xlsx"));
+    let out = out.unwrap_or_else(|| panic!("not sanitized: {:?}", report.error));
+    assert_eq!(report.status, Status::Sanitized);
+
+    let before = oracle::ooxml_haystack(&input);
+    let after = oracle::ooxml_haystack(&out);
+    let values = lines("values");
+    assert!(values.len() >= 30);
+    for v in &values {
+        assert!(before.contains(v.as_str()), "premise: {v} is in the input");
+        assert!(
+            !after.contains(v.as_str()),
+            "a value is left in the output (masked: {})",
+            docsan::core::mask_every_char(v, '*', '＊')
+        );
+    }
+    for k in lines("keep") {
+        assert!(after.contains(&k), "lost a non-personal text: {k}");
+    }
+    let checked = s.verify(&out, Some("out.xlsx"));
+    assert_eq!(checked.status, Status::Clean, "{:?}", checked.residues);
+
+    // The parts with nothing personal are copied byte for byte.
+    let members_in = oracle::zip_members(&input);
+    let members_out = oracle::zip_members(&out);
+    for (name, data) in &members_in {
+        if ["xl/theme/theme1.xml", "xl/styles.xml", "docProps/app.xml"].contains(&name.as_str()) {
+            let o = members_out.iter().find(|(n, _)| n == name).unwrap();
+            assert!(&o.1 == data, "{name} changed");
+        }
+    }
+}
