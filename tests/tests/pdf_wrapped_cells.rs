@@ -28,7 +28,11 @@ fn fixture(name: &str) -> Vec<u8> {
 /// The personal values of the fixtures. `14360645580` is left out: 143 is a data-only prefix,
 /// not a mobile number the engine looks for, wrapped or not.
 fn values() -> Vec<String> {
-    String::from_utf8(fixture("wrapped-roster.values"))
+    values_in("wrapped-roster.values")
+}
+
+fn values_in(file: &str) -> Vec<String> {
+    String::from_utf8(fixture(file))
         .unwrap()
         .lines()
         .map(str::trim)
@@ -120,8 +124,11 @@ fn columns(pdf: &[u8], starts: Option<&[f32]>) -> Option<(Vec<f32>, Vec<String>)
 /// Sanitizes fixture `name`, which holds `present` of the values, of every kind in `kinds`;
 /// `numbered`: its first column holds row numbers (kept).
 fn check(name: &str, kinds: &[&str], present: usize, numbered: bool) {
+    check_with(name, values(), kinds, present, numbered)
+}
+
+fn check_with(name: &str, values: Vec<String>, kinds: &[&str], present: usize, numbered: bool) {
     let bytes = fixture(name);
-    let values = values();
     let s = Sanitizer::new(Options::default()).unwrap();
 
     let (report, out) = s.sanitize(&bytes, Some(name));
@@ -206,6 +213,10 @@ fn check(name: &str, kinds: &[&str], present: usize, numbered: bool) {
 
 const ALL: [&str; 5] = ["id18", "mobile", "card", "name", "address"];
 
+/// The values of `padded-docx-table.values` that its PDF shows (comments, properties and the
+/// mail address are not exported).
+const PADDED_PRESENT: usize = 12;
+
 #[test]
 fn a_roster_whose_cells_all_wrap_is_sanitized_cell_by_cell() {
     check("wrapped-roster.pdf", &ALL, 59, true);
@@ -219,6 +230,22 @@ fn the_same_table_without_a_paragraph_under_it() {
 #[test]
 fn a_bordered_roster_with_centred_headers() {
     check("wrapped-roster-bordered.pdf", &ALL, 59, true);
+}
+
+/// A table made by a word processor (python-docx, exported by LibreOffice): cell padding sets
+/// the rows two and a quarter lines apart, more than the gap the layout takes for the next
+/// line of a table, and the phone numbers wrap with one digit on the second line, which the
+/// padding between columns makes look as if it would have fitted above. Fixture and generator:
+/// `padded-docx-table.{docx,pdf,py,values}`.
+#[test]
+fn a_padded_word_processor_table() {
+    check_with(
+        "padded-docx-table.pdf",
+        values_in("padded-docx-table.values"),
+        &ALL,
+        PADDED_PRESENT,
+        false,
+    );
 }
 
 /// Only long numbers, every one wrapped, the first column too: every line fills every column,

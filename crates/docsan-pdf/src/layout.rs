@@ -430,6 +430,33 @@ impl Table {
         any.then_some(out)
     }
 
+    /// Whether a line, after a gap too wide for the next line of a table, is still one of
+    /// its rows: at least two segments and all columns but one filled, each segment starting
+    /// where a different column's text starts, left to right. Tables made by word processors
+    /// set their rows apart with padding and borders (two and a quarter lines from baseline
+    /// to baseline is common), which text alone cannot tell from the gap before a paragraph.
+    fn aligned_row(&self, segments: &[Segment<'_>], size: f32) -> bool {
+        let ncol = self.columns.len();
+        if segments.len() < 2 || segments.len() + 1 < ncol || segments.len() > ncol {
+            return false;
+        }
+        let tol = (0.3 * size).max(1.0);
+        let mut next_col = 0;
+        for seg in segments {
+            let u = seg.u0();
+            let Some(col) = (next_col..ncol).find(|&c| {
+                self.starts
+                    .get(c)
+                    .is_some_and(|v| v.iter().any(|&x| (u - x).abs() <= tol))
+                    || self.left(c).is_some_and(|x| (u - x).abs() <= tol)
+            }) else {
+                return false;
+            };
+            next_col = col + 1;
+        }
+        true
+    }
+
     /// Where column `col`'s text starts: the leftmost start seen.
     fn left(&self, col: usize) -> Option<f32> {
         let s = self
@@ -579,7 +606,29 @@ impl Table {
                     (false, Some(wrapped)) => wrapped,
                     // Every column but the row's first: the rest of the cells that did not
                     // fit on the line above.
-                    (true, None) => self.first_col.is_some() && tests.iter().all(|t| t.0),
+                    // One of them may be the short rest of a number whose cell ended just
+                    // at the column's edge (`1391234567` / `8`): padding between columns
+                    // makes such a rest look as if it would have fitted above.
+                    (true, None) => {
+                        let unwrapped: Vec<&Segment<'_>> = segments
+                            .iter()
+                            .zip(&tests)
+                            .filter(|(_, t)| !t.0)
+                            .map(|(seg, _)| seg)
+                            .collect();
+                        self.first_col.is_some()
+                            && match unwrapped.as_slice() {
+                                [] => true,
+                                [one] => {
+                                    let t = one.text();
+                                    let t = t.trim();
+                                    segments.len() >= 3
+                                        && (1..=4).contains(&t.len())
+                                        && t.bytes().all(|b| b.is_ascii_digit())
+                                }
+                                _ => false,
+                            }
+                    }
                     // Every cell wrapped: at the line pitch, with every segment the text that
                     // did not fit above it and at least one of them short enough that it
                     // would have fitted on a line of its own (a long number wraps in any
@@ -741,7 +790,14 @@ fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit
     let mut row_line: Option<RowLine> = None;
     for line in lines {
         let step = prev_v.map_or(f32::MAX, |(v, _)| v - line.v);
-        let close = prev_v.is_some_and(|(v, s)| (v - line.v) < 2.2 * s.max(line.size));
+        let close = prev_v.is_some_and(|(v, s)| {
+            let gap = v - line.v;
+            let size = s.max(line.size);
+            gap < 2.2 * size
+                || (gap < 3.5 * size
+                    && !tab.columns.is_empty()
+                    && tab.aligned_row(&line.segments, line.size))
+        });
         let in_table = !tab.columns.is_empty() && close;
         if !in_table {
             tab.clear();
@@ -978,6 +1034,61 @@ mod tests {
             ],
             next,
         )
+    }
+
+    /// A word processor's table: rows 23 apart (font size 10: more than the 22 that keeps a
+    /// line in a table), the name column never wraps, a phone's last digit alone on the next
+    /// line. A paragraph as far below, not aligned to the columns, is not a row.
+    #[test]
+    fn padded_rows_stay_in_their_table_and_join() {
+        let mut n = 0;
+        let lines = vec![
+            header(&mut n),
+            line(
+                677.0,
+                &[
+                    (COLS[0], "张三"),
+                    (COLS[1], "340702199"),
+                    (COLS[2], "1391234"),
+                    (COLS[3], "安徽省铜陵市"),
+                ],
+                &mut n,
+            ),
+            line(
+                664.0,
+                &[(COLS[1], "001011239"), (COLS[2], "5"), (COLS[3], "义安区")],
+                &mut n,
+            ),
+            line(
+                641.0,
+                &[
+                    (COLS[0], "李四"),
+                    (COLS[1], "110105198"),
+                    (COLS[2], "1881234"),
+                    (COLS[3], "北京市"),
+                ],
+                &mut n,
+            ),
+            line(628.0, &[(COLS[1], "512120022"), (COLS[2], "6")], &mut n),
+            line(
+                605.0,
+                &[(3.0, "以上名单公示七天，如有异议请来电。")],
+                &mut n,
+            ),
+        ];
+        let t = texts(lines);
+        for want in [
+            "张三",
+            "340702199001011239",
+            "13912345",
+            "安徽省铜陵市义安区",
+            "李四",
+            "110105198512120022",
+            "18812346",
+            "以上名单公示七天，如有异议请来电。",
+        ] {
+            assert!(t.iter().any(|u| u == want), "{want} not a unit: {t:?}");
+        }
     }
 
     #[test]
