@@ -212,11 +212,15 @@ fn make_lines(mut placed: Vec<Placed<'_>>) -> Vec<Line<'_>> {
         }
     }
     let mut lines = Vec::new();
-    for (v, size, mut items) in groups {
-        items.sort_by(|a, b| a.u0.total_cmp(&b.u0));
+    for (v, size, items) in groups {
+        let (items, cuts) = order_line(items);
         // Merge duplicates: the same text drawn again at almost the same place (faux bold).
         let mut merged: Vec<Placed> = Vec::new();
-        for p in items {
+        let mut cut_at: Vec<usize> = Vec::new();
+        for (i, p) in items.into_iter().enumerate() {
+            if cuts.contains(&i) {
+                cut_at.push(merged.len());
+            }
             if let Some(prev) = merged.iter_mut().rev().take(4).find(|q| {
                 q.text == p.text
                     && (q.u0 - p.u0).abs() < 0.3 * p.size
@@ -229,10 +233,11 @@ fn make_lines(mut placed: Vec<Placed<'_>>) -> Vec<Line<'_>> {
         }
         let mut segments: Vec<Segment> = Vec::new();
         let mut last_end = f32::MIN;
-        for p in merged {
+        for (i, p) in merged.into_iter().enumerate() {
             let gap = p.u0 - last_end;
             if segments.is_empty()
                 || (gap > 0.6 * p.size.max(size * 0.5) && !p.text.starts_with(' '))
+                || cut_at.contains(&i)
             {
                 segments.push(Segment::default());
             } else if gap > 0.25 * p.size
@@ -258,6 +263,74 @@ fn make_lines(mut placed: Vec<Placed<'_>>) -> Vec<Line<'_>> {
         lines.push(Line { v, size, segments });
     }
     lines
+}
+
+/// Orders the glyphs of one line left to right, and says before which of them a new segment
+/// must start. Glyphs are sorted by position, except where two strings drawn one after the
+/// other overlap (a spreadsheet cell's text running on under the next cell's): sorting their
+/// glyphs together would interleave them (`安徽zh松a镇n`), so there each string is kept whole,
+/// the strings ordered by where they start, and each overlapping one starts a segment. A string
+/// drawn again over itself (faux bold) is no such overlap: the duplicates are merged later.
+fn order_line(mut items: Vec<Placed<'_>>) -> (Vec<Placed<'_>>, Vec<usize>) {
+    // Strings in drawing order: glyphs drawn one after the other, each no further left than
+    // the one before (by a tenth of the size) and not far to its right.
+    items.sort_by_key(|p| p.glyphs.first.unwrap_or(u32::MAX));
+    let mut runs: Vec<Vec<Placed<'_>>> = Vec::new();
+    for p in items {
+        let joins = runs.last().and_then(|r| r.last()).is_some_and(|q| {
+            let size = p.size.max(q.size);
+            q.glyphs
+                .first
+                .zip(p.glyphs.first)
+                .is_some_and(|(a, b)| b == a + 1)
+                && p.u0 >= q.u0 - 0.1 * size
+                && p.u0 <= q.u1 + 1.5 * size
+        });
+        match runs.last_mut() {
+            Some(r) if joins => r.push(p),
+            _ => runs.push(vec![p]),
+        }
+    }
+    let extent = |r: &[Placed<'_>]| {
+        (
+            r.iter().map(|p| p.u0).fold(f32::MAX, f32::min),
+            r.iter().map(|p| p.u1).fold(f32::MIN, f32::max),
+            r.iter().map(|p| p.size).fold(0.0f32, f32::max),
+        )
+    };
+    let text = |r: &[Placed<'_>]| r.iter().map(|p| p.text).collect::<String>();
+    // Two different strings overlapping by more than half a character, not a copy of one
+    // another at almost the same place.
+    let tangled = runs.len() <= 64
+        && runs.iter().enumerate().any(|(i, a)| {
+            let (a0, a1, sa) = extent(a);
+            runs[i + 1..].iter().any(|b| {
+                let (b0, b1, sb) = extent(b);
+                let size = sa.max(sb);
+                overlap(a0, a1, b0, b1) > 0.5 * size
+                    && a.len() >= 2
+                    && b.len() >= 2
+                    && !((a0 - b0).abs() < 0.3 * size && text(a) == text(b))
+            })
+        });
+    if !tangled {
+        let mut all: Vec<Placed<'_>> = runs.into_iter().flatten().collect();
+        all.sort_by(|a, b| a.u0.total_cmp(&b.u0));
+        return (all, Vec::new());
+    }
+    runs.sort_by(|a, b| extent(a).0.total_cmp(&extent(b).0));
+    let mut out = Vec::new();
+    let mut cuts = Vec::new();
+    let mut end = f32::MIN;
+    for r in runs {
+        let (r0, r1, size) = extent(&r);
+        if !out.is_empty() && r0 < end - 0.5 * size {
+            cuts.push(out.len());
+        }
+        end = end.max(r1);
+        out.extend(r);
+    }
+    (out, cuts)
 }
 
 /// The text of a neighbouring cell as a label, when it looks like one: short and without
@@ -311,6 +384,10 @@ struct Table {
     header_open: bool,
     /// Starts shown by the line below, when a row is read again (see `reread_row`).
     extra: Vec<f32>,
+    /// Rows seen whose cells mostly start exactly where the header's texts start (cells
+    /// left-aligned under left-aligned headers, as a spreadsheet exports them): then a
+    /// sparse row is read by where its cells start.
+    start_aligned_rows: u32,
 }
 
 /// How a line of a table is read.
@@ -367,6 +444,7 @@ impl Table {
         }
         self.observed = header.iter().map(|s| (s.u0(), s.u1())).collect();
         self.starts = header.iter().map(|s| vec![s.u0()]).collect();
+        self.start_aligned_rows = 0;
         self.last = vec![None; n];
         // A header wraps freely (a two-character header over a narrow column of numbers).
         self.first_col = None;
@@ -377,6 +455,7 @@ impl Table {
     fn clear(&mut self) {
         self.columns.clear();
         self.last.clear();
+        self.start_aligned_rows = 0;
     }
 
     /// Cuts the segments of a line where a glyph starts exactly where a column's text starts
@@ -392,6 +471,17 @@ impl Table {
                 .chain(&self.extra)
                 .any(|&c| (u - c).abs() <= tol)
         };
+        // A spreadsheet exported to PDF clips a cell's text at the next cell's edge but still
+        // draws the clipped glyph: a glyph starting exactly where a column's text starts is
+        // cut there even when the glyph before it runs on under it (not when it merely ends
+        // there: prose can put a glyph boundary on a column's start by chance).
+        let exactly_at_start = |u: f32| {
+            self.starts
+                .iter()
+                .skip(1)
+                .flatten()
+                .any(|&c| (u - c).abs() <= 0.05)
+        };
         let mut out: Vec<Segment<'a>> = Vec::new();
         let mut any = false;
         for seg in segments {
@@ -401,9 +491,8 @@ impl Table {
                 let real = p.glyphs.first.is_some();
                 if real
                     && let Some(end) = prev_end
-                    && p.u0 - end > 0.02 * size
-                    && end <= p.u0 + tol
-                    && at_start(p.u0)
+                    && ((p.u0 - end > 0.02 * size && end <= p.u0 + tol && at_start(p.u0))
+                        || (end > p.u0 + tol && end <= p.u0 + 0.5 * size && exactly_at_start(p.u0)))
                 {
                     // Drop the space that stood for the gap: it drew nothing.
                     while cur
@@ -545,10 +634,40 @@ impl Table {
                 })
                 .collect()
         };
+        // Cells left-aligned under left-aligned headers (a spreadsheet exported to PDF) start
+        // where their columns do: when most segments start exactly at a column's start, each
+        // segment takes the column it starts in (a right-aligned number, a row number, ends
+        // before the next column's start but may reach past the midpoint between headers).
+        let tol = (0.06 * size).max(0.6);
+        let by_start: Vec<Option<usize>> = segments
+            .iter()
+            .map(|s| {
+                (0..ncol)
+                    .rev()
+                    .find(|&c| self.left(c).is_some_and(|l| l <= s.u0() + tol))
+            })
+            .collect();
+        let exact = segments
+            .iter()
+            .filter(|s| {
+                self.starts
+                    .iter()
+                    .flatten()
+                    .any(|&c| (s.u0() - c).abs() <= tol)
+            })
+            .count();
+        let starts_ok = nseg < ncol
+            && by_start.iter().all(|c| c.is_some())
+            && by_start.windows(2).all(|w| w[0] < w[1]);
+        let by_starts = starts_ok
+            && ((nseg >= 3 && 2 * exact > nseg) || (nseg >= 2 && self.start_aligned_rows > 0));
+        // A sparse row of such a table: it starts in the first column.
+        let sparse_row = by_starts && self.start_aligned_rows > 0 && by_start[0] == Some(0);
+        let assign = if by_starts { by_start } else { assign };
         if !assign.iter().all(|a| a.is_some()) {
             return None;
         }
-        let row_like = nseg >= ncol.saturating_sub(1).max(2);
+        let row_like = nseg >= ncol.saturating_sub(1).max(2) || sparse_row;
         // A wrapped continuation stays inside one column; prose after a table does not.
         let fits = segments.iter().all(|s| {
             self.observed
@@ -699,6 +818,18 @@ fn start_row<'a>(
     tab.header_open = false;
     tab.first_col = assign.first().copied().flatten();
     let full = segments.len() == tab.columns.len();
+    let header_starts: Vec<f32> = tab
+        .starts
+        .iter()
+        .filter_map(|v| v.first().copied())
+        .collect();
+    let exact = segments
+        .iter()
+        .filter(|s| header_starts.iter().any(|&c| (s.u0() - c).abs() <= 0.6))
+        .count();
+    if segments.len() >= 3 && 2 * exact > segments.len() {
+        tab.start_aligned_rows += 1;
+    }
     let mut left: Option<String> = None;
     for (seg, col) in segments.into_iter().zip(assign) {
         let col = col.unwrap_or(0);
