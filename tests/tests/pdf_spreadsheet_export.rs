@@ -45,7 +45,14 @@ fn a_calc_export_with_overflowing_cells_is_sanitized_without_residue() {
         assert!(before.contains(v), "premise: {v} is shown");
         assert!(!after.contains(v), "left in the output: {v}");
     }
-    for keep in ["2021年度困难群众救助发放名单", "序号", "姓名", "家庭住址", "电子邮箱", "金额"] {
+    for keep in [
+        "2021年度困难群众救助发放名单",
+        "序号",
+        "姓名",
+        "家庭住址",
+        "电子邮箱",
+        "金额",
+    ] {
         assert!(after.contains(keep), "lost: {keep}");
     }
 }
