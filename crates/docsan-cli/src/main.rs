@@ -177,16 +177,16 @@ where
         progress.done(&r, &ctx.common);
         r
     };
-    // One file, or one worker: work on this thread. A pool thread would get an allocator
-    // arena of its own next to the main thread's, which shows as extra peak memory on a single
-    // large file.
+    // The pool holds `-j` threads (all cores by default). One file, or one worker: the files
+    // are taken one after another, and the pool runs the two checks of each output side by
+    // side (a one-thread pool runs them one after the other).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("thread pool")?;
     let results: Vec<FileResult> = if jobs.len() <= 1 || threads == 1 {
-        jobs.iter().map(run_one).collect()
+        pool.install(|| jobs.iter().map(run_one).collect())
     } else {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .context("thread pool")?;
         pool.install(|| jobs.par_iter().map(run_one).collect())
     };
     progress.finish();

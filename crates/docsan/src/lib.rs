@@ -382,38 +382,49 @@ impl Sanitizer {
         drop(doc);
         drop(plan);
 
-        // Check 1: the output re-opens with the backend, and its own extraction holds none of
-        // the original values. (Detection is not run again here: the verifier below runs it on
-        // its own extraction, which is the independent check.)
-        // The units are read one at a time: a large sheet is not held as units a second time.
-        let search = OriginalsSearch::new(&originals, &replacements);
-        if !search.is_empty() {
-            let mut residues = Vec::new();
-            backend
-                .for_each_unit(&out, limits, &mut |u| search.in_unit(u, &mut residues))
-                .map_err(|e| {
+        // The two checks below read the output independently of each other, so they run side
+        // by side (`rayon::join`: in the caller's pool, sequentially in a one-thread pool).
+        // Their results are merged in a fixed order, so the report does not depend on timing.
+        // The verifier, the larger of the two, runs on this thread, whose allocator arena holds
+        // the memory the document just freed; the lighter re-open check goes to the other.
+        let originals_list: Vec<Sensitive> = originals.iter().cloned().collect();
+        let allowed: Vec<String> = replacements.iter().map(|r| r.to_string()).collect();
+        let deadline = docsan_core::current_deadline();
+        let (verified, reopened) = rayon::join(
+            || {
+                let _deadline = docsan_core::deadline_scope(deadline);
+                // Check 2: the independent verifier, which shares no decoding code with the
+                // backends.
+                docsan_verify::verify(&docsan_verify::Request {
+                    bytes: &out,
+                    format,
+                    originals: &originals_list,
+                    allowed: &allowed,
+                    detector: &self.engine,
+                    limits,
+                })
+            },
+            || {
+                let _deadline = docsan_core::deadline_scope(deadline);
+                // Check 1: the output re-opens with the backend, and its own extraction holds
+                // none of the original values. (Detection is not run again here: the verifier
+                // runs it on its own extraction, which is the independent check.) The units
+                // are read one at a time: a large sheet is not held as units a second time.
+                let search = OriginalsSearch::new(&originals, &replacements);
+                let mut residues = Vec::new();
+                let opened = if search.is_empty() {
+                    backend.open(&out, limits).map(drop)
+                } else {
+                    backend.for_each_unit(&out, limits, &mut |u| search.in_unit(u, &mut residues))
+                };
+                opened.map(|()| residues).map_err(|e| {
                     Error::residue(format!("the sanitized output does not re-open: {e}"))
-                })?;
-            report.residues = residues;
-        } else {
-            backend.open(&out, limits).map_err(|e| {
-                Error::residue(format!("the sanitized output does not re-open: {e}"))
-            })?;
-        }
-        drop(search);
+                })
+            },
+        );
+        report.residues = reopened?;
         check_time("the re-open check")?;
-
-        // Check 2: the independent verifier, which shares no decoding code with the backends.
-        let originals: Vec<Sensitive> = originals.into_iter().collect();
-        let allowed: Vec<String> = replacements.into_iter().map(String::from).collect();
-        let vr = docsan_verify::verify(&docsan_verify::Request {
-            bytes: &out,
-            format,
-            originals: &originals,
-            allowed: &allowed,
-            detector: &self.engine,
-            limits,
-        })?;
+        let vr = verified?;
         for r in vr.residues {
             report.residues.push(residue_report(r));
         }
