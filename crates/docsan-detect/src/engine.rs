@@ -161,7 +161,9 @@ impl Engine {
             rules,
             allow: policy.allow.iter().cloned().collect(),
             date: re(
-                r"^(?:19|20)\d{2}(?:(?:[-/.]|年)(?:0?[1-9]|1[0-2])(?:(?:[-/.]|月)(?:0?[1-9]|[12]\d|3[01])日?|月)?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])?)",
+                // Longer alternatives first: the regex takes the first that matches, and
+                // `0?[1-9]` before `[12]\d` read `1990-01-12` as `1990-01-1`.
+                r"^(?:19|20)\d{2}(?:(?:[-/.]|年)(?:1[0-2]|0?[1-9])(?:(?:[-/.]|月)(?:3[01]|[12]\d|0?[1-9])日?|月)?|(?:1[0-2]|0[1-9])(?:3[01]|[12]\d|0[1-9])?)",
             )?,
             doc_token: re(r"^[A-Za-z]{0,2}\d{6,12}(?:\([0-9A]\))?")?,
             plate: re(r"^[A-HJ-NP-Z]·?[A-HJ-NP-Z0-9]{5,6}")?,
@@ -521,7 +523,10 @@ impl Engine {
             }
             match class {
                 Class::Name => {
-                    if label.is_ascii() && !text[e..vpos].contains([':', '：']) {
+                    // Latin labels and lists (`获奖名单：`) label a name only with a colon:
+                    // `发放名单` ending a caption labels nothing.
+                    let needs_colon = label.is_ascii() || label.ends_with("名单");
+                    if needs_colon && !text[e..vpos].contains([':', '：']) {
                         continue;
                     }
                     let mut pos = vpos;
@@ -546,10 +551,20 @@ impl Engine {
                             conf,
                         ));
                         first = false;
-                        // A list of names after one label: `申请人：张三、李四`.
-                        match char_at(text, r.end) {
+                        // A list of names after one label: `申请人：张三、李四`, each name
+                        // perhaps with a short note in brackets (`李娜（妻）、张小明（子）`).
+                        let mut after = r.end;
+                        if let Some('（' | '(') = char_at(text, after)
+                            && let Some((k, c)) = text[after..]
+                                .char_indices()
+                                .take(6)
+                                .find(|(_, c)| matches!(c, '）' | ')'))
+                        {
+                            after += k + c.len_utf8();
+                        }
+                        match char_at(text, after) {
                             Some(c @ ('、' | '，' | ',' | ' ' | '\u{3000}' | '/')) => {
-                                pos = r.end + c.len_utf8()
+                                pos = after + c.len_utf8()
                             }
                             _ => break,
                         }

@@ -137,6 +137,13 @@ const CASES: &[C] = &[
         ],
     ),
     body("出生日期：1990年1月1日", &[(BirthDate, "1990年1月1日")]),
+    // Two-digit months and days, which the first alternative of each used to cut short.
+    body("出生日期：1985年3月12日", &[(BirthDate, "1985年3月12日")]),
+    body("出生日期：1990年11月1日", &[(BirthDate, "1990年11月1日")]),
+    body("出生日期: 1985-10-31", &[(BirthDate, "1985-10-31")]),
+    cell("1985-03-12", "出生日期", &[(BirthDate, "1985-03-12")]),
+    cell("1985年12月", "出生年月", &[(BirthDate, "1985年12月")]),
+    cell("19851231", "出生日期", &[(BirthDate, "19851231")]),
     body("护照号码：E12345678", &[(Passport, "E12345678")]),
     body(
         "回乡证号：H12345678，台胞证号码为12345678",
@@ -389,6 +396,22 @@ const CASES: &[C] = &[
         "欧阳娜娜（0562-4893824）",
         "联系人",
         &[(Name, "欧阳娜娜"), (Landline, "0562-4893824")],
+    ),
+    // Lists of names after a list's label, with notes in brackets.
+    body(
+        "获奖名单：张三丰、李秀英、王建国",
+        &[(Name, "张三丰"), (Name, "李秀英"), (Name, "王建国")],
+    ),
+    body(
+        "户主：张伟，家庭成员：李娜（妻）、张小明（子）",
+        &[(Name, "张伟"), (Name, "李娜"), (Name, "张小明")],
+    ),
+    body("2021年度困难群众救助发放名单", &[]),
+    body("名单公示如下", &[]),
+    cell(
+        "李娜、张小明",
+        "家庭成员",
+        &[(Name, "李娜"), (Name, "张小明")],
     ),
     // A name label joined to a number label labels the name after both.
     body(
