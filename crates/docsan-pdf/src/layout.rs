@@ -299,8 +299,17 @@ fn order_line(mut items: Vec<Placed<'_>>) -> (Vec<Placed<'_>>, Vec<usize>) {
         )
     };
     let text = |r: &[Placed<'_>]| r.iter().map(|p| p.text).collect::<String>();
-    // Two different strings overlapping by more than half a character, not a copy of one
-    // another at almost the same place.
+    // Glyphs of one string drawn over glyphs of the other. Strings that only fill each
+    // other's gaps are not tangled: the masks docsan draws over removed glyphs come as one
+    // string after the line, each in the gap its glyph left.
+    let collide = |a: &[Placed<'_>], b: &[Placed<'_>], size: f32| {
+        b.iter().any(|q| {
+            a.iter()
+                .any(|p| overlap(p.u0, p.u1, q.u0, q.u1) > 0.3 * size)
+        })
+    };
+    // Two different strings overlapping by more than half a character, glyph on glyph, not a
+    // copy of one another at almost the same place.
     let tangled = runs.len() <= 64
         && runs.iter().enumerate().any(|(i, a)| {
             let (a0, a1, sa) = extent(a);
@@ -311,6 +320,7 @@ fn order_line(mut items: Vec<Placed<'_>>) -> (Vec<Placed<'_>>, Vec<usize>) {
                     && a.len() >= 2
                     && b.len() >= 2
                     && !((a0 - b0).abs() < 0.3 * size && text(a) == text(b))
+                    && collide(a, b, size)
             })
         });
     if !tangled {
@@ -911,10 +921,24 @@ fn reread_row<'a>(
     None
 }
 
+/// How far short of the text block's right end (in font sizes) a line may end and still be
+/// wrapped: justified text reaches it, ragged text leaves less than a word or, in CJK text,
+/// a character or two kept off the line by punctuation rules.
+const WRAP_SLACK: f32 = 3.0;
+
 fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit> {
+    // Where the text block ends on the right: the end of its longest line. A paragraph goes on
+    // to the next line only from a line that ends there (wrapped); a line ending well short of
+    // it ends its paragraph (`获奖名单：…` then `户主：…`, one paragraph each).
+    let right = lines
+        .iter()
+        .filter_map(|l| l.segments.last())
+        .map(|s| s.u1())
+        .fold(f32::MIN, f32::max);
     let mut cells: Vec<Cell> = Vec::new();
     let mut tab = Table::default();
-    // The last single-segment body line: (cell, baseline, size, start).
+    // The last single-segment body line that reached the right end: (cell, baseline, size,
+    // start).
     let mut last_body: Option<(usize, f32, f32, f32)> = None;
     let mut prev_v: Option<(f32, f32)> = None;
     // The row read from the previous line, if it was one.
@@ -1006,7 +1030,12 @@ fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit
         {
             // The next line of a paragraph: a value wrapped at the line end stays one string.
             let seg = line.segments.into_iter().next().unwrap_or_default();
-            last_body = Some((ci, line.v, line.size, seg.u0()));
+            last_body = (seg.u1() >= right - WRAP_SLACK * line.size).then_some((
+                ci,
+                line.v,
+                line.size,
+                seg.u0(),
+            ));
             cells[ci].segs.push(seg);
             prev_v = Some((line.v, line.size));
             continue;
@@ -1023,7 +1052,9 @@ fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit
                 });
                 left = Some(t.trim().to_string());
             }
-            last_body = if single {
+            last_body = if single
+                && cells[cells.len() - 1].segs[0].u1() >= right - WRAP_SLACK * line.size
+            {
                 Some((
                     cells.len() - 1,
                     line.v,
@@ -1170,6 +1201,39 @@ mod tests {
     /// A word processor's table: rows 23 apart (font size 10: more than the 22 that keeps a
     /// line in a table), the name column never wraps, a phone's last digit alone on the next
     /// line. A paragraph as far below, not aligned to the columns, is not a row.
+    /// Lines of a paragraph that wraps at the right end are one unit, a value broken at the
+    /// wrap included; lines ending short of it end their paragraph, however close the next.
+    #[test]
+    fn only_lines_that_reach_the_right_end_run_on() {
+        let mut n = 0;
+        let lines = vec![
+            line(
+                700.0,
+                &[(0.0, "经核实，申请人王秀兰的公民身份证号码为34070219")],
+                &mut n,
+            ),
+            line(688.0, &[(0.0, "8503124511，符合条件。")], &mut n),
+            line(676.0, &[(0.0, "获奖名单：张三丰、李秀英")], &mut n),
+            line(664.0, &[(0.0, "户主：张伟")], &mut n),
+            line(
+                652.0,
+                &[(0.0, "现住址：铜陵市义安区五松镇幸福路12号")],
+                &mut n,
+            ),
+            line(640.0, &[(0.0, "开户账号：6228 4804 0256 4890 018")], &mut n),
+        ];
+        assert_eq!(
+            texts(lines),
+            [
+                "经核实，申请人王秀兰的公民身份证号码为340702198503124511，符合条件。",
+                "获奖名单：张三丰、李秀英",
+                "户主：张伟",
+                "现住址：铜陵市义安区五松镇幸福路12号",
+                "开户账号：6228 4804 0256 4890 018",
+            ]
+        );
+    }
+
     #[test]
     fn padded_rows_stay_in_their_table_and_join() {
         let mut n = 0;
