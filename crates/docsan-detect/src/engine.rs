@@ -1058,31 +1058,40 @@ impl Detector for Engine {
             }
             steps.push(Step::Unit(neighbour));
         }
-        let deadline = docsan_core::current_deadline();
-        let chunks: Vec<Vec<Finding>> = units
-            .par_chunks(DETECT_CHUNK)
-            .zip(steps.par_chunks(DETECT_CHUNK))
-            .map(|(units, steps)| {
-                let _deadline = docsan_core::deadline_scope(deadline);
-                let mut out = Vec::new();
-                for (u, step) in units.iter().zip(steps) {
-                    match *step {
-                        Step::Unit(neighbour) => out.extend(self.detect_unit(u, neighbour)),
-                        Step::Row(h) => {
-                            let cands = self.row_candidates(u, &headers[h]);
-                            out.extend(self.resolve(u, cands));
-                        }
+        let detect = |units: &[TextUnit], steps: &[Step<'_>], out: &mut Vec<Finding>| {
+            for (u, step) in units.iter().zip(steps) {
+                match *step {
+                    Step::Unit(neighbour) => out.extend(self.detect_unit(u, neighbour)),
+                    Step::Row(h) => {
+                        let cands = self.row_candidates(u, &headers[h]);
+                        out.extend(self.resolve(u, cands));
                     }
                 }
-                out
-            })
-            .collect();
+            }
+        };
+        let mut out = Vec::new();
+        if rayon::current_num_threads() <= 1 || units.len() <= DETECT_CHUNK {
+            // One thread: no chunks to join.
+            detect(units, &steps, &mut out);
+        } else {
+            let deadline = docsan_core::current_deadline();
+            let chunks: Vec<Vec<Finding>> = units
+                .par_chunks(DETECT_CHUNK)
+                .zip(steps.par_chunks(DETECT_CHUNK))
+                .map(|(units, steps)| {
+                    let _deadline = docsan_core::deadline_scope(deadline);
+                    let mut out = Vec::new();
+                    detect(units, steps, &mut out);
+                    out
+                })
+                .collect();
+            out.reserve_exact(chunks.iter().map(Vec::len).sum());
+            for c in chunks {
+                out.extend(c);
+            }
+        }
         if docsan_core::deadline_passed() {
             return Vec::new();
-        }
-        let mut out = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-        for c in chunks {
-            out.extend(c);
         }
         self.across_units(units, &mut out);
         split_ids(units, &mut out);

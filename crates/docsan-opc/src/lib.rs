@@ -182,7 +182,7 @@ impl Package {
                     };
                     let mut opts = SimpleFileOptions::default()
                         .compression_method(method)
-                        .compression_level(Some(LEVEL))
+                        .compression_level((method == CompressionMethod::Deflated).then_some(LEVEL))
                         .large_file(bytes.len() as u64 >= u32::MAX as u64);
                     if let Some(t) = f.last_modified() {
                         opts = opts.last_modified_time(t);
@@ -270,6 +270,30 @@ mod tests {
         assert_eq!(names, ["a.xml", "b.xml"]);
         assert_eq!(q.read("a.xml").unwrap(), b"<a>new</a>");
         assert_eq!(q.read("b.xml").unwrap(), b"<b>keep</b>");
+    }
+
+    /// A stored (uncompressed) part replaced stays stored: it takes no compression level
+    /// (the writer refused one, and a DOCX with a stored chart part failed to write).
+    #[test]
+    fn a_replaced_stored_part_stays_stored() {
+        let src = make_zip(&[
+            ("a.xml", b"<a>old</a>", CompressionMethod::Stored),
+            ("b.xml", b"<b>old</b>", CompressionMethod::Deflated),
+        ]);
+        let p = Package::open(src.into(), &Limits::default()).unwrap();
+        let mut rep = BTreeMap::new();
+        rep.insert("a.xml".to_string(), b"<a>new</a>".to_vec());
+        rep.insert("b.xml".to_string(), b"<b>new</b>".to_vec());
+        let out = p.write(&rep, &BTreeSet::new()).unwrap();
+        let mut z = ZipArchive::new(Cursor::new(out)).unwrap();
+        assert_eq!(
+            z.by_name("a.xml").unwrap().compression(),
+            CompressionMethod::Stored
+        );
+        assert_eq!(
+            z.by_name("b.xml").unwrap().compression(),
+            CompressionMethod::Deflated
+        );
     }
 
     #[test]
