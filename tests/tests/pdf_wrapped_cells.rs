@@ -11,7 +11,9 @@
 //! `wrapped-roster-bordered.pdf` (cell padding, borders, centred headers, so the columns'
 //! text does not start under their headers). `wrapped-roster.values` lists every personal
 //! value (fake data). `wrapped-numbers.fodt` gives `wrapped-numbers.pdf`: IDs, phones and
-//! cards only, every column wrapped. `wrapped-variants.py` wrote the `.fodt` variants.
+//! cards only, every column wrapped. `wrapped-every-column.fodt` gives
+//! `wrapped-every-column.pdf`: IDs, phones, cards and addresses, every column wrapping on
+//! every line. `wrapped-variants.py` wrote the `.fodt` variants.
 
 use docsan::core::Sensitive;
 use docsan::{Options, Sanitizer, Status};
@@ -123,11 +125,21 @@ fn columns(pdf: &[u8], starts: Option<&[f32]>) -> Option<(Vec<f32>, Vec<String>)
 
 /// Sanitizes fixture `name`, which holds `present` of the values, of every kind in `kinds`;
 /// `numbered`: its first column holds row numbers (kept).
-fn check(name: &str, kinds: &[&str], present: usize, numbered: bool) {
-    check_with(name, values(), kinds, present, numbered)
+fn check(name: &str, kinds: &[&str], present: usize, numbered: bool, wrapped_min: usize) {
+    check_with(name, values(), kinds, present, numbered, wrapped_min)
 }
 
-fn check_with(name: &str, values: Vec<String>, kinds: &[&str], present: usize, numbered: bool) {
+/// `wrapped_min`: masked numbers the verifier must read joined from the lines of their cells
+/// (35 in the roster: its IDs, cards and mobile numbers, each wrapped; the padded table wraps
+/// the ID, phone and card of each of its two rows).
+fn check_with(
+    name: &str,
+    values: Vec<String>,
+    kinds: &[&str],
+    present: usize,
+    numbered: bool,
+    wrapped_min: usize,
+) {
     let bytes = fixture(name);
     let s = Sanitizer::new(Options::default()).unwrap();
 
@@ -149,6 +161,38 @@ fn check_with(name: &str, values: Vec<String>, kinds: &[&str], present: usize, n
         Status::Clean,
         "{name}: residues {:?}",
         gate.residues.iter().map(|r| &r.rule).collect::<Vec<_>>()
+    );
+
+    // The verifier called directly: the output is clean, and not for want of reading the
+    // wrapped cells: it joined the pieces of the masked numbers (`340702********7572` read
+    // from its two or three lines) and found nothing in the joins.
+    let engine = docsan_detect::Engine::new(&docsan::core::Policy::default()).unwrap();
+    let limits = docsan::core::Limits::default();
+    let req = docsan_verify::Request {
+        bytes: &out,
+        format: docsan::core::Format::Pdf,
+        originals: &originals,
+        allowed: &[],
+        detector: &engine,
+        limits: &limits,
+    };
+    let direct = docsan_verify::verify(&req).expect("the output opens");
+    assert!(direct.is_clean(), "{name}: verifier residues");
+    let joined = docsan_verify::extract_units(&req)
+        .unwrap()
+        .into_iter()
+        .filter(|u| {
+            u.context
+                .location
+                .detail
+                .as_deref()
+                .is_some_and(|d| d.contains("lines of a column joined"))
+                && u.text.contains('*')
+        })
+        .count();
+    assert!(
+        joined >= wrapped_min,
+        "{name}: {joined} masked numbers joined"
     );
 
     // pdftotext as an oracle: each column of the original reads every value of its cells
@@ -219,17 +263,17 @@ const PADDED_PRESENT: usize = 12;
 
 #[test]
 fn a_roster_whose_cells_all_wrap_is_sanitized_cell_by_cell() {
-    check("wrapped-roster.pdf", &ALL, 59, true);
+    check("wrapped-roster.pdf", &ALL, 59, true, 35);
 }
 
 #[test]
 fn the_same_table_without_a_paragraph_under_it() {
-    check("wrapped-roster-table-only.pdf", &ALL, 59, true);
+    check("wrapped-roster-table-only.pdf", &ALL, 59, true, 35);
 }
 
 #[test]
 fn a_bordered_roster_with_centred_headers() {
-    check("wrapped-roster-bordered.pdf", &ALL, 59, true);
+    check("wrapped-roster-bordered.pdf", &ALL, 59, true, 35);
 }
 
 /// A table made by a word processor (python-docx, exported by LibreOffice): cell padding sets
@@ -245,6 +289,7 @@ fn a_padded_word_processor_table() {
         &ALL,
         PADDED_PRESENT,
         false,
+        6,
     );
 }
 
@@ -257,5 +302,28 @@ fn a_table_of_numbers_that_all_wrap() {
         &["id18", "mobile", "card"],
         35,
         false,
+        35,
+    );
+}
+
+/// Every column wraps on every line, and no line starts with a short rest of a number
+/// (`wrapped-every-column.pdf`, `v2` of `wrapped-variants.py`): the backend reads each line as
+/// a row and cannot put the phone numbers back together, and the file used to be written with
+/// them intact. The verifier joins the pieces in each column, finds the phone numbers, and the
+/// file fails closed: no output.
+#[test]
+fn a_table_whose_every_column_wraps_fails_closed_on_its_phone_numbers() {
+    let name = "wrapped-every-column.pdf";
+    let bytes = fixture(name);
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let (report, out) = s.sanitize(&bytes, Some(name));
+    assert!(out.is_none(), "{name}: written");
+    assert_eq!(report.status, Status::Failed);
+    let error = report.error.expect("a reason");
+    assert_eq!(error.kind, "residue");
+    assert!(
+        error.message.contains("lines of a column joined"),
+        "{}",
+        error.message
     );
 }

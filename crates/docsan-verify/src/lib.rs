@@ -52,7 +52,7 @@ use docsan_core::{
 };
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// Everything one verification needs.
@@ -214,6 +214,9 @@ pub(crate) struct Ctx<'a> {
     /// Keep every unit (for [`extract_units`]) instead of detecting in batches.
     keep_units: bool,
     residues: Vec<Residue>,
+    /// Units put together from other texts (`add_derived`), with the prefix their detections
+    /// are reported under (`pdf.wrapped.`).
+    derived_units: BTreeMap<u32, &'static str>,
     seen: BTreeSet<(usize, String, String)>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) parts: usize,
@@ -250,6 +253,7 @@ impl<'a> Ctx<'a> {
             spare: Vec::new(),
             keep_units: false,
             residues: Vec::new(),
+            derived_units: BTreeMap::new(),
             seen: BTreeSet::new(),
             diagnostics: Vec::new(),
             parts: 0,
@@ -348,13 +352,61 @@ impl<'a> Ctx<'a> {
         &mut self,
         text: &str,
         kind: UnitKind,
+        location: Location,
+        column_header: Option<String>,
+        label: Option<String>,
+    ) {
+        self.add_unit_from(text, kind, location, column_header, label, None);
+    }
+
+    /// Adds a text the verifier put together from other texts it read (the pieces of a number
+    /// wrapped over several lines of a PDF table cell, joined): a unit of its own. An original
+    /// value found in it but in none of the `pieces` (which were reported where they were
+    /// read) is reported as `{prefix}original`, a detection in it as `prefix` and the
+    /// detector's rule.
+    pub(crate) fn add_derived(
+        &mut self,
+        text: &str,
+        kind: UnitKind,
+        pieces: &[String],
+        prefix: &'static str,
+        location: Location,
+    ) {
+        self.add_unit_from(text, kind, location, None, None, Some((pieces, prefix)));
+    }
+
+    /// [`Ctx::add_unit`]; `derived`: the text was put together from these pieces, and is
+    /// reported under this rule prefix (see [`Ctx::add_derived`]).
+    fn add_unit_from(
+        &mut self,
+        text: &str,
+        kind: UnitKind,
         mut location: Location,
         column_header: Option<String>,
         label: Option<String>,
+        derived: Option<(&[String], &'static str)>,
     ) {
         if xml::is_blank(text) {
             return;
         }
+        // Originals in a derived text: those no piece holds on its own (reported there).
+        let (rule, hits) = match derived {
+            None => (
+                Cow::Borrowed("original.text"),
+                self.needles.find_in_text(text),
+            ),
+            Some((parts, prefix)) => {
+                let mut hits = self.needles.find_in_text(text);
+                if !hits.is_empty() {
+                    let single: BTreeSet<usize> = parts
+                        .iter()
+                        .flat_map(|p| self.needles.find_in_text(p))
+                        .collect();
+                    hits.retain(|h| !single.contains(h));
+                }
+                (Cow::Owned(format!("{prefix}original")), hits)
+            }
+        };
         if u64::from(self.units_total) >= u64::from(self.limits.max_units) {
             if u64::from(self.units_total) == u64::from(self.limits.max_units) {
                 self.units_total += 1;
@@ -363,8 +415,8 @@ impl<'a> Ctx<'a> {
                     "more text units than the unit limit; the rest were searched only for original values",
                 ));
             }
-            for hit in self.needles.find_in_text(text) {
-                self.add_original(hit, "original.text", location.clone());
+            for hit in hits {
+                self.add_original(hit, &rule, location.clone());
             }
             return;
         }
@@ -373,11 +425,14 @@ impl<'a> Ctx<'a> {
         {
             location.part = Some(docsan_core::format_compact!("{p}!{part}"));
         }
-        for hit in self.needles.find_in_text(text) {
-            self.add_original(hit, "original.text", location.clone());
+        for hit in hits {
+            self.add_original(hit, &rule, location.clone());
         }
         let id = UnitId(self.units_total);
         self.units_total += 1;
+        if let Some((_, prefix)) = derived {
+            self.derived_units.insert(id.0, prefix);
+        }
         // Detection reads the text as a person would: invisible characters (which can be slipped
         // between the digits of a value to defeat pattern matching) are dropped and full-width
         // digits and letters folded, so obfuscated values are still found.
@@ -551,14 +606,21 @@ impl<'a> Ctx<'a> {
             let Some(unit) = self.units.get((f.unit.0 - first) as usize) else {
                 continue;
             };
+            let rule = match self.derived_units.get(&f.unit.0) {
+                Some(prefix) => format!("{prefix}{}", f.rule),
+                None => f.rule.to_string(),
+            };
             self.residues.push(Residue {
                 source: ResidueSource::Detected,
                 kind: Some(f.kind),
                 location: unit.context.location.clone(),
                 masked: f.value.generic_mask(),
-                rule: f.rule.to_string(),
+                rule,
                 value: f.value,
             });
+        }
+        if !self.derived_units.is_empty() {
+            self.derived_units = self.derived_units.split_off(&first_new);
         }
         let keep = self.units.len().min(OVERLAP);
         for u in self.units.drain(..self.units.len() - keep) {

@@ -10,7 +10,7 @@
 
 use super::font::{self, Fallback, Font, parse_cmap};
 use super::lexer::{Lexer, Obj};
-use super::{Doc, NULL};
+use super::{Doc, NULL, wrap};
 use crate::Ctx;
 use crate::needles::{Custom, normalize};
 use docsan_core::{Diagnostic, Location, UnitKind};
@@ -642,23 +642,25 @@ impl Interp<'_, '_> {
 }
 
 /// A horizontal gap wider than this many font sizes separates words.
-const GAP: f64 = 0.2;
+pub(super) const GAP: f64 = 0.2;
 
 /// A piece of text at a position on the page.
-struct Frag {
-    text: String,
-    x0: f64,
-    x1: f64,
-    y: f64,
-    size: f64,
-    seq: usize,
+pub(super) struct Frag {
+    pub(super) text: String,
+    pub(super) x0: f64,
+    pub(super) x1: f64,
+    pub(super) y: f64,
+    pub(super) size: f64,
+    pub(super) seq: usize,
 }
 
 /// Assembles fragments into lines by geometry: same baseline (within half the font size), left
 /// to right, a space where the gap is wider than about a third of the font size. This puts a
 /// table row back together even when the producer drew the table column by column; a second
-/// copy of the same text drawn on top (faux bold) is dropped.
-fn assemble(frags: &mut [Frag]) -> Vec<String> {
+/// copy of the same text drawn on top (faux bold) is dropped. Also returns the numbers of
+/// table cells wrapped over several lines, joined (see `wrap`), each with the index in the
+/// lines of the line its first piece is in.
+fn assemble(frags: &mut [Frag]) -> (Vec<String>, Vec<(wrap::Join, usize)>) {
     use std::cmp::Ordering;
     frags.sort_by(|a, b| {
         b.y.partial_cmp(&a.y)
@@ -676,14 +678,17 @@ fn assemble(frags: &mut [Frag]) -> Vec<String> {
             }
         }
     }
-    // Words of each line: runs of fragments without a gap.
-    let mut rows: Vec<(f64, f64, Vec<Word>)> = Vec::with_capacity(groups.len());
-    for mut g in groups {
+    for g in &mut groups {
         g.sort_by(|a, b| {
             a.x0.partial_cmp(&b.x0)
                 .unwrap_or(Ordering::Equal)
                 .then(a.seq.cmp(&b.seq))
         });
+    }
+    let joins = wrap::joins(&groups);
+    // Words of each line: runs of fragments without a gap.
+    let mut rows: Vec<(f64, f64, Vec<Word>)> = Vec::with_capacity(groups.len());
+    for g in groups {
         let frags_y_min = g.iter().map(|f| f.y).reduce(f64::min);
         let mut words: Vec<Word> = Vec::new();
         let mut prev: Option<&Frag> = None;
@@ -734,6 +739,8 @@ fn assemble(frags: &mut [Frag]) -> Vec<String> {
     // words start where a cell of the line above starts, continues that cell. Cells of the line
     // above are runs of words separated by more than one font size.
     let mut base: Option<usize> = None;
+    // The line each row was appended to, if any.
+    let mut merged: Vec<Option<usize>> = vec![None; rows.len()];
     for i in 0..rows.len() {
         let (y, size) = (rows[i].0, rows[i].1);
         if let Some(b) = base {
@@ -782,6 +789,7 @@ fn assemble(frags: &mut [Frag]) -> Vec<String> {
                             u.text.push_str(&w.text);
                         }
                     }
+                    merged[i] = Some(b);
                     continue;
                 }
             }
@@ -789,7 +797,10 @@ fn assemble(frags: &mut [Frag]) -> Vec<String> {
         base = Some(i);
     }
     let mut lines = Vec::with_capacity(rows.len());
+    // The index in `lines` of each row's line (the next line's for a blank row).
+    let mut line_of: Vec<usize> = Vec::with_capacity(rows.len());
     for (_, _, words) in rows {
+        line_of.push(lines.len());
         let line = words
             .iter()
             .map(|w| w.text.as_str())
@@ -799,7 +810,15 @@ fn assemble(frags: &mut [Frag]) -> Vec<String> {
             lines.push(line);
         }
     }
-    lines
+    let joins = joins
+        .into_iter()
+        .map(|j| {
+            let row = merged.get(j.group).copied().flatten().unwrap_or(j.group);
+            let line = line_of.get(row).copied().unwrap_or(0);
+            (j, line)
+        })
+        .collect();
+    (lines, joins)
 }
 
 /// Adjacent fragments of one line without a gap between them.
@@ -887,7 +906,7 @@ fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: 
     sink.flush();
     // Units are the geometric lines; the lines in drawing order are searched for originals
     // too, since a cell wrapped over two lines is drawn line after line.
-    let lines = assemble(&mut sink.frags);
+    let (lines, joins) = assemble(&mut sink.frags);
     for (k, line) in lines.iter().enumerate() {
         let l = Location {
             line: Some(k as u32 + 1),
@@ -913,6 +932,58 @@ fn emit(ctx: &mut Ctx<'_>, fonts: &mut Fonts, sink: Sink, base: Location, kind: 
                 ..base.clone()
             };
             ctx.add_unit(&format!("{a}{b}"), kind, l, None, None);
+        }
+    }
+    // A number wrapped inside a table cell, read whole: searched for originals and run through
+    // detection as a cell of its own.
+    for (j, line) in &joins {
+        let l = Location {
+            line: Some(*line as u32 + 1),
+            detail: Some(match &base.detail {
+                Some(d) => docsan_core::format_compact!(
+                    "{d}, digits of {} lines of a column joined (a number wrapped in its cell)",
+                    j.parts.len()
+                ),
+                None => docsan_core::format_compact!(
+                    "digits of {} lines of a column joined (a number wrapped in its cell)",
+                    j.parts.len()
+                ),
+            }),
+            ..base.clone()
+        };
+        ctx.add_derived(&j.text, UnitKind::TableCell, &j.parts, "pdf.wrapped.", l);
+    }
+    // Rows whose number is glued to the name after it (`1张伟`): read again with the number set
+    // apart, after their header line, so that detection reads the name under its column.
+    for (h, rows) in wrap::glued_row_numbers(&lines) {
+        let at = |k: usize, what: &str| Location {
+            line: Some(k as u32 + 1),
+            detail: Some(match &base.detail {
+                Some(d) => docsan_core::format_compact!("{d}, {what}"),
+                None => what.into(),
+            }),
+            ..base.clone()
+        };
+        let l = at(
+            h,
+            "header line read again before rows whose number is glued to a cell",
+        );
+        ctx.add_derived(
+            &lines[h],
+            kind,
+            std::slice::from_ref(&lines[h]),
+            "pdf.row-number.",
+            l,
+        );
+        for (k, text) in rows {
+            let l = at(k, "row number set apart from the cell after it");
+            ctx.add_derived(
+                &text,
+                kind,
+                std::slice::from_ref(&lines[k]),
+                "pdf.row-number.",
+                l,
+            );
         }
     }
     for t in &sink.marked {

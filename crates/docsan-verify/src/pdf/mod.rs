@@ -14,6 +14,7 @@ mod crypt;
 mod filters;
 mod font;
 mod lexer;
+mod wrap;
 
 use crate::{Ctx, xml};
 use docsan_core::{Diagnostic, Error, Location, UnitKind};
