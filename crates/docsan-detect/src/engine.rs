@@ -689,6 +689,12 @@ impl Engine {
         }
         match class {
             Class::Name => {
+                // A two- or three-character name spaced out to the width of longer ones
+                // (`张 伟`, `张　伟`, `李  娜`): one name, spaces included.
+                if let Some(conf) = spaced_name(t) {
+                    out.push(Cand::new(tr, PiiKind::Name, "name.column_header", conf));
+                    return;
+                }
                 // One or several names: `张三`, `张三、李四`, and a name with the person's
                 // number glued on (`刘洋13912349876` under `联系人`).
                 let mut pos = tr.start;
@@ -1097,6 +1103,20 @@ impl Detector for Engine {
         split_ids(units, &mut out);
         out
     }
+}
+
+/// A name whose characters are set apart by blanks to line up with longer names (`张 伟`,
+/// `王　小 明`): every part one CJK character, two or three of them, reading a name together.
+fn spaced_name(t: &str) -> Option<f32> {
+    let blank = |c: char| c == ' ' || c == '\u{3000}';
+    if !t.contains(blank) {
+        return None;
+    }
+    let parts: Vec<&str> = t.split(blank).filter(|p| !p.is_empty()).collect();
+    if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.chars().count() != 1) {
+        return None;
+    }
+    names::whole_cjk_name(&parts.concat())
 }
 
 /// How the second pass of `detect_all` reads a unit.

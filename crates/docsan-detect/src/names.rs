@@ -468,6 +468,9 @@ pub fn name_before(
         }
         return latin_name_at(text, pos);
     }
+    if let Some(r) = spaced_name_at(rest) {
+        return Some((pos + r.start..pos + r.end, 0.8));
+    }
     let run: Vec<(usize, char)> = rest
         .char_indices()
         .take_while(|(_, c)| is_cjk(*c) || *c == '·')
@@ -503,6 +506,47 @@ pub fn name_before(
         }
     }
     None
+}
+
+/// A two- or three-character name spaced out at the start of `rest` (`张 伟`, `李　娜`), up to
+/// the end, a blank run or punctuation: its byte range in `rest`.
+fn spaced_name_at(rest: &str) -> Option<Range<usize>> {
+    let blank = |c: char| c == ' ' || c == '\u{3000}';
+    let mut chars = Vec::new();
+    let mut end = 0;
+    let mut it = rest.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if !is_cjk(c) {
+            break;
+        }
+        chars.push(c);
+        end = i + c.len_utf8();
+        // One CJK character, then one or two blanks, then the next.
+        let mut blanks = 0;
+        while let Some(&(_, b)) = it.peek() {
+            if !blank(b) || blanks == 2 {
+                break;
+            }
+            blanks += 1;
+            it.next();
+        }
+        if blanks == 0 {
+            // Two characters side by side: not a spaced name (`张三 李四` is two names).
+            if it.peek().is_some_and(|&(_, c)| is_cjk(c)) {
+                return None;
+            }
+            break;
+        }
+        if chars.len() == 3 {
+            break;
+        }
+    }
+    let spaced = rest[..end].contains(blank);
+    if !(2..=3).contains(&chars.len()) || !spaced {
+        return None;
+    }
+    let name: String = chars.iter().collect();
+    whole_cjk_name(&name).map(|_| 0..end)
 }
 
 /// A Latin name: one to four capitalised words.

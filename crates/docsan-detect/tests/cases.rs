@@ -397,6 +397,18 @@ const CASES: &[C] = &[
         "联系人",
         &[(Name, "欧阳娜娜"), (Landline, "0562-4893824")],
     ),
+    // Names spaced out to line up with longer ones.
+    cell("张 伟", "户主姓名", &[(Name, "张 伟")]),
+    cell("李　娜", "姓名", &[(Name, "李　娜")]),
+    cell("王  小 明", "姓名", &[(Name, "王  小 明")]),
+    cell("合 计", "姓名", &[]),
+    cell("张 伟 李 娜", "姓名", &[]),
+    body(
+        "户主姓名：张 伟  身份证号：340702198503124511",
+        &[(Name, "张 伟"), (Id18, "340702198503124511")],
+    ),
+    body("姓 名：李　娜", &[(Name, "李　娜")]),
+    body("申请人：张三 李四", &[(Name, "张三"), (Name, "李四")]),
     // Lists of names after a list's label, with notes in brackets.
     body(
         "获奖名单：张三丰、李秀英、王建国",
