@@ -170,6 +170,29 @@ const NOT_NAMES: &[&str] = &[
     "姐妹",
     "户主",
     "其他人",
+    // Words that follow a person label in titles and sentences (`救助对象公示如下`).
+    "公示",
+    "公告",
+    "公开",
+    "通知",
+    "名册",
+    "花名册",
+    "信息",
+    "情况",
+    "资格",
+    "审核",
+    "审批",
+    "核实",
+    "确认",
+    "申请",
+    "登记",
+    "补助",
+    "救助",
+    "资金",
+    "发放",
+    "人数",
+    "基本",
+    "相关",
 ];
 
 /// Characters common in column headers and form words and rare in given names.
@@ -501,7 +524,8 @@ pub fn name_before(
     // Longer run: the name ends where a following word begins.
     for len in [sl + 2, sl + 1] {
         let tail: String = run[len..].iter().map(|(_, c)| *c).collect();
-        if AFTER_NAME.iter().any(|w| tail.starts_with(w)) {
+        let head: String = run[..len].iter().map(|(_, c)| *c).collect();
+        if AFTER_NAME.iter().any(|w| tail.starts_with(w)) && !NOT_NAMES.contains(&head.as_str()) {
             return Some((pos..end_of(len), 0.75));
         }
     }

@@ -409,6 +409,10 @@ const CASES: &[C] = &[
     ),
     body("姓 名：李　娜", &[(Name, "李　娜")]),
     body("申请人：张三 李四", &[(Name, "张三"), (Name, "李四")]),
+    // A title word after a person label is nobody.
+    body("2022年度临时救助对象公示", &[]),
+    body("现将临时救助对象公示如下（公示期7天）：", &[]),
+    body("救助对象信息登记表", &[]),
     // Lists of names after a list's label, with notes in brackets.
     body(
         "获奖名单：张三丰、李秀英、王建国",
