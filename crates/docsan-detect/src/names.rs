@@ -205,6 +205,13 @@ pub fn whole_cjk_name(s: &str) -> Option<f32> {
     if !(2..=6).contains(&n) || NOT_NAMES.contains(&s) {
         return None;
     }
+    // A word that starts with a word that is nobody (`家庭人口`, `联系方式`, `公示期`).
+    if NOT_NAMES
+        .iter()
+        .any(|w| w.chars().count() >= 2 && s.starts_with(w))
+    {
+        return None;
+    }
     if !s
         .chars()
         .all(|c| is_cjk(c) || c == '·' || c == '•' || c == '・')

@@ -409,6 +409,15 @@ const CASES: &[C] = &[
     ),
     body("姓 名：李　娜", &[(Name, "李　娜")]),
     body("申请人：张三 李四", &[(Name, "张三"), (Name, "李四")]),
+    // A header cell beside a name header (a PDF's header row gives each cell the one to its
+    // left as label) is nobody.
+    C {
+        text: "家庭人口",
+        kind: UnitKind::TableCell,
+        header: None,
+        label: Some("户主姓名"),
+        expect: &[],
+    },
     // A title word after a person label is nobody.
     body("2022年度临时救助对象公示", &[]),
     body("现将临时救助对象公示如下（公示期7天）：", &[]),
