@@ -757,6 +757,30 @@ impl Engine {
                     ));
                 }
             }
+            Class::Id | Class::Phone => {
+                // What a narrow cell left of a value when it was cut off at the cell's edge
+                // (a spreadsheet exported to PDF draws only the glyphs that fit): the first
+                // digits of an ID (`340702198`), of a mobile number (`138567812`,
+                // `189-5621-`). They still say who it is, so they go whole.
+                let v = t.trim_end_matches(['-', ' ']);
+                let digits: String = v.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+                let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+                let n = digits.len();
+                let hit = match class {
+                    Class::Id => {
+                        (all_digits && (8..=17).contains(&n) && v::region_known(&digits[..6]))
+                            .then_some((PiiKind::Id18, "id18.cut_off"))
+                    }
+                    _ => (all_digits
+                        && (7..=10).contains(&n)
+                        && digits.starts_with('1')
+                        && matches!(digits.as_bytes()[1], b'3'..=b'9'))
+                    .then_some((PiiKind::Mobile, "mobile.cut_off")),
+                };
+                if let Some((kind, rule)) = hit {
+                    out.push(Cand::new(tr.start..tr.start + v.len(), kind, rule, 0.7));
+                }
+            }
             Class::BirthDate => {
                 if let Some(m) = self.date.find(t) {
                     out.push(Cand::new(

@@ -41,7 +41,8 @@ fn is_wide(c: char) -> bool {
 
 /// The default characters kept at the start and end of a value of this kind.
 fn default_keep(kind: PiiKind, rule: &str, value: &str) -> (usize, usize) {
-    if rule.ends_with("numeric_truncated") {
+    // What is left of a value that lost digits says too little to keep any of it.
+    if rule.ends_with("numeric_truncated") || rule.ends_with("cut_off") {
         return (0, 0);
     }
     // The digits of the value (separators dropped), needed for phone numbers only.

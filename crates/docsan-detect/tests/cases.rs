@@ -422,6 +422,15 @@ const CASES: &[C] = &[
     body("2022年度临时救助对象公示", &[]),
     body("现将临时救助对象公示如下（公示期7天）：", &[]),
     body("救助对象信息登记表", &[]),
+    // Values cut off at a narrow cell's edge in a spreadsheet's PDF export.
+    cell("340702198", "身份证号码", &[(Id18, "340702198")]),
+    cell("138567812", "联系方式", &[(Mobile, "138567812")]),
+    cell("1385678", "手机", &[(Mobile, "1385678")]),
+    cell("189-5621-", "联系电话", &[(Mobile, "189-5621")]),
+    // Not cut-off values: a short number, an unknown region, a landline.
+    cell("2021001", "身份证号码", &[]),
+    cell("999999199", "身份证号码", &[]),
+    cell("2881234", "联系电话", &[(Landline, "2881234")]),
     // Lists of names after a list's label, with notes in brackets.
     body(
         "获奖名单：张三丰、李秀英、王建国",
