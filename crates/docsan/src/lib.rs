@@ -13,7 +13,9 @@
 //!   residue (and, under `strict`, no warning). Otherwise the report says failed and there are no bytes.
 //! - Embedded documents (attachments, embedded workbooks, zip members) go through the same
 //!   pipeline recursively, bounded by `Limits::max_depth`.
-//! - No threads and no I/O: the CLI owns those. The clock is read only for the time budget.
+//! - No I/O, and no threads of its own: the output's two checks run side by side with
+//!   `rayon::join` on the caller's pool (one after the other on a one-thread pool), merged in a
+//!   fixed order. The clock is read only for the time budget.
 
 #![forbid(unsafe_code)]
 
