@@ -523,9 +523,12 @@ impl Engine {
             }
             match class {
                 Class::Name => {
-                    // Latin labels and lists (`获奖名单：`) label a name only with a colon:
-                    // `发放名单` ending a caption labels nothing.
-                    let needs_colon = label.is_ascii() || label.ends_with("名单");
+                    // Latin labels, lists (`获奖名单：`) and relations (`妻子：`) label a
+                    // name only with a colon: `发放名单` ending a caption labels nothing, and
+                    // neither does `父亲去世`.
+                    let needs_colon = label.is_ascii()
+                        || label.ends_with("名单")
+                        || ["妻子", "丈夫", "儿子", "女儿", "父亲", "母亲"].contains(&label);
                     if needs_colon && !text[e..vpos].contains([':', '：']) {
                         continue;
                     }

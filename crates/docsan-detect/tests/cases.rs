@@ -431,6 +431,9 @@ const CASES: &[C] = &[
     cell("2021001", "身份证号码", &[]),
     cell("999999199", "身份证号码", &[]),
     cell("2881234", "联系电话", &[(Landline, "2881234")]),
+    // Relations name a person only with a colon.
+    body("妻子：王芳", &[(Name, "王芳")]),
+    body("父亲去世后由母亲抚养", &[]),
     // Lists of names after a list's label, with notes in brackets.
     body(
         "获奖名单：张三丰、李秀英、王建国",
