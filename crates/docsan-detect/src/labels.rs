@@ -476,6 +476,10 @@ pub fn is_person_label(label: &str) -> bool {
         || (l.contains("creator") && !l.contains("tool"))
         || l.contains("lastmodifiedby")
         || l.contains("last_modified_by")
+        // A pivot cache's `refreshedBy`, a revision's `modifiedBy`.
+        || l.contains("refreshedby")
+        || l.contains("modifiedby")
+        || l.contains("createdby")
         || l.contains("manager")
         || l.contains("initials")
         || l == "t"

@@ -351,6 +351,8 @@ const CASES: &[C] = &[
     meta("微软用户", "dc:creator", &[]),
     meta("铜陵市义安区卫生健康委员会", "Company", &[]),
     meta("Zhang Wei", "Author", &[(Name, "Zhang Wei")]),
+    // Who refreshed a pivot cache.
+    meta("joel gilmore", "refreshedBy", &[(Name, "joel gilmore")]),
     // A name after the role it signs with: only the name is the person.
     meta("审核员刘洋", "dc:creator", &[(Name, "刘洋")]),
     meta(

@@ -188,6 +188,10 @@ const PERSONAL_ATTRS: &[&[u8]] = &[
     b"fileName",
     b"dataSourceName",
     b"sourceName",
+    // Who refreshed a pivot cache or last changed a part.
+    b"refreshedBy",
+    b"modifiedBy",
+    b"createdBy",
 ];
 
 /// Elements whose text nodes form one logical string (runs of one string or paragraph).

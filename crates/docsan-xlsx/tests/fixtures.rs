@@ -43,6 +43,9 @@ fn units_carry_their_contexts() {
     assert_eq!(u.context.kind, UnitKind::SheetCell);
     assert_eq!(u.context.column_header.as_deref(), Some("姓名"));
     assert_eq!(u.context.location.cell.as_deref(), Some("B4"));
+    // Who refreshed the pivot cache is an author.
+    let u = unit(d, "周芷若");
+    assert_eq!(u.context.label.as_deref(), Some("refreshedBy"));
     // Rich-text runs join into one string.
     let u = unit(d, "110101199003071234");
     assert_eq!(u.context.column_header.as_deref(), Some("身份证号"));

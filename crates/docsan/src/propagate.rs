@@ -15,6 +15,18 @@ fn searchable(v: &str) -> bool {
     if v.is_ascii() { n >= 4 } else { n >= 2 }
 }
 
+/// A Latin name of two or three words (`joel gilmore`, `Zhang Wei`) with its spaces taken
+/// out, when that is long enough to search safely (eight letters or more).
+fn joined_latin_name(v: &str) -> Option<String> {
+    let words: Vec<&str> = v.split(' ').collect();
+    let latin = (2..=3).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_alphabetic()));
+    let joined = words.concat();
+    (latin && joined.len() >= 8).then_some(joined)
+}
+
 /// Findings for every other occurrence of a value in `findings` (at or above `min_confidence`)
 /// that no finding covers yet.
 pub(crate) fn elsewhere(
@@ -22,16 +34,22 @@ pub(crate) fn elsewhere(
     findings: &[Finding],
     min_confidence: f32,
 ) -> Vec<Finding> {
-    let mut by_value: BTreeMap<&str, &Finding> = BTreeMap::new();
+    let mut by_value: BTreeMap<std::borrow::Cow<'_, str>, &Finding> = BTreeMap::new();
     for f in findings.iter().filter(|f| f.confidence >= min_confidence) {
-        if searchable(f.value.expose()) {
-            by_value.entry(f.value.expose()).or_insert(f);
+        let v = f.value.expose();
+        if searchable(v) {
+            by_value.entry(v.into()).or_insert(f);
+        }
+        // A Latin name recurs without its spaces in user names and folders
+        // (`/Users/joelgilmore/…` for `joel gilmore`).
+        if let Some(joined) = joined_latin_name(v) {
+            by_value.entry(joined.into()).or_insert(f);
         }
     }
     if by_value.is_empty() {
         return Vec::new();
     }
-    let patterns: Vec<&str> = by_value.keys().copied().collect();
+    let patterns: Vec<&str> = by_value.keys().map(|k| k.as_ref()).collect();
     // One linear-time-build matcher (a 100k-row sheet has a value per row); matches are then
     // taken leftmost-longest without overlap, as a reader would split the text.
     let matcher = docsan_verify::Matcher::new(&patterns);
@@ -67,13 +85,19 @@ pub(crate) fn elsewhere(
                 continue;
             }
             let origin = by_value[patterns[p]];
+            // The value as it stands here (a joined name differs from the one found).
+            let value = if patterns[p] == origin.value.expose() {
+                origin.value.clone()
+            } else {
+                docsan_core::Sensitive::new(patterns[p])
+            };
             out.push(Finding {
                 unit: u.id,
                 range: s..e,
                 kind: origin.kind,
                 rule: docsan_core::format_compact!("{}.elsewhere", origin.rule),
                 confidence: origin.confidence,
-                value: origin.value.clone(),
+                value,
             });
         }
     }
@@ -118,5 +142,32 @@ mod tests {
         let spots: Vec<(u32, usize)> = more.iter().map(|m| (m.unit.0, m.range.start)).collect();
         assert_eq!(spots, [(1, 9), (2, 0)], "{more:?}");
         assert!(more.iter().all(|m| m.rule.ends_with(".elsewhere")));
+    }
+
+    #[test]
+    fn a_latin_name_is_found_again_without_its_spaces() {
+        let units = [
+            unit(0, "joel gilmore"),
+            unit(1, "/Users/joelgilmore/Code/calamine/tests/"),
+            unit(2, "refreshed by joelgilmore"),
+        ];
+        let found = [Finding {
+            unit: UnitId(0),
+            range: 0..12,
+            kind: PiiKind::Name,
+            rule: "name.author".into(),
+            confidence: 0.7,
+            value: Sensitive::new("joel gilmore"),
+        }];
+        let more = elsewhere(&units, &found, 0.0);
+        let spots: Vec<(u32, usize, &str)> = more
+            .iter()
+            .map(|m| (m.unit.0, m.range.start, m.value.expose()))
+            .collect();
+        assert_eq!(spots, [(1, 7, "joelgilmore"), (2, 13, "joelgilmore")]);
+        // Short or single-word values are not joined.
+        assert_eq!(joined_latin_name("li na"), None);
+        assert_eq!(joined_latin_name("dtolnay"), None);
+        assert_eq!(joined_latin_name("Zhang Wei").as_deref(), Some("ZhangWei"));
     }
 }

@@ -203,7 +203,7 @@ pub fn rich_workbook() -> Vec<u8> {
 <personList xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"><person displayName="柯镇恶" id="{11111111-2222-3333-4444-555555555555}" userId="kezhene@example.com" providerId="None"/></personList>"#;
     let pivot_def = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<pivotCacheDefinition xmlns="{NS}" xmlns:r="{RNS}" r:id="rId1" recordCount="2"><cacheSource type="worksheet"><worksheetSource ref="A3:E6" sheet="名单"/></cacheSource><cacheFields count="2"><cacheField name="姓名" numFmtId="0"><sharedItems><s v="郭靖"/><s v="黄蓉"/></sharedItems></cacheField><cacheField name="联系电话" numFmtId="0"><sharedItems containsNumber="1"/></cacheField></cacheFields></pivotCacheDefinition>"#
+<pivotCacheDefinition xmlns="{NS}" xmlns:r="{RNS}" r:id="rId1" refreshedBy="周芷若" recordCount="2"><cacheSource type="worksheet"><worksheetSource ref="A3:E6" sheet="名单"/></cacheSource><cacheFields count="2"><cacheField name="姓名" numFmtId="0"><sharedItems><s v="郭靖"/><s v="黄蓉"/></sharedItems></cacheField><cacheField name="联系电话" numFmtId="0"><sharedItems containsNumber="1"/></cacheField></cacheFields></pivotCacheDefinition>"#
     );
     let pivot_def_rels = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -250,6 +250,8 @@ pub fn rich_workbook() -> Vec<u8> {
 
 /// The personal values of [`rich_workbook`].
 pub const RICH_VALUES: &[&str] = &[
+    // Who refreshed the pivot cache (`refreshedBy`).
+    "周芷若",
     "欧阳锋",
     "黄药师",
     "洪七公",
