@@ -91,6 +91,9 @@ fn classify(parent: Option<&Dictionary>, key: &[u8], is_info: bool) -> UnitKind 
         b"T" if is_field => UnitKind::Field,
         b"T" if is_annot => UnitKind::Author,
         b"Alt" | b"ActualText" | b"E" => UnitKind::AltText,
+        // The document information of an imported page or form (an /Info-like dictionary
+        // kept in a /PieceInfo or XObject) names its author like the trailer's does.
+        b"Author" => UnitKind::Metadata,
         b"Contents" | b"RC" | b"Subj" => UnitKind::Annotation,
         b"Title" => UnitKind::Annotation,
         b"F" | b"UF" | b"Desc" => UnitKind::Name,
