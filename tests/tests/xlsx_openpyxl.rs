@@ -84,3 +84,54 @@ fn every_location_is_sanitized(stem: &str, also_untouched: &[&str]) {
     }
     assert_eq!(compared, untouched.len() + also_untouched.len());
 }
+
+/// The openpyxl workbook with a printer settings part added (a DEVMODE record whose device
+/// name and driver data hold a name and an e-mail address found elsewhere in the workbook, as
+/// calamine's `richtext-namespaced.xlsx` holds its author's user name): the values are
+/// overwritten in place, the record keeps its size and every other byte.
+#[test]
+fn values_in_printer_settings_are_overwritten_in_place() {
+    use std::io::{Read, Write};
+    let input = fixture("openpyxl-every-location", "xlsx");
+    let mut devmode = Vec::new();
+    for u in "欧阳娜娜 的打印机".encode_utf16() {
+        devmode.extend_from_slice(&u.to_le_bytes());
+    }
+    devmode.resize(64, 0);
+    devmode.extend_from_slice(&[0x01, 0x04, 0x07, 0x01, 0xdc, 0x00]);
+    devmode.extend_from_slice(b"owner=zhangwei@example.com;");
+    devmode.resize(256, 0);
+
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(&input)).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let f = src.by_index_raw(i).unwrap();
+        w.raw_copy_file(f).unwrap();
+    }
+    let opts = zip::write::SimpleFileOptions::default();
+    w.start_file("xl/printerSettings/printerSettings1.bin", opts)
+        .unwrap();
+    w.write_all(&devmode).unwrap();
+    let input = w.finish().unwrap().into_inner();
+
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let (report, out) = s.sanitize(&input, Some("printer.xlsx"));
+    let out = out.unwrap_or_else(|| panic!("not sanitized: {:?}", report.error));
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&out)).unwrap();
+    let mut after = Vec::new();
+    z.by_name("xl/printerSettings/printerSettings1.bin")
+        .unwrap()
+        .read_to_end(&mut after)
+        .unwrap();
+    assert_eq!(after.len(), devmode.len());
+    let mut expect_le = Vec::new();
+    for u in "****".encode_utf16().chain(" 的打印机".encode_utf16()) {
+        expect_le.extend_from_slice(&u.to_le_bytes());
+    }
+    assert_eq!(&after[..expect_le.len()], &expect_le[..]);
+    assert_eq!(&after[expect_le.len()..64], &devmode[expect_le.len()..64]);
+    let tail = String::from_utf8_lossy(&after[64..]);
+    assert!(tail.contains("owner=********************;"), "{tail}");
+    let checked = s.verify(&out, Some("out.xlsx"));
+    assert_eq!(checked.status, Status::Clean, "{:?}", checked.residues);
+}

@@ -341,7 +341,7 @@ impl DocxDocument {
             self.diagnostics.push(
                 Diagnostic::info(
                     "printer-settings",
-                    "printer settings: binary printer data is kept as it is",
+                    "printer settings: binary printer data, not read as text; values found elsewhere are overwritten where they occur in it",
                 )
                 .at(Location::part(name)),
             );

@@ -1912,7 +1912,7 @@ pub(crate) fn open<'l>(
             );
         } else if lower.contains("/printersettings/") {
             ex.diags.push(
-                Diagnostic::info("printer-settings", "printer settings part left as it is").at(loc),
+                Diagnostic::info("printer-settings", "printer settings: binary printer data, not read as text; values found elsewhere are overwritten where they occur in it").at(loc),
             );
         } else {
             ex.diags

@@ -387,6 +387,11 @@ impl Sanitizer {
         // and the plan before the checks re-read the output.
         drop(doc);
         drop(plan);
+        let out = if matches!(format, Format::Docx | Format::Xlsx) && !originals.is_empty() {
+            scrub_printer_settings(out, &originals, limits)?
+        } else {
+            out
+        };
 
         // The two checks below read the output independently of each other, so they run side
         // by side (`rayon::join`: in the caller's pool, sequentially in a one-thread pool).
@@ -600,6 +605,67 @@ impl<'a> OriginalsSearch<'a> {
             }
         });
     }
+}
+
+/// Printer settings (`xl/printerSettings/*.bin`, `word/printerSettings/*.bin`) are binary
+/// DEVMODE records that Office copies from the printer driver, and they can hold a user's name
+/// (a printer named after its owner, a driver's private data). No backend reads them as text;
+/// every value found elsewhere in the document is overwritten where it occurs in them, as
+/// UTF-16LE or as UTF-8, with `*` of the same byte length, so every field keeps its size. The
+/// verifier then searches them like every other part.
+fn scrub_printer_settings(
+    out: Vec<u8>,
+    originals: &[Sensitive],
+    limits: &Limits,
+) -> Result<Vec<u8>> {
+    let pkg = docsan_opc::Package::open(out.clone().into(), limits)?;
+    let mut replace = BTreeMap::new();
+    for e in pkg.entries() {
+        let lower = e.name.to_ascii_lowercase();
+        if !(lower.contains("printersettings/") && lower.ends_with(".bin")) {
+            continue;
+        }
+        let mut data = pkg.read(&e.name)?;
+        let mut changed = false;
+        for o in originals {
+            let v = o.expose();
+            if v.chars().count() < 3 {
+                continue;
+            }
+            let le: Vec<u8> = v.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            changed |= overwrite_all(&mut data, &le, &[b'*', 0]);
+            changed |= overwrite_all(&mut data, v.as_bytes(), b"*");
+        }
+        if changed {
+            replace.insert(e.name.clone(), data);
+        }
+    }
+    if replace.is_empty() {
+        return Ok(out);
+    }
+    pkg.write(&replace, &BTreeSet::new())
+}
+
+/// Overwrites every occurrence of `needle` in `data` with copies of `fill` (whose length
+/// divides the needle's). Returns whether anything changed.
+fn overwrite_all(data: &mut [u8], needle: &[u8], fill: &[u8]) -> bool {
+    if needle.is_empty() || data.len() < needle.len() || needle.len() % fill.len() != 0 {
+        return false;
+    }
+    let mut changed = false;
+    let mut i = 0;
+    while i + needle.len() <= data.len() {
+        if &data[i..i + needle.len()] == needle {
+            for (k, b) in data[i..i + needle.len()].iter_mut().enumerate() {
+                *b = fill[k % fill.len()];
+            }
+            changed = true;
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    changed
 }
 
 /// The report entry of one finding in `unit`.
