@@ -870,6 +870,69 @@ fn start_row<'a>(
     }
 }
 
+/// Where the first word of `next`, the line below `above` in a cell, would have ended on the
+/// line above: a number or word broken inside (no space at the break) moves down one character
+/// at a time, anything else a word at a time.
+fn end_with_next(above: &Segment<'_>, next: &Segment<'_>) -> f32 {
+    let last = above.items.iter().rev().find(|p| p.glyphs.first.is_some());
+    let first = next.items.iter().find(|p| !p.text.trim().is_empty());
+    let alnum = |t: &str| t.chars().all(|c| c.is_ascii_alphanumeric());
+    let w = match (last, first) {
+        (Some(a), Some(b)) if alnum(a.text) && alnum(b.text) => b.u1 - b.u0,
+        _ => first_word_width(next),
+    };
+    above.u1() + w
+}
+
+/// Merges rows that turn out to be the lines of one row: when the current row (the last of
+/// `rows`, each the index of its first cell) has just been continued by a line of wrapped
+/// text, and the row above it filled every column to the brim on its last line (the first
+/// character of the line below would have run into the next column's text or, in the last
+/// column, past the widest line seen), left-aligned and at the table's line pitch, the current
+/// row is the rest of that one: a table in which every column wraps on every line, the first
+/// column too, fills every column on each line of a row but the last, so its lines cannot be
+/// told from rows until one of them ends short.
+fn merge_wrapped_rows(tab: &mut Table, cells: &mut Vec<Cell<'_>>, rows: &mut Vec<usize>) {
+    let ncol = tab.columns.len();
+    let Some(pitch) = tab.pitch else {
+        return;
+    };
+    while ncol >= 3 && rows.len() >= 2 {
+        let (a, b) = (rows[rows.len() - 2], rows[rows.len() - 1]);
+        if b != a + ncol || cells.len() != b + ncol {
+            return;
+        }
+        let fits = (0..ncol).all(|c| {
+            let (Some(p), Some(q)) = (cells[a + c].segs.last(), cells[b + c].segs.first()) else {
+                return false;
+            };
+            let (Some(pi), Some(qi)) = (p.items.first(), q.items.first()) else {
+                return false;
+            };
+            let size = pi.size.max(qi.size);
+            let right = if c + 1 < ncol {
+                tab.left(c + 1)
+            } else {
+                tab.observed.get(c).map(|o| o.1)
+            };
+            right.is_some_and(|r| end_with_next(p, q) > r - 0.05 * size)
+                && (p.u0() - q.u0()).abs() <= 0.3 * size
+                && ((pi.v - qi.v) - pitch).abs() <= 0.25 * size
+        });
+        if !fits {
+            return;
+        }
+        let rest: Vec<Cell<'_>> = cells.split_off(b);
+        for (c, cell) in rest.into_iter().enumerate() {
+            cells[a + c].segs.extend(cell.segs);
+            if let Some(Some(slot)) = tab.last.get_mut(c) {
+                slot.0 = a + c;
+            }
+        }
+        rows.pop();
+    }
+}
+
 /// A row just read from a single line, kept so that it can be read again cut at the column
 /// starts the next line shows (cells closer together than a word space, under centred
 /// headers that do not tell where their columns' text starts).
@@ -943,6 +1006,8 @@ fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit
     let mut prev_v: Option<(f32, f32)> = None;
     // The row read from the previous line, if it was one.
     let mut row_line: Option<RowLine> = None;
+    // The first cell of each row of the current table, for `merge_wrapped_rows`.
+    let mut rows: Vec<usize> = Vec::new();
     for line in lines {
         let step = prev_v.map_or(f32::MAX, |(v, _)| v - line.v);
         let close = prev_v.is_some_and(|(v, s)| {
@@ -956,6 +1021,7 @@ fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit
         let in_table = !tab.columns.is_empty() && close;
         if !in_table {
             tab.clear();
+            rows.clear();
         }
         let prev_row = row_line.take();
         if in_table {
@@ -985,6 +1051,7 @@ fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit
             match read {
                 Some((segments, Role::Continuation(cols))) => {
                     continue_cells(&mut tab, &mut cells, segments, cols, line.v);
+                    merge_wrapped_rows(&mut tab, &mut cells, &mut rows);
                     prev_v = Some((line.v, line.size));
                     continue;
                 }
@@ -999,17 +1066,24 @@ fn units_from_lines(lines: Vec<Line<'_>>, table: &mut Vec<u32>) -> Vec<GlyphUnit
                         size: line.size,
                         step,
                     });
+                    // A row read again (`reread_row`) replaced the one before it.
+                    rows.retain(|&r| r < ncells);
+                    rows.push(ncells);
                     start_row(&mut tab, &mut cells, segments, assign, line.v);
                     prev_v = Some((line.v, line.size));
                     continue;
                 }
-                None => tab.clear(),
+                None => {
+                    tab.clear();
+                    rows.clear();
+                }
             }
         }
         let nseg = line.segments.len();
         if nseg >= 3 {
             // A new table starts with this line as its header row.
             tab.start(&line.segments);
+            rows.clear();
             let mut left: Option<String> = None;
             for (ci, seg) in line.segments.into_iter().enumerate() {
                 let label = left.replace(seg.text()).and_then(|l| as_label(&l));
@@ -1397,6 +1471,78 @@ mod tests {
             "340702198004135566",
             "17732944007",
             "安徽省铜陵市义安区",
+        ];
+        assert_eq!(t, want);
+    }
+
+    #[test]
+    fn a_table_whose_every_column_wraps_on_every_line_joins() {
+        let mut n = 0;
+        // Columns as narrow as their text: the ID column holds seven digits (35 wide, the next
+        // column's text 1 further), the phone column five, the card column seven, the address
+        // column eleven CJK characters. No padding: rows at the line pitch.
+        let cols = [0.0, 36.0, 62.0, 98.0];
+        let row = |v: f32, cells: [&'static str; 4], n: &mut usize| {
+            let segs: Vec<(f32, &'static str)> = cols
+                .iter()
+                .zip(cells)
+                .filter(|(_, t)| !t.is_empty())
+                .map(|(&c, t)| (c, t))
+                .collect();
+            line(v, &segs, n)
+        };
+        let lines = vec![
+            row(700.0, ["证号", "电话", "卡号", "家庭住址"], &mut n),
+            // Every line of a row but its last fills every column, the first one too.
+            row(
+                688.0,
+                ["3407021", "15276", "6222058", "安徽省铜陵市义安区五松"],
+                &mut n,
+            ),
+            row(
+                676.0,
+                ["9721227", "50384", "3842777", "镇幸福路幸福家园239号"],
+                &mut n,
+            ),
+            row(664.0, ["7572", "5", "79029", "25栋1121室"], &mut n),
+            row(
+                652.0,
+                ["3407021", "17732", "6222314", "安徽省铜陵市义安区五松"],
+                &mut n,
+            ),
+            row(
+                640.0,
+                ["9800413", "94400", "6682369", "镇幸福路幸福苑128号1"],
+                &mut n,
+            ),
+            // A row over four lines (made-up values): its lines join one after the other.
+            row(
+                628.0,
+                ["1234567", "12345", "1234567", "安徽省铜陵市义安区五松"],
+                &mut n,
+            ),
+            row(616.0, ["5566", "7", "69580", "栋988室"], &mut n),
+            // A row that fits on one line after a row that ended short: a row.
+            row(604.0, ["3407021", "17019", "6222920", "安徽省"], &mut n),
+        ];
+        let t = texts(lines);
+        let want = [
+            "证号",
+            "电话",
+            "卡号",
+            "家庭住址",
+            "340702197212277572",
+            "15276503845",
+            "6222058384277779029",
+            "安徽省铜陵市义安区五松镇幸福路幸福家园239号25栋1121室",
+            "3407021980041312345675566",
+            "1773294400123457",
+            "62223146682369123456769580",
+            "安徽省铜陵市义安区五松镇幸福路幸福苑128号1安徽省铜陵市义安区五松栋988室",
+            "3407021",
+            "17019",
+            "6222920",
+            "安徽省",
         ];
         assert_eq!(t, want);
     }
