@@ -178,8 +178,8 @@ where
         r
     };
     // The pool holds `-j` threads (all cores by default). One file, or one worker: the files
-    // are taken one after another, and the pool runs the two checks of each output side by
-    // side (a one-thread pool runs them one after the other).
+    // are taken one after another, and the pool runs detection's chunks inside each file (a
+    // one-thread pool runs them in order).
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
