@@ -433,6 +433,13 @@ const CASES: &[C] = &[
     cell("2021001", "身份证号码", &[]),
     cell("999999199", "身份证号码", &[]),
     cell("2881234", "联系电话", &[(Landline, "2881234")]),
+    // A relation to someone named before it (`户主之妻李娜`).
+    body(
+        "户主之妻李娜，身份证340702198601014529",
+        &[(Name, "李娜"), (Id18, "340702198601014529")],
+    ),
+    body("申请人之子张小明", &[(Name, "张小明")]),
+    body("天之骄子", &[]),
     // Relations name a person only with a colon.
     body("妻子：王芳", &[(Name, "王芳")]),
     body("父亲去世后由母亲抚养", &[]),
