@@ -827,3 +827,42 @@ fn an_id_wrapped_inside_a_narrow_table_cell_is_found_in_both_halves() {
     let got = run(&["340702197 1527650", "622205838", "212277573 3845"]);
     assert!(got.is_empty(), "{got:?}");
 }
+
+/// Detection's per-unit pass runs in chunks on the caller's rayon pool: on one thread and on
+/// several, with table header lines, rows, neighbour labels and cells on both sides of chunk
+/// boundaries, the findings are the same and in the same order.
+#[test]
+fn findings_do_not_depend_on_the_number_of_threads() {
+    let mut texts: Vec<String> = Vec::new();
+    for i in 0..3000u32 {
+        match i % 6 {
+            0 => texts.push("序号 姓名 身份证号 联系电话 家庭住址".into()),
+            1 => texts.push(format!(
+                "{i} 张伟 340702198503124511 1385678{:04} 义安区五松镇幸福路12号",
+                i % 10000
+            )),
+            2 => texts.push("联系电话：".into()),
+            3 => texts.push(format!("1391234{:04}", i % 10000)),
+            4 => texts.push(format!("申请人：李秀英，电话1860000{:04}。", i % 10000)),
+            _ => texts.push("本通知自发布之日起施行。".into()),
+        }
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let mut units = units_of(&refs, UnitKind::Body);
+    // Every third unit a table cell, so neighbour labels cross chunk boundaries too.
+    for u in units.iter_mut().skip(2).step_by(3) {
+        u.context.kind = UnitKind::TableCell;
+    }
+    let engine = Engine::new(&Policy::default()).unwrap();
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| engine.detect_all(&units))
+    };
+    let one = run(1);
+    assert!(one.len() > 2000, "{} findings", one.len());
+    assert_eq!(run(2), one);
+    assert_eq!(run(3), one);
+}
