@@ -523,6 +523,27 @@ impl Engine {
             }
             match class {
                 Class::Name => {
+                    // `张伟之子张小明`: the person the relation is to, named right before it
+                    // (two to four characters after a boundary, a known surname first).
+                    if label.starts_with('之') {
+                        let before: Vec<(usize, char)> =
+                            text[..s].char_indices().rev().take(5).collect();
+                        let run = before.iter().take_while(|(_, c)| is_cjk(*c)).count();
+                        if (2..=4).contains(&run) {
+                            let start = before[run - 1].0;
+                            let cand = &text[start..s];
+                            if let Some(conf) = names::whole_cjk_name(cand)
+                                && !char_before(text, start).is_some_and(is_mask_char)
+                            {
+                                out.push(Cand::new(
+                                    start..s,
+                                    PiiKind::Name,
+                                    "name.relation",
+                                    conf.min(0.75),
+                                ));
+                            }
+                        }
+                    }
                     // Latin labels, lists (`获奖名单：`) and relations (`妻子：`) label a
                     // name only with a colon: `发放名单` ending a caption labels nothing, and
                     // neither does `父亲去世`.

@@ -439,6 +439,11 @@ const CASES: &[C] = &[
         &[(Name, "李娜"), (Id18, "340702198601014529")],
     ),
     body("申请人之子张小明", &[(Name, "张小明")]),
+    body("张伟之子张小明", &[(Name, "张伟"), (Name, "张小明")]),
+    body(
+        "经核实，王建国之妻李娜，无业",
+        &[(Name, "王建国"), (Name, "李娜")],
+    ),
     body("天之骄子", &[]),
     // Relations name a person only with a colon.
     body("妻子：王芳", &[(Name, "王芳")]),
