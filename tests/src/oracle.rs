@@ -197,6 +197,26 @@ pub fn pdftotext(bytes: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// Checks with `pdftotext` that every value of `gone` shows in `input` and not in `output`,
+/// and that every text of `kept` still shows in `output` (whitespace ignored). Returns `false`,
+/// having checked nothing, when poppler is not installed.
+pub fn check_pdf_text(input: &[u8], output: &[u8], gone: &[&str], kept: &[&str]) -> bool {
+    let Some(before) = pdftotext(input) else {
+        eprintln!("skipping the text check: poppler-utils is not installed");
+        return false;
+    };
+    let before = squash(&before);
+    let after = squash(&pdftotext(output).expect("pdftotext reads the output"));
+    for v in gone {
+        assert!(before.contains(v), "premise: {v} is shown");
+        assert!(!after.contains(v), "left in the output: {v}");
+    }
+    for keep in kept {
+        assert!(after.contains(keep), "lost: {keep}");
+    }
+    true
+}
+
 /// qpdf's rewrite with every stream decompressed and no object streams, or `None`.
 pub fn qpdf_uncompressed(bytes: &[u8]) -> Option<Vec<u8>> {
     if !has_qpdf() {

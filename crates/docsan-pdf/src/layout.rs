@@ -1242,6 +1242,22 @@ mod tests {
         Line { v, size, segments }
     }
 
+    /// A line with one segment per non-empty cell, each at its column's start in `cols`.
+    fn row_at(
+        cols: &[f32; 4],
+        v: f32,
+        cells: [&'static str; 4],
+        next: &mut usize,
+    ) -> Line<'static> {
+        let segs: Vec<(f32, &'static str)> = cols
+            .iter()
+            .zip(cells)
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(&c, t)| (c, t))
+            .collect();
+        line(v, &segs, next)
+    }
+
     fn texts(lines: Vec<Line<'static>>) -> Vec<String> {
         let mut table = Vec::new();
         let units = units_from_lines(lines, &mut table);
@@ -1431,15 +1447,7 @@ mod tests {
         let mut n = 0;
         // A first column one digit wide, then ID (nine digits wide), phone (ten) and address.
         let cols = [0.0, 8.0, 58.0, 108.0];
-        let row = |v: f32, cells: [&'static str; 4], n: &mut usize| {
-            let segs: Vec<(f32, &'static str)> = cols
-                .iter()
-                .zip(cells)
-                .filter(|(_, t)| !t.is_empty())
-                .map(|(&c, t)| (c, t))
-                .collect();
-            line(v, &segs, n)
-        };
+        let row = |v: f32, cells: [&'static str; 4], n: &mut usize| row_at(&cols, v, cells, n);
         let lines = vec![
             row(700.0, ["N", "身份证号", "电话", "家庭住址"], &mut n),
             row(
@@ -1482,15 +1490,7 @@ mod tests {
         // column's text 1 further), the phone column five, the card column seven, the address
         // column eleven CJK characters. No padding: rows at the line pitch.
         let cols = [0.0, 36.0, 62.0, 98.0];
-        let row = |v: f32, cells: [&'static str; 4], n: &mut usize| {
-            let segs: Vec<(f32, &'static str)> = cols
-                .iter()
-                .zip(cells)
-                .filter(|(_, t)| !t.is_empty())
-                .map(|(&c, t)| (c, t))
-                .collect();
-            line(v, &segs, n)
-        };
+        let row = |v: f32, cells: [&'static str; 4], n: &mut usize| row_at(&cols, v, cells, n);
         let lines = vec![
             row(700.0, ["证号", "电话", "卡号", "家庭住址"], &mut n),
             // Every line of a row but its last fills every column, the first one too.

@@ -386,7 +386,13 @@ impl Sanitizer {
         // and the plan before the checks re-read the output.
         drop(doc);
         drop(plan);
-        let out = if matches!(format, Format::Docx | Format::Xlsx) && !originals.is_empty() {
+        // The OOXML backends note each printer settings part they pass over: without one, the
+        // package is not opened again.
+        let has_printer_settings = report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "printer-settings");
+        let out = if has_printer_settings && !originals.is_empty() {
             scrub_printer_settings(out, &originals, limits)?
         } else {
             out
