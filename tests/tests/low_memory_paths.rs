@@ -147,3 +147,72 @@ fn for_each_unit_hands_over_what_open_extracts() {
         eprintln!("skipping the dev-set and corpus part: ../shared not found");
     }
 }
+
+/// Sanitizes `bytes` detected whole and a window of units at a time (`Options::stream_from`):
+/// the same status, output bytes and counts per kind. Returns how many findings there were.
+fn sanitize_streamed_and_whole(name: &str, bytes: &[u8]) -> usize {
+    let run = |stream_from: u64| {
+        let s = docsan::Sanitizer::new(docsan::Options {
+            stream_from: Some(stream_from),
+            ..docsan::Options::default()
+        })
+        .unwrap();
+        s.sanitize(bytes, Some(name))
+    };
+    let (whole, whole_out) = run(u64::MAX);
+    let (streamed, streamed_out) = run(0);
+    assert_eq!(whole.status, streamed.status, "{name}");
+    assert_eq!(whole.counts, streamed.counts, "{name}");
+    assert!(whole_out == streamed_out, "{name}: output bytes differ");
+    let listed = |r: &docsan::FileReport| {
+        let mut v: Vec<String> = r
+            .findings
+            .iter()
+            .map(|f| format!("{} {} {}", f.kind, f.rule, f.masked))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(listed(&whole), listed(&streamed), "{name}");
+    whole.counts.values().sum()
+}
+
+#[test]
+fn windowed_detection_finds_what_whole_detection_finds() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples");
+    for path in [
+        "公益林补偿公示.xlsx",
+        "补贴名单.csv",
+        "gbk/困难群众救助名单.csv",
+    ] {
+        let bytes = std::fs::read(samples.join(path)).unwrap();
+        assert!(sanitize_streamed_and_whole(path, &bytes) > 0, "{path}");
+    }
+    // Over window boundaries: 8,000 rows of 3 units (the windows hold 20,000), and a CSV of
+    // 3,000 people (nine cells a row).
+    let n = sanitize_streamed_and_whole("large.xlsx", &docsan_xlsx::generate_large_sheet(8_000));
+    assert!(n >= 24_000, "{n}");
+    let csv = docsan_tests::samples::subsidy_csv(&docsan_tests::samples::people(9, 3_000));
+    let n = sanitize_streamed_and_whole("large.csv", csv.as_bytes());
+    assert!(n >= 9_000, "{n}");
+    if let Some(shared) = docsan_tests::shared_dir() {
+        let mut seen = 0;
+        for dir in ["dev-set", "corpus/xlsx"] {
+            let Ok(rd) = std::fs::read_dir(shared.join(dir)) else {
+                continue;
+            };
+            let mut names: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+            names.sort();
+            for p in names {
+                let n = p.to_string_lossy().to_string();
+                if n.ends_with(".xlsx") || n.ends_with(".csv") {
+                    sanitize_streamed_and_whole(&n, &std::fs::read(&p).unwrap());
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 10, "{seen} workbooks and CSV files compared");
+    } else {
+        eprintln!("skipping the dev-set and corpus part: ../shared not found");
+    }
+}

@@ -106,6 +106,12 @@ pub struct Common {
     /// findings of a 100k-row sheet would take more memory than sanitizing it.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub list_limit: usize,
+
+    /// XLSX and CSV files of at least this many KiB are detected a window of cells at a time,
+    /// never holding every cell with its context (default 1024; 0 = every file). Output bytes
+    /// do not depend on it.
+    #[arg(long, value_name = "KIB")]
+    pub stream_from_kib: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -134,6 +134,7 @@ fn load_options(c: &Common) -> anyhow::Result<(Options, String)> {
             strict: c.strict,
             time_budget,
             list_limit: (c.list_limit > 0).then_some(c.list_limit),
+            stream_from: c.stream_from_kib.map(|k| k.saturating_mul(1024)),
         },
         fingerprint,
     ))

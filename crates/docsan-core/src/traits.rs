@@ -81,6 +81,25 @@ pub trait Backend: Send + Sync {
         doc.units().iter().for_each(f);
         Ok(())
     }
+
+    /// Opens like [`Backend::open`], but hands each unit to `sink`, in document order, as it
+    /// is made, instead of keeping it: the document returned is as after
+    /// [`Document::release_context`] (no [`Document::units`], but [`Document::unit_count`]
+    /// and [`Document::unit_text`] answer and the rewrite works). For large documents, whose
+    /// units with their contexts would cost more memory than everything else: the caller
+    /// detects over a window of them at a time. Default: opens, hands over every unit, then
+    /// releases the contexts.
+    fn open_streaming(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        sink: &mut dyn FnMut(TextUnit),
+    ) -> Result<Box<dyn Document>> {
+        let mut doc = self.open(bytes, limits)?;
+        doc.units().iter().cloned().for_each(&mut *sink);
+        doc.release_context();
+        Ok(doc)
+    }
 }
 
 /// One opened document: its units, what the backend noticed, and the rewrite.
@@ -96,6 +115,17 @@ pub trait Document: Send {
     /// `units()` may be empty; the rewrite works as before. A large sheet's units are most of
     /// its memory. Default: nothing is freed.
     fn release_context(&mut self) {}
+
+    /// How many units the document has, also after [`Document::release_context`].
+    fn unit_count(&self) -> usize {
+        self.units().len()
+    }
+
+    /// The text of unit `i`, also after [`Document::release_context`]. The default knows
+    /// only the kept units: a backend that releases contexts keeps the texts and overrides.
+    fn unit_text(&self, i: u32) -> Option<&str> {
+        self.units().get(i as usize).map(|u| u.text.as_str())
+    }
 
     /// Embedded documents to sanitize recursively. Default: none.
     fn embedded(&self) -> Vec<EmbeddedPart> {

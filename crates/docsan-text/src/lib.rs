@@ -153,7 +153,19 @@ impl Backend for CsvBackend {
     }
 
     fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
-        self.extract(bytes, limits, None)
+        self.extract(bytes, limits, Sink::Keep)
+            .map(|d| Box::new(d) as Box<dyn Document>)
+    }
+
+    /// The same extraction as `open`, each unit handed to `sink` as its row is parsed; the
+    /// document keeps each unit's text and where it stands in the file.
+    fn open_streaming(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        sink: &mut dyn FnMut(TextUnit),
+    ) -> Result<Box<dyn Document>> {
+        self.extract(bytes, limits, Sink::Stream(sink))
             .map(|d| Box::new(d) as Box<dyn Document>)
     }
 
@@ -165,25 +177,30 @@ impl Backend for CsvBackend {
         limits: &Limits,
         f: &mut dyn FnMut(&TextUnit),
     ) -> Result<()> {
-        self.extract(bytes, limits, Some(f)).map(drop)
+        self.extract(bytes, limits, Sink::Check(f)).map(drop)
     }
 }
 
+/// What CSV extraction does with each unit.
+enum Sink<'s> {
+    /// Keep units and segments.
+    Keep,
+    /// Hand each unit over and keep nothing: the document cannot be rewritten.
+    Check(&'s mut dyn FnMut(&TextUnit)),
+    /// Hand each unit over and keep its text and segments.
+    Stream(&'s mut dyn FnMut(TextUnit)),
+}
+
 impl CsvBackend {
-    /// Parses a CSV file into units. With a sink, each unit goes to it and the document
-    /// returned holds no units or segments (it cannot be rewritten).
-    fn extract(
-        &self,
-        bytes: &[u8],
-        limits: &Limits,
-        mut sink: Option<&mut dyn FnMut(&TextUnit)>,
-    ) -> Result<TextDocument> {
+    /// Parses a CSV file into units, kept or handed over as `sink` says.
+    fn extract(&self, bytes: &[u8], limits: &Limits, mut sink: Sink<'_>) -> Result<TextDocument> {
         check_input(bytes, limits)?;
         let decoded = decode(bytes)?;
         let delimiter = self
             .delimiter
             .unwrap_or_else(|| csv::sniff_delimiter(&decoded.text));
         let mut units: Vec<TextUnit> = Vec::new();
+        let mut texts: Vec<CompactString> = Vec::new();
         let mut segments: Vec<Segs> = Vec::new();
         let mut header: Option<Vec<String>> = None;
         let mut r = 0usize;
@@ -229,8 +246,13 @@ impl CsvBackend {
                 }
                 let unit = TextUnit::new(id, cell.text, ctx);
                 match &mut sink {
-                    Some(f) => f(&unit),
-                    None => {
+                    Sink::Check(f) => f(&unit),
+                    Sink::Stream(f) => {
+                        texts.push(unit.text.clone());
+                        segments.push(Segs::from_vec(cell.segments));
+                        f(unit);
+                    }
+                    Sink::Keep => {
                         units.push(unit);
                         segments.push(Segs::from_vec(cell.segments));
                     }
@@ -240,13 +262,14 @@ impl CsvBackend {
             Ok(())
         })?;
         units.shrink_to_fit();
+        texts.shrink_to_fit();
         segments.shrink_to_fit();
         let diagnostics = decoded.diagnostics();
         Ok(TextDocument {
             input: bytes.to_vec(),
             decoded,
             units,
-            texts: Vec::new(),
+            texts,
             segments,
             diagnostics,
         })
@@ -274,6 +297,14 @@ impl Document for TextDocument {
 
     fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    fn unit_count(&self) -> usize {
+        self.units.len().max(self.texts.len())
+    }
+
+    fn unit_text(&self, i: u32) -> Option<&str> {
+        self.text(i as usize)
     }
 
     fn release_context(&mut self) {

@@ -58,8 +58,10 @@ impl Table {
         let buckets = 1usize << bits;
         let bucket = |k: u64| (k.wrapping_mul(MUL) >> shift) as usize;
         let mut counts = vec![0u32; buckets + 1];
-        let mut chosen = Vec::with_capacity(items.len());
-        for (p, pat) in items {
+        // The offset of each pattern's key window, in pattern order (the key is read again
+        // from the pattern when it is placed: four bytes each, not sixteen).
+        let mut chosen: Vec<u32> = Vec::with_capacity(items.len());
+        for (_, pat) in items.clone() {
             let last = pat.len() - width;
             let mut best: Option<(u32, u64, usize)> = None;
             for off in [last, 0, last / 2] {
@@ -73,19 +75,23 @@ impl Table {
                 counts[bucket(k) + 1] += 1;
                 let fi = (k.wrapping_mul(MUL) >> (shift - FILTER_BITS)) as usize;
                 filter[fi / 64] |= 1 << (fi % 64);
-                chosen.push((k, p, off as u32));
+                chosen.push(off as u32);
             }
         }
         for i in 1..counts.len() {
             counts[i] += counts[i - 1];
         }
-        let mut fill = counts.clone();
+        // `counts[b]` is where bucket `b` starts; used as its fill cursor it ends where the
+        // bucket ends, which is where the next starts: shifted by one, it gives the starts.
         let mut entries = vec![(0u64, 0u32, 0u32); chosen.len()];
-        for (k, p, off) in chosen {
+        for ((p, pat), off) in items.zip(chosen) {
+            let k = key(&pat[off as usize..]);
             let b = bucket(k);
-            entries[fill[b] as usize] = (k, p, off);
-            fill[b] += 1;
+            entries[counts[b] as usize] = (k, p, off);
+            counts[b] += 1;
         }
+        counts.pop();
+        counts.insert(0, 0);
         Table {
             shift,
             starts: counts,
@@ -130,6 +136,15 @@ pub struct MatcherBuilder {
 impl MatcherBuilder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A builder with room for `patterns` patterns of `bytes` bytes in all, so that a large
+    /// set is not copied again and again as it grows (room never written costs no memory).
+    pub fn with_capacity(bytes: usize, patterns: usize) -> Self {
+        MatcherBuilder {
+            bytes: Vec::with_capacity(bytes),
+            spans: Vec::with_capacity(patterns),
+        }
     }
 
     /// Adds a pattern; returns its index.
@@ -282,6 +297,11 @@ impl Matcher {
     /// True when there is no pattern.
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
+    }
+
+    /// The length in bytes of pattern `p` (0 when there is no such pattern).
+    pub fn pattern_len(&self, p: usize) -> usize {
+        self.spans.get(p).map_or(0, |&(s, e)| e - s)
     }
 
     /// Reports the patterns of `table` whose key window, `k` at filter position `fi`, is the

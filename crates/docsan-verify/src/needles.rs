@@ -147,6 +147,9 @@ fn rule_index(rule: &str) -> u8 {
 
 /// The rule of forms found only once XML character references are decoded.
 const CHAR_REF: u8 = 8;
+const UTF8: u8 = 0;
+const UTF16BE: u8 = 1;
+const UTF16LE: u8 = 2;
 
 /// `buf` with its XML character references (`&#24352;`, `&#x5F20;`, `&#X5f20;`) decoded to
 /// UTF-8, or `None` when it has none. Values written as references, in any mix of decimal and
@@ -301,8 +304,13 @@ fn push_forms(
     };
     let ascii = s.is_ascii();
     add(b, "original.utf8", &|o| o.extend_from_slice(s.as_bytes()));
-    add(b, "original.utf16be", &|o| utf16_into(s, true, o));
-    add(b, "original.utf16le", &|o| utf16_into(s, false, o));
+    // The UTF-16 forms of an ASCII value are found by its UTF-8 form in the buffer's UTF-16
+    // views instead (see [`utf16_ascii_views`]): most values of a sheet are numbers, and two
+    // patterns fewer each is a third of the matcher's memory.
+    if !ascii {
+        add(b, "original.utf16be", &|o| utf16_into(s, true, o));
+        add(b, "original.utf16le", &|o| utf16_into(s, false, o));
+    }
     if !ascii {
         add(b, "original.gbk", &|o| gbk_into(s, o));
     }
@@ -342,11 +350,26 @@ impl Needles {
     /// `pdf`: also the forms only a PDF holds (hex strings, PDFDocEncoding); other formats
     /// keep every raw encoding (UTF-8, UTF-16, GBK, character references).
     pub(crate) fn new(originals: &[Sensitive], allowed: &[String], pdf: bool) -> Self {
-        let mut values: Vec<Sensitive> = Vec::new();
-        let mut text_b = MatcherBuilder::new();
-        let mut byte_b = MatcherBuilder::new();
-        let mut rules: Vec<&'static str> = Vec::new();
-        let mut byte_pats = Vec::new();
+        // Room for every form, estimated from above: a sheet's hundreds of thousands of
+        // values must not be copied again at every doubling of the buffers.
+        let (mut bytes, mut forms) = (0usize, 0usize);
+        for o in originals {
+            let v = o.expose();
+            let (b, f) = if v.is_ascii() {
+                (v.len(), 1)
+            } else {
+                (3 * v.len(), 4)
+            };
+            let pdf_factor = if pdf { 4 } else { 1 };
+            bytes += 2 * b * pdf_factor;
+            forms += 2 * f * pdf_factor;
+        }
+        let mut values: Vec<Sensitive> = Vec::with_capacity(originals.len());
+        let text_bytes = originals.iter().map(|o| o.expose().len()).sum();
+        let mut text_b = MatcherBuilder::with_capacity(text_bytes, originals.len());
+        let mut byte_b = MatcherBuilder::with_capacity(bytes, forms);
+        let mut rules: Vec<&'static str> = Vec::with_capacity(forms);
+        let mut byte_pats = Vec::with_capacity(forms);
         let mut uniq: FastSet<&str> = FastSet::default();
         // A set, not a scan per value: a 100k-row sheet has as many of each.
         let allowed: FastSet<&str> = allowed.iter().map(String::as_str).collect();
@@ -421,6 +444,21 @@ impl Needles {
                 hits.push((idx as usize, rule));
             }
         });
+        // ASCII values in UTF-16: their UTF-8 form in the text of the buffer's runs of
+        // `c 00` (little-endian) or `00 c` (big-endian) code units.
+        if buf.contains(&0) {
+            for (be, view) in utf16_ascii_views(buf) {
+                let rule = if be { UTF16BE } else { UTF16LE };
+                self.byte_m.for_each(&view, |p, _| {
+                    if let Some(&(idx, r, _)) = pats.get(p)
+                        && r == UTF8
+                        && (text_bearing || 2 * self.byte_m.pattern_len(p) >= SHORT)
+                    {
+                        hits.push((idx as usize, rule));
+                    }
+                });
+            }
+        }
         if let Some(decoded) = decode_char_refs(buf) {
             let raw: FastSet<usize> = hits.iter().map(|h| h.0).collect();
             let mut more = Vec::new();
@@ -440,6 +478,41 @@ impl Needles {
             .map(|(i, r)| (i, RULES[usize::from(r)]))
             .collect()
     }
+}
+
+/// The ASCII text a buffer holds as UTF-16: for each byte order and each of the two
+/// alignments, every run of code units below 0x80 (and not NUL), the runs separated by NUL
+/// (which no pattern holds). A value's UTF-16 form occurs in the buffer exactly where its
+/// ASCII form occurs in one of these views. `true` marks the big-endian views.
+fn utf16_ascii_views(buf: &[u8]) -> Vec<(bool, Vec<u8>)> {
+    let mut views = Vec::new();
+    for be in [false, true] {
+        let mut view = Vec::new();
+        for align in 0..2 {
+            let mut run = 0usize;
+            for pair in buf.get(align..).unwrap_or(&[]).chunks_exact(2) {
+                let (c, zero) = if be {
+                    (pair[1], pair[0])
+                } else {
+                    (pair[0], pair[1])
+                };
+                if zero == 0 && (1..0x80).contains(&c) {
+                    view.push(c);
+                    run += 1;
+                } else if run > 0 {
+                    view.push(0);
+                    run = 0;
+                }
+            }
+            if run > 0 {
+                view.push(0);
+            }
+        }
+        if !view.is_empty() {
+            views.push((be, view));
+        }
+    }
+    views
 }
 
 /// Patterns of one font's glyph codes, compiled once: (value index, code bytes).
@@ -633,7 +706,13 @@ mod tests {
                 let mut want: Vec<(&str, Vec<u8>)> = Vec::new();
                 for (rule, bytes) in reference::forms(s) {
                     let pdf_only = rule.starts_with("original.hex") || rule == "original.pdfdoc";
-                    if bytes.is_empty() || (pdf_only && !pdf) || want.iter().any(|w| w.1 == bytes) {
+                    // ASCII values in UTF-16 are found through the UTF-16 views.
+                    let view = s.is_ascii() && rule.starts_with("original.utf16");
+                    if bytes.is_empty()
+                        || (pdf_only && !pdf)
+                        || view
+                        || want.iter().any(|w| w.1 == bytes)
+                    {
                         continue;
                     }
                     want.push((rule, bytes));
@@ -643,6 +722,42 @@ mod tests {
                 w.sort();
                 assert_eq!(g, w, "{s} pdf={pdf}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// An ASCII value's UTF-16 forms are found through the views exactly where a search
+        /// for those bytes finds them: either byte order, either alignment, among other
+        /// UTF-16 text and bytes that are not.
+        #[test]
+        fn ascii_values_in_utf16_are_found_where_their_bytes_are(
+            values in proptest::collection::vec("[12a]{1,5}", 1..4),
+            buf in proptest::collection::vec(
+                proptest::sample::select(vec![0u8, 0, 0, b'1', b'2', b'a', 0x80, 0xE5, b'x']),
+                0..40,
+            ),
+            text_bearing in proptest::bool::ANY,
+        ) {
+            let originals: Vec<Sensitive> = values.iter().map(|v| Sensitive::new(v)).collect();
+            let n = Needles::new(&originals, &[], false);
+            let got: Vec<(usize, &str)> = n
+                .find_in_bytes(&buf, text_bearing)
+                .into_iter()
+                .filter(|h| h.1.starts_with("original.utf16"))
+                .collect();
+            let mut want = Vec::new();
+            for (i, v) in n.values() {
+                for (be, rule) in [(true, "original.utf16be"), (false, "original.utf16le")] {
+                    let mut form = Vec::new();
+                    utf16_into(v, be, &mut form);
+                    let short = form.len() < SHORT;
+                    if (text_bearing || !short) && buf.windows(form.len()).any(|w| w == form) {
+                        want.push((i, rule));
+                    }
+                }
+            }
+            want.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 
@@ -660,6 +775,17 @@ mod tests {
             .flat_map(|u| u.to_be_bytes())
             .collect();
         assert_eq!(n.find_in_bytes(&be, true), vec![(0, "original.utf16be")]);
+        // An ASCII value in UTF-16, at an odd offset in a buffer of other UTF-16 text.
+        let mut le = vec![b'x'];
+        for u in "电话 13812345678。".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        // (Its bytes, shifted by one, are also its big-endian form, as a search for those
+        // bytes finds too.)
+        assert_eq!(
+            n.find_in_bytes(&le, false),
+            vec![(1, "original.utf16be"), (1, "original.utf16le")]
+        );
         assert_eq!(
             n.find_in_bytes(&gbk("x张三丰x"), true),
             vec![(0, "original.gbk")]

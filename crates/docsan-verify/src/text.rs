@@ -23,8 +23,9 @@ pub(crate) fn decode(bytes: &[u8]) -> String {
 }
 
 /// Splits one CSV record set into rows of cells, honouring quotes (a quoted cell may hold
-/// separators and line breaks).
-pub(crate) fn csv_rows(text: &str) -> Vec<Vec<String>> {
+/// separators and line breaks), and hands each row to `f` as it ends: a large file is never
+/// held as cells.
+pub(crate) fn csv_rows(text: &str, mut f: impl FnMut(Vec<String>)) {
     let sep = {
         let first = text.lines().next().unwrap_or("");
         if first.matches('\t').count() > first.matches(',').count() {
@@ -33,7 +34,6 @@ pub(crate) fn csv_rows(text: &str) -> Vec<Vec<String>> {
             ','
         }
     };
-    let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut cell = String::new();
     let mut quoted = false;
@@ -59,16 +59,15 @@ pub(crate) fn csv_rows(text: &str) -> Vec<Vec<String>> {
                 chars.next();
             }
             row.push(std::mem::take(&mut cell));
-            rows.push(std::mem::take(&mut row));
+            f(std::mem::take(&mut row));
         } else {
             cell.push(c);
         }
     }
     if !cell.is_empty() || !row.is_empty() {
         row.push(cell);
-        rows.push(row);
+        f(row);
     }
-    rows
 }
 
 pub(crate) fn verify_text(ctx: &mut Ctx<'_>, bytes: &[u8], csv: bool) -> Result<(), Error> {
@@ -82,9 +81,12 @@ pub(crate) fn verify_text(ctx: &mut Ctx<'_>, bytes: &[u8], csv: bool) -> Result<
         ctx.add_unit(line, UnitKind::Body, loc, None, None);
     }
     if csv {
-        let rows = csv_rows(&text);
-        let header: Vec<String> = rows.first().cloned().unwrap_or_default();
-        for (r, row) in rows.iter().enumerate() {
+        let mut header: Vec<String> = Vec::new();
+        let mut r = 0usize;
+        csv_rows(&text, |row| {
+            if r == 0 {
+                header = row.clone();
+            }
             for (c, cell) in row.iter().enumerate() {
                 let loc = Location {
                     cell: Some(docsan_core::format_compact!(
@@ -104,7 +106,8 @@ pub(crate) fn verify_text(ctx: &mut Ctx<'_>, bytes: &[u8], csv: bool) -> Result<
                 let label = (r == 0).then(|| "column header".to_string());
                 ctx.add_unit(cell, UnitKind::TableCell, loc, h, label);
             }
-        }
+            r += 1;
+        });
     }
     Ok(())
 }

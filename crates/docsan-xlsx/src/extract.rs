@@ -9,7 +9,7 @@
 //! by the part's role. Parts that cannot be read as text become diagnostics.
 
 use crate::xml::{Ev, Walker, blank, decode_utf16, local, prefix, scan_attrs, tag_name, unescape};
-use crate::{Binding, NumberCell, SiInfo, Slot, SstInfo, TextBinding, XlsxDocument};
+use crate::{Binding, NumberCell, SiInfo, SlimUnit, Slot, SstInfo, TextBinding, XlsxDocument};
 use docsan_core::{
     CompactString, Diagnostic, EmbeddedId, Error, Limits, Location, Result, TextUnit, UnitContext,
     UnitId, UnitKind,
@@ -41,17 +41,35 @@ pub(crate) enum Role {
     Other,
 }
 
-/// A receiver of units as they are extracted, which keeps none of them.
-pub(crate) type Sink<'l> = &'l mut dyn FnMut(&TextUnit);
+/// What extraction does with each unit.
+pub(crate) enum Mode<'l> {
+    /// Keep units and bindings (`open`).
+    Keep,
+    /// Hand each unit to the callback and keep neither units nor bindings: the re-open check
+    /// of an output (the document returned cannot be rewritten).
+    Check(&'l mut dyn FnMut(&TextUnit)),
+    /// Hand each unit to the callback and keep its text, kind and binding: a document that
+    /// can be rewritten without ever holding the units' contexts.
+    Stream(&'l mut dyn FnMut(TextUnit)),
+}
 
-/// Units, bindings and diagnostics as they are collected, or, with a sink, units handed over
-/// one at a time and neither units nor bindings kept (the re-open check of an output).
+impl Mode<'_> {
+    /// Whether bindings are kept (the document can be rewritten).
+    fn keeps_bindings(&self) -> bool {
+        !matches!(self, Mode::Check(_))
+    }
+}
+
+/// Units, bindings and diagnostics as they are collected, or units handed over one at a time
+/// (see [`Mode`]).
 struct Ex<'l> {
     limits: &'l Limits,
     units: Vec<TextUnit>,
+    /// Texts and kinds of the units handed over in [`Mode::Stream`].
+    slim: Vec<SlimUnit>,
     bindings: Vec<Binding>,
     diags: Vec<Diagnostic>,
-    sink: Option<Sink<'l>>,
+    mode: Mode<'l>,
     /// Units extracted so far (kept or handed over).
     count: u32,
 }
@@ -71,9 +89,17 @@ impl Ex<'_> {
         let id = self.count;
         self.count += 1;
         let unit = TextUnit::new(UnitId(id), text, ctx);
-        match &mut self.sink {
-            Some(sink) => sink(&unit),
-            None => {
+        match &mut self.mode {
+            Mode::Check(sink) => sink(&unit),
+            Mode::Stream(sink) => {
+                self.slim.push(SlimUnit {
+                    text: unit.text.clone(),
+                    kind: unit.context.kind,
+                });
+                self.bindings.push(binding);
+                sink(unit);
+            }
+            Mode::Keep => {
                 self.units.push(unit);
                 self.bindings.push(binding);
             }
@@ -1187,8 +1213,12 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
     let estimate = (src.len() / 40)
         .min(ex.limits.max_units as usize)
         .min(500_000);
-    if ex.sink.is_none() {
-        ex.units.reserve(estimate);
+    match ex.mode {
+        Mode::Keep => ex.units.reserve(estimate),
+        Mode::Stream(_) => ex.slim.reserve(estimate),
+        Mode::Check(_) => {}
+    }
+    if ex.mode.keeps_bindings() {
         ex.bindings.reserve(estimate);
     }
     let header = detect_header(src, sc.sst, ex.limits);
@@ -1660,14 +1690,8 @@ fn is_embedded_package(n: &str) -> bool {
         .any(|e| ends_with_ci(n, e))
 }
 
-/// Opens a workbook.
-/// Opens a workbook. With a sink, every unit goes to it as it is extracted and the document
-/// returned holds no units or bindings (it cannot be rewritten).
-pub(crate) fn open<'l>(
-    bytes: &[u8],
-    limits: &'l Limits,
-    sink: Option<Sink<'l>>,
-) -> Result<XlsxDocument> {
+/// Opens a workbook; `mode` says whether units are kept or handed over as they are made.
+pub(crate) fn open<'l>(bytes: &[u8], limits: &'l Limits, mode: Mode<'l>) -> Result<XlsxDocument> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         let needle: Vec<u8> = "EncryptedPackage"
             .encode_utf16()
@@ -1711,9 +1735,10 @@ pub(crate) fn open<'l>(
     let mut ex = Ex {
         limits,
         units: Vec::new(),
+        slim: Vec::new(),
         bindings: Vec::new(),
         diags: Vec::new(),
-        sink,
+        mode,
         count: 0,
     };
     let mut done: BTreeSet<usize> = BTreeSet::new();
@@ -1949,6 +1974,7 @@ pub(crate) fn open<'l>(
 
     let utf16 = utf16.into_inner();
     ex.units.shrink_to_fit();
+    ex.slim.shrink_to_fit();
     ex.bindings.shrink_to_fit();
     Ok(XlsxDocument {
         utf16,
@@ -1956,7 +1982,7 @@ pub(crate) fn open<'l>(
         pkg,
         parts,
         units: ex.units,
-        slim: Vec::new(),
+        slim: ex.slim,
         bindings: ex.bindings,
         diagnostics: ex.diags,
         sst,

@@ -41,7 +41,7 @@ impl Backend for XlsxBackend {
     }
 
     fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
-        Ok(Box::new(extract::open(bytes, limits, None)?))
+        Ok(Box::new(extract::open(bytes, limits, extract::Mode::Keep)?))
     }
 
     /// The same extraction as `open`, but each unit goes to `f` as it is made and none is
@@ -52,7 +52,24 @@ impl Backend for XlsxBackend {
         limits: &Limits,
         f: &mut dyn FnMut(&TextUnit),
     ) -> Result<()> {
-        extract::open(bytes, limits, Some(f)).map(drop)
+        extract::open(bytes, limits, extract::Mode::Check(f)).map(drop)
+    }
+
+    /// The same extraction as `open`, each unit handed to `sink` as it is made; the document
+    /// keeps each unit's text, kind and binding only. A unit standing for several cells of a
+    /// column is handed over before the sheet's end, so its location does not count the other
+    /// cells.
+    fn open_streaming(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        sink: &mut dyn FnMut(TextUnit),
+    ) -> Result<Box<dyn Document>> {
+        Ok(Box::new(extract::open(
+            bytes,
+            limits,
+            extract::Mode::Stream(sink),
+        )?))
     }
 }
 
@@ -160,11 +177,11 @@ pub struct XlsxDocument {
 
 impl XlsxDocument {
     /// How many units the workbook has (before or after the contexts are released).
-    pub(crate) fn unit_count(&self) -> usize {
+    pub(crate) fn units_len(&self) -> usize {
         self.units.len().max(self.slim.len())
     }
 
-    pub(crate) fn unit_text(&self, i: u32) -> &str {
+    pub(crate) fn text_at(&self, i: u32) -> &str {
         match self.units.get(i as usize) {
             Some(u) => &u.text,
             None => self.slim.get(i as usize).map_or("", |u| u.text.as_str()),
@@ -197,7 +214,7 @@ impl std::fmt::Debug for XlsxDocument {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("XlsxDocument")
             .field("parts", &self.parts.len())
-            .field("units", &self.unit_count())
+            .field("units", &self.units_len())
             .field("diagnostics", &self.diagnostics.len())
             .finish()
     }
@@ -210,6 +227,14 @@ impl Document for XlsxDocument {
 
     fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    fn unit_count(&self) -> usize {
+        self.units_len()
+    }
+
+    fn unit_text(&self, i: u32) -> Option<&str> {
+        ((i as usize) < self.units_len()).then(|| self.text_at(i))
     }
 
     fn release_context(&mut self) {

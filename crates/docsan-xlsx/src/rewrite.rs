@@ -397,7 +397,7 @@ pub(crate) fn rewrite(
         return Ok(doc.input.to_vec());
     }
     let doc: &XlsxDocument = doc;
-    let mut by_unit = UnitEdits::new(&plan.edits, doc.unit_count())?;
+    let mut by_unit = UnitEdits::new(&plan.edits, doc.units_len())?;
     let mut parts = Parts {
         doc,
         cache: BTreeMap::new(),
@@ -407,7 +407,7 @@ pub(crate) fn rewrite(
     let mut drop_calc = false;
 
     // Sheet renames come first: every reference to a renamed sheet is rewritten with it.
-    let sheet_units: Vec<u32> = (0..doc.unit_count() as u32)
+    let sheet_units: Vec<u32> = (0..doc.units_len() as u32)
         .filter(|&i| matches!(doc.bindings[i as usize], Binding::SheetName(_)))
         .collect();
     let mut renamed: BTreeMap<u32, String> = BTreeMap::new();
@@ -416,7 +416,7 @@ pub(crate) fn rewrite(
         let Some(edits) = by_unit.get(uid) else {
             continue;
         };
-        let text = doc.unit_text(uid);
+        let text = doc.text_at(uid);
         check_edits(text, edits)?;
         let applied = apply_edits(text, edits);
         if applied == text {
@@ -430,7 +430,7 @@ pub(crate) fn rewrite(
                 renamed
                     .get(&i)
                     .cloned()
-                    .unwrap_or_else(|| doc.unit_text(i).to_string())
+                    .unwrap_or_else(|| doc.text_at(i).to_string())
             })
             .collect();
         let mut new_name = base.clone();
@@ -446,7 +446,7 @@ pub(crate) fn rewrite(
     if !renames.is_empty() {
         for (i, b) in doc.bindings.iter().enumerate() {
             let uid = i as u32;
-            let text = doc.unit_text(uid);
+            let text = doc.text_at(uid);
             if matches!(
                 b,
                 Binding::SheetName(_) | Binding::Sst { .. } | Binding::Number(_)
@@ -500,7 +500,7 @@ pub(crate) fn rewrite(
         let Some(edits) = by_unit.get(uid) else {
             continue;
         };
-        let text = doc.unit_text(uid);
+        let text = doc.text_at(uid);
         check_edits(text, edits)?;
         if edits.iter().all(|e| text[e.range.clone()] == e.replacement) {
             continue;

@@ -23,6 +23,7 @@ mod plan;
 mod propagate;
 mod report;
 mod sniff;
+mod stream;
 
 pub use docsan_core as core;
 pub use plan::{mask_all, plan_edits};
@@ -53,7 +54,14 @@ pub struct Options {
     /// [`Sanitizer::verify_against`] and the de-duplication in [`Sanitizer::verify`] always
     /// use every finding, whatever the limit.
     pub list_limit: Option<usize>,
+    /// XLSX and CSV inputs of at least this many bytes are detected a window of units at a
+    /// time, never holding all units with their contexts (see `stream.rs`). `None` means
+    /// [`STREAM_FROM`]; `Some(0)` streams every such input, `Some(u64::MAX)` none.
+    pub stream_from: Option<u64>,
 }
+
+/// Inputs from this size on are detected a window at a time (see [`Options::stream_from`]).
+pub const STREAM_FROM: u64 = 1 << 20;
 
 /// Fails with a limit error once this thread's deadline (see [`Sanitizer::budget_scope`]) has
 /// passed: the check between the pipeline's stages.
@@ -126,16 +134,90 @@ impl Sanitizer {
             .into_iter()
             .filter(|f| !policy.is_allowed(f.value.expose()))
             .collect();
-        let mut findings = findings;
-        findings.extend(propagate::elsewhere(
-            units,
-            &findings,
-            policy.min_confidence,
-        ));
+        self.propagated(findings, units.iter().map(|u| (u.id, u.text.as_str())))
+    }
+
+    /// Adds the findings of values found again elsewhere (see `propagate.rs`) to the
+    /// detected ones.
+    fn propagated<'u>(
+        &self,
+        mut findings: Vec<Finding>,
+        units: impl Iterator<Item = (docsan_core::UnitId, &'u str)>,
+    ) -> Detected {
+        let min_confidence = self.options.policy.min_confidence;
+        let more = propagate::elsewhere_in(units, &findings, min_confidence);
+        findings.extend(more);
         Detected {
             findings,
-            min_confidence: policy.min_confidence,
+            min_confidence,
         }
+    }
+
+    /// Whether an input of `len` bytes in `format` is detected a window at a time.
+    fn streams(&self, format: Format, len: usize) -> bool {
+        matches!(format, Format::Xlsx | Format::Csv)
+            && len as u64 >= self.options.stream_from.unwrap_or(STREAM_FROM)
+    }
+
+    /// Opens a document and detects in it: all its units at once, or, for a large sheet, a
+    /// window at a time as the backend makes them (then the document keeps no contexts).
+    /// Sets the report's findings.
+    fn open_and_detect(
+        &self,
+        backend: &dyn Backend,
+        format: Format,
+        bytes: &[u8],
+        report: &mut FileReport,
+    ) -> Result<(Box<dyn docsan_core::Document>, Detected)> {
+        let limits = &self.options.limits;
+        if !self.streams(format, bytes.len()) {
+            let doc = backend.open(bytes, limits)?;
+            check_time("parsing")?;
+            let detected = self.detect(doc.units());
+            check_time("detection")?;
+            self.set_findings(report, doc.units(), &detected.findings, false);
+            return Ok((doc, detected));
+        }
+        let mut windows = stream::Windows::new(self, self.options.list_limit);
+        let doc = backend.open_streaming(bytes, limits, &mut |u| windows.push(u))?;
+        windows.finish();
+        check_time("parsing and detection")?;
+        let stream::Windows {
+            findings,
+            mut listed,
+            ..
+        } = windows;
+        let found = findings.len();
+        let detected = self.propagated(
+            findings,
+            (0..doc.unit_count() as u32)
+                .filter_map(|i| doc.unit_text(i).map(|t| (docsan_core::UnitId(i), t))),
+        );
+        check_time("detection")?;
+        // Entries for the values found again elsewhere that the report lists: their units'
+        // contexts are read in one more pass.
+        let limit = self.options.list_limit.unwrap_or(usize::MAX);
+        if listed.len() == found && listed.len() < limit && detected.findings.len() > found {
+            let more = &detected.findings[found..detected.findings.len().min(limit)];
+            let mut wanted: Vec<u32> = more.iter().map(|f| f.unit.0).collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let mut contexts: Vec<TextUnit> = Vec::with_capacity(wanted.len());
+            backend.for_each_unit(bytes, limits, &mut |u| {
+                if wanted.binary_search(&u.id.0).is_ok() {
+                    contexts.push(TextUnit::new(u.id, "", u.context.clone()));
+                }
+            })?;
+            for f in more {
+                let unit = contexts
+                    .binary_search_by_key(&f.unit.0, |u| u.id.0)
+                    .ok()
+                    .map(|i| &contexts[i]);
+                listed.push(finding_report(unit, f));
+            }
+        }
+        report.set_listed_findings(listed, &detected.findings, |f| f.kind);
+        Ok((doc, detected))
     }
 
     /// Sets the report's findings: entries for the first [`Options::list_limit`] (all when
@@ -324,11 +406,7 @@ impl Sanitizer {
         let limits = &self.options.limits;
         let _deadline = self.budget_scope();
         let backend = backend_for(format).ok_or_else(|| Error::unsupported(format.as_str()))?;
-        let mut doc = backend.open(bytes, limits)?;
-        check_time("parsing")?;
-        let detected = self.detect(doc.units());
-        check_time("detection")?;
-        self.set_findings(report, doc.units(), &detected.findings, false);
+        let (mut doc, detected) = self.open_and_detect(&*backend, format, bytes, report)?;
         report.diagnostics = doc.diagnostics().to_vec();
         let policy = &self.options.policy;
         let replace = |f: &Finding| self.engine.replacement(f);

@@ -7,7 +7,7 @@
 //! short to be searched safely (one character, or Latin strings under four characters, such as
 //! initials) are not propagated.
 
-use docsan_core::{Finding, TextUnit};
+use docsan_core::{Finding, UnitId};
 use std::collections::{BTreeMap, BTreeSet};
 
 fn searchable(v: &str) -> bool {
@@ -29,8 +29,23 @@ fn joined_latin_name(v: &str) -> Option<String> {
 
 /// Findings for every other occurrence of a value in `findings` (at or above `min_confidence`)
 /// that no finding covers yet.
+#[cfg(test)]
 pub(crate) fn elsewhere(
-    units: &[TextUnit],
+    units: &[docsan_core::TextUnit],
+    findings: &[Finding],
+    min_confidence: f32,
+) -> Vec<Finding> {
+    elsewhere_in(
+        units.iter().map(|u| (u.id, u.text.as_str())),
+        findings,
+        min_confidence,
+    )
+}
+
+/// [`elsewhere`] over units given as their ids and texts, in order: the units with their
+/// contexts, or the texts a streamed document keeps.
+pub(crate) fn elsewhere_in<'u>(
+    units: impl Iterator<Item = (UnitId, &'u str)>,
     findings: &[Finding],
     min_confidence: f32,
 ) -> Vec<Finding> {
@@ -63,9 +78,9 @@ pub(crate) fn elsewhere(
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-    for u in units {
+    for (id, text) in units {
         hits.clear();
-        matcher.for_each(u.text.as_bytes(), |p, start| {
+        matcher.for_each(text.as_bytes(), |p, start| {
             hits.push((start, patterns[p].len(), p));
         });
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
@@ -76,12 +91,12 @@ pub(crate) fn elsewhere(
             }
             let e = s + len;
             end_of_last = e;
-            let first = covered.partition_point(|c| c.0 < u.id.0);
+            let first = covered.partition_point(|c| c.0 < id.0);
             let overlaps = covered[first..]
                 .iter()
-                .take_while(|c| c.0 == u.id.0)
+                .take_while(|c| c.0 == id.0)
                 .any(|&(_, a, b)| s < b && a < e);
-            if overlaps || !seen.insert((u.id.0, s, e)) {
+            if overlaps || !seen.insert((id.0, s, e)) {
                 continue;
             }
             let origin = by_value[patterns[p]];
@@ -92,7 +107,7 @@ pub(crate) fn elsewhere(
                 docsan_core::Sensitive::new(patterns[p])
             };
             out.push(Finding {
-                unit: u.id,
+                unit: id,
                 range: s..e,
                 kind: origin.kind,
                 rule: docsan_core::format_compact!("{}.elsewhere", origin.rule),
@@ -107,7 +122,7 @@ pub(crate) fn elsewhere(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use docsan_core::{Location, PiiKind, Sensitive, UnitContext, UnitId, UnitKind};
+    use docsan_core::{Location, PiiKind, Sensitive, TextUnit, UnitContext, UnitId, UnitKind};
 
     fn unit(id: u32, t: &str) -> TextUnit {
         TextUnit::new(

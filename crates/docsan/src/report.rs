@@ -178,6 +178,23 @@ impl FileReport {
         self.findings_omitted += findings.len() - n;
     }
 
+    /// Sets entries built already, those of the first `listed.len()` of `findings`, and
+    /// counts the rest by kind.
+    pub(crate) fn set_listed_findings<F>(
+        &mut self,
+        listed: Vec<FindingReport>,
+        findings: &[F],
+        kind: impl Fn(&F) -> PiiKind,
+    ) {
+        let n = listed.len().min(findings.len());
+        self.findings = listed;
+        self.findings.truncate(n);
+        for f in &findings[n..] {
+            *self.omitted_kinds.entry(kind(f)).or_default() += 1;
+        }
+        self.findings_omitted += findings.len() - n;
+    }
+
     /// Keeps the first `limit` findings and residues (in document order), counting the rest:
     /// a 100k-row sheet has hundreds of thousands of findings, and a list of them all would
     /// cost more memory than the sheet. `counts` stays complete (see [`Self::count_findings`]).
