@@ -188,6 +188,11 @@ fn windowed_detection_finds_what_whole_detection_finds() {
         let bytes = std::fs::read(samples.join(path)).unwrap();
         assert!(sanitize_streamed_and_whole(path, &bytes) > 0, "{path}");
     }
+    // Cells whose text is not one verbatim stretch of the file (doubled quotes), kept apart
+    // once the units are released; a BOM; a multi-line quoted cell.
+    let quoted = "\u{FEFF}序号,姓名,身份证号,备注\n1,张伟,110105195208121887,\"他说\"\"电话13985371388\"\"\"\n2,\"李\"\"娜\",\"37020220050928\n0783\",\"住址：北京市朝阳区三里屯街道幸福路118号\"\n";
+    assert!(sanitize_streamed_and_whole("quoted.csv", quoted.as_bytes()) >= 2);
+    rewrite_both_ways("quoted.csv", quoted.as_bytes());
     // Over window boundaries: 8,000 rows of 3 units (the windows hold 20,000), and a CSV of
     // 3,000 people (nine cells a row).
     let n = sanitize_streamed_and_whole("large.xlsx", &docsan_xlsx::generate_large_sheet(8_000));

@@ -73,20 +73,74 @@ impl Segs {
 
 #[derive(Debug)]
 struct TextDocument {
-    input: Vec<u8>,
+    /// The input, when it is not UTF-8 (UTF-8 input is the decoded text, with its BOM).
+    input: Option<Vec<u8>>,
     decoded: Decoded,
     units: Vec<TextUnit>,
-    /// The units' texts alone, after [`Document::release_context`] (then `units` is empty).
-    texts: Vec<CompactString>,
+    /// After [`Document::release_context`] (then `units` is empty): how many units there
+    /// are, and the texts of those that are not one verbatim stretch of the decoded file
+    /// (quoted cells with doubled quotes), by unit. The others are read from the file's text:
+    /// a large CSV's cells are not held twice.
+    count: usize,
+    texts: Vec<(u32, CompactString)>,
     segments: Vec<Segs>,
     diagnostics: Vec<Diagnostic>,
 }
 
+/// The text of a unit of `segs` when it is one verbatim stretch of `text`.
+fn verbatim_in<'t>(text: &'t str, segs: &Segs) -> Option<&'t str> {
+    match segs {
+        Segs::One(s) if !s.doubled && s.unit == 0 => text.get(s.source..s.source + s.len),
+        _ => None,
+    }
+}
+
 impl TextDocument {
+    fn new(bytes: &[u8], decoded: Decoded, units: Vec<TextUnit>, segments: Vec<Segs>) -> Self {
+        let utf8 = matches!(
+            decoded.encoding,
+            decode::TextEncoding::Utf8 | decode::TextEncoding::Utf8Bom
+        );
+        let diagnostics = decoded.diagnostics();
+        TextDocument {
+            input: (!utf8).then(|| bytes.to_vec()),
+            decoded,
+            units,
+            count: 0,
+            texts: Vec::new(),
+            segments,
+            diagnostics,
+        }
+    }
+
+    /// The input bytes.
+    fn input(&self) -> std::borrow::Cow<'_, [u8]> {
+        match &self.input {
+            Some(b) => std::borrow::Cow::Borrowed(b),
+            None if self.decoded.encoding == decode::TextEncoding::Utf8Bom => {
+                std::borrow::Cow::Owned(
+                    [&[0xEF, 0xBB, 0xBF][..], self.decoded.text.as_bytes()].concat(),
+                )
+            }
+            None => std::borrow::Cow::Borrowed(self.decoded.text.as_bytes()),
+        }
+    }
+
+    /// Unit `i`'s text when it stands verbatim, as one stretch, in the decoded file.
+    fn verbatim(&self, i: usize) -> Option<&str> {
+        verbatim_in(&self.decoded.text, self.segments.get(i)?)
+    }
+
     fn text(&self, i: usize) -> Option<&str> {
-        match self.units.get(i) {
-            Some(u) => Some(&u.text),
-            None => self.texts.get(i).map(|t| t.as_str()),
+        if let Some(u) = self.units.get(i) {
+            return Some(&u.text);
+        }
+        if i >= self.count {
+            return None;
+        }
+        match self.texts.binary_search_by_key(&(i as u32), |t| t.0) {
+            Ok(k) => Some(&self.texts[k].1),
+            Err(_) => self.verbatim(i),
         }
     }
 }
@@ -135,15 +189,7 @@ impl Backend for TextBackend {
             }
             start += line.len();
         }
-        let diagnostics = decoded.diagnostics();
-        Ok(Box::new(TextDocument {
-            input: bytes.to_vec(),
-            decoded,
-            units,
-            texts: Vec::new(),
-            segments,
-            diagnostics,
-        }))
+        Ok(Box::new(TextDocument::new(bytes, decoded, units, segments)))
     }
 }
 
@@ -200,7 +246,7 @@ impl CsvBackend {
             .delimiter
             .unwrap_or_else(|| csv::sniff_delimiter(&decoded.text));
         let mut units: Vec<TextUnit> = Vec::new();
-        let mut texts: Vec<CompactString> = Vec::new();
+        let mut texts: Vec<(u32, CompactString)> = Vec::new();
         let mut segments: Vec<Segs> = Vec::new();
         let mut header: Option<Vec<String>> = None;
         let mut r = 0usize;
@@ -248,8 +294,11 @@ impl CsvBackend {
                 match &mut sink {
                     Sink::Check(f) => f(&unit),
                     Sink::Stream(f) => {
-                        texts.push(unit.text.clone());
-                        segments.push(Segs::from_vec(cell.segments));
+                        let segs = Segs::from_vec(cell.segments);
+                        if verbatim_in(&decoded.text, &segs) != Some(unit.text.as_str()) {
+                            texts.push((id.0, unit.text.clone()));
+                        }
+                        segments.push(segs);
                         f(unit);
                     }
                     Sink::Keep => {
@@ -264,15 +313,12 @@ impl CsvBackend {
         units.shrink_to_fit();
         texts.shrink_to_fit();
         segments.shrink_to_fit();
-        let diagnostics = decoded.diagnostics();
-        Ok(TextDocument {
-            input: bytes.to_vec(),
-            decoded,
-            units,
-            texts,
-            segments,
-            diagnostics,
-        })
+        let mut doc = TextDocument::new(bytes, decoded, units, segments);
+        if matches!(sink, Sink::Stream(_)) {
+            doc.count = count as usize;
+            doc.texts = texts;
+        }
+        Ok(doc)
     }
 }
 
@@ -300,7 +346,7 @@ impl Document for TextDocument {
     }
 
     fn unit_count(&self) -> usize {
-        self.units.len().max(self.texts.len())
+        self.units.len().max(self.count)
     }
 
     fn unit_text(&self, i: u32) -> Option<&str> {
@@ -309,14 +355,20 @@ impl Document for TextDocument {
 
     fn release_context(&mut self) {
         if !self.units.is_empty() {
-            self.texts = self.units.iter().map(|u| u.text.clone()).collect();
-            self.units = Vec::new();
+            let units = std::mem::take(&mut self.units);
+            self.count = units.len();
+            self.texts = units
+                .into_iter()
+                .enumerate()
+                .filter(|(i, u)| self.verbatim(*i) != Some(u.text.as_str()))
+                .map(|(i, u)| (i as u32, u.text))
+                .collect();
         }
     }
 
     fn rewrite(&mut self, plan: &Plan, _diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<u8>> {
         if plan.edits.is_empty() {
-            return Ok(self.input.clone());
+            return Ok(self.input().into_owned());
         }
         // (source byte range, replacement) pairs in the decoded text: one per edit, or one per
         // character where an edit crosses a doubled quote.
@@ -379,7 +431,9 @@ impl Document for TextDocument {
             pos = *e;
         }
         out.push_str(&text[pos..]);
-        self.decoded.encode(&out, &self.input)
+        // The original is compared only for encodings other than UTF-8.
+        self.decoded
+            .encode(&out, self.input.as_deref().unwrap_or(&[]))
     }
 }
 

@@ -64,7 +64,7 @@ pub struct Request<'a> {
     /// Values found in the original that must not appear anywhere.
     pub originals: &'a [Sensitive],
     /// Replacement values docsan itself wrote: detection hits equal to these are not residues.
-    pub allowed: &'a [String],
+    pub allowed: &'a [docsan_core::CompactString],
     pub detector: &'a dyn Detector,
     pub limits: &'a Limits,
 }
@@ -199,7 +199,7 @@ pub(crate) struct Ctx<'a> {
     /// The normalized replacements docsan wrote, NUL-separated, searched once per batch for
     /// the detections of that batch (a detection inside a pseudonym is not a residue).
     allowed_text: String,
-    pub(crate) needles: needles::Needles,
+    pub(crate) needles: needles::Needles<'a>,
     pub(crate) budget: LimitsBudget,
     /// Units not yet run through detection, after the last `OVERLAP` units of the previous
     /// batch, which are kept as context only.

@@ -129,8 +129,16 @@ impl Table {
 #[derive(Debug, Default)]
 pub struct MatcherBuilder {
     bytes: Vec<u8>,
-    /// (start, end) of each pattern in `bytes`.
-    spans: Vec<(usize, usize)>,
+    /// The end of each pattern in `bytes`; each starts where the one before ends (eight bytes
+    /// a pattern rather than sixteen).
+    ends: Vec<usize>,
+}
+
+/// Pattern `i` of patterns written one after another, as `ends` gives them.
+#[inline]
+fn span(ends: &[usize], i: usize) -> (usize, usize) {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    (start, ends[i])
 }
 
 impl MatcherBuilder {
@@ -143,7 +151,7 @@ impl MatcherBuilder {
     pub fn with_capacity(bytes: usize, patterns: usize) -> Self {
         MatcherBuilder {
             bytes: Vec::with_capacity(bytes),
-            spans: Vec::with_capacity(patterns),
+            ends: Vec::with_capacity(patterns),
         }
     }
 
@@ -154,48 +162,46 @@ impl MatcherBuilder {
 
     /// Adds the pattern that `write` appends to the buffer; returns its index.
     pub fn push_with(&mut self, write: impl FnOnce(&mut Vec<u8>)) -> usize {
-        let start = self.bytes.len();
         write(&mut self.bytes);
-        self.spans.push((start, self.bytes.len()));
-        self.spans.len() - 1
+        self.ends.push(self.bytes.len());
+        self.ends.len() - 1
     }
 
     /// The bytes of pattern `i`.
     pub fn get(&self, i: usize) -> &[u8] {
-        let (s, e) = self.spans[i];
+        let (s, e) = span(&self.ends, i);
         &self.bytes[s..e]
     }
 
     /// The number of patterns.
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.ends.len()
     }
 
     /// True when there is no pattern.
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.ends.is_empty()
     }
 
     /// Removes the last pattern.
     pub fn pop(&mut self) {
-        if let Some((s, _)) = self.spans.pop() {
-            self.bytes.truncate(s);
+        if self.ends.pop().is_some() {
+            self.bytes.truncate(self.ends.last().copied().unwrap_or(0));
         }
     }
 
     /// Compiles the patterns; empty patterns never match.
     pub fn build(self) -> Matcher {
-        let MatcherBuilder { bytes, spans } = self;
+        let MatcherBuilder { bytes, ends } = self;
         let of = |w: usize| {
-            let (bytes, spans) = (&bytes, &spans);
-            spans
-                .iter()
-                .enumerate()
+            let (bytes, ends) = (&bytes, &ends);
+            (0..ends.len())
+                .map(move |i| (i, span(ends, i)))
                 .filter(move |(_, (s, e))| {
                     let n = e - s;
                     if w == 8 { n >= 8 } else { (4..8).contains(&n) }
                 })
-                .map(move |(i, &(s, e))| (i as u32, &bytes[s..e]))
+                .map(move |(i, (s, e))| (i as u32, &bytes[s..e]))
         };
         let long_n = of(8).count();
         let mid_n = of(4).count();
@@ -203,7 +209,8 @@ impl MatcherBuilder {
         let mid = Table::build(Sized(of(4), mid_n), 4, key4);
         let mut short = Vec::new();
         let mut short_ids = Vec::new();
-        for (i, &(s, e)) in spans.iter().enumerate() {
+        for i in 0..ends.len() {
+            let (s, e) = span(&ends, i);
             if (1..4).contains(&(e - s)) {
                 short.push(&bytes[s..e]);
                 short_ids.push(i as u32);
@@ -220,7 +227,7 @@ impl MatcherBuilder {
         };
         Matcher {
             bytes,
-            spans,
+            ends,
             long,
             mid,
             short,
@@ -249,7 +256,7 @@ impl<I: Iterator> ExactSizeIterator for Sized<I> {}
 #[derive(Debug, Default)]
 pub struct Matcher {
     bytes: Vec<u8>,
-    spans: Vec<(usize, usize)>,
+    ends: Vec<usize>,
     long: Table,
     mid: Table,
     short: Option<AhoCorasick>,
@@ -285,23 +292,28 @@ impl Matcher {
 
     #[inline]
     fn pattern(&self, p: u32) -> &[u8] {
-        let (s, e) = self.spans[p as usize];
+        let (s, e) = span(&self.ends, p as usize);
         &self.bytes[s..e]
     }
 
     /// The number of patterns.
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.ends.len()
     }
 
     /// True when there is no pattern.
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.ends.is_empty()
     }
 
     /// The length in bytes of pattern `p` (0 when there is no such pattern).
     pub fn pattern_len(&self, p: usize) -> usize {
-        self.spans.get(p).map_or(0, |&(s, e)| e - s)
+        if p < self.ends.len() {
+            let (s, e) = span(&self.ends, p);
+            e - s
+        } else {
+            0
+        }
     }
 
     /// Reports the patterns of `table` whose key window, `k` at filter position `fi`, is the

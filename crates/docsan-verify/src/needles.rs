@@ -118,8 +118,11 @@ pub(crate) type FastSet<T> =
     std::collections::HashSet<T, std::hash::BuildHasherDefault<FastHasher>>;
 
 /// The compiled originals.
-pub(crate) struct Needles {
-    values: Vec<Sensitive>,
+pub(crate) struct Needles<'a> {
+    originals: &'a [Sensitive],
+    /// The searchable values: indices into `originals` (not copies: a sheet has hundreds of
+    /// thousands).
+    values: Vec<u32>,
     /// One pattern per value, in value order: the normalized value.
     text_m: Matcher,
     /// For each byte pattern: its value, its rule (an index into [`RULES`]) and whether it is
@@ -346,10 +349,14 @@ fn push_forms(
     }
 }
 
-impl Needles {
+impl<'a> Needles<'a> {
     /// `pdf`: also the forms only a PDF holds (hex strings, PDFDocEncoding); other formats
     /// keep every raw encoding (UTF-8, UTF-16, GBK, character references).
-    pub(crate) fn new(originals: &[Sensitive], allowed: &[String], pdf: bool) -> Self {
+    pub(crate) fn new(
+        originals: &'a [Sensitive],
+        allowed: &[docsan_core::CompactString],
+        pdf: bool,
+    ) -> Self {
         // Room for every form, estimated from above: a sheet's hundreds of thousands of
         // values must not be copied again at every doubling of the buffers.
         let (mut bytes, mut forms) = (0usize, 0usize);
@@ -364,34 +371,60 @@ impl Needles {
             bytes += 2 * b * pdf_factor;
             forms += 2 * f * pdf_factor;
         }
-        let mut values: Vec<Sensitive> = Vec::with_capacity(originals.len());
+        let mut values: Vec<u32> = Vec::with_capacity(originals.len());
         let text_bytes = originals.iter().map(|o| o.expose().len()).sum();
         let mut text_b = MatcherBuilder::with_capacity(text_bytes, originals.len());
         let mut byte_b = MatcherBuilder::with_capacity(bytes, forms);
-        let mut rules: Vec<&'static str> = Vec::with_capacity(forms);
+        // The rules of one value's forms.
+        let mut rules: Vec<&'static str> = Vec::new();
         let mut byte_pats = Vec::with_capacity(forms);
+        // Sorted lists (as the facade passes them) are searched and de-duplicated as they
+        // are; others through sets. Not a scan per value: a 100k-row sheet has as many of each.
+        let originals_sorted = originals.windows(2).all(|w| w[0] <= w[1]);
+        let allowed_sorted = allowed.windows(2).all(|w| w[0] <= w[1]);
         let mut uniq: FastSet<&str> = FastSet::default();
-        // A set, not a scan per value: a 100k-row sheet has as many of each.
-        let allowed: FastSet<&str> = allowed.iter().map(String::as_str).collect();
-        for o in originals {
+        let allowed_set: FastSet<&str> = if allowed_sorted {
+            FastSet::default()
+        } else {
+            allowed.iter().map(|a| a.as_str()).collect()
+        };
+        let is_allowed = |v: &str| {
+            if allowed_sorted {
+                allowed.binary_search_by(|a| a.as_str().cmp(v)).is_ok()
+            } else {
+                allowed_set.contains(v)
+            }
+        };
+        for (oi, o) in originals.iter().enumerate() {
             let v = o.expose();
+            let repeated = if originals_sorted {
+                oi > 0 && originals[oi - 1].expose() == v
+            } else {
+                !uniq.insert(v)
+            };
+            if repeated || is_allowed(v) {
+                continue;
+            }
             let norm = normalize(v);
-            if norm.is_empty() || allowed.contains(v) || !uniq.insert(v) {
+            if norm.is_empty() {
                 continue;
             }
             let idx = values.len();
-            values.push(o.clone());
+            values.push(oi as u32);
             text_b.push(norm.as_bytes());
             let first = byte_b.len();
+            rules.clear();
             push_forms(v, pdf, first, &mut byte_b, &mut rules);
             if norm != v {
                 push_forms(&norm, pdf, first, &mut byte_b, &mut rules);
             }
-            for (i, rule) in rules.iter().enumerate().skip(first) {
-                byte_pats.push((idx as u32, rule_index(rule), byte_b.get(i).len() < SHORT));
+            for (k, rule) in rules.iter().enumerate() {
+                let len = byte_b.get(first + k).len();
+                byte_pats.push((idx as u32, rule_index(rule), len < SHORT));
             }
         }
         Needles {
+            originals,
             values,
             text_m: text_b.build(),
             byte_pats,
@@ -404,13 +437,13 @@ impl Needles {
         self.values.is_empty()
     }
 
-    pub(crate) fn value(&self, idx: usize) -> &Sensitive {
-        &self.values[idx]
+    pub(crate) fn value(&self, idx: usize) -> &'a Sensitive {
+        &self.originals[self.values[idx] as usize]
     }
 
     /// The searchable values with their index, for callers that encode them their own way.
     pub(crate) fn values(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.values.iter().enumerate().map(|(i, v)| (i, v.expose()))
+        (0..self.values.len()).map(|i| (i, self.value(i).expose()))
     }
 
     /// Which values occur in this text (after normalization).
@@ -738,7 +771,7 @@ mod tests {
             ),
             text_bearing in proptest::bool::ANY,
         ) {
-            let originals: Vec<Sensitive> = values.iter().map(|v| Sensitive::new(v)).collect();
+            let originals: Vec<Sensitive> = values.iter().map(Sensitive::new).collect();
             let n = Needles::new(&originals, &[], false);
             let got: Vec<(usize, &str)> = n
                 .find_in_bytes(&buf, text_bearing)
@@ -763,11 +796,8 @@ mod tests {
 
     #[test]
     fn finds_values_in_every_encoding() {
-        let n = Needles::new(
-            &[Sensitive::new("张三丰"), Sensitive::new("138 1234 5678")],
-            &[],
-            true,
-        );
+        let originals = [Sensitive::new("张三丰"), Sensitive::new("138 1234 5678")];
+        let n = Needles::new(&originals, &[], true);
         assert_eq!(n.find_in_text("电话：13812345678"), vec![1]);
         assert_eq!(n.find_in_text("张 三 丰"), vec![0]);
         let be: Vec<u8> = "张三丰"

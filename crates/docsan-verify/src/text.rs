@@ -8,17 +8,15 @@ use crate::Ctx;
 use docsan_core::{Error, Location, UnitKind};
 
 /// Decodes text bytes: BOMs first, then strict UTF-8, then GB18030.
-pub(crate) fn decode(bytes: &[u8]) -> String {
+/// UTF-8 without a BOM is borrowed, not copied.
+pub(crate) fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let rest = bytes.get(bom..).unwrap_or_default();
-        return enc.decode_without_bom_handling(rest).0.into_owned();
+        return enc.decode_without_bom_handling(rest).0;
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(bytes).0,
     }
 }
 

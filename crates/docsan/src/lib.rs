@@ -412,12 +412,18 @@ impl Sanitizer {
         let replace = |f: &Finding| self.engine.replacement(f);
         let edits = plan_edits(detected.masked(), policy, &replace);
         // Sorted vectors, not sets: a 100k-row sheet has 300,000 of each.
-        let mut originals: Vec<Sensitive> = detected.masked().map(|f| f.value.clone()).collect();
+        // Sized before they are filled and trimmed after: a sheet's hundreds of thousands of
+        // values must not be copied at every doubling.
+        let mut originals: Vec<Sensitive> = Vec::with_capacity(detected.masked().count());
+        originals.extend(detected.masked().map(|f| f.value.clone()));
         originals.sort_unstable();
         originals.dedup();
-        let mut allowed: Vec<String> = edits.iter().map(|e| e.replacement.to_string()).collect();
+        originals.shrink_to_fit();
+        let mut allowed: Vec<docsan_core::CompactString> = Vec::with_capacity(edits.len());
+        allowed.extend(edits.iter().map(|e| e.replacement.clone()));
         allowed.sort_unstable();
         allowed.dedup();
+        allowed.shrink_to_fit();
         // The reports, the edits and the value sets hold all that is needed of the findings,
         // and the rewrite needs no unit context.
         drop(detected);
@@ -639,7 +645,10 @@ struct OriginalsSearch<'a> {
 }
 
 impl<'a> OriginalsSearch<'a> {
-    fn new(originals: &'a [Sensitive], replacements: &[String]) -> OriginalsSearch<'a> {
+    fn new(
+        originals: &'a [Sensitive],
+        replacements: &[docsan_core::CompactString],
+    ) -> OriginalsSearch<'a> {
         let candidates: Vec<&Sensitive> = originals.iter().filter(|o| o.char_len() >= 2).collect();
         let matcher = docsan_verify::Matcher::new(candidates.iter().map(|o| o.expose()));
         let mut inside_replacement = vec![false; candidates.len()];

@@ -8,7 +8,7 @@
 //! initials) are not propagated.
 
 use docsan_core::{Finding, UnitId};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 fn searchable(v: &str) -> bool {
     let n = v.chars().count();
@@ -49,30 +49,39 @@ pub(crate) fn elsewhere_in<'u>(
     findings: &[Finding],
     min_confidence: f32,
 ) -> Vec<Finding> {
-    let mut by_value: BTreeMap<std::borrow::Cow<'_, str>, &Finding> = BTreeMap::new();
-    for f in findings.iter().filter(|f| f.confidence >= min_confidence) {
+    // Each searchable value with the first finding of it, sorted by value: a sorted vector,
+    // not a map (a sheet has a value per personal cell).
+    let mut by_value: Vec<(std::borrow::Cow<'_, str>, u32)> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.confidence < min_confidence {
+            continue;
+        }
         let v = f.value.expose();
         if searchable(v) {
-            by_value.entry(v.into()).or_insert(f);
+            by_value.push((v.into(), i as u32));
         }
         // A Latin name recurs without its spaces in user names and folders
         // (`/Users/joelgilmore/…` for `joel gilmore`).
         if let Some(joined) = joined_latin_name(v) {
-            by_value.entry(joined.into()).or_insert(f);
+            by_value.push((joined.into(), i as u32));
         }
     }
     if by_value.is_empty() {
         return Vec::new();
     }
-    let patterns: Vec<&str> = by_value.keys().map(|k| k.as_ref()).collect();
+    by_value.sort_unstable();
+    by_value.dedup_by(|later, first| later.0 == first.0);
+    by_value.shrink_to_fit();
+    let pattern = |p: usize| -> &str { &by_value[p].0 };
     // One linear-time-build matcher (a 100k-row sheet has a value per row); matches are then
     // taken leftmost-longest without overlap, as a reader would split the text.
-    let matcher = docsan_verify::Matcher::new(&patterns);
+    let matcher = docsan_verify::Matcher::new(by_value.iter().map(|(v, _)| v.as_bytes()));
     // What findings cover, by unit: one sorted vector rather than a map of vectors (a sheet
     // has a finding per personal cell).
-    let mut covered: Vec<(u32, usize, usize)> = findings
+    let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let mut covered: Vec<(u32, u32, u32)> = findings
         .iter()
-        .map(|f| (f.unit.0, f.range.start, f.range.end))
+        .map(|f| (f.unit.0, narrow(f.range.start), narrow(f.range.end)))
         .collect();
     covered.sort_unstable();
     let mut out = Vec::new();
@@ -81,7 +90,7 @@ pub(crate) fn elsewhere_in<'u>(
     for (id, text) in units {
         hits.clear();
         matcher.for_each(text.as_bytes(), |p, start| {
-            hits.push((start, patterns[p].len(), p));
+            hits.push((start, pattern(p).len(), p));
         });
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         let mut end_of_last = 0;
@@ -95,16 +104,16 @@ pub(crate) fn elsewhere_in<'u>(
             let overlaps = covered[first..]
                 .iter()
                 .take_while(|c| c.0 == id.0)
-                .any(|&(_, a, b)| s < b && a < e);
+                .any(|&(_, a, b)| narrow(s) < b && a < narrow(e));
             if overlaps || !seen.insert((id.0, s, e)) {
                 continue;
             }
-            let origin = by_value[patterns[p]];
+            let origin = &findings[by_value[p].1 as usize];
             // The value as it stands here (a joined name differs from the one found).
-            let value = if patterns[p] == origin.value.expose() {
+            let value = if pattern(p) == origin.value.expose() {
                 origin.value.clone()
             } else {
-                docsan_core::Sensitive::new(patterns[p])
+                docsan_core::Sensitive::new(pattern(p))
             };
             out.push(Finding {
                 unit: id,
