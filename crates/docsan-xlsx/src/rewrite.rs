@@ -10,12 +10,13 @@
 
 use crate::xml::{
     Ev, Splice, Walker, apply_splices, decode_utf16, encode_utf16, escape, escape_into, local,
-    scan_attrs, tag_name, unescape,
+    order_splices, scan_attrs, tag_name, unescape, write_spliced,
 };
 use crate::{Binding, Slot, TextBinding, XlsxDocument};
 use docsan_core::{
     Diagnostic, Edit, EmbeddedAction, Error, Location, Plan, Result, UnitId, UnitKind,
 };
+use docsan_opc::NewPart;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Masks every non-space character of a phonetic run or other shadow text.
@@ -420,7 +421,8 @@ pub(crate) fn rewrite(
         cache: BTreeMap::new(),
     };
     let mut splices: BTreeMap<u32, Vec<Splice>> = BTreeMap::new();
-    let mut sst_edits: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    // The shared strings with an edited use (sorted and de-duplicated before use).
+    let mut sst_edits: Vec<u32> = Vec::new();
     let mut drop_calc = false;
 
     // Sheet renames come first: every reference to a renamed sheet is rewritten with it.
@@ -531,7 +533,7 @@ pub(crate) fn rewrite(
                 }
             }
             Binding::Sst { index, .. } => {
-                sst_edits.entry(*index).or_default().push(uid);
+                sst_edits.push(*index);
             }
             Binding::Number(nc) => {
                 let new_text = apply_edits(text, edits);
@@ -627,6 +629,8 @@ pub(crate) fn rewrite(
     }
 
     if !sst_edits.is_empty() {
+        sst_edits.sort_unstable();
+        sst_edits.dedup();
         sst_rewrite(doc, &by_unit, &sst_edits, &mut parts, &mut splices)?;
     }
 
@@ -689,23 +693,42 @@ pub(crate) fn rewrite(
             }
         }
     }
+    // Spliced parts are written straight into the new package, compressed as they are
+    // made: a large sheet is never held a second time, spliced. (UTF-16 parts are spliced
+    // as UTF-8 first.)
+    let mut writers: BTreeMap<String, NewPart<'_>> = BTreeMap::new();
     for (p, sp) in splices {
         if sp.is_empty() {
             continue;
         }
-        let src = parts.get(p)?;
-        let mut new = apply_splices(src, sp)?;
-        // Each part is spliced once: its source copy is not needed any more.
-        parts.cache.remove(&p);
+        parts.get(p)?;
+        let src = parts
+            .cache
+            .remove(&p)
+            .ok_or_else(|| Error::internal("part cache"))?;
+        let name = doc.parts[p as usize].clone();
         if let Some(&le) = doc.utf16.get(&p) {
-            new = encode_utf16(&new, le)?;
+            let new = encode_utf16(&apply_splices(&src, sp)?, le)?;
+            replace.insert(name, new);
+            continue;
         }
-        replace.insert(doc.parts[p as usize].clone(), new);
+        let (sp, size) = order_splices(&src, sp)?;
+        writers.insert(
+            name,
+            NewPart::Writer {
+                size: size as u64,
+                write: Box::new(move |w| write_spliced(&src, &sp, w)),
+            },
+        );
     }
-    if replace.is_empty() && remove.is_empty() {
+    if replace.is_empty() && writers.is_empty() && remove.is_empty() {
         return Ok(doc.input.to_vec());
     }
-    doc.pkg.write(&replace, &remove)
+    for (name, bytes) in &replace {
+        writers.insert(name.clone(), NewPart::Bytes(bytes));
+    }
+    drop(parts);
+    doc.pkg.write_parts(writers, &remove)
 }
 
 /// Edits that rewrite references to sheet `old` as `'new'` in formula-like text: `'old'!` and
@@ -751,7 +774,7 @@ fn sheet_refs(text: &str, old: &str, new: &str, unit: UnitId, exact: bool) -> Ve
 fn sst_rewrite(
     doc: &XlsxDocument,
     by_unit: &UnitEdits<'_>,
-    sst_edits: &BTreeMap<u32, Vec<u32>>,
+    sst_edits: &[u32],
     parts: &mut Parts<'_>,
     splices: &mut BTreeMap<u32, Vec<Splice>>,
 ) -> Result<()> {
@@ -759,19 +782,23 @@ fn sst_rewrite(
         .sst
         .as_ref()
         .ok_or_else(|| Error::internal("shared string edit without a shared string table"))?;
-    // Every use of each edited string.
-    let mut uses: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    // Every use of each edited string: (string, unit) pairs sorted, not a map of vectors (a
+    // sheet has a string per personal cell).
+    let mut uses: Vec<(u32, u32)> = Vec::new();
     for (uid, b) in doc.bindings.iter().enumerate() {
         if let Binding::Sst { index, .. } = b
-            && sst_edits.contains_key(index)
+            && sst_edits.binary_search(index).is_ok()
         {
-            uses.entry(*index).or_default().push(uid as u32);
+            uses.push((*index, uid as u32));
         }
     }
+    uses.sort_unstable();
     let mut appended: Vec<u8> = Vec::new();
     let mut n_appended = 0u64;
     let base = sst.sis.len() as u64;
-    for (&idx, use_units) in &uses {
+    for group in uses.chunk_by(|a, b| a.0 == b.0) {
+        let idx = group[0].0;
+        let use_units = group.iter().map(|&(_, uid)| uid);
         let si = sst
             .sis
             .get(idx as usize)
@@ -779,7 +806,7 @@ fn sst_rewrite(
         let lens: Vec<u32> = si.binding.slots.iter().map(|(_, l)| *l).collect();
         let mut variants: Vec<(Vec<String>, Vec<u32>)> = Vec::new();
         let mut unedited = false;
-        for &uid in use_units {
+        for uid in use_units {
             let edits = by_unit.get(uid).filter(|e| {
                 e.iter()
                     .any(|e| si.text.get(e.range.clone()) != Some(e.replacement.as_str()))

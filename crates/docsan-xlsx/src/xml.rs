@@ -180,26 +180,50 @@ pub(crate) struct Splice {
 }
 
 /// Applies non-overlapping splices to `src`.
-pub(crate) fn apply_splices(src: &[u8], mut splices: Vec<Splice>) -> Result<Vec<u8>> {
+pub(crate) fn apply_splices(src: &[u8], splices: Vec<Splice>) -> Result<Vec<u8>> {
+    let (splices, size) = order_splices(src, splices)?;
+    let mut out = Vec::with_capacity(size);
+    write_spliced(src, &splices, &mut out)?;
+    Ok(out)
+}
+
+/// Sorts splices of `src` and checks that they neither overlap nor leave it; returns them
+/// with the size of the spliced part.
+pub(crate) fn order_splices(src: &[u8], mut splices: Vec<Splice>) -> Result<(Vec<Splice>, usize)> {
     splices.sort_by_key(|a| (a.start, a.end));
-    // The exact output size, so that a large part is not copied again and again while it
-    // grows (ranges are checked below; here they only size the buffer).
-    let removed: usize = splices.iter().map(|s| s.end.saturating_sub(s.start)).sum();
-    let added: usize = splices.iter().map(|s| s.bytes.len()).sum();
-    let mut out = Vec::with_capacity((src.len() + added).saturating_sub(removed));
     let mut pos = 0usize;
+    let mut size = src.len();
     for s in &splices {
         if s.start < pos || s.end < s.start || s.end > src.len() {
             return Err(Error::internal(
                 "overlapping or out-of-range rewrite of one xml part",
             ));
         }
-        out.extend_from_slice(&src[pos..s.start]);
-        out.extend_from_slice(&s.bytes);
+        size = size - (s.end - s.start) + s.bytes.len();
         pos = s.end;
     }
-    out.extend_from_slice(&src[pos..]);
-    Ok(out)
+    Ok((splices, size))
+}
+
+/// Writes `src` with splices from [`order_splices`] applied.
+pub(crate) fn write_spliced(
+    src: &[u8],
+    splices: &[Splice],
+    w: &mut dyn std::io::Write,
+) -> Result<()> {
+    let io = |e: std::io::Error| Error::io(format!("writing a part: {e}"));
+    let mut pos = 0usize;
+    for s in splices {
+        let before = src
+            .get(pos..s.start)
+            .ok_or_else(|| Error::internal("splices out of order"))?;
+        w.write_all(before).map_err(io)?;
+        w.write_all(&s.bytes).map_err(io)?;
+        pos = s.end;
+    }
+    w.write_all(src.get(pos..).unwrap_or_default())
+        .map_err(io)?;
+    Ok(())
 }
 
 /// A simplified event with absolute byte positions in the part.
