@@ -9,7 +9,9 @@
 //! by the part's role. Parts that cannot be read as text become diagnostics.
 
 use crate::xml::{Ev, Walker, blank, decode_utf16, local, prefix, scan_attrs, tag_name, unescape};
-use crate::{Binding, NumberCell, SiInfo, SlimUnit, Slot, SstInfo, TextBinding, XlsxDocument};
+use crate::{
+    Binding, NumberCell, SiInfo, SlimUnit, Slot, Slots, SstInfo, TextBinding, XlsxDocument,
+};
 use docsan_core::{
     CompactString, Diagnostic, EmbeddedId, Error, Limits, Location, Result, TextUnit, UnitContext,
     UnitId, UnitKind,
@@ -523,10 +525,10 @@ impl<'a> Gen<'a> {
                 });
                 Binding::SheetName(slot)
             } else {
-                Binding::Text(TextBinding {
-                    slots: vec![(slot, value.len() as u32)],
+                Binding::Text(Box::new(TextBinding {
+                    slots: Slots::one((slot, value.len() as u32)),
                     shadows: Vec::new(),
-                })
+                }))
             };
             ex.push(value, ctx, binding)?;
         }
@@ -612,10 +614,10 @@ impl<'a> Gen<'a> {
         let binding = if formula {
             Binding::Formula(slot)
         } else {
-            Binding::Text(TextBinding {
-                slots: vec![(slot, text.len() as u32)],
+            Binding::Text(Box::new(TextBinding {
+                slots: Slots::one((slot, text.len() as u32)),
                 shadows: Vec::new(),
-            })
+            }))
         };
         ex.push(text, ctx, binding)?;
         Ok(())
@@ -651,7 +653,7 @@ impl<'a> Gen<'a> {
         }
         let mut ctx = UnitContext::new(g.kind, self.location(g.cell, g.label.clone()));
         ctx.label = safe_label(self.role, g.label).map(Into::into);
-        ex.push(g.text, ctx, Binding::Text(g.tb))?;
+        ex.push(g.text, ctx, Binding::Text(Box::new(g.tb)))?;
         Ok(())
     }
 
@@ -802,9 +804,6 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                     } else if in_t || !blank(&text) {
                         // Text outside `<t>` is not valid, but a reader may still show it.
                         // Most items have one text node: room for one, not the default four.
-                        if si.binding.slots.is_empty() {
-                            si.binding.slots.reserve_exact(1);
-                        }
                         si.binding.slots.push((slot, text.len() as u32));
                         si.text.push_str(&text);
                     }
@@ -1576,7 +1575,7 @@ fn finish_cell(
                     mk_ctx(UnitKind::SheetCell, None),
                     Binding::Sst {
                         index: idx,
-                        cells: vec![cellpos],
+                        cells: crate::OneOrMany::one(cellpos),
                     },
                 )?;
                 if grouped {
@@ -1596,7 +1595,7 @@ fn finish_cell(
                 ex.push(
                     text,
                     mk_ctx(UnitKind::SheetCell, None),
-                    Binding::Text(std::mem::take(&mut st.is)),
+                    Binding::Text(Box::new(std::mem::take(&mut st.is))),
                 )?;
             }
         }
@@ -1614,8 +1613,8 @@ fn finish_cell(
                     ex.push(
                         vt,
                         mk_ctx(UnitKind::SheetCell, None),
-                        Binding::Text(TextBinding {
-                            slots: vec![(
+                        Binding::Text(Box::new(TextBinding {
+                            slots: Slots::one((
                                 Slot {
                                     part: sc.part,
                                     start: vs as u64,
@@ -1623,9 +1622,9 @@ fn finish_cell(
                                     quote: 0,
                                 },
                                 len,
-                            )],
+                            )),
                             shadows: Vec::new(),
-                        }),
+                        })),
                     )?;
                 } else if !is_str && numeric_candidate(&vt) {
                     let magnitude = vt.trim().parse::<f64>().map(f64::abs).unwrap_or(0.0);
@@ -1658,7 +1657,7 @@ fn finish_cell(
         ex.push(
             std::mem::take(&mut st.is_text),
             mk_ctx(UnitKind::SheetCell, None),
-            Binding::Text(std::mem::take(&mut st.is)),
+            Binding::Text(Box::new(std::mem::take(&mut st.is))),
         )?;
     }
     if let Some((fs, fe, ft)) = st.f_text.take()
@@ -1966,7 +1965,7 @@ pub(crate) fn open<'l>(bytes: &[u8], limits: &'l Limits, mode: Mode<'l>) -> Resu
                 ctx,
                 Binding::Sst {
                     index: i as u32,
-                    cells: Vec::new(),
+                    cells: crate::OneOrMany::None,
                 },
             )?;
         }

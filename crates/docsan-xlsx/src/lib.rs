@@ -83,12 +83,58 @@ pub(crate) struct Slot {
     pub quote: u8,
 }
 
+/// One item or several, the one kept without an allocation of its own: a binding's slots
+/// and a shared string's cells are nearly always one (a sheet has one per personal cell).
+#[derive(Clone, Debug)]
+pub(crate) enum OneOrMany<T> {
+    None,
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> Default for OneOrMany<T> {
+    fn default() -> Self {
+        OneOrMany::None
+    }
+}
+
+impl<T> OneOrMany<T> {
+    pub(crate) fn one(item: T) -> Self {
+        OneOrMany::One(item)
+    }
+
+    pub(crate) fn push(&mut self, item: T) {
+        *self = match std::mem::take(self) {
+            OneOrMany::None => OneOrMany::One(item),
+            OneOrMany::One(first) => OneOrMany::Many(vec![first, item]),
+            OneOrMany::Many(mut v) => {
+                v.push(item);
+                OneOrMany::Many(v)
+            }
+        };
+    }
+}
+
+impl<T> std::ops::Deref for OneOrMany<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            OneOrMany::None => &[],
+            OneOrMany::One(x) => std::slice::from_ref(x),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// Slots, each with the byte length of its decoded text.
+pub(crate) type Slots = OneOrMany<(Slot, u32)>;
+
 /// The slots whose decoded texts, joined, form one unit's text (rich-text runs of one string),
 /// and shadow slots (phonetic runs) that are masked whole when the unit is edited.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TextBinding {
     /// Each slot with the byte length of its decoded text.
-    pub slots: Vec<(Slot, u32)>,
+    pub slots: Slots,
     pub shadows: Vec<(Slot, String)>,
 }
 
@@ -109,11 +155,12 @@ pub(crate) struct NumberCell {
 /// How a unit maps back to bytes.
 #[derive(Clone, Debug)]
 pub(crate) enum Binding {
-    Text(TextBinding),
+    /// Boxed: the other bindings are half its size.
+    Text(Box<TextBinding>),
     /// Cells that reference one shared string: the ranges of their `<v>` contents.
     Sst {
         index: u32,
-        cells: Vec<(u32, u64, u64)>,
+        cells: OneOrMany<(u32, u64, u64)>,
     },
     Number(Box<NumberCell>),
     /// Formula text (cell formulas, defined names, validation lists): edits only inside

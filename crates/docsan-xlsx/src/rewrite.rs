@@ -129,7 +129,7 @@ fn slot_splice(slot: &Slot, text: &str) -> Splice {
     Splice {
         start: slot.start as usize,
         end: slot.end as usize,
-        bytes: escape(text, slot.quote),
+        bytes: escape(text, slot.quote).into(),
     }
 }
 
@@ -575,7 +575,7 @@ pub(crate) fn rewrite(
                         splices.entry(nc.part).or_default().push(Splice {
                             start: cs,
                             end: se,
-                            bytes: out,
+                            bytes: out.into(),
                         });
                         let mut tail = format!("<{p}v>").into_bytes();
                         escape_into(&new_text, 0, &mut tail);
@@ -585,7 +585,7 @@ pub(crate) fn rewrite(
                         splices.entry(nc.part).or_default().push(Splice {
                             start: fe,
                             end: ce,
-                            bytes: tail,
+                            bytes: tail.into(),
                         });
                         drop_calc = true;
                     }
@@ -598,7 +598,7 @@ pub(crate) fn rewrite(
                         splices.entry(nc.part).or_default().push(Splice {
                             start: cs,
                             end: ce,
-                            bytes: out,
+                            bytes: out.into(),
                         });
                     }
                 }
@@ -659,7 +659,7 @@ pub(crate) fn rewrite(
                     splices.entry(pi).or_default().push(Splice {
                         start: s,
                         end: e,
-                        bytes: Vec::new(),
+                        bytes: Vec::new().into(),
                     });
                 }
             }
@@ -850,11 +850,11 @@ fn sst_rewrite(
             n_appended += 1;
             for uid in us {
                 if let Binding::Sst { cells, .. } = &doc.bindings[uid as usize] {
-                    for &(p, vs, ve) in cells {
+                    for &(p, vs, ve) in cells.iter() {
                         splices.entry(p).or_default().push(Splice {
                             start: vs as usize,
                             end: ve as usize,
-                            bytes: new_index.to_string().into_bytes(),
+                            bytes: new_index.to_string().into_bytes().into(),
                         });
                     }
                 }
@@ -877,13 +877,13 @@ fn sst_rewrite(
             splices.entry(sst.part).or_default().push(Splice {
                 start: uc.start as usize,
                 end: uc.end as usize,
-                bytes: (old + n_appended).to_string().into_bytes(),
+                bytes: (old + n_appended).to_string().into_bytes().into(),
             });
         }
         splices.entry(sst.part).or_default().push(Splice {
             start: sst.end_tag as usize,
             end: sst.end_tag as usize,
-            bytes: appended,
+            bytes: appended.into(),
         });
     }
     Ok(())

@@ -172,11 +172,51 @@ pub(crate) fn escape(s: &str, quote: u8) -> Vec<u8> {
 }
 
 /// Replace `start..end` of a part with `bytes` (an insertion when `start == end`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Splice {
     pub start: usize,
     pub end: usize,
-    pub bytes: Vec<u8>,
+    pub bytes: SmallBytes,
+}
+
+/// Bytes kept inline up to [`SmallBytes::INLINE`] long, in an exact-size box beyond: most
+/// splices are a masked value of a few bytes, and a sheet has one per personal cell.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum SmallBytes {
+    Inline(u8, [u8; SmallBytes::INLINE]),
+    Heap(Box<[u8]>),
+}
+
+impl SmallBytes {
+    pub(crate) const INLINE: usize = 22;
+}
+
+impl From<Vec<u8>> for SmallBytes {
+    fn from(v: Vec<u8>) -> Self {
+        if v.len() <= Self::INLINE {
+            let mut a = [0u8; Self::INLINE];
+            a[..v.len()].copy_from_slice(&v);
+            SmallBytes::Inline(v.len() as u8, a)
+        } else {
+            SmallBytes::Heap(v.into_boxed_slice())
+        }
+    }
+}
+
+impl std::ops::Deref for SmallBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            SmallBytes::Inline(n, a) => &a[..usize::from(*n)],
+            SmallBytes::Heap(b) => b,
+        }
+    }
+}
+
+impl std::fmt::Debug for SmallBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", String::from_utf8_lossy(self))
+    }
 }
 
 /// Applies non-overlapping splices to `src`.
@@ -190,7 +230,12 @@ pub(crate) fn apply_splices(src: &[u8], splices: Vec<Splice>) -> Result<Vec<u8>>
 /// Sorts splices of `src` and checks that they neither overlap nor leave it; returns them
 /// with the size of the spliced part.
 pub(crate) fn order_splices(src: &[u8], mut splices: Vec<Splice>) -> Result<(Vec<Splice>, usize)> {
-    splices.sort_by_key(|a| (a.start, a.end));
+    // Usually in order already (made cell after cell); a stable sort otherwise, so that
+    // insertions at one place keep their order. (Sorting anyway cost a scratch buffer of
+    // half the list.)
+    if !splices.is_sorted_by_key(|a| (a.start, a.end)) {
+        splices.sort_by_key(|a| (a.start, a.end));
+    }
     let mut pos = 0usize;
     let mut size = src.len();
     for s in &splices {
@@ -506,7 +551,7 @@ mod tests {
             vec![Splice {
                 start,
                 end,
-                bytes: escape("x<", 0),
+                bytes: escape("x<", 0).into(),
             }],
         )
         .unwrap();
