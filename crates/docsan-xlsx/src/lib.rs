@@ -85,17 +85,12 @@ pub(crate) struct Slot {
 
 /// One item or several, the one kept without an allocation of its own: a binding's slots
 /// and a shared string's cells are nearly always one (a sheet has one per personal cell).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub(crate) enum OneOrMany<T> {
+    #[default]
     None,
     One(T),
     Many(Vec<T>),
-}
-
-impl<T> Default for OneOrMany<T> {
-    fn default() -> Self {
-        OneOrMany::None
-    }
 }
 
 impl<T> OneOrMany<T> {
