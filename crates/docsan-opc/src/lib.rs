@@ -30,6 +30,24 @@ const LEVEL: i64 = 3;
 /// Writes a part's content.
 pub type PartWriter<'a> = Box<dyn FnOnce(&mut dyn Write) -> Result<()> + 'a>;
 
+/// A reader that counts what it gives and refuses to give more than `cap` bytes.
+struct Capped<R> {
+    inner: R,
+    read: u64,
+    cap: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.cap {
+            return Err(std::io::Error::other("part larger than its limit"));
+        }
+        Ok(n)
+    }
+}
+
 /// The new content of a replaced part.
 pub enum NewPart<'a> {
     Bytes(&'a [u8]),
@@ -168,6 +186,48 @@ impl Package {
             out.len() as u64,
         )?;
         self.budget.take(out.len() as u64)?;
+        Ok(out)
+    }
+
+    /// The entry of a part.
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        self.by_name.get(name).and_then(|&i| self.entries.get(i))
+    }
+
+    /// Hands one part, decompressed as it is read, to `f`: the same limits as
+    /// [`Package::read`], but the part is never held whole (a large sheet is spliced into
+    /// the new package as it is read).
+    pub fn with_reader<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&mut dyn Read) -> Result<T>,
+    ) -> Result<T> {
+        let index = *self
+            .by_name
+            .get(name)
+            .ok_or_else(|| Error::malformed(format!("missing part {name}")))?;
+        let entry = &self.entries[index];
+        let cap = self.limits.entry_cap(entry.compressed_size);
+        let mut archive = self.archive.clone();
+        let file = archive.by_index(index).map_err(zip_err)?;
+        let mut reader = Capped {
+            inner: file.take(cap + 1),
+            read: 0,
+            cap,
+        };
+        let out = f(&mut reader);
+        if reader.read > cap {
+            return Err(Error::limit(format!(
+                "zip entry {name} decompresses beyond the size or ratio limit (possible zip bomb)"
+            )));
+        }
+        let out = out?;
+        self.limits.check_entry(
+            &format!("zip entry {name}"),
+            entry.compressed_size,
+            reader.read,
+        )?;
+        self.budget.take(reader.read)?;
         Ok(out)
     }
 

@@ -26,9 +26,24 @@ pub(crate) fn inflate(
     input: &[u8],
     zlib: bool,
 ) -> Result<(Vec<u8>, End, usize), Error> {
+    inflate_sized(ctx, what, input, zlib, 0)
+}
+
+/// [`inflate`] with the size the output is declared to have (a zip entry's header), used
+/// to size the output once, within the limits: a large part is not copied at every doubling.
+/// The declaration is only a hint; the limits are checked on what comes out.
+pub(crate) fn inflate_sized(
+    ctx: &Ctx<'_>,
+    what: &str,
+    input: &[u8],
+    zlib: bool,
+    declared: u64,
+) -> Result<(Vec<u8>, End, usize), Error> {
     let cap = ctx.limits.entry_cap(input.len() as u64);
     let mut d = Decompress::new(zlib);
-    let mut out: Vec<u8> = Vec::with_capacity(input.len().saturating_mul(4).min(1 << 20));
+    let first = (input.len() as u64).saturating_mul(4).min(1 << 20);
+    let room = declared.min(cap).max(first);
+    let mut out: Vec<u8> = Vec::with_capacity(usize::try_from(room).unwrap_or(1 << 20));
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         let before_in = d.total_in();

@@ -8,7 +8,7 @@
 //! entries are orphaned.
 
 use crate::Ctx;
-use crate::inflate::{End, inflate};
+use crate::inflate::{End, inflate_sized};
 use docsan_core::{Diagnostic, Error};
 use std::collections::BTreeMap;
 
@@ -160,7 +160,9 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
                 } else {
                     rest
                 };
-                let (data, end, used) = inflate(ctx, &format!("zip entry {name}"), input, false)?;
+                let declared = u32_at(bytes, p + 22).map_or(0, u64::from);
+                let (data, end, used) =
+                    inflate_sized(ctx, &format!("zip entry {name}"), input, false, declared)?;
                 if end == End::Complete {
                     covered_until = covered_until.max(start + used);
                 }

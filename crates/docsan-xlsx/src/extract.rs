@@ -1126,6 +1126,8 @@ struct CellState {
     row: u32,
     col: u32,
     t: Vec<u8>,
+    /// The `t` attribute with the blanks before it (` t="n"`), as a range of the part.
+    t_attr: Option<(usize, usize)>,
     prefix: String,
     v: Option<(usize, usize, String)>,
     f_elem: Option<(usize, usize)>,
@@ -1337,7 +1339,19 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                                         st.row = r;
                                     }
                                 }
-                                b"t" => st.t = raw[a.value.clone()].to_vec(),
+                                b"t" => {
+                                    st.t = raw[a.value.clone()].to_vec();
+                                    // `raw` starts after the `<` at `pos`.
+                                    let blanks = raw[..a.name.start]
+                                        .iter()
+                                        .rev()
+                                        .take_while(|b| b.is_ascii_whitespace())
+                                        .count();
+                                    st.t_attr = Some((
+                                        pos + 1 + a.name.start - blanks,
+                                        pos + 1 + a.value.end + 1,
+                                    ));
+                                }
                                 _ => {}
                             }
                         }
@@ -1644,6 +1658,7 @@ fn finish_cell(
                             part: sc.part,
                             cell: st.start as u64..cell_end as u64,
                             stag_end: st.stag_end as u64,
+                            t_attr: st.t_attr.map(|(a, b)| a as u64..b as u64),
                             formula: st.f_elem.map(|(a, b)| a as u64..b as u64),
                             prefix: st.prefix.clone(),
                         })),

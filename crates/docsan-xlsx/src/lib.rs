@@ -141,6 +141,8 @@ pub(crate) struct NumberCell {
     pub cell: Range<u64>,
     /// End of the `<c …>` start tag.
     pub stag_end: u64,
+    /// The `t` attribute with the blanks before it, removed when the cell becomes a string.
+    pub t_attr: Option<Range<u64>>,
     /// The whole `<f>…</f>` element, when the cell holds a formula.
     pub formula: Option<Range<u64>>,
     /// The element prefix with its colon (`x:`), usually empty.

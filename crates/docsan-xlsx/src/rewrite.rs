@@ -10,7 +10,7 @@
 
 use crate::xml::{
     Ev, Splice, Walker, apply_splices, decode_utf16, encode_utf16, escape, escape_into, local,
-    order_splices, scan_attrs, tag_name, unescape, write_spliced,
+    order_splices, scan_attrs, stream_spliced, tag_name, unescape, write_spliced,
 };
 use crate::{Binding, Slot, TextBinding, XlsxDocument};
 use docsan_core::{
@@ -537,31 +537,24 @@ pub(crate) fn rewrite(
             }
             Binding::Number(nc) => {
                 let new_text = apply_edits(text, edits);
-                let src = parts.get(nc.part)?;
-                let (cs, se, ce) = (
-                    nc.cell.start as usize,
-                    nc.stag_end as usize,
-                    nc.cell.end as usize,
-                );
-                let stag = src
-                    .get(cs + 1..se.saturating_sub(1))
-                    .ok_or_else(|| Error::internal("cell range outside its part"))?;
-                let stag = stag.strip_suffix(b"/").unwrap_or(stag);
-                let qn = tag_name(stag);
+                // The cell becomes a string cell: its `t` attribute (if any) goes, one is
+                // added at the end of its start tag, and its value becomes the masked text.
+                // Every other byte of the cell stays, so the part is not read here.
+                let (se, ce) = (nc.stag_end as usize, nc.cell.end as usize);
                 let p = &nc.prefix;
-                let mut out = Vec::with_capacity(ce - cs + 32);
-                out.push(b'<');
-                out.extend_from_slice(qn);
-                for a in scan_attrs(stag)? {
-                    if &stag[a.name.clone()] == b"t" {
-                        continue;
-                    }
-                    out.push(b' ');
-                    out.extend_from_slice(&stag[a.name.clone()]);
-                    out.push(b'=');
-                    out.push(a.quote);
-                    out.extend_from_slice(&stag[a.value.clone()]);
-                    out.push(a.quote);
+                let ends_with_gt = se > nc.cell.start as usize;
+                if !ends_with_gt || se > ce {
+                    return Err(Error::internal("cell range outside its part"));
+                }
+                let mut add = |start: usize, end: usize, bytes: Vec<u8>| {
+                    splices.entry(nc.part).or_default().push(Splice {
+                        start,
+                        end,
+                        bytes: bytes.into(),
+                    });
+                };
+                if let Some(t) = &nc.t_attr {
+                    add(t.start as usize, t.end as usize, Vec::new());
                 }
                 match &nc.formula {
                     Some(f) => {
@@ -571,35 +564,19 @@ pub(crate) fn rewrite(
                         if fs < se || fe > ce {
                             return Err(Error::internal("formula outside its cell"));
                         }
-                        out.extend_from_slice(b" t=\"str\">");
-                        splices.entry(nc.part).or_default().push(Splice {
-                            start: cs,
-                            end: se,
-                            bytes: out.into(),
-                        });
+                        add(se - 1, se - 1, b" t=\"str\"".to_vec());
                         let mut tail = format!("<{p}v>").into_bytes();
                         escape_into(&new_text, 0, &mut tail);
-                        tail.extend_from_slice(format!("</{p}v></").as_bytes());
-                        tail.extend_from_slice(qn);
-                        tail.push(b'>');
-                        splices.entry(nc.part).or_default().push(Splice {
-                            start: fe,
-                            end: ce,
-                            bytes: tail.into(),
-                        });
+                        tail.extend_from_slice(format!("</{p}v></{p}c>").as_bytes());
+                        add(fe, ce, tail);
                         drop_calc = true;
                     }
                     None => {
-                        out.extend_from_slice(format!(" t=\"inlineStr\"><{p}is><{p}t>").as_bytes());
+                        add(se - 1, se - 1, b" t=\"inlineStr\"".to_vec());
+                        let mut out = format!("<{p}is><{p}t>").into_bytes();
                         escape_into(&new_text, 0, &mut out);
-                        out.extend_from_slice(format!("</{p}t></{p}is></").as_bytes());
-                        out.extend_from_slice(qn);
-                        out.push(b'>');
-                        splices.entry(nc.part).or_default().push(Splice {
-                            start: cs,
-                            end: ce,
-                            bytes: out.into(),
-                        });
+                        out.extend_from_slice(format!("</{p}t></{p}is></{p}c>").as_bytes());
+                        add(se, ce, out);
                     }
                 }
             }
@@ -701,25 +678,36 @@ pub(crate) fn rewrite(
         if sp.is_empty() {
             continue;
         }
-        parts.get(p)?;
-        let src = parts
-            .cache
-            .remove(&p)
-            .ok_or_else(|| Error::internal("part cache"))?;
         let name = doc.parts[p as usize].clone();
         if let Some(&le) = doc.utf16.get(&p) {
-            let new = encode_utf16(&apply_splices(&src, sp)?, le)?;
+            let src = parts.get(p)?;
+            let new = encode_utf16(&apply_splices(src, sp)?, le)?;
             replace.insert(name, new);
             continue;
         }
-        let (sp, size) = order_splices(&src, sp)?;
-        writers.insert(
-            name,
-            NewPart::Writer {
-                size: size as u64,
-                write: Box::new(move |w| write_spliced(&src, &sp, w)),
-            },
-        );
+        // A part read already is spliced from memory; any other (a large sheet, the shared
+        // strings) is read again as it is written, never held whole.
+        let writer: NewPart<'_> = match parts.cache.remove(&p) {
+            Some(src) => {
+                let (sp, size) = order_splices(src.len(), sp)?;
+                NewPart::Writer {
+                    size: size as u64,
+                    write: Box::new(move |w| write_spliced(&src, &sp, w)),
+                }
+            }
+            None => {
+                let declared = doc.pkg.entry(&name).map_or(0, |e| e.size);
+                let (sp, size) =
+                    order_splices(usize::try_from(declared).unwrap_or(usize::MAX), sp)?;
+                let pkg = &doc.pkg;
+                let part = name.clone();
+                NewPart::Writer {
+                    size: size as u64,
+                    write: Box::new(move |w| pkg.with_reader(&part, |r| stream_spliced(r, &sp, w))),
+                }
+            }
+        };
+        writers.insert(name, writer);
     }
     if replace.is_empty() && writers.is_empty() && remove.is_empty() {
         return Ok(doc.input.to_vec());

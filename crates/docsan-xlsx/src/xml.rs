@@ -221,15 +221,15 @@ impl std::fmt::Debug for SmallBytes {
 
 /// Applies non-overlapping splices to `src`.
 pub(crate) fn apply_splices(src: &[u8], splices: Vec<Splice>) -> Result<Vec<u8>> {
-    let (splices, size) = order_splices(src, splices)?;
+    let (splices, size) = order_splices(src.len(), splices)?;
     let mut out = Vec::with_capacity(size);
     write_spliced(src, &splices, &mut out)?;
     Ok(out)
 }
 
-/// Sorts splices of `src` and checks that they neither overlap nor leave it; returns them
-/// with the size of the spliced part.
-pub(crate) fn order_splices(src: &[u8], mut splices: Vec<Splice>) -> Result<(Vec<Splice>, usize)> {
+/// Sorts splices of a part of `len` bytes and checks that they neither overlap nor leave it;
+/// returns them with the size of the spliced part.
+pub(crate) fn order_splices(len: usize, mut splices: Vec<Splice>) -> Result<(Vec<Splice>, usize)> {
     // Usually in order already (made cell after cell); a stable sort otherwise, so that
     // insertions at one place keep their order. (Sorting anyway cost a scratch buffer of
     // half the list.)
@@ -237,9 +237,9 @@ pub(crate) fn order_splices(src: &[u8], mut splices: Vec<Splice>) -> Result<(Vec
         splices.sort_by_key(|a| (a.start, a.end));
     }
     let mut pos = 0usize;
-    let mut size = src.len();
+    let mut size = len;
     for s in &splices {
-        if s.start < pos || s.end < s.start || s.end > src.len() {
+        if s.start < pos || s.end < s.start || s.end > len {
             return Err(Error::internal(
                 "overlapping or out-of-range rewrite of one xml part",
             ));
@@ -248,6 +248,38 @@ pub(crate) fn order_splices(src: &[u8], mut splices: Vec<Splice>) -> Result<(Vec
         pos = s.end;
     }
     Ok((splices, size))
+}
+
+/// Writes the part `src` reads, with splices from [`order_splices`] applied, as it is read.
+/// A part shorter than a splice's range is an error.
+pub(crate) fn stream_spliced(
+    src: &mut dyn std::io::Read,
+    splices: &[Splice],
+    w: &mut dyn std::io::Write,
+) -> Result<()> {
+    use std::io::{Read, Write};
+    let io = |e: std::io::Error| Error::io(format!("splicing a part: {e}"));
+    let short = || Error::internal("part shorter than the ranges read from it");
+    // Buffered both ways: a sheet has a splice per personal cell, each a few bytes apart,
+    // and every read from the inflater or write to the deflater costs a call through it.
+    let mut src = std::io::BufReader::with_capacity(1 << 16, src);
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+    let mut pos = 0usize;
+    for s in splices {
+        let keep = (s.start - pos) as u64;
+        if std::io::copy(&mut (&mut src).take(keep), &mut w).map_err(io)? != keep {
+            return Err(short());
+        }
+        let skip = (s.end - s.start) as u64;
+        if std::io::copy(&mut (&mut src).take(skip), &mut std::io::sink()).map_err(io)? != skip {
+            return Err(short());
+        }
+        w.write_all(&s.bytes).map_err(io)?;
+        pos = s.end;
+    }
+    std::io::copy(&mut src, &mut w).map_err(io)?;
+    w.flush().map_err(io)?;
+    Ok(())
 }
 
 /// Writes `src` with splices from [`order_splices`] applied.

@@ -995,7 +995,8 @@ fn prefixed_sheets_get_prefixed_inline_strings() {
         r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
     );
     let sheet = format!(
-        r#"<x:worksheet xmlns:x="{NS}"><x:sheetData><x:row r="1"><x:c r="A1" s="3"><x:v>13812345678</x:v></x:c><x:c r="B1"><x:v>7</x:v></x:c></x:row></x:sheetData></x:worksheet>"#
+        r#"<x:worksheet xmlns:x="{NS}"><x:sheetData><x:row r="1"><x:c r="A1" s="3"><x:v>13812345678</x:v></x:c><x:c r="B1"><x:v>7</x:v></x:c></x:row><x:row r="2"><x:c r="A2"  t="n"
+ s="3"><x:v>13812345679</x:v></x:c><x:c r="B2" t="n"><x:v>8</x:v></x:c></x:row></x:sheetData></x:worksheet>"#
     );
     let bytes = build_zip(&[
         (
@@ -1009,7 +1010,7 @@ fn prefixed_sheets_get_prefixed_inline_strings() {
         ("xl/worksheets/sheet1.xml", &sheet),
     ]);
     let mut doc = open(&bytes);
-    let plan = plan_values(doc.units(), &["13812345678"]);
+    let plan = plan_values(doc.units(), &["13812345678", "13812345679"]);
     let mut diags = Vec::new();
     let out = doc.rewrite(&plan, &mut diags).expect("rewrite");
     let s = decoded_text(
@@ -1022,4 +1023,12 @@ fn prefixed_sheets_get_prefixed_inline_strings() {
     assert!(s.contains(r#"<x:c r="A1" s="3" t="inlineStr"><x:is><x:t>***********</x:t></x:is></x:c><x:c r="B1"><x:v>7</x:v></x:c>"#), "{s}");
     assert_eq!(cell(&out, "S", 0, 0), Data::String("*".repeat(11)));
     assert_eq!(cell(&out, "S", 0, 1), Data::Float(7.0));
+    // A `t="n"` attribute goes with the blanks before it; the rest of the start tag, odd
+    // whitespace included, stays byte for byte.
+    assert!(
+        s.contains("<x:c r=\"A2\"\n s=\"3\" t=\"inlineStr\"><x:is><x:t>***********</x:t></x:is></x:c><x:c r=\"B2\" t=\"n\"><x:v>8</x:v></x:c>"),
+        "{s}"
+    );
+    assert_eq!(cell(&out, "S", 1, 0), Data::String("*".repeat(11)));
+    assert_eq!(cell(&out, "S", 1, 1), Data::Float(8.0));
 }

@@ -180,13 +180,8 @@ impl Sanitizer {
         }
         let mut windows = stream::Windows::new(self, self.options.list_limit);
         let doc = backend.open_streaming(bytes, limits, &mut |u| windows.push(u))?;
-        windows.finish();
+        let (findings, mut listed) = windows.finish();
         check_time("parsing and detection")?;
-        let stream::Windows {
-            findings,
-            mut listed,
-            ..
-        } = windows;
         let found = findings.len();
         let detected = self.propagated(
             findings,
