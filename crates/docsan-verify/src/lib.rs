@@ -211,6 +211,8 @@ pub(crate) struct Ctx<'a> {
     /// Units already run through detection, whose strings `add_cell` writes over instead of
     /// allocating new ones (at most `BATCH`).
     spare: Vec<TextUnit>,
+    /// Whether units are written into spare ones (sheet cells are).
+    spare_used: bool,
     /// Keep every unit (for [`extract_units`]) instead of detecting in batches.
     keep_units: bool,
     residues: Vec<Residue>,
@@ -251,6 +253,7 @@ impl<'a> Ctx<'a> {
             units_total: 0,
             carried: 0,
             spare: Vec::new(),
+            spare_used: false,
             keep_units: false,
             residues: Vec::new(),
             derived_units: BTreeMap::new(),
@@ -475,6 +478,7 @@ impl<'a> Ctx<'a> {
             );
             return;
         }
+        self.spare_used = true;
         let mut unit = self.spare.pop().unwrap_or_else(|| {
             TextUnit::new(
                 UnitId(0),
@@ -624,7 +628,9 @@ impl<'a> Ctx<'a> {
         }
         let keep = self.units.len().min(OVERLAP);
         for u in self.units.drain(..self.units.len() - keep) {
-            if self.spare.len() < BATCH {
+            // Only sheet cells are written into spare units: other units would keep a batch of
+            // dead units (18 MB on a 100k-row CSV).
+            if self.spare_used && self.spare.len() < BATCH {
                 self.spare.push(u);
             }
         }

@@ -362,14 +362,18 @@ impl<'a> Needles<'a> {
         let (mut bytes, mut forms) = (0usize, 0usize);
         for o in originals {
             let v = o.expose();
+            // UTF-8, and for other than ASCII two UTF-16 forms and GBK (at most two bytes a
+            // character but for the rare four-byte GB18030 ones, which grow the buffer).
             let (b, f) = if v.is_ascii() {
                 (v.len(), 1)
             } else {
-                (3 * v.len(), 4)
+                let chars = v.chars().count();
+                (v.len() + 6 * chars, 4)
             };
-            let pdf_factor = if pdf { 4 } else { 1 };
-            bytes += 2 * b * pdf_factor;
-            forms += 2 * f * pdf_factor;
+            // The PDF forms (hex, PDFDocEncoding) about triple it.
+            let pdf_factor = if pdf { 3 } else { 1 };
+            bytes += b * pdf_factor;
+            forms += f * pdf_factor;
         }
         let mut values: Vec<u32> = Vec::with_capacity(originals.len());
         let text_bytes = originals.iter().map(|o| o.expose().len()).sum();

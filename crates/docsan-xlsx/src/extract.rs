@@ -10,7 +10,7 @@
 
 use crate::xml::{Ev, Walker, blank, decode_utf16, local, prefix, scan_attrs, tag_name, unescape};
 use crate::{
-    Binding, NumberCell, SiInfo, SlimUnit, Slot, Slots, SstInfo, TextBinding, XlsxDocument,
+    Binding, NumberCell, Shadows, SiInfo, SlimUnit, Slot, Slots, SstInfo, TextBinding, XlsxDocument,
 };
 use docsan_core::{
     CompactString, Diagnostic, EmbeddedId, Error, Limits, Location, Result, TextUnit, UnitContext,
@@ -527,7 +527,7 @@ impl<'a> Gen<'a> {
             } else {
                 Binding::Text(Box::new(TextBinding {
                     slots: Slots::one((slot, value.len() as u32)),
-                    shadows: Vec::new(),
+                    shadows: Shadows::default(),
                 }))
             };
             ex.push(value, ctx, binding)?;
@@ -616,7 +616,7 @@ impl<'a> Gen<'a> {
         } else {
             Binding::Text(Box::new(TextBinding {
                 slots: Slots::one((slot, text.len() as u32)),
-                shadows: Vec::new(),
+                shadows: Shadows::default(),
             }))
         };
         ex.push(text, ctx, binding)?;
@@ -1637,7 +1637,7 @@ fn finish_cell(
                                 },
                                 len,
                             )),
-                            shadows: Vec::new(),
+                            shadows: Shadows::default(),
                         })),
                     )?;
                 } else if !is_str && numeric_candidate(&vt) {

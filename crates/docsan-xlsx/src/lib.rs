@@ -121,6 +121,25 @@ impl<T> std::ops::Deref for OneOrMany<T> {
     }
 }
 
+/// Phonetic runs with their text: rare, so eight bytes when there are none.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Shadows(Option<Box<[(Slot, String)]>>);
+
+impl Shadows {
+    pub(crate) fn push(&mut self, item: (Slot, String)) {
+        let mut v = self.0.take().map(Vec::from).unwrap_or_default();
+        v.push(item);
+        self.0 = Some(v.into_boxed_slice());
+    }
+}
+
+impl std::ops::Deref for Shadows {
+    type Target = [(Slot, String)];
+    fn deref(&self) -> &[(Slot, String)] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+}
+
 /// Slots, each with the byte length of its decoded text.
 pub(crate) type Slots = OneOrMany<(Slot, u32)>;
 
@@ -130,7 +149,7 @@ pub(crate) type Slots = OneOrMany<(Slot, u32)>;
 pub(crate) struct TextBinding {
     /// Each slot with the byte length of its decoded text.
     pub slots: Slots,
-    pub shadows: Vec<(Slot, String)>,
+    pub shadows: Shadows,
 }
 
 /// A numeric cell whose value may be personal: rewriting turns it into a string cell.

@@ -116,7 +116,7 @@ fn binding_splices(text: &str, tb: &TextBinding, new: &[String]) -> Vec<(u32, Sp
             out.push((slot.part, slot_splice(slot, n)));
         }
     }
-    for (slot, t) in &tb.shadows {
+    for (slot, t) in tb.shadows.iter() {
         let m = mask_all(t);
         if &m != t {
             out.push((slot.part, slot_splice(slot, &m)));

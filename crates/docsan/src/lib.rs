@@ -94,18 +94,34 @@ pub fn backend_for(format: Format) -> Option<Box<dyn Backend>> {
     }
 }
 
-/// What detection found in one document, before reporting.
+/// What detection found in one document, before reporting: the findings in the vectors they
+/// were made in (one per detection window of a large sheet, then one of the values found
+/// again elsewhere). Joining them would hold them twice for a moment: 80 MB on a 100k-row CSV.
 struct Detected {
-    findings: Vec<Finding>,
+    chunks: Vec<Vec<Finding>>,
     min_confidence: f32,
 }
 
 impl Detected {
+    fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.chunks.iter().flatten()
+    }
+
+    fn len(&self) -> usize {
+        self.chunks.iter().map(Vec::len).sum()
+    }
+
+    /// The findings as one slice of references, for the calls that index them.
+    fn refs(&self) -> Vec<&Finding> {
+        let mut v = Vec::with_capacity(self.len());
+        v.extend(self.findings());
+        v
+    }
+
     /// Findings to mask (confidence at or above the policy minimum). An iterator, not a copy:
     /// a 100k-row sheet has hundreds of thousands.
     fn masked(&self) -> impl Iterator<Item = &Finding> {
-        self.findings
-            .iter()
+        self.findings()
             .filter(|f| f.confidence >= self.min_confidence)
     }
 }
@@ -134,21 +150,28 @@ impl Sanitizer {
             .into_iter()
             .filter(|f| !policy.is_allowed(f.value.expose()))
             .collect();
-        self.propagated(findings, units.iter().map(|u| (u.id, u.text.as_str())))
+        self.propagated(
+            vec![findings],
+            units.iter().map(|u| (u.id, u.text.as_str())),
+        )
     }
 
     /// Adds the findings of values found again elsewhere (see `propagate.rs`) to the
     /// detected ones.
     fn propagated<'u>(
         &self,
-        mut findings: Vec<Finding>,
+        mut chunks: Vec<Vec<Finding>>,
         units: impl Iterator<Item = (docsan_core::UnitId, &'u str)>,
     ) -> Detected {
         let min_confidence = self.options.policy.min_confidence;
-        let more = propagate::elsewhere_in(units, &findings, min_confidence);
-        findings.extend(more);
+        let refs: Vec<&Finding> = chunks.iter().flatten().collect();
+        let more = propagate::elsewhere_in(units, &refs, min_confidence);
+        drop(refs);
+        if !more.is_empty() {
+            chunks.push(more);
+        }
         Detected {
-            findings,
+            chunks,
             min_confidence,
         }
     }
@@ -175,16 +198,16 @@ impl Sanitizer {
             check_time("parsing")?;
             let detected = self.detect(doc.units());
             check_time("detection")?;
-            self.set_findings(report, doc.units(), &detected.findings, false);
+            self.set_findings(report, doc.units(), &detected.refs(), false);
             return Ok((doc, detected));
         }
         let mut windows = stream::Windows::new(self, self.options.list_limit);
         let doc = backend.open_streaming(bytes, limits, &mut |u| windows.push(u))?;
-        let (findings, mut listed) = windows.finish();
+        let (chunks, mut listed) = windows.finish();
         check_time("parsing and detection")?;
-        let found = findings.len();
+        let found: usize = chunks.iter().map(Vec::len).sum();
         let detected = self.propagated(
-            findings,
+            chunks,
             (0..doc.unit_count() as u32)
                 .filter_map(|i| doc.unit_text(i).map(|t| (docsan_core::UnitId(i), t))),
         );
@@ -192,8 +215,13 @@ impl Sanitizer {
         // Entries for the values found again elsewhere that the report lists: their units'
         // contexts are read in one more pass.
         let limit = self.options.list_limit.unwrap_or(usize::MAX);
-        if listed.len() == found && listed.len() < limit && detected.findings.len() > found {
-            let more = &detected.findings[found..detected.findings.len().min(limit)];
+        let total = detected.len();
+        if listed.len() == found && listed.len() < limit && total > found {
+            let more: Vec<&Finding> = detected
+                .findings()
+                .skip(found)
+                .take(limit - found)
+                .collect();
             let mut wanted: Vec<u32> = more.iter().map(|f| f.unit.0).collect();
             wanted.sort_unstable();
             wanted.dedup();
@@ -211,7 +239,7 @@ impl Sanitizer {
                 listed.push(finding_report(unit, f));
             }
         }
-        report.set_listed_findings(listed, &detected.findings, |f| f.kind);
+        report.set_listed_findings(listed, detected.findings(), total, |f| f.kind);
         Ok((doc, detected))
     }
 
@@ -221,7 +249,7 @@ impl Sanitizer {
         &self,
         report: &mut FileReport,
         units: &[TextUnit],
-        findings: &[Finding],
+        findings: &[&Finding],
         full: bool,
     ) {
         let limit = if full { None } else { self.options.list_limit };
@@ -285,7 +313,7 @@ impl Sanitizer {
             Err(e) => return FileReport::failed(Some(format), &e),
         };
         let detected = self.detect(doc.units());
-        self.set_findings(&mut report, doc.units(), &detected.findings, full);
+        self.set_findings(&mut report, doc.units(), &detected.refs(), full);
         drop(detected);
         report.diagnostics = doc.diagnostics().to_vec();
         for part in doc.embedded() {
@@ -405,23 +433,24 @@ impl Sanitizer {
         report.diagnostics = doc.diagnostics().to_vec();
         let policy = &self.options.policy;
         let replace = |f: &Finding| self.engine.replacement(f);
-        let edits = plan_edits(detected.masked(), policy, &replace);
-        // Sorted vectors, not sets: a 100k-row sheet has 300,000 of each.
-        // Sized before they are filled and trimmed after: a sheet's hundreds of thousands of
-        // values must not be copied at every doubling.
+        // Sorted vectors, not sets: a 100k-row sheet has 300,000 of each. Sized before they
+        // are filled and trimmed after: a sheet's hundreds of thousands of values must not be
+        // copied at every doubling. The findings go as soon as the edits are planned, before
+        // the replacements are collected.
         let mut originals: Vec<Sensitive> = Vec::with_capacity(detected.masked().count());
         originals.extend(detected.masked().map(|f| f.value.clone()));
         originals.sort_unstable();
         originals.dedup();
         originals.shrink_to_fit();
+        let edits = plan_edits(detected.masked(), policy, &replace);
+        // The reports, the edits and the value sets hold all that is needed of the findings,
+        // and the rewrite needs no unit context.
+        drop(detected);
         let mut allowed: Vec<docsan_core::CompactString> = Vec::with_capacity(edits.len());
         allowed.extend(edits.iter().map(|e| e.replacement.clone()));
         allowed.sort_unstable();
         allowed.dedup();
         allowed.shrink_to_fit();
-        // The reports, the edits and the value sets hold all that is needed of the findings,
-        // and the rewrite needs no unit context.
-        drop(detected);
         doc.release_context();
 
         let mut plan = Plan {

@@ -35,9 +35,10 @@ pub(crate) fn elsewhere(
     findings: &[Finding],
     min_confidence: f32,
 ) -> Vec<Finding> {
+    let refs: Vec<&Finding> = findings.iter().collect();
     elsewhere_in(
         units.iter().map(|u| (u.id, u.text.as_str())),
-        findings,
+        &refs,
         min_confidence,
     )
 }
@@ -46,7 +47,7 @@ pub(crate) fn elsewhere(
 /// contexts, or the texts a streamed document keeps.
 pub(crate) fn elsewhere_in<'u>(
     units: impl Iterator<Item = (UnitId, &'u str)>,
-    findings: &[Finding],
+    findings: &[&Finding],
     min_confidence: f32,
 ) -> Vec<Finding> {
     // Each searchable value with the first finding of it, sorted by value: a sorted vector,
@@ -108,7 +109,7 @@ pub(crate) fn elsewhere_in<'u>(
             if overlaps || !seen.insert((id.0, s, e)) {
                 continue;
             }
-            let origin = &findings[by_value[p].1 as usize];
+            let origin = findings[by_value[p].1 as usize];
             // The value as it stands here (a joined name differs from the one found).
             let value = if pattern(p) == origin.value.expose() {
                 origin.value.clone()

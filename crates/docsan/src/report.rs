@@ -180,19 +180,20 @@ impl FileReport {
 
     /// Sets entries built already, those of the first `listed.len()` of `findings`, and
     /// counts the rest by kind.
-    pub(crate) fn set_listed_findings<F>(
+    pub(crate) fn set_listed_findings<'f, F: 'f>(
         &mut self,
         listed: Vec<FindingReport>,
-        findings: &[F],
+        findings: impl Iterator<Item = &'f F>,
+        total: usize,
         kind: impl Fn(&F) -> PiiKind,
     ) {
-        let n = listed.len().min(findings.len());
+        let n = listed.len().min(total);
         self.findings = listed;
         self.findings.truncate(n);
-        for f in &findings[n..] {
+        for f in findings.skip(n) {
             *self.omitted_kinds.entry(kind(f)).or_default() += 1;
         }
-        self.findings_omitted += findings.len() - n;
+        self.findings_omitted += total - n;
     }
 
     /// Keeps the first `limit` findings and residues (in document order), counting the rest:
