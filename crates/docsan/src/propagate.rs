@@ -50,33 +50,47 @@ pub(crate) fn elsewhere_in<'u>(
     findings: &[&Finding],
     min_confidence: f32,
 ) -> Vec<Finding> {
-    // Each searchable value with the first finding of it, sorted by value: a sorted vector,
-    // not a map (a sheet has a value per personal cell).
-    let mut by_value: Vec<(std::borrow::Cow<'_, str>, u32)> = Vec::new();
+    // Each searchable value with the first finding of it, sorted by value: a sorted vector of
+    // finding indices, not a map of strings (a sheet has a value per personal cell). A value
+    // is its finding's, or, for the few Latin names searched without their spaces, one of
+    // `joined` (marked by the high bit).
+    const JOINED: u32 = 1 << 31;
+    let mut joined: Vec<String> = Vec::new();
+    // (value, the finding it came from)
+    let mut keyed: Vec<(u32, u32)> = Vec::new();
     for (i, f) in findings.iter().enumerate() {
-        if f.confidence < min_confidence {
+        if f.confidence < min_confidence || i as u64 >= u64::from(JOINED) {
             continue;
         }
         let v = f.value.expose();
         if searchable(v) {
-            by_value.push((v.into(), i as u32));
+            keyed.push((i as u32, i as u32));
         }
         // A Latin name recurs without its spaces in user names and folders
         // (`/Users/joelgilmore/…` for `joel gilmore`).
-        if let Some(joined) = joined_latin_name(v) {
-            by_value.push((joined.into(), i as u32));
+        if let Some(j) = joined_latin_name(v) {
+            keyed.push((JOINED | joined.len() as u32, i as u32));
+            joined.push(j);
         }
     }
-    if by_value.is_empty() {
+    if keyed.is_empty() {
         return Vec::new();
     }
-    by_value.sort_unstable();
-    by_value.dedup_by(|later, first| later.0 == first.0);
-    by_value.shrink_to_fit();
-    let pattern = |p: usize| -> &str { &by_value[p].0 };
+    let text_of = |k: u32| -> &str {
+        if k & JOINED == 0 {
+            findings[k as usize].value.expose()
+        } else {
+            &joined[(k & !JOINED) as usize]
+        }
+    };
+    // Sorted by value, then by the finding it came from, the first finding of a value kept.
+    keyed.sort_unstable_by(|a, b| text_of(a.0).cmp(text_of(b.0)).then(a.1.cmp(&b.1)));
+    keyed.dedup_by(|later, first| text_of(later.0) == text_of(first.0));
+    keyed.shrink_to_fit();
+    let pattern = |p: usize| -> &str { text_of(keyed[p].0) };
     // One linear-time-build matcher (a 100k-row sheet has a value per row); matches are then
     // taken leftmost-longest without overlap, as a reader would split the text.
-    let matcher = docsan_verify::Matcher::new(by_value.iter().map(|(v, _)| v.as_bytes()));
+    let matcher = docsan_verify::Matcher::new(keyed.iter().map(|&(k, _)| text_of(k).as_bytes()));
     // What findings cover, by unit: one sorted vector rather than a map of vectors (a sheet
     // has a finding per personal cell).
     let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
@@ -109,7 +123,7 @@ pub(crate) fn elsewhere_in<'u>(
             if overlaps || !seen.insert((id.0, s, e)) {
                 continue;
             }
-            let origin = findings[by_value[p].1 as usize];
+            let origin = findings[keyed[p].1 as usize];
             // The value as it stands here (a joined name differs from the one found).
             let value = if pattern(p) == origin.value.expose() {
                 origin.value.clone()
