@@ -161,6 +161,25 @@ fn sanitize_streamed_and_whole(name: &str, bytes: &[u8]) -> usize {
     };
     let (whole, whole_out) = run(u64::MAX);
     let (streamed, streamed_out) = run(0);
+    // `scan` and `verify` (every finding listed) read large files a window at a time too.
+    let checks = |stream_from: u64| {
+        let s = docsan::Sanitizer::new(docsan::Options {
+            stream_from: Some(stream_from),
+            list_limit: None,
+            ..docsan::Options::default()
+        })
+        .unwrap();
+        let scan = s.scan(bytes, Some(name));
+        let verify = s.verify(bytes, Some(name));
+        (
+            scan.status,
+            scan.counts,
+            scan.findings.len(),
+            verify.status,
+            verify.counts,
+        )
+    };
+    assert_eq!(checks(u64::MAX), checks(0), "{name}: scan or verify differ");
     assert_eq!(whole.status, streamed.status, "{name}");
     assert_eq!(whole.counts, streamed.counts, "{name}");
     assert!(whole_out == streamed_out, "{name}: output bytes differ");

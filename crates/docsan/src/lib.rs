@@ -191,6 +191,7 @@ impl Sanitizer {
         format: Format,
         bytes: &[u8],
         report: &mut FileReport,
+        full: bool,
     ) -> Result<(Box<dyn docsan_core::Document>, Detected)> {
         let limits = &self.options.limits;
         if !self.streams(format, bytes.len()) {
@@ -198,10 +199,11 @@ impl Sanitizer {
             check_time("parsing")?;
             let detected = self.detect(doc.units());
             check_time("detection")?;
-            self.set_findings(report, doc.units(), &detected.refs(), false);
+            self.set_findings(report, doc.units(), &detected.refs(), full);
             return Ok((doc, detected));
         }
-        let mut windows = stream::Windows::new(self, self.options.list_limit);
+        let list_limit = if full { None } else { self.options.list_limit };
+        let mut windows = stream::Windows::new(self, list_limit);
         let doc = backend.open_streaming(bytes, limits, &mut |u| windows.push(u))?;
         let (chunks, mut listed) = windows.finish();
         check_time("parsing and detection")?;
@@ -214,7 +216,7 @@ impl Sanitizer {
         check_time("detection")?;
         // Entries for the values found again elsewhere that the report lists: their units'
         // contexts are read in one more pass.
-        let limit = self.options.list_limit.unwrap_or(usize::MAX);
+        let limit = list_limit.unwrap_or(usize::MAX);
         let total = detected.len();
         if listed.len() == found && listed.len() < limit && total > found {
             let more: Vec<&Finding> = detected
@@ -308,13 +310,15 @@ impl Sanitizer {
         let Some(backend) = backend_for(format) else {
             return FileReport::failed(Some(format), &Error::unsupported(format.as_str()));
         };
-        let doc = match backend.open(bytes, &self.options.limits) {
-            Ok(d) => d,
+        // A large sheet is detected a window at a time here too (`verify` of an unsanitized
+        // 100k-row sheet held every unit and every finding with its report entry).
+        let doc = match self.open_and_detect(&*backend, format, bytes, &mut report, full) {
+            Ok((doc, detected)) => {
+                drop(detected);
+                doc
+            }
             Err(e) => return FileReport::failed(Some(format), &e),
         };
-        let detected = self.detect(doc.units());
-        self.set_findings(&mut report, doc.units(), &detected.refs(), full);
-        drop(detected);
         report.diagnostics = doc.diagnostics().to_vec();
         for part in doc.embedded() {
             let sub = if depth + 1 > self.options.limits.max_depth {
@@ -429,7 +433,7 @@ impl Sanitizer {
         let limits = &self.options.limits;
         let _deadline = self.budget_scope();
         let backend = backend_for(format).ok_or_else(|| Error::unsupported(format.as_str()))?;
-        let (mut doc, detected) = self.open_and_detect(&*backend, format, bytes, report)?;
+        let (mut doc, detected) = self.open_and_detect(&*backend, format, bytes, report, false)?;
         report.diagnostics = doc.diagnostics().to_vec();
         let policy = &self.options.policy;
         let replace = |f: &Finding| self.engine.replacement(f);
