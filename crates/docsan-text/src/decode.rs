@@ -92,6 +92,20 @@ impl Decoded {
 
     /// Encodes `text` in this file's encoding. Refuses when the original text would not
     /// round-trip to `original` exactly, since then bytes outside the edits would change.
+    /// [`Decoded::encode`] of an owned text: UTF-8 output is the text's own buffer, not a
+    /// copy (a large CSV is not held twice).
+    pub fn encode_owned(&self, text: String, original: &[u8]) -> Result<Vec<u8>> {
+        match self.encoding {
+            TextEncoding::Utf8 => Ok(text.into_bytes()),
+            TextEncoding::Utf8Bom => {
+                let mut v = text.into_bytes();
+                v.splice(0..0, [0xEF, 0xBB, 0xBF]);
+                Ok(v)
+            }
+            _ => self.encode(&text, original),
+        }
+    }
+
     pub fn encode(&self, text: &str, original: &[u8]) -> Result<Vec<u8>> {
         let enc = |t: &str| -> Vec<u8> {
             match self.encoding {

@@ -196,9 +196,12 @@ const OVERLAP: usize = 512;
 pub(crate) struct Ctx<'a> {
     pub(crate) limits: &'a Limits,
     detector: &'a dyn Detector,
-    /// The normalized replacements docsan wrote, NUL-separated, searched once per batch for
-    /// the detections of that batch (a detection inside a pseudonym is not a residue).
-    allowed_text: String,
+    /// The replacements docsan wrote, searched once per batch for the detections of that
+    /// batch (a detection inside a pseudonym is not a residue).
+    allowed: &'a [docsan_core::CompactString],
+    /// Those whose normalized form differs from them, normalized, by index: the others are
+    /// searched as they are (not a joined copy of them all: 10 MB on a 100k-row CSV).
+    allowed_normalized: Vec<(u32, String)>,
     pub(crate) needles: needles::Needles<'a>,
     pub(crate) budget: LimitsBudget,
     /// Units not yet run through detection, after the last `OVERLAP` units of the previous
@@ -237,16 +240,16 @@ impl<'a> Ctx<'a> {
         Ctx {
             limits: req.limits,
             detector: req.detector,
-            allowed_text: {
-                let mut t = String::new();
-                for (i, a) in req.allowed.iter().enumerate() {
-                    if i > 0 {
-                        t.push('\0');
-                    }
-                    t.push_str(&needles::normalize_cow(a));
-                }
-                t
-            },
+            allowed: req.allowed,
+            allowed_normalized: req
+                .allowed
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| match needles::normalize_cow(a) {
+                    Cow::Owned(n) => Some((i as u32, n)),
+                    Cow::Borrowed(_) => None,
+                })
+                .collect(),
             needles: needles::Needles::new(req.originals, req.allowed, req.format == Format::Pdf),
             budget: LimitsBudget::new(req.limits),
             units: Vec::new(),
@@ -580,21 +583,28 @@ impl<'a> Ctx<'a> {
         // with a matcher of this batch's detections (a per-detection scan of every replacement
         // is quadratic on a sheet where both number in the hundreds of thousands).
         let mut inside = vec![false; findings.len()];
-        if !self.allowed_text.is_empty() && !findings.is_empty() {
-            // A pattern holding the separator could match across two replacements: never let
-            // it count as inside one.
+        if !self.allowed.is_empty() && !findings.is_empty() {
+            // (A value holding NUL is never inside a replacement, as when they were searched
+            // joined by NULs.)
             let m = matcher::Matcher::new(findings.iter().map(|f| {
-                let n = needles::normalize_cow(f.value.expose());
-                if n.contains('\0') {
-                    Cow::Borrowed(&b""[..])
-                } else {
-                    match n {
-                        Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
-                        Cow::Owned(o) => Cow::Owned(o.into_bytes()),
-                    }
+                match needles::normalize_cow(f.value.expose()) {
+                    n if n.contains('\0') => Cow::Borrowed(&b""[..]),
+                    Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+                    Cow::Owned(o) => Cow::Owned(o.into_bytes()),
                 }
             }));
-            m.for_each(self.allowed_text.as_bytes(), |p, _| inside[p] = true);
+            // Each replacement in its normalized form, one at a time.
+            let mut changed = self.allowed_normalized.iter().peekable();
+            for (i, a) in self.allowed.iter().enumerate() {
+                let hay = match changed.peek() {
+                    Some((k, n)) if *k as usize == i => {
+                        changed.next();
+                        n.as_str()
+                    }
+                    _ => a.as_str(),
+                };
+                m.for_each(hay.as_bytes(), |p, _| inside[p] = true);
+            }
         }
         // A detection reported twice (by two rules, say) counts once. The set is this batch's
         // only: a batch's new units are never new in another batch.
