@@ -562,7 +562,7 @@ mod tests {
         let src = "姓名,身份证号,备注\n张三,340702199001011234,\"他说\"\"138\"\"\"\n李四,110105195208121887,无\n"
             .as_bytes();
         let mut doc = CsvBackend::default().open(src, &Limits::default()).unwrap();
-        let edit = |doc: &Box<dyn Document>, text: &str, needle: &str, with: &str| {
+        let edit = |doc: &dyn Document, text: &str, needle: &str, with: &str| {
             let u = doc.units().iter().find(|u| u.text == text).unwrap();
             let start = u.text.find(needle).unwrap();
             Edit {
@@ -572,10 +572,10 @@ mod tests {
             }
         };
         let edits = vec![
-            edit(&doc, "340702199001011234", "19900101", "********"),
+            edit(&*doc, "340702199001011234", "19900101", "********"),
             // Across doubled quotes: one replacement per character.
-            edit(&doc, "他说\"138\"", "\"138\"", "*****"),
-            edit(&doc, "李四", "李四", "李*"),
+            edit(&*doc, "他说\"138\"", "\"138\"", "*****"),
+            edit(&*doc, "李四", "李四", "李*"),
         ];
         let in_order = Plan {
             edits: edits.clone(),
