@@ -515,7 +515,27 @@ pub(crate) fn rewrite(
         }
     }
 
-    for uid in by_unit.uids() {
+    let uids = by_unit.uids();
+    // Room for each part's splices before they are made: a sheet has one or two per personal
+    // cell, and vectors grown by doubling held up to half as much again while they were
+    // copied. (At most: a unit whose edits change nothing makes none.)
+    let mut room: BTreeMap<u32, usize> = BTreeMap::new();
+    for &uid in &uids {
+        let (part, n) = match doc.bindings.get(uid as usize) {
+            Some(Binding::Text(tb)) => match tb.slots.first() {
+                Some((slot, _)) => (slot.part, tb.slots.len() + tb.shadows.len()),
+                None => continue,
+            },
+            Some(Binding::Number(nc)) => (nc.part, 3),
+            Some(Binding::Formula(slot) | Binding::SheetName(slot)) => (slot.part, 1),
+            Some(Binding::Sst { .. }) | None => continue,
+        };
+        *room.entry(part).or_default() += n;
+    }
+    for (part, n) in room {
+        splices.entry(part).or_default().reserve_exact(n);
+    }
+    for uid in uids {
         let Some(edits) = by_unit.get(uid) else {
             continue;
         };
@@ -781,6 +801,10 @@ fn sst_rewrite(
         }
     }
     uses.sort_unstable();
+    // Room for one splice of each used string in the shared strings part (a split string
+    // adds its cells' splices to their sheets).
+    let distinct = uses.chunk_by(|a, b| a.0 == b.0).count();
+    splices.entry(sst.part).or_default().reserve(distinct);
     let mut appended: Vec<u8> = Vec::new();
     let mut n_appended = 0u64;
     let base = sst.sis.len() as u64;

@@ -477,11 +477,6 @@ impl Sanitizer {
         // The reports, the edits and the value sets hold all that is needed of the findings,
         // and the rewrite needs no unit context.
         let edits = detected.into_edits(policy, &replace);
-        let mut allowed: Vec<docsan_core::CompactString> = Vec::with_capacity(edits.len());
-        allowed.extend(edits.iter().map(|e| e.replacement.clone()));
-        allowed.sort_unstable();
-        allowed.dedup();
-        allowed.shrink_to_fit();
         doc.release_context();
 
         let mut plan = Plan {
@@ -522,9 +517,15 @@ impl Sanitizer {
         check_time("rewriting")?;
         report.diagnostics.extend(diags);
         // Only the values and their replacements are needed from here on: free the document
-        // and the plan before the checks re-read the output.
+        // and the plan before the checks re-read the output. (The replacements are collected
+        // here, not before the rewrite, which then had them besides its own memory.)
         drop(doc);
+        let mut allowed: Vec<docsan_core::CompactString> = Vec::with_capacity(plan.edits.len());
+        allowed.extend(plan.edits.iter().map(|e| e.replacement.clone()));
         drop(plan);
+        allowed.sort_unstable();
+        allowed.dedup();
+        allowed.shrink_to_fit();
         // The OOXML backends note each printer settings part they pass over: without one, the
         // package is not opened again.
         let has_printer_settings = report
