@@ -38,6 +38,6 @@ pub use limits::{
 pub use policy::{CustomRule, KindPolicy, MaskMode, Policy, PolicyError, VisualMask};
 pub use sensitive::{Sensitive, mask_every_char};
 pub use traits::{
-    Backend, Detector, Document, Edit, EmbeddedAction, EmbeddedId, EmbeddedPart, Plan,
+    Backend, Detector, Document, Edit, EmbeddedAction, EmbeddedId, EmbeddedPart, Plan, UnitSink,
 };
 pub use unit::{Location, TextUnit, UnitContext, UnitId, UnitKind};

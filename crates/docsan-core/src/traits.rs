@@ -59,6 +59,36 @@ impl Plan {
     }
 }
 
+/// What a backend that extracts unit by unit does with each unit it makes: the one
+/// extraction behind [`Backend::open`], [`Backend::for_each_unit`] and
+/// [`Backend::open_streaming`].
+pub enum UnitSink<'s> {
+    /// Keep the units in the document (`open`).
+    Keep,
+    /// Hand each unit over and keep nothing: the document cannot be rewritten
+    /// (`for_each_unit`).
+    Check(&'s mut dyn FnMut(&TextUnit)),
+    /// Hand each unit over and keep what the rewrite needs (`open_streaming`).
+    Stream(&'s mut dyn FnMut(TextUnit)),
+}
+
+impl std::fmt::Debug for UnitSink<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            UnitSink::Keep => "UnitSink::Keep",
+            UnitSink::Check(_) => "UnitSink::Check",
+            UnitSink::Stream(_) => "UnitSink::Stream",
+        })
+    }
+}
+
+impl UnitSink<'_> {
+    /// Whether the document extracted can be rewritten.
+    pub fn keeps_document(&self) -> bool {
+        !matches!(self, UnitSink::Check(_))
+    }
+}
+
 /// A format backend. Stateless; [`Backend::open`] parses one document.
 pub trait Backend: Send + Sync {
     fn format(&self) -> Format;

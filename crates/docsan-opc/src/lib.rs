@@ -163,30 +163,17 @@ impl Package {
 
     /// Reads and decompresses one part, within the per-entry, ratio and total limits.
     pub fn read(&self, name: &str) -> Result<Vec<u8>> {
-        let index = *self
-            .by_name
-            .get(name)
-            .ok_or_else(|| Error::malformed(format!("missing part {name}")))?;
-        let entry = &self.entries[index];
-        let cap = self.limits.entry_cap(entry.compressed_size);
-        let mut archive = self.archive.clone();
-        let f = archive.by_index(index).map_err(zip_err)?;
-        let mut out = Vec::with_capacity(entry.size.min(cap).min(64 << 20) as usize);
-        f.take(cap + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| Error::malformed(format!("zip entry {name}: {e}")))?;
-        if out.len() as u64 > cap {
-            return Err(Error::limit(format!(
-                "zip entry {name} decompresses beyond the size or ratio limit (possible zip bomb)"
-            )));
-        }
-        self.limits.check_entry(
-            &format!("zip entry {name}"),
-            entry.compressed_size,
-            out.len() as u64,
-        )?;
-        self.budget.take(out.len() as u64)?;
-        Ok(out)
+        let room = self.entry(name).map_or(0, |e| {
+            e.size
+                .min(self.limits.entry_cap(e.compressed_size))
+                .min(64 << 20)
+        });
+        self.with_reader(name, |r| {
+            let mut out = Vec::with_capacity(room as usize);
+            r.read_to_end(&mut out)
+                .map_err(|e| Error::malformed(format!("zip entry {name}: {e}")))?;
+            Ok(out)
+        })
     }
 
     /// The entry of a part.

@@ -21,7 +21,7 @@ pub use decode::{Decoded, TextEncoding, decode, looks_binary};
 
 use docsan_core::{
     Backend, CompactString, Diagnostic, Document, Error, Format, Limits, Location, Plan, Result,
-    TextUnit, UnitContext, UnitId, UnitKind,
+    TextUnit, UnitContext, UnitId, UnitKind, UnitSink,
 };
 
 /// The plain text backend: one unit per line.
@@ -283,7 +283,7 @@ impl Backend for CsvBackend {
     }
 
     fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
-        self.extract(bytes, limits, Sink::Keep)
+        self.extract(bytes, limits, UnitSink::Keep)
             .map(|d| Box::new(d) as Box<dyn Document>)
     }
 
@@ -295,7 +295,7 @@ impl Backend for CsvBackend {
         limits: &Limits,
         sink: &mut dyn FnMut(TextUnit),
     ) -> Result<Box<dyn Document>> {
-        self.extract(bytes, limits, Sink::Stream(sink))
+        self.extract(bytes, limits, UnitSink::Stream(sink))
             .map(|d| Box::new(d) as Box<dyn Document>)
     }
 
@@ -307,23 +307,18 @@ impl Backend for CsvBackend {
         limits: &Limits,
         f: &mut dyn FnMut(&TextUnit),
     ) -> Result<()> {
-        self.extract(bytes, limits, Sink::Check(f)).map(drop)
+        self.extract(bytes, limits, UnitSink::Check(f)).map(drop)
     }
-}
-
-/// What CSV extraction does with each unit.
-enum Sink<'s> {
-    /// Keep units and segments.
-    Keep,
-    /// Hand each unit over and keep nothing: the document cannot be rewritten.
-    Check(&'s mut dyn FnMut(&TextUnit)),
-    /// Hand each unit over and keep its text and segments.
-    Stream(&'s mut dyn FnMut(TextUnit)),
 }
 
 impl CsvBackend {
     /// Parses a CSV file into units, kept or handed over as `sink` says.
-    fn extract(&self, bytes: &[u8], limits: &Limits, mut sink: Sink<'_>) -> Result<TextDocument> {
+    fn extract(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        mut sink: UnitSink<'_>,
+    ) -> Result<TextDocument> {
         check_input(bytes, limits)?;
         let decoded = decode(bytes)?;
         let delimiter = self
@@ -376,8 +371,8 @@ impl CsvBackend {
                 }
                 let unit = TextUnit::new(id, cell.text, ctx);
                 match &mut sink {
-                    Sink::Check(f) => f(&unit),
-                    Sink::Stream(f) => {
+                    UnitSink::Check(f) => f(&unit),
+                    UnitSink::Stream(f) => {
                         let segs = Segs::from_vec(cell.segments);
                         if verbatim_in(&decoded.text, &segs) != Some(unit.text.as_str()) {
                             texts.push((id.0, unit.text.clone()));
@@ -385,7 +380,7 @@ impl CsvBackend {
                         segments.push(segs);
                         f(unit);
                     }
-                    Sink::Keep => {
+                    UnitSink::Keep => {
                         units.push(unit);
                         segments.push(Segs::from_vec(cell.segments));
                     }
@@ -398,7 +393,7 @@ impl CsvBackend {
         texts.shrink_to_fit();
         segments.shrink_to_fit();
         let mut doc = TextDocument::new(bytes, decoded, units, segments);
-        if matches!(sink, Sink::Stream(_)) {
+        if matches!(sink, UnitSink::Stream(_)) {
             doc.count = count as usize;
             doc.texts = texts;
         }

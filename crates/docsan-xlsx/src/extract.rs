@@ -14,7 +14,7 @@ use crate::{
 };
 use docsan_core::{
     CompactString, Diagnostic, EmbeddedId, Error, Limits, Location, Result, TextUnit, UnitContext,
-    UnitId, UnitKind,
+    UnitId, UnitKind, UnitSink,
 };
 use docsan_opc::{Package, parse_rels, rels_path_for, resolve_target};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -43,35 +43,16 @@ pub(crate) enum Role {
     Other,
 }
 
-/// What extraction does with each unit.
-pub(crate) enum Mode<'l> {
-    /// Keep units and bindings (`open`).
-    Keep,
-    /// Hand each unit to the callback and keep neither units nor bindings: the re-open check
-    /// of an output (the document returned cannot be rewritten).
-    Check(&'l mut dyn FnMut(&TextUnit)),
-    /// Hand each unit to the callback and keep its text, kind and binding: a document that
-    /// can be rewritten without ever holding the units' contexts.
-    Stream(&'l mut dyn FnMut(TextUnit)),
-}
-
-impl Mode<'_> {
-    /// Whether bindings are kept (the document can be rewritten).
-    fn keeps_bindings(&self) -> bool {
-        !matches!(self, Mode::Check(_))
-    }
-}
-
 /// Units, bindings and diagnostics as they are collected, or units handed over one at a time
-/// (see [`Mode`]).
+/// (see [`UnitSink`]).
 struct Ex<'l> {
     limits: &'l Limits,
     units: Vec<TextUnit>,
-    /// Texts and kinds of the units handed over in [`Mode::Stream`].
+    /// Texts and kinds of the units handed over in [`UnitSink::Stream`].
     slim: Vec<SlimUnit>,
     bindings: Vec<Binding>,
     diags: Vec<Diagnostic>,
-    mode: Mode<'l>,
+    mode: UnitSink<'l>,
     /// Units extracted so far (kept or handed over).
     count: u32,
 }
@@ -92,8 +73,8 @@ impl Ex<'_> {
         self.count += 1;
         let unit = TextUnit::new(UnitId(id), text, ctx);
         match &mut self.mode {
-            Mode::Check(sink) => sink(&unit),
-            Mode::Stream(sink) => {
+            UnitSink::Check(sink) => sink(&unit),
+            UnitSink::Stream(sink) => {
                 self.slim.push(SlimUnit {
                     text: unit.text.clone(),
                     kind: unit.context.kind,
@@ -101,7 +82,7 @@ impl Ex<'_> {
                 self.bindings.push(binding);
                 sink(unit);
             }
-            Mode::Keep => {
+            UnitSink::Keep => {
                 self.units.push(unit);
                 self.bindings.push(binding);
             }
@@ -1215,11 +1196,11 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
         .min(ex.limits.max_units as usize)
         .min(500_000);
     match ex.mode {
-        Mode::Keep => ex.units.reserve(estimate),
-        Mode::Stream(_) => ex.slim.reserve(estimate),
-        Mode::Check(_) => {}
+        UnitSink::Keep => ex.units.reserve(estimate),
+        UnitSink::Stream(_) => ex.slim.reserve(estimate),
+        UnitSink::Check(_) => {}
     }
-    if ex.mode.keeps_bindings() {
+    if ex.mode.keeps_document() {
         ex.bindings.reserve(estimate);
     }
     let header = detect_header(src, sc.sst, ex.limits);
@@ -1705,7 +1686,11 @@ fn is_embedded_package(n: &str) -> bool {
 }
 
 /// Opens a workbook; `mode` says whether units are kept or handed over as they are made.
-pub(crate) fn open<'l>(bytes: &[u8], limits: &'l Limits, mode: Mode<'l>) -> Result<XlsxDocument> {
+pub(crate) fn open<'l>(
+    bytes: &[u8],
+    limits: &'l Limits,
+    mode: UnitSink<'l>,
+) -> Result<XlsxDocument> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         let needle: Vec<u8> = "EncryptedPackage"
             .encode_utf16()

@@ -25,7 +25,7 @@ pub use bench_support::generate_large_sheet;
 
 use docsan_core::{
     Backend, CompactString, Diagnostic, Document, EmbeddedId, EmbeddedPart, Format, Limits, Plan,
-    Result, TextUnit, UnitKind,
+    Result, TextUnit, UnitKind, UnitSink,
 };
 use docsan_opc::Package;
 use std::ops::Range;
@@ -41,7 +41,7 @@ impl Backend for XlsxBackend {
     }
 
     fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
-        Ok(Box::new(extract::open(bytes, limits, extract::Mode::Keep)?))
+        Ok(Box::new(extract::open(bytes, limits, UnitSink::Keep)?))
     }
 
     /// The same extraction as `open`, but each unit goes to `f` as it is made and none is
@@ -52,7 +52,7 @@ impl Backend for XlsxBackend {
         limits: &Limits,
         f: &mut dyn FnMut(&TextUnit),
     ) -> Result<()> {
-        extract::open(bytes, limits, extract::Mode::Check(f)).map(drop)
+        extract::open(bytes, limits, UnitSink::Check(f)).map(drop)
     }
 
     /// The same extraction as `open`, each unit handed to `sink` as it is made; the document
@@ -68,7 +68,7 @@ impl Backend for XlsxBackend {
         Ok(Box::new(extract::open(
             bytes,
             limits,
-            extract::Mode::Stream(sink),
+            UnitSink::Stream(sink),
         )?))
     }
 }

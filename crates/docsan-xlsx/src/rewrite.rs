@@ -10,7 +10,7 @@
 
 use crate::xml::{
     Ev, Splice, Walker, apply_splices, decode_utf16, encode_utf16, escape, escape_into, local,
-    order_splices, scan_attrs, stream_spliced, tag_name, unescape, write_spliced,
+    order_splices, scan_attrs, stream_spliced, tag_name, unescape,
 };
 use crate::{Binding, Slot, TextBinding, XlsxDocument};
 use docsan_core::{
@@ -712,7 +712,7 @@ pub(crate) fn rewrite(
                 let (sp, size) = order_splices(src.len(), sp)?;
                 NewPart::Writer {
                     size: size as u64,
-                    write: Box::new(move |w| write_spliced(&src, &sp, w)),
+                    write: Box::new(move |w| stream_spliced(&mut &src[..], &sp, w)),
                 }
             }
             None => {

@@ -223,7 +223,7 @@ impl std::fmt::Debug for SmallBytes {
 pub(crate) fn apply_splices(src: &[u8], splices: Vec<Splice>) -> Result<Vec<u8>> {
     let (splices, size) = order_splices(src.len(), splices)?;
     let mut out = Vec::with_capacity(size);
-    write_spliced(src, &splices, &mut out)?;
+    stream_spliced(&mut &src[..], &splices, &mut out)?;
     Ok(out)
 }
 
@@ -250,8 +250,9 @@ pub(crate) fn order_splices(len: usize, mut splices: Vec<Splice>) -> Result<(Vec
     Ok((splices, size))
 }
 
-/// Writes the part `src` reads, with splices from [`order_splices`] applied, as it is read.
-/// A part shorter than a splice's range is an error.
+/// Writes the part `src` reads (a stream from the package, or a part in memory as `&[u8]`),
+/// with splices from [`order_splices`] applied, as it is read. A part shorter than a splice's
+/// range is an error.
 pub(crate) fn stream_spliced(
     src: &mut dyn std::io::Read,
     splices: &[Splice],
@@ -279,27 +280,6 @@ pub(crate) fn stream_spliced(
     }
     std::io::copy(&mut src, &mut w).map_err(io)?;
     w.flush().map_err(io)?;
-    Ok(())
-}
-
-/// Writes `src` with splices from [`order_splices`] applied.
-pub(crate) fn write_spliced(
-    src: &[u8],
-    splices: &[Splice],
-    w: &mut dyn std::io::Write,
-) -> Result<()> {
-    let io = |e: std::io::Error| Error::io(format!("writing a part: {e}"));
-    let mut pos = 0usize;
-    for s in splices {
-        let before = src
-            .get(pos..s.start)
-            .ok_or_else(|| Error::internal("splices out of order"))?;
-        w.write_all(before).map_err(io)?;
-        w.write_all(&s.bytes).map_err(io)?;
-        pos = s.end;
-    }
-    w.write_all(src.get(pos..).unwrap_or_default())
-        .map_err(io)?;
     Ok(())
 }
 
