@@ -10,7 +10,8 @@
 
 use crate::xml::{Ev, Walker, blank, decode_utf16, local, prefix, scan_attrs, tag_name, unescape};
 use crate::{
-    Binding, NumberCell, Shadows, SiInfo, SlimUnit, Slot, Slots, SstInfo, TextBinding, XlsxDocument,
+    Binding, NumberCell, Pos, Shadows, SiInfo, SlimUnit, Slot, Slots, SstInfo, TextBinding,
+    XlsxDocument,
 };
 use docsan_core::{
     CompactString, Diagnostic, EmbeddedId, Error, Limits, Location, Result, TextUnit, UnitContext,
@@ -209,8 +210,8 @@ const GROUPS: &[&[u8]] = &[b"si", b"is", b"text", b"p", b"textbox", b"rich"];
 /// Elements whose text is formula syntax.
 const FORMULA_ELEMS: &[&[u8]] = &[b"formula", b"formula1", b"formula2", b"definedName"];
 
-fn text_kind(role: Role, stack: &[&[u8]]) -> UnitKind {
-    let has = |n: &[u8]| stack.contains(&n);
+fn text_kind(role: Role, stack: &NameStack) -> UnitKind {
+    let has = |n: &[u8]| stack.contains(n);
     match role {
         Role::Comments => {
             if has(b"authors") {
@@ -340,13 +341,57 @@ struct Group {
 }
 
 /// The generic walker's state for one part.
-struct Gen<'a> {
+/// The local names of the open elements, owned: the walker's tag bytes last one event.
+#[derive(Debug, Default)]
+struct NameStack {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl NameStack {
+    fn push(&mut self, name: &[u8]) {
+        self.bytes.extend_from_slice(name);
+        self.ends.push(self.bytes.len());
+    }
+
+    fn pop(&mut self) {
+        self.ends.pop();
+        self.bytes.truncate(self.ends.last().copied().unwrap_or(0));
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn get(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    fn last(&self) -> Option<&[u8]> {
+        self.len().checked_sub(1).map(|i| self.get(i))
+    }
+
+    fn iter(&self) -> impl DoubleEndedIterator<Item = &[u8]> + ExactSizeIterator {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    fn contains(&self, name: &[u8]) -> bool {
+        self.iter().any(|n| n == name)
+    }
+}
+
+struct Gen {
     part: u32,
     part_name: String,
     role: Role,
     sheet: Option<String>,
     detail: Option<String>,
-    stack: Vec<&'a [u8]>,
+    stack: NameStack,
     groups: Vec<Group>,
     cur_ref: Option<String>,
     prop_name: Option<String>,
@@ -357,7 +402,7 @@ struct Gen<'a> {
     rec_col: usize,
 }
 
-impl<'a> Gen<'a> {
+impl Gen {
     fn new(part: u32, part_name: &str, role: Role) -> Self {
         Gen {
             part,
@@ -365,7 +410,7 @@ impl<'a> Gen<'a> {
             role,
             sheet: None,
             detail: None,
-            stack: Vec::new(),
+            stack: NameStack::default(),
             groups: Vec::new(),
             cur_ref: None,
             prop_name: None,
@@ -389,7 +434,7 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn on_start(&mut self, ex: &mut Ex<'_>, raw: &'a [u8], pos: usize, empty: bool) -> Result<()> {
+    fn on_start(&mut self, ex: &mut Ex<'_>, raw: &[u8], pos: usize, empty: bool) -> Result<()> {
         let qname = tag_name(raw);
         let l = local(qname);
         let attrs = match scan_attrs(raw) {
@@ -433,11 +478,11 @@ impl<'a> Gen<'a> {
             _ => {}
         }
         let record_header =
-            if self.role == Role::PivotRecords && self.stack.last() == Some(&&b"r"[..]) {
+            if self.role == Role::PivotRecords && self.stack.last() == Some(&b"r"[..]) {
                 let h = self.fields.get(self.rec_col).cloned();
                 self.rec_col += 1;
                 h
-            } else if self.role == Role::PivotCache && self.stack.contains(&&b"sharedItems"[..]) {
+            } else if self.role == Role::PivotCache && self.stack.contains(b"sharedItems") {
                 self.cur_field.clone()
             } else {
                 None
@@ -471,8 +516,8 @@ impl<'a> Gen<'a> {
             }
             let slot = Slot {
                 part: self.part,
-                start: (pos + 1 + a.value.start) as u64,
-                end: (pos + 1 + a.value.end) as u64,
+                start: (pos + 1 + a.value.start) as Pos,
+                end: (pos + 1 + a.value.end) as Pos,
                 quote: a.quote,
             };
             let an_s = String::from_utf8_lossy(an).into_owned();
@@ -515,7 +560,7 @@ impl<'a> Gen<'a> {
         }
         if !empty {
             self.stack.push(l);
-            if GROUPS.contains(&l) && !self.stack.contains(&&b"rPh"[..]) {
+            if GROUPS.contains(&l) && !self.stack.contains(b"rPh") {
                 let label = self.label_for(l);
                 self.groups.push(Group {
                     depth: self.stack.len(),
@@ -539,7 +584,7 @@ impl<'a> Gen<'a> {
         // The label names the element that holds the text, or its parent for run-level
         // elements (`t`, `v`).
         let name = if matches!(l, b"t" | b"v" | b"p" | b"text" | b"rich") && self.stack.len() >= 2 {
-            self.stack[self.stack.len() - 2]
+            self.stack.get(self.stack.len() - 2)
         } else {
             l
         };
@@ -552,22 +597,22 @@ impl<'a> Gen<'a> {
         }
         let slot = Slot {
             part: self.part,
-            start: start as u64,
-            end: end as u64,
+            start: start as Pos,
+            end: end as Pos,
             quote: 0,
         };
-        if self.stack.contains(&&b"rPh"[..])
+        if self.stack.contains(b"rPh")
             && let Some(g) = self.groups.last_mut()
         {
             g.tb.shadows.push((slot, text));
             return Ok(());
         }
-        if self.role == Role::Vml && self.stack.contains(&&b"ClientData"[..]) {
+        if self.role == Role::Vml && self.stack.contains(b"ClientData") {
             return Ok(());
         }
         // Indentation between runs of pretty-printed XML is not text: only whitespace inside
         // a text element (`t`, `v`, VML `font`/`span`) counts.
-        let parent = self.stack.last().copied().unwrap_or(b"");
+        let parent = self.stack.last().unwrap_or(b"");
         if blank(&text) && !matches!(parent, b"t" | b"v" | b"font" | b"span") {
             return Ok(());
         }
@@ -579,7 +624,7 @@ impl<'a> Gen<'a> {
         if blank(&text) {
             return Ok(());
         }
-        let l = self.stack.last().copied().unwrap_or(b"");
+        let l = self.stack.last().unwrap_or(b"");
         let label = self.label_for(l);
         let mut ctx = UnitContext::new(
             text_kind(self.role, &self.stack),
@@ -590,7 +635,7 @@ impl<'a> Gen<'a> {
         if self.role == Role::Workbook && l == b"definedName" {
             ctx.label = self.prop_name.as_deref().map(Into::into);
         }
-        let formula = self.stack.iter().any(|s| FORMULA_ELEMS.contains(s))
+        let formula = self.stack.iter().any(|s| FORMULA_ELEMS.contains(&s))
             && matches!(self.role, Role::Workbook | Role::Sheet);
         let binding = if formula {
             Binding::Formula(slot)
@@ -607,7 +652,7 @@ impl<'a> Gen<'a> {
     fn on_end(&mut self, ex: &mut Ex<'_>, name: &[u8]) -> Result<()> {
         let l = local(name);
         // Lenient parts may close elements out of order: pop to the matching element.
-        let Some(idx) = self.stack.iter().rposition(|s| *s == l) else {
+        let Some(idx) = self.stack.iter().rposition(|s| s == l) else {
             return Ok(());
         };
         while self.stack.len() > idx {
@@ -647,7 +692,7 @@ impl<'a> Gen<'a> {
 }
 
 /// Walks a whole part generically.
-fn walk_generic<'a>(ex: &mut Ex<'_>, g: &mut Gen<'a>, src: &'a [u8]) -> Result<()> {
+fn walk_generic(ex: &mut Ex<'_>, g: &mut Gen, src: &[u8]) -> Result<()> {
     let mut w = Walker::new(src, ex.limits.max_xml_depth, g.role == Role::Vml)?;
     loop {
         match w.next()? {
@@ -664,7 +709,7 @@ fn walk_generic<'a>(ex: &mut Ex<'_>, g: &mut Gen<'a>, src: &'a [u8]) -> Result<(
 }
 
 /// XML comments are not extracted: a non-empty one is content that was not checked.
-fn comment_warning(ex: &mut Ex<'_>, w: &Walker<'_>, part: &str) {
+fn comment_warning<R>(ex: &mut Ex<'_>, w: &Walker<R>, part: &str) {
     if w.saw_comment {
         ex.diags.push(
             Diagnostic::warning("xml-comment", "xml comment in a part cannot be checked")
@@ -699,7 +744,7 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                     for a in scan_attrs(raw)? {
                         if local(&raw[a.name.clone()]) == b"uniqueCount" {
                             info.unique_count = Some(
-                                (pos + 1 + a.value.start) as u64..(pos + 1 + a.value.end) as u64,
+                                (pos + 1 + a.value.start) as Pos..(pos + 1 + a.value.end) as Pos,
                             );
                             // Room for the announced items, within what the part can hold
                             // (an `<si/>` takes at least five bytes) and the unit limit.
@@ -714,7 +759,7 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                     }
                     if empty {
                         info.self_closing = true;
-                        info.end_tag = pos as u64;
+                        info.end_tag = pos as Pos;
                     }
                     if !empty {
                         depth += 1;
@@ -723,7 +768,7 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                 }
                 if l == b"si" {
                     let si = SiInfo {
-                        range: pos as u64..end as u64,
+                        range: pos as Pos..end as Pos,
                         text: CompactString::default(),
                         binding: TextBinding::default(),
                     };
@@ -751,7 +796,7 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
             Ev::End { name, pos, end } => {
                 let l = local(name);
                 if depth == 1 {
-                    info.end_tag = pos as u64;
+                    info.end_tag = pos as Pos;
                 }
                 if rph_depth == Some(depth) {
                     rph_depth = None;
@@ -763,7 +808,7 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                 if l == b"si"
                     && let Some(mut si) = cur.take()
                 {
-                    si.range.end = end as u64;
+                    si.range.end = end as Pos;
                     if info.sis.len() as u64 >= limits.max_units as u64 {
                         return Err(Error::limit(
                             "shared string table larger than the unit limit",
@@ -776,8 +821,8 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                 if let Some(si) = cur.as_mut() {
                     let slot = Slot {
                         part,
-                        start: start as u64,
-                        end: end as u64,
+                        start: start as Pos,
+                        end: end as Pos,
                         quote: 0,
                     };
                     if rph_depth.is_some() {
@@ -922,11 +967,98 @@ fn headerish(t: &str) -> bool {
 /// non-numeric strings and that is about as wide as the table; merged header cells give their
 /// text to every column they span, and a second header row under merged cells refines it.
 fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
-    let mut rows: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
-    let mut merges: Vec<(u32, u32, u32, u32)> = Vec::new();
     let Ok(mut w) = Walker::new(src, limits.max_xml_depth, false) else {
         return Header::default();
     };
+    let rows = first_rows(&mut w, sst);
+    // Merged cells follow the sheet data: read only the tail of the part.
+    let tail_start = memchr::memmem::rfind(src, SHEET_DATA_END)
+        .map(|p| p + SHEET_DATA_END.len())
+        .unwrap_or(0);
+    build_header(rows, merged_cells(&src[tail_start..], limits))
+}
+
+/// Like [`detect_header`], for a sheet read from a stream: its first rows are walked, and of
+/// the rest only what follows the sheet data is kept.
+fn detect_header_streaming(
+    src: &mut dyn std::io::Read,
+    sst: Option<&SstInfo>,
+    limits: &Limits,
+) -> Result<Header> {
+    let mut w = Walker::streaming(src, limits.max_xml_depth, false)?;
+    let rows = first_rows(&mut w, sst);
+    let tail = tail_after(w.into_inner(), SHEET_DATA_END)?;
+    Ok(build_header(rows, merged_cells(&tail, limits)))
+}
+
+/// The end of `<sheetData>` or `</sheetData>`, after which the merged cells are listed.
+const SHEET_DATA_END: &[u8] = b"sheetData>";
+
+/// Most of a sheet's tail (merged cells, page setup) kept while looking for its start.
+const MAX_TAIL: usize = 16 << 20;
+
+/// Reads `r` to its end and returns what follows the last `mark` (all of it when there is
+/// none: the mark was read before), keeping no more than [`MAX_TAIL`] bytes at a time.
+fn tail_after(mut r: impl std::io::Read, mark: &[u8]) -> Result<Vec<u8>> {
+    let mut tail: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 1 << 16];
+    let mut seen = false;
+    loop {
+        let n = r
+            .read(&mut chunk)
+            .map_err(|e| Error::io(format!("reading a sheet: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        // Search from where a mark split over two reads could begin.
+        let from = tail.len().saturating_sub(mark.len() - 1);
+        tail.extend_from_slice(&chunk[..n]);
+        if let Some(p) = memchr::memmem::rfind(&tail[from..], mark) {
+            tail.drain(..from + p + mark.len());
+            seen = true;
+        } else if seen && tail.len() > MAX_TAIL {
+            // No merged-cell list this long follows a sheet's data: keep the start.
+            tail.truncate(MAX_TAIL);
+        } else if !seen && tail.len() > MAX_TAIL {
+            tail.drain(..tail.len() - mark.len());
+        }
+    }
+    Ok(tail)
+}
+
+/// The ranges of merged cells in a sheet's tail.
+fn merged_cells(tail: &[u8], limits: &Limits) -> Vec<(u32, u32, u32, u32)> {
+    let mut merges = Vec::new();
+    if let Ok(mut w) = Walker::new(tail, limits.max_xml_depth, true) {
+        while let Ok(ev) = w.next() {
+            match ev {
+                Ev::Start { raw, .. } if local(tag_name(raw)) == b"mergeCell" => {
+                    for a in scan_attrs(raw).unwrap_or_default() {
+                        if &raw[a.name.clone()] == b"ref" {
+                            let v = String::from_utf8_lossy(&raw[a.value.clone()]).into_owned();
+                            let mut it = v.split(':');
+                            if let (Some(Some(a)), Some(Some(b))) =
+                                (it.next().map(parse_ref), it.next().map(parse_ref))
+                            {
+                                merges.push((a.1, a.0, b.1, b.0));
+                            }
+                        }
+                    }
+                }
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+    }
+    merges
+}
+
+/// The texts of the cells of a sheet's first twenty rows, by row and column.
+fn first_rows<R: std::io::BufRead>(
+    w: &mut Walker<R>,
+    sst: Option<&SstInfo>,
+) -> BTreeMap<u32, BTreeMap<u32, String>> {
+    let mut rows: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
     let mut row = 0u32;
     let mut col = 0u32;
     let mut in_cell: Option<(u32, u32, Vec<u8>)> = None;
@@ -1003,33 +1135,14 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
             Ev::Eof => break,
         }
     }
-    // Merged cells follow the sheet data: read only the tail of the part.
-    let tail_start = src
-        .windows(b"sheetData>".len())
-        .rposition(|w| w == b"sheetData>")
-        .map(|p| p + b"sheetData>".len())
-        .unwrap_or(0);
-    if let Ok(mut w) = Walker::new(&src[tail_start..], limits.max_xml_depth, true) {
-        while let Ok(ev) = w.next() {
-            match ev {
-                Ev::Start { raw, .. } if local(tag_name(raw)) == b"mergeCell" => {
-                    for a in scan_attrs(raw).unwrap_or_default() {
-                        if &raw[a.name.clone()] == b"ref" {
-                            let v = String::from_utf8_lossy(&raw[a.value.clone()]).into_owned();
-                            let mut it = v.split(':');
-                            if let (Some(Some(a)), Some(Some(b))) =
-                                (it.next().map(parse_ref), it.next().map(parse_ref))
-                            {
-                                merges.push((a.1, a.0, b.1, b.0));
-                            }
-                        }
-                    }
-                }
-                Ev::Eof => break,
-                _ => {}
-            }
-        }
-    }
+    rows
+}
+
+/// The header found in the first rows and the merged cells.
+fn build_header(
+    rows: BTreeMap<u32, BTreeMap<u32, String>>,
+    merges: Vec<(u32, u32, u32, u32)>,
+) -> Header {
     let maxw = rows.values().map(|r| r.len()).max().unwrap_or(0);
     let mut header = Header {
         header_row: u32::MAX,
@@ -1188,11 +1301,56 @@ fn parse_table(src: &[u8], limits: &Limits) -> Option<TableHeader> {
     seen.then_some(t)
 }
 
-fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
+/// Walks the sheet at part `i` as it inflates, never holding it whole (a 100k-row sheet is
+/// 20 MB of XML): once for its header (its first rows, and the merged cells after its data),
+/// once for its cells. A UTF-16 sheet (its first bytes tell) is decoded whole by `read_idx`.
+fn walk_sheet_part(
+    ex: &mut Ex<'_>,
+    pkg: &Package,
+    i: usize,
+    read_idx: &dyn Fn(usize) -> Result<Vec<u8>>,
+    sc: SheetCtx<'_>,
+) -> Result<()> {
+    let name = &pkg.entries()[i].name;
+    let limits = ex.limits;
+    let depth = limits.max_xml_depth;
+    let utf16_part = pkg.with_reader(name, |r| {
+        let mut head = Vec::with_capacity(2);
+        std::io::Read::read_to_end(&mut std::io::Read::take(r, 2), &mut head)
+            .map_err(|e| Error::io(format!("reading a sheet: {e}")))?;
+        Ok(head == [0xFF, 0xFE] || head == [0xFE, 0xFF])
+    });
+    let walked = match utf16_part {
+        Ok(false) => pkg
+            .with_reader(name, |r| detect_header_streaming(r, sc.sst, limits))
+            .and_then(|header| {
+                let size = pkg.entries()[i].size;
+                pkg.with_reader(name, |r| {
+                    walk_sheet(ex, Walker::streaming(r, depth, false)?, &header, size, sc)
+                })
+            }),
+        Ok(true) => read_idx(i).and_then(|src| {
+            let header = detect_header(&src, sc.sst, limits);
+            let size = src.len() as u64;
+            walk_sheet(ex, Walker::new(&src, depth, false)?, &header, size, sc)
+        }),
+        Err(e) => Err(e),
+    };
+    walked.map_err(|e| in_part(e, name))
+}
+
+fn walk_sheet<R: std::io::BufRead>(
+    ex: &mut Ex<'_>,
+    mut w: Walker<R>,
+    header: &Header,
+    size: u64,
+    mut sc: SheetCtx<'_>,
+) -> Result<()> {
     // Reserve room for about one unit per shortest cell, so that the unit vectors are not
     // copied again and again while a large sheet grows them (untouched capacity costs no
-    // memory; it is trimmed at the end).
-    let estimate = (src.len() / 40)
+    // memory; it is trimmed at the end). `size` is the part's size as its zip entry declares it.
+    let estimate = usize::try_from(size / 40)
+        .unwrap_or(usize::MAX)
         .min(ex.limits.max_units as usize)
         .min(500_000);
     match ex.mode {
@@ -1203,11 +1361,9 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
     if ex.mode.keeps_document() {
         ex.bindings.reserve(estimate);
     }
-    let header = detect_header(src, sc.sst, ex.limits);
     let mut g = Gen::new(sc.part, sc.part_name, Role::Sheet);
     g.sheet = sc.name.clone();
     g.detail = sc.detail.clone();
-    let mut w = Walker::new(src, ex.limits.max_xml_depth, false)?;
     let mut in_data = false;
     let mut row = 0u32;
     let mut next_col = 0u32;
@@ -1280,7 +1436,7 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                 let l = local(qn);
                 match l {
                     b"row" => {
-                        flush_row(ex, &mut sc, &header, &mut groups, &mut pending, &loc)?;
+                        flush_row(ex, &mut sc, header, &mut groups, &mut pending, &loc)?;
                         let attrs = scan_attrs(raw)?;
                         row = attrs
                             .iter()
@@ -1366,7 +1522,7 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                 let l = local(name);
                 match l {
                     b"sheetData" => {
-                        flush_row(ex, &mut sc, &header, &mut groups, &mut pending, &loc)?;
+                        flush_row(ex, &mut sc, header, &mut groups, &mut pending, &loc)?;
                         in_data = false;
                         continue;
                     }
@@ -1377,7 +1533,7 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                         }
                     }
                     b"row" => {
-                        flush_row(ex, &mut sc, &header, &mut groups, &mut pending, &loc)?;
+                        flush_row(ex, &mut sc, header, &mut groups, &mut pending, &loc)?;
                     }
                     _ => {
                         if let Some(st) = cell.as_mut() {
@@ -1402,8 +1558,8 @@ fn walk_sheet(ex: &mut Ex<'_>, src: &[u8], mut sc: SheetCtx<'_>) -> Result<()> {
                 if let Some(st) = cell.as_mut() {
                     let slot = Slot {
                         part: sc.part,
-                        start: start as u64,
-                        end: end as u64,
+                        start: start as Pos,
+                        end: end as Pos,
                         quote: 0,
                     };
                     if st.in_v {
@@ -1553,7 +1709,7 @@ fn finish_cell(
             if let Some(u) = sc.sst_used.get_mut(idx as usize) {
                 *u = true;
             }
-            let cellpos = (sc.part, vs as u64, ve as u64);
+            let cellpos = (sc.part, vs as Pos, ve as Pos);
             let key = (idx, st.col);
             let grouped = column_header.is_some();
             if grouped && let Some(&uid) = groups.get(&key) {
@@ -1612,8 +1768,8 @@ fn finish_cell(
                             slots: Slots::one((
                                 Slot {
                                     part: sc.part,
-                                    start: vs as u64,
-                                    end: ve as u64,
+                                    start: vs as Pos,
+                                    end: ve as Pos,
                                     quote: 0,
                                 },
                                 len,
@@ -1637,10 +1793,10 @@ fn finish_cell(
                         mk_ctx(UnitKind::SheetCell, Some("numeric cell")),
                         Binding::Number(Box::new(NumberCell {
                             part: sc.part,
-                            cell: st.start as u64..cell_end as u64,
-                            stag_end: st.stag_end as u64,
-                            t_attr: st.t_attr.map(|(a, b)| a as u64..b as u64),
-                            formula: st.f_elem.map(|(a, b)| a as u64..b as u64),
+                            cell: st.start as Pos..cell_end as Pos,
+                            stag_end: st.stag_end as Pos,
+                            t_attr: st.t_attr.map(|(a, b)| a as Pos..b as Pos),
+                            formula: st.f_elem.map(|(a, b)| a as Pos..b as Pos),
                             prefix: st.prefix.clone(),
                         })),
                     )?;
@@ -1664,8 +1820,8 @@ fn finish_cell(
             mk_ctx(UnitKind::Field, Some("formula")),
             Binding::Formula(Slot {
                 part: sc.part,
-                start: fs as u64,
-                end: fe as u64,
+                start: fs as Pos,
+                end: fe as Pos,
                 quote: 0,
             }),
         )?;
@@ -1799,7 +1955,7 @@ pub(crate) fn open<'l>(
         let Some(target) = rid_to_part.get(&decl.rid) else {
             continue;
         };
-        let Some((i, src)) = read_norm(target)? else {
+        let Some(&i) = by_norm.get(target.as_str()) else {
             continue;
         };
         if !done.insert(i) {
@@ -1830,21 +1986,17 @@ pub(crate) fn open<'l>(
                 }
             }
         }
-        walk_sheet(
-            &mut ex,
-            &src,
-            SheetCtx {
-                part: i as u32,
-                part_name: &parts[i],
-                name: Some(decl.name.clone()),
-                detail,
-                sst: sst.as_ref(),
-                sst_used: &mut sst_used,
-                tables,
-                hidden_cols: Vec::new(),
-            },
-        )
-        .map_err(|e| in_part(e, &parts[i]))?;
+        let sc = SheetCtx {
+            part: i as u32,
+            part_name: &parts[i],
+            name: Some(decl.name.clone()),
+            detail,
+            sst: sst.as_ref(),
+            sst_used: &mut sst_used,
+            tables,
+            hidden_cols: Vec::new(),
+        };
+        walk_sheet_part(&mut ex, &pkg, i, &read_idx, sc)?;
     }
 
     // Pivot cache definitions first, so that their records know the field names.
@@ -1877,26 +2029,22 @@ pub(crate) fn open<'l>(
         let lower = n.to_ascii_lowercase();
         let is_xml = [".xml", ".rels", ".vml"].iter().any(|e| lower.ends_with(e));
         if is_xml {
-            let src = read_idx(i)?;
             let role = role_for(&n);
             if role == Role::Sheet {
-                walk_sheet(
-                    &mut ex,
-                    &src,
-                    SheetCtx {
-                        part: i as u32,
-                        part_name: &entry.name,
-                        name: None,
-                        detail: Some("sheet not listed in the workbook".into()),
-                        sst: sst.as_ref(),
-                        sst_used: &mut sst_used,
-                        tables: Vec::new(),
-                        hidden_cols: Vec::new(),
-                    },
-                )
-                .map_err(|e| in_part(e, &entry.name))?;
+                let sc = SheetCtx {
+                    part: i as u32,
+                    part_name: &entry.name,
+                    name: None,
+                    detail: Some("sheet not listed in the workbook".into()),
+                    sst: sst.as_ref(),
+                    sst_used: &mut sst_used,
+                    tables: Vec::new(),
+                    hidden_cols: Vec::new(),
+                };
+                walk_sheet_part(&mut ex, &pkg, i, &read_idx, sc)?;
                 continue;
             }
+            let src = read_idx(i)?;
             let mut g = Gen::new(i as u32, &entry.name, role);
             if role == Role::PivotRecords
                 && let Some(f) = pivot_fields.get(&n)

@@ -78,10 +78,15 @@ impl Backend for XlsxBackend {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Slot {
     pub part: u32,
-    pub start: u64,
-    pub end: u64,
+    pub start: Pos,
+    pub end: Pos,
     pub quote: u8,
 }
+
+/// A byte position in a part. Parts are walked by [`xml::Walker`], which refuses one of
+/// 4 GiB or more, so positions fit; half the size of `u64` on a sheet's hundreds of thousands
+/// of cells.
+pub(crate) type Pos = u32;
 
 /// One item or several, the one kept without an allocation of its own: a binding's slots
 /// and a shared string's cells are nearly always one (a sheet has one per personal cell).
@@ -90,7 +95,9 @@ pub(crate) enum OneOrMany<T> {
     #[default]
     None,
     One(T),
-    Many(Vec<T>),
+    /// Boxed: the enum stays about the size of one item (a vector is three words).
+    #[allow(clippy::box_collection)]
+    Many(Box<Vec<T>>),
 }
 
 impl<T> OneOrMany<T> {
@@ -101,7 +108,7 @@ impl<T> OneOrMany<T> {
     pub(crate) fn push(&mut self, item: T) {
         *self = match std::mem::take(self) {
             OneOrMany::None => OneOrMany::One(item),
-            OneOrMany::One(first) => OneOrMany::Many(vec![first, item]),
+            OneOrMany::One(first) => OneOrMany::Many(Box::new(vec![first, item])),
             OneOrMany::Many(mut v) => {
                 v.push(item);
                 OneOrMany::Many(v)
@@ -157,13 +164,13 @@ pub(crate) struct TextBinding {
 pub(crate) struct NumberCell {
     pub part: u32,
     /// The whole `<c>…</c>` element.
-    pub cell: Range<u64>,
+    pub cell: Range<Pos>,
     /// End of the `<c …>` start tag.
-    pub stag_end: u64,
+    pub stag_end: Pos,
     /// The `t` attribute with the blanks before it, removed when the cell becomes a string.
-    pub t_attr: Option<Range<u64>>,
+    pub t_attr: Option<Range<Pos>>,
     /// The whole `<f>…</f>` element, when the cell holds a formula.
-    pub formula: Option<Range<u64>>,
+    pub formula: Option<Range<Pos>>,
     /// The element prefix with its colon (`x:`), usually empty.
     pub prefix: String,
 }
@@ -176,7 +183,7 @@ pub(crate) enum Binding {
     /// Cells that reference one shared string: the ranges of their `<v>` contents.
     Sst {
         index: u32,
-        cells: OneOrMany<(u32, u64, u64)>,
+        cells: OneOrMany<(u32, Pos, Pos)>,
     },
     Number(Box<NumberCell>),
     /// Formula text (cell formulas, defined names, validation lists): edits only inside
@@ -189,7 +196,7 @@ pub(crate) enum Binding {
 /// One shared string item.
 #[derive(Clone, Debug)]
 pub(crate) struct SiInfo {
-    pub range: Range<u64>,
+    pub range: Range<Pos>,
     pub text: CompactString,
     pub binding: TextBinding,
 }
@@ -200,9 +207,9 @@ pub(crate) struct SstInfo {
     pub part: u32,
     pub sis: Vec<SiInfo>,
     /// Where new items are inserted: the start of the `</sst>` end tag.
-    pub end_tag: u64,
+    pub end_tag: Pos,
     /// The value of the `uniqueCount` attribute, when present.
-    pub unique_count: Option<Range<u64>>,
+    pub unique_count: Option<Range<Pos>>,
     /// Set when the root is self-closing (`<sst/>`): appending is refused.
     pub self_closing: bool,
 }

@@ -12,7 +12,7 @@ use crate::xml::{
     Ev, Splice, Walker, apply_splices, decode_utf16, encode_utf16, escape, escape_into, local,
     order_splices, scan_attrs, stream_spliced, tag_name, unescape,
 };
-use crate::{Binding, Slot, TextBinding, XlsxDocument};
+use crate::{Binding, Pos, Slot, TextBinding, XlsxDocument};
 use docsan_core::{
     Diagnostic, Edit, EmbeddedAction, Error, Location, Plan, Result, UnitId, UnitKind,
 };
@@ -127,8 +127,8 @@ fn binding_splices(text: &str, tb: &TextBinding, new: &[String]) -> Vec<(u32, Sp
 
 fn slot_splice(slot: &Slot, text: &str) -> Splice {
     Splice {
-        start: slot.start as usize,
-        end: slot.end as usize,
+        start: slot.start,
+        end: slot.end,
         bytes: escape(text, slot.quote).into(),
     }
 }
@@ -567,9 +567,10 @@ pub(crate) fn rewrite(
                     return Err(Error::internal("cell range outside its part"));
                 }
                 let mut add = |start: usize, end: usize, bytes: Vec<u8>| {
+                    // Positions within the cell's, which are `Pos`.
                     splices.entry(nc.part).or_default().push(Splice {
-                        start,
-                        end,
+                        start: start as Pos,
+                        end: end as Pos,
                         bytes: bytes.into(),
                     });
                 };
@@ -653,9 +654,10 @@ pub(crate) fn rewrite(
                     (b"Relationship", b"Target")
                 };
                 for (s, e) in element_ranges(src, elem, attr, "calcChain.xml")? {
+                    // Positions from a part's walker, which refuses 4 GiB.
                     splices.entry(pi).or_default().push(Splice {
-                        start: s,
-                        end: e,
+                        start: s as Pos,
+                        end: e as Pos,
                         bytes: Vec::new().into(),
                     });
                 }
@@ -852,8 +854,8 @@ fn sst_rewrite(
             let local_splices: Vec<Splice> = binding_splices(&si.text, &si.binding, &new)
                 .into_iter()
                 .map(|(_, mut s)| {
-                    s.start -= s0;
-                    s.end -= s0;
+                    s.start -= si.range.start;
+                    s.end -= si.range.start;
                     s
                 })
                 .collect();
@@ -864,8 +866,8 @@ fn sst_rewrite(
                 if let Binding::Sst { cells, .. } = &doc.bindings[uid as usize] {
                     for &(p, vs, ve) in cells.iter() {
                         splices.entry(p).or_default().push(Splice {
-                            start: vs as usize,
-                            end: ve as usize,
+                            start: vs,
+                            end: ve,
                             bytes: new_index.to_string().into_bytes().into(),
                         });
                     }
@@ -887,14 +889,14 @@ fn sst_rewrite(
                 .and_then(|s| s.trim().parse().ok())
                 .unwrap_or(base);
             splices.entry(sst.part).or_default().push(Splice {
-                start: uc.start as usize,
-                end: uc.end as usize,
+                start: uc.start,
+                end: uc.end,
                 bytes: (old + n_appended).to_string().into_bytes().into(),
             });
         }
         splices.entry(sst.part).or_default().push(Splice {
-            start: sst.end_tag as usize,
-            end: sst.end_tag as usize,
+            start: sst.end_tag,
+            end: sst.end_tag,
             bytes: appended.into(),
         });
     }

@@ -174,8 +174,8 @@ pub(crate) fn escape(s: &str, quote: u8) -> Vec<u8> {
 /// Replace `start..end` of a part with `bytes` (an insertion when `start == end`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Splice {
-    pub start: usize,
-    pub end: usize,
+    pub start: crate::Pos,
+    pub end: crate::Pos,
     pub bytes: SmallBytes,
 }
 
@@ -239,13 +239,14 @@ pub(crate) fn order_splices(len: usize, mut splices: Vec<Splice>) -> Result<(Vec
     let mut pos = 0usize;
     let mut size = len;
     for s in &splices {
-        if s.start < pos || s.end < s.start || s.end > len {
+        let (start, end) = (s.start as usize, s.end as usize);
+        if start < pos || end < start || end > len {
             return Err(Error::internal(
                 "overlapping or out-of-range rewrite of one xml part",
             ));
         }
-        size = size - (s.end - s.start) + s.bytes.len();
-        pos = s.end;
+        size = size - (end - start) + s.bytes.len();
+        pos = end;
     }
     Ok((splices, size))
 }
@@ -265,13 +266,13 @@ pub(crate) fn stream_spliced(
     // and every read from the inflater or write to the deflater costs a call through it.
     let mut src = std::io::BufReader::with_capacity(1 << 16, src);
     let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
-    let mut pos = 0usize;
+    let mut pos: crate::Pos = 0;
     for s in splices {
-        let keep = (s.start - pos) as u64;
+        let keep = u64::from(s.start - pos);
         if std::io::copy(&mut (&mut src).take(keep), &mut w).map_err(io)? != keep {
             return Err(short());
         }
-        let skip = (s.end - s.start) as u64;
+        let skip = u64::from(s.end - s.start);
         if std::io::copy(&mut (&mut src).take(skip), &mut std::io::sink()).map_err(io)? != skip {
             return Err(short());
         }
@@ -283,7 +284,8 @@ pub(crate) fn stream_spliced(
     Ok(())
 }
 
-/// A simplified event with absolute byte positions in the part.
+/// A simplified event with absolute byte positions in the part. Tag bytes borrow from the
+/// walker and are valid until its next event.
 #[derive(Debug)]
 pub(crate) enum Ev<'a> {
     /// A start or empty tag; `raw` is the content between `<` and `>` (or `/>`).
@@ -308,12 +310,28 @@ pub(crate) enum Ev<'a> {
     Eof,
 }
 
-/// Walks a part, merging text pieces and checking nesting depth.
-pub(crate) struct Walker<'a> {
-    src: &'a [u8],
-    reader: Reader<&'a [u8]>,
+/// The kind of the tag event held in [`Walker::tag`].
+#[derive(Clone, Copy, Debug)]
+enum Tag {
+    Start,
+    Empty,
+    End,
+    Eof,
+}
+
+/// Walks a part, merging text pieces and checking nesting depth. It reads from any buffered
+/// reader: a part in memory (`&[u8]`) or a part inflating from the package, so that a large
+/// sheet is never held whole; only the current event's bytes are.
+pub(crate) struct Walker<R> {
+    reader: Reader<R>,
+    /// The bytes of the event being read.
+    buf: Vec<u8>,
+    /// The content of the last tag read (between `<` and `>`, or the end tag's name).
+    tag: Vec<u8>,
+    /// Bytes before the reader's first (a UTF-8 byte order mark).
     base: usize,
-    pending: Option<(Event<'a>, usize, usize)>,
+    /// A tag read after a run of text, returned by the next call.
+    pending: Option<(Tag, usize, usize)>,
     depth: u32,
     max_depth: u32,
     /// Set when the part holds a non-empty XML comment, which is not extracted.
@@ -323,7 +341,7 @@ pub(crate) struct Walker<'a> {
     events: u32,
 }
 
-impl std::fmt::Debug for Walker<'_> {
+impl<R> std::fmt::Debug for Walker<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Walker")
             .field("depth", &self.depth)
@@ -335,10 +353,17 @@ fn xml_err(e: impl std::fmt::Display) -> Error {
     Error::malformed(format!("xml: {e}"))
 }
 
-impl<'a> Walker<'a> {
+/// One event as read, with its bytes kept as [`Walker`] needs them.
+enum Raw {
+    Tag(Tag),
+    Text(String),
+    Skip,
+}
+
+impl<'a> Walker<&'a [u8]> {
     /// Starts walking `src` (a whole part; a UTF-8 byte order mark is skipped). `lenient`
     /// accepts mismatched end tags (legacy VML is often not well-formed).
-    pub(crate) fn new(src: &'a [u8], max_depth: u32, lenient: bool) -> Result<Walker<'a>> {
+    pub(crate) fn new(src: &'a [u8], max_depth: u32, lenient: bool) -> Result<Walker<&'a [u8]>> {
         if src.starts_with(&[0xFF, 0xFE]) || src.starts_with(&[0xFE, 0xFF]) {
             return Err(Error::unsupported("xml part encoded as utf-16"));
         }
@@ -347,7 +372,46 @@ impl<'a> Walker<'a> {
         } else {
             0
         };
-        let mut reader = Reader::from_reader(&src[base..]);
+        Ok(Walker::with_base(&src[base..], base, max_depth, lenient))
+    }
+}
+
+/// The first bytes of a part read from a stream, then the rest of it.
+pub(crate) type Streamed<'r> =
+    std::io::BufReader<std::io::Chain<std::io::Cursor<Vec<u8>>, &'r mut dyn std::io::Read>>;
+
+impl<'r> Walker<Streamed<'r>> {
+    /// Starts walking a part as it is read from `src`, like [`Walker::new`].
+    pub(crate) fn streaming(
+        src: &'r mut dyn std::io::Read,
+        max_depth: u32,
+        lenient: bool,
+    ) -> Result<Walker<Streamed<'r>>> {
+        use std::io::Read;
+        // The first three bytes decide the encoding; a stream may hand them over one by one.
+        let mut head = Vec::with_capacity(3);
+        (&mut *src)
+            .take(3)
+            .read_to_end(&mut head)
+            .map_err(|e| Error::io(format!("reading a part: {e}")))?;
+        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            return Err(Error::unsupported("xml part encoded as utf-16"));
+        }
+        let base = if head == [0xEF, 0xBB, 0xBF] {
+            head.clear();
+            3
+        } else {
+            0
+        };
+        let reader =
+            std::io::BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(src));
+        Ok(Walker::with_base(reader, base, max_depth, lenient))
+    }
+}
+
+impl<R: std::io::BufRead> Walker<R> {
+    fn with_base(src: R, base: usize, max_depth: u32, lenient: bool) -> Walker<R> {
+        let mut reader = Reader::from_reader(src);
         let cfg = reader.config_mut();
         cfg.trim_text(false);
         cfg.expand_empty_elements = false;
@@ -355,9 +419,10 @@ impl<'a> Walker<'a> {
             cfg.check_end_names = false;
             cfg.allow_unmatched_ends = true;
         }
-        Ok(Walker {
-            src,
+        Walker {
             reader,
+            buf: Vec::with_capacity(256),
+            tag: Vec::with_capacity(256),
             base,
             pending: None,
             events: 0,
@@ -365,108 +430,135 @@ impl<'a> Walker<'a> {
             max_depth,
             saw_comment: false,
             lenient,
-        })
+        }
     }
 
-    fn raw_next(&mut self) -> Result<(Event<'a>, usize, usize)> {
-        if let Some(p) = self.pending.take() {
-            return Ok(p);
-        }
+    /// The reader, at the end of the last event read.
+    pub(crate) fn into_inner(self) -> R {
+        self.reader.into_inner()
+    }
+
+    /// Reads one event; a tag's content goes to `self.tag`, text is decoded.
+    fn raw_next(&mut self) -> Result<(Raw, usize, usize)> {
         self.events = self.events.wrapping_add(1);
         if self.events.is_multiple_of(8192) {
             docsan_core::check_deadline("XML parsing")?;
         }
         let start = self.reader.buffer_position() as usize + self.base;
-        let ev = self.reader.read_event().map_err(xml_err)?;
+        self.buf.clear();
+        let ev = self
+            .reader
+            .read_event_into(&mut self.buf)
+            .map_err(xml_err)?;
+        let raw = match ev {
+            Event::Start(e) => {
+                self.tag.clear();
+                self.tag.extend_from_slice(&e);
+                Raw::Tag(Tag::Start)
+            }
+            Event::Empty(e) => {
+                self.tag.clear();
+                self.tag.extend_from_slice(&e);
+                Raw::Tag(Tag::Empty)
+            }
+            Event::End(e) => {
+                self.tag.clear();
+                self.tag.extend_from_slice(&e);
+                Raw::Tag(Tag::End)
+            }
+            Event::Eof => Raw::Tag(Tag::Eof),
+            Event::Text(t) => Raw::Text(
+                std::str::from_utf8(&t)
+                    .map_err(|_| Error::malformed("xml text is not utf-8"))?
+                    .to_string(),
+            ),
+            Event::CData(t) => Raw::Text(
+                std::str::from_utf8(&t)
+                    .map_err(|_| Error::malformed("xml cdata is not utf-8"))?
+                    .to_string(),
+            ),
+            Event::GeneralRef(r) => {
+                let name = std::str::from_utf8(&r)
+                    .map_err(|_| Error::malformed("xml entity is not utf-8"))?;
+                match resolve_entity(name) {
+                    Ok(c) => Raw::Text(c.to_string()),
+                    // Legacy VML may use HTML entities: keep them as written.
+                    Err(_) if self.lenient => Raw::Text(format!("&{name};")),
+                    Err(e) => return Err(e),
+                }
+            }
+            Event::Comment(c) => {
+                if !c.iter().all(|b| b.is_ascii_whitespace()) {
+                    self.saw_comment = true;
+                }
+                Raw::Skip
+            }
+            Event::PI(_) | Event::Decl(_) | Event::DocType(_) => Raw::Skip,
+        };
         let end = self.reader.buffer_position() as usize + self.base;
-        Ok((ev, start, end))
+        if end > crate::Pos::MAX as usize {
+            // Positions are kept as 32-bit numbers.
+            return Err(Error::limit("xml part of 4 GiB or more"));
+        }
+        Ok((raw, start, end))
+    }
+
+    /// The event for a tag held in `self.tag`.
+    fn tag_event(&mut self, tag: Tag, start: usize, end: usize) -> Result<Ev<'_>> {
+        Ok(match tag {
+            Tag::Start => {
+                self.depth += 1;
+                if self.depth > self.max_depth {
+                    return Err(Error::limit("xml nesting deeper than the depth limit"));
+                }
+                Ev::Start {
+                    raw: &self.tag,
+                    pos: start,
+                    end,
+                    empty: false,
+                }
+            }
+            Tag::Empty => Ev::Start {
+                raw: &self.tag,
+                pos: start,
+                end,
+                empty: true,
+            },
+            Tag::End => {
+                self.depth = self.depth.saturating_sub(1);
+                Ev::End {
+                    name: tag_name(&self.tag),
+                    pos: start,
+                    end,
+                }
+            }
+            Tag::Eof => Ev::Eof,
+        })
     }
 
     /// The next event.
-    pub(crate) fn next(&mut self) -> Result<Ev<'a>> {
+    pub(crate) fn next(&mut self) -> Result<Ev<'_>> {
+        if let Some((tag, start, end)) = self.pending.take() {
+            return self.tag_event(tag, start, end);
+        }
         loop {
-            let (ev, start, end) = self.raw_next()?;
-            match ev {
-                Event::Start(_) => {
-                    self.depth += 1;
-                    if self.depth > self.max_depth {
-                        return Err(Error::limit("xml nesting deeper than the depth limit"));
-                    }
-                    let raw = self
-                        .src
-                        .get(start + 1..end.saturating_sub(1))
-                        .ok_or_else(|| Error::internal("xml tag outside its part"))?;
-                    return Ok(Ev::Start {
-                        raw,
-                        pos: start,
-                        end,
-                        empty: false,
-                    });
-                }
-                Event::Empty(_) => {
-                    let raw = self
-                        .src
-                        .get(start + 1..end.saturating_sub(2))
-                        .ok_or_else(|| Error::internal("xml tag outside its part"))?;
-                    return Ok(Ev::Start {
-                        raw,
-                        pos: start,
-                        end,
-                        empty: true,
-                    });
-                }
-                Event::End(_) => {
-                    self.depth = self.depth.saturating_sub(1);
-                    let inner = self
-                        .src
-                        .get(start + 2..end.saturating_sub(1))
-                        .ok_or_else(|| Error::internal("xml tag outside its part"))?;
-                    return Ok(Ev::End {
-                        name: tag_name(inner),
-                        pos: start,
-                        end,
-                    });
-                }
-                Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) => {
-                    let mut text = String::new();
+            let (raw, start, end) = self.raw_next()?;
+            match raw {
+                Raw::Tag(tag) => return self.tag_event(tag, start, end),
+                Raw::Skip => {}
+                Raw::Text(mut text) => {
                     let mut last_end = end;
-                    let mut cur = Some(ev);
                     loop {
-                        match cur.take() {
-                            Some(Event::Text(t)) => {
-                                let s = std::str::from_utf8(&t)
-                                    .map_err(|_| Error::malformed("xml text is not utf-8"))?;
-                                text.push_str(s);
-                            }
-                            Some(Event::CData(t)) => {
-                                let s = std::str::from_utf8(&t)
-                                    .map_err(|_| Error::malformed("xml cdata is not utf-8"))?;
-                                text.push_str(s);
-                            }
-                            Some(Event::GeneralRef(r)) => {
-                                let name = std::str::from_utf8(&r)
-                                    .map_err(|_| Error::malformed("xml entity is not utf-8"))?;
-                                match resolve_entity(name) {
-                                    Ok(c) => text.push(c),
-                                    // Legacy VML may use HTML entities: keep them as written.
-                                    Err(_) if self.lenient => {
-                                        text.push('&');
-                                        text.push_str(name);
-                                        text.push(';');
-                                    }
-                                    Err(e) => return Err(e),
-                                }
-                            }
-                            _ => break,
-                        }
-                        let (ev2, s2, e2) = self.raw_next()?;
-                        match ev2 {
-                            Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) => {
+                        let (next, s2, e2) = self.raw_next()?;
+                        match next {
+                            Raw::Text(t) => {
+                                text.push_str(&t);
                                 last_end = e2;
-                                cur = Some(ev2);
                             }
-                            other => {
-                                self.pending = Some((other, s2, e2));
+                            // A comment or instruction ends the run, as before.
+                            Raw::Skip => break,
+                            Raw::Tag(tag) => {
+                                self.pending = Some((tag, s2, e2));
                                 break;
                             }
                         }
@@ -477,13 +569,6 @@ impl<'a> Walker<'a> {
                         text,
                     });
                 }
-                Event::Eof => return Ok(Ev::Eof),
-                Event::Comment(c) => {
-                    if !c.iter().all(|b| b.is_ascii_whitespace()) {
-                        self.saw_comment = true;
-                    }
-                }
-                Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
             }
         }
     }
@@ -561,12 +646,80 @@ mod tests {
         let out = apply_splices(
             src,
             vec![Splice {
-                start,
-                end,
+                start: start as crate::Pos,
+                end: end as crate::Pos,
                 bytes: escape("x<", 0).into(),
             }],
         )
         .unwrap();
         assert!(String::from_utf8(out).unwrap().contains("<b>x&lt;</b>"));
+    }
+
+    /// Reads one byte per call, as a slow stream may.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl std::io::Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.is_empty()) {
+                (Some((&b, rest)), false) => {
+                    buf[0] = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    fn events<R: std::io::BufRead>(mut w: Walker<R>) -> Vec<String> {
+        let mut out = Vec::new();
+        loop {
+            let ev = w.next().unwrap();
+            let done = matches!(ev, Ev::Eof);
+            out.push(match ev {
+                Ev::Start {
+                    raw,
+                    pos,
+                    end,
+                    empty,
+                } => format!(
+                    "start {:?} {pos} {end} {empty}",
+                    String::from_utf8_lossy(raw)
+                ),
+                Ev::End { name, pos, end } => {
+                    format!("end {:?} {pos} {end}", String::from_utf8_lossy(name))
+                }
+                Ev::Text { start, end, text } => format!("text {text:?} {start} {end}"),
+                Ev::Eof => "eof".into(),
+            });
+            if done {
+                break;
+            }
+        }
+        out.push(format!("comment {}", w.saw_comment));
+        out
+    }
+
+    #[test]
+    fn a_streamed_part_gives_the_events_of_the_part_in_memory() {
+        let body = "<?xml version=\"1.0\"?>\n<x:worksheet xmlns:x=\"u\"><x:sheetData>\
+            <x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\" ><x:is><x:t>王&#x5C0F;明 &amp; <![CDATA[<b>]]>\
+            </x:t></x:is></x:c><x:c r=\"B1\"/></x:row><!-- note --></x:sheetData ></x:worksheet>";
+        for bom in [&b""[..], &[0xEF, 0xBB, 0xBF][..]] {
+            let src = [bom, body.as_bytes()].concat();
+            let whole = events(Walker::new(&src, 16, false).unwrap());
+            let mut one = OneByte(&src);
+            let streamed = events(Walker::streaming(&mut one, 16, false).unwrap());
+            assert_eq!(whole, streamed);
+            // The positions are those of the bytes in the part, the byte order mark counted.
+            let Some(text) = whole.iter().find(|e| e.starts_with("text \"王小明")) else {
+                panic!("no cell text in {whole:?}")
+            };
+            let start: usize = text.split(' ').nth(4).unwrap().parse().unwrap();
+            assert_eq!(&src[start..start + 3], "王".as_bytes());
+            assert!(whole.contains(&"comment true".to_string()));
+        }
+        let mut utf16 = OneByte(&[0xFF, 0xFE, b'<', 0]);
+        assert!(Walker::streaming(&mut utf16, 16, false).is_err());
     }
 }

@@ -607,6 +607,54 @@ fn utf16_parts_are_read_and_written_back_as_utf16() {
     assert_eq!(part, utf16le(&item.replace("梅超风", "＊＊＊")));
 }
 
+/// Sheets are walked as they inflate; a UTF-16 sheet is decoded whole instead: same units,
+/// headers and places.
+#[test]
+fn utf16_and_utf8_sheets_give_the_same_units() {
+    use std::io::Write;
+    let wb = format!(
+        "<workbook xmlns=\"{NS}\" xmlns:r=\"{RNS}\"><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+    );
+    let rels = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
+    let sheet = format!(
+        "<?xml version=\"1.0\"?><worksheet xmlns=\"{NS}\"><sheetData>\
+         <row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>联系人</t></is></c><c r=\"C1\" t=\"inlineStr\"><is><t>备注</t></is></c></row>\
+         <row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>梅超风</t></is></c><c r=\"B2\" t=\"inlineStr\"><is><t>陈玄风</t></is></c><c r=\"C2\" t=\"inlineStr\"><is><t>无</t></is></c></row>\
+         </sheetData><mergeCells count=\"1\"><mergeCell ref=\"A1:B1\"/></mergeCells></worksheet>"
+    );
+    let build = |sheet_bytes: &[u8]| {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        for (n, b) in [
+            ("xl/workbook.xml", wb.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", sheet_bytes),
+        ] {
+            w.start_file(n, opts).expect("start");
+            w.write_all(b).expect("write");
+        }
+        w.finish().expect("finish").into_inner()
+    };
+    let describe = |doc: &dyn Document| -> Vec<String> {
+        doc.units()
+            .iter()
+            .map(|u| {
+                format!(
+                    "{} {:?} {:?}",
+                    u.text, u.context.column_header, u.context.location.cell
+                )
+            })
+            .collect()
+    };
+    let utf8 = open(&build(sheet.as_bytes()));
+    let utf16 = open(&build(&utf16le(&sheet)));
+    let units = describe(&*utf8);
+    assert_eq!(units, describe(&*utf16));
+    let a2 = units.iter().find(|u| u.starts_with("梅超风")).expect("A2");
+    assert!(a2.ends_with("Some(\"A2\")"), "{a2}");
+    assert_eq!(units.len(), 6, "{units:?}");
+}
+
 #[test]
 fn large_generated_sheet_masks_whole_columns() {
     let rows = 3000;
