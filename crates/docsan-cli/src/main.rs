@@ -23,6 +23,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 fn main() {
+    // Before any thread: large blocks freed go back to the system (see docsan-malloc).
+    docsan_malloc::fix_mmap_threshold();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
