@@ -202,7 +202,8 @@ pub(crate) struct Ctx<'a> {
     /// Those whose normalized form differs from them, normalized, by index: the others are
     /// searched as they are (not a joined copy of them all: 10 MB on a 100k-row CSV).
     allowed_normalized: Vec<(u32, String)>,
-    pub(crate) needles: needles::Needles<'a>,
+    /// Shared, so that a part's bytes are searched on the pool while its text is read.
+    pub(crate) needles: std::sync::Arc<needles::Needles<'a>>,
     pub(crate) budget: LimitsBudget,
     /// Units not yet run through detection, after the last `OVERLAP` units of the previous
     /// batch, which are kept as context only.
@@ -218,7 +219,7 @@ pub(crate) struct Ctx<'a> {
     spare_used: bool,
     /// Keep every unit (for [`extract_units`]) instead of detecting in batches.
     keep_units: bool,
-    residues: Vec<Residue>,
+    pub(crate) residues: Vec<Residue>,
     /// Units put together from other texts (`add_derived`), with the prefix their detections
     /// are reported under (`pdf.wrapped.`).
     derived_units: BTreeMap<u32, &'static str>,
@@ -250,7 +251,11 @@ impl<'a> Ctx<'a> {
                     Cow::Borrowed(_) => None,
                 })
                 .collect(),
-            needles: needles::Needles::new(req.originals, req.allowed, req.format == Format::Pdf),
+            needles: std::sync::Arc::new(needles::Needles::new(
+                req.originals,
+                req.allowed,
+                req.format == Format::Pdf,
+            )),
             budget: LimitsBudget::new(req.limits),
             units: Vec::new(),
             units_total: 0,
@@ -544,7 +549,13 @@ impl<'a> Ctx<'a> {
     /// `text_bearing` buffers (XML, content streams, strings) are also searched for short
     /// encodings; binary ones (fonts, images) only for long ones, to avoid chance collisions.
     pub(crate) fn scan_bytes(&mut self, buf: &[u8], text_bearing: bool, location: &Location) {
-        for (value, rule) in self.needles.find_in_bytes(buf, text_bearing) {
+        let hits = self.needles.find_in_bytes(buf, text_bearing);
+        self.add_byte_hits(hits, location);
+    }
+
+    /// Records what [`needles::Needles::find_in_bytes`] found in a part.
+    pub(crate) fn add_byte_hits(&mut self, hits: Vec<(usize, &'static str)>, location: &Location) {
+        for (value, rule) in hits {
             self.add_original(value, rule, location.clone());
         }
     }

@@ -165,11 +165,25 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
         }
         let is_xml = looks_xml(m);
         let lower = m.name.to_ascii_lowercase();
-        ctx.scan_bytes(&m.data, is_xml || ext_is(&lower, &[".txt", ".csv"]), &loc);
+        let text_bearing = is_xml || ext_is(&lower, &[".txt", ".csv"]);
         if is_xml {
+            // The part's bytes are searched on the pool while its text is read; the residues
+            // are recorded in the order of one after the other (bytes first).
             let sheet = sheet_names.get(&m.name).cloned();
-            read_xml(ctx, m, &loc, &shared, sheet)?;
-        } else if ext_is(&lower, &IMAGE_EXT) {
+            let needles = std::sync::Arc::clone(&ctx.needles);
+            let at = ctx.residues.len();
+            let (hits, read) = rayon::join(
+                || needles.find_in_bytes(&m.data, text_bearing),
+                || read_xml(ctx, m, &loc, &shared, sheet),
+            );
+            let from_text = ctx.residues.split_off(at);
+            ctx.add_byte_hits(hits, &loc);
+            ctx.residues.extend(from_text);
+            read?;
+            continue;
+        }
+        ctx.scan_bytes(&m.data, text_bearing, &loc);
+        if ext_is(&lower, &IMAGE_EXT) {
             ctx.diagnostics.push(
                 Diagnostic::warning("image", "an image may hold text that cannot be checked")
                     .at(loc.clone()),

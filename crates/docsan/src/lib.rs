@@ -13,8 +13,12 @@
 //!   residue (and, under `strict`, no warning). Otherwise the report says failed and there are no bytes.
 //! - Embedded documents (attachments, embedded workbooks, zip members) go through the same
 //!   pipeline recursively, bounded by `Limits::max_depth`.
-//! - No I/O, and no threads of its own (detection's per-unit pass runs in chunks on the
-//!   caller's rayon pool, joined in order). The clock is read only for the time budget.
+//! - No I/O, and no threads of its own: parallel work runs on the caller's rayon pool and is
+//!   joined in order, so outputs do not depend on it (detection's per-unit pass in chunks; a
+//!   large sheet's detection windows, each detected while the backend makes the next; the
+//!   search for values found again, in slices; the verifier's byte search beside its text
+//!   reading). The clock is read only for the time budget, whose deadline goes with the work
+//!   to the thread that runs it.
 
 #![forbid(unsafe_code)]
 
@@ -234,7 +238,9 @@ impl Sanitizer {
         }
         let list_limit = if full { None } else { self.options.list_limit };
         let mut windows = stream::Windows::new(self, list_limit);
-        let doc = backend.open_streaming(bytes, limits, &mut |u| windows.push(u))?;
+        let doc = rayon::in_place_scope(|s| {
+            backend.open_streaming(bytes, limits, &mut |u| windows.push(u, s))
+        })?;
         let (chunks, mut listed) = windows.finish();
         check_time("parsing and detection")?;
         let found: usize = chunks.iter().map(Vec::len).sum();
@@ -473,7 +479,7 @@ impl Sanitizer {
         // the replacements are collected.
         let mut originals: Vec<Sensitive> = Vec::with_capacity(detected.masked().count());
         originals.extend(detected.masked().map(|f| f.value.clone()));
-        originals.sort_unstable();
+        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut originals[..]);
         originals.dedup();
         originals.shrink_to_fit();
         // The reports, the edits and the value sets hold all that is needed of the findings,

@@ -8,6 +8,7 @@
 //! initials) are not propagated.
 
 use docsan_core::{Finding, UnitId};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 fn searchable(v: &str) -> bool {
@@ -84,7 +85,7 @@ pub(crate) fn elsewhere_in<'u>(
         }
     };
     // Sorted by value, then by the finding it came from, the first finding of a value kept.
-    keyed.sort_unstable_by(|a, b| text_of(a.0).cmp(text_of(b.0)).then(a.1.cmp(&b.1)));
+    keyed.par_sort_unstable_by(|a, b| text_of(a.0).cmp(text_of(b.0)).then(a.1.cmp(&b.1)));
     keyed.dedup_by(|later, first| text_of(later.0) == text_of(first.0));
     keyed.shrink_to_fit();
     let pattern = |p: usize| -> &str { text_of(keyed[p].0) };
@@ -99,49 +100,70 @@ pub(crate) fn elsewhere_in<'u>(
         .map(|f| (f.unit.0, narrow(f.range.start), narrow(f.range.end)))
         .collect();
     covered.sort_unstable();
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-    for (id, text) in units {
-        hits.clear();
-        matcher.for_each(text.as_bytes(), |p, start| {
-            hits.push((start, pattern(p).len(), p));
-        });
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-        let mut end_of_last = 0;
-        for &(s, len, p) in &hits {
-            if s < end_of_last {
-                continue;
-            }
-            let e = s + len;
-            end_of_last = e;
-            let first = covered.partition_point(|c| c.0 < id.0);
-            let overlaps = covered[first..]
-                .iter()
-                .take_while(|c| c.0 == id.0)
-                .any(|&(_, a, b)| narrow(s) < b && a < narrow(e));
-            if overlaps || !seen.insert((id.0, s, e)) {
-                continue;
-            }
-            let origin = findings[keyed[p].1 as usize];
-            // The value as it stands here (a joined name differs from the one found).
-            let value = if pattern(p) == origin.value.expose() {
-                origin.value.clone()
-            } else {
-                docsan_core::Sensitive::new(pattern(p))
-            };
-            out.push(Finding {
-                unit: id,
-                range: s..e,
-                kind: origin.kind,
-                rule: docsan_core::format_compact!("{}.elsewhere", origin.rule),
-                confidence: origin.confidence,
-                value,
+    // The units are searched a batch at a time, each batch in parallel slices on the
+    // caller's pool, the slices' findings joined in unit order: the same findings in the same
+    // order as one pass, and never more than a batch of texts held.
+    let search = |slice: &[(UnitId, &str)]| -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        for &(id, text) in slice {
+            hits.clear();
+            matcher.for_each(text.as_bytes(), |p, start| {
+                hits.push((start, pattern(p).len(), p));
             });
+            hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+            let mut end_of_last = 0;
+            for &(s, len, p) in &hits {
+                if s < end_of_last {
+                    continue;
+                }
+                let e = s + len;
+                end_of_last = e;
+                let first = covered.partition_point(|c| c.0 < id.0);
+                let overlaps = covered[first..]
+                    .iter()
+                    .take_while(|c| c.0 == id.0)
+                    .any(|&(_, a, b)| narrow(s) < b && a < narrow(e));
+                if overlaps || !seen.insert((id.0, s, e)) {
+                    continue;
+                }
+                let origin = findings[keyed[p].1 as usize];
+                // The value as it stands here (a joined name differs from the one found).
+                let value = if pattern(p) == origin.value.expose() {
+                    origin.value.clone()
+                } else {
+                    docsan_core::Sensitive::new(pattern(p))
+                };
+                out.push(Finding {
+                    unit: id,
+                    range: s..e,
+                    kind: origin.kind,
+                    rule: docsan_core::format_compact!("{}.elsewhere", origin.rule),
+                    confidence: origin.confidence,
+                    value,
+                });
+            }
+        }
+        out
+    };
+    let mut out = Vec::new();
+    let mut batch: Vec<(UnitId, &str)> = Vec::with_capacity(BATCH);
+    let mut units = units.peekable();
+    while units.peek().is_some() {
+        batch.clear();
+        batch.extend(units.by_ref().take(BATCH));
+        let found: Vec<Vec<Finding>> = batch.par_chunks(SLICE).map(search).collect();
+        for mut f in found {
+            out.append(&mut f);
         }
     }
     out
 }
+
+/// Units searched per batch, and per parallel slice of a batch.
+const BATCH: usize = 16_384;
+const SLICE: usize = 2_048;
 
 #[cfg(test)]
 mod tests {

@@ -28,12 +28,24 @@ pub(crate) const BEFORE: usize = 512;
 /// six units ahead).
 pub(crate) const AFTER: usize = 64;
 
-/// Units as they arrive, detected a window at a time.
+/// A window being detected on the pool: empty until its units come back with their
+/// findings (those in the window that the policy does not allow).
+type Slot = std::sync::Arc<(
+    std::sync::Mutex<Option<(Vec<TextUnit>, Vec<Finding>)>>,
+    std::sync::Condvar,
+)>;
+
+/// Units as they arrive, detected a window at a time. A full window is detected on the
+/// caller's pool while the backend goes on making the next one; its findings are taken in
+/// order before the next window is handed over, so at most one runs at a time and the
+/// findings are those of detecting the windows one after the other.
 pub(crate) struct Windows<'s> {
     sanitizer: &'s Sanitizer,
     buf: Vec<TextUnit>,
     /// How many units at the start of `buf` were detected in the window before (context).
     before: usize,
+    /// The window being detected.
+    running: Option<Slot>,
     /// Findings not allowed by the policy, in document order window by window: one vector
     /// per window, never joined (one growing vector was held twice its size while it was
     /// copied at each doubling: 63 MB for a 100k-row sheet).
@@ -51,6 +63,7 @@ impl<'s> Windows<'s> {
             sanitizer,
             buf: Vec::with_capacity(BEFORE + WINDOW + AFTER),
             before: 0,
+            running: None,
             chunks: Vec::new(),
             found: 0,
             listed: Vec::new(),
@@ -58,56 +71,127 @@ impl<'s> Windows<'s> {
         }
     }
 
-    pub(crate) fn push(&mut self, unit: TextUnit) {
+    /// Takes one unit; a full window is handed to `scope`.
+    pub(crate) fn push<'scope>(&mut self, unit: TextUnit, scope: &rayon::Scope<'scope>)
+    where
+        's: 'scope,
+    {
         self.buf.push(unit);
         if self.buf.len() >= self.before + WINDOW + AFTER {
-            self.detect(self.buf.len() - AFTER);
+            let end = self.buf.len() - AFTER;
+            self.launch(end, scope);
         }
     }
 
     /// Detects the units left; returns the findings, one vector per window, and the report
     /// entries of the first of them.
     pub(crate) fn finish(mut self) -> (Vec<Vec<Finding>>, Vec<FindingReport>) {
-        self.detect(self.buf.len());
-        self.buf = Vec::new();
+        self.collect();
+        let end = self.buf.len();
+        if end > self.before && !docsan_core::deadline_passed() {
+            let units = std::mem::take(&mut self.buf);
+            let kept = detect_window(self.sanitizer, &units, self.before, end);
+            self.take_findings(&units, kept);
+        }
         (self.chunks, self.listed)
     }
 
-    /// Detects `buf[before..end]`, reading all of `buf`, then keeps the last [`BEFORE`] units
-    /// before `end` and those after it.
-    fn detect(&mut self, end: usize) {
-        if end <= self.before {
+    /// Hands `buf[before..end]` (read with all of `buf`) to the pool, after taking the
+    /// findings of the window before; keeps the last [`BEFORE`] units before `end` and those
+    /// after it for the next window. Nothing is detected once time is up (the pipeline's
+    /// deadline check then fails the file).
+    fn launch<'scope>(&mut self, end: usize, scope: &rayon::Scope<'scope>)
+    where
+        's: 'scope,
+    {
+        self.collect();
+        let keep_from = end.saturating_sub(BEFORE);
+        let next = self.buf[keep_from..].to_vec();
+        let units = std::mem::replace(&mut self.buf, next);
+        let before = std::mem::replace(&mut self.before, end - keep_from);
+        if end <= before || docsan_core::deadline_passed() {
             return;
         }
-        // Out of time: the pipeline's deadline check fails the file; nothing here is used.
-        if docsan_core::deadline_passed() {
-            self.buf.clear();
-            self.before = 0;
+        let slot: Slot = Default::default();
+        let task = std::sync::Arc::clone(&slot);
+        let sanitizer = self.sanitizer;
+        // The deadline is the caller's thread's: carried to the thread that detects.
+        let deadline = docsan_core::current_deadline();
+        scope.spawn(move |_| {
+            let _deadline = docsan_core::deadline_scope(deadline);
+            let kept = detect_window(sanitizer, &units, before, end);
+            *task.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((units, kept));
+            task.1.notify_all();
+        });
+        self.running = Some(slot);
+    }
+
+    /// Waits for the window being detected and takes its findings. The pool's pending work
+    /// is run meanwhile (with one thread, that is the window itself); when there is none,
+    /// the window runs on another thread and this one sleeps until it is done.
+    fn collect(&mut self) {
+        let Some(slot) = self.running.take() else {
             return;
-        }
-        let first = self.buf[0].id.0;
-        let policy = &self.sanitizer.options.policy;
-        let found = self.sanitizer.engine.detect_all(&self.buf);
-        let mut kept = Vec::new();
-        for f in found {
-            let Some(pos) = f.unit.0.checked_sub(first).map(|p| p as usize) else {
-                continue;
-            };
-            if pos < self.before || pos >= end || policy.is_allowed(f.value.expose()) {
+        };
+        let (lock, done) = &*slot;
+        let (units, kept) = loop {
+            if let Some(d) = lock.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                break d;
+            }
+            if rayon::yield_now() == Some(rayon::Yield::Executed) {
                 continue;
             }
+            let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+            if guard.is_none() {
+                // Woken when the window is done; the timeout only re-checks the pool.
+                let (mut guard, _) = done
+                    .wait_timeout(guard, std::time::Duration::from_millis(20))
+                    .unwrap_or_else(|e| e.into_inner());
+                if let Some(d) = guard.take() {
+                    break d;
+                }
+            }
+        };
+        self.take_findings(&units, kept);
+    }
+
+    /// Keeps a window's findings, with report entries for the first of all.
+    fn take_findings(&mut self, units: &[TextUnit], kept: Vec<Finding>) {
+        let first = units.first().map_or(0, |u| u.id.0);
+        for f in &kept {
             if self.listed.len() < self.limit && self.listed.len() == self.found {
-                self.listed.push(finding_report(self.buf.get(pos), &f));
+                let pos = f.unit.0.saturating_sub(first) as usize;
+                self.listed.push(finding_report(units.get(pos), f));
             }
             self.found += 1;
-            kept.push(f);
         }
         if !kept.is_empty() {
-            kept.shrink_to_fit();
             self.chunks.push(kept);
         }
-        let keep_from = end.saturating_sub(BEFORE);
-        self.buf.drain(..keep_from);
-        self.before = end - keep_from;
     }
+}
+
+/// Detects `units[before..end]`, reading all of `units`; returns the findings there that the
+/// policy does not allow.
+fn detect_window(
+    sanitizer: &Sanitizer,
+    units: &[TextUnit],
+    before: usize,
+    end: usize,
+) -> Vec<Finding> {
+    let first = units.first().map_or(0, |u| u.id.0);
+    let policy = &sanitizer.options.policy;
+    let mut kept: Vec<Finding> = sanitizer
+        .engine
+        .detect_all(units)
+        .into_iter()
+        .filter(|f| {
+            f.unit.0.checked_sub(first).is_some_and(|p| {
+                let p = p as usize;
+                p >= before && p < end && !policy.is_allowed(f.value.expose())
+            })
+        })
+        .collect();
+    kept.shrink_to_fit();
+    kept
 }
