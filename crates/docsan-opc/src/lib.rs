@@ -297,7 +297,10 @@ impl Package {
             w.set_raw_comment(comment.into_boxed_slice())
                 .map_err(zip_err)?;
         }
-        Ok(w.finish().map_err(zip_err)?.into_inner())
+        // The buffer grew by doubling: up to twice the package, held through every check of it.
+        let mut out = w.finish().map_err(zip_err)?.into_inner();
+        out.shrink_to_fit();
+        Ok(out)
     }
 }
 

@@ -26,7 +26,7 @@ pub(crate) fn inflate(
     input: &[u8],
     zlib: bool,
 ) -> Result<(Vec<u8>, End, usize), Error> {
-    inflate_sized(ctx, what, input, zlib, 0)
+    inflate_sized(ctx, what, input, zlib, 0, true)
 }
 
 /// [`inflate`] with the size the output is declared to have (a zip entry's header), used
@@ -38,7 +38,16 @@ pub(crate) fn inflate_sized(
     input: &[u8],
     zlib: bool,
     declared: u64,
+    count: bool,
 ) -> Result<(Vec<u8>, End, usize), Error> {
+    // Inflating data a second time takes nothing more from the document's byte budget.
+    let take = |n: usize| {
+        if count {
+            ctx.budget.take(n as u64)
+        } else {
+            Ok(())
+        }
+    };
     let cap = ctx.limits.entry_cap(input.len() as u64);
     let mut d = Decompress::new(zlib);
     let first = (input.len() as u64).saturating_mul(4).min(1 << 20);
@@ -65,17 +74,17 @@ pub(crate) fn inflate_sized(
         let consumed = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
         match status {
             Ok(Status::StreamEnd) => {
-                ctx.budget.take(out.len() as u64)?;
+                take(out.len())?;
                 return Ok((out, End::Complete, consumed));
             }
             Ok(_) => {
                 if d.total_in() == before_in && d.total_out() == before_out {
-                    ctx.budget.take(out.len() as u64)?;
+                    take(out.len())?;
                     return Ok((out, End::Damaged, consumed));
                 }
             }
             Err(_) => {
-                ctx.budget.take(out.len() as u64)?;
+                take(out.len())?;
                 return Ok((out, End::Damaged, consumed));
             }
         }

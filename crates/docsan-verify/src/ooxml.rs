@@ -24,9 +24,8 @@ fn ext_is(name: &str, exts: &[&str]) -> bool {
     exts.iter().any(|e| n.ends_with(e))
 }
 
-fn looks_xml(m: &Member) -> bool {
-    let head: Vec<u8> = m
-        .data
+fn looks_xml(m: &Member, data: &[u8]) -> bool {
+    let head: Vec<u8> = data
         .iter()
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
@@ -103,7 +102,8 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
         .iter()
         .find(|m| m.listed && m.name.to_ascii_lowercase().ends_with("sharedstrings.xml"))
     {
-        let text = xml::decode(&m.data);
+        let data = m.load(ctx, bytes)?;
+        let text = xml::decode(&data);
         let mut cur: Option<String> = None;
         let mut in_rph = 0u32;
         let _ = xml::parse(&text, ctx.limits.max_xml_depth, |e| match e {
@@ -121,7 +121,7 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             _ => {}
         });
     }
-    let (sheet_names, ordered) = sheet_names(&members);
+    let (sheet_names, ordered) = sheet_names(ctx, bytes, &members)?;
     if ctx.depth == 0 {
         ctx.structure.sheets = ordered;
         ctx.structure.parts = members
@@ -163,7 +163,9 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
                 .at(loc.clone()),
             );
         }
-        let is_xml = looks_xml(m);
+        let data = m.load(ctx, bytes)?;
+        let data = &data[..];
+        let is_xml = looks_xml(m, data);
         let lower = m.name.to_ascii_lowercase();
         let text_bearing = is_xml || ext_is(&lower, &[".txt", ".csv"]);
         if is_xml {
@@ -173,8 +175,8 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             let needles = std::sync::Arc::clone(&ctx.needles);
             let at = ctx.residues.len();
             let (hits, read) = rayon::join(
-                || needles.find_in_bytes(&m.data, text_bearing),
-                || read_xml(ctx, m, &loc, &shared, sheet),
+                || needles.find_in_bytes(data, text_bearing),
+                || read_xml(ctx, m, data, &loc, &shared, sheet),
             );
             let from_text = ctx.residues.split_off(at);
             ctx.add_byte_hits(hits, &loc);
@@ -182,17 +184,17 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             read?;
             continue;
         }
-        ctx.scan_bytes(&m.data, text_bearing, &loc);
+        ctx.scan_bytes(data, text_bearing, &loc);
         if ext_is(&lower, &IMAGE_EXT) {
             ctx.diagnostics.push(
                 Diagnostic::warning("image", "an image may hold text that cannot be checked")
                     .at(loc.clone()),
             );
-        } else if crate::sniff(&m.data).is_some() {
-            ctx.verify_embedded(&m.name, &m.data);
+        } else if crate::sniff(data).is_some() {
+            ctx.verify_embedded(&m.name, data);
         } else if lower.contains("printersettings") {
             // Printer settings (a DEVMODE record): searched as raw bytes above, nothing else.
-        } else if ext_is(&lower, &[".bin", ".ole"]) || m.data.starts_with(b"\xD0\xCF\x11\xE0") {
+        } else if ext_is(&lower, &[".bin", ".ole"]) || data.starts_with(b"\xD0\xCF\x11\xE0") {
             ctx.diagnostics.push(
                 Diagnostic::warning(
                     "ole-object",
@@ -203,33 +205,33 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
         } else if ext_is(
             &lower,
             &[".txt", ".csv", ".htm", ".html", ".mht", ".mhtml", ".rtf"],
-        ) || textual(&m.data)
+        ) || textual(data)
         {
             // Other text (altChunk HTML or MHT, RTF, plain text): lines are units.
-            ctx.verify_embedded_text(&m.name, &m.data);
+            ctx.verify_embedded_text(&m.name, data);
         }
     }
     Ok(())
 }
 
 /// Maps worksheet part names to sheet names through `xl/workbook.xml` and its relationships.
-fn sheet_names(members: &[Member]) -> (BTreeMap<String, String>, Vec<String>) {
+fn sheet_names(
+    ctx: &Ctx<'_>,
+    package: &[u8],
+    members: &[Member],
+) -> Result<(BTreeMap<String, String>, Vec<String>), Error> {
     let find = |n: &str| members.iter().find(|m| m.listed && m.name == n);
     let mut out = BTreeMap::new();
     let mut ordered = Vec::new();
     let Some(wb) = find("xl/workbook.xml") else {
-        return (out, ordered);
+        return Ok((out, ordered));
     };
-    let empty = Member {
-        name: String::new(),
-        offset: 0,
-        listed: true,
-        data: Vec::new(),
-        complete: true,
+    let rels = match find("xl/_rels/workbook.xml.rels") {
+        Some(r) => r.load(ctx, package)?,
+        None => std::borrow::Cow::Borrowed(&[][..]),
     };
-    let rels = find("xl/_rels/workbook.xml.rels").unwrap_or(&empty);
     let mut targets: BTreeMap<String, String> = BTreeMap::new();
-    let rt = xml::decode(&rels.data);
+    let rt = xml::decode(&rels);
     let _ = xml::parse(&rt, 64, |e| {
         if let xml::Ev::Start {
             local: "Relationship",
@@ -254,7 +256,8 @@ fn sheet_names(members: &[Member]) -> (BTreeMap<String, String>, Vec<String>) {
             }
         }
     });
-    let wt = xml::decode(&wb.data);
+    let wb = wb.load(ctx, package)?;
+    let wt = xml::decode(&wb);
     let _ = xml::parse(&wt, 64, |e| {
         if let xml::Ev::Start {
             local: "sheet",
@@ -278,7 +281,7 @@ fn sheet_names(members: &[Member]) -> (BTreeMap<String, String>, Vec<String>) {
             }
         }
     });
-    (out, ordered)
+    Ok((out, ordered))
 }
 
 fn part_kind(name: &str) -> UnitKind {
@@ -454,11 +457,12 @@ fn is_block(local: &str) -> bool {
 fn read_xml(
     ctx: &mut Ctx<'_>,
     m: &Member,
+    data: &[u8],
     loc: &Location,
     shared: &[String],
     sheet: Option<String>,
 ) -> Result<(), Error> {
-    let text = xml::decode(&m.data);
+    let text = xml::decode(data);
     let base_kind = part_kind(&m.name);
     let is_sheet = m.name.to_ascii_lowercase().contains("worksheets/");
     let is_rels = m.name.ends_with(".rels");

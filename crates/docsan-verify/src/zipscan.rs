@@ -19,9 +19,35 @@ pub(crate) struct Member {
     pub(crate) offset: usize,
     /// Listed in the central directory.
     pub(crate) listed: bool,
+    /// The decoded data; empty for a deferred member until [`Member::load`].
     pub(crate) data: Vec<u8>,
     /// Whether the data decoded completely.
     pub(crate) complete: bool,
+    /// A large deflated member is not kept: its compressed bytes in the package and its
+    /// declared size, to be inflated again when it is checked.
+    pub(crate) deferred: Option<(std::ops::Range<usize>, u64)>,
+}
+
+/// Members that inflate to this size or more are inflated again when checked rather than
+/// kept: the verifier then holds one large part at a time, not all of them (a 100k-row
+/// sheet's 20 MB and its shared strings' 8 MB at once).
+const DEFER_FROM: usize = 1 << 20;
+
+impl Member {
+    /// The member's data: kept, or inflated again from `package` (the bytes it was found in).
+    pub(crate) fn load<'m>(
+        &'m self,
+        ctx: &Ctx<'_>,
+        package: &[u8],
+    ) -> Result<std::borrow::Cow<'m, [u8]>, Error> {
+        let Some((range, declared)) = &self.deferred else {
+            return Ok(std::borrow::Cow::Borrowed(&self.data));
+        };
+        let input = package.get(range.clone()).unwrap_or_default();
+        let what = format!("zip entry {}", self.name);
+        let (data, _, _) = inflate_sized(ctx, &what, input, false, *declared, false)?;
+        Ok(std::borrow::Cow::Owned(data))
+    }
 }
 
 fn u16_at(b: &[u8], i: usize) -> Option<u16> {
@@ -151,6 +177,7 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
                     listed,
                     complete: n as u64 == size,
                     data,
+                    deferred: None,
                 });
             }
             8 => {
@@ -161,8 +188,8 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
                     rest
                 };
                 let declared = u32_at(bytes, p + 22).map_or(0, u64::from);
-                let (data, end, used) =
-                    inflate_sized(ctx, &format!("zip entry {name}"), input, false, declared)?;
+                let what = format!("zip entry {name}");
+                let (data, end, used) = inflate_sized(ctx, &what, input, false, declared, true)?;
                 if end == End::Complete {
                     covered_until = covered_until.max(start + used);
                 }
@@ -170,12 +197,20 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
                     // A signature inside compressed data, not an entry.
                     continue;
                 }
+                let (data, deferred) = if data.len() >= DEFER_FROM {
+                    // The same input as now, so the same data comes out.
+                    let range = start..start + input.len();
+                    (Vec::new(), Some((range, data.len() as u64)))
+                } else {
+                    (data, None)
+                };
                 members.push(Member {
                     name,
                     offset: p,
                     listed,
                     complete: end == End::Complete,
                     data,
+                    deferred,
                 });
             }
             _ => {

@@ -625,6 +625,44 @@ fn xlsx_rich_text_shared_string_is_joined() {
     assert!(detected(&r, PiiKind::Id18));
 }
 
+/// Parts that inflate to a megabyte or more are inflated again when checked, not kept: the
+/// values in them are found all the same, in a large shared string table resolved into a
+/// large sheet, and at the very end of the sheet.
+#[test]
+fn xlsx_large_parts_are_checked_like_small_ones() {
+    let mut items = String::new();
+    let mut rows = String::from(HEADER_ROW);
+    for i in 0..50_000u32 {
+        items.push_str(&format!("<si><t>备注第{i}行</t></si>"));
+        rows.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="s"><v>{i}</v></c><c r="B{r}" t="inlineStr"><is><t>138****5678</t></is></c></row>"#,
+            r = i + 2
+        ));
+    }
+    items.push_str("<si><t>张三丰</t></si>");
+    rows.push_str(&format!(
+        r#"<row r="50002"><c r="A50002" t="s"><v>50000</v></c><c r="B50002"><v>{MOBILE}</v></c></row>"#
+    ));
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{items}</sst>"#
+    );
+    assert!(sst.len() > 1 << 20 && rows.len() > 2 << 20);
+    let pkg = xlsx(&rows, &[("xl/sharedStrings.xml", &sst)]);
+    let r = run(&pkg, Format::Xlsx, &["张三丰", MOBILE]);
+    assert!(original_found(&r, "张三丰"));
+    assert!(original_found(&r, MOBILE));
+    // The cell was resolved through the large shared string table: found in the sheet too.
+    assert!(r.residues.iter().any(|x| {
+        x.value.expose() == "张三丰" && x.location.cell.as_deref() == Some("A50002")
+    }));
+    let d = r
+        .residues
+        .iter()
+        .find(|x| x.source == ResidueSource::Detected && x.kind == Some(PiiKind::Mobile))
+        .expect("mobile detected");
+    assert_eq!(d.location.cell.as_deref(), Some("B50002"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Text, CSV, allowed values, limits and hostile input.
 

@@ -970,7 +970,7 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
     let Ok(mut w) = Walker::new(src, limits.max_xml_depth, false) else {
         return Header::default();
     };
-    let rows = first_rows(&mut w, sst);
+    let (rows, _) = first_rows(&mut w, sst);
     // Merged cells follow the sheet data: read only the tail of the part.
     let tail_start = memchr::memmem::rfind(src, SHEET_DATA_END)
         .map(|p| p + SHEET_DATA_END.len())
@@ -986,8 +986,11 @@ fn detect_header_streaming(
     limits: &Limits,
 ) -> Result<Header> {
     let mut w = Walker::streaming(src, limits.max_xml_depth, false)?;
-    let rows = first_rows(&mut w, sst);
-    let tail = tail_after(w.into_inner(), SHEET_DATA_END)?;
+    let (rows, in_data) = first_rows(&mut w, sst);
+    // Stopped before the end of the sheet data: what follows its end tag is the tail.
+    // Otherwise the rest is.
+    let mark = if in_data { SHEET_DATA_END } else { b"" };
+    let tail = tail_after(w.into_inner(), mark)?;
     Ok(build_header(rows, merged_cells(&tail, limits)))
 }
 
@@ -997,12 +1000,13 @@ const SHEET_DATA_END: &[u8] = b"sheetData>";
 /// Most of a sheet's tail (merged cells, page setup) kept while looking for its start.
 const MAX_TAIL: usize = 16 << 20;
 
-/// Reads `r` to its end and returns what follows the last `mark` (all of it when there is
-/// none: the mark was read before), keeping no more than [`MAX_TAIL`] bytes at a time.
+/// Reads `r` to its end and returns what follows the last `mark` (all of it for an empty
+/// mark), holding no more than [`MAX_TAIL`] bytes: while no mark has been seen, only the
+/// bytes a mark could start in.
 fn tail_after(mut r: impl std::io::Read, mark: &[u8]) -> Result<Vec<u8>> {
     let mut tail: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 1 << 16];
-    let mut seen = false;
+    let mut seen = mark.is_empty();
     loop {
         let n = r
             .read(&mut chunk)
@@ -1011,19 +1015,61 @@ fn tail_after(mut r: impl std::io::Read, mark: &[u8]) -> Result<Vec<u8>> {
             break;
         }
         // Search from where a mark split over two reads could begin.
-        let from = tail.len().saturating_sub(mark.len() - 1);
+        let from = tail.len().saturating_sub(mark.len().saturating_sub(1));
         tail.extend_from_slice(&chunk[..n]);
-        if let Some(p) = memchr::memmem::rfind(&tail[from..], mark) {
+        if let Some(p) = (!mark.is_empty())
+            .then(|| memchr::memmem::rfind(&tail[from..], mark))
+            .flatten()
+        {
             tail.drain(..from + p + mark.len());
             seen = true;
-        } else if seen && tail.len() > MAX_TAIL {
-            // No merged-cell list this long follows a sheet's data: keep the start.
+        } else if !seen {
+            let keep = mark.len() - 1;
+            if tail.len() > keep {
+                tail.drain(..tail.len() - keep);
+            }
+        } else if tail.len() > MAX_TAIL {
+            // No merged-cell list this long follows a sheet's data: keep its start.
             tail.truncate(MAX_TAIL);
-        } else if !seen && tail.len() > MAX_TAIL {
-            tail.drain(..tail.len() - mark.len());
         }
     }
-    Ok(tail)
+    Ok(if seen { tail } else { Vec::new() })
+}
+
+#[cfg(test)]
+mod tail_tests {
+    use super::tail_after;
+
+    /// Hands its bytes over a few at a time.
+    struct Dribble<'a>(&'a [u8], usize);
+
+    impl std::io::Read for Dribble<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn the_tail_is_what_follows_the_last_mark_wherever_reads_split_it() {
+        let src =
+            b"<row/></sheetData><x/>sheetData><mergeCells><mergeCell ref=\"A1:B1\"/></mergeCells>";
+        for step in [1, 2, 3, 7, 9, 10, 11, 64, 1 << 16] {
+            let t = tail_after(Dribble(src, step), b"sheetData>").unwrap();
+            assert_eq!(
+                t, b"<mergeCells><mergeCell ref=\"A1:B1\"/></mergeCells>",
+                "{step}"
+            );
+            assert_eq!(tail_after(Dribble(src, step), b"").unwrap(), src, "{step}");
+            assert!(
+                tail_after(Dribble(b"<row/><row/>", step), b"sheetData>")
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+    }
 }
 
 /// The ranges of merged cells in a sheet's tail.
@@ -1054,10 +1100,12 @@ fn merged_cells(tail: &[u8], limits: &Limits) -> Vec<(u32, u32, u32, u32)> {
 }
 
 /// The texts of the cells of a sheet's first twenty rows, by row and column.
+/// Also says whether it stopped inside the sheet data (at its twenty-first row).
 fn first_rows<R: std::io::BufRead>(
     w: &mut Walker<R>,
     sst: Option<&SstInfo>,
-) -> BTreeMap<u32, BTreeMap<u32, String>> {
+) -> (BTreeMap<u32, BTreeMap<u32, String>>, bool) {
+    let mut stopped_in_data = false;
     let mut rows: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
     let mut row = 0u32;
     let mut col = 0u32;
@@ -1084,6 +1132,7 @@ fn first_rows<R: std::io::BufRead>(
                             .unwrap_or(row.saturating_add(1));
                         col = 0;
                         if row > 20 {
+                            stopped_in_data = true;
                             break;
                         }
                     }
@@ -1135,7 +1184,7 @@ fn first_rows<R: std::io::BufRead>(
             Ev::Eof => break,
         }
     }
-    rows
+    (rows, stopped_in_data)
 }
 
 /// The header found in the first rows and the merged cells.
