@@ -1257,6 +1257,36 @@ fn build_header(
     header
 }
 
+/// Sheet cells of one shared string and column that stand as one unit, by (string, column).
+/// Keys are two small integers: a multiplicative hash, not SipHash, which cost more than the
+/// map's own work on a sheet with a grouped cell per row.
+type Groups = HashMap<(u32, u32), u32, std::hash::BuildHasherDefault<PairHasher>>;
+
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(29) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Whether `s` has at most `n` characters, counted only when its bytes do not tell.
+fn at_most_chars(s: &str, n: usize) -> bool {
+    s.len() <= n || (s.len() <= 4 * n && s.chars().count() <= n)
+}
+
 /// The cell being read.
 #[derive(Debug, Default)]
 struct CellState {
@@ -1268,7 +1298,8 @@ struct CellState {
     stag_end: usize,
     row: u32,
     col: u32,
-    t: Vec<u8>,
+    /// The `t` attribute's value (`s`, `str`, `inlineStr`, `n`…): short, kept inline.
+    t: CompactString,
     /// The `t` attribute with the blanks before it (` t="n"`), as a range of the part.
     t_attr: Option<(usize, usize)>,
     prefix: String,
@@ -1419,7 +1450,7 @@ fn walk_sheet<R: std::io::BufRead>(
     let mut cell: Option<CellState> = None;
     let mut pending: Vec<CellState> = Vec::new();
     let mut row_hidden = false;
-    let mut groups: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut groups: Groups = Groups::default();
     let (loc_part, loc_sheet, loc_detail): (CompactString, Option<CompactString>, _) = (
         sc.part_name.into(),
         sc.name.as_deref().map(Into::into),
@@ -1526,7 +1557,7 @@ fn walk_sheet<R: std::io::BufRead>(
                                     }
                                 }
                                 b"t" => {
-                                    st.t = raw[a.value.clone()].to_vec();
+                                    st.t = String::from_utf8_lossy(&raw[a.value.clone()]).into();
                                     // `raw` starts after the `<` at `pos`.
                                     let blanks = raw[..a.name.start]
                                         .iter()
@@ -1647,7 +1678,7 @@ fn walk_sheet<R: std::io::BufRead>(
 /// Does a buffered cell show any text?
 fn cell_has_text(st: &CellState, sst: Option<&SstInfo>) -> bool {
     let v = st.v.as_ref().map(|(_, _, t)| t.as_str()).unwrap_or("");
-    match st.t.as_slice() {
+    match st.t.as_bytes() {
         b"s" => v
             .trim()
             .parse::<usize>()
@@ -1664,7 +1695,7 @@ fn flush_row(
     ex: &mut Ex<'_>,
     sc: &mut SheetCtx<'_>,
     header: &Header,
-    groups: &mut HashMap<(u32, u32), u32>,
+    groups: &mut Groups,
     pending: &mut Vec<CellState>,
     loc: &dyn Fn(CompactString, Option<&str>) -> Location,
 ) -> Result<()> {
@@ -1687,7 +1718,7 @@ fn finish_cell(
     ex: &mut Ex<'_>,
     sc: &mut SheetCtx<'_>,
     header: &Header,
-    groups: &mut HashMap<(u32, u32), u32>,
+    groups: &mut Groups,
     st: &mut CellState,
     left: &Option<(u32, CompactString)>,
     row_filled: usize,
@@ -1740,7 +1771,7 @@ fn finish_cell(
         ctx
     };
     let mut out_text: Option<CompactString> = None;
-    match st.t.as_slice() {
+    match st.t.as_bytes() {
         b"s" => {
             let Some((vs, ve, vt)) = st.v.take() else {
                 return Ok(None);
@@ -1782,14 +1813,14 @@ fn finish_cell(
                     groups.insert(key, uid);
                 }
             }
-            if si.text.chars().count() <= 16 {
+            if at_most_chars(&si.text, 16) {
                 out_text = Some(si.text.clone());
             }
         }
         b"inlineStr" if !st.is.slots.is_empty() || st.v.is_none() => {
             let text = std::mem::take(&mut st.is_text);
             if !blank(&text) || !st.is.shadows.is_empty() {
-                if text.chars().count() <= 16 {
+                if at_most_chars(&text, 16) {
                     out_text = Some(text.as_str().into());
                 }
                 ex.push(
@@ -1806,7 +1837,7 @@ fn finish_cell(
                 // number cells included): nothing in a cell is skipped unseen.
                 let is_str = !matches!(t, b"" | b"n") || vt.trim().parse::<f64>().is_err();
                 if is_str && !blank(&vt) {
-                    if vt.chars().count() <= 16 {
+                    if at_most_chars(&vt, 16) {
                         out_text = Some(vt.as_str().into());
                     }
                     let len = vt.len() as u32;
