@@ -30,8 +30,9 @@ pub(crate) const AFTER: usize = 64;
 
 /// A window being detected on the pool: empty until its units come back with their
 /// findings (those in the window that the policy does not allow).
+/// A panic in detection is carried back to the thread that waits, which goes on unwinding.
 type Slot = std::sync::Arc<(
-    std::sync::Mutex<Option<(Vec<TextUnit>, Vec<Finding>)>>,
+    std::sync::Mutex<Option<std::thread::Result<(Vec<TextUnit>, Vec<Finding>)>>>,
     std::sync::Condvar,
 )>;
 
@@ -119,8 +120,11 @@ impl<'s> Windows<'s> {
         let deadline = docsan_core::current_deadline();
         scope.spawn(move |_| {
             let _deadline = docsan_core::deadline_scope(deadline);
-            let kept = detect_window(sanitizer, &units, before, end);
-            *task.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((units, kept));
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let kept = detect_window(sanitizer, &units, before, end);
+                (units, kept)
+            }));
+            *task.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(done);
             task.1.notify_all();
         });
         self.running = Some(slot);
@@ -134,7 +138,7 @@ impl<'s> Windows<'s> {
             return;
         };
         let (lock, done) = &*slot;
-        let (units, kept) = loop {
+        let done = loop {
             if let Some(d) = lock.lock().unwrap_or_else(|e| e.into_inner()).take() {
                 break d;
             }
@@ -151,6 +155,10 @@ impl<'s> Windows<'s> {
                     break d;
                 }
             }
+        };
+        let (units, kept) = match done {
+            Ok(d) => d,
+            Err(panic) => std::panic::resume_unwind(panic),
         };
         self.take_findings(&units, kept);
     }
