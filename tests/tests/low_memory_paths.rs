@@ -245,3 +245,28 @@ fn windowed_detection_finds_what_whole_detection_finds() {
         );
     }
 }
+
+/// A large sheet's windows are detected as pool tasks while the backend makes the next: the
+/// same output from a pool of one thread (the `-j1` case: the waiting thread runs the window
+/// itself), of two, and outside any pool, over window boundaries.
+#[test]
+fn windowed_detection_gives_the_same_bytes_on_any_pool() {
+    let bytes = docsan_xlsx::generate_large_sheet(15_000);
+    let s = docsan::Sanitizer::new(docsan::Options {
+        stream_from: Some(0),
+        ..docsan::Options::default()
+    })
+    .unwrap();
+    let (outside, outside_out) = s.sanitize(&bytes, Some("large.xlsx"));
+    assert!(outside_out.is_some(), "{:?}", outside.status);
+    assert!(outside.counts.values().sum::<usize>() >= 45_000);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let (r, out) = pool.install(|| s.sanitize(&bytes, Some("large.xlsx")));
+        assert_eq!(r.counts, outside.counts, "{threads} threads");
+        assert!(out == outside_out, "{threads} threads: output bytes differ");
+    }
+}

@@ -231,4 +231,33 @@ mod tests {
         assert_eq!(joined_latin_name("dtolnay"), None);
         assert_eq!(joined_latin_name("Zhang Wei").as_deref(), Some("ZhangWei"));
     }
+
+    /// Units are searched in batches and parallel slices: every copy is found, in unit order,
+    /// across their boundaries.
+    #[test]
+    fn copies_are_found_in_order_across_batches_and_slices() {
+        let n = BATCH as u32 + 3 * SLICE as u32 + 7;
+        let units: Vec<TextUnit> = (0..n)
+            .map(|i| {
+                if i % 3 == 0 {
+                    unit(i, "备注：张三丰已核实")
+                } else {
+                    unit(i, "无")
+                }
+            })
+            .collect();
+        let found = [Finding {
+            unit: UnitId(0),
+            range: 9..18,
+            kind: PiiKind::Name,
+            rule: "name.label".into(),
+            confidence: 0.9,
+            value: Sensitive::new("张三丰"),
+        }];
+        let more = elsewhere(&units, &found, 0.0);
+        let ids: Vec<u32> = more.iter().map(|m| m.unit.0).collect();
+        let expected: Vec<u32> = (3..n).step_by(3).collect();
+        assert_eq!(ids, expected);
+        assert!(more.iter().all(|m| m.range == (9..18)));
+    }
 }
