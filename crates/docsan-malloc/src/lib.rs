@@ -4,17 +4,19 @@
 //! freed, but by default it raises that threshold to the size of each large block freed (up
 //! to 32 MiB). After the first few vectors of a large document are freed, later ones of
 //! megabytes come from the heap instead, whose freed middle is never returned: the process
-//! then holds memory it no longer uses. Measured on the bench's large files: a 100k-row sheet
-//! peaked at 117 MB instead of 100, a 200-page PDF at 99 MB instead of 48, for the same
-//! allocations and no change in time. Fixing the threshold at glibc's own default (128 KiB)
-//! keeps it from sliding.
+//! then holds memory it no longer uses. Fixing the threshold keeps it from sliding. At glibc's
+//! own default (128 KiB) the many small files of a bulk run paid for it: every block from
+//! 128 KiB on was mapped and unmapped again, 15% more time on two cores. At 1 MiB, measured on
+//! the bench: the 100k-row sheet peaks at 101 MB instead of 108, the 200-page PDF at 48 MB
+//! instead of 99, and the 1,040-file corpus takes the time it took without the setting.
 //!
 //! This is the only crate of the workspace with `unsafe` code: one call to `mallopt`, which
 //! has no memory-safety preconditions. Elsewhere (other C libraries, other systems) it does
 //! nothing.
 
-/// glibc's initial `mmap` threshold, kept fixed.
-pub const MMAP_THRESHOLD: i32 = 128 * 1024;
+/// The `mmap` threshold, kept fixed: blocks from this size on are mapped, and returned to
+/// the system when freed.
+pub const MMAP_THRESHOLD: i32 = 1 << 20;
 
 /// Fixes the allocator's `mmap` threshold (see the crate documentation). Call once, first
 /// thing in `main`, before any thread is started. Returns whether the setting was applied.
