@@ -29,8 +29,8 @@ pub(crate) const BEFORE: usize = 512;
 pub(crate) const AFTER: usize = 64;
 
 /// A window being detected on the pool: empty until its units come back with their
-/// findings (those in the window that the policy does not allow).
-/// A panic in detection is carried back to the thread that waits, which goes on unwinding.
+/// findings (those in the window that the policy does not allow), or with the panic that
+/// detection raised, which the waiting thread then resumes.
 type Slot = std::sync::Arc<(
     std::sync::Mutex<Option<std::thread::Result<(Vec<TextUnit>, Vec<Finding>)>>>,
     std::sync::Condvar,
@@ -137,7 +137,7 @@ impl<'s> Windows<'s> {
         let Some(slot) = self.running.take() else {
             return;
         };
-        let (lock, done) = &*slot;
+        let (lock, ready) = &*slot;
         let done = loop {
             if let Some(d) = lock.lock().unwrap_or_else(|e| e.into_inner()).take() {
                 break d;
@@ -148,7 +148,7 @@ impl<'s> Windows<'s> {
             let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
             if guard.is_none() {
                 // Woken when the window is done; the timeout only re-checks the pool.
-                let (mut guard, _) = done
+                let (mut guard, _) = ready
                     .wait_timeout(guard, std::time::Duration::from_millis(20))
                     .unwrap_or_else(|e| e.into_inner());
                 if let Some(d) = guard.take() {
