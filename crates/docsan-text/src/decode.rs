@@ -90,8 +90,6 @@ impl Decoded {
         }
     }
 
-    /// Encodes `text` in this file's encoding. Refuses when the original text would not
-    /// round-trip to `original` exactly, since then bytes outside the edits would change.
     /// [`Decoded::encode`] of an owned text: UTF-8 output is the text's own buffer, not a
     /// copy (a large CSV is not held twice).
     pub fn encode_owned(&self, text: String, original: &[u8]) -> Result<Vec<u8>> {
@@ -106,6 +104,8 @@ impl Decoded {
         }
     }
 
+    /// Encodes `text` in this file's encoding. Refuses when the original text would not
+    /// round-trip to `original` exactly, since then bytes outside the edits would change.
     pub fn encode(&self, text: &str, original: &[u8]) -> Result<Vec<u8>> {
         let enc = |t: &str| -> Vec<u8> {
             match self.encoding {

@@ -19,13 +19,19 @@ pub(crate) struct Member {
     pub(crate) offset: usize,
     /// Listed in the central directory.
     pub(crate) listed: bool,
-    /// The decoded data; empty for a deferred member until [`Member::load`].
-    pub(crate) data: Vec<u8>,
+    /// The decoded data, read through [`Member::load`].
+    body: Body,
     /// Whether the data decoded completely.
     pub(crate) complete: bool,
+}
+
+/// A member's data as the scan leaves it.
+#[derive(Debug)]
+enum Body {
+    Kept(Vec<u8>),
     /// A large deflated member is not kept: its compressed bytes in the package and its
-    /// declared size, to be inflated again when it is checked.
-    pub(crate) deferred: Option<(std::ops::Range<usize>, u64)>,
+    /// size, to be inflated again when it is checked.
+    Deferred(std::ops::Range<usize>, u64),
 }
 
 /// Members that inflate to this size or more are inflated again when checked rather than
@@ -40,8 +46,9 @@ impl Member {
         ctx: &Ctx<'_>,
         package: &[u8],
     ) -> Result<std::borrow::Cow<'m, [u8]>, Error> {
-        let Some((range, declared)) = &self.deferred else {
-            return Ok(std::borrow::Cow::Borrowed(&self.data));
+        let (range, declared) = match &self.body {
+            Body::Kept(data) => return Ok(std::borrow::Cow::Borrowed(data)),
+            Body::Deferred(range, declared) => (range, declared),
         };
         let input = package.get(range.clone()).unwrap_or_default();
         let what = format!("zip entry {}", self.name);
@@ -176,8 +183,7 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
                     offset: p,
                     listed,
                     complete: n as u64 == size,
-                    data,
-                    deferred: None,
+                    body: Body::Kept(data),
                 });
             }
             8 => {
@@ -197,20 +203,18 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
                     // A signature inside compressed data, not an entry.
                     continue;
                 }
-                let (data, deferred) = if data.len() >= DEFER_FROM {
+                let body = if data.len() >= DEFER_FROM {
                     // The same input as now, so the same data comes out.
-                    let range = start..start + input.len();
-                    (Vec::new(), Some((range, data.len() as u64)))
+                    Body::Deferred(start..start + input.len(), data.len() as u64)
                 } else {
-                    (data, None)
+                    Body::Kept(data)
                 };
                 members.push(Member {
                     name,
                     offset: p,
                     listed,
                     complete: end == End::Complete,
-                    data,
-                    deferred,
+                    body,
                 });
             }
             _ => {

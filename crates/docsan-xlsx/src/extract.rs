@@ -340,7 +340,6 @@ struct Group {
     cell: Option<String>,
 }
 
-/// The generic walker's state for one part.
 /// The local names of the open elements, owned: the walker's tag bytes last one event.
 #[derive(Debug, Default)]
 struct NameStack {
@@ -385,6 +384,7 @@ impl NameStack {
     }
 }
 
+/// The generic walker's state for one part.
 struct Gen {
     part: u32,
     part_name: String,
@@ -979,19 +979,22 @@ fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
 }
 
 /// Like [`detect_header`], for a sheet read from a stream: its first rows are walked, and of
-/// the rest only what follows the sheet data is kept.
+/// the rest only what follows the sheet data is kept. `None` for a UTF-16 sheet (see
+/// [`Walker::streaming`]).
 fn detect_header_streaming(
     src: &mut dyn std::io::Read,
     sst: Option<&SstInfo>,
     limits: &Limits,
-) -> Result<Header> {
-    let mut w = Walker::streaming(src, limits.max_xml_depth, false)?;
+) -> Result<Option<Header>> {
+    let Some(mut w) = Walker::streaming(src, limits.max_xml_depth, false)? else {
+        return Ok(None);
+    };
     let (rows, in_data) = first_rows(&mut w, sst);
     // Stopped before the end of the sheet data: what follows its end tag is the tail.
     // Otherwise the rest is.
     let mark = if in_data { SHEET_DATA_END } else { b"" };
     let tail = tail_after(w.into_inner(), mark)?;
-    Ok(build_header(rows, merged_cells(&tail, limits)))
+    Ok(Some(build_header(rows, merged_cells(&tail, limits))))
 }
 
 /// The end of `<sheetData>` or `</sheetData>`, after which the merged cells are listed.
@@ -1383,7 +1386,7 @@ fn parse_table(src: &[u8], limits: &Limits) -> Option<TableHeader> {
 
 /// Walks the sheet at part `i` as it inflates, never holding it whole (a 100k-row sheet is
 /// 20 MB of XML): once for its header (its first rows, and the merged cells after its data),
-/// once for its cells. A UTF-16 sheet (its first bytes tell) is decoded whole by `read_idx`.
+/// once for its cells. A UTF-16 sheet (the header pass tells) is decoded whole by `read_idx`.
 fn walk_sheet_part(
     ex: &mut Ex<'_>,
     pkg: &Package,
@@ -1394,22 +1397,17 @@ fn walk_sheet_part(
     let name = &pkg.entries()[i].name;
     let limits = ex.limits;
     let depth = limits.max_xml_depth;
-    let utf16_part = pkg.with_reader(name, |r| {
-        let mut head = Vec::with_capacity(2);
-        std::io::Read::read_to_end(&mut std::io::Read::take(r, 2), &mut head)
-            .map_err(|e| Error::io(format!("reading a sheet: {e}")))?;
-        Ok(head == [0xFF, 0xFE] || head == [0xFE, 0xFF])
-    });
-    let walked = match utf16_part {
-        Ok(false) => pkg
-            .with_reader(name, |r| detect_header_streaming(r, sc.sst, limits))
-            .and_then(|header| {
-                let size = pkg.entries()[i].size;
-                pkg.with_reader(name, |r| {
-                    walk_sheet(ex, Walker::streaming(r, depth, false)?, &header, size, sc)
-                })
-            }),
-        Ok(true) => read_idx(i).and_then(|src| {
+    let walked = match pkg.with_reader(name, |r| detect_header_streaming(r, sc.sst, limits)) {
+        Ok(Some(header)) => {
+            let size = pkg.entries()[i].size;
+            pkg.with_reader(name, |r| {
+                let w = Walker::streaming(r, depth, false)?.ok_or_else(|| {
+                    Error::malformed("a sheet read as UTF-8 reads as UTF-16 the second time")
+                })?;
+                walk_sheet(ex, w, &header, size, sc)
+            })
+        }
+        Ok(None) => read_idx(i).and_then(|src| {
             let header = detect_header(&src, sc.sst, limits);
             let size = src.len() as u64;
             walk_sheet(ex, Walker::new(&src, depth, false)?, &header, size, sc)

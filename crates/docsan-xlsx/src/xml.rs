@@ -360,18 +360,24 @@ enum Raw {
     Skip,
 }
 
+/// The length of the UTF-8 byte order mark a part starts with (0 or 3), or `None` when its
+/// first bytes are a UTF-16 one.
+fn utf8_bom_len(head: &[u8]) -> Option<usize> {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        None
+    } else if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        Some(3)
+    } else {
+        Some(0)
+    }
+}
+
 impl<'a> Walker<&'a [u8]> {
     /// Starts walking `src` (a whole part; a UTF-8 byte order mark is skipped). `lenient`
     /// accepts mismatched end tags (legacy VML is often not well-formed).
     pub(crate) fn new(src: &'a [u8], max_depth: u32, lenient: bool) -> Result<Walker<&'a [u8]>> {
-        if src.starts_with(&[0xFF, 0xFE]) || src.starts_with(&[0xFE, 0xFF]) {
-            return Err(Error::unsupported("xml part encoded as utf-16"));
-        }
-        let base = if src.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            3
-        } else {
-            0
-        };
+        let base =
+            utf8_bom_len(src).ok_or_else(|| Error::unsupported("xml part encoded as utf-16"))?;
         Ok(Walker::with_base(&src[base..], base, max_depth, lenient))
     }
 }
@@ -381,12 +387,13 @@ pub(crate) type Streamed<'r> =
     std::io::BufReader<std::io::Chain<std::io::Cursor<Vec<u8>>, &'r mut dyn std::io::Read>>;
 
 impl<'r> Walker<Streamed<'r>> {
-    /// Starts walking a part as it is read from `src`, like [`Walker::new`].
+    /// Starts walking a part as it is read from `src`, like [`Walker::new`]; `None` when the
+    /// part is UTF-16 (its first bytes tell), which is decoded whole instead.
     pub(crate) fn streaming(
         src: &'r mut dyn std::io::Read,
         max_depth: u32,
         lenient: bool,
-    ) -> Result<Walker<Streamed<'r>>> {
+    ) -> Result<Option<Walker<Streamed<'r>>>> {
         use std::io::Read;
         // The first three bytes decide the encoding; a stream may hand them over one by one.
         let mut head = Vec::with_capacity(3);
@@ -394,18 +401,13 @@ impl<'r> Walker<Streamed<'r>> {
             .take(3)
             .read_to_end(&mut head)
             .map_err(|e| Error::io(format!("reading a part: {e}")))?;
-        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-            return Err(Error::unsupported("xml part encoded as utf-16"));
-        }
-        let base = if head == [0xEF, 0xBB, 0xBF] {
-            head.clear();
-            3
-        } else {
-            0
+        let Some(base) = utf8_bom_len(&head) else {
+            return Ok(None);
         };
+        head.drain(..base);
         let reader =
             std::io::BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(src));
-        Ok(Walker::with_base(reader, base, max_depth, lenient))
+        Ok(Some(Walker::with_base(reader, base, max_depth, lenient)))
     }
 }
 
@@ -709,7 +711,7 @@ mod tests {
             let src = [bom, body.as_bytes()].concat();
             let whole = events(Walker::new(&src, 16, false).unwrap());
             let mut one = OneByte(&src);
-            let streamed = events(Walker::streaming(&mut one, 16, false).unwrap());
+            let streamed = events(Walker::streaming(&mut one, 16, false).unwrap().unwrap());
             assert_eq!(whole, streamed);
             // The positions are those of the bytes in the part, the byte order mark counted.
             let Some(text) = whole.iter().find(|e| e.starts_with("text \"王小明")) else {
@@ -720,6 +722,6 @@ mod tests {
             assert!(whole.contains(&"comment true".to_string()));
         }
         let mut utf16 = OneByte(&[0xFF, 0xFE, b'<', 0]);
-        assert!(Walker::streaming(&mut utf16, 16, false).is_err());
+        assert!(Walker::streaming(&mut utf16, 16, false).unwrap().is_none());
     }
 }
