@@ -993,7 +993,7 @@ fn detect_header_streaming(
     // Stopped before the end of the sheet data: what follows its end tag is the tail.
     // Otherwise the rest is.
     let mark = if in_data { SHEET_DATA_END } else { b"" };
-    let tail = tail_after(w.into_inner(), mark)?;
+    let tail = tail_after(w.into_rest(), mark)?;
     Ok(Some(build_header(rows, merged_cells(&tail, limits))))
 }
 
@@ -1104,7 +1104,7 @@ fn merged_cells(tail: &[u8], limits: &Limits) -> Vec<(u32, u32, u32, u32)> {
 
 /// The texts of the cells of a sheet's first twenty rows, by row and column.
 /// Also says whether it stopped inside the sheet data (at its twenty-first row).
-fn first_rows<R: std::io::BufRead>(
+fn first_rows<R: std::io::Read>(
     w: &mut Walker<R>,
     sst: Option<&SstInfo>,
 ) -> (BTreeMap<u32, BTreeMap<u32, String>>, bool) {
@@ -1417,7 +1417,7 @@ fn walk_sheet_part(
     walked.map_err(|e| in_part(e, name))
 }
 
-fn walk_sheet<R: std::io::BufRead>(
+fn walk_sheet<R: std::io::Read>(
     ex: &mut Ex<'_>,
     mut w: Walker<R>,
     header: &Header,

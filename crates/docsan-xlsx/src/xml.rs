@@ -7,8 +7,6 @@
 //! and encode text, and apply splices.
 
 use docsan_core::{Error, Result};
-use quick_xml::Reader;
-use quick_xml::events::Event;
 use std::ops::Range;
 
 /// One attribute of a start tag, as byte ranges relative to the tag's raw content.
@@ -310,8 +308,8 @@ pub(crate) enum Ev<'a> {
     Eof,
 }
 
-/// The kind of the tag event held in [`Walker::tag`].
-#[derive(Clone, Copy, Debug)]
+/// The kind of the tag held in [`Walker::tag`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tag {
     Start,
     Empty,
@@ -319,17 +317,45 @@ enum Tag {
     Eof,
 }
 
-/// Walks a part, merging text pieces and checking nesting depth. It reads from any buffered
-/// reader: a part in memory (`&[u8]`) or a part inflating from the package, so that a large
-/// sheet is never held whole; only the current event's bytes are.
+/// What one piece of markup was.
+enum Markup {
+    /// A tag, whose content is in [`Walker::tag`].
+    Tag(Tag),
+    /// A CDATA section, its content at this range of the window.
+    CData(usize, usize),
+    /// A comment, processing instruction, XML declaration or document type declaration.
+    Skip,
+}
+
+/// Bytes read from the source at a time.
+const CHUNK: usize = 64 << 10;
+
+/// Walks a part, merging text pieces and checking nesting depth and end tag names. It reads
+/// from any reader: a part in memory (`&[u8]`) or a part inflating from the package, so that a
+/// large sheet is never held whole; only a window of it is, at least the current event's bytes.
+///
+/// Its own tokenizer, in the manner of quick-xml's (the one it replaced, kept in the tests to
+/// compare events with): tags, end tags (names checked against the open elements unless
+/// `lenient`), text with the predefined entities and character references, CDATA,
+/// comments and processing instructions; every byte of markup and text must be UTF-8. A
+/// document type declaration is refused (Office writes none; it may declare entities). Tags and text are read from the
+/// window where they lie: no byte is copied to hand out a tag.
 pub(crate) struct Walker<R> {
-    reader: Reader<R>,
-    /// The bytes of the event being read.
-    buf: Vec<u8>,
-    /// The content of the last tag read (between `<` and `>`, or the end tag's name).
-    tag: Vec<u8>,
-    /// Bytes before the reader's first (a UTF-8 byte order mark).
-    base: usize,
+    src: R,
+    /// Bytes read and not yet walked are `win[at..filled]`; the rest is room to read into.
+    win: Vec<u8>,
+    at: usize,
+    filled: usize,
+    /// Position in the part of `win[0]` (a byte order mark counted).
+    off: usize,
+    /// The source has no more bytes.
+    eof: bool,
+    /// The content of the last tag read, as a range of `win` (between `<` and `>` or `/>`, or
+    /// the end tag's name).
+    tag: (usize, usize),
+    /// The names of the open elements, one after the other, and where each starts.
+    names: Vec<u8>,
+    opened: Vec<usize>,
     /// A tag read after a run of text, returned by the next call.
     pending: Option<(Tag, usize, usize)>,
     depth: u32,
@@ -353,11 +379,8 @@ fn xml_err(e: impl std::fmt::Display) -> Error {
     Error::malformed(format!("xml: {e}"))
 }
 
-/// One event as read, with its bytes kept as [`Walker`] needs them.
-enum Raw {
-    Tag(Tag),
-    Text(String),
-    Skip,
+fn utf8<'b>(b: &'b [u8], what: &str) -> Result<&'b str> {
+    std::str::from_utf8(b).map_err(|_| Error::malformed(format!("xml {what} is not utf-8")))
 }
 
 /// The length of the UTF-8 byte order mark a part starts with (0 or 3), or `None` when its
@@ -378,13 +401,18 @@ impl<'a> Walker<&'a [u8]> {
     pub(crate) fn new(src: &'a [u8], max_depth: u32, lenient: bool) -> Result<Walker<&'a [u8]>> {
         let base =
             utf8_bom_len(src).ok_or_else(|| Error::unsupported("xml part encoded as utf-16"))?;
-        Ok(Walker::with_base(&src[base..], base, max_depth, lenient))
+        Ok(Walker::with_base(
+            &src[base..],
+            Vec::new(),
+            base,
+            max_depth,
+            lenient,
+        ))
     }
 }
 
-/// The first bytes of a part read from a stream, then the rest of it.
-pub(crate) type Streamed<'r> =
-    std::io::BufReader<std::io::Chain<std::io::Cursor<Vec<u8>>, &'r mut dyn std::io::Read>>;
+/// A part read from a stream.
+pub(crate) type Streamed<'r> = &'r mut dyn std::io::Read;
 
 impl<'r> Walker<Streamed<'r>> {
     /// Starts walking a part as it is read from `src`, like [`Walker::new`]; `None` when the
@@ -396,7 +424,7 @@ impl<'r> Walker<Streamed<'r>> {
     ) -> Result<Option<Walker<Streamed<'r>>>> {
         use std::io::Read;
         // The first three bytes decide the encoding; a stream may hand them over one by one.
-        let mut head = Vec::with_capacity(3);
+        let mut head = Vec::with_capacity(CHUNK);
         (&mut *src)
             .take(3)
             .read_to_end(&mut head)
@@ -405,27 +433,22 @@ impl<'r> Walker<Streamed<'r>> {
             return Ok(None);
         };
         head.drain(..base);
-        let reader =
-            std::io::BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(src));
-        Ok(Some(Walker::with_base(reader, base, max_depth, lenient)))
+        Ok(Some(Walker::with_base(src, head, base, max_depth, lenient)))
     }
 }
 
-impl<R: std::io::BufRead> Walker<R> {
-    fn with_base(src: R, base: usize, max_depth: u32, lenient: bool) -> Walker<R> {
-        let mut reader = Reader::from_reader(src);
-        let cfg = reader.config_mut();
-        cfg.trim_text(false);
-        cfg.expand_empty_elements = false;
-        if lenient {
-            cfg.check_end_names = false;
-            cfg.allow_unmatched_ends = true;
-        }
+impl<R: std::io::Read> Walker<R> {
+    fn with_base(src: R, win: Vec<u8>, base: usize, max_depth: u32, lenient: bool) -> Walker<R> {
         Walker {
-            reader,
-            buf: Vec::with_capacity(256),
-            tag: Vec::with_capacity(256),
-            base,
+            src,
+            filled: win.len(),
+            win,
+            at: 0,
+            off: base,
+            eof: false,
+            tag: (0, 0),
+            names: Vec::with_capacity(256),
+            opened: Vec::with_capacity(16),
             pending: None,
             events: 0,
             depth: 0,
@@ -435,78 +458,283 @@ impl<R: std::io::BufRead> Walker<R> {
         }
     }
 
-    /// The reader, at the end of the last event read.
-    pub(crate) fn into_inner(self) -> R {
-        self.reader.into_inner()
+    /// What the walker has not read yet: the rest of its window, then the rest of the source.
+    pub(crate) fn into_rest(self) -> impl std::io::Read {
+        let rest = self.win[self.at..self.filled].to_vec();
+        std::io::Read::chain(std::io::Cursor::new(rest), self.src)
     }
 
-    /// Reads one event; a tag's content goes to `self.tag`, text is decoded.
-    fn raw_next(&mut self) -> Result<(Raw, usize, usize)> {
+    /// The position in the part of window index `i`.
+    fn pos(&self, i: usize) -> Result<usize> {
+        let p = self.off + i;
+        if p > crate::Pos::MAX as usize {
+            // Positions are kept as 32-bit numbers.
+            return Err(Error::limit("xml part of 4 GiB or more"));
+        }
+        Ok(p)
+    }
+
+    /// Reads more of the source into the window, first dropping what has been walked (the
+    /// event being read starts at `at`, so indices relative to `at` stay valid). False at the
+    /// end of the source.
+    fn fill(&mut self) -> Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.at > 0 {
+            self.win.copy_within(self.at..self.filled, 0);
+            self.off += self.at;
+            self.filled -= self.at;
+            self.at = 0;
+        }
+        if self.win.len() - self.filled < CHUNK / 2 {
+            // Grown (and zeroed) only when an event outgrows the window.
+            let len = (self.win.len() * 2).max(self.filled + CHUNK);
+            self.win.resize(len, 0);
+        }
+        let n = loop {
+            match self.src.read(&mut self.win[self.filled..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(xml_err(e)),
+            }
+        };
+        self.filled += n;
+        self.eof = n == 0;
+        Ok(n > 0)
+    }
+
+    /// Makes at least `n` bytes from `at` available; false when the part ends before.
+    fn ensure(&mut self, n: usize) -> Result<bool> {
+        while self.filled - self.at < n {
+            if !self.fill()? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The offset from `at` of the first match of `find` in the bytes from `at + from`,
+    /// reading more as needed; `None` when the part ends first. `find` is given the bytes
+    /// not searched yet (a needle split by a read is found: the search resumes `back`
+    /// bytes before where the last one ended).
+    fn seek(
+        &mut self,
+        from: usize,
+        back: usize,
+        mut find: impl FnMut(&[u8]) -> Option<usize>,
+    ) -> Result<Option<usize>> {
+        let mut from = from;
+        loop {
+            let hay = &self.win[(self.at + from).min(self.filled)..self.filled];
+            if let Some(i) = find(hay) {
+                return Ok(Some(from + i));
+            }
+            let searched = self.filled - self.at;
+            if !self.fill()? {
+                return Ok(None);
+            }
+            from = from.max(searched.saturating_sub(back));
+        }
+    }
+
+    /// The offset from `at` of the `>` that ends the tag at `at`: the first outside quoted
+    /// attribute values (end tags are read the same way, as quick-xml reads them).
+    fn tag_end(&mut self) -> Result<Option<usize>> {
+        let mut quote = 0u8;
+        self.seek(1, 0, |h| {
+            for i in memchr::memchr3_iter(b'>', b'"', b'\'', h) {
+                match (quote, h[i]) {
+                    (0, b'>') => return Some(i),
+                    (0, q) => quote = q,
+                    (q, b) if q == b => quote = 0,
+                    _ => {}
+                }
+            }
+            None
+        })
+    }
+
+    /// Reads the markup at `at` (a `<`), leaving `at` after it.
+    fn markup(&mut self) -> Result<Markup> {
+        if !self.ensure(2)? {
+            return Err(xml_err("unclosed tag at the end of the part"));
+        }
+        let unclosed = |what: &str| xml_err(format!("unclosed {what}"));
+        match self.win[self.at + 1] {
+            b'?' => {
+                // `<?>` ends at once, too short to be an instruction.
+                let end = self
+                    .seek(1, 1, |h| memchr::memmem::find(h, b"?>"))?
+                    .ok_or_else(|| unclosed("processing instruction"))?
+                    + 2;
+                if end <= 3 {
+                    return Err(xml_err("empty processing instruction"));
+                }
+                utf8(&self.win[self.at..self.at + end], "instruction")?;
+                self.at += end;
+                Ok(Markup::Skip)
+            }
+            b'!' => {
+                if !self.ensure(3)? {
+                    return Err(unclosed("markup"));
+                }
+                match self.win[self.at + 2] {
+                    b'-' => {
+                        if !self.ensure(4)? || self.win[self.at + 3] != b'-' {
+                            return Err(xml_err("bad comment"));
+                        }
+                        let end = self
+                            .seek(4, 2, |h| memchr::memmem::find(h, b"-->"))?
+                            .ok_or_else(|| unclosed("comment"))?
+                            + 3;
+                        let body = utf8(&self.win[self.at + 4..self.at + end - 3], "comment")?;
+                        if !body.bytes().all(|b| b.is_ascii_whitespace()) {
+                            self.saw_comment = true;
+                        }
+                        self.at += end;
+                        Ok(Markup::Skip)
+                    }
+                    b'[' => {
+                        if !self.ensure(9)? || &self.win[self.at..self.at + 9] != b"<![CDATA[" {
+                            return Err(xml_err("bad cdata section"));
+                        }
+                        let end = self
+                            .seek(9, 2, |h| memchr::memmem::find(h, b"]]>"))?
+                            .ok_or_else(|| unclosed("cdata section"))?
+                            + 3;
+                        let (s, e) = (self.at + 9, self.at + end - 3);
+                        self.at += end;
+                        Ok(Markup::CData(s, e))
+                    }
+                    // Office writes none, and a document type declaration may declare
+                    // entities: refused.
+                    b'D' | b'd' => Err(Error::unsupported(
+                        "xml part with a document type declaration",
+                    )),
+                    _ => Err(xml_err("bad markup after <!")),
+                }
+            }
+            b'/' => {
+                let gt = self.tag_end()?.ok_or_else(|| unclosed("end tag"))?;
+                let content = &self.win[self.at + 2..self.at + gt];
+                let name_len = content
+                    .iter()
+                    .rposition(|&b| !is_ws(b))
+                    .map_or(content.len(), |p| p + 1);
+                utf8(content, "tag")?;
+                let name = &content[..name_len];
+                match self.opened.pop() {
+                    Some(s) => {
+                        if !self.lenient && self.names[s..] != *name {
+                            return Err(xml_err(format!(
+                                "end tag </{}> does not close <{}>",
+                                String::from_utf8_lossy(name),
+                                String::from_utf8_lossy(&self.names[s..])
+                            )));
+                        }
+                        self.names.truncate(s);
+                    }
+                    None if self.lenient => {}
+                    None => {
+                        return Err(xml_err(format!(
+                            "end tag </{}> closes no element",
+                            String::from_utf8_lossy(name)
+                        )));
+                    }
+                }
+                self.tag = (self.at + 2, self.at + 2 + name_len);
+                self.at += gt + 1;
+                Ok(Markup::Tag(Tag::End))
+            }
+            _ => {
+                let gt = self.tag_end()?.ok_or_else(|| unclosed("tag"))?;
+                let mut content = (self.at + 1, self.at + gt);
+                utf8(&self.win[content.0..content.1], "tag")?;
+                let kind = if self.win[content.0..content.1].ends_with(b"/") {
+                    content.1 -= 1;
+                    Tag::Empty
+                } else {
+                    let raw = &self.win[content.0..content.1];
+                    let name_len = raw.iter().position(|&b| is_ws(b)).unwrap_or(raw.len());
+                    self.opened.push(self.names.len());
+                    self.names.extend_from_slice(&raw[..name_len]);
+                    Tag::Start
+                };
+                self.tag = content;
+                self.at += gt + 1;
+                Ok(Markup::Tag(kind))
+            }
+        }
+    }
+
+    /// Reads text from `at` up to the next `<` or the end of the part into `out`, entity
+    /// and character references decoded.
+    fn text_into(&mut self, out: &mut String) -> Result<()> {
+        loop {
+            let rest = &self.win[self.at..self.filled];
+            match memchr::memchr2(b'<', b'&', rest) {
+                Some(i) => {
+                    out.push_str(utf8(&rest[..i], "text")?);
+                    let amp = rest[i] == b'&';
+                    self.at += i;
+                    if !amp {
+                        return Ok(());
+                    }
+                    // A reference ends at `;`, before any other `&` or `<`.
+                    let semi = self
+                        .seek(1, 0, |h| memchr::memchr3(b';', b'&', b'<', h))?
+                        .filter(|&j| self.win[self.at + j] == b';')
+                        .ok_or_else(|| xml_err("unclosed reference"))?;
+                    let name = utf8(&self.win[self.at + 1..self.at + semi], "reference")?;
+                    match resolve_entity(name) {
+                        Ok(c) => out.push(c),
+                        // Legacy VML may use HTML entities: keep them as written.
+                        Err(_) if self.lenient => {
+                            out.push('&');
+                            out.push_str(name);
+                            out.push(';');
+                        }
+                        Err(e) => return Err(e),
+                    }
+                    self.at += semi + 1;
+                }
+                None => {
+                    // All of the window is text: what is valid UTF-8 of it is taken, a
+                    // character cut by the read waits for the next one.
+                    let valid = match std::str::from_utf8(rest) {
+                        Ok(s) => s.len(),
+                        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                        Err(_) => return Err(xml_err("xml text is not utf-8")),
+                    };
+                    out.push_str(utf8(&rest[..valid], "text")?);
+                    self.at += valid;
+                    if !self.fill()? {
+                        if self.at < self.filled {
+                            return Err(Error::malformed("xml text is not utf-8"));
+                        }
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Counts an event read, checking the time budget every few thousand.
+    fn count(&mut self) -> Result<()> {
         self.events = self.events.wrapping_add(1);
         if self.events.is_multiple_of(8192) {
             docsan_core::check_deadline("XML parsing")?;
         }
-        let start = self.reader.buffer_position() as usize + self.base;
-        self.buf.clear();
-        let ev = self
-            .reader
-            .read_event_into(&mut self.buf)
-            .map_err(xml_err)?;
-        let raw = match ev {
-            Event::Start(e) => {
-                self.tag.clear();
-                self.tag.extend_from_slice(&e);
-                Raw::Tag(Tag::Start)
-            }
-            Event::Empty(e) => {
-                self.tag.clear();
-                self.tag.extend_from_slice(&e);
-                Raw::Tag(Tag::Empty)
-            }
-            Event::End(e) => {
-                self.tag.clear();
-                self.tag.extend_from_slice(&e);
-                Raw::Tag(Tag::End)
-            }
-            Event::Eof => Raw::Tag(Tag::Eof),
-            Event::Text(t) => Raw::Text(
-                std::str::from_utf8(&t)
-                    .map_err(|_| Error::malformed("xml text is not utf-8"))?
-                    .to_string(),
-            ),
-            Event::CData(t) => Raw::Text(
-                std::str::from_utf8(&t)
-                    .map_err(|_| Error::malformed("xml cdata is not utf-8"))?
-                    .to_string(),
-            ),
-            Event::GeneralRef(r) => {
-                let name = std::str::from_utf8(&r)
-                    .map_err(|_| Error::malformed("xml entity is not utf-8"))?;
-                match resolve_entity(name) {
-                    Ok(c) => Raw::Text(c.to_string()),
-                    // Legacy VML may use HTML entities: keep them as written.
-                    Err(_) if self.lenient => Raw::Text(format!("&{name};")),
-                    Err(e) => return Err(e),
-                }
-            }
-            Event::Comment(c) => {
-                if !c.iter().all(|b| b.is_ascii_whitespace()) {
-                    self.saw_comment = true;
-                }
-                Raw::Skip
-            }
-            Event::PI(_) | Event::Decl(_) | Event::DocType(_) => Raw::Skip,
-        };
-        let end = self.reader.buffer_position() as usize + self.base;
-        if end > crate::Pos::MAX as usize {
-            // Positions are kept as 32-bit numbers.
-            return Err(Error::limit("xml part of 4 GiB or more"));
-        }
-        Ok((raw, start, end))
+        Ok(())
     }
 
-    /// The event for a tag held in `self.tag`.
+    /// The event for the tag held in `self.tag`.
     fn tag_event(&mut self, tag: Tag, start: usize, end: usize) -> Result<Ev<'_>> {
+        if tag == Tag::Eof {
+            return Ok(Ev::Eof);
+        }
+        let raw = &self.win[self.tag.0..self.tag.1];
         Ok(match tag {
             Tag::Start => {
                 self.depth += 1;
@@ -514,14 +742,14 @@ impl<R: std::io::BufRead> Walker<R> {
                     return Err(Error::limit("xml nesting deeper than the depth limit"));
                 }
                 Ev::Start {
-                    raw: &self.tag,
+                    raw,
                     pos: start,
                     end,
                     empty: false,
                 }
             }
             Tag::Empty => Ev::Start {
-                raw: &self.tag,
+                raw,
                 pos: start,
                 end,
                 empty: true,
@@ -529,7 +757,7 @@ impl<R: std::io::BufRead> Walker<R> {
             Tag::End => {
                 self.depth = self.depth.saturating_sub(1);
                 Ev::End {
-                    name: tag_name(&self.tag),
+                    name: tag_name(raw),
                     pos: start,
                     end,
                 }
@@ -543,33 +771,53 @@ impl<R: std::io::BufRead> Walker<R> {
         if let Some((tag, start, end)) = self.pending.take() {
             return self.tag_event(tag, start, end);
         }
+        // A run of text: its characters, where it starts and where it ends so far.
+        let mut run: Option<(String, usize, usize)> = None;
         loop {
-            let (raw, start, end) = self.raw_next()?;
-            match raw {
-                Raw::Tag(tag) => return self.tag_event(tag, start, end),
-                Raw::Skip => {}
-                Raw::Text(mut text) => {
-                    let mut last_end = end;
-                    loop {
-                        let (next, s2, e2) = self.raw_next()?;
-                        match next {
-                            Raw::Text(t) => {
-                                text.push_str(&t);
-                                last_end = e2;
-                            }
-                            // A comment or instruction ends the run, as before.
-                            Raw::Skip => break,
-                            Raw::Tag(tag) => {
-                                self.pending = Some((tag, s2, e2));
-                                break;
-                            }
-                        }
+            self.count()?;
+            if self.at >= self.filled && !self.fill()? {
+                return match run {
+                    Some((text, start, end)) => {
+                        self.pending = Some((Tag::Eof, end, end));
+                        Ok(Ev::Text { start, end, text })
                     }
-                    return Ok(Ev::Text {
-                        start,
-                        end: last_end,
-                        text,
-                    });
+                    None => Ok(Ev::Eof),
+                };
+            }
+            let start = self.pos(self.at)?;
+            if self.win[self.at] != b'<' {
+                let r = run.get_or_insert_with(|| (String::new(), start, start));
+                self.text_into(&mut r.0)?;
+                r.2 = self.pos(self.at)?;
+                continue;
+            }
+            match self.markup()? {
+                Markup::Tag(tag) => {
+                    let end = self.pos(self.at)?;
+                    if let Some((text, s, e)) = run {
+                        self.pending = Some((tag, start, end));
+                        return Ok(Ev::Text {
+                            start: s,
+                            end: e,
+                            text,
+                        });
+                    }
+                    return self.tag_event(tag, start, end);
+                }
+                Markup::CData(s, e) => {
+                    let r = run.get_or_insert_with(|| (String::new(), start, start));
+                    r.0.push_str(utf8(&self.win[s..e], "cdata")?);
+                    r.2 = self.pos(self.at)?;
+                }
+                // A comment or instruction ends the run.
+                Markup::Skip => {
+                    if let Some((text, s, e)) = run {
+                        return Ok(Ev::Text {
+                            start: s,
+                            end: e,
+                            text,
+                        });
+                    }
                 }
             }
         }
@@ -623,6 +871,222 @@ pub(crate) fn blank(s: &str) -> bool {
     s.trim().is_empty()
 }
 
+/// The walker this module's tokenizer replaced, on quick-xml: the tests compare their events.
+#[cfg(test)]
+pub(crate) mod reference {
+    use super::{Ev, resolve_entity, tag_name};
+    use docsan_core::{Error, Result};
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+
+    fn xml_err(e: impl std::fmt::Display) -> Error {
+        Error::malformed(format!("xml: {e}"))
+    }
+
+    /// The kind of the tag event held in [`RefWalker::tag`].
+    #[derive(Clone, Copy, Debug)]
+    enum Tag {
+        Start,
+        Empty,
+        End,
+        Eof,
+    }
+
+    /// Walks a part, merging text pieces and checking nesting depth. It reads from any buffered
+    /// reader: a part in memory (`&[u8]`) or a part inflating from the package, so that a large
+    /// sheet is never held whole; only the current event's bytes are.
+    pub(crate) struct RefWalker<R> {
+        reader: Reader<R>,
+        /// The bytes of the event being read.
+        buf: Vec<u8>,
+        /// The content of the last tag read (between `<` and `>`, or the end tag's name).
+        tag: Vec<u8>,
+        /// Bytes before the reader's first (a UTF-8 byte order mark).
+        base: usize,
+        /// A tag read after a run of text, returned by the next call.
+        pending: Option<(Tag, usize, usize)>,
+        depth: u32,
+        max_depth: u32,
+        /// Set when the part holds a non-empty XML comment, which is not extracted.
+        pub(super) saw_comment: bool,
+        lenient: bool,
+        /// Events read, to check the time budget every few thousand.
+        events: u32,
+    }
+
+    /// One event as read, with its bytes kept as [`RefWalker`] needs them.
+    enum Raw {
+        Tag(Tag),
+        Text(String),
+        Skip,
+    }
+
+    impl<R: std::io::BufRead> RefWalker<R> {
+        pub(super) fn with_base(
+            src: R,
+            base: usize,
+            max_depth: u32,
+            lenient: bool,
+        ) -> RefWalker<R> {
+            let mut reader = Reader::from_reader(src);
+            let cfg = reader.config_mut();
+            cfg.trim_text(false);
+            cfg.expand_empty_elements = false;
+            if lenient {
+                cfg.check_end_names = false;
+                cfg.allow_unmatched_ends = true;
+            }
+            RefWalker {
+                reader,
+                buf: Vec::with_capacity(256),
+                tag: Vec::with_capacity(256),
+                base,
+                pending: None,
+                events: 0,
+                depth: 0,
+                max_depth,
+                saw_comment: false,
+                lenient,
+            }
+        }
+
+        /// Reads one event; a tag's content goes to `self.tag`, text is decoded.
+        fn raw_next(&mut self) -> Result<(Raw, usize, usize)> {
+            self.events = self.events.wrapping_add(1);
+            if self.events.is_multiple_of(8192) {
+                docsan_core::check_deadline("XML parsing")?;
+            }
+            let start = self.reader.buffer_position() as usize + self.base;
+            self.buf.clear();
+            let ev = self
+                .reader
+                .read_event_into(&mut self.buf)
+                .map_err(xml_err)?;
+            let raw = match ev {
+                Event::Start(e) => {
+                    self.tag.clear();
+                    self.tag.extend_from_slice(&e);
+                    Raw::Tag(Tag::Start)
+                }
+                Event::Empty(e) => {
+                    self.tag.clear();
+                    self.tag.extend_from_slice(&e);
+                    Raw::Tag(Tag::Empty)
+                }
+                Event::End(e) => {
+                    self.tag.clear();
+                    self.tag.extend_from_slice(&e);
+                    Raw::Tag(Tag::End)
+                }
+                Event::Eof => Raw::Tag(Tag::Eof),
+                Event::Text(t) => Raw::Text(
+                    std::str::from_utf8(&t)
+                        .map_err(|_| Error::malformed("xml text is not utf-8"))?
+                        .to_string(),
+                ),
+                Event::CData(t) => Raw::Text(
+                    std::str::from_utf8(&t)
+                        .map_err(|_| Error::malformed("xml cdata is not utf-8"))?
+                        .to_string(),
+                ),
+                Event::GeneralRef(r) => {
+                    let name = std::str::from_utf8(&r)
+                        .map_err(|_| Error::malformed("xml entity is not utf-8"))?;
+                    match resolve_entity(name) {
+                        Ok(c) => Raw::Text(c.to_string()),
+                        // Legacy VML may use HTML entities: keep them as written.
+                        Err(_) if self.lenient => Raw::Text(format!("&{name};")),
+                        Err(e) => return Err(e),
+                    }
+                }
+                Event::Comment(c) => {
+                    if !c.iter().all(|b| b.is_ascii_whitespace()) {
+                        self.saw_comment = true;
+                    }
+                    Raw::Skip
+                }
+                Event::PI(_) | Event::Decl(_) | Event::DocType(_) => Raw::Skip,
+            };
+            let end = self.reader.buffer_position() as usize + self.base;
+            if end > crate::Pos::MAX as usize {
+                // Positions are kept as 32-bit numbers.
+                return Err(Error::limit("xml part of 4 GiB or more"));
+            }
+            Ok((raw, start, end))
+        }
+
+        /// The event for a tag held in `self.tag`.
+        fn tag_event(&mut self, tag: Tag, start: usize, end: usize) -> Result<Ev<'_>> {
+            Ok(match tag {
+                Tag::Start => {
+                    self.depth += 1;
+                    if self.depth > self.max_depth {
+                        return Err(Error::limit("xml nesting deeper than the depth limit"));
+                    }
+                    Ev::Start {
+                        raw: &self.tag,
+                        pos: start,
+                        end,
+                        empty: false,
+                    }
+                }
+                Tag::Empty => Ev::Start {
+                    raw: &self.tag,
+                    pos: start,
+                    end,
+                    empty: true,
+                },
+                Tag::End => {
+                    self.depth = self.depth.saturating_sub(1);
+                    Ev::End {
+                        name: tag_name(&self.tag),
+                        pos: start,
+                        end,
+                    }
+                }
+                Tag::Eof => Ev::Eof,
+            })
+        }
+
+        /// The next event.
+        pub(super) fn next(&mut self) -> Result<Ev<'_>> {
+            if let Some((tag, start, end)) = self.pending.take() {
+                return self.tag_event(tag, start, end);
+            }
+            loop {
+                let (raw, start, end) = self.raw_next()?;
+                match raw {
+                    Raw::Tag(tag) => return self.tag_event(tag, start, end),
+                    Raw::Skip => {}
+                    Raw::Text(mut text) => {
+                        let mut last_end = end;
+                        loop {
+                            let (next, s2, e2) = self.raw_next()?;
+                            match next {
+                                Raw::Text(t) => {
+                                    text.push_str(&t);
+                                    last_end = e2;
+                                }
+                                // A comment or instruction ends the run, as before.
+                                Raw::Skip => break,
+                                Raw::Tag(tag) => {
+                                    self.pending = Some((tag, s2, e2));
+                                    break;
+                                }
+                            }
+                        }
+                        return Ok(Ev::Text {
+                            start,
+                            end: last_end,
+                            text,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -657,6 +1121,18 @@ mod tests {
         assert!(String::from_utf8(out).unwrap().contains("<b>x&lt;</b>"));
     }
 
+    /// Reads at most so many bytes per call.
+    struct Chunks<'a>(&'a [u8], usize);
+
+    impl std::io::Read for Chunks<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(buf.len()).min(self.1);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
     /// Reads one byte per call, as a slow stream may.
     struct OneByte<'a>(&'a [u8]);
 
@@ -673,7 +1149,7 @@ mod tests {
         }
     }
 
-    fn events<R: std::io::BufRead>(mut w: Walker<R>) -> Vec<String> {
+    fn events<R: std::io::Read>(mut w: Walker<R>) -> Vec<String> {
         let mut out = Vec::new();
         loop {
             let ev = w.next().unwrap();
@@ -723,5 +1199,204 @@ mod tests {
         }
         let mut utf16 = OneByte(&[0xFF, 0xFE, b'<', 0]);
         assert!(Walker::streaming(&mut utf16, 16, false).unwrap().is_none());
+    }
+
+    fn trace_new<R: std::io::Read>(mut w: Walker<R>) -> Vec<String> {
+        let mut out = Vec::new();
+        loop {
+            match w.next() {
+                Ok(ev) => {
+                    let done = matches!(ev, Ev::Eof);
+                    out.push(show(ev));
+                    if done {
+                        break;
+                    }
+                }
+                Err(_) => {
+                    out.push("error".into());
+                    break;
+                }
+            }
+        }
+        out.push(format!("comment {}", w.saw_comment));
+        out
+    }
+
+    fn trace_old(src: &[u8], lenient: bool) -> Vec<String> {
+        let base = if src.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
+        let mut w = reference::RefWalker::with_base(&src[base..], base, 16, lenient);
+        let mut out = Vec::new();
+        loop {
+            match w.next() {
+                Ok(ev) => {
+                    let done = matches!(ev, Ev::Eof);
+                    out.push(show(ev));
+                    if done {
+                        break;
+                    }
+                }
+                Err(_) => {
+                    out.push("error".into());
+                    break;
+                }
+            }
+        }
+        out.push(format!("comment {}", w.saw_comment));
+        out
+    }
+
+    fn show(ev: Ev<'_>) -> String {
+        match ev {
+            Ev::Start {
+                raw,
+                pos,
+                end,
+                empty,
+            } => format!(
+                "start {:?} {pos} {end} {empty}",
+                String::from_utf8_lossy(raw)
+            ),
+            Ev::End { name, pos, end } => {
+                format!("end {:?} {pos} {end}", String::from_utf8_lossy(name))
+            }
+            Ev::Text { start, end, text } => format!("text {text:?} {start} {end}"),
+            Ev::Eof => "eof".into(),
+        }
+    }
+
+    /// The tokenizer gives the events quick-xml gave (positions, text, end tag checks, errors)
+    /// on well-formed parts and on thousands of mutations of them, read whole and one byte
+    /// at a time.
+    #[test]
+    fn the_tokenizer_agrees_with_quick_xml() {
+        let seeds: [&str; 6] = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"u\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> 王&#x5C0F;明 &amp; &lt;x&gt; </t></is></c></row></sheetData><headerFooter><oddHeader>&amp;C名单</oddHeader></headerFooter></worksheet>",
+            "<sst count=\"2\"><si><r><rPr><b/></rPr><t>张</t></r><r><t>三</t></r><rPh sb=\"0\" eb=\"1\"><t>ちょう</t></rPh></si><si><t><![CDATA[a<b>]]>c</t></si></sst>",
+            "<a x='1 > 0' y=\"it's\"><!-- note --><b>t<?pi x?>u</b><!----><c/><d >e</d ></a>",
+            "<!DOCTYPE a PUBLIC \"-//x//y\" \"z.dtd\"><a>&quot;&apos;&#38;&#x26;</a>",
+            "<x:a xmlns:x=\"u\">\r\n  <x:b>1</x:b>\r\n</x:a>\r\n",
+            "<v:shape><v:textbox><div>a&nbsp;b</div></v:textbox></v:shape>",
+        ];
+        let alphabet: &[&[u8]] = &[
+            b"<",
+            b">",
+            b"/",
+            b"&",
+            b";",
+            b"!",
+            b"?",
+            b"-",
+            b"[",
+            b"]",
+            b"\"",
+            b"'",
+            b"=",
+            b" ",
+            b"a",
+            b"#",
+            b"x",
+            b"CDATA",
+            b"<!--",
+            b"-->",
+            b"]]>",
+            b"</a>",
+            b"&amp;",
+            b"&#1;",
+            "王".as_bytes(),
+            &[0xE7],
+            &[0xFF],
+            b"\0",
+            b"<![CDATA[",
+            b"?>",
+            b"<?",
+        ];
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut cases = 0;
+        for seed in seeds {
+            for round in 0..1000 {
+                let mut src = seed.as_bytes().to_vec();
+                for _ in 0..(round % 4) {
+                    let at = (next() as usize) % (src.len() + 1);
+                    match next() % 3 {
+                        0 => {
+                            let piece = alphabet[(next() as usize) % alphabet.len()];
+                            src.splice(at..at, piece.iter().copied());
+                        }
+                        1 if at < src.len() => {
+                            let n = 1 + (next() as usize) % 4;
+                            src.drain(at..(at + n).min(src.len()));
+                        }
+                        _ if at < src.len() => {
+                            src[at] = alphabet[(next() as usize) % alphabet.len()][0];
+                        }
+                        _ => {}
+                    }
+                }
+                for lenient in [false, true] {
+                    let old = trace_old(&src, lenient);
+                    let whole = trace_new(Walker::new(&src, 16, lenient).unwrap());
+                    let text = String::from_utf8_lossy(&src);
+                    let doctype = text.to_ascii_uppercase().contains("DOCTYPE");
+                    if std::str::from_utf8(&src).is_ok() && !doctype {
+                        assert_eq!(old, whole, "{text}");
+                    } else {
+                        // quick-xml let bytes that are not UTF-8 through in tags, and read a
+                        // document type declaration with markup or an internal subset in it;
+                        // the tokenizer refuses both, possibly earlier: its events are the
+                        // first of quick-xml's, then an error.
+                        let n = whole.len() - 2;
+                        assert!(
+                            old == whole
+                                || (whole[n] == "error" && old.len() > n && old[..n] == whole[..n]),
+                            "{text}\n{old:?}\n{whole:?}"
+                        );
+                    }
+                    let mut one = OneByte(&src);
+                    let streamed =
+                        trace_new(Walker::streaming(&mut one, 16, lenient).unwrap().unwrap());
+                    assert_eq!(whole, streamed, "{text}");
+                    cases += 1;
+                }
+            }
+        }
+        assert_eq!(cases, 6 * 1000 * 2);
+        // A document type declaration is refused, whatever follows.
+        assert_eq!(
+            trace_new(Walker::new(seeds[3].as_bytes(), 16, false).unwrap())[0],
+            "error"
+        );
+        // Events larger than the window and reads of every size: a text and an attribute
+        // of hundreds of kilobytes, many references, a comment split anywhere.
+        let big = format!(
+            "<a v=\"{}\"><b>{}</b><!--{}--><c>{}</c></a>",
+            "x>".repeat(100_000),
+            "王&amp;".repeat(40_000),
+            "-".repeat(70_000),
+            "<![CDATA[]]]]>".repeat(20_000)
+        );
+        let old = trace_old(big.as_bytes(), false);
+        assert_eq!(old.len(), 10);
+        assert!(!old.contains(&"error".to_string()) && old[9] == "comment true");
+        for size in [1, 7, 4096, 1 << 20] {
+            let mut r = Chunks(big.as_bytes(), size);
+            assert_eq!(
+                trace_new(Walker::streaming(&mut r, 16, false).unwrap().unwrap()),
+                old
+            );
+        }
+        assert_eq!(
+            trace_new(Walker::new(big.as_bytes(), 16, false).unwrap()),
+            old
+        );
     }
 }

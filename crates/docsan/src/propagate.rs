@@ -108,6 +108,12 @@ pub(crate) fn elsewhere_in<'u>(
         let mut seen = BTreeSet::new();
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
         for &(id, text) in slice {
+            let first = covered.partition_point(|c| c.0 < id.0);
+            let mine = &covered[first..covered.partition_point(|c| c.0 <= id.0)];
+            if whole(mine, text.len()) {
+                // Every copy in it would overlap a finding and be skipped: not searched.
+                continue;
+            }
             hits.clear();
             matcher.for_each(text.as_bytes(), |p, start| {
                 hits.push((start, pattern(p).len(), p));
@@ -120,11 +126,7 @@ pub(crate) fn elsewhere_in<'u>(
                 }
                 let e = s + len;
                 end_of_last = e;
-                let first = covered.partition_point(|c| c.0 < id.0);
-                let overlaps = covered[first..]
-                    .iter()
-                    .take_while(|c| c.0 == id.0)
-                    .any(|&(_, a, b)| narrow(s) < b && a < narrow(e));
+                let overlaps = mine.iter().any(|&(_, a, b)| narrow(s) < b && a < narrow(e));
                 if overlaps || !seen.insert((id.0, s, e)) {
                     continue;
                 }
@@ -159,6 +161,20 @@ pub(crate) fn elsewhere_in<'u>(
         }
     }
     out
+}
+
+/// Do these ranges of a unit (sorted by start) cover all of its `len` bytes? A unit that
+/// findings cover wholly (a cell that is one ID number or one name, the bulk of a personal
+/// sheet) gets nothing from the search: every copy found in it would overlap a finding.
+fn whole(ranges: &[(u32, u32, u32)], len: usize) -> bool {
+    let mut end = 0u32;
+    for &(_, a, b) in ranges {
+        if a > end {
+            return false;
+        }
+        end = end.max(b);
+    }
+    end as usize >= len
 }
 
 /// Units searched per batch, and per parallel slice of a batch.
@@ -230,6 +246,40 @@ mod tests {
         assert_eq!(joined_latin_name("li na"), None);
         assert_eq!(joined_latin_name("dtolnay"), None);
         assert_eq!(joined_latin_name("Zhang Wei").as_deref(), Some("ZhangWei"));
+    }
+
+    /// A unit is skipped only when its findings leave no byte of it uncovered; one that
+    /// holds a value beside a finding is still searched.
+    #[test]
+    fn only_wholly_covered_units_are_skipped() {
+        assert!(whole(&[(0, 0, 9), (0, 9, 18)], 18));
+        assert!(whole(&[(0, 0, 12), (0, 3, 9), (0, 9, 18)], 18));
+        assert!(whole(&[], 0));
+        assert!(!whole(&[(0, 0, 9), (0, 12, 18)], 18));
+        assert!(!whole(&[(0, 3, 18)], 18));
+        assert!(!whole(&[(0, 0, 9)], 18));
+        let units = [
+            unit(0, "张三丰"),
+            unit(1, "张三丰张三丰"),
+            unit(2, "张三丰：13800138000"),
+        ];
+        let f = |u: u32, r: std::ops::Range<usize>, v: &str| Finding {
+            unit: UnitId(u),
+            range: r,
+            kind: PiiKind::Name,
+            rule: "name.label".into(),
+            confidence: 0.9,
+            value: Sensitive::new(v),
+        };
+        let found = [
+            f(0, 0..9, "张三丰"),
+            f(1, 0..9, "张三丰"),
+            f(1, 9..18, "张三丰"),
+            f(2, 12..23, "13800138000"),
+        ];
+        let more = elsewhere(&units, &found, 0.0);
+        let spots: Vec<(u32, usize)> = more.iter().map(|m| (m.unit.0, m.range.start)).collect();
+        assert_eq!(spots, [(2, 0)], "{more:?}");
     }
 
     /// Units are searched in batches and parallel slices: every copy is found, in unit order,
