@@ -700,7 +700,7 @@ fn walk_generic(ex: &mut Ex<'_>, g: &mut Gen, src: &[u8]) -> Result<()> {
                 raw, pos, empty, ..
             } => g.on_start(ex, raw, pos, empty)?,
             Ev::End { name, .. } => g.on_end(ex, name)?,
-            Ev::Text { start, end, text } => g.on_text(ex, start, end, text)?,
+            Ev::Text { start, end, text } => g.on_text(ex, start, end, text.into_owned())?,
             Ev::Eof => break,
         }
     }
@@ -826,7 +826,7 @@ fn walk_sst(src: &[u8], part: u32, limits: &Limits) -> Result<SstInfo> {
                         quote: 0,
                     };
                     if rph_depth.is_some() {
-                        si.binding.shadows.push((slot, text));
+                        si.binding.shadows.push((slot, text.into_owned()));
                     } else if in_t || !blank(&text) {
                         // Text outside `<t>` is not valid, but a reader may still show it.
                         // Most items have one text node: room for one, not the default four.
@@ -892,11 +892,14 @@ pub(crate) fn cell_ref(col: u32, row: u32) -> CompactString {
             break;
         }
     }
-    let mut out = CompactString::default();
+    let mut buf = [0u8; 18];
+    let mut len = 0;
     for &b in letters[..n].iter().rev().chain(digits[..m].iter().rev()) {
-        out.push(char::from(b));
+        buf[len] = b;
+        len += 1;
     }
-    out
+    // ASCII letters and digits, and short enough to be kept inline.
+    CompactString::from_utf8(&buf[..len]).unwrap_or_default()
 }
 
 /// Does a numeric cell's raw value look like it could be a phone, card or ID number (seven or
@@ -1260,10 +1263,49 @@ fn build_header(
     header
 }
 
-/// Sheet cells of one shared string and column that stand as one unit, by (string, column).
-/// Keys are two small integers: a multiplicative hash, not SipHash, which cost more than the
-/// map's own work on a sheet with a grouped cell per row.
-type Groups = HashMap<(u32, u32), u32, std::hash::BuildHasherDefault<PairHasher>>;
+/// Sheet cells of one shared string and column that stand as one unit: the unit, by
+/// (string, column). Nearly every string is in one column: its first column and unit are
+/// kept in a vector by string, the others in a map.
+#[derive(Debug, Default)]
+struct Groups {
+    /// (column, unit) by string; `NONE` for none yet.
+    first: Vec<(u32, u32)>,
+    /// Keys are two small integers: a multiplicative hash, not SipHash.
+    more: HashMap<(u32, u32), u32, std::hash::BuildHasherDefault<PairHasher>>,
+}
+
+impl Groups {
+    const NONE: (u32, u32) = (u32::MAX, u32::MAX);
+
+    fn get(&self, &(string, col): &(u32, u32)) -> Option<u32> {
+        match self.first.get(string as usize) {
+            Some(&(c, uid)) if c == col => Some(uid),
+            Some(&(c, _)) if c != u32::MAX => self.more.get(&(string, col)).copied(),
+            _ => None,
+        }
+    }
+
+    fn insert(&mut self, (string, col): (u32, u32), uid: u32) {
+        let i = string as usize;
+        if i >= self.first.len() {
+            self.first.resize(i + 1, Groups::NONE);
+        }
+        if self.first[i].0 == u32::MAX {
+            self.first[i] = (col, uid);
+        } else if self.first[i].0 != col {
+            self.more.insert((string, col), uid);
+        }
+    }
+
+    /// Every grouped unit.
+    fn units(&self) -> impl Iterator<Item = u32> + '_ {
+        self.first
+            .iter()
+            .filter(|f| f.0 != u32::MAX)
+            .map(|f| f.1)
+            .chain(self.more.values().copied())
+    }
+}
 
 #[derive(Default)]
 struct PairHasher(u64);
@@ -1306,7 +1348,8 @@ struct CellState {
     /// The `t` attribute with the blanks before it (` t="n"`), as a range of the part.
     t_attr: Option<(usize, usize)>,
     prefix: String,
-    v: Option<(usize, usize, String)>,
+    /// The value's range and text (inline: a number or an index is short).
+    v: Option<(usize, usize, CompactString)>,
     f_elem: Option<(usize, usize)>,
     f_text: Option<(usize, usize, String)>,
     is: TextBinding,
@@ -1498,7 +1541,7 @@ fn walk_sheet<R: std::io::Read>(
                     }
                 }
                 Ev::End { name, .. } => g.on_end(ex, name)?,
-                Ev::Text { start, end, text } => g.on_text(ex, start, end, text)?,
+                Ev::Text { start, end, text } => g.on_text(ex, start, end, text.into_owned())?,
                 Ev::Eof => break,
             }
             continue;
@@ -1641,11 +1684,11 @@ fn walk_sheet<R: std::io::Read>(
                         quote: 0,
                     };
                     if st.in_v {
-                        st.v = Some((start, end, text));
+                        st.v = Some((start, end, CompactString::from(text.as_ref())));
                     } else if st.in_f {
-                        st.f_text = Some((start, end, text));
+                        st.f_text = Some((start, end, text.into_owned()));
                     } else if st.in_is && st.in_rph {
-                        st.is.shadows.push((slot, text));
+                        st.is.shadows.push((slot, text.into_owned()));
                     } else if st.in_is && st.in_t {
                         st.is.slots.push((slot, text.len() as u32));
                         st.is_text.push_str(&text);
@@ -1657,7 +1700,7 @@ fn walk_sheet<R: std::io::Read>(
     }
     comment_warning(ex, &w, sc.part_name);
     // A unit that stands for several cells says how many.
-    for &uid in groups.values() {
+    for uid in groups.units() {
         let n = match ex.bindings.get(uid as usize) {
             Some(Binding::Sst { cells, .. }) if cells.len() > 1 => cells.len(),
             _ => continue,
@@ -1730,10 +1773,13 @@ fn finish_cell(
             && st.col >= t.first_col
             && ((st.col - t.first_col) as usize) < t.names.len()
     });
-    let column_header = if let Some(t) = table {
-        t.names.get((st.col - t.first_col) as usize).cloned()
+    // Held inline (a header is short): copied into the context of every unit of the column.
+    let column_header: Option<CompactString> = if let Some(t) = table {
+        t.names
+            .get((st.col - t.first_col) as usize)
+            .map(|n| n.as_str().into())
     } else if st.row >= header.first_data_row && !header.spans_headers(st.row, st.col) {
-        header.cols.get(&st.col).cloned()
+        header.cols.get(&st.col).map(|n| n.as_str().into())
     } else {
         None
     };
@@ -1749,9 +1795,9 @@ fn finish_cell(
                 // A two-cell row of a wider table is a form line (`填报人 | value`).
                 || (column_header.is_some() && row_filled == 2 && header.cols.len() >= 3 && adjacent)
         })
-        .map(|(_, t)| t.trim().to_string())
+        .map(|(_, t)| CompactString::from(t.trim()))
         // Cells of the header row are column names, not values labelled by their neighbour.
-        .or_else(|| in_header_rows.then(|| "column header".to_string()));
+        .or_else(|| in_header_rows.then(|| "column header".into()));
     let hidden = st.hidden
         || sc
             .hidden_cols
@@ -1764,8 +1810,8 @@ fn finish_cell(
             (false, e) => e.map(str::to_string),
         };
         let mut ctx = UnitContext::new(kind, loc(cellref.clone(), extra.as_deref()));
-        ctx.column_header = column_header.clone().map(Into::into);
-        ctx.label = label.clone().map(Into::into);
+        ctx.column_header.clone_from(&column_header);
+        ctx.label.clone_from(&label);
         ctx
     };
     let mut out_text: Option<CompactString> = None;
@@ -1790,7 +1836,7 @@ fn finish_cell(
             let cellpos = (sc.part, vs as Pos, ve as Pos);
             let key = (idx, st.col);
             let grouped = column_header.is_some();
-            if grouped && let Some(&uid) = groups.get(&key) {
+            if grouped && let Some(uid) = groups.get(&key) {
                 // Handed to a sink, the unit is gone already: it was seen once, which is all
                 // a check needs.
                 if let Some(Binding::Sst { cells, .. }) = ex.bindings.get_mut(uid as usize) {
@@ -1833,7 +1879,8 @@ fn finish_cell(
             if let Some((vs, ve, vt)) = st.v.take() {
                 // Anything but a plain number is text (unknown types and non-numbers in
                 // number cells included): nothing in a cell is skipped unseen.
-                let is_str = !matches!(t, b"" | b"n") || vt.trim().parse::<f64>().is_err();
+                let number = vt.trim().parse::<f64>();
+                let is_str = !matches!(t, b"" | b"n") || number.is_err();
                 if is_str && !blank(&vt) {
                     if at_most_chars(&vt, 16) {
                         out_text = Some(vt.as_str().into());
@@ -1856,7 +1903,7 @@ fn finish_cell(
                         })),
                     )?;
                 } else if !is_str && numeric_candidate(&vt) {
-                    let magnitude = vt.trim().parse::<f64>().map(f64::abs).unwrap_or(0.0);
+                    let magnitude = number.map(f64::abs).unwrap_or(0.0);
                     if magnitude >= 1e15 {
                         ex.diags.push(
                             Diagnostic::info(
@@ -1867,7 +1914,7 @@ fn finish_cell(
                         );
                     }
                     ex.push(
-                        vt.trim().to_string(),
+                        vt.trim(),
                         mk_ctx(UnitKind::SheetCell, Some("numeric cell")),
                         Binding::Number(Box::new(NumberCell {
                             part: sc.part,
@@ -2243,6 +2290,24 @@ mod tests {
         ] {
             assert!(!person_shaped(n), "{n}");
         }
+    }
+
+    #[test]
+    fn grouped_cells_are_found_by_string_and_column() {
+        let mut g = Groups::default();
+        assert_eq!(g.get(&(5, 1)), None);
+        g.insert((5, 1), 10);
+        g.insert((5, 3), 11);
+        g.insert((0, 3), 12);
+        assert_eq!(g.get(&(5, 1)), Some(10));
+        assert_eq!(g.get(&(5, 3)), Some(11));
+        assert_eq!(g.get(&(0, 3)), Some(12));
+        assert_eq!(g.get(&(5, 2)), None);
+        assert_eq!(g.get(&(1, 3)), None);
+        assert_eq!(g.get(&(99, 1)), None);
+        let mut units: Vec<u32> = g.units().collect();
+        units.sort_unstable();
+        assert_eq!(units, [10, 11, 12]);
     }
 
     #[test]

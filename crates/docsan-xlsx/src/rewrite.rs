@@ -794,7 +794,7 @@ fn sst_rewrite(
         .ok_or_else(|| Error::internal("shared string edit without a shared string table"))?;
     // Every use of each edited string: (string, unit) pairs sorted, not a map of vectors (a
     // sheet has a string per personal cell).
-    let mut uses: Vec<(u32, u32)> = Vec::new();
+    let mut uses: Vec<(u32, u32)> = Vec::with_capacity(sst_edits.len());
     for (uid, b) in doc.bindings.iter().enumerate() {
         if let Binding::Sst { index, .. } = b
             && sst_edits.binary_search(index).is_ok()

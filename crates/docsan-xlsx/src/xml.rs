@@ -299,11 +299,12 @@ pub(crate) enum Ev<'a> {
         pos: usize,
         end: usize,
     },
-    /// A maximal run of text, entity references and CDATA between two tags.
+    /// A maximal run of text, entity references and CDATA between two tags: borrowed from
+    /// the walker when it is one plain piece (most are), decoded otherwise.
     Text {
         start: usize,
         end: usize,
-        text: String,
+        text: std::borrow::Cow<'a, str>,
     },
     Eof,
 }
@@ -348,6 +349,9 @@ pub(crate) struct Walker<R> {
     filled: usize,
     /// Position in the part of `win[0]` (a byte order mark counted).
     off: usize,
+    /// A position in the part whose bytes the window keeps when it reads more (the start of
+    /// the plain text run being read, handed out after the tag that ends it), or `usize::MAX`.
+    keep: usize,
     /// The source has no more bytes.
     eof: bool,
     /// The content of the last tag read, as a range of `win` (between `<` and `>` or `/>`, or
@@ -444,6 +448,7 @@ impl<R: std::io::Read> Walker<R> {
             filled: win.len(),
             win,
             at: 0,
+            keep: usize::MAX,
             off: base,
             eof: false,
             tag: (0, 0),
@@ -474,18 +479,19 @@ impl<R: std::io::Read> Walker<R> {
         Ok(p)
     }
 
-    /// Reads more of the source into the window, first dropping what has been walked (the
-    /// event being read starts at `at`, so indices relative to `at` stay valid). False at the
-    /// end of the source.
+    /// Reads more of the source into the window, first dropping what has been walked and is
+    /// not kept (the event being read starts at `at`, so indices relative to `at` stay
+    /// valid). False at the end of the source.
     fn fill(&mut self) -> Result<bool> {
         if self.eof {
             return Ok(false);
         }
-        if self.at > 0 {
-            self.win.copy_within(self.at..self.filled, 0);
-            self.off += self.at;
-            self.filled -= self.at;
-            self.at = 0;
+        let from = self.at.min(self.keep.saturating_sub(self.off));
+        if from > 0 {
+            self.win.copy_within(from..self.filled, 0);
+            self.off += from;
+            self.filled -= from;
+            self.at -= from;
         }
         if self.win.len() - self.filled < CHUNK / 2 {
             // Grown (and zeroed) only when an event outgrows the window.
@@ -541,12 +547,13 @@ impl<R: std::io::Read> Walker<R> {
     /// The offset from `at` of the `>` that ends the tag at `at`: the first outside quoted
     /// attribute values (end tags are read the same way, as quick-xml reads them).
     fn tag_end(&mut self) -> Result<Option<usize>> {
+        // A byte loop: tags are short, and a vector search's setup costs more than it saves.
         let mut quote = 0u8;
         self.seek(1, 0, |h| {
-            for i in memchr::memchr3_iter(b'>', b'"', b'\'', h) {
-                match (quote, h[i]) {
+            for (i, &b) in h.iter().enumerate() {
+                match (quote, b) {
                     (0, b'>') => return Some(i),
-                    (0, q) => quote = q,
+                    (0, b'"' | b'\'') => quote = b,
                     (q, b) if q == b => quote = 0,
                     _ => {}
                 }
@@ -768,59 +775,108 @@ impl<R: std::io::Read> Walker<R> {
 
     /// The next event.
     pub(crate) fn next(&mut self) -> Result<Ev<'_>> {
+        self.keep = usize::MAX;
         if let Some((tag, start, end)) = self.pending.take() {
             return self.tag_event(tag, start, end);
         }
-        // A run of text: its characters, where it starts and where it ends so far.
-        let mut run: Option<(String, usize, usize)> = None;
+        // A run of text: where it starts and ends so far, and its characters once they are
+        // decoded (while it is one plain piece, it is read from the window).
+        let mut run: Option<(usize, usize, Option<String>)> = None;
         loop {
             self.count()?;
             if self.at >= self.filled && !self.fill()? {
                 return match run {
-                    Some((text, start, end)) => {
+                    Some((start, end, text)) => {
                         self.pending = Some((Tag::Eof, end, end));
-                        Ok(Ev::Text { start, end, text })
+                        Ok(self.text_event(start, end, text))
                     }
                     None => Ok(Ev::Eof),
                 };
             }
             let start = self.pos(self.at)?;
             if self.win[self.at] != b'<' {
-                let r = run.get_or_insert_with(|| (String::new(), start, start));
-                self.text_into(&mut r.0)?;
-                r.2 = self.pos(self.at)?;
+                let rest = &self.win[self.at..self.filled];
+                if let Some(i) = memchr::memchr2(b'<', b'&', rest).filter(|&i| rest[i] == b'<') {
+                    // A plain piece that ends in the window.
+                    let piece = utf8(&rest[..i], "text")?;
+                    match &mut run {
+                        None => {
+                            self.keep = start;
+                            run = Some((start, start + i, None));
+                        }
+                        Some((s, end, text)) => {
+                            let mut t = match text.take() {
+                                Some(t) => t,
+                                None => self.run_text(*end - *s, *s)?,
+                            };
+                            t.push_str(piece);
+                            *text = Some(t);
+                            *end = start + i;
+                        }
+                    }
+                    self.at += i;
+                    continue;
+                }
+                let mut text = match run.take() {
+                    Some((s, _, Some(t))) => (s, t),
+                    Some((s, e, None)) => (s, self.run_text(e - s, s)?),
+                    None => (start, String::new()),
+                };
+                self.keep = usize::MAX;
+                self.text_into(&mut text.1)?;
+                run = Some((text.0, self.pos(self.at)?, Some(text.1)));
                 continue;
             }
             match self.markup()? {
                 Markup::Tag(tag) => {
                     let end = self.pos(self.at)?;
-                    if let Some((text, s, e)) = run {
+                    if let Some((s, e, text)) = run {
                         self.pending = Some((tag, start, end));
-                        return Ok(Ev::Text {
-                            start: s,
-                            end: e,
-                            text,
-                        });
+                        return Ok(self.text_event(s, e, text));
                     }
                     return self.tag_event(tag, start, end);
                 }
-                Markup::CData(s, e) => {
-                    let r = run.get_or_insert_with(|| (String::new(), start, start));
-                    r.0.push_str(utf8(&self.win[s..e], "cdata")?);
-                    r.2 = self.pos(self.at)?;
+                Markup::CData(cs, ce) => {
+                    let piece = utf8(&self.win[cs..ce], "cdata")?.to_string();
+                    let mut text = match run.take() {
+                        Some((s, _, Some(t))) => (s, t),
+                        Some((s, e, None)) => (s, self.run_text(e - s, s)?),
+                        None => (start, String::new()),
+                    };
+                    self.keep = usize::MAX;
+                    text.1.push_str(&piece);
+                    run = Some((text.0, self.pos(self.at)?, Some(text.1)));
                 }
                 // A comment or instruction ends the run.
                 Markup::Skip => {
-                    if let Some((text, s, e)) = run {
-                        return Ok(Ev::Text {
-                            start: s,
-                            end: e,
-                            text,
-                        });
+                    if let Some((s, e, text)) = run {
+                        return Ok(self.text_event(s, e, text));
                     }
                 }
             }
         }
+    }
+
+    /// The plain text run of `len` bytes from part position `start`, still in the window.
+    fn run_text(&self, len: usize, start: usize) -> Result<String> {
+        let i = start - self.off;
+        Ok(utf8(&self.win[i..i + len], "text")?.to_string())
+    }
+
+    /// The text event for a run from `start` to `end`: its decoded characters, or its bytes
+    /// in the window.
+    fn text_event(&self, start: usize, end: usize, text: Option<String>) -> Ev<'_> {
+        let text = match text {
+            Some(t) => std::borrow::Cow::Owned(t),
+            None => {
+                let i = start - self.off;
+                // Checked as UTF-8 when it was read.
+                std::borrow::Cow::Borrowed(
+                    std::str::from_utf8(&self.win[i..i + (end - start)]).unwrap_or_default(),
+                )
+            }
+        };
+        Ev::Text { start, end, text }
     }
 }
 
@@ -1078,7 +1134,7 @@ pub(crate) mod reference {
                         return Ok(Ev::Text {
                             start,
                             end: last_end,
-                            text,
+                            text: text.into(),
                         });
                     }
                 }
