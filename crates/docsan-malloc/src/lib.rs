@@ -10,9 +10,11 @@
 //! the bench: the 100k-row sheet peaks at 101 MB instead of 108, the 200-page PDF at 48 MB
 //! instead of 99, and the 1,040-file corpus takes the time it took without the setting.
 //!
-//! This is the only crate of the workspace with `unsafe` code: one call to `mallopt`, which
-//! has no memory-safety preconditions. Elsewhere (other C libraries, other systems) it does
-//! nothing.
+//! It also offers [`trim`], which the library calls before it checks a large output.
+//!
+//! This is the only crate of the workspace with `unsafe` code: calls to `mallopt` and
+//! `malloc_trim`, which have no memory-safety preconditions. Elsewhere (other C libraries,
+//! other systems) they do nothing.
 
 /// The `mmap` threshold, kept fixed: blocks from this size on are mapped, and returned to
 /// the system when freed.
@@ -24,8 +26,21 @@ pub fn fix_mmap_threshold() -> bool {
     imp::fix_mmap_threshold()
 }
 
+/// Returns the free memory of every arena to the system (glibc's `malloc_trim`): between the
+/// phases of a large document, so that what one phase freed on one thread does not stay in
+/// the process while the next allocates on another. Returns whether memory was released.
+pub fn trim() -> bool {
+    imp::trim()
+}
+
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod imp {
+    #[allow(unsafe_code)]
+    pub(super) fn trim() -> bool {
+        // SAFETY: no arguments beyond an integer, no preconditions.
+        unsafe { libc::malloc_trim(0) == 1 }
+    }
+
     #[allow(unsafe_code)]
     pub(super) fn fix_mmap_threshold() -> bool {
         // SAFETY: `mallopt` takes two integers and changes an allocator parameter; it has no
@@ -36,6 +51,9 @@ mod imp {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 mod imp {
+    pub(super) fn trim() -> bool {
+        false
+    }
     pub(super) fn fix_mmap_threshold() -> bool {
         false
     }
@@ -51,8 +69,12 @@ mod tests {
             cfg!(all(target_os = "linux", target_env = "gnu")),
             "mallopt refused the threshold"
         );
-        // Allocation works as before after it.
+        // Allocation works as before after it, and after a trim.
         let v = vec![7u8; 1 << 20];
         assert_eq!(v.iter().map(|&b| u64::from(b)).sum::<u64>(), 7 << 20);
+        drop(v);
+        let _ = super::trim();
+        let w = vec![9u8; 1 << 16];
+        assert_eq!(w.iter().map(|&b| u64::from(b)).sum::<u64>(), 9 << 16);
     }
 }

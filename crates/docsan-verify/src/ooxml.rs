@@ -174,9 +174,17 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             let sheet = sheet_names.get(&m.name).cloned();
             let needles = std::sync::Arc::clone(&ctx.needles);
             let at = ctx.residues.len();
+            // Either may run on another thread: the time budget goes with it.
+            let deadline = docsan_core::current_deadline();
             let (hits, read) = rayon::join(
-                || needles.find_in_bytes(data, text_bearing),
-                || read_xml(ctx, m, data, &loc, &shared, sheet),
+                || {
+                    let _deadline = docsan_core::deadline_scope(deadline);
+                    needles.find_in_bytes(data, text_bearing)
+                },
+                || {
+                    let _deadline = docsan_core::deadline_scope(deadline);
+                    read_xml(ctx, m, data, &loc, &shared, sheet)
+                },
             );
             let from_text = ctx.residues.split_off(at);
             ctx.add_byte_hits(hits, &loc);
