@@ -56,6 +56,9 @@ pub(crate) struct Windows<'s> {
     /// Report entries of the first `limit` findings.
     listed: Vec<FindingReport>,
     limit: usize,
+    /// The vector of the last window detected, emptied, for the next to be gathered in: a
+    /// window's megabytes are not mapped and faulted in afresh for each.
+    spare: Vec<TextUnit>,
 }
 
 impl<'s> Windows<'s> {
@@ -69,6 +72,7 @@ impl<'s> Windows<'s> {
             found: 0,
             listed: Vec::new(),
             limit: limit.unwrap_or(usize::MAX),
+            spare: Vec::new(),
         }
     }
 
@@ -88,6 +92,7 @@ impl<'s> Windows<'s> {
     /// entries of the first of them.
     pub(crate) fn finish(mut self) -> (Vec<Vec<Finding>>, Vec<FindingReport>) {
         self.collect();
+        self.spare = Vec::new();
         let end = self.buf.len();
         if end > self.before && !docsan_core::deadline_passed() {
             let units = std::mem::take(&mut self.buf);
@@ -107,7 +112,10 @@ impl<'s> Windows<'s> {
     {
         self.collect();
         let keep_from = end.saturating_sub(BEFORE);
-        let next = self.buf[keep_from..].to_vec();
+        let mut next = std::mem::take(&mut self.spare);
+        next.clear();
+        next.reserve(BEFORE + WINDOW + AFTER);
+        next.extend_from_slice(&self.buf[keep_from..]);
         let units = std::mem::replace(&mut self.buf, next);
         let before = std::mem::replace(&mut self.before, end - keep_from);
         if end <= before || docsan_core::deadline_passed() {
@@ -156,11 +164,13 @@ impl<'s> Windows<'s> {
                 }
             }
         };
-        let (units, kept) = match done {
+        let (mut units, kept) = match done {
             Ok(d) => d,
             Err(panic) => std::panic::resume_unwind(panic),
         };
         self.take_findings(&units, kept);
+        units.clear();
+        self.spare = units;
     }
 
     /// Keeps a window's findings, with report entries for the first of all.
