@@ -1745,11 +1745,13 @@ fn flush_row(
     }
     let filled = pending.iter().filter(|c| cell_has_text(c, sc.sst)).count();
     let mut left: Option<(u32, CompactString)> = None;
-    for mut st in pending.drain(..) {
-        if let Some(t) = finish_cell(ex, sc, header, groups, &mut st, &left, filled, loc)? {
+    // Read in place, not moved out one by one (a cell's state is a few hundred bytes).
+    for st in pending.iter_mut() {
+        if let Some(t) = finish_cell(ex, sc, header, groups, st, &left, filled, loc)? {
             left = Some((st.col, t));
         }
     }
+    pending.clear();
     Ok(())
 }
 
