@@ -175,15 +175,17 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             let needles = std::sync::Arc::clone(&ctx.needles);
             let at = ctx.residues.len();
             // Either may run on another thread: the time budget goes with it.
+            // The text reading, the longer, starts on this thread; the byte search waits for
+            // a thread that is free (with two, the other may be busy with the backend's check).
             let deadline = docsan_core::current_deadline();
-            let (hits, read) = rayon::join(
-                || {
-                    let _deadline = docsan_core::deadline_scope(deadline);
-                    needles.find_in_bytes(data, text_bearing)
-                },
+            let (read, hits) = rayon::join(
                 || {
                     let _deadline = docsan_core::deadline_scope(deadline);
                     read_xml(ctx, m, data, &loc, &shared, sheet)
+                },
+                || {
+                    let _deadline = docsan_core::deadline_scope(deadline);
+                    needles.find_in_bytes(data, text_bearing)
                 },
             );
             let from_text = ctx.residues.split_off(at);
