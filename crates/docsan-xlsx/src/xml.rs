@@ -712,7 +712,7 @@ impl<R: std::io::Read> Walker<R> {
                     let valid = match std::str::from_utf8(rest) {
                         Ok(s) => s.len(),
                         Err(e) if e.error_len().is_none() => e.valid_up_to(),
-                        Err(_) => return Err(xml_err("xml text is not utf-8")),
+                        Err(_) => return Err(Error::malformed("xml text is not utf-8")),
                     };
                     out.push_str(utf8(&rest[..valid], "text")?);
                     self.at += valid;
