@@ -331,6 +331,10 @@ enum Markup {
 /// Bytes read from the source at a time.
 const CHUNK: usize = 64 << 10;
 
+/// A run of text being read: where it starts and ends in the part, and its characters once
+/// decoded (`None` while it is one plain piece, read from the walker's window).
+type Run = (usize, usize, Option<String>);
+
 /// Walks a part, merging text pieces and checking nesting depth and end tag names. It reads
 /// from any reader: a part in memory (`&[u8]`) or a part inflating from the package, so that a
 /// large sheet is never held whole; only a window of it is, at least the current event's bytes.
@@ -631,13 +635,14 @@ impl<R: std::io::Read> Walker<R> {
                     .map_or(content.len(), |p| p + 1);
                 utf8(content, "tag")?;
                 let name = &content[..name_len];
+                // Errors name the tag's place, not its name: an element's name can be
+                // anything, a person's name included.
                 match self.opened.pop() {
                     Some(s) => {
                         if !self.lenient && self.names[s..] != *name {
                             return Err(xml_err(format!(
-                                "end tag </{}> does not close <{}>",
-                                String::from_utf8_lossy(name),
-                                String::from_utf8_lossy(&self.names[s..])
+                                "the end tag at byte {} does not close the element open before it",
+                                self.pos(self.at)?
                             )));
                         }
                         self.names.truncate(s);
@@ -645,8 +650,8 @@ impl<R: std::io::Read> Walker<R> {
                     None if self.lenient => {}
                     None => {
                         return Err(xml_err(format!(
-                            "end tag </{}> closes no element",
-                            String::from_utf8_lossy(name)
+                            "the end tag at byte {} closes no element",
+                            self.pos(self.at)?
                         )));
                     }
                 }
@@ -781,14 +786,14 @@ impl<R: std::io::Read> Walker<R> {
         }
         // A run of text: where it starts and ends so far, and its characters once they are
         // decoded (while it is one plain piece, it is read from the window).
-        let mut run: Option<(usize, usize, Option<String>)> = None;
+        let mut run: Option<Run> = None;
         loop {
             self.count()?;
             if self.at >= self.filled && !self.fill()? {
                 return match run {
-                    Some((start, end, text)) => {
-                        self.pending = Some((Tag::Eof, end, end));
-                        Ok(self.text_event(start, end, text))
+                    Some(r) => {
+                        self.pending = Some((Tag::Eof, r.1, r.1));
+                        self.text_event(r)
                     }
                     None => Ok(Ev::Eof),
                 };
@@ -797,86 +802,79 @@ impl<R: std::io::Read> Walker<R> {
             if self.win[self.at] != b'<' {
                 let rest = &self.win[self.at..self.filled];
                 if let Some(i) = memchr::memchr2(b'<', b'&', rest).filter(|&i| rest[i] == b'<') {
-                    // A plain piece that ends in the window.
-                    let piece = utf8(&rest[..i], "text")?;
-                    match &mut run {
+                    // A plain piece that ends in the window: kept there while it is the
+                    // whole run (it is checked as UTF-8 when it is handed out).
+                    run = Some(match run.take() {
                         None => {
                             self.keep = start;
-                            run = Some((start, start + i, None));
+                            (start, start + i, None)
                         }
-                        Some((s, end, text)) => {
-                            let mut t = match text.take() {
-                                Some(t) => t,
-                                None => self.run_text(*end - *s, *s)?,
-                            };
-                            t.push_str(piece);
-                            *text = Some(t);
-                            *end = start + i;
+                        Some(r) => {
+                            let (s, mut text) = self.owned(Some(r), start)?;
+                            text.push_str(utf8(&self.win[self.at..self.at + i], "text")?);
+                            (s, start + i, Some(text))
                         }
-                    }
+                    });
                     self.at += i;
                     continue;
                 }
-                let mut text = match run.take() {
-                    Some((s, _, Some(t))) => (s, t),
-                    Some((s, e, None)) => (s, self.run_text(e - s, s)?),
-                    None => (start, String::new()),
-                };
-                self.keep = usize::MAX;
-                self.text_into(&mut text.1)?;
-                run = Some((text.0, self.pos(self.at)?, Some(text.1)));
+                let (s, mut text) = self.owned(run.take(), start)?;
+                self.text_into(&mut text)?;
+                run = Some((s, self.pos(self.at)?, Some(text)));
                 continue;
             }
             match self.markup()? {
                 Markup::Tag(tag) => {
                     let end = self.pos(self.at)?;
-                    if let Some((s, e, text)) = run {
+                    if let Some(r) = run {
                         self.pending = Some((tag, start, end));
-                        return Ok(self.text_event(s, e, text));
+                        return self.text_event(r);
                     }
                     return self.tag_event(tag, start, end);
                 }
                 Markup::CData(cs, ce) => {
-                    let piece = utf8(&self.win[cs..ce], "cdata")?.to_string();
-                    let mut text = match run.take() {
-                        Some((s, _, Some(t))) => (s, t),
-                        Some((s, e, None)) => (s, self.run_text(e - s, s)?),
-                        None => (start, String::new()),
-                    };
-                    self.keep = usize::MAX;
-                    text.1.push_str(&piece);
-                    run = Some((text.0, self.pos(self.at)?, Some(text.1)));
+                    let (s, mut text) = self.owned(run.take(), start)?;
+                    text.push_str(utf8(&self.win[cs..ce], "cdata")?);
+                    run = Some((s, self.pos(self.at)?, Some(text)));
                 }
                 // A comment or instruction ends the run.
                 Markup::Skip => {
-                    if let Some((s, e, text)) = run {
-                        return Ok(self.text_event(s, e, text));
+                    if let Some(r) = run {
+                        return self.text_event(r);
                     }
                 }
             }
         }
     }
 
-    /// The plain text run of `len` bytes from part position `start`, still in the window.
-    fn run_text(&self, len: usize, start: usize) -> Result<String> {
+    /// The characters of a plain text run still in the window.
+    fn run_str(&self, (start, end, _): &Run) -> Result<&str> {
         let i = start - self.off;
-        Ok(utf8(&self.win[i..i + len], "text")?.to_string())
+        utf8(&self.win[i..i + (end - start)], "text")
     }
 
-    /// The text event for a run from `start` to `end`: its decoded characters, or its bytes
-    /// in the window.
-    fn text_event(&self, start: usize, end: usize, text: Option<String>) -> Ev<'_> {
-        let text = match text {
+    /// A text run's characters as a string of its own, to add to (an empty one starting at
+    /// `start` when there is no run yet); the window no longer keeps it.
+    fn owned(&mut self, run: Option<Run>, start: usize) -> Result<(usize, String)> {
+        self.keep = usize::MAX;
+        Ok(match run {
+            None => (start, String::new()),
+            Some((s, _, Some(text))) => (s, text),
+            Some(r) => (r.0, self.run_str(&r)?.to_string()),
+        })
+    }
+
+    /// The text event for a run: its decoded characters, or its bytes in the window.
+    fn text_event(&self, run: Run) -> Result<Ev<'_>> {
+        let text = match run.2 {
             Some(t) => std::borrow::Cow::Owned(t),
-            None => {
-                let i = start - self.off;
-                // Checked as UTF-8 when it was read.
-                std::borrow::Cow::Borrowed(
-                    std::str::from_utf8(&self.win[i..i + (end - start)]).unwrap_or_default(),
-                )
-            }
+            None => std::borrow::Cow::Borrowed(self.run_str(&run)?),
         };
-        Ev::Text { start, end, text }
+        Ok(Ev::Text {
+            start: run.0,
+            end: run.1,
+            text,
+        })
     }
 }
 
