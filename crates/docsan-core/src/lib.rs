@@ -32,8 +32,8 @@ pub use error::{Error, ErrorKind, Result};
 pub use finding::{Finding, PiiKind};
 pub use format::Format;
 pub use limits::{
-    DeadlineGuard, Limits, LimitsBudget, check_deadline, current_deadline, deadline_passed,
-    deadline_scope,
+    DeadlineGuard, Limits, LimitsBudget, carry_deadline, check_deadline, current_deadline,
+    deadline_passed, deadline_scope,
 };
 pub use policy::{CustomRule, KindPolicy, MaskMode, Policy, PolicyError, VisualMask};
 pub use sensitive::{Sensitive, mask_every_char};

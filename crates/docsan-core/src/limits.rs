@@ -103,6 +103,16 @@ pub fn current_deadline() -> Option<std::time::Instant> {
     DEADLINE.with(|d| d.get())
 }
 
+/// `f`, made to run under this thread's deadline wherever it runs: for either half of a
+/// `rayon::join`, which another thread may take (thread-locals do not go with it).
+pub fn carry_deadline<T>(f: impl FnOnce() -> T) -> impl FnOnce() -> T {
+    let deadline = current_deadline();
+    move || {
+        let _deadline = deadline_scope(deadline);
+        f()
+    }
+}
+
 /// Restores the previous deadline when dropped.
 #[derive(Debug)]
 pub struct DeadlineGuard {
@@ -187,6 +197,33 @@ mod tests {
             assert!(!deadline_passed(), "a dropped guard restores at once");
         }
         assert!(!deadline_passed());
+    }
+
+    /// Work handed to another thread keeps the deadline of the thread that made it, and
+    /// leaves that thread's own deadline as it was.
+    #[test]
+    fn a_carried_deadline_holds_on_another_thread() {
+        let past = std::time::Instant::now();
+        let work = {
+            let _scope = deadline_scope(Some(past));
+            carry_deadline(|| (deadline_passed(), current_deadline()))
+        };
+        let (passed, seen) = std::thread::spawn(move || {
+            let before = deadline_passed();
+            let carried = work();
+            (before, carried, deadline_passed())
+        })
+        .join()
+        .map(|(before, carried, after)| {
+            assert!(
+                !before && !after,
+                "the other thread's own deadline is unchanged"
+            );
+            carried
+        })
+        .unwrap();
+        assert!(passed);
+        assert_eq!(seen, Some(past));
     }
 
     #[test]

@@ -177,16 +177,9 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             // Either may run on another thread: the time budget goes with it.
             // The text reading, the longer, starts on this thread; the byte search waits for
             // a thread that is free (with two, the other may be busy with the backend's check).
-            let deadline = docsan_core::current_deadline();
             let (read, hits) = rayon::join(
-                || {
-                    let _deadline = docsan_core::deadline_scope(deadline);
-                    read_xml(ctx, m, data, &loc, &shared, sheet)
-                },
-                || {
-                    let _deadline = docsan_core::deadline_scope(deadline);
-                    needles.find_in_bytes(data, text_bearing)
-                },
+                docsan_core::carry_deadline(|| read_xml(ctx, m, data, &loc, &shared, sheet)),
+                docsan_core::carry_deadline(|| needles.find_in_bytes(data, text_bearing)),
             );
             let from_text = ctx.residues.split_off(at);
             ctx.add_byte_hits(hits, &loc);

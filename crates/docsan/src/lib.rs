@@ -597,16 +597,9 @@ impl Sanitizer {
             drop(search);
             (opened, verify())
         } else {
-            let deadline = docsan_core::current_deadline();
             let both = rayon::join(
-                || {
-                    let _deadline = docsan_core::deadline_scope(deadline);
-                    reopen()
-                },
-                || {
-                    let _deadline = docsan_core::deadline_scope(deadline);
-                    verify()
-                },
+                docsan_core::carry_deadline(reopen),
+                docsan_core::carry_deadline(verify),
             );
             drop(search);
             both

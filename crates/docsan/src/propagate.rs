@@ -206,6 +206,18 @@ mod tests {
     use super::*;
     use docsan_core::{Location, PiiKind, Sensitive, TextUnit, UnitContext, UnitId, UnitKind};
 
+    /// A name found at `range` of unit `u` by `rule`.
+    fn name(u: u32, range: std::ops::Range<usize>, v: &str, rule: &str) -> Finding {
+        Finding {
+            unit: UnitId(u),
+            range,
+            kind: PiiKind::Name,
+            rule: rule.into(),
+            confidence: 0.9,
+            value: Sensitive::new(v),
+        }
+    }
+
     fn unit(id: u32, t: &str) -> TextUnit {
         TextUnit::new(
             UnitId(id),
@@ -222,14 +234,7 @@ mod tests {
             unit(2, "张三丰路 s"),
             unit(3, "户主：张三"),
         ];
-        let f = |u: u32, r: std::ops::Range<usize>, v: &str| Finding {
-            unit: UnitId(u),
-            range: r,
-            kind: PiiKind::Name,
-            rule: "name.label".into(),
-            confidence: 0.9,
-            value: Sensitive::new(v),
-        };
+        let f = |u: u32, r: std::ops::Range<usize>, v: &str| name(u, r, v, "name.label");
         let found = [
             f(0, 9..16, "dtolnay"),
             f(2, 13..14, "s"),
@@ -272,14 +277,7 @@ mod tests {
     /// copies carry), among thousands of others.
     #[test]
     fn a_value_found_twice_is_searched_as_its_first_finding() {
-        let f = |u: u32, v: &str, rule: &str| Finding {
-            unit: UnitId(u),
-            range: 0..v.len(),
-            kind: PiiKind::Name,
-            rule: rule.into(),
-            confidence: 0.9,
-            value: Sensitive::new(v),
-        };
+        let f = |u: u32, v: &str, rule: &str| name(u, 0..v.len(), v, rule);
         let names: Vec<String> = (0..3000).map(|i| format!("name{i:05}")).collect();
         let mut units: Vec<TextUnit> = names
             .iter()
@@ -328,14 +326,7 @@ mod tests {
             unit(1, "张三丰张三丰"),
             unit(2, "张三丰：13800138000"),
         ];
-        let f = |u: u32, r: std::ops::Range<usize>, v: &str| Finding {
-            unit: UnitId(u),
-            range: r,
-            kind: PiiKind::Name,
-            rule: "name.label".into(),
-            confidence: 0.9,
-            value: Sensitive::new(v),
-        };
+        let f = |u: u32, r: std::ops::Range<usize>, v: &str| name(u, r, v, "name.label");
         let found = [
             f(0, 0..9, "张三丰"),
             f(1, 0..9, "张三丰"),
