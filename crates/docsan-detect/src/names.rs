@@ -89,6 +89,19 @@ const AFTER_NAME: &[&str] = &[
     "签名",
 ];
 
+/// Whether `s` is one of [`NOT_NAMES`] (a set: looked up for every cell of a name column).
+fn is_not_name(s: &str) -> bool {
+    static SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+    SET.contains(s)
+}
+
+/// A word that is nobody, or a word that starts with one of two characters or more (`家庭人口`,
+/// `联系方式`, `公示期`): its prefixes looked up in the set (a name has at most six characters).
+fn nobody(s: &str) -> bool {
+    is_not_name(s) || s.char_indices().skip(2).any(|(i, _)| is_not_name(&s[..i]))
+}
+
 /// Cell values in a name column that are not names.
 const NOT_NAMES: &[&str] = &[
     "合计",
@@ -202,14 +215,7 @@ const HEADER_CHARS: &str = "号码证卡址电话期额数计类型别级序日�
 /// metadata value? Returns a confidence, or `None`.
 pub fn whole_cjk_name(s: &str) -> Option<f32> {
     let n = s.chars().count();
-    if !(2..=6).contains(&n) || NOT_NAMES.contains(&s) {
-        return None;
-    }
-    // A word that starts with a word that is nobody (`家庭人口`, `联系方式`, `公示期`).
-    if NOT_NAMES
-        .iter()
-        .any(|w| w.chars().count() >= 2 && s.starts_with(w))
-    {
+    if !(2..=6).contains(&n) {
         return None;
     }
     if !s
@@ -218,12 +224,15 @@ pub fn whole_cjk_name(s: &str) -> Option<f32> {
     {
         return None;
     }
+    if nobody(s) {
+        return None;
+    }
     if s.contains(['·', '•', '・']) {
         return Some(0.8);
     }
     let sl = data::surname_len(s);
     // A surname alone is what a mask leaves of a name (`诸葛` from `诸葛＊`).
-    if (sl == 2 && n == 2) || NOT_NAMES.contains(&s) {
+    if sl == 2 && n == 2 {
         return None;
     }
     if sl > 0 && n > sl && n <= sl + 3 && !s.chars().skip(sl).any(|c| HEADER_CHARS.contains(c)) {
@@ -523,7 +532,7 @@ pub fn name_before(
     }
     let end_of = |k: usize| -> usize { pos + run.get(k - 1).map_or(0, |(i, c)| i + c.len_utf8()) };
     if n <= sl + 2 {
-        if NOT_NAMES.contains(&s.as_str()) {
+        if is_not_name(&s) {
             return None;
         }
         return Some((pos..end_of(n), 0.85));
@@ -532,7 +541,7 @@ pub fn name_before(
     for len in [sl + 2, sl + 1] {
         let tail: String = run[len..].iter().map(|(_, c)| *c).collect();
         let head: String = run[..len].iter().map(|(_, c)| *c).collect();
-        if AFTER_NAME.iter().any(|w| tail.starts_with(w)) && !NOT_NAMES.contains(&head.as_str()) {
+        if AFTER_NAME.iter().any(|w| tail.starts_with(w)) && !is_not_name(&head) {
             return Some((pos..end_of(len), 0.75));
         }
     }
@@ -792,6 +801,47 @@ mod tests {
         let t = "户主欧阳秀同志";
         let (r, _) = name_at(t, "户主".len(), false).unwrap();
         assert_eq!(&t[r], "欧阳秀");
+    }
+
+    /// The set lookups of a cell against the words that are nobody give what the scan of the
+    /// list gave: whole words and words that start with one of two characters or more.
+    #[test]
+    fn whole_names_leave_out_words_that_are_nobody() {
+        let old = |s: &str| {
+            NOT_NAMES.contains(&s)
+                || NOT_NAMES
+                    .iter()
+                    .any(|w| w.chars().count() >= 2 && s.starts_with(w))
+        };
+        let mut cells: Vec<String> = vec![
+            "张三".into(),
+            "欧阳秀英".into(),
+            "家庭人口".into(),
+            "联系方式".into(),
+            "公示期".into(),
+            "合计".into(),
+            "以下空白".into(),
+            "无名".into(),
+            "王".into(),
+        ];
+        for w in NOT_NAMES {
+            cells.push((*w).to_string());
+            cells.push(format!("{w}张"));
+            cells.push(format!("张{w}"));
+            cells.push(w.chars().take(1).collect());
+        }
+        let mut refused = 0;
+        for c in &cells {
+            let n = c.chars().count();
+            if (2..=6).contains(&n) && c.chars().all(is_cjk) && old(c) {
+                assert_eq!(whole_cjk_name(c), None, "{c}");
+                refused += 1;
+            }
+            assert_eq!(nobody(c), old(c), "{c}");
+        }
+        assert!(refused > NOT_NAMES.len());
+        assert_eq!(whole_cjk_name("张三"), Some(0.9));
+        assert_eq!(whole_cjk_name("家庭人口"), None);
     }
 
     #[test]

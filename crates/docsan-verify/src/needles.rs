@@ -391,8 +391,17 @@ impl<'a> Needles<'a> {
         } else {
             allowed.iter().map(|a| a.as_str()).collect()
         };
-        let is_allowed = |v: &str| {
-            if allowed_sorted {
+        // With both lists sorted, the replacements are walked beside the originals (a binary
+        // search for each of a sheet's 300,000 values took a fifth of this function).
+        let both_sorted = originals_sorted && allowed_sorted;
+        let mut next_allowed = 0usize;
+        let mut is_allowed = |v: &str| {
+            if both_sorted {
+                while allowed.get(next_allowed).is_some_and(|a| a.as_str() < v) {
+                    next_allowed += 1;
+                }
+                allowed.get(next_allowed).is_some_and(|a| a.as_str() == v)
+            } else if allowed_sorted {
                 allowed.binary_search_by(|a| a.as_str().cmp(v)).is_ok()
             } else {
                 allowed_set.contains(v)
@@ -822,6 +831,42 @@ mod tests {
             want.sort_unstable();
             proptest::prop_assert_eq!(got, want);
         }
+    }
+
+    /// The values searched for are the originals less the replacements, whether the lists
+    /// come sorted (walked side by side) or not (a set), repeated values once.
+    #[test]
+    fn replacements_are_left_out_sorted_or_not() {
+        let words = ["张三", "李四", "王五", "赵六", "钱七", "孙八", "周九"];
+        let mut originals: Vec<Sensitive> = words
+            .iter()
+            .chain(&words[2..4])
+            .map(|w| Sensitive::new(*w))
+            .collect();
+        let mut allowed: Vec<docsan_core::CompactString> = ["李四", "周九", "吴十", "一"]
+            .iter()
+            .map(|w| docsan_core::CompactString::from(*w))
+            .collect();
+        let searched = |o: &[Sensitive], a: &[docsan_core::CompactString]| {
+            let n = Needles::new(o, a, false);
+            let mut v: Vec<String> = n.values().map(|(_, v)| v.to_string()).collect();
+            v.sort();
+            v
+        };
+        let want = vec!["孙八", "张三", "王五", "赵六", "钱七"];
+        assert_eq!(searched(&originals, &allowed), want);
+        originals.sort();
+        assert_eq!(searched(&originals, &allowed), want);
+        allowed.sort();
+        assert_eq!(searched(&originals, &allowed), want);
+        originals.reverse();
+        assert_eq!(searched(&originals, &allowed), want);
+        assert_eq!(searched(&originals, &[]), {
+            let mut all = want.clone();
+            all.extend(["周九", "李四"]);
+            all.sort();
+            all
+        });
     }
 
     #[test]
