@@ -25,9 +25,11 @@ const DIGIT: u8 = 1;
 const AT: u8 = 2;
 const UPPER: u8 = 4;
 const WIDE: u8 = 8;
+const PATH: u8 = 16;
+const EQUALS: u8 = 32;
 
-/// Byte classes for the pre-filter: ASCII digits, `@`, capitals, and `0xEF` (the lead byte of
-/// full-width forms, among them the full-width digits).
+/// Byte classes for the pre-filter: ASCII digits, `@`, capitals, `0xEF` (the lead byte of
+/// full-width forms, among them the full-width digits), path separators and `%`, and `=`.
 static BYTE_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -37,6 +39,8 @@ static BYTE_CLASS: [u8; 256] = {
             b'@' => AT,
             b'A'..=b'Z' => UPPER,
             0xEF => WIDE,
+            b'\\' | b'/' | b'%' => PATH,
+            b'=' => EQUALS,
             _ => 0,
         };
         i += 1;
@@ -220,10 +224,13 @@ impl Engine {
         let mut cands: Vec<Cand> = Vec::new();
 
         // Whole units that name a person: metadata authors, comment and revision authors.
+        // Also an attribute that says it holds a user's name wherever it stands (a sheet's
+        // `scenario@user`, a revision header's `userName`, which reach us as `Other`).
         let person_kind = matches!(
             ctx.kind,
             UnitKind::Metadata | UnitKind::Author | UnitKind::Annotation
-        );
+        ) || (ctx.kind == UnitKind::Other
+            && ctx.label.as_deref().is_some_and(labels::is_user_label));
         let person_label = ctx.label.as_deref().is_some_and(labels::is_person_label)
             || ctx.kind == UnitKind::Author;
         if person_kind && person_label {
@@ -274,10 +281,33 @@ impl Engine {
             .fold(0u8, |acc, b| acc | BYTE_CLASS[*b as usize]);
         let (has_at, has_upper) = (flags & AT != 0, flags & UPPER != 0);
         if flags & (DIGIT | WIDE) != 0 {
-            self.numbers(text, unit_class, &label_hits, unit.context.kind, &mut cands);
+            let amount_column = ctx
+                .column_header
+                .as_deref()
+                .is_some_and(labels::is_amount_header);
+            self.numbers(
+                text,
+                unit_class,
+                amount_column,
+                &label_hits,
+                unit.context.kind,
+                &mut cands,
+            );
         }
         if has_at {
             emails(text, &mut cands);
+        }
+        // A login in a path (`C:\Users\duanzx\`) or a connection string (`UID=zhangyimou;`),
+        // wherever it stands.
+        if flags & PATH != 0 {
+            for r in crate::paths::user_folders(text) {
+                cands.push(Cand::new(r, PiiKind::Name, "name.user_folder", 0.8));
+            }
+        }
+        if flags & EQUALS != 0 {
+            for r in crate::paths::connection_users(text) {
+                cands.push(Cand::new(r, PiiKind::Name, "name.connection_user", 0.8));
+            }
         }
         if !label_hits.is_empty() {
             self.labelled(text, &label_hits, &mut cands);
@@ -461,12 +491,14 @@ impl Engine {
         &self,
         text: &str,
         unit_class: Option<Class>,
+        amount_column: bool,
         hits: &[(usize, usize, Class)],
         kind: UnitKind,
         out: &mut Vec<Cand>,
     ) {
         for tok in scan::tokens(text) {
-            let ctx = self.label_before(text, tok.start, hits).or(unit_class);
+            let label = self.label_before(text, tok.start, hits);
+            let ctx = label.or(unit_class);
             let money = !matches!(ctx, Some(Class::Card) | Some(Class::Id));
             // Values right next to a mask character were masked already.
             if char_before(text, tok.start).is_some_and(is_mask_char)
@@ -474,7 +506,28 @@ impl Engine {
             {
                 continue;
             }
+            let from = out.len();
             classify_token(text, &tok, ctx, money, out);
+            // A number labelled or headed as a sum or a quantity (`金额合计 13800000000 元`, a
+            // cell under `金额`) is not a phone number, unless a phone label says it is.
+            // (IDs and cards keep their check digits' word.)
+            if out[from..]
+                .iter()
+                .any(|c| matches!(c.kind, PiiKind::Mobile | PiiKind::Landline))
+                && ctx != Some(Class::Phone)
+                && (labels::unit_after(text, tok.end)
+                    || labels::amount_before(text, tok.start)
+                    || (amount_column && label.is_none()))
+            {
+                let mut i = from;
+                while i < out.len() {
+                    if matches!(out[i].kind, PiiKind::Mobile | PiiKind::Landline) {
+                        out.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
         }
         // Spreadsheet numbers that lost digits: `1.10101199003071E+17`.
         if matches!(
@@ -772,7 +825,7 @@ impl Engine {
                 // (`18848635677安徽省…`, a phone from the cell before) is not part of it.
                 let lead = t.find(is_cjk).unwrap_or(0);
                 let a = &t[lead..];
-                if names::address_like(a) {
+                if names::address_like(a) || names::column_address(a) {
                     out.push(Cand::new(
                         tr.start + lead..tr.end,
                         PiiKind::Address,
@@ -1629,12 +1682,18 @@ fn classify_token(
             }
             let mut d: String = tok.groups[i..j].iter().map(|g| g.digits.as_str()).collect();
             let at_end = j == n;
-            let has_x = at_end && tok.check_x.is_some();
+            // An `X` after the digits is a check character only after seventeen of them;
+            // after any other count it is a letter glued on (`x15011112222x`).
+            let x_letter = at_end && tok.check_x.is_some() && total != 17;
+            let has_x = at_end && tok.check_x.is_some() && total == 17;
             if has_x {
                 d.push('X');
             }
-            let glued_left = i == 0 && tok.letter_before.is_some();
-            let glued_right = at_end && tok.letter_after;
+            // Letters glued on count against a value unless they read as a word (`Tel`,
+            // `No`, `x`): hexadecimal strings and codes stay glued.
+            let glued_left = i == 0 && tok.letter_before.is_some() && !tok.word_before;
+            // (Such an `X` stands alone: the scanner takes none glued to a letter or digit.)
+            let glued_right = !x_letter && at_end && tok.letter_after && !tok.word_after;
             let plus = i == 0 && tok.plus;
             let group_digits: Vec<&str> =
                 tok.groups[i..j].iter().map(|g| g.digits.as_str()).collect();
@@ -1652,7 +1711,9 @@ fn classify_token(
                 } else {
                     tok.groups[0].start
                 };
-                let mut end = if at_end {
+                let mut end = if x_letter {
+                    tok.groups[j - 1].end
+                } else if at_end {
                     tok.end
                 } else {
                     tok.groups[j - 1].end

@@ -444,6 +444,90 @@ fn classify_header_uncached(header: &str) -> Option<Class> {
     None
 }
 
+/// Words of sums and quantities: a number they label (`金额合计 13800000000 元`) or a column
+/// they head is counted or paid, not dialled.
+const AMOUNT_WORDS: &[&str] = &[
+    "金额",
+    "合计",
+    "总额",
+    "总计",
+    "小计",
+    "共计",
+    "累计",
+    "数量",
+    "面积",
+    "余额",
+    "价格",
+    "单价",
+    "总价",
+    "费用",
+    "价款",
+    "款额",
+    "工资",
+    "收入",
+    "资金",
+    "人民币",
+    "（元）",
+    "(元)",
+    "万元",
+];
+
+/// Is this a column header of sums or quantities (`金额`, `补助金额（元）`, `数量`, `Amount`)?
+/// A header that says the column holds personal data (`金额联系人电话`) is not.
+pub fn is_amount_header(header: &str) -> bool {
+    let lower = header.trim().to_ascii_lowercase();
+    (AMOUNT_WORDS.iter().any(|w| header.contains(w))
+        || ["amount", "total", "sum", "qty", "quantity", "price"]
+            .iter()
+            .any(|w| lower == *w || lower.starts_with(&format!("{w} "))))
+        && classify_header(header).is_none()
+}
+
+/// Does an amount word label the number starting at byte `pos` (`金额合计 138…`,
+/// `合计（元）：138…`, `￥138…`)? Blanks, a colon and a bracketed unit may stand between.
+pub fn amount_before(text: &str, pos: usize) -> bool {
+    let Some(head) = text.get(..pos) else {
+        return false;
+    };
+    let fillers = |c: char| c.is_whitespace() || matches!(c, ':' | '：' | '\u{3000}');
+    let mut h = head.trim_end_matches(fillers);
+    for unit in ["（元）", "(元)", "（万元）", "(万元)"] {
+        if let Some(x) = h.strip_suffix(unit) {
+            h = x.trim_end_matches(fillers);
+            break;
+        }
+    }
+    // At most a few characters between the word and the number.
+    head.len() - h.len() <= 12
+        && (AMOUNT_WORDS.iter().any(|w| h.ends_with(w)) || h.ends_with(['¥', '￥']))
+}
+
+/// Does a unit of money or measure follow the number ending at byte `end` (`13800000000 元`,
+/// `…万元`, `…平方米`)?
+pub fn unit_after(text: &str, end: usize) -> bool {
+    let Some(tail) = text.get(end..) else {
+        return false;
+    };
+    let t = tail.trim_start_matches([' ', '\u{3000}', '\u{a0}']);
+    tail.len() - t.len() <= 3
+        && !t.starts_with("元旦")
+        && [
+            "元",
+            "万元",
+            "亿元",
+            "块",
+            "平方米",
+            "平米",
+            "㎡",
+            "亩",
+            "吨",
+            "公斤",
+            "千克",
+        ]
+        .iter()
+        .any(|u| t.starts_with(u))
+}
+
 /// Latin column headers of a personal-name column (a sheet's `name` attribute or a
 /// `definedName` is not one).
 const LATIN_NAME_HEADERS: &[&str] = &[
@@ -493,6 +577,16 @@ pub fn is_person_label(label: &str) -> bool {
         || l == "owner"
         || l == "reviewer"
         || l == "signer"
+        || is_user_label(label)
+}
+
+/// Is this label a user's name: who holds a shared workbook (`fileSharing@userName`), who
+/// wrote a revision (`header@userName`), who made a scenario (`scenario@user`)? Not a user's
+/// id (`userId`), which is often a number or a provider's key.
+pub fn is_user_label(label: &str) -> bool {
+    let l = label.trim().trim_start_matches('/').to_ascii_lowercase();
+    let l = l.rsplit([':', '@']).next().unwrap_or(&l);
+    l == "username" || l == "user_name" || l == "user"
 }
 
 #[cfg(test)]
@@ -540,6 +634,61 @@ mod tests {
             assert!(!may_classify(v), "{v}");
             assert_eq!(classify_header(v), None);
         }
+    }
+
+    #[test]
+    fn user_names_are_person_labels() {
+        for l in [
+            "userName",
+            "UserName",
+            "x:userName",
+            "user",
+            "scenario@user",
+            "/UserName",
+            "user_name",
+            "dc:creator",
+            "refreshedBy",
+        ] {
+            assert!(is_person_label(l), "{l}");
+        }
+        // A plain `name` is a sheet's or a shape's; a user's id is often a number or a key.
+        for l in [
+            "name",
+            "userId",
+            "users",
+            "superuser",
+            "user agent",
+            "userData",
+        ] {
+            assert!(!is_person_label(l), "{l}");
+            assert!(!is_user_label(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn amounts_by_header_and_neighbours() {
+        for h in [
+            "金额",
+            "补助金额（元）",
+            "合计",
+            "数量",
+            "面积(㎡)",
+            "Amount",
+            "Total",
+        ] {
+            assert!(is_amount_header(h), "{h}");
+        }
+        for h in ["联系电话", "备注", "金额联系人电话", "序号", "Total phone"] {
+            assert!(!is_amount_header(h), "{h}");
+        }
+        let t = "金额合计 13800000000 元";
+        let (s, e) = (t.find('1').unwrap(), t.find(" 元").unwrap());
+        assert!(amount_before(t, s) && unit_after(t, e));
+        let t = "合计（元）：13800000000";
+        assert!(amount_before(t, t.find('1').unwrap()));
+        let t = "联系电话 13800000000 元旦后回复";
+        let (s, e) = (t.find('1').unwrap(), t.find(" 元").unwrap());
+        assert!(!amount_before(t, s) && !unit_after(t, e));
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod engine;
 mod labels;
 mod mask;
 mod names;
+mod paths;
 mod scan;
 mod text;
 pub mod validate;

@@ -672,6 +672,36 @@ pub fn address_like(s: &str) -> bool {
     units >= 1 && cjk >= 3 && rest >= 2
 }
 
+/// Is `s`, standing under a column header or beside a label of addresses, an address: an
+/// administrative prefix (province, city, district) and street or building detail after it?
+/// Words of offices do not count against it there (`…南山区科技园创维大厦12楼`,
+/// `…海淀区学院路小区3号楼`, `…番禺区大学城外环西路230号`): the column says it is someone's
+/// address, and people live in towers called 大厦 and on roads called 学院路. In running text
+/// [`address_like`] still leaves offices alone.
+pub fn column_address(s: &str) -> bool {
+    let n = s.chars().count();
+    if !(6..=80).contains(&n) || s.chars().any(is_mask_char) {
+        return false;
+    }
+    let prefix = admin_prefix_chars(s);
+    if prefix == 0 {
+        return false;
+    }
+    let rest: String = s.chars().skip(prefix).collect();
+    let detail = rest
+        .chars()
+        .filter(|c| is_cjk(*c) || c.is_ascii_digit())
+        .count();
+    // A street, a house number or a building (`…南山区科技园南区创维大厦`).
+    detail >= 3
+        && (has_house_number(&rest)
+            || rest.contains([
+                '路', '街', '道', '巷', '弄', '村', '组', '楼', '栋', '幢', '室', '号', '厦', '苑',
+                '园', '院', '寓', '庄',
+            ])
+            || rest.contains("小区"))
+}
+
 /// Does `s` hold a house number: a digit directly followed by 号, 室, 栋, 幢, 组 or 弄?
 pub fn has_house_number(s: &str) -> bool {
     let mut prev_digit = false;
@@ -860,5 +890,30 @@ mod tests {
             13
         );
         assert_eq!(admin_prefix_chars("铜陵市市府路70号"), 3);
+    }
+
+    #[test]
+    fn addresses_in_an_address_column_may_name_buildings() {
+        for a in [
+            "广东省深圳市南山区科技园创维大厦12楼",
+            "北京市海淀区学院路小区3号楼",
+            "广东省广州市番禺区大学城外环西路230号",
+            "广东省深圳市南山区科技园南区某某大厦12楼",
+            "南山区科技园南区创维大厦",
+        ] {
+            // Refused as an office in running text, taken in an address column.
+            assert!(!address_like(a), "{a}");
+            assert!(column_address(a), "{a}");
+        }
+        // What a mask keeps, and a prefix with nothing after it, are not addresses.
+        for a in [
+            "浙江省金华市义乌市",
+            "广东省深圳市南山区＊＊＊＊＊＊",
+            "广东省深圳市南山区科技",
+            "广东省深圳市南山区某某科技",
+            "创维大厦12楼",
+        ] {
+            assert!(!column_address(a), "{a}");
+        }
     }
 }

@@ -49,6 +49,12 @@ pub struct NumToken {
     pub letter_before: Option<char>,
     /// An ASCII letter touches the token on the right (other than the `X`).
     pub letter_after: bool,
+    /// The ASCII letters touching the token on the left read as a word (`Tel`, `No`, `x`):
+    /// see [`word_glued_before`].
+    pub word_before: bool,
+    /// The ASCII letters touching the token on the right read as a word: see
+    /// [`word_glued_after`].
+    pub word_after: bool,
     /// The first group is the fraction or a thousands group of an amount (`1,234.50`).
     pub amount_left: bool,
     /// The last group is the integer part of a decimal or an amount (`3.14159`, `1,234`).
@@ -63,6 +69,39 @@ fn char_at(text: &str, pos: usize) -> Option<char> {
 
 fn char_before(text: &str, pos: usize) -> Option<char> {
     text.get(..pos).and_then(|s| s.chars().next_back())
+}
+
+/// Is this ASCII letter one that cannot be a hexadecimal digit (`g`-`z`)?
+fn non_hex_letter(b: u8) -> bool {
+    b.is_ascii_alphabetic() && !b.is_ascii_hexdigit()
+}
+
+/// Do the ASCII letters right before byte `pos` read as a word glued to a number (`Tel`,
+/// `Mobile`, `No`, `x` in `Tel15011112222`), rather than as part of a hexadecimal string (a
+/// GUID, an rsid `a13812345678`, `00A1B2C3`) or of a code mixing letters and digits? The run
+/// must hold a letter outside `a`-`f`, and no digit may stand right before it (`0x…`,
+/// base64). False when no letter touches `pos`.
+pub fn word_glued_before(text: &str, pos: usize) -> bool {
+    let b = &text.as_bytes()[..pos];
+    let run = b
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let letters = &b[b.len() - run..];
+    run > 0
+        && letters.iter().any(|c| non_hex_letter(*c))
+        && !b[..b.len() - run].last().is_some_and(u8::is_ascii_digit)
+}
+
+/// The same on the right of byte `pos` (`x15011112222x`): a run of ASCII letters holding one
+/// outside `a`-`f`, with no digit right after it.
+pub fn word_glued_after(text: &str, pos: usize) -> bool {
+    let b = &text.as_bytes()[pos..];
+    let run = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    run > 0
+        && b[..run].iter().any(|c| non_hex_letter(*c))
+        && !b.get(run).is_some_and(u8::is_ascii_digit)
 }
 
 /// Finds every number token in `text`, in order.
@@ -202,6 +241,8 @@ fn read_token(text: &str, first: usize) -> NumToken {
     }
     let next = char_at(text, end);
     let letter_after = next.is_some_and(|c| c.is_ascii_alphabetic());
+    let word_before = letter_before.is_some() && word_glued_before(text, start);
+    let word_after = letter_after && word_glued_after(text, end);
     // Amounts and decimals: `1,234.50`, `.5`, `3.14`.
     let (mut amount_left, mut amount_right) = (false, false);
     let first_len = groups.first().map_or(0, |g| g.digits.len());
@@ -242,6 +283,8 @@ fn read_token(text: &str, first: usize) -> NumToken {
         check_x,
         letter_before,
         letter_after,
+        word_before,
+        word_after,
         amount_left,
         amount_right,
         plus,

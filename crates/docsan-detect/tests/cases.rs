@@ -516,6 +516,124 @@ const CASES: &[C] = &[
         label: None,
         expect: &[(Mobile, "13812345678")],
     },
+    // Numbers glued after a word of ASCII letters are found; after hexadecimal letters, or
+    // letters after a digit, they are part of a code.
+    cell("Tel15011112222", "备注", &[(Mobile, "15011112222")]),
+    body("Mobile15011112222", &[(Mobile, "15011112222")]),
+    body("TEL15011112222", &[(Mobile, "15011112222")]),
+    body("x15011112222x", &[(Mobile, "15011112222")]),
+    cell(
+        "No6222009842886098979",
+        "备注",
+        &[(Card, "6222009842886098979")],
+    ),
+    body("ID340702199001011239", &[(Id18, "340702199001011239")]),
+    body(
+        "rsid a13812345678 00A1B2C3 0x15011112222 ABC13812345678",
+        &[],
+    ),
+    body("产品型号 ABC13812345678，批号9x13812345678", &[]),
+    body("GUID {13812345-6781-3812-3456-781381234567}", &[]),
+    // A user's folder in a path is their login, in any unit.
+    C {
+        text: "C:\\Users\\duanzx\\Desktop\\",
+        kind: UnitKind::Metadata,
+        header: None,
+        label: Some("url"),
+        expect: &[(Name, "duanzx")],
+    },
+    C {
+        text: "file:///C:/Users/zhaoliying/Documents/a.xlsx",
+        kind: UnitKind::Hyperlink,
+        header: None,
+        label: None,
+        expect: &[(Name, "zhaoliying")],
+    },
+    body(
+        "见 C:\\Documents and Settings\\huge\\桌面 和 /home/linzhiling/a.txt",
+        &[(Name, "huge"), (Name, "linzhiling")],
+    ),
+    C {
+        text: "/Users/zhangwei/Library",
+        kind: UnitKind::Other,
+        header: None,
+        label: None,
+        expect: &[(Name, "zhangwei")],
+    },
+    body(
+        "C:\\Users\\Public\\ C:\\Users\\Administrator\\ https://example.com/users/list",
+        &[],
+    ),
+    // A connection string's user id.
+    C {
+        text: "DSN=MS Access Database;DBQ=C:\\a.accdb;UID=zhangyimou;PWD=secret",
+        kind: UnitKind::Other,
+        header: None,
+        label: Some("connection"),
+        expect: &[(Name, "zhangyimou")],
+    },
+    body(
+        "Data Source=db;User ID=zhangyimou;Password=x",
+        &[(Name, "zhangyimou")],
+    ),
+    body("Server=db;User=sa;UID=root;User ID=", &[]),
+    // Who holds a shared workbook, wrote a revision, made a scenario.
+    meta("段智兴", "userName", &[(Name, "段智兴")]),
+    C {
+        text: "黄渤",
+        kind: UnitKind::Other,
+        header: None,
+        label: Some("user"),
+        expect: &[(Name, "黄渤")],
+    },
+    C {
+        text: "吴亦凡",
+        kind: UnitKind::Other,
+        header: None,
+        label: Some("userName"),
+        expect: &[(Name, "吴亦凡")],
+    },
+    meta("Administrator", "userName", &[]),
+    C {
+        text: "黄渤",
+        kind: UnitKind::Other,
+        header: None,
+        label: Some("userId"),
+        expect: &[],
+    },
+    // Full addresses in an address column, whatever building they name.
+    cell(
+        "广东省深圳市南山区科技园创维大厦12楼",
+        "家庭住址",
+        &[(Address, "广东省深圳市南山区科技园创维大厦12楼")],
+    ),
+    cell(
+        "北京市海淀区学院路小区3号楼",
+        "家庭住址",
+        &[(Address, "北京市海淀区学院路小区3号楼")],
+    ),
+    cell(
+        "广东省广州市番禺区大学城外环西路230号",
+        "家庭住址",
+        &[(Address, "广东省广州市番禺区大学城外环西路230号")],
+    ),
+    cell(
+        "广东省深圳市南山区科技园南区某某大厦12楼",
+        "家庭住址",
+        &[(Address, "广东省深圳市南山区科技园南区某某大厦12楼")],
+    ),
+    // In running text an office stays an office.
+    body("地址：广东省深圳市南山区科技园创维大厦12楼", &[]),
+    // Sums are not phone numbers; a phone beside a sum still is.
+    body("金额合计 13800000000 元", &[]),
+    body("转入13800000000元", &[]),
+    cell("13800000000", "金额", &[]),
+    cell("13800000000", "补助金额（元）", &[]),
+    body(
+        "联系电话：13812345678，补助500元",
+        &[(Mobile, "13812345678")],
+    ),
+    body("电话13812345678 元旦后联系", &[(Mobile, "13812345678")]),
 ];
 
 #[test]
