@@ -605,7 +605,16 @@ impl Document for DocxDocument {
     }
 
     fn rewrite(&mut self, plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<u8>> {
-        if plan.is_empty() {
+        // Without edits the input is the output, unless it has an archive comment, which the
+        // package writer leaves out.
+        let comment = !self.package.comment().is_empty();
+        if comment {
+            diagnostics.push(Diagnostic::info(
+                "zip-comment-removed",
+                "the zip archive comment was removed (free text outside the document's parts)",
+            ));
+        }
+        if plan.is_empty() && !comment {
             return Ok(self.original.to_vec());
         }
         let extra = self.propagated_edits(plan)?;

@@ -151,6 +151,12 @@ impl Package {
         })
     }
 
+    /// The archive comment (free text after the central directory). [`Package::write_parts`]
+    /// leaves it out.
+    pub fn comment(&self) -> &[u8] {
+        self.archive.comment()
+    }
+
     /// Entries in central-directory order.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
@@ -292,11 +298,8 @@ impl Package {
                 }
             }
         }
-        let comment = self.archive.comment().to_vec();
-        if !comment.is_empty() {
-            w.set_raw_comment(comment.into_boxed_slice())
-                .map_err(zip_err)?;
-        }
+        // The archive comment is not copied: it is free text outside every part, which no
+        // backend reads (a comment naming a person was copied into sanitized output).
         // The buffer grew by doubling: up to twice the package, held through every check of it.
         let mut out = w.finish().map_err(zip_err)?.into_inner();
         out.shrink_to_fit();
@@ -350,6 +353,21 @@ mod tests {
             out, src,
             "raw copy of every entry must reproduce the archive"
         );
+    }
+
+    /// The archive comment is left out of a written package; the entries are not touched.
+    #[test]
+    fn the_archive_comment_is_not_copied() {
+        let plain = make_zip(&[("a.xml", b"<a/>", CompressionMethod::Deflated)]);
+        let mut w = ZipWriter::new_append(Cursor::new(plain.clone())).unwrap();
+        w.set_comment("联系人 韩梅梅 13987654321").unwrap();
+        let src = w.finish().unwrap().into_inner();
+        let p = Package::open(src.clone().into(), &Limits::default()).unwrap();
+        assert_eq!(p.comment(), "联系人 韩梅梅 13987654321".as_bytes());
+        let out = p.write(&BTreeMap::new(), &BTreeSet::new()).unwrap();
+        assert_eq!(out, plain);
+        let again = Package::open(out.into(), &Limits::default()).unwrap();
+        assert!(again.comment().is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use crate::zipscan::{self, Member};
 use crate::{Ctx, xml};
-use docsan_core::{Diagnostic, Error, Format, Location, UnitKind};
+use docsan_core::{Diagnostic, Error, Format, Location, UnitContext, UnitKind};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -96,6 +96,27 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
         ));
     }
     let members = zipscan::scan(ctx, bytes)?;
+    // Text outside every part: the archive comment and the entries' names (a picture named
+    // after the person it shows), read like any other text.
+    if let Some(comment) = zipscan::archive_comment(bytes) {
+        let loc = ctx.loc("zip archive comment");
+        ctx.scan_bytes(comment, true, &loc);
+        ctx.add_unit(
+            &String::from_utf8_lossy(comment),
+            UnitKind::Metadata,
+            loc,
+            None,
+            None,
+        );
+    }
+    let mut names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let mut loc = ctx.loc(name);
+        loc.detail = Some("zip entry name".into());
+        ctx.add_unit(&percent_decode(name), UnitKind::Other, loc, None, None);
+    }
     // Shared strings first, so that sheet cells can be resolved to their text.
     let mut shared: Vec<String> = Vec::new();
     if let Some(m) = members
@@ -167,7 +188,11 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
         let data = &data[..];
         let is_xml = looks_xml(m, data);
         let lower = m.name.to_ascii_lowercase();
-        let text_bearing = is_xml || ext_is(&lower, &[".txt", ".csv"]);
+        // Printer settings hold the user's and the printer's names as UTF-16 text: short values
+        // (a name of two Chinese characters) are searched there too.
+        let text_bearing = is_xml
+            || ext_is(&lower, &[".txt", ".csv"])
+            || (lower.contains("printersettings") && ext_is(&lower, &[".bin"]));
         if is_xml {
             // The part's bytes are searched on the pool while its text is read; the residues
             // are recorded in the order of one after the other (bytes first).
@@ -407,6 +432,37 @@ fn looks_like_header<'s>(cells: impl Iterator<Item = &'s str>) -> bool {
     n >= 2 && (with_digits == 0 || (n >= 3 && with_digits * 3 <= n))
 }
 
+/// A form's row, which has the look of a header row (`姓名 | 贾宝玉 | 性别 | 男`): a cell
+/// labelled as a person's name (`姓名`, `户主姓名`, `申请人`) followed by one the detector
+/// reads as a whole name under that label. Its cells are then read as cells, each labelled by
+/// its neighbour.
+fn form_row(detector: &dyn docsan_core::Detector, cells: &[(Cow<'_, str>, Cow<'_, str>)]) -> bool {
+    cells.windows(2).any(|w| {
+        let label: String = w[0]
+            .0
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：'))
+            .collect();
+        let n = label.chars().count();
+        let names_a_person = n <= 6
+            && (label.contains("姓名")
+                || (label.ends_with('人') && n >= 3)
+                || matches!(label.as_str(), "户主" | "户名" | "患者"));
+        let value = w[1].0.trim();
+        if !names_a_person || value.is_empty() || value.chars().count() > 6 {
+            return false;
+        }
+        let mut c = UnitContext::new(UnitKind::SheetCell, Location::default());
+        c.label = Some(label.as_str().into());
+        let unit = docsan_core::TextUnit::new(docsan_core::UnitId(0), value, c);
+        detector.detect(&unit).iter().any(|f| {
+            f.kind == docsan_core::PiiKind::Name
+                && f.confidence >= 0.85
+                && f.range.len() == value.len()
+        })
+    })
+}
+
 /// A unit waiting to be added: text, kind, location, column header, label.
 type Pending<'s> = (
     Cow<'s, str>,
@@ -455,6 +511,54 @@ fn is_block(local: &str) -> bool {
             | "title"
             | "tx"
     )
+}
+
+/// The printed text of a spreadsheet page header or footer (ECMA-376 Part 1, 18.3.1.39):
+/// sections (`&L`, `&C`, `&R`) on lines of their own, every other code (`&"font"`, `&K`
+/// colour, `&12` size, `&B`, `&P`, `&&`) taken out. `None` when it holds no code.
+fn header_printed(s: &str) -> Option<String> {
+    if !s.contains('&') {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '&' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('L' | 'C' | 'R' | 'l' | 'c' | 'r') => out.push('\n'),
+            Some('"') => {
+                for f in it.by_ref() {
+                    if f == '"' {
+                        break;
+                    }
+                }
+            }
+            Some('K' | 'k') => {
+                for _ in 0..6 {
+                    if it
+                        .next_if(|x| x.is_ascii_alphanumeric() || *x == '+' || *x == '-')
+                        .is_none()
+                    {
+                        break;
+                    }
+                }
+            }
+            Some(d) if d.is_ascii_digit() => {
+                for _ in 0..2 {
+                    if it.next_if(char::is_ascii_digit).is_none() {
+                        break;
+                    }
+                }
+            }
+            // Fields and switches (and `&&`, one `&`): the text on their two sides is read
+            // as it is printed, side by side.
+            _ => {}
+        }
+    }
+    Some(out)
 }
 
 fn read_xml(
@@ -523,7 +627,19 @@ fn read_xml(
                         }
                         Cow::Owned(o) => Cow::Owned(o.clone()),
                     };
-                    let kind = if contains_ignore_case(name, "author") || *name == "initials" {
+                    let person = contains_ignore_case(name, "author")
+                        || matches!(
+                            *name,
+                            "initials"
+                                | "creator"
+                                | "user"
+                                | "userName"
+                                | "refreshedBy"
+                                | "modifiedBy"
+                                | "createdBy"
+                        )
+                        || (local == "userInfo" && *name == "name");
+                    let kind = if person {
                         UnitKind::Author
                     } else if is_rels || *name == "tooltip" || *name == "location" {
                         UnitKind::Hyperlink
@@ -692,7 +808,8 @@ fn read_xml(
                 } else if is_sheet && local == "row" {
                     // The first row that looks like column headers names the columns below it.
                     let is_header = headers.is_empty()
-                        && looks_like_header(row_cells.iter().map(|c| c.0.as_ref()));
+                        && looks_like_header(row_cells.iter().map(|c| c.0.as_ref()))
+                        && !form_row(ctx.detector, &row_cells);
                     // Units go straight to the context (no Word table is ever open in a sheet,
                     // so nothing waits in `out`), which writes them into spare buffers.
                     debug_assert!(out.is_empty());
@@ -755,6 +872,15 @@ fn read_xml(
                             None,
                         ));
                     }
+                    // A page header's printed text, without the codes that may split a value
+                    // (`&L138&B1234&I5678`), is read besides the text as it is stored.
+                    if b.kind == UnitKind::HeaderFooter
+                        && let Some(p) = header_printed(&b.accepted)
+                    {
+                        let mut d = l.clone();
+                        d.detail = Some("printed text".into());
+                        out.push((Cow::Owned(p), b.kind, d, None, None));
+                    }
                     out.push((Cow::Owned(b.accepted), b.kind, l, header, None));
                 } else if blocks.is_empty() && !cell_open && !loose.trim().is_empty() {
                     let l = Location {
@@ -811,4 +937,23 @@ fn read_xml(
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_codes_are_read_through() {
+        let p = |s: &str| header_printed(s).unwrap_or_else(|| s.to_string());
+        assert_eq!(p("&L15011112222"), "\n15011112222");
+        assert_eq!(p("138&\"Arial\"1234&B5678"), "13812345678");
+        assert_eq!(p("110101&K000000199003071233"), "110101199003071233");
+        assert_eq!(
+            p("&L制表人：&\"宋体,加粗\"吴京&R&12第&P页"),
+            "\n制表人：吴京\n第页"
+        );
+        assert_eq!(p("&K01+050张三"), "张三");
+        assert_eq!(p("plain"), "plain");
+    }
 }

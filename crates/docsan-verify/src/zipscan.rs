@@ -113,6 +113,20 @@ fn central(bytes: &[u8]) -> BTreeMap<usize, (u64, String)> {
     map
 }
 
+/// The archive comment: the text after the last end-of-central-directory record, when there
+/// is one.
+pub(crate) fn archive_comment(bytes: &[u8]) -> Option<&[u8]> {
+    // The record is 22 bytes and its comment at most 65,535: it starts in the file's last
+    // 65,557 bytes.
+    let from = bytes.len().saturating_sub(22 + 65_535);
+    let tail = bytes.get(from..)?;
+    let at = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let len = usize::from(u16_at(tail, at + 20)?);
+    let comment = tail.get(at + 22..)?;
+    let comment = comment.get(..len).unwrap_or(comment);
+    (!comment.is_empty()).then_some(comment)
+}
+
 /// Every member of the package, in file order, including orphaned and duplicate ones.
 pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error> {
     let dir = central(bytes);

@@ -204,8 +204,30 @@ const PERSONAL_ATTRS: &[&[u8]] = &[
     b"createdBy",
 ];
 
+/// Attributes whose value is a person (read as an author wherever they appear).
+const PERSON_ATTRS: &[&[u8]] = &[
+    b"author",
+    b"initials",
+    b"creator",
+    b"user",
+    b"userName",
+    b"refreshedBy",
+    b"modifiedBy",
+    b"createdBy",
+];
+
 /// Elements whose text nodes form one logical string (runs of one string or paragraph).
 const GROUPS: &[&[u8]] = &[b"si", b"is", b"text", b"p", b"textbox", b"rich"];
+
+/// The elements of a sheet's `headerFooter`.
+const HEADER_FOOTER: &[&[u8]] = &[
+    b"oddHeader",
+    b"oddFooter",
+    b"evenHeader",
+    b"evenFooter",
+    b"firstHeader",
+    b"firstFooter",
+];
 
 /// Elements whose text is formula syntax.
 const FORMULA_ELEMS: &[&[u8]] = &[b"formula", b"formula1", b"formula2", b"definedName"];
@@ -254,6 +276,11 @@ fn text_kind(role: Role, stack: &NameStack) -> UnitKind {
 fn attr_kind(role: Role, elem: &[u8], attr: &[u8]) -> UnitKind {
     if matches!(role, Role::Drawing | Role::Vml) && matches!(attr, b"descr" | b"title" | b"alt") {
         return UnitKind::AltText;
+    }
+    // Attributes that name a person wherever they are: who refreshed a pivot cache, a shared
+    // workbook's user (`fileSharing`, revision headers, `userInfo`), a scenario's author.
+    if PERSON_ATTRS.contains(&attr) || (elem == b"userInfo" && attr == b"name") {
+        return UnitKind::Author;
     }
     match role {
         Role::Persons => UnitKind::Author,
@@ -313,6 +340,24 @@ const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高�
 const COMPOUND_SURNAMES: &[&str] = &[
     "欧阳", "司马", "上官", "诸葛", "皇甫", "慕容", "夏侯", "端木", "公孙", "令狐", "东方", "尉迟",
     "长孙", "宇文", "司徒", "独孤", "南宫", "轩辕",
+];
+
+/// A form's label for a person's name (`姓名`, `姓  名`, `户主姓名`, `申请人`, `联系人：`).
+fn name_label(t: &str) -> bool {
+    let t: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：'))
+        .collect();
+    t.chars().count() <= 6
+        && (t.contains("姓名")
+            || (t.ends_with('人') && t.chars().count() >= 3)
+            || matches!(t.as_str(), "户主" | "户名" | "患者" | "学生" | "姓名"))
+}
+
+/// Header words that begin with a surname character (`金额`, `单位`): not names in a form row.
+const SURNAME_HEADERS: &[&str] = &[
+    "金额", "单位", "项目", "关系", "任职", "安置", "方式", "常住", "文化", "时间", "程度", "籍贯",
+    "金融", "高度", "温度", "向导", "年龄", "邮编", "钱款", "包装", "宁波", "江苏",
 ];
 
 /// Does this text have the shape of a Chinese personal name: two or three Han characters
@@ -400,6 +445,11 @@ struct Gen {
     fields: Vec<String>,
     cur_field: Option<String>,
     rec_col: usize,
+    /// An external link's cached sheet: the current row and the first row of the sheet,
+    /// whose values name the columns below (`姓名`), by column letters.
+    ext_row: Option<u32>,
+    ext_first_row: Option<u32>,
+    ext_headers: BTreeMap<String, String>,
 }
 
 impl Gen {
@@ -418,6 +468,9 @@ impl Gen {
             fields: Vec::new(),
             cur_field: None,
             rec_col: 0,
+            ext_row: None,
+            ext_first_row: None,
+            ext_headers: BTreeMap::new(),
         }
     }
 
@@ -475,6 +528,17 @@ impl Gen {
                 self.cur_field = Some(n);
             }
             (Role::PivotRecords, b"r") => self.rec_col = 0,
+            (Role::ExternalLink, b"sheetData") => {
+                self.ext_first_row = None;
+                self.ext_headers.clear();
+            }
+            (Role::ExternalLink, b"row") => {
+                self.ext_row = attr_val(b"r").and_then(|r| r.trim().parse().ok());
+                if self.ext_first_row.is_none() {
+                    self.ext_first_row = self.ext_row;
+                }
+            }
+            (Role::ExternalLink, b"cell") => self.cur_ref = attr_val(b"r"),
             _ => {}
         }
         let record_header =
@@ -550,6 +614,13 @@ impl Gen {
                         .unwrap_or_default(),
                 });
                 Binding::SheetName(slot)
+            } else if matches!(self.role, Role::PivotCache | Role::PivotRecords)
+                && l == b"n"
+                && an == b"v"
+                && empty
+            {
+                let name_at = pos + 1 + qname.len() - l.len();
+                Binding::CacheNumber(Box::new((slot, name_at as Pos..(name_at + 1) as Pos)))
             } else {
                 Binding::Text(Box::new(TextBinding {
                     slots: Slots::one((slot, value.len() as u32)),
@@ -630,7 +701,38 @@ impl Gen {
             text_kind(self.role, &self.stack),
             self.location(self.cur_ref.clone(), label.clone()),
         );
+        // A page header or footer: its printed text, without the codes between its words.
+        if self.role == Role::Sheet
+            && HEADER_FOOTER.contains(&l)
+            && let Some((printed, pieces)) = crate::headerfooter::printed(&text)
+        {
+            if blank(&printed) {
+                return Ok(());
+            }
+            ctx.label = safe_label(self.role, label).map(Into::into);
+            let binding = Binding::HeaderFooter(Box::new(crate::headerfooter::HfBinding {
+                slot,
+                full: text,
+                pieces,
+            }));
+            ex.push(printed, ctx, binding)?;
+            return Ok(());
+        }
         ctx.label = safe_label(self.role, label).map(Into::into);
+        // A cell of an external link's cached sheet: the first row names the columns.
+        if self.role == Role::ExternalLink
+            && self.stack.contains(b"cell")
+            && let Some(r) = &self.cur_ref
+        {
+            let col: String = r.chars().take_while(char::is_ascii_alphabetic).collect();
+            if self.ext_row.is_some() && self.ext_row == self.ext_first_row {
+                if headerish(&text) {
+                    self.ext_headers.insert(col, text.trim().to_string());
+                }
+            } else {
+                ctx.column_header = self.ext_headers.get(&col).map(|h| h.as_str().into());
+            }
+        }
         // The defined name is the label, not the location: it may be personal itself.
         if self.role == Role::Workbook && l == b"definedName" {
             ctx.label = self.prop_name.as_deref().map(Into::into);
@@ -668,6 +770,7 @@ impl Gen {
             b"comment" | b"threadedComment" => self.cur_ref = None,
             b"property" | b"definedName" => self.prop_name = None,
             b"cacheField" => self.cur_field = None,
+            b"cell" if self.role == Role::ExternalLink => self.cur_ref = None,
             _ => {}
         }
         Ok(())
@@ -1800,12 +1903,22 @@ fn finish_cell(
         .map(|(_, t)| CompactString::from(t.trim()))
         // Cells of the header row are column names, not values labelled by their neighbour.
         .or_else(|| in_header_rows.then(|| "column header".into()));
+    // A form's row can pass for a header row (`姓名 | 贾宝玉 | 性别 | 男`): there a cell right
+    // of a name label that has the shape of a Chinese name is labelled by it.
+    let form_label = left
+        .as_ref()
+        .filter(|(c, t)| in_header_rows && c.saturating_add(1) == st.col && name_label(t))
+        .map(|(_, t)| CompactString::from(t.trim()));
+    let label_for = |own: &str| match &form_label {
+        Some(f) if person_shaped(own) && !SURNAME_HEADERS.contains(&own.trim()) => Some(f.clone()),
+        _ => label.clone(),
+    };
     let hidden = st.hidden
         || sc
             .hidden_cols
             .iter()
             .any(|&(a, b)| a <= st.col && st.col <= b);
-    let mk_ctx = |kind: UnitKind, extra: Option<&str>| {
+    let mk_ctx = |kind: UnitKind, extra: Option<&str>, own: &str| {
         let extra = match (hidden, extra) {
             (true, Some(e)) => Some(format!("hidden row or column, {e}")),
             (true, None) => Some("hidden row or column".to_string()),
@@ -1813,7 +1926,7 @@ fn finish_cell(
         };
         let mut ctx = UnitContext::new(kind, loc(cellref.clone(), extra.as_deref()));
         ctx.column_header.clone_from(&column_header);
-        ctx.label.clone_from(&label);
+        ctx.label = label_for(own);
         ctx
     };
     let mut out_text: Option<CompactString> = None;
@@ -1849,7 +1962,7 @@ fn finish_cell(
             if !blank(&si.text) || !si.binding.shadows.is_empty() {
                 let uid = ex.push(
                     si.text.clone(),
-                    mk_ctx(UnitKind::SheetCell, None),
+                    mk_ctx(UnitKind::SheetCell, None, &si.text),
                     Binding::Sst {
                         index: idx,
                         cells: crate::OneOrMany::one(cellpos),
@@ -1869,9 +1982,10 @@ fn finish_cell(
                 if at_most_chars(&text, 16) {
                     out_text = Some(text.as_str().into());
                 }
+                let ctx = mk_ctx(UnitKind::SheetCell, None, &text);
                 ex.push(
                     text,
-                    mk_ctx(UnitKind::SheetCell, None),
+                    ctx,
                     Binding::Text(Box::new(std::mem::take(&mut st.is))),
                 )?;
             }
@@ -1888,9 +2002,10 @@ fn finish_cell(
                         out_text = Some(vt.as_str().into());
                     }
                     let len = vt.len() as u32;
+                    let ctx = mk_ctx(UnitKind::SheetCell, None, &vt);
                     ex.push(
                         vt,
-                        mk_ctx(UnitKind::SheetCell, None),
+                        ctx,
                         Binding::Text(Box::new(TextBinding {
                             slots: Slots::one((
                                 Slot {
@@ -1917,7 +2032,7 @@ fn finish_cell(
                     }
                     ex.push(
                         vt.trim(),
-                        mk_ctx(UnitKind::SheetCell, Some("numeric cell")),
+                        mk_ctx(UnitKind::SheetCell, Some("numeric cell"), ""),
                         Binding::Number(Box::new(NumberCell {
                             part: sc.part,
                             cell: st.start as Pos..cell_end as Pos,
@@ -1933,9 +2048,10 @@ fn finish_cell(
     }
     // An inline string in a cell of another type is still text a reader may show.
     if !st.is.slots.is_empty() && !blank(&st.is_text) {
+        let ctx = mk_ctx(UnitKind::SheetCell, None, &st.is_text);
         ex.push(
             std::mem::take(&mut st.is_text),
-            mk_ctx(UnitKind::SheetCell, None),
+            ctx,
             Binding::Text(Box::new(std::mem::take(&mut st.is))),
         )?;
     }
@@ -1944,7 +2060,7 @@ fn finish_cell(
     {
         ex.push(
             ft,
-            mk_ctx(UnitKind::Field, Some("formula")),
+            mk_ctx(UnitKind::Field, Some("formula"), ""),
             Binding::Formula(Slot {
                 part: sc.part,
                 start: fs as Pos,

@@ -18,6 +18,7 @@
 
 pub mod bench_support;
 mod extract;
+mod headerfooter;
 mod rewrite;
 mod xml;
 
@@ -191,6 +192,11 @@ pub(crate) enum Binding {
     Formula(Slot),
     /// A sheet's name in the workbook.
     SheetName(Slot),
+    /// A page header or footer: its printed sections, without formatting codes.
+    HeaderFooter(Box<headerfooter::HfBinding>),
+    /// A pivot cache's number item (`<n v="13812345678"/>`): the value's slot and the
+    /// element's local name, which becomes `s` (a string item) when the value is masked.
+    CacheNumber(Box<(Slot, Range<Pos>)>),
 }
 
 /// One shared string item.

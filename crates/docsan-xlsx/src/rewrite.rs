@@ -425,7 +425,13 @@ pub(crate) fn rewrite(
     plan: &Plan,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<u8>> {
-    if plan.is_empty() {
+    // Without edits the input is the output, unless it has an archive comment, which the
+    // package writer leaves out.
+    let comment = !doc.pkg.comment().is_empty();
+    if comment {
+        diagnostics.push(zip_comment_removed());
+    }
+    if plan.is_empty() && !comment {
         return Ok(doc.input.to_vec());
     }
     let doc: &XlsxDocument = doc;
@@ -542,6 +548,8 @@ pub(crate) fn rewrite(
             },
             Some(Binding::Number(nc)) => (nc.part, 3),
             Some(Binding::Formula(slot) | Binding::SheetName(slot)) => (slot.part, 1),
+            Some(Binding::HeaderFooter(hf)) => (hf.slot.part, 1),
+            Some(Binding::CacheNumber(b)) => (b.0.part, 2),
             Some(Binding::Sst { .. }) | None => continue,
         };
         *room.entry(part).or_default() += n;
@@ -628,6 +636,27 @@ pub(crate) fn rewrite(
                     .entry(slot.part)
                     .or_default()
                     .push(slot_splice(slot, &new_text));
+            }
+            Binding::CacheNumber(b) => {
+                // The item becomes a string item holding the masked text.
+                let (slot, name) = &**b;
+                let new_text = apply_edits(text, edits);
+                let sp = splices.entry(slot.part).or_default();
+                sp.push(Splice {
+                    start: name.start,
+                    end: name.end,
+                    bytes: b"s".to_vec().into(),
+                });
+                sp.push(slot_splice(slot, &new_text));
+            }
+            Binding::HeaderFooter(hf) => {
+                let lens: Vec<u32> = hf.pieces.iter().map(|(_, l)| *l).collect();
+                let new = new_slot_texts(text, &lens, edits)?;
+                let full = crate::headerfooter::rebuild(hf, &new)?;
+                splices
+                    .entry(hf.slot.part)
+                    .or_default()
+                    .push(slot_splice(&hf.slot, &full));
             }
             Binding::SheetName(slot) => {
                 if let Some(new_name) = renamed.get(&uid) {
@@ -745,7 +774,7 @@ pub(crate) fn rewrite(
         };
         writers.insert(name, writer);
     }
-    if replace.is_empty() && writers.is_empty() && remove.is_empty() {
+    if replace.is_empty() && writers.is_empty() && remove.is_empty() && !comment {
         return Ok(doc.input.to_vec());
     }
     for (name, bytes) in &replace {
@@ -753,6 +782,14 @@ pub(crate) fn rewrite(
     }
     drop(parts);
     doc.pkg.write_parts(writers, &remove)
+}
+
+/// The note that the package's archive comment was left out.
+pub(crate) fn zip_comment_removed() -> Diagnostic {
+    Diagnostic::info(
+        "zip-comment-removed",
+        "the zip archive comment was removed (free text outside the workbook's parts)",
+    )
 }
 
 /// Edits that rewrite references to sheet `old` as `'new'` in formula-like text: `'old'!` and

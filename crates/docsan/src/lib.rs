@@ -807,7 +807,10 @@ fn scrub_printer_settings(
         let mut changed = false;
         for o in originals {
             let v = o.expose();
-            if v.chars().count() < 3 {
+            // Short ASCII values would match by chance in binary data; a name of two Chinese
+            // characters (four bytes in UTF-16, six in UTF-8) is long enough.
+            let min = if v.is_ascii() { 3 } else { 2 };
+            if v.chars().count() < min {
                 continue;
             }
             let le: Vec<u8> = v.encode_utf16().flat_map(u16::to_le_bytes).collect();
