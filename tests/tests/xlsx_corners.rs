@@ -4,8 +4,8 @@
 //! whose first row passes for a header row (`姓名 | 贾宝玉 | 性别 | 男`), a shared workbook's
 //! user name and the author's folder path, who refreshed a pivot cache and its numeric phone
 //! items, an external link's cached sheet with its own header row, a revision log's user list,
-//! a scenario's author, the zip archive comment and a printer settings record holding a name
-//! in UTF-16.
+//! a scenario's author, a filter value of the name column, the zip archive comment and a
+//! printer settings record holding a name in UTF-16.
 //!
 //! Every value must be gone (the zip comment included), the texts around them must stay, the
 //! codes must stay where they were, a masked pivot number item must become a string item, and
@@ -34,7 +34,7 @@ fn workbook() -> (Vec<u8>, Vec<String>) {
     let form_phone = "13811112222";
     let sheet = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="{NS}" xmlns:r="{RNS}"><sheetData><row r="1">{}</row><row r="2">{}{}{}{}</row><row r="3">{}{}{}{}</row><row r="4">{}{}{}{}</row></sheetData><scenarios current="0"><scenario name="方案一" count="1" user="黄渤" comment="测算"><inputCells r="D4" val="本科"/></scenario></scenarios><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><headerFooter><oddHeader>&amp;L制表人：&amp;"宋体,加粗"吴京&amp;C第&amp;P页&amp;R电话 138&amp;"Arial"1234&amp;B5678</oddHeader><oddFooter>&amp;R身份证 {}&amp;K000000{}</oddFooter></headerFooter></worksheet>"#,
+<worksheet xmlns="{NS}" xmlns:r="{RNS}"><sheetData><row r="1">{}</row><row r="2">{}{}{}{}</row><row r="3">{}{}{}{}</row><row r="4">{}{}{}{}</row></sheetData><scenarios current="0"><scenario name="方案一" count="1" user="黄渤" comment="测算"><inputCells r="D4" val="本科"/></scenario></scenarios><autoFilter ref="A2:D4"><filterColumn colId="0"><filters><filter val="薛宝钗"/><filter val="已核实完毕"/></filters></filterColumn></autoFilter><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><headerFooter><oddHeader>&amp;L制表人：&amp;"宋体,加粗"吴京&amp;C第&amp;P页&amp;R电话 138&amp;"Arial"1234&amp;B5678</oddHeader><oddFooter>&amp;R身份证 {}&amp;K000000{}</oddFooter></headerFooter></worksheet>"#,
         inline("A1", "个人信息登记表"),
         inline("A2", "姓名"),
         inline("B2", "贾宝玉"),
@@ -135,6 +135,7 @@ fn workbook() -> (Vec<u8>, Vec<String>) {
         "吴亦凡",
         "黄渤",
         "韩梅梅",
+        "薛宝钗",
     ]
     .map(String::from)
     .to_vec();
@@ -205,6 +206,7 @@ fn corners_found_by_the_adversarial_run_are_sanitized() {
         "&amp;C第&amp;P页&amp;R电话 138&amp;\"Arial\"****&amp;B5678",
         "&amp;R身份证 110101&amp;K000000",
         "方案一",
+        "<filter val=\"已核实完毕\"/>",
     ] {
         assert!(sheet.contains(keep), "lost: {keep}");
     }

@@ -450,6 +450,13 @@ struct Gen {
     ext_row: Option<u32>,
     ext_first_row: Option<u32>,
     ext_headers: BTreeMap<String, String>,
+    /// The column names an `autoFilter`'s columns are counted in: a table's (by `colId`) or
+    /// a sheet's header (by column), the first column of the filter's range, and the name of
+    /// the column whose filter values are being read.
+    filter_names: Vec<String>,
+    sheet_cols: BTreeMap<u32, String>,
+    filter_first_col: u32,
+    cur_filter: Option<String>,
 }
 
 impl Gen {
@@ -471,6 +478,10 @@ impl Gen {
             ext_row: None,
             ext_first_row: None,
             ext_headers: BTreeMap::new(),
+            filter_names: Vec::new(),
+            sheet_cols: BTreeMap::new(),
+            filter_first_col: 0,
+            cur_filter: None,
         }
     }
 
@@ -539,6 +550,23 @@ impl Gen {
                 }
             }
             (Role::ExternalLink, b"cell") => self.cur_ref = attr_val(b"r"),
+            (Role::Table | Role::Sheet, b"autoFilter") => {
+                self.filter_first_col = attr_val(b"ref")
+                    .and_then(|r| parse_ref(r.split(':').next().unwrap_or_default()))
+                    .map_or(0, |(c, _)| c);
+            }
+            (Role::Table | Role::Sheet, b"filterColumn") => {
+                let id: Option<u32> = attr_val(b"colId").and_then(|v| v.trim().parse().ok());
+                self.cur_filter = id.and_then(|id| {
+                    if self.role == Role::Table {
+                        self.filter_names.get(id as usize).cloned()
+                    } else {
+                        self.sheet_cols
+                            .get(&self.filter_first_col.saturating_add(id))
+                            .cloned()
+                    }
+                });
+            }
             _ => {}
         }
         let record_header =
@@ -548,6 +576,9 @@ impl Gen {
                 h
             } else if self.role == Role::PivotCache && self.stack.contains(b"sharedItems") {
                 self.cur_field.clone()
+            } else if l == b"filter" || l == b"customFilter" {
+                // A filter's value is a value of the column it filters.
+                self.cur_filter.clone()
             } else {
                 None
             };
@@ -771,6 +802,7 @@ impl Gen {
             b"property" | b"definedName" => self.prop_name = None,
             b"cacheField" => self.cur_field = None,
             b"cell" if self.role == Role::ExternalLink => self.cur_ref = None,
+            b"filterColumn" => self.cur_filter = None,
             _ => {}
         }
         Ok(())
@@ -796,6 +828,9 @@ impl Gen {
 
 /// Walks a whole part generically.
 fn walk_generic(ex: &mut Ex<'_>, g: &mut Gen, src: &[u8]) -> Result<()> {
+    if g.role == Role::Table {
+        g.filter_names = table_column_names(src, ex.limits)?;
+    }
     let mut w = Walker::new(src, ex.limits.max_xml_depth, g.role == Role::Vml)?;
     loop {
         match w.next()? {
@@ -809,6 +844,27 @@ fn walk_generic(ex: &mut Ex<'_>, g: &mut Gen, src: &[u8]) -> Result<()> {
     }
     comment_warning(ex, &w, &g.part_name);
     g.finish(ex)
+}
+
+/// A table part's column names in order (its `autoFilter`, which counts columns by index,
+/// comes before them).
+fn table_column_names(src: &[u8], limits: &Limits) -> Result<Vec<String>> {
+    let mut w = Walker::new(src, limits.max_xml_depth, false)?;
+    let mut names = Vec::new();
+    loop {
+        match w.next()? {
+            Ev::Start { raw, .. } if local(tag_name(raw)) == b"tableColumn" => {
+                let name = scan_attrs(raw)?
+                    .into_iter()
+                    .find(|a| &raw[a.name.clone()] == b"name")
+                    .and_then(|a| unescape(&raw[a.value.clone()]).ok())
+                    .unwrap_or_default();
+                names.push(name);
+            }
+            Ev::Eof => return Ok(names),
+            _ => {}
+        }
+    }
 }
 
 /// XML comments are not extracted: a non-empty one is content that was not checked.
@@ -1586,6 +1642,8 @@ fn walk_sheet<R: std::io::Read>(
         ex.bindings.reserve(estimate);
     }
     let mut g = Gen::new(sc.part, sc.part_name, Role::Sheet);
+    // For the sheet's own `autoFilter`, after its data.
+    g.sheet_cols.clone_from(&header.cols);
     g.sheet = sc.name.clone();
     g.detail = sc.detail.clone();
     let mut in_data = false;
