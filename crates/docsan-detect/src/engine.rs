@@ -281,14 +281,10 @@ impl Engine {
             .fold(0u8, |acc, b| acc | BYTE_CLASS[*b as usize]);
         let (has_at, has_upper) = (flags & AT != 0, flags & UPPER != 0);
         if flags & (DIGIT | WIDE) != 0 {
-            let amount_column = ctx
-                .column_header
-                .as_deref()
-                .is_some_and(labels::is_amount_header);
             self.numbers(
                 text,
                 unit_class,
-                amount_column,
+                ctx.column_header.as_deref(),
                 &label_hits,
                 unit.context.kind,
                 &mut cands,
@@ -491,7 +487,8 @@ impl Engine {
         &self,
         text: &str,
         unit_class: Option<Class>,
-        amount_column: bool,
+        // Looked at only for a phone number: is it under a column of sums?
+        column_header: Option<&str>,
         hits: &[(usize, usize, Class)],
         kind: UnitKind,
         out: &mut Vec<Cand>,
@@ -517,7 +514,7 @@ impl Engine {
                 && ctx != Some(Class::Phone)
                 && (labels::unit_after(text, tok.end)
                     || labels::amount_before(text, tok.start)
-                    || (amount_column && label.is_none()))
+                    || (label.is_none() && column_header.is_some_and(labels::is_amount_header)))
             {
                 let mut i = from;
                 while i < out.len() {

@@ -479,7 +479,11 @@ pub fn is_amount_header(header: &str) -> bool {
     (AMOUNT_WORDS.iter().any(|w| header.contains(w))
         || ["amount", "total", "sum", "qty", "quantity", "price"]
             .iter()
-            .any(|w| lower == *w || lower.starts_with(&format!("{w} "))))
+            .any(|w| {
+                lower
+                    .strip_prefix(w)
+                    .is_some_and(|r| r.is_empty() || r.starts_with(' '))
+            }))
         && classify_header(header).is_none()
 }
 
