@@ -290,3 +290,85 @@ fn the_verifier_reads_the_same_corners() {
         assert_eq!(r.status, Status::Found, "{what}");
     }
 }
+
+/// A workbook of one sheet, its rows given as inline-string cells (column A, B, …).
+fn one_sheet(rows: &[Vec<&str>]) -> Vec<u8> {
+    let mut data = String::new();
+    for (i, cells) in rows.iter().enumerate() {
+        let r = i + 1;
+        data.push_str(&format!(r#"<row r="{r}">"#));
+        for (c, t) in cells.iter().enumerate() {
+            let col = char::from(b'A' + c as u8);
+            data.push_str(&inline(&format!("{col}{r}"), t));
+        }
+        data.push_str("</row>");
+    }
+    let files = [
+        (
+            "[Content_Types].xml".to_string(),
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels".to_string(),
+            format!(r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{RNS}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/workbook.xml".to_string(),
+            format!(r#"<?xml version="1.0"?><workbook xmlns="{NS}" xmlns:r="{RNS}"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels".to_string(),
+            format!(r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{RNS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/worksheets/sheet1.xml".to_string(),
+            format!(r#"<?xml version="1.0"?><worksheet xmlns="{NS}"><sheetData>{data}</sheetData></worksheet>"#),
+        ),
+    ];
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (n, d) in &files {
+        w.start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(d.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// Layouts the second adversarial run found unread: a sheet of a single column under `姓名`,
+/// and a roster whose header row follows forty rows of notes. Every name goes; the notes and
+/// headers stay.
+#[test]
+fn a_single_name_column_and_a_header_far_down_are_read() {
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let names = [
+        "曾静",
+        "曹雪芹",
+        "熊猫儿",
+        "吕布",
+        "邵华",
+        "胡适",
+        "田丰",
+        "毛遂",
+    ];
+    let mut single: Vec<Vec<&str>> = vec![vec!["姓名"]];
+    single.extend(names.iter().map(|n| vec![*n]));
+    let notes: Vec<String> = (0..40).map(|i| format!("说明第{i}条")).collect();
+    let mut far: Vec<Vec<&str>> = notes.iter().map(|n| vec![n.as_str()]).collect();
+    far.push(vec!["序号", "姓名", "年龄"]);
+    for (i, n) in names.iter().enumerate() {
+        far.push(vec![["1", "2", "3", "4", "5", "6", "7", "8"][i], n, "40"]);
+    }
+    for (what, rows) in [("single", single), ("far", far)] {
+        let input = one_sheet(&rows);
+        let (report, out) = s.sanitize(&input, Some("list.xlsx"));
+        let out = out.unwrap_or_else(|| panic!("{what}: not sanitized: {:?}", report.error));
+        let sheet = String::from_utf8(member(&out, "xl/worksheets/sheet1.xml")).unwrap();
+        for n in names {
+            assert!(!sheet.contains(n), "{what}: a name is left");
+        }
+        assert!(sheet.contains("<t>姓名</t>"), "{what}");
+        if what == "far" {
+            assert!(sheet.contains("<t>说明第39条</t>") && sheet.contains("<t>年龄</t>"));
+        }
+    }
+}

@@ -198,7 +198,7 @@ const OVERLAP: usize = 512;
 /// found, and the running decompression budget.
 pub(crate) struct Ctx<'a> {
     pub(crate) limits: &'a Limits,
-    pub(crate) detector: &'a dyn Detector,
+    detector: &'a dyn Detector,
     /// The replacements docsan wrote, searched once per batch for the detections of that
     /// batch (a detection inside a pseudonym is not a residue).
     allowed: &'a [docsan_core::CompactString],

@@ -10,7 +10,7 @@
 
 use crate::zipscan::{self, Member};
 use crate::{Ctx, xml};
-use docsan_core::{Diagnostic, Error, Format, Location, UnitContext, UnitKind};
+use docsan_core::{Diagnostic, Error, Format, Location, UnitKind};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -117,31 +117,16 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
         loc.detail = Some("zip entry name".into());
         ctx.add_unit(&percent_decode(name), UnitKind::Other, loc, None, None);
     }
-    // Shared strings first, so that sheet cells can be resolved to their text.
+    // Shared strings first, so that sheet cells can be resolved to their text: their part is
+    // checked before the others, and its strings are collected as it is read.
     let mut shared: Vec<String> = Vec::new();
-    if let Some(m) = members
+    let ss_index = members
         .iter()
-        .find(|m| m.listed && m.name.to_ascii_lowercase().ends_with("sharedstrings.xml"))
-    {
-        let data = m.load(ctx, bytes)?;
-        let text = xml::decode(&data);
-        let mut cur: Option<String> = None;
-        let mut in_rph = 0u32;
-        let _ = xml::parse(&text, ctx.limits.max_xml_depth, |e| match e {
-            xml::Ev::Start { local: "si", .. } => cur = Some(String::new()),
-            xml::Ev::Start { local: "rPh", .. } => in_rph += 1,
-            xml::Ev::End { local: "rPh" } => in_rph = in_rph.saturating_sub(1),
-            xml::Ev::End { local: "si" } => shared.push(cur.take().unwrap_or_default()),
-            xml::Ev::Text(t) => {
-                if let Some(c) = cur.as_mut()
-                    && in_rph == 0
-                {
-                    c.push_str(&t);
-                }
-            }
-            _ => {}
-        });
-    }
+        .position(|m| m.listed && m.name.to_ascii_lowercase().ends_with("sharedstrings.xml"));
+    let order: Vec<usize> = ss_index
+        .into_iter()
+        .chain((0..members.len()).filter(|&i| Some(i) != ss_index))
+        .collect();
     let (sheet_names, ordered) = sheet_names(ctx, bytes, &members)?;
     if ctx.depth == 0 {
         ctx.structure.sheets = ordered;
@@ -152,7 +137,9 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             .collect();
     }
     let mut names_seen: BTreeMap<String, u32> = BTreeMap::new();
-    for m in &members {
+    for i in order {
+        let m = &members[i];
+        let is_ss = Some(i) == ss_index;
         ctx.parts += 1;
         let count = names_seen.entry(m.name.clone()).or_insert(0);
         *count += 1;
@@ -175,7 +162,8 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
                 m.offset
             ));
         }
-        if !m.complete {
+        let (data, complete) = m.load_checked(ctx, bytes)?;
+        if !complete {
             ctx.diagnostics.push(
                 Diagnostic::warning(
                     "damaged-entry",
@@ -184,7 +172,6 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
                 .at(loc.clone()),
             );
         }
-        let data = m.load(ctx, bytes)?;
         let data = &data[..];
         let is_xml = looks_xml(m, data);
         let lower = m.name.to_ascii_lowercase();
@@ -202,10 +189,17 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             // Either may run on another thread: the time budget goes with it.
             // The text reading, the longer, starts on this thread; the byte search waits for
             // a thread that is free (with two, the other may be busy with the backend's check).
+            let mut collected: Vec<String> = Vec::new();
+            let strings = (is_ss && is_xml).then_some(&mut collected);
             let (read, hits) = rayon::join(
-                docsan_core::carry_deadline(|| read_xml(ctx, m, data, &loc, &shared, sheet)),
+                docsan_core::carry_deadline(|| {
+                    read_xml(ctx, m, data, &loc, &shared, sheet, strings)
+                }),
                 docsan_core::carry_deadline(|| needles.find_in_bytes(data, text_bearing)),
             );
+            if is_ss {
+                shared = collected;
+            }
             let from_text = ctx.residues.split_off(at);
             ctx.add_byte_hits(hits, &loc);
             ctx.residues.extend(from_text);
@@ -432,37 +426,6 @@ fn looks_like_header<'s>(cells: impl Iterator<Item = &'s str>) -> bool {
     n >= 2 && (with_digits == 0 || (n >= 3 && with_digits * 3 <= n))
 }
 
-/// A form's row, which has the look of a header row (`姓名 | 贾宝玉 | 性别 | 男`): a cell
-/// labelled as a person's name (`姓名`, `户主姓名`, `申请人`) followed by one the detector
-/// reads as a whole name under that label. Its cells are then read as cells, each labelled by
-/// its neighbour.
-fn form_row(detector: &dyn docsan_core::Detector, cells: &[(Cow<'_, str>, Cow<'_, str>)]) -> bool {
-    cells.windows(2).any(|w| {
-        let label: String = w[0]
-            .0
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：'))
-            .collect();
-        let n = label.chars().count();
-        let names_a_person = n <= 6
-            && (label.contains("姓名")
-                || (label.ends_with('人') && n >= 3)
-                || matches!(label.as_str(), "户主" | "户名" | "患者"));
-        let value = w[1].0.trim();
-        if !names_a_person || value.is_empty() || value.chars().count() > 6 {
-            return false;
-        }
-        let mut c = UnitContext::new(UnitKind::SheetCell, Location::default());
-        c.label = Some(label.as_str().into());
-        let unit = docsan_core::TextUnit::new(docsan_core::UnitId(0), value, c);
-        detector.detect(&unit).iter().any(|f| {
-            f.kind == docsan_core::PiiKind::Name
-                && f.confidence >= 0.85
-                && f.range.len() == value.len()
-        })
-    })
-}
-
 /// A unit waiting to be added: text, kind, location, column header, label.
 type Pending<'s> = (
     Cow<'s, str>,
@@ -568,8 +531,12 @@ fn read_xml(
     loc: &Location,
     shared: &[String],
     sheet: Option<String>,
+    mut strings: Option<&mut Vec<String>>,
 ) -> Result<(), Error> {
     let text = xml::decode(data);
+    // The shared string table's items (`si`, phonetic runs left out), when asked for.
+    let mut si: Option<String> = None;
+    let mut si_rph = 0u32;
     let base_kind = part_kind(&m.name);
     let is_sheet = m.name.to_ascii_lowercase().contains("worksheets/");
     let is_rels = m.name.ends_with(".rels");
@@ -598,6 +565,22 @@ fn read_xml(
     // never held whole; only the cells of an open Word table row wait, since the row may turn
     // out to be a header row and its cells labelled so.
     let res = xml::parse(&text, max_depth, |e| {
+        if let Some(list) = strings.as_deref_mut() {
+            match &e {
+                xml::Ev::Start { local: "si", .. } => si = Some(String::new()),
+                xml::Ev::Start { local: "rPh", .. } => si_rph += 1,
+                xml::Ev::End { local: "rPh" } => si_rph = si_rph.saturating_sub(1),
+                xml::Ev::End { local: "si" } => list.push(si.take().unwrap_or_default()),
+                xml::Ev::Text(t) => {
+                    if let Some(c) = si.as_mut()
+                        && si_rph == 0
+                    {
+                        c.push_str(t);
+                    }
+                }
+                _ => {}
+            }
+        }
         let row_end = matches!(&e, xml::Ev::End { local } if *local == "tr");
         match e {
             xml::Ev::Start {
@@ -808,8 +791,7 @@ fn read_xml(
                 } else if is_sheet && local == "row" {
                     // The first row that looks like column headers names the columns below it.
                     let is_header = headers.is_empty()
-                        && looks_like_header(row_cells.iter().map(|c| c.0.as_ref()))
-                        && !form_row(ctx.detector, &row_cells);
+                        && looks_like_header(row_cells.iter().map(|c| c.0.as_ref()));
                     // Units go straight to the context (no Word table is ever open in a sheet,
                     // so nothing waits in `out`), which writes them into spare buffers.
                     debug_assert!(out.is_empty());
@@ -911,7 +893,15 @@ fn read_xml(
                     parent,
                     "t" | "delText" | "instrText" | "v" | "f" | "delInstrText"
                 );
-                if (xml::is_blank(&t) && !textual) || in_ph > 0 {
+                if xml::is_blank(&t) && !textual {
+                    return;
+                }
+                // A phonetic reading is not part of its string's text, but it is text a reader
+                // can show: read on its own.
+                if in_ph > 0 {
+                    let mut l = loc.clone();
+                    l.detail = Some("phonetic reading".into());
+                    out.push((Cow::Owned(t.into_owned()), base_kind, l, None, None));
                     return;
                 }
                 match blocks.last_mut() {

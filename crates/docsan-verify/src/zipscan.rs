@@ -30,8 +30,13 @@ pub(crate) struct Member {
 enum Body {
     Kept(Vec<u8>),
     /// A large deflated member is not kept: its compressed bytes in the package and its
-    /// size, to be inflated again when it is checked.
-    Deferred(std::ops::Range<usize>, u64),
+    /// size, to be inflated (again) when it is checked. `counted`: its inflated size was
+    /// taken from the document's byte budget by the scan already.
+    Deferred {
+        range: std::ops::Range<usize>,
+        declared: u64,
+        counted: std::sync::atomic::AtomicBool,
+    },
 }
 
 /// Members that inflate to this size or more are inflated again when checked rather than
@@ -40,20 +45,39 @@ enum Body {
 const DEFER_FROM: usize = 1 << 20;
 
 impl Member {
-    /// The member's data: kept, or inflated again from `package` (the bytes it was found in).
+    /// The member's data: kept, or inflated from `package` (the bytes it was found in).
     pub(crate) fn load<'m>(
         &'m self,
         ctx: &Ctx<'_>,
         package: &[u8],
     ) -> Result<std::borrow::Cow<'m, [u8]>, Error> {
-        let (range, declared) = match &self.body {
-            Body::Kept(data) => return Ok(std::borrow::Cow::Borrowed(data)),
-            Body::Deferred(range, declared) => (range, declared),
+        Ok(self.load_checked(ctx, package)?.0)
+    }
+
+    /// [`Member::load`], and whether the data decoded completely (known for a member the scan
+    /// did not inflate only once it is loaded).
+    pub(crate) fn load_checked<'m>(
+        &'m self,
+        ctx: &Ctx<'_>,
+        package: &[u8],
+    ) -> Result<(std::borrow::Cow<'m, [u8]>, bool), Error> {
+        let (range, declared, counted) = match &self.body {
+            Body::Kept(data) => return Ok((std::borrow::Cow::Borrowed(data), self.complete)),
+            Body::Deferred {
+                range,
+                declared,
+                counted,
+            } => (range, declared, counted),
         };
         let input = package.get(range.clone()).unwrap_or_default();
         let what = format!("zip entry {}", self.name);
-        let (data, _, _) = inflate_sized(ctx, &what, input, false, *declared, false)?;
-        Ok(std::borrow::Cow::Owned(data))
+        // Taken from the budget once, however often it is loaded.
+        let count = !counted.swap(true, std::sync::atomic::Ordering::Relaxed);
+        let (data, end, _) = inflate_sized(ctx, &what, input, false, *declared, count)?;
+        Ok((
+            std::borrow::Cow::Owned(data),
+            self.complete && end == End::Complete,
+        ))
     }
 }
 
@@ -208,6 +232,30 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
                     rest
                 };
                 let declared = u32_at(bytes, p + 22).map_or(0, u64::from);
+                // A large member the central directory lists, whose header gives its sizes, is
+                // not inflated here only to be let go: it is inflated when it is checked, and
+                // its data ends where its compressed size says.
+                if listed
+                    && flags & 8 == 0
+                    && size > 0
+                    && declared >= DEFER_FROM as u64
+                    && declared != u64::from(u32::MAX)
+                    && input.len() as u64 == size
+                {
+                    covered_until = covered_until.max(start + input.len());
+                    members.push(Member {
+                        name,
+                        offset: p,
+                        listed,
+                        complete: true,
+                        body: Body::Deferred {
+                            range: start..start + input.len(),
+                            declared,
+                            counted: false.into(),
+                        },
+                    });
+                    continue;
+                }
                 let what = format!("zip entry {name}");
                 let (data, end, used) = inflate_sized(ctx, &what, input, false, declared, true)?;
                 if end == End::Complete {
@@ -219,7 +267,11 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
                 }
                 let body = if data.len() >= DEFER_FROM {
                     // The same input as now, so the same data comes out.
-                    Body::Deferred(start..start + input.len(), data.len() as u64)
+                    Body::Deferred {
+                        range: start..start + input.len(),
+                        declared: data.len() as u64,
+                        counted: true.into(),
+                    }
                 } else {
                     Body::Kept(data)
                 };

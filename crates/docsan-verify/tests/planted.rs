@@ -663,6 +663,69 @@ fn xlsx_large_parts_are_checked_like_small_ones() {
     assert_eq!(d.location.cell.as_deref(), Some("B50002"));
 }
 
+/// A phonetic reading (`rPh`) is not part of its string's text, but a reader can show it: a
+/// phone number in one is detected, on a string that holds nothing personal.
+#[test]
+fn xlsx_phonetic_reading_is_read_on_its_own() {
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>正常</t><rPh sb="0" eb="2"><t>联系电话 {MOBILE}</t></rPh></si></sst>"#
+    );
+    let rows = format!(r#"{HEADER_ROW}<row r="2"><c r="A2" t="s"><v>0</v></c></row>"#);
+    let r = run(
+        &xlsx(&rows, &[("xl/sharedStrings.xml", &sst)]),
+        Format::Xlsx,
+        &[],
+    );
+    assert!(detected(&r, PiiKind::Mobile), "{:?}", r.residues);
+}
+
+/// A large part listed with its sizes is inflated only when it is checked (not also by the
+/// scan): a part cut short is still reported as damaged, and what decodes before the damage is
+/// still searched.
+#[test]
+fn xlsx_large_damaged_part_is_reported_when_checked() {
+    let mut rows = String::from(HEADER_ROW);
+    rows.push_str(&format!(
+        r#"<row r="2"><c r="A2" t="inlineStr"><is><t>张三丰</t></is></c><c r="B2"><v>{MOBILE}</v></c></row>"#
+    ));
+    // Text that deflates poorly, so that the middle of the compressed data is sheet data.
+    let mut x: u64 = 7;
+    for i in 0..60_000u32 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        rows.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>备注{x:x}</t></is></c></row>"#,
+            r = i + 3
+        ));
+    }
+    let mut pkg = xlsx(&rows, &[]);
+    let (start, len) = {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&pkg)).unwrap();
+        let f = z.by_name("xl/worksheets/sheet1.xml").unwrap();
+        assert!(f.size() > 2 << 20);
+        (
+            f.data_start().unwrap() as usize,
+            f.compressed_size() as usize,
+        )
+    };
+    let intact = run(&pkg, Format::Xlsx, &["张三丰"]);
+    assert!(!intact.diagnostics.iter().any(|d| d.code == "damaged-entry"));
+    // The local header says the data is half as long as it is: it ends before its stream does.
+    let header = pkg[..start]
+        .windows(4)
+        .rposition(|w| w == b"PK\x03\x04")
+        .unwrap();
+    pkg[header + 18..header + 22].copy_from_slice(&((len / 2) as u32).to_le_bytes());
+    let r = run(&pkg, Format::Xlsx, &["张三丰"]);
+    assert!(
+        r.diagnostics.iter().any(|d| d.code == "damaged-entry"),
+        "{:?}",
+        r.diagnostics
+    );
+    assert!(original_found(&r, "张三丰"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Text, CSV, allowed values, limits and hostile input.
 

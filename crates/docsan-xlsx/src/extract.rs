@@ -1266,6 +1266,10 @@ fn merged_cells(tail: &[u8], limits: &Limits) -> Vec<(u32, u32, u32, u32)> {
 
 /// The texts of the cells of a sheet's first twenty rows, by row and column.
 /// Also says whether it stopped inside the sheet data (at its twenty-first row).
+/// How far down a sheet its header row is looked for: a roster may follow a long preamble
+/// (title, notice, signatures) before its header.
+const HEADER_ROWS: u32 = 100;
+
 fn first_rows<R: std::io::Read>(
     w: &mut Walker<R>,
     sst: Option<&SstInfo>,
@@ -1296,7 +1300,7 @@ fn first_rows<R: std::io::Read>(
                             .and_then(|r| std::str::from_utf8(&r).ok()?.parse().ok())
                             .unwrap_or(row.saturating_add(1));
                         col = 0;
-                        if row > 20 {
+                        if row > HEADER_ROWS {
                             stopped_in_data = true;
                             break;
                         }
@@ -1377,7 +1381,9 @@ fn build_header(
             .filter(|t| t.trim_end().ends_with([':', '：']))
             .count();
         let followed = rows.range(r.saturating_add(1)..).next().is_some();
-        if good >= 2 && good * 4 >= ne * 3 && ne * 2 >= maxw && labels == 0 && followed {
+        // One header cell is enough in a sheet of one column (a plain list under `姓名`).
+        let enough = good >= 2 || (maxw == 1 && good == 1);
+        if enough && good * 4 >= ne * 3 && ne * 2 >= maxw && labels == 0 && followed {
             found = Some(r);
             break;
         }
