@@ -221,6 +221,12 @@ impl Engine {
             .or(neighbour_label)
             .and_then(labels::classify_header);
         let unit_class = header_class.or(label_class);
+        // A name cell labelled only by the cell before it, when that cell is a word for a
+        // person the label vocabulary does not list (`管理人员 | 实习生`, as category values
+        // stand side by side), needs a known surname.
+        let strict_names = header_class.is_none()
+            && ctx.label.as_deref().filter(|_| label_applies).is_none()
+            && neighbour_label.is_some_and(|l| !labels::TEXT_LABELS.iter().any(|(w, _)| *w == l));
         let mut cands: Vec<Cand> = Vec::new();
 
         // Whole units that name a person: metadata authors, comment and revision authors.
@@ -311,7 +317,7 @@ impl Engine {
         if let Some(class) = unit_class
             && !(person_kind && person_label)
         {
-            self.whole_cell(text, class, &mut cands);
+            self.whole_cell(text, class, strict_names, &mut cands);
         }
         // A defined name labelled by what it holds (`联系人` = `"周建华"`): its formula's one
         // string literal is judged as a cell under that header.
@@ -326,7 +332,7 @@ impl Engine {
             // After the leading blanks and the opening quote.
             let offset = text.len() - text.trim_start().len() + 1;
             let mut inside = Vec::new();
-            self.whole_cell(inner, class, &mut inside);
+            self.whole_cell(inner, class, false, &mut inside);
             for mut c in inside {
                 c.range = c.range.start + offset..c.range.end + offset;
                 cands.push(c);
@@ -439,6 +445,16 @@ impl Engine {
 
     /// Label matches: (start, end, class).
     fn label_hits(&self, text: &str) -> Vec<(usize, usize, Class)> {
+        let mut hits = self.vocabulary_hits(text);
+        // A role the vocabulary does not list, before a colon (`经手人：`, `被执行人：`).
+        if text.contains(['：', ':']) {
+            role_hits(text, &mut hits);
+        }
+        hits
+    }
+
+    /// Matches of the label vocabulary (`TEXT_LABELS`): (start, end, class).
+    fn vocabulary_hits(&self, text: &str) -> Vec<(usize, usize, Class)> {
         // Labels are CJK words or ASCII words; text with neither cannot hold one.
         self.labels
             .find_iter(text)
@@ -643,6 +659,16 @@ impl Engine {
                             _ => break,
                         }
                     }
+                    // A person's label and a colon say a name follows, whatever its surname
+                    // (`联系人：风清扬`): two or three characters standing alone are taken.
+                    if first
+                        && (label.ends_with(['人', '者']) || label.ends_with("姓名"))
+                        && text[e..vpos].contains([':', '：'])
+                        && hits.binary_search_by_key(&vpos, |h| h.0).is_err()
+                        && let Some(r) = names::bare_name_at(text, vpos, limit)
+                    {
+                        out.push(Cand::new(r, PiiKind::Name, "name.label_bare", 0.6));
+                    }
                 }
                 Class::NameBefore => {
                     // `由张三核对`: the name sits between 由 and the verb.
@@ -746,7 +772,8 @@ impl Engine {
     }
 
     /// A whole unit under a meaningful header or label.
-    fn whole_cell(&self, text: &str, class: Class, out: &mut Vec<Cand>) {
+    /// With `strict_names`, a name needs a known surname.
+    fn whole_cell(&self, text: &str, class: Class, strict_names: bool, out: &mut Vec<Cand>) {
         let tr = text::trimmed_range(text);
         let t = &text[tr.clone()];
         // Masked values stay quiet; a name cell is checked name by name below.
@@ -772,6 +799,13 @@ impl Engine {
                 // One or several names: `张三`, `张三、李四`, and a name with the person's
                 // number glued on (`刘洋13912349876` under `联系人`).
                 let mut pos = tr.start;
+                // Inside a bracket (`吕布（户主）`): a note, a name there only with a known
+                // surname.
+                let mut in_brackets = false;
+                // The first part when it is no name by the rules of a whole cell, and whether a
+                // note that is nobody (`已故`, `户主`) follows it.
+                let mut lead: Option<Range<usize>> = None;
+                let mut note_seen = false;
                 for part in t.split(|c: char| {
                     matches!(
                         c,
@@ -791,25 +825,61 @@ impl Engine {
                             | '+'
                             | ':'
                             | '：'
+                            | '&'
+                            | '＆'
                     ) || c.is_ascii_digit()
                 }) {
                     let start = pos;
-                    pos += part.len()
-                        + t[pos - tr.start + part.len()..]
-                            .chars()
-                            .next()
-                            .map_or(0, char::len_utf8);
+                    let delim = t[pos - tr.start + part.len()..].chars().next();
+                    pos += part.len() + delim.map_or(0, char::len_utf8);
+                    let inside = in_brackets;
+                    match delim {
+                        Some('(' | '（') => in_brackets = true,
+                        Some(')' | '）') => in_brackets = false,
+                        _ => {}
+                    }
                     if part.is_empty() || part.chars().any(is_mask_char) {
                         continue;
                     }
-                    if let Some(conf) = names::whole_cjk_name(part) {
-                        out.push(Cand::new(
+                    // A word for people (`支持人员(直接生产)`) names nobody in particular.
+                    let conf = names::whole_cjk_name(part).filter(|c| {
+                        (!strict_names || *c >= 0.9) && labels::classify_header(part).is_none()
+                    });
+                    if start > tr.start && names::nobody(part) {
+                        note_seen = true;
+                    }
+                    match conf {
+                        Some(conf) if !inside || conf >= 0.9 => out.push(Cand::new(
                             start..start + part.len(),
                             PiiKind::Name,
                             "name.column_header",
                             conf,
-                        ));
+                        )),
+                        Some(_) => {}
+                        None => {
+                            if start == tr.start {
+                                lead = Some(start..start + part.len());
+                            }
+                            // Two names joined by a word (`张伟和李娜`), each with a known
+                            // surname.
+                            for r in names::joined_names(part) {
+                                out.push(Cand::new(
+                                    start + r.start..start + r.end,
+                                    PiiKind::Name,
+                                    "name.column_header",
+                                    0.8,
+                                ));
+                            }
+                        }
                     }
+                }
+                // `刘表 (已故)`: the name before a note is a name even with a character that
+                // is rare in names (表, 备).
+                if note_seen
+                    && let Some(r) = lead
+                    && names::lead_name(&text[r.clone()])
+                {
+                    out.push(Cand::new(r, PiiKind::Name, "name.column_header", 0.75));
                 }
                 // A Latin name is taken only as a whole cell of two or three capitalised words
                 // (`Zhang Wei`), never single words or table captions (`Grand Total`).
@@ -853,6 +923,10 @@ impl Engine {
                 };
                 if let Some((kind, rule)) = hit {
                     out.push(Cand::new(tr.start..tr.start + v.len(), kind, rule, 0.7));
+                } else if class == Class::Id
+                    && let Some((kind, rule)) = self.document_in_id_column(t)
+                {
+                    out.push(Cand::new(tr, kind, rule, 0.7));
                 }
             }
             Class::BirthDate => {
@@ -881,6 +955,36 @@ impl Engine {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A cell under a column of identity documents (`证件号码`, `台湾居民身份证`) that holds
+    /// another document than a resident ID: a passport (`E12345678`), a travel permit
+    /// (`H1234567801`, a Taiwan compatriot's `12345678`), a Taiwan identity card
+    /// (`F223456789`, by its shape: the column says what it is).
+    fn document_in_id_column(&self, t: &str) -> Option<(PiiKind, &'static str)> {
+        let b = t.as_bytes();
+        if b.len() == 10
+            && b[0].is_ascii_uppercase()
+            && matches!(b[1], b'1' | b'2')
+            && b[1..].iter().all(u8::is_ascii_digit)
+        {
+            return Some((PiiKind::HkId, "tw_id.id_column"));
+        }
+        let m = self.doc_token.find(t)?;
+        if m.end() != t.len() || t.contains('(') {
+            return None;
+        }
+        let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        let digits = b.len() - letters;
+        match (letters, b.first()) {
+            (0, _) => matches!(digits, 8 | 10)
+                .then_some((PiiKind::TravelPermit, "travel_permit.id_column")),
+            (_, Some(b'H' | b'M' | b'h' | b'm')) if digits >= 8 => {
+                Some((PiiKind::TravelPermit, "travel_permit.id_column"))
+            }
+            _ if digits >= 7 => Some((PiiKind::Passport, "passport.id_column")),
+            _ => None,
         }
     }
 
@@ -948,6 +1052,20 @@ impl Engine {
             let after = char_at(text, end);
             if digits >= 2 && !after.is_some_and(|c| c.is_ascii_alphanumeric()) {
                 out.push(Cand::new(start..end, PiiKind::Plate, "plate.shape", 0.8));
+            }
+        }
+        // A Taiwan identity card: a capital, 1 or 2, eight digits, the last a check digit;
+        // standing alone, not inside a longer code.
+        let b = text.as_bytes();
+        for i in 0..b.len().saturating_sub(9) {
+            if b[i].is_ascii_uppercase()
+                && matches!(b[i + 1], b'1' | b'2')
+                && b[i + 2..i + 10].iter().all(u8::is_ascii_digit)
+                && !char_before(text, i).is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !char_at(text, i + 10).is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+                && v::taiwan_id(&text[i..i + 10])
+            {
+                out.push(Cand::new(i..i + 10, PiiKind::HkId, "tw_id.checksum", 0.85));
             }
         }
         if !text.contains('(') {
@@ -1200,6 +1318,53 @@ impl Detector for Engine {
         self.across_units(units, &mut out);
         split_ids(units, &mut out);
         out
+    }
+}
+
+/// Adds to `hits` (sorted, disjoint) each word for a person that stands right before a colon
+/// and that no label of a name covers already: `经手人：赵建国`, `犯罪嫌疑人：许建国`,
+/// `代领人：张让`, `出纳：王芳`. The word is the run of up to six CJK characters before the
+/// colon when it heads a column of names ([`labels::classify_header`]), or else its longest
+/// end that is a role ([`labels::person_role`]).
+fn role_hits(text: &str, hits: &mut Vec<(usize, usize, Class)>) {
+    for (colon, _) in text.match_indices(['：', ':']) {
+        let mut start = colon;
+        let mut n = 0;
+        for (i, c) in text[..colon].char_indices().rev() {
+            if !is_cjk(c) || n == 6 {
+                break;
+            }
+            start = i;
+            n += 1;
+        }
+        if n < 2 {
+            continue;
+        }
+        // The run, if a header of names (`出纳`, `法人代表`, `财务经手人`), or else the
+        // longest end of it that is a role.
+        let s = if labels::classify_header(&text[start..colon]) == Some(Class::Name) {
+            start
+        } else if let Some(s) = text[start..colon]
+            .char_indices()
+            .map(|(i, _)| start + i)
+            .take(n - 1)
+            .find(|&s| labels::person_role(&text[s..colon]))
+        {
+            s
+        } else {
+            continue;
+        };
+        let k = hits.partition_point(|h| h.0 < colon);
+        // Hits inside the role: a verb of its own (`核对` in `核对人`) gives way; a label of a
+        // name (`联系人：`) or one running into the role from before is enough.
+        let mut first = k;
+        while first > 0 && hits[first - 1].1 > s {
+            first -= 1;
+        }
+        if hits[first..k].iter().any(|h| h.0 < s || h.2 == Class::Name) {
+            continue;
+        }
+        hits.splice(first..k, [(s, colon, Class::Name)]);
     }
 }
 
@@ -1509,7 +1674,10 @@ impl Engine {
                         add.push((i + 1, r, PiiKind::Address, "address.label_wrapped", 0.8));
                     }
                 }
-                Class::Name => {
+                // A name goes on a line of the same kind: a label ending a paragraph is not
+                // the label of an attribute or a text box read after it (`发件人：` ⏎ a font
+                // called `宋体`).
+                Class::Name if next.context.kind == u.context.kind => {
                     if let Some((r, _)) = names::name_at(&next.text, lead, false) {
                         add.push((i + 1, r, PiiKind::Name, "name.label_wrapped", 0.7));
                     }

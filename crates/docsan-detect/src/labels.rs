@@ -272,15 +272,49 @@ pub fn classify_header(header: &str) -> Option<Class> {
 /// no ASCII letter can match nothing, so names, numbers and amounts in cells skip the word
 /// search.
 const KEYWORD_CHARS: &[char] = &[
-    '主', '乡', '事', '亲', '人', '代', '件', '份', '会', '位', '住', '保', '信', '偶', '公', '关',
-    '册', '出', '别', '制', '办', '助', '医', '单', '卡', '参', '受', '台', '号', '司', '名', '告',
-    '员', '回', '固', '在', '地', '址', '填', '复', '奖', '姓', '委', '字', '存', '学', '定', '实',
-    '审', '家', '对', '居', '帐', '座', '庭', '开', '式', '当', '性', '患', '成', '户', '所', '手',
-    '托', '承', '投', '折', '护', '报', '持', '收', '救', '方', '族', '日', '机', '构', '核', '款',
-    '残', '母', '民', '法', '注', '点', '照', '父', '牌', '理', '生', '用', '申', '电', '疗', '疾',
-    '登', '监', '码', '社', '称', '税', '等', '箱', '籍', '类', '系', '级', '纳', '经', '考', '者',
-    '联', '胞', '获', '营', '行', '补', '表', '被', '记', '证', '识', '话', '请', '谓', '象', '负',
-    '责', '账', '贴', '身', '车', '通', '邮', '配', '银', '长', '险', '障', '领',
+    '个', '主', '乡', '事', '亲', '人', '代', '件', '任', '份', '会', '位', '住', '保', '信', '偶',
+    '公', '关', '册', '农', '出', '别', '制', '办', '助', '医', '单', '卡', '原', '参', '受', '台',
+    '号', '司', '名', '告', '员', '回', '固', '在', '地', '址', '填', '士', '复', '奖', '姓', '委',
+    '字', '存', '学', '定', '实', '审', '家', '对', '导', '居', '属', '工', '师', '帐', '干', '座',
+    '庭', '开', '式', '当', '律', '性', '患', '成', '户', '所', '手', '托', '承', '投', '折', '护',
+    '报', '持', '收', '救', '教', '方', '族', '日', '机', '村', '构', '核', '款', '残', '母', '民',
+    '法', '注', '渔', '点', '照', '父', '牌', '牧', '班', '理', '生', '用', '申', '电', '疗', '疾',
+    '登', '监', '码', '社', '称', '税', '等', '签', '箱', '籍', '类', '系', '级', '纳', '组', '经',
+    '老', '考', '者', '职', '联', '胞', '获', '营', '行', '补', '表', '被', '计', '记', '证', '识',
+    '话', '请', '谓', '象', '负', '责', '账', '贴', '身', '车', '通', '邮', '部', '配', '银', '长',
+    '队', '险', '障', '领',
+];
+
+/// Words of numbers that documents and businesses carry (`发票号码`, `订单号`, `对公账号`).
+const DOC_NUMBER_WORDS: &[&str] = &[
+    "发票",
+    "票据",
+    "票号",
+    "订单",
+    "单号",
+    "单据",
+    "凭证",
+    "合同",
+    "快递",
+    "运单",
+    "工单",
+    "流水",
+    "批次",
+    "条码",
+    "编码",
+    "物料",
+    "商品",
+    "货号",
+    "型号",
+    "文号",
+    "批号",
+    "对公",
+    "公司账",
+    "企业账",
+    "单位账",
+    "公户",
+    "基本户",
+    "基本账户",
 ];
 
 /// Could this header match anything at all?
@@ -325,12 +359,34 @@ fn classify_header_uncached(header: &str) -> Option<Class> {
     {
         return None;
     }
+    // A person by their part (`参保人`, `身份证持有人`) before the words for their numbers.
+    if person_role(&h) {
+        return Some(Class::Name);
+    }
     if has(&["户名", "账户名", "开户名", "持卡人", "姓名"])
         && !has(&[
             "电话", "手机", "号码", "证号", "卡号", "账号", "住址", "地址",
         ])
     {
         return Some(Class::Name);
+    }
+    // Before phones: `护照号码`, `车牌号码` end in 号码.
+    if has(&["护照"]) && !has(&["身份证"]) || lower.contains("passport") {
+        return Some(Class::Passport);
+    }
+    if has(&["通行证", "回乡证", "台胞证"]) {
+        return Some(Class::TravelPermit);
+    }
+    if has(&["车牌", "号牌"]) {
+        return Some(Class::Plate);
+    }
+    // Numbers of documents and of businesses (`发票号码`, `订单号`, `对公账号`): a number under
+    // them is a phone or a card only if it validates as one on its own, not by the header's
+    // `号码` or `账号`.
+    if DOC_NUMBER_WORDS.iter().any(|w| h.contains(w))
+        && !has(&["电话", "手机", "身份证", "银行卡", "联系", "个人"])
+    {
+        return None;
     }
     if has(&["残疾证", "残疾人证", "学籍号"]) {
         return Some(Class::IdEmbedded);
@@ -387,15 +443,6 @@ fn classify_header_uncached(header: &str) -> Option<Class> {
     {
         return Some(Class::Address);
     }
-    if has(&["护照"]) || lower.contains("passport") {
-        return Some(Class::Passport);
-    }
-    if has(&["通行证", "回乡证", "台胞证"]) {
-        return Some(Class::TravelPermit);
-    }
-    if has(&["车牌", "号牌"]) {
-        return Some(Class::Plate);
-    }
     if has(&[
         "户主",
         "申请人",
@@ -436,12 +483,109 @@ fn classify_header_uncached(header: &str) -> Option<Class> {
         "家长",
         "父亲",
         "母亲",
+        // People by what they are to the table (`员工`, `值班领导`, `签字`): roles that do not
+        // end like one (those are [`person_role`]'s).
+        "员工",
+        "职工",
+        "民工",
+        "村民",
+        "居民",
+        "农民",
+        "牧民",
+        "渔民",
+        "教师",
+        "老师",
+        "医生",
+        "医师",
+        "护士",
+        "律师",
+        "班主任",
+        "主任",
+        "领导",
+        "干部",
+        "司机",
+        "出纳",
+        "会计",
+        "法人代表",
+        "原告",
+        "被告",
+        "签字",
+        "签名",
+        "组长",
+        "村长",
+        "队长",
+        "班长",
+        "经理",
+        "家属",
     ]) || LATIN_NAME_HEADERS.contains(&latin.as_str())
         || is_person_label(header)
     {
         return Some(Class::Name);
     }
     None
+}
+
+/// Is `h` (blanks and brackets taken out) a word for a person by the part they play, ending
+/// like one: `受益人`, `经手人`, `作者`, `驾驶员`, `业主`, `贫困户`? Such a word heads a column of
+/// names and labels a name after a colon. Words that end so without naming anyone
+/// (`个人`, `人员数` does not end so, `账户`, `或者`, `为主`) are left out.
+pub fn person_role(h: &str) -> bool {
+    const ENDS: &[char] = &['人', '者', '员', '主', '户'];
+    const NOT_ROLES: &[&str] = &[
+        "个人",
+        "本人",
+        "他人",
+        "每人",
+        "各人",
+        "成人",
+        "人人",
+        "万人",
+        "千人",
+        "百人",
+        "一人",
+        "机器人",
+        "或者",
+        "再者",
+        "前者",
+        "后者",
+        "两者",
+        "二者",
+        "三者",
+        "定员",
+        "满员",
+        "裁员",
+        "减员",
+        "增员",
+        "超员",
+        "动员",
+        "为主",
+        "自主",
+        "民主",
+        "公主",
+        "账户",
+        "帐户",
+        "开户",
+        "入户",
+        "落户",
+        "分户",
+        "销户",
+        "过户",
+        "门户",
+        "立户",
+        "每户",
+        "一户",
+        "全户",
+        "总户",
+        "单户",
+        "商户",
+        "窗户",
+        "用户",
+    ];
+    let n = h.chars().count();
+    (2..=8).contains(&n)
+        && h.ends_with(ENDS)
+        && h.chars().all(crate::text::is_cjk)
+        && !NOT_ROLES.iter().any(|w| h.ends_with(w))
 }
 
 /// Words of sums and quantities: a number they label (`金额合计 13800000000 元`) or a column

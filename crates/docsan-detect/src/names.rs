@@ -98,7 +98,7 @@ fn is_not_name(s: &str) -> bool {
 
 /// A word that is nobody, or a word that starts with one of two characters or more (`家庭人口`,
 /// `联系方式`, `公示期`): its prefixes looked up in the set (a name has at most six characters).
-fn nobody(s: &str) -> bool {
+pub fn nobody(s: &str) -> bool {
     is_not_name(s) || s.char_indices().skip(2).any(|(i, _)| is_not_name(&s[..i]))
 }
 
@@ -206,6 +206,51 @@ const NOT_NAMES: &[&str] = &[
     "人数",
     "基本",
     "相关",
+    // Notes written after a name in a roster (`刘表 (已故)`, `程普 已故`).
+    "已故",
+    "病故",
+    "亡故",
+    "去世",
+    "过世",
+    "离世",
+    "死亡",
+    "新增",
+    "未领",
+    "已领",
+    "代领",
+    "迁出",
+    "已迁",
+    "注销",
+    "已注销",
+    "退休",
+    "离职",
+    "在职",
+    "健在",
+    // Words of forms that start with a surname (时, 方, 车, 经, 简, 毕): the label column of a
+    // form read as a column under its first cell (`制定人 | 部门 | 时间`).
+    "时间",
+    "时长",
+    "方式",
+    "方法",
+    "车辆",
+    "年度",
+    "原因",
+    "计划",
+    "成绩",
+    "经费",
+    "费用",
+    "经历",
+    "简历",
+    "简介",
+    "毕业",
+    "程度",
+    "区域",
+    "全部",
+    "全体",
+    "温度",
+    "高度",
+    "项目",
+    "金额",
 ];
 
 /// Characters common in column headers and form words and rare in given names.
@@ -224,7 +269,7 @@ pub fn whole_cjk_name(s: &str) -> Option<f32> {
     {
         return None;
     }
-    if nobody(s) {
+    if nobody(s) || starts_with_after_word(s) {
         return None;
     }
     if s.contains(['·', '•', '・']) {
@@ -243,6 +288,38 @@ pub fn whole_cjk_name(s: &str) -> Option<f32> {
     } else {
         None
     }
+}
+
+/// Two names joined by 和, 与 or 及 in one cell (`张伟和李娜`), each with a known surname, where
+/// the whole is no name: their byte ranges in `s`.
+pub fn joined_names(s: &str) -> Vec<Range<usize>> {
+    let Some((at, c)) = s
+        .char_indices()
+        .find(|(i, c)| *i > 0 && matches!(c, '和' | '与' | '及'))
+    else {
+        return Vec::new();
+    };
+    let (a, b) = (&s[..at], &s[at + c.len_utf8()..]);
+    let known = |x: &str| whole_cjk_name(x).is_some_and(|c| c >= 0.9);
+    if known(a) && known(b) {
+        vec![0..at, at + c.len_utf8()..s.len()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Is `s` a name by its surname alone (two to four characters, a known surname, not a word
+/// that is nobody or follows names), even with a character rare in names (`刘表`, `刘备`)?
+/// For the first part of a name cell that a note follows.
+pub fn lead_name(s: &str) -> bool {
+    let n = s.chars().count();
+    let sl = data::surname_len(s);
+    s.chars().all(is_cjk)
+        && sl > 0
+        && n > sl
+        && n <= sl + 2
+        && !nobody(s)
+        && !starts_with_after_word(s)
 }
 
 /// Generic author values that are not people.
@@ -526,6 +603,11 @@ pub fn name_before(
     if s.contains('·') && n >= 3 && !s.starts_with('·') && !s.ends_with('·') {
         return Some((pos..after_run, 0.8));
     }
+    // `户主关系`, `联系人性别`: a word that follows names is no name itself, though it may
+    // start with a surname (关, 文, 单).
+    if starts_with_after_word(&s) {
+        return None;
+    }
     let sl = data::surname_len(&s);
     if sl == 0 || n < sl + 1 {
         return None;
@@ -546,6 +628,45 @@ pub fn name_before(
         }
     }
     None
+}
+
+/// Does `s` start with one of the words of two characters or more that follow a name?
+fn starts_with_after_word(s: &str) -> bool {
+    AFTER_NAME.iter().any(|w| w.len() > 3 && s.starts_with(w))
+}
+
+/// A name of two or three Chinese characters standing alone right after an explicit label and
+/// its colon (`联系人：风清扬`, `审核人：仪琳，…`), taken even when its surname is not in the
+/// table: up to the end, a blank, punctuation or `limit`, not masked, and not a word that
+/// is nobody, a form word or an organisation. Its byte range.
+pub fn bare_name_at(text: &str, pos: usize, limit: usize) -> Option<Range<usize>> {
+    let rest = text.get(pos..limit.max(pos))?;
+    let len: usize = rest
+        .chars()
+        .take_while(|c| is_cjk(*c))
+        .take(4)
+        .map(char::len_utf8)
+        .sum();
+    let s = &rest[..len];
+    let n = s.chars().count();
+    let end = pos + len;
+    // Only a whole run: the character after it (limit or not) must not continue it.
+    if !(2..=3).contains(&n) || char_at(text, end).is_some_and(|c| is_cjk(c) || is_mask_char(c)) {
+        return None;
+    }
+    const NOT_FIRST: &str = "见已未无详同略附本该另待此其某各请由暂均共";
+    // A compound surname alone is what a mask leaves of a name (`诸葛＊＊` read without its
+    // mask glyphs).
+    if nobody(s)
+        || data::surname_len(s) == n
+        || starts_with_after_word(s)
+        || s.starts_with(|c| NOT_FIRST.contains(c))
+        || s.chars().any(|c| HEADER_CHARS.contains(c))
+        || ORG_WORDS.iter().any(|w| s.contains(w))
+    {
+        return None;
+    }
+    Some(pos..end)
 }
 
 /// A two- or three-character name spaced out at the start of `rest` (`张 伟`, `李　娜`), up to

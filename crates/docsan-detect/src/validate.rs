@@ -325,6 +325,31 @@ pub fn hkid(s: &str) -> bool {
     got == expect
 }
 
+/// A Taiwan resident identity card number: a capital letter (the place of first registration),
+/// `1` or `2` (the sex), seven digits and a check digit (`A123456789`).
+pub fn taiwan_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10
+        || !b[0].is_ascii_uppercase()
+        || !matches!(b[1], b'1' | b'2')
+        || !b[1..].iter().all(u8::is_ascii_digit)
+    {
+        return false;
+    }
+    // The letters' two-digit codes, A = 10 … Z = 33, in the order the ministry assigned them.
+    const CODES: [u32; 26] = [
+        10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29, 32,
+        30, 31, 33,
+    ];
+    let code = CODES[usize::from(b[0] - b'A')];
+    let mut sum = code / 10 + (code % 10) * 9;
+    for (i, d) in b[1..9].iter().enumerate() {
+        sum += u32::from(d - b'0') * (8 - i as u32);
+    }
+    sum += u32::from(b[9] - b'0');
+    sum.is_multiple_of(10)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,5 +384,31 @@ mod tests {
         assert!(!hkid("A123456(4)"));
         assert!(region_known("340702"));
         assert!(!region_known("349999"));
+    }
+
+    #[test]
+    fn taiwan_ids_by_letter_code_and_check_digit() {
+        // The ministry's own example, and others with the letters' codes out of order
+        // (I = 34, O = 35, W = 32, Z = 33).
+        for ok in [
+            "A123456789",
+            "I123456781",
+            "O123456782",
+            "W123456789",
+            "Z223456782",
+        ] {
+            assert!(taiwan_id(ok), "{ok}");
+        }
+        for bad in [
+            "A123456788",
+            "A323456789",
+            "a123456789",
+            "A12345678",
+            "A1234567890",
+            "AB23456789",
+            "F223456789",
+        ] {
+            assert!(!taiwan_id(bad), "{bad}");
+        }
     }
 }
