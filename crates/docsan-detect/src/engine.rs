@@ -841,9 +841,12 @@ impl Engine {
                     if part.is_empty() || part.chars().any(is_mask_char) {
                         continue;
                     }
-                    // A word for people (`支持人员(直接生产)`) names nobody in particular.
+                    // A word for people (`支持人员(直接生产)`, `实习生`) names nobody in
+                    // particular; a person called by a title (`蔡夫人`, `张主任`) is somebody.
                     let conf = names::whole_cjk_name(part).filter(|c| {
-                        (!strict_names || *c >= 0.9) && labels::classify_header(part).is_none()
+                        (!strict_names || *c >= 0.9)
+                            && !(labels::classify_header(part).is_some()
+                                && (part.len() >= 12 || crate::data::surname_len(part) == 0))
                     });
                     if start > tr.start && names::nobody(part) {
                         note_seen = true;

@@ -632,7 +632,25 @@ pub fn name_before(
 
 /// Does `s` start with one of the words of two characters or more that follow a name?
 fn starts_with_after_word(s: &str) -> bool {
-    AFTER_NAME.iter().any(|w| w.len() > 3 && s.starts_with(w))
+    // Looked up for every cell of a name column: by the first character, in a sorted list of
+    // (first character, word).
+    static WORDS: std::sync::LazyLock<Vec<(char, &'static str)>> = std::sync::LazyLock::new(|| {
+        let mut v: Vec<(char, &'static str)> = AFTER_NAME
+            .iter()
+            .filter(|w| w.chars().count() >= 2)
+            .filter_map(|w| Some((w.chars().next()?, *w)))
+            .collect();
+        v.sort_unstable();
+        v
+    });
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let from = WORDS.partition_point(|(c, _)| *c < first);
+    WORDS[from..]
+        .iter()
+        .take_while(|(c, _)| *c == first)
+        .any(|(_, w)| s.starts_with(w))
 }
 
 /// A name of two or three Chinese characters standing alone right after an explicit label and

@@ -268,6 +268,9 @@ fn name_cells_with_notes_and_joined_names() {
         ("张伟/李娜", vec!["张伟", "李娜"]),
         ("王和平", vec!["王和平"]),
         ("吕布（户主）", vec!["吕布"]),
+        // People called by a title are somebody.
+        ("蔡夫人 刘琮", vec!["蔡夫人", "刘琮"]),
+        ("张主任、李四", vec!["张主任", "李四"]),
         // A sum in brackets is no note that makes a name.
         ("金额 (元)", vec![]),
     ] {
