@@ -136,19 +136,28 @@ impl Detected {
     fn into_edits(
         self,
         policy: &Policy,
-        replace: &dyn Fn(&Finding) -> docsan_core::CompactString,
+        replace: &(dyn Fn(&Finding) -> docsan_core::CompactString + Sync),
     ) -> Vec<docsan_core::Edit> {
+        use rayon::prelude::*;
         let min = self.min_confidence;
-        // At most one edit per finding: sized once, not grown by doubling (a 100k-row sheet's
-        // 300,000 edits were copied at each step and left up to a third of their room unused).
-        let mut edits = Vec::with_capacity(self.masked().count());
-        for chunk in self.chunks {
-            let mut part = plan_edits(
-                chunk.iter().filter(|f| f.confidence >= min),
-                policy,
-                replace,
-            );
-            drop(chunk);
+        // Each chunk is planned on its own (as one after the other would), on the pool: the
+        // replacements of a sheet's 300,000 findings took 60 ms on one thread. Each chunk's
+        // findings go as soon as its edits are made; the parts are joined in order.
+        let parts: Vec<Vec<docsan_core::Edit>> = self
+            .chunks
+            .into_par_iter()
+            .map(|chunk| {
+                plan_edits(
+                    chunk.iter().filter(|f| f.confidence >= min),
+                    policy,
+                    replace,
+                )
+            })
+            .collect();
+        // Sized once, not grown by doubling (a 100k-row sheet's 300,000 edits were copied at
+        // each step and left up to a third of their room unused).
+        let mut edits = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for mut part in parts {
             edits.append(&mut part);
         }
         let key = |e: &docsan_core::Edit| (e.unit, e.range.start);
