@@ -854,9 +854,11 @@ fn read_xml(
                             None,
                         ));
                     }
-                    // A page header's printed text, without the codes that may split a value
-                    // (`&L138&B1234&I5678`), is read besides the text as it is stored.
+                    // A spreadsheet page header's printed text (`oddHeader` …), without the
+                    // codes that may split a value (`&L138&B1234&I5678`), is read besides the
+                    // text as it is stored. (A Word header's `&` is an ampersand.)
                     if b.kind == UnitKind::HeaderFooter
+                        && (local.ends_with("Header") || local.ends_with("Footer"))
                         && let Some(p) = header_printed(&b.accepted)
                     {
                         let mut d = l.clone();
