@@ -607,13 +607,9 @@ impl Document for DocxDocument {
     fn rewrite(&mut self, plan: &Plan, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<u8>> {
         // Without edits the input is the output, unless it has an archive comment, which the
         // package writer leaves out.
-        let comment = !self.package.comment().is_empty();
-        if comment {
-            diagnostics.push(Diagnostic::info(
-                "zip-comment-removed",
-                "the zip archive comment was removed (free text outside the document's parts)",
-            ));
-        }
+        let note = self.package.comment_note();
+        let comment = note.is_some();
+        diagnostics.extend(note);
         if plan.is_empty() && !comment {
             return Ok(self.original.to_vec());
         }

@@ -16,7 +16,7 @@ mod rels;
 
 pub use rels::{Relationship, content_types, parse_rels, rels_path_for, resolve_target};
 
-use docsan_core::{Error, Limits, LimitsBudget, Result};
+use docsan_core::{Diagnostic, Error, Limits, LimitsBudget, Result};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::sync::Arc;
@@ -155,6 +155,17 @@ impl Package {
     /// leaves it out.
     pub fn comment(&self) -> &[u8] {
         self.archive.comment()
+    }
+
+    /// The note for a report that a written copy of this package leaves its archive comment
+    /// out, when it has one.
+    pub fn comment_note(&self) -> Option<Diagnostic> {
+        (!self.comment().is_empty()).then(|| {
+            Diagnostic::info(
+                "zip-comment-removed",
+                "the zip archive comment was removed (free text outside the document's parts)",
+            )
+        })
     }
 
     /// Entries in central-directory order.

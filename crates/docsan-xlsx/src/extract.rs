@@ -284,13 +284,8 @@ fn attr_kind(role: Role, elem: &[u8], attr: &[u8]) -> UnitKind {
     }
     match role {
         Role::Persons => UnitKind::Author,
-        Role::Comments | Role::ThreadedComments => {
-            if attr == b"author" || attr == b"initials" {
-                UnitKind::Author
-            } else {
-                UnitKind::Comment
-            }
-        }
+        // Authors and initials were answered above, as in any part.
+        Role::Comments | Role::ThreadedComments => UnitKind::Comment,
         Role::Workbook => {
             if matches!(elem, b"sheet" | b"definedName") {
                 UnitKind::Name
@@ -351,7 +346,7 @@ fn name_label(t: &str) -> bool {
     t.chars().count() <= 6
         && (t.contains("姓名")
             || (t.ends_with('人') && t.chars().count() >= 3)
-            || matches!(t.as_str(), "户主" | "户名" | "患者" | "学生" | "姓名"))
+            || matches!(t.as_str(), "户主" | "户名" | "患者" | "学生"))
 }
 
 /// Header words that begin with a surname character (`金额`, `单位`): not names in a form row.
@@ -1125,7 +1120,7 @@ fn headerish(t: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '/' | ':' | ' ' | '%'))
 }
 
-/// Finds the header row: the first row within the first twenty whose cells are mostly short
+/// Finds the header row: the first row within the first hundred whose cells are mostly short
 /// non-numeric strings and that is about as wide as the table; merged header cells give their
 /// text to every column they span, and a second header row under merged cells refines it.
 fn detect_header(src: &[u8], sst: Option<&SstInfo>, limits: &Limits) -> Header {
@@ -1264,12 +1259,12 @@ fn merged_cells(tail: &[u8], limits: &Limits) -> Vec<(u32, u32, u32, u32)> {
     merges
 }
 
-/// The texts of the cells of a sheet's first twenty rows, by row and column.
-/// Also says whether it stopped inside the sheet data (at its twenty-first row).
 /// How far down a sheet its header row is looked for: a roster may follow a long preamble
 /// (title, notice, signatures) before its header.
 const HEADER_ROWS: u32 = 100;
 
+/// The texts of the cells of a sheet's first [`HEADER_ROWS`] rows, by row and column.
+/// Also says whether it stopped inside the sheet data (at the row after them).
 fn first_rows<R: std::io::Read>(
     w: &mut Walker<R>,
     sst: Option<&SstInfo>,

@@ -427,10 +427,9 @@ pub(crate) fn rewrite(
 ) -> Result<Vec<u8>> {
     // Without edits the input is the output, unless it has an archive comment, which the
     // package writer leaves out.
-    let comment = !doc.pkg.comment().is_empty();
-    if comment {
-        diagnostics.push(zip_comment_removed());
-    }
+    let note = doc.pkg.comment_note();
+    let comment = note.is_some();
+    diagnostics.extend(note);
     if plan.is_empty() && !comment {
         return Ok(doc.input.to_vec());
     }
@@ -782,14 +781,6 @@ pub(crate) fn rewrite(
     }
     drop(parts);
     doc.pkg.write_parts(writers, &remove)
-}
-
-/// The note that the package's archive comment was left out.
-pub(crate) fn zip_comment_removed() -> Diagnostic {
-    Diagnostic::info(
-        "zip-comment-removed",
-        "the zip archive comment was removed (free text outside the workbook's parts)",
-    )
 }
 
 /// Edits that rewrite references to sheet `old` as `'new'` in formula-like text: `'old'!` and
