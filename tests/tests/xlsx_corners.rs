@@ -241,7 +241,7 @@ fn the_verifier_reads_the_same_corners() {
     };
     let clean = build("", "", None);
     assert_eq!(s.verify(&clean, Some("c.xlsx")).status, Status::Clean);
-    for (what, bytes) in [
+    for (what, bytes, want) in [
         (
             "header",
             build(
@@ -249,16 +249,44 @@ fn the_verifier_reads_the_same_corners() {
                 "",
                 None,
             ),
+            Status::Found,
         ),
-        ("comment", build("", "联系电话 13987654321", None)),
+        (
+            "comment",
+            build("", "联系电话 13987654321", None),
+            Status::Found,
+        ),
+        // A comment that ends in a record of its own with no entries, which a zip reader
+        // takes for the real one: the package is refused rather than read as empty.
+        (
+            "comment with a record inside",
+            build(
+                "",
+                &format!("联系电话 13987654321 PK\u{5}\u{6}{}", "\0".repeat(18)),
+                None,
+            ),
+            Status::Failed,
+        ),
         (
             "entry name",
             build("", "", Some("xl/media/13987654321.png")),
+            Status::Found,
         ),
     ] {
         let r = s.verify(&bytes, Some("x.xlsx"));
-        assert_eq!(r.status, Status::Found, "{what}");
+        assert_eq!(r.status, want, "{what}");
     }
+    // A plain zip archive's comment is read too (its members are clean).
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file("a.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all("公示无误".as_bytes()).unwrap();
+    let plain = w.finish().unwrap().into_inner();
+    assert_eq!(s.verify(&plain, Some("a.zip")).status, Status::Clean);
+    let mut w = zip::ZipWriter::new_append(std::io::Cursor::new(plain)).unwrap();
+    w.set_comment("联系电话 13987654321").unwrap();
+    let commented = w.finish().unwrap().into_inner();
+    assert_eq!(s.verify(&commented, Some("a.zip")).status, Status::Found);
 }
 
 /// A workbook of one sheet, its rows given as inline-string cells (column A, B, …).

@@ -190,7 +190,7 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             // The text reading, the longer, starts on this thread; the byte search waits for
             // a thread that is free (with two, the other may be busy with the backend's check).
             let mut collected: Vec<String> = Vec::new();
-            let strings = (is_ss && is_xml).then_some(&mut collected);
+            let strings = is_ss.then_some(&mut collected);
             let (read, hits) = rayon::join(
                 docsan_core::carry_deadline(|| {
                     read_xml(ctx, m, data, &loc, &shared, sheet, strings)

@@ -137,17 +137,22 @@ fn central(bytes: &[u8]) -> BTreeMap<usize, (u64, String)> {
     map
 }
 
-/// The archive comment: the text after the last end-of-central-directory record, when there
-/// is one.
+/// The archive comment: every byte after the end-of-central-directory record (its comment
+/// and anything trailing it), when there are any.
 pub(crate) fn archive_comment(bytes: &[u8]) -> Option<&[u8]> {
     // The record is 22 bytes and its comment at most 65,535: it starts in the file's last
-    // 65,557 bytes.
+    // 65,557 bytes. A comment may hold the record's signature itself (text before it would go
+    // unread if the last signature were taken): the record is the earliest one whose comment
+    // reaches the end of the file, or else the earliest.
     let from = bytes.len().saturating_sub(22 + 65_535);
     let tail = bytes.get(from..)?;
-    let at = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
-    let len = usize::from(u16_at(tail, at + 20)?);
+    let mut found = positions(tail, b"PK\x05\x06");
+    let first = *found.first()?;
+    found.retain(|&at| {
+        u16_at(tail, at + 20).is_some_and(|n| at + 22 + usize::from(n) == tail.len())
+    });
+    let at = found.first().copied().unwrap_or(first);
     let comment = tail.get(at + 22..)?;
-    let comment = comment.get(..len).unwrap_or(comment);
     (!comment.is_empty()).then_some(comment)
 }
 
@@ -302,4 +307,33 @@ pub(crate) fn scan(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<Vec<Member>, Error
         return Err(Error::malformed("no readable zip entries"));
     }
     Ok(members)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::archive_comment;
+
+    /// The comment is everything after the real end record, also when the comment holds a
+    /// record of its own that ends the file.
+    #[test]
+    fn the_archive_comment_is_read_from_the_real_record() {
+        let record = |comment: &[u8]| {
+            let mut r = b"PK\x05\x06".to_vec();
+            r.extend_from_slice(&[0; 16]);
+            r.extend_from_slice(&(comment.len() as u16).to_le_bytes());
+            r.extend_from_slice(comment);
+            r
+        };
+        let mut file = b"PK\x03\x04 entries".to_vec();
+        file.extend(record(b"phone 13987654321"));
+        assert_eq!(archive_comment(&file), Some(&b"phone 13987654321"[..]));
+        let mut inner = b"phone 13987654321 ".to_vec();
+        inner.extend(record(b""));
+        let mut tricked = b"PK\x03\x04 entries".to_vec();
+        tricked.extend(record(&inner));
+        assert_eq!(archive_comment(&tricked), Some(&inner[..]));
+        let mut none = b"PK\x03\x04 entries".to_vec();
+        none.extend(record(b""));
+        assert_eq!(archive_comment(&none), None);
+    }
 }

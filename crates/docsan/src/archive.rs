@@ -56,11 +56,22 @@ pub fn safe_relative_path(name: &str) -> String {
     s
 }
 
-fn read_members(bytes: &[u8], limits: &Limits) -> Result<Vec<Member>> {
+/// The members of a zip archive as its central directory lists them, and its archive comment.
+fn read_members(bytes: &[u8], limits: &Limits) -> Result<(Vec<Member>, Vec<u8>)> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(zip_err)?;
     if archive.len() > limits.max_zip_entries as usize {
         return Err(Error::limit("zip archive has more entries than the limit"));
     }
+    // A directory that does not list the entry the file starts with (a record of no entries
+    // planted in the comment, read first from the end) would hide every member from the check.
+    if bytes.starts_with(b"PK\x03\x04")
+        && !(0..archive.len()).any(|i| archive.by_index_raw(i).is_ok_and(|f| f.header_start() == 0))
+    {
+        return Err(Error::malformed(
+            "the zip's central directory does not list the entry the file starts with",
+        ));
+    }
+    let comment = archive.comment().to_vec();
     let budget = LimitsBudget::new(limits);
     let mut out = Vec::new();
     for index in 0..archive.len() {
@@ -90,8 +101,11 @@ fn read_members(bytes: &[u8], limits: &Limits) -> Result<Vec<Member>> {
             bytes: data,
         });
     }
-    Ok(out)
+    Ok((out, comment))
 }
+
+/// The name under which an archive's comment is reported.
+const ARCHIVE_COMMENT: &str = "zip archive comment";
 
 fn depth_error() -> Error {
     Error::limit("archives nested too deeply")
@@ -103,11 +117,19 @@ pub(crate) fn scan_zip(s: &Sanitizer, bytes: &[u8], depth: u32, full: bool) -> F
         return FileReport::failed(Some(Format::Zip), &depth_error());
     }
     match read_members(bytes, &s.options().limits) {
-        Ok(members) => {
+        Ok((members, comment)) => {
             for m in members.into_iter().filter(|m| !m.is_dir) {
                 let sub = s.scan_at(&m.bytes, Some(&m.name), depth + 1, full);
                 report.embedded.push(EmbeddedReport {
                     name: m.name,
+                    report: sub,
+                });
+            }
+            // The archive comment is read as a text (a sanitized archive leaves it out).
+            if !comment.is_empty() {
+                let sub = s.scan_at(&comment, Some(ARCHIVE_COMMENT), depth + 1, full);
+                report.embedded.push(EmbeddedReport {
+                    name: ARCHIVE_COMMENT.into(),
                     report: sub,
                 });
             }
@@ -125,11 +147,18 @@ pub(crate) fn verify_zip(s: &Sanitizer, bytes: &[u8], depth: u32) -> FileReport 
         return FileReport::failed(Some(Format::Zip), &depth_error());
     }
     match read_members(bytes, &s.options().limits) {
-        Ok(members) => {
+        Ok((members, comment)) => {
             for m in members.into_iter().filter(|m| !m.is_dir) {
                 let sub = s.verify_at(&m.bytes, Some(&m.name), &[], depth + 1);
                 report.embedded.push(EmbeddedReport {
                     name: m.name,
+                    report: sub,
+                });
+            }
+            if !comment.is_empty() {
+                let sub = s.verify_at(&comment, Some(ARCHIVE_COMMENT), &[], depth + 1);
+                report.embedded.push(EmbeddedReport {
+                    name: ARCHIVE_COMMENT.into(),
                     report: sub,
                 });
             }
@@ -160,7 +189,8 @@ fn sanitize_zip_inner(
     if depth > s.options().limits.max_depth {
         return Err(depth_error());
     }
-    let members = read_members(bytes, &s.options().limits)?;
+    // The archive comment is not written into the sanitized archive.
+    let (members, _comment) = read_members(bytes, &s.options().limits)?;
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(zip_err)?;
     let mut w = ZipWriter::new(Cursor::new(Vec::new()));
     let mut written = std::collections::BTreeSet::new();
