@@ -27,8 +27,81 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 /// 100k-row sheet about 0.3 s faster than the default 6, for a part about 6% larger.
 const LEVEL: i64 = 3;
 
-/// Writes a part's content.
-pub type PartWriter<'a> = Box<dyn FnOnce(&mut dyn Write) -> Result<()> + 'a>;
+/// Writes a part's content. It may run on a thread of its own (see [`PIPE_FROM`]).
+pub type PartWriter<'a> = Box<dyn FnOnce(&mut dyn Write) -> Result<()> + Send + 'a>;
+
+/// From this size on, a part given as a writer is made on a thread of its own while this one
+/// compresses what it makes (a 100k-row sheet's 25 MB: read, spliced and compressed one after
+/// the other before). Below it a thread costs more than it saves.
+pub const PIPE_FROM: u64 = 1 << 20;
+
+/// The size of the pieces handed from the making thread to the compressing one.
+const PIPE_CHUNK: usize = 1 << 16;
+
+/// The making half of a pipe: buffers what it is given and sends it in pieces.
+struct PipeWriter {
+    buf: Vec<u8>,
+    tx: std::sync::mpsc::SyncSender<Vec<u8>>,
+}
+
+impl PipeWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::replace(&mut self.buf, Vec::with_capacity(PIPE_CHUNK));
+        self.tx
+            .send(full)
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "writer gone"))
+    }
+}
+
+impl Write for PipeWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let room = PIPE_CHUNK - self.buf.len();
+        let n = data.len().min(room);
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == PIPE_CHUNK {
+            self.send()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `write` on a thread of its own, writing what it makes into `w` here as it comes
+/// (the time budget goes with it). The first error of either side is returned: the maker's,
+/// or this side's, after which the maker stops at its next write.
+fn piped(write: PartWriter<'_>, w: &mut dyn Write) -> Result<()> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    let make = docsan_core::carry_deadline(move || {
+        let mut pw = PipeWriter {
+            buf: Vec::with_capacity(PIPE_CHUNK),
+            tx,
+        };
+        write(&mut pw)?;
+        pw.send().map_err(|e| Error::io(format!("zip write: {e}")))
+    });
+    std::thread::scope(|s| {
+        let maker = s.spawn(make);
+        let mut written: Result<()> = Ok(());
+        for chunk in rx.iter() {
+            if let Err(e) = w.write_all(&chunk) {
+                written = Err(Error::io(format!("zip write: {e}")));
+                break;
+            }
+        }
+        // (Dropping the receiver here, on error, makes the maker's next send fail.)
+        drop(rx);
+        let made = maker
+            .join()
+            .unwrap_or_else(|_| Err(Error::internal("the part writer panicked")));
+        written.and(made)
+    })
+}
 
 /// A reader that counts what it gives and refuses to give more than `cap` bytes.
 struct Capped<R> {
@@ -304,6 +377,9 @@ impl Package {
                         NewPart::Bytes(bytes) => w
                             .write_all(bytes)
                             .map_err(|e| Error::io(format!("zip write: {e}")))?,
+                        NewPart::Writer { write, size } if size >= PIPE_FROM => {
+                            piped(write, &mut w)?
+                        }
                         NewPart::Writer { write, .. } => write(&mut w)?,
                     }
                 }
@@ -420,6 +496,55 @@ mod tests {
             z.by_name("b.xml").unwrap().compression(),
             CompressionMethod::Deflated
         );
+    }
+
+    /// A large part given as a writer is made on a thread of its own and compressed here:
+    /// the same bytes as written in one piece, and an error of the maker part-way through
+    /// fails the write.
+    #[test]
+    fn a_large_part_is_made_beside_its_compression() {
+        let src = make_zip(&[
+            ("a.xml", b"<a>old</a>", CompressionMethod::Deflated),
+            ("b.xml", b"<b>keep</b>", CompressionMethod::Deflated),
+        ]);
+        let p = Package::open(src.into(), &Limits::default()).unwrap();
+        let big: Vec<u8> = (0..(PIPE_FROM as usize + 12_345))
+            .map(|i| b"<row>0123456789</row>"[i % 21] ^ (i / 4096) as u8 & 1)
+            .collect();
+        let mut rep = BTreeMap::new();
+        let content = big.clone();
+        rep.insert(
+            "a.xml".to_string(),
+            NewPart::Writer {
+                size: big.len() as u64,
+                // Odd-sized writes, so that pieces straddle the pipe's chunks.
+                write: Box::new(move |w| {
+                    for c in content.chunks(1000) {
+                        w.write_all(c).map_err(|e| Error::io(e.to_string()))?;
+                    }
+                    Ok(())
+                }),
+            },
+        );
+        let out = p.write_parts(rep, &BTreeSet::new()).unwrap();
+        let q = Package::open(out.into(), &Limits::default()).unwrap();
+        assert_eq!(q.read("a.xml").unwrap(), big);
+        assert_eq!(q.read("b.xml").unwrap(), b"<b>keep</b>");
+
+        let mut rep = BTreeMap::new();
+        rep.insert(
+            "a.xml".to_string(),
+            NewPart::Writer {
+                size: PIPE_FROM * 2,
+                write: Box::new(|w| {
+                    w.write_all(&vec![b'x'; PIPE_CHUNK * 3])
+                        .map_err(|e| Error::io(e.to_string()))?;
+                    Err(Error::malformed("cut short"))
+                }),
+            },
+        );
+        let err = p.write_parts(rep, &BTreeSet::new()).unwrap_err();
+        assert!(err.to_string().contains("cut short"), "{err}");
     }
 
     #[test]
