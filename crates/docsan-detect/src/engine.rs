@@ -6,6 +6,11 @@
 //! cells under a meaningful column header, plates and Hong Kong IDs by shape and check digit,
 //! then the policy's terms and custom rules. Candidates are resolved to non-overlapping
 //! findings (more confident, then longer, wins) and filtered by the policy.
+//!
+//! Before all this, a text holding invisible characters (zero-width space, soft hyphen, byte
+//! order mark) or odd spaces (no-break, thin, narrow no-break) is read folded: the first left
+//! out, as the verifier leaves them out, the second made ordinary spaces
+//! ([`crate::text::Folded`]); the findings' ranges are put back on the original's bytes.
 
 use crate::labels::{self, Class};
 use crate::names;
@@ -202,6 +207,25 @@ impl Engine {
         let text = unit.text.as_str();
         if text.is_empty() {
             return Vec::new();
+        }
+        // Invisible characters and odd spaces inside values (`139\u{200B}0000\u{200B}1234`,
+        // `王\u{A0}芳`): the text is read with the first left out and the second made ordinary
+        // spaces, and what is found there is put back on the original's bytes.
+        if let Some(folded) = text::Folded::new(text) {
+            let mut inner = unit.clone();
+            inner.text = folded.text.as_str().into();
+            let mut cands = self.candidates(&inner, neighbour_label);
+            cands.retain_mut(|c| {
+                let ok = folded.text.is_char_boundary(c.range.start)
+                    && folded.text.is_char_boundary(c.range.end)
+                    && c.range.start <= c.range.end
+                    && c.range.end <= folded.text.len();
+                if ok {
+                    c.range = folded.original(c.range.clone());
+                }
+                ok
+            });
+            return cands;
         }
         let ctx = &unit.context;
         let header_class = ctx
@@ -828,6 +852,7 @@ impl Engine {
                             | '&'
                             | '＆'
                     ) || c.is_ascii_digit()
+                        || c.is_whitespace()
                 }) {
                     let start = pos;
                     let delim = t[pos - tr.start + part.len()..].chars().next();
@@ -1374,7 +1399,8 @@ fn role_hits(text: &str, hits: &mut Vec<(usize, usize, Class)>) {
 /// A name whose characters are set apart by blanks to line up with longer names (`张 伟`,
 /// `王　小 明`): every part one CJK character, two or three of them, reading a name together.
 fn spaced_name(t: &str) -> Option<f32> {
-    let blank = |c: char| c == ' ' || c == '\u{3000}';
+    // Any blank: a tab or a line break inside a cell reads as a space does.
+    let blank = char::is_whitespace;
     if !t.contains(blank) {
         return None;
     }

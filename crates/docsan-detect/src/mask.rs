@@ -11,24 +11,27 @@ use crate::{data, names, validate};
 use docsan_core::{CompactString, MaskMode, PiiKind, Policy};
 use sha2::{Digest, Sha256};
 
-/// Is `c` a separator kept as it is inside a masked value?
+/// Is `c` a separator kept as it is inside a masked value? Blanks of every kind (a line break
+/// in a wrapped cell, a tab, a no-break space) and invisible characters are.
 fn is_separator(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '-'
-            | '－'
-            | '('
-            | ')'
-            | '（'
-            | '）'
-            | '+'
-            | '＋'
-            | '\u{3000}'
-            | '\u{a0}'
-            | '·'
-            | '.'
-            | '/'
-    )
+    c.is_whitespace()
+        || crate::text::is_invisible(c)
+        || matches!(
+            c,
+            ' ' | '-'
+                | '－'
+                | '('
+                | ')'
+                | '（'
+                | '）'
+                | '+'
+                | '＋'
+                | '\u{3000}'
+                | '\u{a0}'
+                | '·'
+                | '.'
+                | '/'
+        )
 }
 
 /// Is `c` drawn wide (CJK, full-width forms)?

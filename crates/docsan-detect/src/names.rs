@@ -690,7 +690,7 @@ pub fn bare_name_at(text: &str, pos: usize, limit: usize) -> Option<Range<usize>
 /// A two- or three-character name spaced out at the start of `rest` (`张 伟`, `李　娜`), up to
 /// the end, a blank run or punctuation: its byte range in `rest`.
 fn spaced_name_at(rest: &str) -> Option<Range<usize>> {
-    let blank = |c: char| c == ' ' || c == '\u{3000}';
+    let blank = char::is_whitespace;
     let mut chars = Vec::new();
     let mut end = 0;
     let mut it = rest.char_indices().peekable();
@@ -896,8 +896,9 @@ pub fn address_at(text: &str, pos: usize) -> Option<Range<usize>> {
         end = pos + i + c.len_utf8();
     }
     let v = text.get(pos..end)?;
-    // Stop before a following label such as `联系电话`.
-    let cut = [
+    // Stop before a following label such as `联系电话`; a text that starts with one is that
+    // label, not an address (`身份证号` after a `住址` header in a sheet's shared strings).
+    const CUT: [&str; 8] = [
         "联系电话",
         "电话",
         "手机",
@@ -906,12 +907,16 @@ pub fn address_at(text: &str, pos: usize) -> Option<Range<usize>> {
         "银行卡",
         "联系人",
         "邮箱",
-    ]
-    .iter()
-    .filter_map(|w| v.find(w))
-    .filter(|i| *i > 0)
-    .min()
-    .unwrap_or(v.len());
+    ];
+    if CUT.iter().any(|w| v.starts_with(w)) {
+        return None;
+    }
+    let cut = CUT
+        .iter()
+        .filter_map(|w| v.find(w))
+        .filter(|i| *i > 0)
+        .min()
+        .unwrap_or(v.len());
     let v = v[..cut].trim_end();
     if address_like(v) {
         Some(pos..pos + v.len())

@@ -18,11 +18,24 @@ pub fn digit_value(c: char) -> Option<u8> {
     }
 }
 
-/// Separators allowed between digit groups inside one value.
+/// Separators allowed between digit groups inside one value: dashes, a closing bracket, and
+/// blanks of every kind (a tab, a line break inside a wrapped cell, the no-break and
+/// typographic spaces, the ideographic space).
 fn is_group_sep(c: char) -> bool {
     matches!(
         c,
-        ' ' | '-' | '－' | '‐' | '–' | '\u{a0}' | '\u{3000}' | ')' | '）'
+        ' ' | '-'
+            | '－'
+            | '‐'
+            | '–'
+            | '\u{a0}'
+            | '\u{3000}'
+            | ')'
+            | '）'
+            | '\t'
+            | '\n'
+            | '\r'
+            | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}'
     )
 }
 
@@ -131,7 +144,7 @@ pub fn tokens(text: &str) -> Vec<NumToken> {
                 .count();
             let next = bytes.get(pos + k).copied();
             let continues = match next {
-                Some(b' ' | b'-' | b')' | b'X' | b'x') => true,
+                Some(b' ' | b'-' | b')' | b'X' | b'x' | b'\t' | b'\n' | b'\r') => true,
                 Some(b) if b >= 0x80 => {
                     // Full-width digits, separators or an `Ｘ` may continue the run.
                     matches!(char_at(text, pos + k), Some(c) if digit_value(c).is_some() || is_group_sep(c) || matches!(c, 'Ｘ' | 'ｘ' | '\u{a0}'))
@@ -192,7 +205,11 @@ fn read_token(text: &str, first: usize) -> NumToken {
         if !is_group_sep(sep) || groups.len() >= 16 {
             break;
         }
-        let after = pos + sep.len_utf8();
+        let mut after = pos + sep.len_utf8();
+        // A Windows line break is one separator.
+        if sep == '\r' && char_at(text, after) == Some('\n') {
+            after += 1;
+        }
         let next_is_digit = char_at(text, after).and_then(digit_value).is_some();
         // `) ` or `)-` after an area code: allow one more separator.
         let (after, next_is_digit) = if next_is_digit {

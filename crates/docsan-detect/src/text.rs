@@ -8,6 +8,103 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
+/// Characters that show nothing and that the verifier drops before it detects (zero-width
+/// space and joiners, direction marks, word joiner and invisible operators, byte order mark,
+/// soft hyphen): a value with one inside is still the value.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Spaces other than the ordinary one that read as one: the no-break spaces (U+00A0, U+202F),
+/// the typographic spaces U+2000 to U+200A, the medium mathematical space U+205F. (The
+/// ideographic space U+3000 keeps its own width and is read as a blank where it matters.)
+pub fn is_odd_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}'
+    )
+}
+
+/// A unit's text with invisible characters dropped and odd spaces made ordinary ones, and the
+/// way back from its byte offsets to the original's.
+pub struct Folded {
+    pub text: String,
+    /// For each byte offset of `text` where a character starts (and its end), the original
+    /// offset where that character starts.
+    starts: Vec<usize>,
+    /// For each byte offset of `text` where a character ends (and 0), the original offset where
+    /// that character ends.
+    ends: Vec<usize>,
+}
+
+/// Does `b` (UTF-8) hold an invisible character or an odd space? Read byte by byte, as it is
+/// asked of every unit: their encodings start with `C2`, `E2` or `EF BB BF`.
+fn needs_folding(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0xC2 => {
+                if matches!(b.get(i + 1), Some(0xA0 | 0xAD)) {
+                    return true;
+                }
+            }
+            0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+                (Some(0x80), Some(0x80..=0x8F | 0xAF)) | (Some(0x81), Some(0x9F..=0xA4)) => {
+                    return true;
+                }
+                _ => {}
+            },
+            0xEF => {
+                if b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+impl Folded {
+    /// The folded form of `text`, or `None` when folding changes nothing (most texts).
+    pub fn new(text: &str) -> Option<Folded> {
+        if !needs_folding(text.as_bytes()) {
+            return None;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut starts = vec![0; text.len() + 1];
+        let mut ends = vec![0; text.len() + 1];
+        for (i, c) in text.char_indices() {
+            if is_invisible(c) {
+                continue;
+            }
+            let at = out.len();
+            out.push(if is_odd_space(c) { ' ' } else { c });
+            starts[at] = i;
+            ends[out.len()] = i + c.len_utf8();
+        }
+        starts[out.len()] = text.len();
+        starts.truncate(out.len() + 1);
+        ends.truncate(out.len() + 1);
+        Some(Folded {
+            text: out,
+            starts,
+            ends,
+        })
+    }
+
+    /// The original byte range of a range of the folded text (on character boundaries): from
+    /// the start of its first character to the end of its last.
+    pub fn original(&self, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        if r.start >= r.end {
+            let s = self.starts[r.start];
+            return s..s;
+        }
+        self.starts[r.start]..self.ends[r.end]
+    }
+}
+
 /// Characters that masks are made of: a value next to one was masked already and must not be
 /// reported again (the verifier re-runs detection on sanitized output).
 pub fn is_mask_char(c: char) -> bool {

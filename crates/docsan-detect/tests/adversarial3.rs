@@ -1,0 +1,225 @@
+//! Gaps the third adversarial run over spreadsheets found: separators and invisible
+//! characters inside values, names with characters outside the Basic Multilingual Plane, IDs
+//! and cards grouped in unusual ways, footer labels without 人, dotted and grouped phones,
+//! document numbers taken for cards, English addresses.
+
+use docsan_core::{
+    Detector, Finding, Location, PiiKind, Policy, TextUnit, UnitContext, UnitId, UnitKind,
+};
+use docsan_detect::Engine;
+
+fn engine() -> Engine {
+    Engine::new(&Policy::default()).expect("engine")
+}
+
+fn sheet_cell(header: &str, text: &str) -> TextUnit {
+    let mut ctx = UnitContext::new(UnitKind::SheetCell, Location::default());
+    ctx.column_header = Some(header.into());
+    TextUnit::new(UnitId(0), text, ctx)
+}
+
+/// What the engine finds in one cell under `header`, as (kind, value).
+fn cell(e: &Engine, header: &str, text: &str) -> Vec<(PiiKind, String)> {
+    let unit = sheet_cell(header, text);
+    e.detect(&unit)
+        .into_iter()
+        .map(|f| (f.kind, text[f.range].to_string()))
+        .collect()
+}
+
+/// The findings in one cell under `header`, with their replacements.
+fn masked(e: &Engine, header: &str, text: &str) -> Vec<(Finding, String)> {
+    let unit = sheet_cell(header, text);
+    e.detect(&unit)
+        .into_iter()
+        .map(|f| {
+            let r = e.replacement(&f).to_string();
+            (f, r)
+        })
+        .collect()
+}
+
+/// What the engine finds in running text.
+fn body(e: &Engine, text: &str) -> Vec<(PiiKind, String)> {
+    let unit = TextUnit::new(
+        UnitId(0),
+        text,
+        UnitContext::new(UnitKind::Body, Location::default()),
+    );
+    e.detect(&unit)
+        .into_iter()
+        .map(|f| (f.kind, text[f.range].to_string()))
+        .collect()
+}
+
+fn of_kind(found: &[(PiiKind, String)], kind: PiiKind) -> Vec<&str> {
+    found
+        .iter()
+        .filter(|(k, _)| *k == kind)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// The text with each of its findings replaced, as the backends write it.
+fn apply(text: &str, found: &[(Finding, String)]) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for (f, r) in found {
+        out.push_str(&text[at..f.range.start]);
+        out.push_str(r);
+        at = f.range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[test]
+fn whitespace_of_any_kind_inside_ids_phones_and_names() {
+    let e = engine();
+    use PiiKind::*;
+    for (h, t, kind) in [
+        ("身份证号", "110101\n19600101\n1233", Id18),
+        ("身份证号", "110101\r\n19600101\r\n1233", Id18),
+        ("身份证号", "330106\u{202f}197002022345", Id18),
+        ("身份证号", "440305\t198003033454", Id18),
+        ("身份证号", "440305\u{2007}19800303\u{2007}3454", Id18),
+        ("联系电话", "139\t0000\t1234", Mobile),
+        ("联系电话", "139\u{2009}0000\u{2009}5678", Mobile),
+        ("联系电话", "139\n00009012", Mobile),
+        ("联系电话", "139\u{205f}0000\u{205f}9012", Mobile),
+        ("联系电话", "139\u{2002}0000\u{2002}9012", Mobile),
+        ("姓名", "王\u{a0}芳", Name),
+        ("姓名", "王\u{2009}芳", Name),
+        ("姓名", "王\t芳", Name),
+        ("姓名", "王\n小\n明", Name),
+        ("姓名", "王\u{202f}\u{202f}芳", Name),
+    ] {
+        assert_eq!(cell(&e, h, t), vec![(kind, t.to_string())], "{h}: {t:?}");
+    }
+    // The same in running text and after labels.
+    assert_eq!(
+        body(&e, "手机：139\u{202f}0000\u{202f}3456"),
+        vec![(Mobile, "139\u{202f}0000\u{202f}3456".into())]
+    );
+    assert_eq!(
+        of_kind(&cell(&e, "备注", "联系人：李\u{a0}娜"), Name),
+        vec!["李\u{a0}娜"]
+    );
+    assert_eq!(
+        of_kind(&body(&e, "申请人：王\u{2009}芳，电话13900001234"), Name),
+        vec!["王\u{2009}芳"]
+    );
+    assert_eq!(
+        body(&e, "身份证号：110101\u{a0}19600101\u{a0}1233。"),
+        vec![(Id18, "110101\u{a0}19600101\u{a0}1233".into())]
+    );
+    // Several names in a cell stay several names, whatever blank parts them.
+    assert_eq!(
+        of_kind(&cell(&e, "姓名", "张三\n李四"), Name),
+        vec!["张三", "李四"]
+    );
+    assert_eq!(
+        of_kind(&cell(&e, "姓名", "张三\t李四"), Name),
+        vec!["张三", "李四"]
+    );
+    // Look-alikes: the grouping or the check digit must still hold, and numbers on separate
+    // lines stay separate values.
+    for (h, t) in [
+        ("备注", "110101\n19600101\n1234"),
+        ("备注", "139\t0000\t12345"),
+        ("备注", "金额\n1380\n2000"),
+        ("备注", "金额：1\u{2009}380\u{2009}000 元"),
+        ("备注", "2021\n0000\n1234"),
+    ] {
+        assert_eq!(cell(&e, h, t), vec![], "{h}: {t:?}");
+    }
+    assert_eq!(
+        cell(&e, "备注", "13900001234\n2021"),
+        vec![(Mobile, "13900001234".into())]
+    );
+}
+
+#[test]
+fn invisible_characters_inside_numbers_and_names() {
+    let e = engine();
+    use PiiKind::*;
+    for (h, t, kind) in [
+        ("联系电话", "139\u{200b}0000\u{200b}1234", Mobile),
+        ("联系电话", "1390000\u{200c}1234", Mobile),
+        ("联系电话", "139\u{200d}0000\u{2060}1234", Mobile),
+        ("联系电话", "\u{feff}13900001234", Mobile),
+        ("联系电话", "139-\u{ad}0000-1234", Mobile),
+        ("身份证号", "110101\u{200b}19600101\u{200b}1233", Id18),
+        ("身份证号", "11010119600101\u{ad}1233", Id18),
+        (
+            "银行卡号",
+            "6222\u{200b}0212\u{200b}3456\u{200b}7890\u{200b}128",
+            Card,
+        ),
+        ("姓名", "王\u{200b}芳", Name),
+    ] {
+        let found = cell(&e, h, t);
+        // The value found may leave out an invisible character at its edges.
+        assert_eq!(found.len(), 1, "{h}: {t:?}: {found:?}");
+        assert_eq!(found[0].0, kind, "{h}: {t:?}");
+        assert_eq!(
+            found[0].1.trim_matches(['\u{feff}', '\u{200b}']),
+            t.trim_matches(['\u{feff}', '\u{200b}']),
+            "{h}: {t:?}"
+        );
+    }
+    // In running text, with a label, and with no context at all.
+    assert_eq!(
+        body(&e, "电话：139 0000\u{200c}1234，已登记"),
+        vec![(Mobile, "139 0000\u{200c}1234".into())]
+    );
+    assert_eq!(
+        body(&e, "备注110101\u{2060}196001011233"),
+        vec![(Id18, "110101\u{2060}196001011233".into())]
+    );
+    // Invisible characters do not make a number out of pieces that are none.
+    assert_eq!(body(&e, "编号139\u{200b}0000\u{200b}12345"), vec![]);
+    assert_eq!(body(&e, "110101\u{200b}19600101\u{200b}1234"), vec![]);
+}
+
+#[test]
+fn masks_keep_separators_and_invisible_characters() {
+    let e = engine();
+    for (h, t, want) in [
+        (
+            "身份证号",
+            "110101\n19600101\n1233",
+            "110101\n********\n1233",
+        ),
+        ("联系电话", "139\t0000\t1234", "139\t****\t1234"),
+        (
+            "联系电话",
+            "139\u{2009}0000\u{2009}5678",
+            "139\u{2009}****\u{2009}5678",
+        ),
+        (
+            "联系电话",
+            "139\u{200b}0000\u{200b}1234",
+            "139\u{200b}****\u{200b}1234",
+        ),
+        (
+            "身份证号",
+            "11010119600101\u{ad}1233",
+            "110101********\u{ad}1233",
+        ),
+        ("姓名", "王\u{a0}芳", "王\u{a0}＊"),
+        ("姓名", "王\u{200b}芳", "王\u{200b}＊"),
+        (
+            "备注",
+            "手机：139\u{202f}0000\u{202f}3456",
+            "手机：139\u{202f}****\u{202f}3456",
+        ),
+    ] {
+        let found = masked(&e, h, t);
+        assert!(!found.is_empty(), "{h}: {t:?}");
+        let out = apply(t, &found);
+        assert_eq!(out, want, "{h}: {t:?}");
+        // What the mask leaves is never found again.
+        assert_eq!(cell(&e, h, &out), vec![], "{h}: {out:?}");
+    }
+}
