@@ -3,9 +3,17 @@
 //! Kept in one place so that "what is a CJK character", "what is a mask character" and "what
 //! may sit between a label and its value" mean the same thing to every detector.
 
-/// A CJK ideograph (the basic block and extension A), the kind of character names are made of.
+/// A CJK ideograph, the kind of character names are made of: the basic block, extension A,
+/// the compatibility ideographs, and the supplementary planes' extensions B to H with their
+/// compatibility supplement (U+20000 to U+323AF: rare characters of names, `王𠮷`, `陈𬘭`).
 pub fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+    matches!(
+        c,
+        '\u{4E00}'..='\u{9FFF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{20000}'..='\u{323AF}'
+    )
 }
 
 /// Characters that show nothing and that the verifier drops before it detects (zero-width

@@ -223,3 +223,31 @@ fn masks_keep_separators_and_invisible_characters() {
         assert_eq!(cell(&e, h, &out), vec![], "{h}: {out:?}");
     }
 }
+
+#[test]
+fn names_with_characters_outside_the_basic_plane() {
+    let e = engine();
+    for t in ["王𠮷", "赵𠮷明", "陈𬘭", "张𪚥", "𠮷明", "王䶮", "欧阳𫖮"] {
+        assert_eq!(of_kind(&cell(&e, "姓名", t), PiiKind::Name), vec![t], "{t}");
+    }
+    assert_eq!(
+        of_kind(&cell(&e, "姓名", "王𠮷、陈𬘭"), PiiKind::Name),
+        vec!["王𠮷", "陈𬘭"]
+    );
+    for (t, want) in [
+        ("联系人：李𬌗", "李𬌗"),
+        ("联系人：李𬌗 13900001234", "李𬌗"),
+        ("申请人王𠮷，身份证号见附件", "王𠮷"),
+        ("经办人：陈𬘭，已核实", "陈𬘭"),
+    ] {
+        assert_eq!(of_kind(&body(&e, t), PiiKind::Name), vec![want], "{t}");
+    }
+    // Masked with the wide mask character, one for the whole character.
+    let found = masked(&e, "姓名", "赵𠮷明");
+    assert_eq!(apply("赵𠮷明", &found), "赵＊＊");
+    assert_eq!(cell(&e, "姓名", "赵＊＊"), vec![]);
+    // Other characters outside the plane are no name: emoji, symbols.
+    for t in ["王😀", "😀😀", "𝐀𝐁"] {
+        assert_eq!(cell(&e, "姓名", t), vec![], "{t}");
+    }
+}
