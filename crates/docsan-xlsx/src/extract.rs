@@ -116,7 +116,9 @@ fn role_for(n: &str) -> Role {
     let l = n.to_ascii_lowercase();
     if l.ends_with(".rels") {
         Role::Rels
-    } else if l.starts_with("docprops/") {
+    } else if l.starts_with("docprops/") || l.starts_with("customxml/") {
+        // (Custom XML items hold document metadata too: a SharePoint library's columns,
+        // `<DisplayName>` of the people they name.)
         Role::DocProps
     } else if l.ends_with(".vml") {
         Role::Vml
@@ -251,6 +253,8 @@ fn text_kind(role: Role, stack: &NameStack) -> UnitKind {
         | Role::PivotTable
         | Role::ExternalLink => UnitKind::Cache,
         Role::Table => UnitKind::Name,
+        // A SharePoint user's display name (custom XML `UserInfo`) is a person.
+        Role::DocProps if has(b"UserInfo") => UnitKind::Author,
         Role::DocProps => UnitKind::Metadata,
         Role::Rels => UnitKind::Hyperlink,
         Role::Workbook => {
@@ -281,6 +285,11 @@ fn attr_kind(role: Role, elem: &[u8], attr: &[u8]) -> UnitKind {
     // workbook's user (`fileSharing`, revision headers, `userInfo`), a scenario's author.
     if PERSON_ATTRS.contains(&attr) || (elem == b"userInfo" && attr == b"name") {
         return UnitKind::Author;
+    }
+    // A defined name's comment is free text (`杨晓东 199…`) about what the name holds, read
+    // as metadata labelled by the name (below).
+    if attr == b"comment" && elem == b"definedName" {
+        return UnitKind::Metadata;
     }
     match role {
         Role::Persons => UnitKind::Author,
@@ -595,12 +604,19 @@ impl Gen {
                 Role::Rels => an == b"Target" && external,
                 Role::ThemeStyles => an == b"formatCode" && !rawv.is_ascii(),
                 Role::PivotCache | Role::PivotRecords if an == b"v" => l != b"x",
+                // A filter's or smart tag's value is a cell's value (`customFilter val=
+                // "186…"`, a smart tag's `Phone` property).
+                _ if an == b"val" => {
+                    matches!(l, b"filter" | b"customFilter" | b"cellSmartTagPr")
+                        || !rawv.is_ascii()
+                        || rawv.contains(&b'@')
+                }
                 _ => PERSONAL_ATTRS.contains(&an) || !rawv.is_ascii() || rawv.contains(&b'@'),
             };
             if !take {
                 continue;
             }
-            let value = unescape(rawv)?;
+            let mut value = unescape(rawv)?;
             if blank(&value) {
                 continue;
             }
@@ -622,6 +638,11 @@ impl Gen {
                 ),
             );
             ctx.label = safe_label(self.role, an_s).map(Into::into);
+            // A defined name's comment is labelled by the name, which may say what it holds
+            // (`联系人` commented `杨晓东 199…`).
+            if l == b"definedName" && an == b"comment" {
+                ctx.label = attr_val(b"name").map(Into::into);
+            }
             ctx.column_header = record_header.clone().map(Into::into);
             let binding = if self.role == Role::Workbook && l == b"sheet" && an == b"name" {
                 // A sheet may be named after a person (one sheet per household): when its name
@@ -646,6 +667,10 @@ impl Gen {
                 && empty
             {
                 let name_at = pos + 1 + qname.len() - l.len();
+                // (The item becomes text when masked: its number is read in its digits.)
+                if let Some(d) = exact_integer(&value) {
+                    value = d;
+                }
                 Binding::CacheNumber(Box::new((slot, name_at as Pos..(name_at + 1) as Pos)))
             } else {
                 Binding::Text(Box::new(TextBinding {
@@ -1065,6 +1090,42 @@ fn numeric_candidate(v: &str) -> bool {
     }
     let int = v.split('.').next().unwrap_or("");
     int.len() >= 7 && int.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A number in exponent notation that is an integer held exactly (`1.3812345678E10`, as Java
+/// writes a phone number stored as a number; `0.19988887777E11`), written out in digits
+/// (`13812345678`): detection then reads it as the number it is. A number of more than fifteen
+/// digits (`1.10101199003071E+17`, an ID that lost its last digits) is not: its zeros would be
+/// made up. `None` for anything else.
+pub(crate) fn exact_integer(v: &str) -> Option<String> {
+    let v = v.trim();
+    let (sign, v) = match v.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", v),
+    };
+    let (mant, exp) = v.split_once(['E', 'e'])?;
+    let exp: i32 = exp.strip_prefix('+').unwrap_or(exp).parse().ok()?;
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    // The value is digits × 10^(exp − frac digits).
+    let shift = exp.checked_sub(i32::try_from(frac.len()).ok()?)?;
+    let digits = digits.trim_start_matches('0');
+    let trailing = digits.len() - digits.trim_end_matches('0').len();
+    if digits.is_empty() || shift + (trailing as i32) < 0 {
+        return None;
+    }
+    let (body, zeros) = if shift >= 0 {
+        (digits, shift as usize)
+    } else {
+        (&digits[..digits.len() - (-shift) as usize], 0)
+    };
+    if body.len() + zeros > 15 {
+        return None;
+    }
+    Some(format!("{sign}{body}{}", "0".repeat(zeros)))
 }
 
 /// Does the text hold a run of at least `n` digits (a number literal that may be a phone or
@@ -2089,8 +2150,13 @@ fn finish_cell(
                             .at(loc(cellref.clone(), None)),
                         );
                     }
+                    // (A number written as `1.3812345678E10` is read in its digits.)
+                    let text: CompactString = match exact_integer(&vt) {
+                        Some(d) => d.into(),
+                        None => vt.trim().into(),
+                    };
                     ex.push(
-                        vt.trim(),
+                        text,
                         mk_ctx(UnitKind::SheetCell, Some("numeric cell"), ""),
                         Binding::Number(Box::new(NumberCell {
                             part: sc.part,
@@ -2515,6 +2581,25 @@ mod tests {
         assert!(numeric_candidate("13812345678"));
         assert!(numeric_candidate("1.10101199003071E+17"));
         assert!(!numeric_candidate("11688.75"));
+        assert_eq!(
+            exact_integer("1.3812345678E10").as_deref(),
+            Some("13812345678")
+        );
+        assert_eq!(
+            exact_integer("1.5011112222E+10").as_deref(),
+            Some("15011112222")
+        );
+        assert_eq!(
+            exact_integer("0.19988887777E11").as_deref(),
+            Some("19988887777")
+        );
+        assert_eq!(exact_integer("1.77E10").as_deref(), Some("17700000000"));
+        assert_eq!(exact_integer("-2.5e3").as_deref(), Some("-2500"));
+        assert_eq!(exact_integer("1.10101199003071E+17"), None);
+        assert_eq!(exact_integer("1.25E0"), None);
+        assert_eq!(exact_integer("13812345678"), None);
+        assert_eq!(exact_integer("1.3E-5"), None);
+        assert_eq!(exact_integer("E5"), None);
         assert!(has_digit_run("a1234567b", 7));
         assert!(!has_digit_run("123-4567", 7));
     }

@@ -1,0 +1,280 @@
+//! Workbooks of the third adversarial run (session 10) that were refused although they could be
+//! sanitized, or kept a value: the most common roster layout (`家庭住址 | 身份证号码`, whose
+//! header strings stand next to each other in the shared strings), phone numbers stored as
+//! numbers in Java's exponent form (`1.3812345678E10`, cells and a pivot cache), a filter's
+//! value, a smart tag's property, a defined name's comment and a SharePoint user's display name.
+//!
+//! Every value must be gone, the text around it must stay, and the output must pass docsan's
+//! own verifier.
+
+use docsan::{Options, Sanitizer, Status};
+use docsan_tests::{fake, oracle};
+use std::io::{Read, Write};
+
+const NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const RNS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const PKG: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+
+fn id18(first17: &str) -> String {
+    format!("{first17}{}", fake::id_check(first17))
+}
+
+/// A workbook: the sheet's `sheetData` content and what follows it, the shared strings (none
+/// when empty), what goes into the workbook after its sheets, and more parts (with their
+/// workbook relationships when they are given a type).
+fn workbook(
+    data: &str,
+    sheet_extra: &str,
+    shared: &[&str],
+    book_extra: &str,
+    parts: &[(&str, Option<&str>, String)],
+) -> Vec<u8> {
+    let mut rels = format!(
+        r#"<Relationship Id="rId1" Type="{RNS}/worksheet" Target="worksheets/sheet1.xml"/>"#
+    );
+    if !shared.is_empty() {
+        rels.push_str(&format!(
+            r#"<Relationship Id="rId2" Type="{RNS}/sharedStrings" Target="sharedStrings.xml"/>"#
+        ));
+    }
+    for (i, (name, ty, _)) in parts.iter().enumerate() {
+        if let Some(ty) = ty {
+            let target = name.strip_prefix("xl/").unwrap_or(name);
+            rels.push_str(&format!(
+                r#"<Relationship Id="rId{}" Type="{RNS}/{ty}" Target="{target}"/>"#,
+                i + 10
+            ));
+        }
+    }
+    let mut files = vec![
+        (
+            "[Content_Types].xml".to_string(),
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels".to_string(),
+            format!(r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{RNS}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/workbook.xml".to_string(),
+            format!(r#"<?xml version="1.0"?><workbook xmlns="{NS}" xmlns:r="{RNS}"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets>{book_extra}</workbook>"#),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels".to_string(),
+            format!(r#"<?xml version="1.0"?><Relationships xmlns="{PKG}">{rels}</Relationships>"#),
+        ),
+        (
+            "xl/worksheets/sheet1.xml".to_string(),
+            format!(r#"<?xml version="1.0"?><worksheet xmlns="{NS}"><sheetData>{data}</sheetData>{sheet_extra}</worksheet>"#),
+        ),
+    ];
+    if !shared.is_empty() {
+        let items: String = shared
+            .iter()
+            .map(|s| format!("<si><t>{s}</t></si>"))
+            .collect();
+        files.push((
+            "xl/sharedStrings.xml".to_string(),
+            format!(
+                r#"<?xml version="1.0"?><sst xmlns="{NS}" count="{n}" uniqueCount="{n}">{items}</sst>"#,
+                n = shared.len()
+            ),
+        ));
+    }
+    for (name, _, body) in parts {
+        files.push((name.to_string(), body.clone()));
+    }
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (n, d) in &files {
+        w.start_file(n.as_str(), opts).unwrap();
+        w.write_all(d.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// A row of shared-string cells (`t="s"`, indexes into the table) and number cells.
+fn row(r: u32, cells: &[(&str, &str)]) -> String {
+    let mut out = format!(r#"<row r="{r}">"#);
+    for (i, (t, v)) in cells.iter().enumerate() {
+        let col = char::from(b'A' + i as u8);
+        match *t {
+            "s" => out.push_str(&format!(r#"<c r="{col}{r}" t="s"><v>{v}</v></c>"#)),
+            _ => out.push_str(&format!(r#"<c r="{col}{r}"><v>{v}</v></c>"#)),
+        }
+    }
+    out.push_str("</row>");
+    out
+}
+
+fn member(bytes: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = Vec::new();
+    z.by_name(name).unwrap().read_to_end(&mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// Sanitizes, checks that every value was in the input and is gone from every part of the
+/// output, and that the output passes the verifier. Returns the output.
+fn sanitized(what: &str, input: &[u8], values: &[&str]) -> Vec<u8> {
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let (report, out) = s.sanitize(input, Some("case.xlsx"));
+    let out = out.unwrap_or_else(|| {
+        panic!(
+            "{what}: not sanitized: {:?} {:?}",
+            report.error, report.residues
+        )
+    });
+    assert_eq!(report.status, Status::Sanitized, "{what}");
+    let before = oracle::ooxml_haystack(input);
+    let after = oracle::ooxml_haystack(&out);
+    for v in values {
+        let masked = docsan::core::mask_every_char(v, '*', '＊');
+        assert!(before.contains(v), "{what}: premise: {masked} in the input");
+        assert!(!after.contains(v), "{what}: {masked} left in the output");
+    }
+    let checked = s.verify(&out, Some("out.xlsx"));
+    assert_eq!(
+        checked.status,
+        Status::Clean,
+        "{what}: {:?}",
+        checked.residues
+    );
+    out
+}
+
+/// `序号 | 姓名 | 家庭住址 | 身份证号码 | 联系电话`: the shared strings hold `家庭住址` right
+/// before `身份证号码`, which the verifier read as the address the label was followed by, and
+/// failed every such file (and `verify` failed its masked output).
+#[test]
+fn an_address_header_before_an_id_header_is_not_an_address() {
+    let id = id18("11010119900307123");
+    let shared = [
+        "序号",
+        "姓名",
+        "家庭住址",
+        "身份证号码",
+        "联系电话",
+        "王建国",
+        "北京市朝阳区建国路88号院3号楼2单元501室",
+        &id,
+    ];
+    let data = [
+        row(
+            1,
+            &[("s", "0"), ("s", "1"), ("s", "2"), ("s", "3"), ("s", "4")],
+        ),
+        row(
+            2,
+            &[
+                ("n", "1"),
+                ("s", "5"),
+                ("s", "6"),
+                ("s", "7"),
+                ("n", "13812345678"),
+            ],
+        ),
+    ]
+    .concat();
+    let input = workbook(&data, "", &shared, "", &[]);
+    let out = sanitized(
+        "roster",
+        &input,
+        &["王建国", &id, "13812345678", "建国路88号院3号楼2单元501室"],
+    );
+    let sst = member(&out, "xl/sharedStrings.xml");
+    for keep in ["<t>家庭住址</t>", "<t>身份证号码</t>", "<t>联系电话</t>"] {
+        assert!(sst.contains(keep), "lost {keep}");
+    }
+}
+
+/// Phone numbers stored as numbers the way Java (Apache POI) writes them, in exponent form:
+/// in cells and as a pivot cache's number items. They become masked text; other numbers stay.
+#[test]
+fn phone_numbers_in_exponent_form_are_masked() {
+    let shared = ["姓名", "联系电话", "人数", "王建国", "李秀英", "张志强"];
+    let data = [
+        row(1, &[("s", "0"), ("s", "1"), ("s", "2")]),
+        row(2, &[("s", "3"), ("n", "1.3812345678E10"), ("n", "3")]),
+        row(3, &[("s", "4"), ("n", "1.5011112222E+10"), ("n", "2.5E1")]),
+        row(4, &[("s", "5"), ("n", "0.19988887777E11"), ("n", "4")]),
+    ]
+    .concat();
+    let pivot = format!(
+        r#"<?xml version="1.0"?><pivotCacheDefinition xmlns="{NS}" recordCount="3"><cacheSource type="worksheet"><worksheetSource ref="A1:C4" sheet="名单"/></cacheSource><cacheFields count="2"><cacheField name="联系电话" numFmtId="0"><sharedItems containsNumber="1"><n v="1.7712340987E10"/><n v="42"/></sharedItems></cacheField></cacheFields></pivotCacheDefinition>"#
+    );
+    let input = workbook(
+        &data,
+        "",
+        &shared,
+        r#"<pivotCaches><pivotCache cacheId="1" r:id="rId10"/></pivotCaches>"#,
+        &[(
+            "xl/pivotCache/pivotCacheDefinition1.xml",
+            Some("pivotCacheDefinition"),
+            pivot,
+        )],
+    );
+    let out = sanitized(
+        "exponent",
+        &input,
+        &[
+            "1.3812345678E10",
+            "1.5011112222E+10",
+            "0.19988887777E11",
+            "1.7712340987E10",
+        ],
+    );
+    let sheet = member(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("138****5678"), "{sheet}");
+    assert!(sheet.contains("<v>2.5E1</v>") && sheet.contains("<v>3</v>"));
+    let pivot = member(&out, "xl/pivotCache/pivotCacheDefinition1.xml");
+    assert!(
+        pivot.contains(r#"<s v="177****0987"/><n v="42"/>"#),
+        "{pivot}"
+    );
+}
+
+/// Values outside the cells that the verifier reads and the backend did not: a custom
+/// filter's value, a smart tag's property, a defined name's comment (labelled by the name), a
+/// SharePoint user's display name in a custom XML item.
+#[test]
+fn filters_smart_tags_name_comments_and_sharepoint_users_are_masked() {
+    let shared = ["姓名", "联系电话", "王建国"];
+    let data = row(1, &[("s", "0"), ("s", "1")]) + &row(2, &[("s", "2"), ("n", "13812345678")]);
+    let sheet_extra = r#"<autoFilter ref="A1:B2"><filterColumn colId="1"><customFilters><customFilter operator="equal" val="18655556666"/></customFilters></filterColumn></autoFilter><smartTags><cellSmartTags r="B2"><cellSmartTag type="0"><cellSmartTagPr key="Phone" val="15011112222"/></cellSmartTag></cellSmartTags></smartTags>"#;
+    let book_extra = r#"<definedNames><definedName name="联系人" comment="杨晓东 19988887777">名单!$A$2</definedName></definedNames>"#;
+    let custom = r#"<?xml version="1.0"?><p:properties xmlns:p="http://schemas.microsoft.com/office/2006/metadata/properties"><documentManagement><Owner xmlns="abc"><UserInfo><DisplayName>刘海燕</DisplayName><AccountId>12</AccountId></UserInfo></Owner><Status xmlns="abc">已审核</Status></documentManagement></p:properties>"#;
+    let input = workbook(
+        &data,
+        sheet_extra,
+        &shared,
+        book_extra,
+        &[("customXml/item1.xml", None, custom.to_string())],
+    );
+    let out = sanitized(
+        "attributes",
+        &input,
+        &[
+            "18655556666",
+            "15011112222",
+            "杨晓东",
+            "19988887777",
+            "刘海燕",
+            "13812345678",
+            "王建国",
+        ],
+    );
+    let sheet = member(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains(r#"key="Phone""#) && sheet.contains(r#"operator="equal""#));
+    let book = member(&out, "xl/workbook.xml");
+    assert!(
+        book.contains(r#"name="联系人""#) && book.contains("名单!$A$2"),
+        "{book}"
+    );
+    let custom = member(&out, "customXml/item1.xml");
+    assert!(
+        custom.contains("<Status xmlns=\"abc\">已审核</Status>"),
+        "{custom}"
+    );
+    assert!(custom.contains("<AccountId>12</AccountId>"), "{custom}");
+}
