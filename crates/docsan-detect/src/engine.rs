@@ -533,7 +533,10 @@ impl Engine {
         kind: UnitKind,
         out: &mut Vec<Cand>,
     ) {
-        for tok in scan::tokens(text) {
+        let toks = scan::tokens(text);
+        // Values read across two blanks, by range: the tokens inside them are not read again.
+        let mut joined: Vec<Range<usize>> = Vec::new();
+        for tok in &toks {
             let label = self.label_before(text, tok.start, hits);
             let ctx = label.or(unit_class);
             let money = !matches!(ctx, Some(Class::Card) | Some(Class::Id));
@@ -543,8 +546,30 @@ impl Engine {
             {
                 continue;
             }
+            if joined
+                .iter()
+                .any(|r| r.start <= tok.start && tok.end <= r.end)
+            {
+                continue;
+            }
+            // Under a label or header of cards, IDs or phones, numbers parted by two blanks
+            // (`6225  8836  4942  0556`) may be one value: what is found across the blanks
+            // is taken. Elsewhere two blanks part the cells of a row.
+            if matches!(
+                ctx,
+                Some(Class::Card | Class::Id | Class::IdEmbedded | Class::Phone)
+            ) {
+                let before = joined.len();
+                joined_across_blanks(text, tok, ctx, out, &mut joined);
+                if joined[before..]
+                    .iter()
+                    .any(|r| r.start <= tok.start && tok.end <= r.end)
+                {
+                    continue;
+                }
+            }
             let from = out.len();
-            classify_token(text, &tok, ctx, money, out);
+            classify_token(text, tok, ctx, money, out);
             // A number labelled or headed as a sum or a quantity (`金额合计 13800000000 元`, a
             // cell under `金额`) is not a phone number, unless a phone label says it is.
             // (IDs and cards keep their check digits' word.)
@@ -1891,9 +1916,19 @@ fn classify_token(
             let plus = i == 0 && tok.plus;
             let group_digits: Vec<&str> =
                 tok.groups[i..j].iter().map(|g| g.digits.as_str()).collect();
-            if let Some((kind, rule, conf)) =
-                classify_digits(&d, &group_digits, ctx, glued_left, glued_right, plus)
-            {
+            // Whether the groups are parted alike (`510 107 1999 1231 8427`), not by
+            // different separators as different values in a row are.
+            let sep = |k: usize| &text[tok.groups[k].end..tok.groups[k + 1].start];
+            let uniform = (i + 1..j.saturating_sub(1)).all(|k| sep(k) == sep(i));
+            if let Some((kind, rule, conf)) = classify_digits(
+                &d,
+                &group_digits,
+                ctx,
+                glued_left,
+                glued_right,
+                plus,
+                uniform,
+            ) {
                 // An opening bracket or `+` before the first digit belongs to a landline
                 // `(0562)…` (not to a number in brackets, `（0562-4893824）`) or an
                 // international number; other kinds start at their digits.
@@ -1920,6 +1955,62 @@ fn classify_token(
                 }
                 out.push(Cand::new(start..end, kind, rule, conf));
             }
+        }
+    }
+}
+
+/// The byte length of two identical blanks at `at` (`6225  8836`), if they stand there.
+fn wide_gap_at(text: &str, at: usize) -> Option<usize> {
+    let mut gap = text.get(at..)?.chars();
+    match (gap.next(), gap.next()) {
+        (Some(x), Some(y)) if x == y && matches!(x, ' ' | '\u{3000}' | '\t') => {
+            Some(2 * x.len_utf8())
+        }
+        _ => None,
+    }
+}
+
+/// The token `first` and those that follow it across two blanks each, read as one: what is
+/// found there that crosses the blanks is added to `out`, its range to `joined`.
+fn joined_across_blanks(
+    text: &str,
+    first: &NumToken,
+    ctx: Option<Class>,
+    out: &mut Vec<Cand>,
+    joined: &mut Vec<Range<usize>>,
+) {
+    let mut merged = first.clone();
+    let mut gaps: Vec<Range<usize>> = Vec::new();
+    while gaps.len() < 8 && merged.check_x.is_none() {
+        let Some(n) = wide_gap_at(text, merged.end) else {
+            break;
+        };
+        let at = merged.end + n;
+        if !char_at(text, at).is_some_and(|c| scan::digit_value(c).is_some()) {
+            break;
+        }
+        let next = scan::token_at(text, at);
+        gaps.push(merged.end..at);
+        merged.end = next.end;
+        merged.groups.extend(next.groups);
+        merged.check_x = next.check_x;
+        merged.letter_after = next.letter_after;
+        merged.word_after = next.word_after;
+        merged.amount_right = next.amount_right;
+    }
+    if gaps.is_empty() {
+        return;
+    }
+    let mut found = Vec::new();
+    let money = !matches!(ctx, Some(Class::Card) | Some(Class::Id));
+    classify_token(text, &merged, ctx, money, &mut found);
+    for c in found {
+        if gaps
+            .iter()
+            .any(|g| c.range.start < g.start && g.end < c.range.end)
+        {
+            joined.push(c.range.clone());
+            out.push(c);
         }
     }
 }
@@ -1971,7 +2062,22 @@ fn grouping_ok(groups: &[&str], plus: bool) -> bool {
         || (area && lens.len() <= 3)
 }
 
+/// A resident ID grouped in a way of its own (`510 107 1999 1231 8427`, `5101 0719 9912 3184
+/// 27`): taken only when it validates in full (a known region, a real birth date, the check
+/// digit). Under an ID label or header any grouping of up to six groups of two digits or more
+/// will do; without one, up to five groups of three digits or more, parted alike (a row of
+/// numbers is parted by what stands between its cells).
+fn id_grouping_ok(d: &str, groups: &[&str], id_ctx: bool, uniform: bool) -> bool {
+    let shape_ok = if id_ctx {
+        groups.len() <= 6 && groups.iter().all(|g| g.len() >= 2)
+    } else {
+        uniform && groups.len() <= 5 && groups.iter().all(|g| g.len() >= 3)
+    };
+    shape_ok && d.len() == 18 && v::gb11643(d) && v::region_known(&d[..6])
+}
+
 /// The kind, rule and confidence of a digit string (ASCII digits, maybe ending in `X`).
+/// `uniform`: its groups are parted by the same separator.
 fn classify_digits(
     d: &str,
     groups: &[&str],
@@ -1979,18 +2085,23 @@ fn classify_digits(
     glued_left: bool,
     glued_right: bool,
     plus: bool,
+    uniform: bool,
 ) -> Option<(PiiKind, &'static str, f32)> {
     let len = d.len();
     let has_x = d.ends_with('X');
     let glued = glued_left || glued_right;
-    // Digits split into groups must be grouped the way people write that kind of number;
-    // otherwise the groups are pieces of different values (`1931 131 8355` is what is left of
-    // a masked card and a masked mobile once the masks are gone).
-    if groups.len() > 1 && !grouping_ok(groups, plus) {
-        return None;
-    }
     let card_ctx = ctx == Some(Class::Card);
     let id_ctx = matches!(ctx, Some(Class::Id) | Some(Class::IdEmbedded));
+    // Digits split into groups must be grouped the way people write that kind of number;
+    // otherwise the groups are pieces of different values (`1931 131 8355` is what is left of
+    // a masked card and a masked mobile once the masks are gone), unless they are a whole
+    // valid ID.
+    if groups.len() > 1 && !grouping_ok(groups, plus) {
+        if !glued && ctx != Some(Class::OrgCode) && id_grouping_ok(d, groups, id_ctx, uniform) {
+            return Some((PiiKind::Id18, "id18.grouped", 0.9));
+        }
+        return None;
+    }
     let phone_ctx = ctx == Some(Class::Phone);
     if ctx == Some(Class::OrgCode) {
         return None;

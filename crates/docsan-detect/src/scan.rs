@@ -163,6 +163,11 @@ pub fn tokens(text: &str) -> Vec<NumToken> {
     out
 }
 
+/// The token whose first digit is at `first` (a char boundary), however short.
+pub fn token_at(text: &str, first: usize) -> NumToken {
+    read_token(text, first)
+}
+
 /// Reads one token whose first digit is at `first` (a char boundary).
 fn read_token(text: &str, first: usize) -> NumToken {
     let mut start = first;

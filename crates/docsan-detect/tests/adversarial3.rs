@@ -251,3 +251,94 @@ fn names_with_characters_outside_the_basic_plane() {
         assert_eq!(cell(&e, "姓名", t), vec![], "{t}");
     }
 }
+
+#[test]
+fn ids_grouped_any_way_that_validates() {
+    let e = engine();
+    use PiiKind::*;
+    let id = "510107199912318427";
+    for t in [
+        "510 107 1999 1231 8427",
+        "510-107-1999-1231-8427",
+        "5101 0719 9912 3184 27",
+        "51 0107 1999 1231 8427",
+        "510107 1999 123184 27",
+        "510 107 19991231 8427",
+    ] {
+        assert_eq!(cell(&e, "身份证号", t), vec![(Id18, t.into())], "{t}");
+        let line = format!("身份证号：{t}");
+        assert_eq!(body(&e, &line), vec![(Id18, t.into())], "{line}");
+        assert_eq!(t.replace([' ', '-'], ""), id);
+    }
+    // Without a label, a grouping people do not write needs groups of three digits or more
+    // parted alike, and the whole ID must validate (region, birth date, check digit).
+    assert_eq!(
+        body(&e, "号码 510 107 1999 1231 8427 已登记"),
+        vec![(Id18, "510 107 1999 1231 8427".into())]
+    );
+    for t in [
+        // The check digit is wrong.
+        "510 107 1999 1231 8428",
+        "身份证号：510 107 1999 1231 8428",
+        // Pieces of different lengths and separators, as a row of numbers reads.
+        "1 10 101 1960 0101 1233",
+        "110 101 19 60 0101 1233",
+        "510 107-1999 1231-8427",
+        // An unknown region.
+        "000 107 1999 1231 8427",
+    ] {
+        assert_eq!(of_kind(&body(&e, t), Id18), Vec::<&str>::new(), "{t}");
+    }
+    assert_eq!(cell(&e, "身份证号", "510 107 1999 1231 8428"), vec![]);
+    // A valid check digit is not enough for an unusual grouping under no label.
+    assert_eq!(body(&e, "金额 110 101 19 60 0101 1233 元"), vec![]);
+}
+
+#[test]
+fn cards_and_phones_grouped_with_double_blanks_under_their_label() {
+    let e = engine();
+    use PiiKind::*;
+    for (h, t, kind) in [
+        ("银行卡号", "6225  8836  4942  0556", Card),
+        (
+            "银行卡号",
+            "6225\u{3000}\u{3000}8836\u{3000}\u{3000}4942\u{3000}\u{3000}0556",
+            Card,
+        ),
+        ("银行卡号", "6225 8836 4942 0556", Card),
+        ("联系电话", "139  0000  1234", Mobile),
+        ("身份证号", "510107  19991231  8427", Id18),
+    ] {
+        assert_eq!(cell(&e, h, t), vec![(kind, t.into())], "{h}: {t}");
+    }
+    assert_eq!(
+        body(&e, "卡号：6225  8836  4942  0556"),
+        vec![(Card, "6225  8836  4942  0556".into())]
+    );
+    // Without a label, cells a row parts with two blanks are separate numbers.
+    for t in [
+        "4000  5000  6000  7003",
+        "6225  5000  6000  7007",
+        "序号  4000  5000  6000  7003",
+    ] {
+        assert_eq!(body(&e, t), vec![], "{t}");
+    }
+    // After a label, the numbers of a row parted by two blanks stay separate values, each
+    // read with its own context.
+    assert_eq!(
+        body(&e, "手机  13900001234  20210305"),
+        vec![(Mobile, "13900001234".into())]
+    );
+    assert_eq!(
+        body(&e, "身份证号  510107199912318427  13900001234  3"),
+        vec![
+            (Id18, "510107199912318427".into()),
+            (Mobile, "13900001234".into())
+        ]
+    );
+    // Under the label, also parted unevenly.
+    assert_eq!(
+        cell(&e, "银行卡号", "6225  8836 4942  0556"),
+        vec![(Card, "6225  8836 4942  0556".into())]
+    );
+}
