@@ -673,10 +673,18 @@ impl Engine {
                     let limit = hits
                         .get(hits.partition_point(|h| h.0 < vpos))
                         .map_or(text.len(), |h| h.0);
+                    // After a signing verb (`审核：`) a verdict may stand instead (`通过`).
+                    let sign_verb = labels::is_sign_verb(label);
                     while let Some((r, conf)) =
                         names::name_before(text, pos, limit, label.is_ascii())
                     {
-                        if hits.binary_search_by_key(&r.start, |h| h.0).is_ok() {
+                        if hits.binary_search_by_key(&r.start, |h| h.0).is_ok()
+                            || (sign_verb
+                                && !names::after_sign_verb_ok(
+                                    &text[r.clone()],
+                                    &text[r.start..limit],
+                                ))
+                        {
                             break;
                         }
                         out.push(Cand::new(
@@ -1376,9 +1384,10 @@ impl Detector for Engine {
 
 /// Adds to `hits` (sorted, disjoint) each word for a person that stands right before a colon
 /// and that no label of a name covers already: `经手人：赵建国`, `犯罪嫌疑人：许建国`,
-/// `代领人：张让`, `出纳：王芳`. The word is the run of up to six CJK characters before the
-/// colon when it heads a column of names ([`labels::classify_header`]), or else its longest
-/// end that is a role ([`labels::person_role`]).
+/// `代领人：张让`, `出纳：王芳`, and the verbs a table's footer signs with (`制表：杨晓东`,
+/// `审核：赵丽华`). The word is the run of up to six CJK characters before the colon when it
+/// heads a column of names ([`labels::classify_header`]), or else its longest end that is a
+/// role ([`labels::person_role`]) or such a verb ([`labels::is_sign_verb`]).
 fn role_hits(text: &str, hits: &mut Vec<(usize, usize, Class)>) {
     for (colon, _) in text.match_indices(['：', ':']) {
         let mut start = colon;
@@ -1401,7 +1410,9 @@ fn role_hits(text: &str, hits: &mut Vec<(usize, usize, Class)>) {
             .char_indices()
             .map(|(i, _)| start + i)
             .take(n - 1)
-            .find(|&s| labels::person_role(&text[s..colon]))
+            .find(|&s| {
+                labels::person_role(&text[s..colon]) || labels::is_sign_verb(&text[s..colon])
+            })
         {
             s
         } else {

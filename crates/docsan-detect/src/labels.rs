@@ -588,6 +588,20 @@ pub fn person_role(h: &str) -> bool {
         && !NOT_ROLES.iter().any(|w| h.ends_with(w))
 }
 
+/// The verbs a form or a table's footer signs a person's name with, before a colon
+/// (`制表：杨晓东`, `审核：赵丽华`, `经办：孙红梅`): each labels the name after it as its
+/// 人-form (`制表人`) does. A name there needs a known surname (`审核：通过` is no name).
+const SIGN_VERBS: &[&str] = &[
+    "制表", "审核", "经办", "制图", "复核", "填表", "填报", "核对", "校对", "审批", "批准", "统计",
+    "录入", "编制", "监制", "主管", "会计", "出纳", "记账", "制单", "审定", "核准", "核实", "复审",
+    "初审", "审查", "校核", "签发", "签收", "验收", "经手", "保管", "稽核", "承办", "登记",
+];
+
+/// Is `w` a verb a name is signed with before a colon ([`SIGN_VERBS`])?
+pub fn is_sign_verb(w: &str) -> bool {
+    SIGN_VERBS.contains(&w)
+}
+
 /// Words of sums and quantities: a number they label (`金额合计 13800000000 元`) or a column
 /// they head is counted or paid, not dialled.
 const AMOUNT_WORDS: &[&str] = &[

@@ -653,6 +653,26 @@ fn starts_with_after_word(s: &str) -> bool {
         .any(|(_, w)| s.starts_with(w))
 }
 
+/// Words that follow a signing verb and its colon instead of a name (`审核：通过`, `审批：同意`,
+/// `复核：合格`, `统计：全部`), many starting with a surname (通, 同, 合, 全, 单).
+const VERDICTS: &[&str] = &[
+    "通过", "同意", "合格", "合计", "完成", "全部", "全体", "单位", "准予", "属实", "正确", "有效",
+    "批准", "核准", "审核", "确认", "符合", "达标", "良好", "优秀", "及格", "齐全", "完整", "一致",
+    "正常", "合规", "盖章", "签字", "签名", "国家", "财务", "办公", "总计", "共计", "小计", "年度",
+    "季度", "月度", "日期", "时间", "部门", "科室", "公司",
+];
+
+/// Is `name`, found after a signing verb (`制表：`, `审核：`) where `rest` starts (the name and
+/// what follows it), a name rather than a verdict, a form word or an office (`审核：通过`,
+/// `审批：同意`, `审核：不通过`, `校对：无误`, `主管：财务科`)?
+pub fn after_sign_verb_ok(name: &str, rest: &str) -> bool {
+    const NOT_FIRST: &str = "见已未无详同略附本该另待此其某各请由暂均共不";
+    !rest.starts_with(|c| NOT_FIRST.contains(c))
+        && !VERDICTS.iter().any(|w| rest.starts_with(w))
+        && !nobody(name)
+        && !ORG_WORDS.iter().any(|w| name.contains(w))
+}
+
 /// A name of two or three Chinese characters standing alone right after an explicit label and
 /// its colon (`联系人：风清扬`, `审核人：仪琳，…`), taken even when its surname is not in the
 /// table: up to the end, a blank, punctuation or `limit`, not masked, and not a word that

@@ -342,3 +342,83 @@ fn cards_and_phones_grouped_with_double_blanks_under_their_label() {
         vec![(Card, "6225  8836 4942  0556".into())]
     );
 }
+
+#[test]
+fn footer_labels_without_a_person_word_label_the_name() {
+    let e = engine();
+    for label in [
+        "制表", "审核", "经办", "制图", "复核", "填表", "核对", "校对", "审批", "批准", "统计",
+        "录入", "编制", "监制", "主管", "会计", "出纳", "记账", "制单", "审定", "核准",
+    ] {
+        for sep in ["：", ":", "： "] {
+            let t = format!("{label}{sep}杨晓东");
+            assert_eq!(of_kind(&body(&e, &t), PiiKind::Name), vec!["杨晓东"], "{t}");
+            assert_eq!(
+                of_kind(&cell(&e, "备注", &t), PiiKind::Name),
+                vec!["杨晓东"],
+                "{t}"
+            );
+        }
+    }
+    // A footer row with several labels, and mixed text.
+    assert_eq!(
+        of_kind(
+            &body(&e, "制表：杨晓东    审核：赵丽华    日期：2021年3月1日"),
+            PiiKind::Name
+        ),
+        vec!["杨晓东", "赵丽华"]
+    );
+    assert_eq!(
+        body(&e, "经办：陈春梅 177****0987"),
+        vec![(PiiKind::Name, "陈春梅".into())]
+    );
+    assert_eq!(
+        body(&e, "制图：杨晓东，电话199****7777"),
+        vec![(PiiKind::Name, "杨晓东".into())]
+    );
+    assert_eq!(
+        of_kind(&body(&e, "财务审核：孙红梅"), PiiKind::Name),
+        vec!["孙红梅"]
+    );
+    assert_eq!(
+        of_kind(&body(&e, "制表：杨晓东 2021年3月1日 财务科"), PiiKind::Name),
+        vec!["杨晓东"]
+    );
+    // A column headed by such a verb holds verdicts, not names.
+    for t in ["通过", "同意", "已审核", "合格"] {
+        assert_eq!(cell(&e, "审核", t), vec![], "{t}");
+    }
+    // What follows these words is often no name: a verdict, a date, a unit, a mask.
+    for t in [
+        "审核：通过",
+        "审核：已通过",
+        "审批：同意",
+        "批准：同意",
+        "核对：无误",
+        "复核：合格",
+        "统计：合计",
+        "统计：2021年",
+        "录入：完成",
+        "主管：财务科",
+        "会计：科目",
+        "监制：国家统计局",
+        "校对：杨＊＊",
+        "制表：＊＊＊",
+        "审核意见：同意",
+        "审核：不通过",
+        "制表：单位盖章",
+        "统计：全部",
+        "编制：二〇二一年",
+    ] {
+        assert_eq!(
+            of_kind(&body(&e, t), PiiKind::Name),
+            Vec::<&str>::new(),
+            "{t}"
+        );
+    }
+    // 由…核对 still names the person before the verb.
+    assert_eq!(
+        of_kind(&body(&e, "以上数据由张三核对"), PiiKind::Name),
+        vec!["张三"]
+    );
+}
