@@ -2203,6 +2203,14 @@ fn classify_digits(
                 }
             }
         }
+        // The number itself in two groups (`010-6345 6789`, `0571 876 5432`).
+        if groups.len() == 3
+            && v::area_code(groups[0])
+            && groups[1..].iter().all(|g| (3..=4).contains(&g.len()))
+            && v::landline(d)
+        {
+            return Some((PiiKind::Landline, "landline.grouped", 0.85));
+        }
         if groups.len() == 1 && (10..=12).contains(&len) && v::landline(d) {
             return Some((
                 PiiKind::Landline,

@@ -135,6 +135,15 @@ pub fn tokens(text: &str) -> Vec<NumToken> {
             pos += 1;
             continue;
         }
+        // A mobile number, an ID, a card or a landline written with dots (`186.5555.7777`):
+        // read as one only when its groups are laid out as one, so that decimals, dates,
+        // versions and host addresses stay what they are.
+        if dotted_chain(text, pos) {
+            let tok = read_token(text, pos, true);
+            pos = tok.end.max(pos + 1);
+            out.push(tok);
+            continue;
+        }
         // Fast path: a short run of ASCII digits standing alone (a date part, a page number,
         // a small amount) can hold nothing and is skipped without further work.
         if is_ascii_digit {
@@ -156,7 +165,7 @@ pub fn tokens(text: &str) -> Vec<NumToken> {
                 continue;
             }
         }
-        let tok = read_token(text, pos);
+        let tok = read_token(text, pos, false);
         pos = tok.end.max(pos + 1);
         out.push(tok);
     }
@@ -165,11 +174,88 @@ pub fn tokens(text: &str) -> Vec<NumToken> {
 
 /// The token whose first digit is at `first` (a char boundary), however short.
 pub fn token_at(text: &str, first: usize) -> NumToken {
-    read_token(text, first)
+    read_token(text, first, false)
 }
 
-/// Reads one token whose first digit is at `first` (a char boundary).
-fn read_token(text: &str, first: usize) -> NumToken {
+/// Is the dot `.` or the full-width `．`?
+fn is_dot(c: char) -> bool {
+    matches!(c, '.' | '．')
+}
+
+/// Do the digits at `first` start groups joined by dots, all the same, laid out as a mobile
+/// number (3-4-4), an ID (eighteen digits, or seventeen and an `X`), a card in fours or a
+/// landline (an area code, then 7 or 8 digits or two groups of 3 or 4), with no dot, digit or
+/// ASCII letter right before them?
+fn dotted_chain(text: &str, first: usize) -> bool {
+    let Some(before_end) = text[first..].find(|c: char| digit_value(c).is_none()) else {
+        return false;
+    };
+    let Some(dot) = char_at(text, first + before_end).filter(|c| is_dot(*c)) else {
+        return false;
+    };
+    if char_before(text, first)
+        .is_some_and(|c| is_dot(c) || digit_value(c).is_some() || c.is_ascii_alphabetic())
+    {
+        return false;
+    }
+    let mut lens: Vec<usize> = Vec::new();
+    let mut digits = String::new();
+    let mut pos = first;
+    loop {
+        let mut n = 0;
+        while let Some(v) = char_at(text, pos).and_then(digit_value) {
+            digits.push(char::from(b'0' + v));
+            pos += char_at(text, pos).map_or(1, char::len_utf8);
+            n += 1;
+        }
+        lens.push(n);
+        match char_at(text, pos) {
+            Some(c)
+                if c == dot
+                    && char_at(text, pos + c.len_utf8())
+                        .and_then(digit_value)
+                        .is_some() =>
+            {
+                if lens.len() >= 6 {
+                    return false;
+                }
+                pos += c.len_utf8();
+            }
+            // Another dot or a mixed dot: not this layout.
+            Some(c)
+                if is_dot(c)
+                    && char_at(text, pos + c.len_utf8())
+                        .and_then(digit_value)
+                        .is_some() =>
+            {
+                return false;
+            }
+            _ => break,
+        }
+    }
+    if lens.len() < 2 {
+        return false;
+    }
+    let total: usize = lens.iter().sum();
+    let x_after = matches!(char_at(text, pos), Some('X' | 'x' | 'Ｘ' | 'ｘ'));
+    let fours = lens.len() >= 4
+        && lens[..lens.len() - 1].iter().all(|l| *l == 4)
+        && (1..=4).contains(&lens[lens.len() - 1]);
+    let area = digits.starts_with('0') && (3..=4).contains(&lens[0]);
+    lens == [3, 4, 4]
+        || ((total == 18 || (total == 17 && x_after)) && lens.iter().all(|l| *l >= 2))
+        || ((16..=19).contains(&total) && fours)
+        || (area
+            && match lens[1..] {
+                [7 | 8] => true,
+                [a, b] => (3..=4).contains(&a) && (3..=4).contains(&b),
+                _ => false,
+            })
+}
+
+/// Reads one token whose first digit is at `first` (a char boundary); with `dots`, its groups
+/// are joined by dots and nothing else.
+fn read_token(text: &str, first: usize, dots: bool) -> NumToken {
     let mut start = first;
     let mut plus = false;
     let prev = char_before(text, first);
@@ -207,7 +293,8 @@ fn read_token(text: &str, first: usize) -> NumToken {
         // A single separator followed by a digit continues the token; a bracket pair closes
         // an area code.
         let Some(sep) = char_at(text, pos) else { break };
-        if !is_group_sep(sep) || groups.len() >= 16 {
+        let sep_ok = if dots { is_dot(sep) } else { is_group_sep(sep) };
+        if !sep_ok || groups.len() >= 16 {
             break;
         }
         let mut after = pos + sep.len_utf8();

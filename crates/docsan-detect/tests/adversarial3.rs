@@ -422,3 +422,77 @@ fn footer_labels_without_a_person_word_label_the_name() {
         vec!["张三"]
     );
 }
+
+#[test]
+fn dotted_numbers_and_landlines_grouped_four_four() {
+    let e = engine();
+    use PiiKind::*;
+    for (t, kind) in [
+        ("186.5555.7777", Mobile),
+        ("186．5555．7777", Mobile),
+        ("010-6345 6789", Landline),
+        ("0571-8765 4321", Landline),
+        ("0571-8765-4321", Landline),
+        ("010 6345 6789", Landline),
+        ("0571 876 5432", Landline),
+        ("0571.8765.4321", Landline),
+        ("010.63456789", Landline),
+    ] {
+        assert_eq!(cell(&e, "联系电话", t), vec![(kind, t.into())], "{t}");
+        for label in ["手机：", "电话：", "住宅电话：", "联系方式 "] {
+            let line = format!("{label}{t}");
+            assert_eq!(body(&e, &line), vec![(kind, t.into())], "{line}");
+        }
+        // Also with no label: the grouping and the number validate.
+        let line = format!("请拨打{t}咨询");
+        assert_eq!(body(&e, &line), vec![(kind, t.into())], "{line}");
+    }
+    // The forms that worked before still do.
+    for t in [
+        "010-64567890-801",
+        "(0571)87654321",
+        "（010）62345678",
+        "021—58961234",
+    ] {
+        assert_eq!(of_kind(&cell(&e, "联系电话", t), Landline).len(), 1, "{t}");
+    }
+    // IDs and cards written with dots.
+    for (h, t, kind) in [
+        ("身份证号", "510107.19991231.8427", Id18),
+        ("身份证号", "510.107.1999.1231.8427", Id18),
+        ("银行卡号", "6225.8836.4942.0556", Card),
+    ] {
+        assert_eq!(cell(&e, h, t), vec![(kind, t.into())], "{h}: {t}");
+    }
+    // Masks keep the dots.
+    let found = masked(&e, "联系电话", "186.5555.7777");
+    assert_eq!(apply("186.5555.7777", &found), "186.****.7777");
+    let found = masked(&e, "联系电话", "0571-8765 4321");
+    assert_eq!(apply("0571-8765 4321", &found), "0571-**** **21");
+    // Dotted numbers that are none: decimals, dates, versions, addresses of hosts, amounts,
+    // numbers a dot joins to more digits, local numbers that start with 0 or 1.
+    for t in [
+        "3.14159",
+        "2021.03.05",
+        "1186.5555.7777",
+        "186.5555.7777.1",
+        "1.186.5555.7777",
+        "186.5555.77771",
+        "192.168.100.123",
+        "v186.5555.7777",
+        "合计 186.5555.7777 元",
+        "1234.5678.9012",
+        "0571-8765 43210",
+        "010-1234 5678",
+        "2021-0305 1234",
+        "186.5555.7777.",
+    ] {
+        let found = body(&e, t);
+        // (The last one: a sentence ending after the number is still the number.)
+        if t.ends_with("7777.") {
+            assert_eq!(found, vec![(Mobile, "186.5555.7777".into())], "{t}");
+        } else {
+            assert_eq!(found, vec![], "{t}");
+        }
+    }
+}
