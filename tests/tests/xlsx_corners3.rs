@@ -278,3 +278,109 @@ fn filters_smart_tags_name_comments_and_sharepoint_users_are_masked() {
     );
     assert!(custom.contains("<AccountId>12</AccountId>"), "{custom}");
 }
+
+/// A custom XML item holding a Power Query package (`DataMashup`, UTF-16, base64 of a small
+/// header and a zip of the queries), with `query` as its `Formulas/Section1.m`.
+fn data_mashup_item(query: &str) -> Vec<u8> {
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file("[Content_Types].xml", opts).unwrap();
+    w.write_all(br#"<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="m" ContentType="application/x-ms-m"/></Types>"#).unwrap();
+    w.start_file("Formulas/Section1.m", opts).unwrap();
+    w.write_all(query.as_bytes()).unwrap();
+    let package = w.finish().unwrap().into_inner();
+    let mut blob = 0u32.to_le_bytes().to_vec();
+    blob.extend((package.len() as u32).to_le_bytes());
+    blob.extend(&package);
+    blob.extend(0u32.to_le_bytes());
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for c in blob.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                b64.push(char::from(B64[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    let text = format!(
+        r#"<?xml version="1.0" encoding="utf-16"?><DataMashup xmlns="http://schemas.microsoft.com/DataMashup">{b64}</DataMashup>"#
+    );
+    let mut out = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        out.extend(u.to_le_bytes());
+    }
+    out
+}
+
+/// A Power Query package was neither read nor noted: values typed into a query
+/// (`#table(…, {{"刘海燕", "186…"}})`) passed as clean. Its queries are now read by the
+/// verifier: personal data there fails the file (they cannot be masked), and a package is
+/// always noted with a warning.
+#[test]
+fn power_query_packages_are_read() {
+    let shared = ["姓名", "王建国"];
+    let data = row(1, &[("s", "0")]) + &row(2, &[("s", "1")]);
+    let id = id18("51010420010630778");
+    let s = Sanitizer::new(Options::default()).unwrap();
+    for (query, personal) in [
+        (
+            format!(
+                "section Section1;\r\nshared 名单 = let 源 = #table({{\"姓名\",\"手机\",\"身份证号\"}},{{{{\"刘海燕\",\"18655556666\",\"{id}\"}}}}) in 源;"
+            ),
+            true,
+        ),
+        (
+            "section Section1;\r\nshared 名单 = let 源 = Excel.CurrentWorkbook(){[Name=\"表1\"]}[Content] in 源;".to_string(),
+            false,
+        ),
+    ] {
+        let item = data_mashup_item(&query);
+        let input = workbook(&data, "", &shared, "", &[]);
+        // The item goes in as bytes (UTF-16): rebuild the zip with it.
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(input)).unwrap();
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..z.len() {
+            w.raw_copy_file(z.by_index_raw(i).unwrap()).unwrap();
+        }
+        w.start_file("customXml/item1.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&item).unwrap();
+        let input = w.finish().unwrap().into_inner();
+
+        let (report, out) = s.sanitize(&input, Some("pq.xlsx"));
+        assert!(
+            report.diagnostics.iter().any(|d| d.code == "power-query"),
+            "{:?}",
+            report.diagnostics
+        );
+        let verified = s.verify(&input, Some("pq.xlsx"));
+        if personal {
+            assert!(out.is_none(), "a query with personal data must fail the file");
+            assert_eq!(report.status, Status::Failed);
+            assert!(
+                verified
+                    .residues
+                    .iter()
+                    .any(|r| r.location.to_string().contains("DataMashup!Formulas/Section1.m")),
+                "{:?}",
+                verified.residues
+            );
+        } else {
+            let out = out.unwrap_or_else(|| panic!("not sanitized: {:?}", report.error));
+            assert!(!oracle::ooxml_haystack(&out).contains("王建国"));
+            assert_eq!(member_bytes(&out, "customXml/item1.xml"), item);
+        }
+    }
+}
+
+fn member_bytes(bytes: &[u8], name: &str) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = Vec::new();
+    z.by_name(name).unwrap().read_to_end(&mut out).unwrap();
+    out
+}

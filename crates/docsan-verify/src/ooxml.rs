@@ -204,6 +204,13 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             ctx.add_byte_hits(hits, &loc);
             ctx.residues.extend(from_text);
             read?;
+            // A Power Query package (`DataMashup`, base64 in a custom XML item): its queries
+            // may hold values typed into them (`#table(…, {{"刘海燕", "186…"}})`).
+            if lower.starts_with("customxml/")
+                && let Some(package) = data_mashup(data)
+            {
+                ctx.verify_embedded(&format!("{}!DataMashup", m.name), &package);
+            }
             continue;
         }
         ctx.scan_bytes(data, text_bearing, &loc);
@@ -948,4 +955,45 @@ mod tests {
         assert_eq!(p("&K01+050张三"), "张三");
         assert_eq!(p("plain"), "plain");
     }
+}
+
+/// The package of a Power Query `DataMashup` element (in a custom XML item, usually UTF-16):
+/// its text is base64 of a version (4 bytes), the package's length (4 bytes, little-endian)
+/// and the package, a zip holding the queries (`Formulas/Section1.m`). `None` when the part
+/// holds no such element or it does not decode.
+pub(crate) fn data_mashup(data: &[u8]) -> Option<Vec<u8>> {
+    let text = xml::decode(data);
+    let open = text.find("<DataMashup")?;
+    let body_at = open + text[open..].find('>')? + 1;
+    let body_end = body_at + text[body_at..].find("</DataMashup")?;
+    let blob = base64_decode(&text[body_at..body_end])?;
+    let len = u32::from_le_bytes(blob.get(4..8)?.try_into().ok()?) as usize;
+    let end = 8usize.checked_add(len)?;
+    Some(blob.get(8..end.min(blob.len()))?.to_vec())
+}
+
+/// Standard base64 (whitespace ignored, `=` padding optional); `None` on any other character.
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in s.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            b' ' | b'\t' | b'\r' | b'\n' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }

@@ -2420,6 +2420,17 @@ pub(crate) fn open<'l>(
                 g.fields = f.clone();
             }
             walk_generic(&mut ex, &mut g, &src).map_err(|e| in_part(e, &entry.name))?;
+            // A Power Query package is base64 here: the verifier reads its queries, which
+            // cannot be masked (personal data in them fails the file).
+            if lower.starts_with("customxml/") && src.windows(11).any(|w| w == b"<DataMashup") {
+                ex.diags.push(
+                    Diagnostic::warning(
+                        "power-query",
+                        "Power Query package (DataMashup): its queries are checked but cannot be masked; personal data in them fails the file",
+                    )
+                    .at(loc.clone()),
+                );
+            }
             if role == Role::PivotCache {
                 // Remember the field names for the records part this definition points to.
                 if let Some((_, rels)) = read_norm(&rels_path_for(&n))? {
