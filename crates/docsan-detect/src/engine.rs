@@ -527,7 +527,8 @@ impl Engine {
         &self,
         text: &str,
         unit_class: Option<Class>,
-        // Looked at only for a phone number: is it under a column of sums?
+        // Looked at only for a phone number or a card: is it under a column of sums, or of
+        // order or invoice numbers?
         column_header: Option<&str>,
         hits: &[(usize, usize, Class)],
         kind: UnitKind,
@@ -536,6 +537,8 @@ impl Engine {
         let toks = scan::tokens(text);
         // Values read across two blanks, by range: the tokens inside them are not read again.
         let mut joined: Vec<Range<usize>> = Vec::new();
+        // A column of order, waybill or invoice numbers (`物流单号`): looked up once.
+        let mut doc_column: Option<bool> = None;
         for tok in &toks {
             let label = self.label_before(text, tok.start, hits);
             let ctx = label.or(unit_class);
@@ -570,6 +573,28 @@ impl Engine {
             }
             let from = out.len();
             classify_token(text, tok, ctx, money, out);
+            // A number under a column or after a word of order, waybill, invoice or serial
+            // numbers (`物流单号`, `订单号：`) is no card and no landline, unless a label of
+            // cards or phones says it is (IDs and mobile numbers keep their own word).
+            if out[from..]
+                .iter()
+                .any(|c| matches!(c.kind, PiiKind::Card | PiiKind::Landline))
+                && !matches!(ctx, Some(Class::Card | Class::Phone))
+                && ((label.is_none()
+                    && *doc_column.get_or_insert_with(|| {
+                        column_header.is_some_and(labels::is_doc_number_header)
+                    }))
+                    || labels::doc_number_before(text, tok.start))
+            {
+                let mut i = from;
+                while i < out.len() {
+                    if matches!(out[i].kind, PiiKind::Card | PiiKind::Landline) {
+                        out.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
             // A number labelled or headed as a sum or a quantity (`金额合计 13800000000 元`, a
             // cell under `金额`) is not a phone number, unless a phone label says it is.
             // (IDs and cards keep their check digits' word.)

@@ -602,6 +602,108 @@ pub fn is_sign_verb(w: &str) -> bool {
     SIGN_VERBS.contains(&w)
 }
 
+/// Words of the numbers of orders, waybills, invoices, tickets and serials (`物流单号`,
+/// `订单编号`, `发票号码`, `流水号`): a number under them or right after them is no card and
+/// no landline, though it may pass Luhn (one number in ten does) or start with an area code.
+const DOC_NUMBER_HEADER_WORDS: &[&str] = &[
+    "单号",
+    "订单",
+    "运单",
+    "快递",
+    "物流",
+    "编号",
+    "流水",
+    "发票",
+    "票号",
+    "票据",
+    "序列号",
+    "工单",
+    "合同",
+    "凭证",
+    "单据",
+    "批次",
+    "批号",
+    "条码",
+    "货号",
+    "追踪号",
+    "跟踪号",
+];
+
+/// Words that say a column holds cards, accounts, phones or IDs after all (`银行卡编号`).
+const NOT_DOC_NUMBER_WORDS: &[&str] = &[
+    "卡号",
+    "账号",
+    "帐号",
+    "银行卡",
+    "账户",
+    "帐户",
+    "存折",
+    "电话",
+    "手机",
+    "身份证",
+    "证件",
+];
+
+/// Is this the column header of order, waybill, invoice, ticket or serial numbers
+/// (`物流单号`, `订单编号`, `Order No.`), not of a card, an account, a phone or an ID?
+pub fn is_doc_number_header(header: &str) -> bool {
+    let h: String = header
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '（' | '）' | ':' | '：'))
+        .collect();
+    let lower = header.to_ascii_lowercase();
+    let latin = [
+        "order", "invoice", "tracking", "waybill", "serial", "ticket", "receipt",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+        && !["card", "account", "phone", "mobile"]
+            .iter()
+            .any(|w| lower.contains(w));
+    latin
+        || (DOC_NUMBER_HEADER_WORDS.iter().any(|w| h.contains(w))
+            && !NOT_DOC_NUMBER_WORDS.iter().any(|w| h.contains(w)))
+}
+
+/// Does a word of order, waybill, invoice or serial numbers label the number starting at byte
+/// `pos` (`订单号：600…`, `快递单号 400…`, `发票号码为622…`)? Blanks, a colon, 为 and 是 may
+/// stand between.
+pub fn doc_number_before(text: &str, pos: usize) -> bool {
+    const ENDS: &[&str] = &[
+        "单号",
+        "编号",
+        "流水号",
+        "票号",
+        "序列号",
+        "发票号码",
+        "发票号",
+        "单号码",
+        "凭证号",
+        "合同号",
+        "批号",
+        "批次号",
+        "条码",
+        "追踪号",
+        "跟踪号",
+    ];
+    let Some(head) = text.get(..pos) else {
+        return false;
+    };
+    let h = head.trim_end_matches(|c: char| crate::text::is_filler(c));
+    if head.len() - h.len() > 12 {
+        return false;
+    }
+    let Some(end) = ENDS.iter().find(|w| h.ends_with(**w)) else {
+        return false;
+    };
+    // `银行卡编号`, `账户流水号` name a card or an account.
+    let word = &h[..h.len() - end.len()];
+    !word
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(c, '卡' | '账' | '帐' | '户'))
+}
+
 /// Words of sums and quantities: a number they label (`金额合计 13800000000 元`) or a column
 /// they head is counted or paid, not dialled.
 const AMOUNT_WORDS: &[&str] = &[

@@ -496,3 +496,81 @@ fn dotted_numbers_and_landlines_grouped_four_four() {
         }
     }
 }
+
+#[test]
+fn columns_of_order_waybill_and_invoice_numbers_hold_no_cards() {
+    let e = engine();
+    use PiiKind::*;
+    for h in [
+        "物流单号",
+        "订单编号",
+        "订单号",
+        "快递单号",
+        "运单号",
+        "发票号码",
+        "票号",
+        "编号",
+        "流水号",
+        "交易流水号",
+        "序列号",
+        "工单号",
+        "合同编号",
+        "会员卡编号",
+        "Order No.",
+        "Tracking Number",
+        "Invoice No",
+    ] {
+        for t in [
+            "4000005848304011",
+            "6000001980364942058",
+            "6225883649420556",
+        ] {
+            assert_eq!(cell(&e, h, t), vec![], "{h}: {t}");
+        }
+        // Nor landlines: an order number may start with 0.
+        assert_eq!(cell(&e, h, "02158961234"), vec![], "{h}");
+        // A resident ID still is one: its check digit says so.
+        assert_eq!(
+            cell(&e, h, "510107199912318427"),
+            vec![(Id18, "510107199912318427".into())],
+            "{h}"
+        );
+    }
+    // After such a label in running text too.
+    for t in [
+        "订单号：6000001980364942058",
+        "快递单号 4000005848304011 已签收",
+        "发票号码为6225883649420556",
+    ] {
+        assert_eq!(body(&e, t), vec![], "{t}");
+    }
+    // Columns and labels of cards and accounts keep them, and a card labelled inside a cell of
+    // such a column is one.
+    for h in [
+        "银行卡号",
+        "卡号",
+        "账号",
+        "银行账号",
+        "对公账号",
+        "收款账号",
+    ] {
+        assert_eq!(
+            cell(&e, h, "6225883649420556"),
+            vec![(Card, "6225883649420556".into())],
+            "{h}"
+        );
+    }
+    assert_eq!(
+        cell(&e, "订单号", "退款卡号：6225883649420556"),
+        vec![(Card, "6225883649420556".into())]
+    );
+    assert_eq!(
+        body(&e, "银行卡号：6225883649420556，订单号：4000005848304011"),
+        vec![(Card, "6225883649420556".into())]
+    );
+    // A mobile number validates on its own, in any column (as before).
+    assert_eq!(
+        cell(&e, "订单编号", "13912345678"),
+        vec![(Mobile, "13912345678".into())]
+    );
+}
