@@ -985,6 +985,9 @@ impl Engine {
                         "address.column_header",
                         0.85,
                     ));
+                } else if names::latin_address(t) {
+                    // Written in English or pinyin (`Room 501, …, Chaoyang District, Beijing`).
+                    out.push(Cand::new(tr, PiiKind::Address, "address.latin_column", 0.8));
                 }
             }
             Class::Id | Class::Phone => {

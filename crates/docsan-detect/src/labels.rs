@@ -422,7 +422,7 @@ fn classify_header_uncached(header: &str) -> Option<Class> {
     {
         return Some(Class::Phone);
     }
-    if has(&["邮箱", "邮件"]) || lower.contains("mail") {
+    if has(&["邮箱", "邮件"]) || (lower.contains("mail") && !lower.contains("mailing")) {
         return Some(Class::Email);
     }
     if has(&["出生", "生日"]) || lower.contains("birth") {
@@ -439,7 +439,11 @@ fn classify_header_uncached(header: &str) -> Option<Class> {
     ]) {
         return Some(Class::OfficeAddress);
     }
-    if has(&["住址", "地址", "居住地", "所在地", "住所", "家住"]) || lower.contains("address")
+    if has(&["住址", "地址", "居住地", "所在地", "住所", "家住"])
+        || lower.contains("address")
+        || latin
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "addr")
     {
         return Some(Class::Address);
     }

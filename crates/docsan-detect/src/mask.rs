@@ -159,8 +159,30 @@ pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> C
                     replacement(policy, kind, "mobile.range", b)
                 );
             }
-            let (dp, ds) = default_keep(kind, rule, value);
             let kp = policy.kinds.get(&kind);
+            // An address in English or pinyin keeps its district and city, which stand at its
+            // end (`…, Chaoyang District, Beijing`), and its punctuation; its letters and
+            // digits before them are masked.
+            if kind == PiiKind::Address
+                && kp.is_none_or(|k| k.keep_prefix.is_none() && k.keep_suffix.is_none())
+                && value.bytes().any(|b| b.is_ascii_alphabetic())
+                && !value.chars().any(crate::text::is_cjk)
+            {
+                let keep = names::latin_admin_tail(value);
+                let (head, tail) = value.split_at(keep);
+                let masked: String = head
+                    .chars()
+                    .map(|c| {
+                        if c.is_alphanumeric() {
+                            policy.mask_char
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                return docsan_core::format_compact!("{masked}{tail}");
+            }
+            let (dp, ds) = default_keep(kind, rule, value);
             let pre = kp.and_then(|k| k.keep_prefix).unwrap_or(dp);
             let suf = kp.and_then(|k| k.keep_suffix).unwrap_or(ds);
             mask_keep(value, pre, suf, policy)

@@ -861,6 +861,114 @@ pub fn column_address(s: &str) -> bool {
             || rest.contains("小区"))
 }
 
+/// Words of streets, buildings and rooms in an address written in English or pinyin (`Road`,
+/// `Lane`, `Building`, `Room`, `Lu`, `Hutong`): a home address has one of them and a number.
+const LATIN_STREET_WORDS: &[&str] = &[
+    "road",
+    "rd",
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "lane",
+    "ln",
+    "boulevard",
+    "blvd",
+    "drive",
+    "dr",
+    "way",
+    "alley",
+    "hutong",
+    "lu",
+    "jie",
+    "dajie",
+    "xiang",
+    "nong",
+    "hao",
+    "building",
+    "bldg",
+    "block",
+    "blk",
+    "tower",
+    "room",
+    "rm",
+    "flat",
+    "apt",
+    "apartment",
+    "unit",
+    "floor",
+    "fl",
+    "suite",
+    "ste",
+    "village",
+    "community",
+    "estate",
+    "garden",
+    "gardens",
+    "court",
+    "ct",
+    "place",
+    "pl",
+    "square",
+    "sq",
+    "highway",
+    "hwy",
+    "residence",
+    "compound",
+    "xiaoqu",
+    "cun",
+    "lou",
+    "dong",
+    "no",
+];
+
+/// The ASCII words of `s`, lowercased.
+fn latin_words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
+/// Does this piece of an English address name a street, a building or a room, or hold a
+/// number (what a mask takes away)?
+fn latin_detail(seg: &str) -> bool {
+    seg.bytes().any(|b| b.is_ascii_digit())
+        || latin_words(seg).any(|w| LATIN_STREET_WORDS.contains(&w.as_str()))
+}
+
+/// Is `s`, standing under a column header of addresses, a home address written in English or
+/// pinyin (`Room 501, Building 3, No. 88 Jianguo Road, Chaoyang District, Beijing`): Latin
+/// letters, no Chinese, a number and a word of streets, buildings or rooms, and no e-mail or
+/// web address?
+pub fn latin_address(s: &str) -> bool {
+    let n = s.chars().count();
+    (8..=200).contains(&n)
+        && !s.chars().any(|c| is_cjk(c) || is_mask_char(c))
+        && s.chars().filter(char::is_ascii_alphabetic).count() >= 4
+        && s.bytes().any(|b| b.is_ascii_digit())
+        && !s.contains(['@', '/', '\\'])
+        && !s.to_ascii_lowercase().contains("www.")
+        && latin_words(s).any(|w| LATIN_STREET_WORDS.contains(&w.as_str()))
+}
+
+/// Where the part of an English address that a mask keeps starts, as a byte offset: its last
+/// comma-separated pieces that name no street, building or room and hold no number (the
+/// district and city, `Chaoyang District, Beijing`), as the mask of a Chinese address keeps its
+/// province, city and district. `s.len()` when nothing is kept.
+pub fn latin_admin_tail(s: &str) -> usize {
+    let mut keep = s.len();
+    let mut end = s.len();
+    while let Some(comma) = s[..end].rfind(',') {
+        let seg = &s[comma + 1..end];
+        if latin_detail(seg) || seg.trim().is_empty() {
+            return keep;
+        }
+        keep = comma + 1 + (seg.len() - seg.trim_start().len());
+        end = comma;
+    }
+    keep
+}
+
 /// Does `s` hold a house number: a digit directly followed by 号, 室, 栋, 幢, 组 or 弄?
 pub fn has_house_number(s: &str) -> bool {
     let mut prev_digit = false;

@@ -574,3 +574,85 @@ fn columns_of_order_waybill_and_invoice_numbers_hold_no_cards() {
         vec![(Mobile, "13912345678".into())]
     );
 }
+
+#[test]
+fn english_addresses_under_an_address_header() {
+    let e = engine();
+    let addresses = [
+        "Room 501, Building 3, No. 88 Jianguo Road, Chaoyang District, Beijing",
+        "No. 138 Wensan Road, Xihu District, Hangzhou",
+        "No. 33 Fuhua Road, Futian District, Shenzhen",
+        "No. 27 Renmin South Road, Chengdu",
+        "No. 12, Lane 500, Zhangjiang Road, Shanghai",
+        "Flat 3B, 12 Queen's Road, Hong Kong",
+        "Apt. 1203, 8 Xinyuan Street, Haidian District, Beijing 100086",
+    ];
+    for h in [
+        "Home Address",
+        "Address",
+        "Residential Address",
+        "Addr.",
+        "address",
+        "Mailing Address",
+        "家庭住址",
+    ] {
+        for a in addresses {
+            assert_eq!(
+                cell(&e, h, a),
+                vec![(PiiKind::Address, a.into())],
+                "{h}: {a}"
+            );
+            // With blanks around it, the value is what is between them.
+            let padded = format!(" {a} ");
+            assert_eq!(
+                cell(&e, h, &padded),
+                vec![(PiiKind::Address, a.into())],
+                "{h}: {a}"
+            );
+        }
+    }
+    // Masked as a Chinese address is: the city and district stay, the street, number and
+    // room go; punctuation and blanks stay where they were.
+    for (a, want) in [
+        (
+            "Room 501, Building 3, No. 88 Jianguo Road, Chaoyang District, Beijing",
+            "**** ***, ******** *, **. ** ******* ****, Chaoyang District, Beijing",
+        ),
+        (
+            "No. 27 Renmin South Road, Chengdu",
+            "**. ** ****** ***** ****, Chengdu",
+        ),
+        (
+            "Flat 3B, 12 Queen's Road, Hong Kong",
+            "**** **, ** *****'* ****, Hong Kong",
+        ),
+    ] {
+        let found = masked(&e, "Home Address", a);
+        let out = apply(a, &found);
+        assert_eq!(out, want, "{a}");
+        assert_eq!(cell(&e, "Home Address", &out), vec![], "{out}");
+    }
+    // What is no home address: a city or district alone, notes, an e-mail, an IP address, a
+    // web address; and an English address under another header.
+    for (h, t) in [
+        ("Home Address", "Beijing"),
+        ("Home Address", "Chaoyang District, Beijing"),
+        ("Home Address", "Same as above"),
+        ("Home Address", "N/A"),
+        ("Home Address", "See ID card"),
+        ("Address", "zhang.wei@example.com"),
+        ("IP Address", "192.168.1.20"),
+        ("Web Address", "https://www.example.com/road/88"),
+        (
+            "Remarks",
+            "Room 501, Building 3, No. 88 Jianguo Road, Chaoyang District, Beijing",
+        ),
+        ("Full Name", "Zhang Wei"),
+    ] {
+        assert_eq!(
+            of_kind(&cell(&e, h, t), PiiKind::Address),
+            Vec::<&str>::new(),
+            "{h}: {t}"
+        );
+    }
+}
