@@ -2025,7 +2025,7 @@ fn joined_across_blanks(
             break;
         };
         let at = merged.end + n;
-        if !char_at(text, at).is_some_and(|c| scan::digit_value(c).is_some()) {
+        if char_at(text, at).and_then(scan::digit_value).is_none() {
             break;
         }
         let next = scan::token_at(text, at);
