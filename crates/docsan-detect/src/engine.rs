@@ -1715,10 +1715,10 @@ impl Engine {
             while !u.text.is_char_boundary(from) {
                 from += 1;
             }
-            let Some(&(_, e, class)) = self.label_hits(&u.text[from..]).last() else {
+            let Some(&(s, e, class)) = self.label_hits(&u.text[from..]).last() else {
                 continue;
             };
-            let e = e + from;
+            let (s, e) = (s + from, e + from);
             let lead = next.text.len() - next.text.trim_start().len();
             let vpos = text::skip_fillers(&u.text, e, 4);
             let line_end = u.text.trim_end().len();
@@ -1771,7 +1771,12 @@ impl Engine {
                 // the label of an attribute or a text box read after it (`发件人：` ⏎ a font
                 // called `宋体`).
                 Class::Name if next.context.kind == u.context.kind => {
-                    if let Some((r, _)) = names::name_at(&next.text, lead, false) {
+                    // After a signing verb (`审核：`) a verdict may stand instead (`通过`).
+                    let sign_verb = labels::is_sign_verb(&u.text[s..e]);
+                    if let Some((r, _)) = names::name_at(&next.text, lead, false)
+                        && (!sign_verb
+                            || names::after_sign_verb_ok(&next.text[r.clone()], &next.text[lead..]))
+                    {
                         add.push((i + 1, r, PiiKind::Name, "name.label_wrapped", 0.7));
                     }
                 }

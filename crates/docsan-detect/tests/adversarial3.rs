@@ -384,6 +384,26 @@ fn footer_labels_without_a_person_word_label_the_name() {
         of_kind(&body(&e, "制表：杨晓东 2021年3月1日 财务科"), PiiKind::Name),
         vec!["杨晓东"]
     );
+    // A verb ending a line labels the name starting the next, not a verdict there.
+    let lines = |texts: &[&str]| -> Vec<String> {
+        let units: Vec<TextUnit> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                TextUnit::new(
+                    UnitId(i as u32),
+                    *t,
+                    UnitContext::new(UnitKind::Body, Location::default()),
+                )
+            })
+            .collect();
+        e.detect_all(&units)
+            .into_iter()
+            .map(|f| units[f.unit.0 as usize].text[f.range].to_string())
+            .collect()
+    };
+    assert_eq!(lines(&["制表：", "杨晓东"]), vec!["杨晓东"]);
+    assert_eq!(lines(&["审核：", "通过"]), Vec::<String>::new());
     // A column headed by such a verb holds verdicts, not names.
     for t in ["通过", "同意", "已审核", "合格"] {
         assert_eq!(cell(&e, "审核", t), vec![], "{t}");
