@@ -995,8 +995,11 @@ impl Engine {
                 // (a spreadsheet exported to PDF draws only the glyphs that fit): the first
                 // digits of an ID (`340702198`), of a mobile number (`138567812`,
                 // `189-5621-`). They still say who it is, so they go whole.
-                let v = t.trim_end_matches(['-', ' ']);
-                let digits: String = v.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+                let v = t.trim_end_matches(|c: char| c == '-' || c.is_whitespace());
+                let digits: String = v
+                    .chars()
+                    .filter(|c| *c != '-' && !c.is_whitespace())
+                    .collect();
                 let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
                 let n = digits.len();
                 let hit = match class {

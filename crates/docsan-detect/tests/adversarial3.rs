@@ -93,6 +93,9 @@ fn whitespace_of_any_kind_inside_ids_phones_and_names() {
         ("姓名", "王\t芳", Name),
         ("姓名", "王\n小\n明", Name),
         ("姓名", "王\u{202f}\u{202f}芳", Name),
+        // What a narrow cell left of a value, wrapped.
+        ("身份证号", "340702\n198", Id18),
+        ("联系电话", "138\t5678", Mobile),
     ] {
         assert_eq!(cell(&e, h, t), vec![(kind, t.to_string())], "{h}: {t:?}");
     }
