@@ -318,64 +318,114 @@ fn data_mashup_item(query: &str) -> Vec<u8> {
 }
 
 /// A Power Query package was neither read nor noted: values typed into a query
-/// (`#table(…, {{"刘海燕", "186…"}})`) passed as clean. Its queries are now read by the
-/// verifier: personal data there fails the file (they cannot be masked), and a package is
-/// always noted with a warning.
+/// (`#table(…, {{"刘海燕", "186…"}})`) and a login in a file path passed as clean. Its queries
+/// are now units, masked inside the package (the rest of the package and the blob kept), and
+/// the verifier reads them on its own.
 #[test]
-fn power_query_packages_are_read() {
+fn power_query_packages_are_read_and_masked() {
     let shared = ["姓名", "王建国"];
     let data = row(1, &[("s", "0")]) + &row(2, &[("s", "1")]);
     let id = id18("51010420010630778");
     let s = Sanitizer::new(Options::default()).unwrap();
-    for (query, personal) in [
+    let personal = format!(
+        "section Section1;\r\nshared 名单 = let 源 = #table({{\"姓名\",\"手机\",\"身份证号\"}},{{{{\"刘海燕\",\"18655556666\",\"{id}\"}}}}) in 源;\r\nshared 表2 = let 源 = Excel.Workbook(File.Contents(\"C:\\Users\\zhangsan\\Desktop\\名单.xlsx\")) in 源;"
+    );
+    let plain = "section Section1;\r\nshared 名单 = let 源 = Excel.CurrentWorkbook(){[Name=\"表1\"]}[Content] in 源;";
+    for (query, values) in [
         (
-            format!(
-                "section Section1;\r\nshared 名单 = let 源 = #table({{\"姓名\",\"手机\",\"身份证号\"}},{{{{\"刘海燕\",\"18655556666\",\"{id}\"}}}}) in 源;"
-            ),
-            true,
+            personal.as_str(),
+            vec!["18655556666", id.as_str(), "zhangsan"],
         ),
-        (
-            "section Section1;\r\nshared 名单 = let 源 = Excel.CurrentWorkbook(){[Name=\"表1\"]}[Content] in 源;".to_string(),
-            false,
-        ),
+        (plain, vec![]),
     ] {
-        let item = data_mashup_item(&query);
+        let item = data_mashup_item(query);
         let input = workbook(&data, "", &shared, "", &[]);
-        // The item goes in as bytes (UTF-16): rebuild the zip with it.
+        // The item goes in as bytes (UTF-16): the zip is made again with it.
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(input)).unwrap();
         let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for i in 0..z.len() {
             w.raw_copy_file(z.by_index_raw(i).unwrap()).unwrap();
         }
-        w.start_file("customXml/item1.xml", zip::write::SimpleFileOptions::default())
-            .unwrap();
+        w.start_file(
+            "customXml/item1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         w.write_all(&item).unwrap();
         let input = w.finish().unwrap().into_inner();
 
-        let (report, out) = s.sanitize(&input, Some("pq.xlsx"));
-        assert!(
-            report.diagnostics.iter().any(|d| d.code == "power-query"),
-            "{:?}",
-            report.diagnostics
-        );
         let verified = s.verify(&input, Some("pq.xlsx"));
-        if personal {
-            assert!(out.is_none(), "a query with personal data must fail the file");
-            assert_eq!(report.status, Status::Failed);
-            assert!(
-                verified
-                    .residues
-                    .iter()
-                    .any(|r| r.location.to_string().contains("DataMashup!Formulas/Section1.m")),
-                "{:?}",
-                verified.residues
-            );
-        } else {
-            let out = out.unwrap_or_else(|| panic!("not sanitized: {:?}", report.error));
-            assert!(!oracle::ooxml_haystack(&out).contains("王建国"));
-            assert_eq!(member_bytes(&out, "customXml/item1.xml"), item);
+        // Found by the backend (`Power Query Formulas/Section1.m`) and the verifier
+        // (`…!DataMashup!Formulas/Section1.m`).
+        let in_query = verified
+            .findings
+            .iter()
+            .chain(&verified.residues)
+            .filter(|r| r.location.to_string().contains("Formulas/Section1.m"))
+            .count();
+        assert_eq!(in_query > 0, !values.is_empty(), "{:?}", verified.findings);
+
+        let (report, out) = s.sanitize(&input, Some("pq.xlsx"));
+        let out = out.unwrap_or_else(|| panic!("not sanitized: {:?}", report.error));
+        assert!(report.diagnostics.iter().any(|d| d.code == "power-query"));
+        assert!(!oracle::ooxml_haystack(&out).contains("王建国"));
+        let after = member_bytes(&out, "customXml/item1.xml");
+        if values.is_empty() {
+            assert_eq!(after, item, "an untouched package stays byte for byte");
+            continue;
+        }
+        let checked = s.verify(&out, Some("out.xlsx"));
+        assert_eq!(checked.status, Status::Clean, "{:?}", checked.residues);
+        // The masked query, read back out of the package.
+        let text: String = char::decode_utf16(
+            after[2..]
+                .chunks(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]])),
+        )
+        .map(|c| c.unwrap())
+        .collect();
+        let b64 = &text[text.find("\">").unwrap() + 2..text.find("</DataMashup").unwrap()];
+        let query = section1(b64);
+        for v in &values {
+            assert!(!query.contains(v), "{query}");
+        }
+        assert!(query.contains("186****6666"), "{query}");
+        assert!(
+            query.contains("Excel.Workbook(File.Contents(\"C:\\Users\\"),
+            "{query}"
+        );
+    }
+}
+
+/// `Formulas/Section1.m` of a DataMashup blob given in base64.
+fn section1(b64: &str) -> String {
+    let mut bytes = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in b64.bytes().take_while(|&c| c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            _ => 63,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
         }
     }
+    let len = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
+    let package = bytes[8..8 + len].to_vec();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(package)).unwrap();
+    let mut out = String::new();
+    z.by_name("Formulas/Section1.m")
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    out
 }
 
 fn member_bytes(bytes: &[u8], name: &str) -> Vec<u8> {

@@ -242,6 +242,11 @@ impl Package {
     }
 
     /// Entries in central-directory order.
+    /// The limits the package was opened with.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }

@@ -938,25 +938,6 @@ fn read_xml(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_codes_are_read_through() {
-        let p = |s: &str| header_printed(s).unwrap_or_else(|| s.to_string());
-        assert_eq!(p("&L15011112222"), "\n15011112222");
-        assert_eq!(p("138&\"Arial\"1234&B5678"), "13812345678");
-        assert_eq!(p("110101&K000000199003071233"), "110101199003071233");
-        assert_eq!(
-            p("&L制表人：&\"宋体,加粗\"吴京&R&12第&P页"),
-            "\n制表人：吴京\n第页"
-        );
-        assert_eq!(p("&K01+050张三"), "张三");
-        assert_eq!(p("plain"), "plain");
-    }
-}
-
 /// The package of a Power Query `DataMashup` element (in a custom XML item, usually UTF-16):
 /// its text is base64 of a version (4 bytes), the package's length (4 bytes, little-endian)
 /// and the package, a zip holding the queries (`Formulas/Section1.m`). `None` when the part
@@ -996,4 +977,23 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_codes_are_read_through() {
+        let p = |s: &str| header_printed(s).unwrap_or_else(|| s.to_string());
+        assert_eq!(p("&L15011112222"), "\n15011112222");
+        assert_eq!(p("138&\"Arial\"1234&B5678"), "13812345678");
+        assert_eq!(p("110101&K000000199003071233"), "110101199003071233");
+        assert_eq!(
+            p("&L制表人：&\"宋体,加粗\"吴京&R&12第&P页"),
+            "\n制表人：吴京\n第页"
+        );
+        assert_eq!(p("&K01+050张三"), "张三");
+        assert_eq!(p("plain"), "plain");
+    }
 }

@@ -1129,3 +1129,59 @@ fn only_detections_inside_a_replacement_are_excused() {
     let found: Vec<&str> = r.residues.iter().map(|x| x.value.expose()).collect();
     assert_eq!(found, ["13711112222"], "{:?}", r.residues);
 }
+
+/// A Power Query package (`DataMashup`, base64 in a custom XML item) is decoded and its queries
+/// checked: a phone typed into a query is found; the masked twin is clean.
+#[test]
+fn xlsx_power_query_package() {
+    fn b64(data: &[u8]) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for c in data.chunks(3) {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            for i in 0..4 {
+                out.push(if i <= c.len() {
+                    char::from(A[(n >> (18 - 6 * i)) as usize & 63])
+                } else {
+                    '='
+                });
+            }
+        }
+        out
+    }
+    let item = |phone: &str| {
+        let query = format!(
+            "section Section1;\nshared 名单 = let 源 = #table({{\"手机\"}},{{{{\"{phone}\"}}}}) in 源;"
+        );
+        let package = zip(&[("Formulas/Section1.m", &query)]);
+        let mut blob = vec![0u8; 4];
+        blob.extend((package.len() as u32).to_le_bytes());
+        blob.extend(package);
+        blob.extend([0u8; 4]);
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?><DataMashup xmlns="http://schemas.microsoft.com/DataMashup">{}</DataMashup>"#,
+            b64(&blob)
+        )
+    };
+    let planted = item(MOBILE);
+    let r = run(
+        &xlsx(HEADER_ROW, &[("customXml/item1.xml", &planted)]),
+        Format::Xlsx,
+        &[MOBILE],
+    );
+    assert!(original_found(&r, MOBILE));
+    assert!(detected(&r, PiiKind::Mobile));
+    assert!(
+        r.residues.iter().all(|x| x
+            .location
+            .to_string()
+            .contains("DataMashup!Formulas/Section1.m")),
+        "{:?}",
+        r.residues
+    );
+    let masked = item("138****5678");
+    let clean = xlsx(HEADER_ROW, &[("customXml/item1.xml", &masked)]);
+    assert!(run(&clean, Format::Xlsx, &[MOBILE]).residues.is_empty());
+}

@@ -2413,6 +2413,39 @@ pub(crate) fn open<'l>(
                 continue;
             }
             let src = read_idx(i)?;
+            // A Power Query package: its queries are the units, the base64 around them is
+            // not text.
+            if lower.starts_with("customxml/")
+                && let Some(range) = crate::mashup::find(&src)
+            {
+                let b64 = &src[range.clone()];
+                let slot = Slot {
+                    part: i as u32,
+                    start: Pos::try_from(range.start)
+                        .map_err(|_| Error::limit("part too large"))?,
+                    end: Pos::try_from(range.end).map_err(|_| Error::limit("part too large"))?,
+                    quote: 0,
+                };
+                for (member, text) in
+                    crate::mashup::queries(b64, limits).map_err(|e| in_part(e, &entry.name))?
+                {
+                    let mut l = Location::part(entry.name.clone());
+                    l.detail = Some(docsan_core::format_compact!("Power Query {member}"));
+                    ex.push(
+                        text,
+                        UnitContext::new(UnitKind::Other, l),
+                        Binding::Mashup(Box::new((slot, member))),
+                    )?;
+                }
+                ex.diags.push(
+                    Diagnostic::info(
+                        "power-query",
+                        "Power Query package (DataMashup): its queries were read and are masked in place; their permissions go back to Excel's defaults when one is changed",
+                    )
+                    .at(loc.clone()),
+                );
+                continue;
+            }
             let mut g = Gen::new(i as u32, &entry.name, role);
             if role == Role::PivotRecords
                 && let Some(f) = pivot_fields.get(&n)
@@ -2420,17 +2453,6 @@ pub(crate) fn open<'l>(
                 g.fields = f.clone();
             }
             walk_generic(&mut ex, &mut g, &src).map_err(|e| in_part(e, &entry.name))?;
-            // A Power Query package is base64 here: the verifier reads its queries, which
-            // cannot be masked (personal data in them fails the file).
-            if lower.starts_with("customxml/") && src.windows(11).any(|w| w == b"<DataMashup") {
-                ex.diags.push(
-                    Diagnostic::warning(
-                        "power-query",
-                        "Power Query package (DataMashup): its queries are checked but cannot be masked; personal data in them fails the file",
-                    )
-                    .at(loc.clone()),
-                );
-            }
             if role == Role::PivotCache {
                 // Remember the field names for the records part this definition points to.
                 if let Some((_, rels)) = read_norm(&rels_path_for(&n))? {

@@ -19,6 +19,7 @@
 pub mod bench_support;
 mod extract;
 mod headerfooter;
+mod mashup;
 mod rewrite;
 mod xml;
 
@@ -197,6 +198,9 @@ pub(crate) enum Binding {
     /// A pivot cache's number item (`<n v="13812345678"/>`): the value's slot and the
     /// element's local name, which becomes `s` (a string item) when the value is masked.
     CacheNumber(Box<(Slot, Range<Pos>)>),
+    /// A query of a Power Query package: the slot of the package's base64 text and the
+    /// query's member name in the package.
+    Mashup(Box<(Slot, String)>),
 }
 
 /// One shared string item.

@@ -443,6 +443,8 @@ pub(crate) fn rewrite(
     // The shared strings with an edited use (sorted and de-duplicated before use).
     let mut sst_edits: Vec<u32> = Vec::new();
     let mut drop_calc = false;
+    // Masked queries of Power Query packages, by the package's slot.
+    let mut mashups: BTreeMap<(u32, Pos, Pos), BTreeMap<String, String>> = BTreeMap::new();
 
     // Sheet renames come first: every reference to a renamed sheet is rewritten with it.
     let sheet_units: Vec<u32> = (0..doc.units_len() as u32)
@@ -549,6 +551,7 @@ pub(crate) fn rewrite(
             Some(Binding::Formula(slot) | Binding::SheetName(slot)) => (slot.part, 1),
             Some(Binding::HeaderFooter(hf)) => (hf.slot.part, 1),
             Some(Binding::CacheNumber(b)) => (b.0.part, 2),
+            Some(Binding::Mashup(m)) => (m.0.part, 1),
             Some(Binding::Sst { .. }) | None => continue,
         };
         *room.entry(part).or_default() += n;
@@ -657,6 +660,13 @@ pub(crate) fn rewrite(
                     .or_default()
                     .push(slot_splice(&hf.slot, &full));
             }
+            Binding::Mashup(m) => {
+                let (slot, member) = &**m;
+                mashups
+                    .entry((slot.part, slot.start, slot.end))
+                    .or_default()
+                    .insert(member.clone(), apply_edits(text, edits));
+            }
             Binding::SheetName(slot) => {
                 if let Some(new_name) = renamed.get(&uid) {
                     splices
@@ -666,6 +676,20 @@ pub(crate) fn rewrite(
                 }
             }
         }
+    }
+
+    // Each Power Query package with a masked query is written again, once for all of them.
+    for ((part, start, end), queries) in mashups {
+        let src = parts.get(part)?;
+        let b64 = src
+            .get(start as usize..end as usize)
+            .ok_or_else(|| Error::internal("Power Query package outside its part"))?;
+        let new = crate::mashup::rebuild(b64, &queries, doc.pkg.limits())?;
+        splices.entry(part).or_default().push(Splice {
+            start,
+            end,
+            bytes: new.into_bytes().into(),
+        });
     }
 
     if !sst_edits.is_empty() {
