@@ -603,7 +603,8 @@ const SIGN_VERBS: &[&str] = &[
 
 /// Is `w` a verb a name is signed with before a colon ([`SIGN_VERBS`])?
 pub fn is_sign_verb(w: &str) -> bool {
-    SIGN_VERBS.contains(&w)
+    // Each is two characters of three bytes.
+    w.len() == 6 && SIGN_VERBS.contains(&w)
 }
 
 /// Words of the numbers of orders, waybills, invoices, tickets and serials (`物流单号`,
@@ -902,6 +903,16 @@ mod tests {
             assert!(!may_classify(v), "{v}");
             assert_eq!(classify_header(v), None);
         }
+    }
+
+    #[test]
+    fn signing_verbs_are_two_characters() {
+        assert!(
+            SIGN_VERBS
+                .iter()
+                .all(|w| w.chars().count() == 2 && w.len() == 6)
+        );
+        assert!(is_sign_verb("制表") && !is_sign_verb("制表人") && !is_sign_verb("表"));
     }
 
     #[test]

@@ -138,12 +138,14 @@ pub fn tokens(text: &str) -> Vec<NumToken> {
         // A mobile number, an ID, a card or a landline written with dots (`186.5555.7777`):
         // read as one only when its groups are laid out as one, so that decimals, dates,
         // versions and host addresses stay what they are.
-        if dotted_chain(text, pos) {
-            let tok = read_token(text, pos, true);
-            pos = tok.end.max(pos + 1);
-            out.push(tok);
-            continue;
-        }
+        let dotted = |text: &str, pos: usize, out: &mut Vec<NumToken>| -> Option<usize> {
+            dotted_chain(text, pos).then(|| {
+                let tok = read_token(text, pos, true);
+                let end = tok.end.max(pos + 1);
+                out.push(tok);
+                end
+            })
+        };
         // Fast path: a short run of ASCII digits standing alone (a date part, a page number,
         // a small amount) can hold nothing and is skipped without further work.
         if is_ascii_digit {
@@ -152,6 +154,12 @@ pub fn tokens(text: &str) -> Vec<NumToken> {
                 .take_while(|b| b.is_ascii_digit())
                 .count();
             let next = bytes.get(pos + k).copied();
+            let dot =
+                next == Some(b'.') || bytes.get(pos + k..pos + k + 3) == Some("．".as_bytes());
+            if dot && let Some(end) = dotted(text, pos, &mut out) {
+                pos = end;
+                continue;
+            }
             let continues = match next {
                 Some(b' ' | b'-' | b')' | b'X' | b'x' | b'\t' | b'\n' | b'\r') => true,
                 Some(b) if b >= 0x80 => {
@@ -164,6 +172,9 @@ pub fn tokens(text: &str) -> Vec<NumToken> {
                 pos += k;
                 continue;
             }
+        } else if let Some(end) = dotted(text, pos, &mut out) {
+            pos = end;
+            continue;
         }
         let tok = read_token(text, pos, false);
         pos = tok.end.max(pos + 1);
@@ -187,52 +198,45 @@ fn is_dot(c: char) -> bool {
 /// landline (an area code, then 7 or 8 digits or two groups of 3 or 4), with no dot, digit or
 /// ASCII letter right before them?
 fn dotted_chain(text: &str, first: usize) -> bool {
-    let Some(before_end) = text[first..].find(|c: char| digit_value(c).is_none()) else {
-        return false;
-    };
-    let Some(dot) = char_at(text, first + before_end).filter(|c| is_dot(*c)) else {
-        return false;
-    };
     if char_before(text, first)
         .is_some_and(|c| is_dot(c) || digit_value(c).is_some() || c.is_ascii_alphabetic())
     {
         return false;
     }
-    let mut lens: Vec<usize> = Vec::new();
-    let mut digits = String::new();
+    // Group lengths, without allocating: asked of every number a dot follows (`196.50`).
+    let mut lens = [0usize; 6];
+    let mut groups = 0;
+    let mut dot = None;
     let mut pos = first;
     loop {
         let mut n = 0;
-        while let Some(v) = char_at(text, pos).and_then(digit_value) {
-            digits.push(char::from(b'0' + v));
-            pos += char_at(text, pos).map_or(1, char::len_utf8);
+        while let Some(c) = char_at(text, pos).filter(|c| digit_value(*c).is_some()) {
+            pos += c.len_utf8();
             n += 1;
         }
-        lens.push(n);
+        // No group of a value laid out so is longer than eight digits.
+        if n > 8 || groups == lens.len() {
+            return false;
+        }
+        lens[groups] = n;
+        groups += 1;
         match char_at(text, pos) {
-            Some(c)
-                if c == dot
-                    && char_at(text, pos + c.len_utf8())
-                        .and_then(digit_value)
-                        .is_some() =>
-            {
-                if lens.len() >= 6 {
-                    return false;
-                }
-                pos += c.len_utf8();
-            }
-            // Another dot or a mixed dot: not this layout.
             Some(c)
                 if is_dot(c)
                     && char_at(text, pos + c.len_utf8())
                         .and_then(digit_value)
                         .is_some() =>
             {
-                return false;
+                // Dots all alike.
+                if *dot.get_or_insert(c) != c {
+                    return false;
+                }
+                pos += c.len_utf8();
             }
             _ => break,
         }
     }
+    let lens = &lens[..groups];
     if lens.len() < 2 {
         return false;
     }
@@ -241,7 +245,7 @@ fn dotted_chain(text: &str, first: usize) -> bool {
     let fours = lens.len() >= 4
         && lens[..lens.len() - 1].iter().all(|l| *l == 4)
         && (1..=4).contains(&lens[lens.len() - 1]);
-    let area = digits.starts_with('0') && (3..=4).contains(&lens[0]);
+    let area = char_at(text, first).and_then(digit_value) == Some(0) && (3..=4).contains(&lens[0]);
     lens == [3, 4, 4]
         || ((total == 18 || (total == 17 && x_after)) && lens.iter().all(|l| *l >= 2))
         || ((16..=19).contains(&total) && fours)
