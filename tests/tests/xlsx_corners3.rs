@@ -434,3 +434,30 @@ fn member_bytes(bytes: &[u8], name: &str) -> Vec<u8> {
     z.by_name(name).unwrap().read_to_end(&mut out).unwrap();
     out
 }
+
+/// A value spelt by a formula in pieces (`CONCATENATE("320106","19840704","561X")`,
+/// `"139"&"55556789"`): the cached value was masked, the formula kept the pieces, and a
+/// recalculation showed the value again. The literals joined are now read; the masked pieces
+/// go back into the literals, the formula's syntax untouched.
+#[test]
+fn values_spelt_by_formula_pieces_are_masked() {
+    let id = id18("32010619840704561");
+    let (a, b, c) = (&id[..6], &id[6..14], &id[14..]);
+    let data = format!(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c><c r="B1" t="inlineStr"><is><t>电话</t></is></c><c r="C1" t="inlineStr"><is><t>合计</t></is></c></row><row r="2"><c r="A2" t="str"><f>CONCATENATE("{a}","{b}","{c}")</f><v>{a}********{c}</v></c><c r="B2" t="str"><f>"139"&amp;"55556789"</f><v>139****6789</v></c><c r="C2" t="str"><f>"共"&amp;SUM(D2:D9)&amp;"元"</f><v>共0元</v></c></row>"#
+    );
+    let input = workbook(&data, "", &[], "", &[]);
+    let s = Sanitizer::new(Options::default()).unwrap();
+    assert_eq!(s.verify(&input, Some("in.xlsx")).status, Status::Found);
+    let out = sanitized("pieces", &input, &[&format!("\"{b}\""), "\"55556789\""]);
+    let sheet = member(&out, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains(&format!(r#"<f>CONCATENATE("{a}","********","{c}")</f>"#)),
+        "{sheet}"
+    );
+    assert!(sheet.contains(r#"<f>"139"&amp;"****6789"</f>"#), "{sheet}");
+    assert!(
+        sheet.contains(r#"<f>"共"&amp;SUM(D2:D9)&amp;"元"</f>"#),
+        "{sheet}"
+    );
+}

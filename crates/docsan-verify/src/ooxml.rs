@@ -861,6 +861,16 @@ fn read_xml(
                             None,
                         ));
                     }
+                    // A formula's string literals joined (`CONCATENATE("320106","19840704",
+                    // "561X")`, `"139"&"55556789"`): a value may be spelt in pieces.
+                    if b.kind == UnitKind::Field
+                        && local == "f"
+                        && let Some(joined) = formula_pieces(&b.accepted)
+                    {
+                        let mut d = l.clone();
+                        d.detail = Some("formula string pieces joined".into());
+                        out.push((Cow::Owned(joined), UnitKind::Field, d, None, None));
+                    }
                     // A spreadsheet page header's printed text (`oddHeader` …), without the
                     // codes that may split a value (`&L138&B1234&I5678`), is read besides the
                     // text as it is stored. (A Word header's `&` is an ampersand.)
@@ -938,6 +948,31 @@ fn read_xml(
     Ok(())
 }
 
+/// The string literals of a formula joined, when it has two or more (a doubled quote inside
+/// one stands for a quote).
+fn formula_pieces(f: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut chars = f.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            continue;
+        }
+        count += 1;
+        loop {
+            match chars.next() {
+                Some('"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    out.push('"');
+                }
+                Some('"') | None => break,
+                Some(c) => out.push(c),
+            }
+        }
+    }
+    (count >= 2).then_some(out)
+}
+
 /// The package of a Power Query `DataMashup` element (in a custom XML item, usually UTF-16):
 /// its text is base64 of a version (4 bytes), the package's length (4 bytes, little-endian)
 /// and the package, a zip holding the queries (`Formulas/Section1.m`). `None` when the part
@@ -981,6 +1016,21 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn formula_pieces_are_joined() {
+        use super::formula_pieces;
+        assert_eq!(
+            formula_pieces(r#"CONCATENATE("320106","19840704","561X")"#).as_deref(),
+            Some("32010619840704561X")
+        );
+        assert_eq!(
+            formula_pieces(r#""139"&"5555"&A1"#).as_deref(),
+            Some("1395555")
+        );
+        assert_eq!(formula_pieces(r#""a""b"&"c""#).as_deref(), Some("a\"bc"));
+        assert_eq!(formula_pieces(r#"SUM(A1:A3)&"元""#), None);
+    }
+
     use super::*;
 
     #[test]

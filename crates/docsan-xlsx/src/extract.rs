@@ -56,6 +56,8 @@ struct Ex<'l> {
     mode: UnitSink<'l>,
     /// Units extracted so far (kept or handed over).
     count: u32,
+    /// Whether a unit of formula pieces was made.
+    formula_pieces: bool,
 }
 
 impl Ex<'_> {
@@ -1128,6 +1130,28 @@ pub(crate) fn exact_integer(v: &str) -> Option<String> {
     Some(format!("{sign}{body}{}", "0".repeat(zeros)))
 }
 
+/// The content ranges of a formula's string literals, when it has two or more and none holds
+/// a doubled quote (which stands for one quote, and would not be written back as it was).
+pub(crate) fn literal_ranges(f: &str) -> Option<Vec<(u32, u32)>> {
+    let b = f.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let end = start + b[start..].iter().position(|&c| c == b'"')?;
+        if b.get(end + 1) == Some(&b'"') {
+            return None;
+        }
+        out.push((u32::try_from(start).ok()?, u32::try_from(end).ok()?));
+        i = end + 1;
+    }
+    (out.len() >= 2).then_some(out)
+}
+
 /// Does the text hold a run of at least `n` digits (a number literal that may be a phone or
 /// ID number)?
 fn has_digit_run(s: &str, n: usize) -> bool {
@@ -2183,8 +2207,9 @@ fn finish_cell(
     if let Some((fs, fe, ft)) = st.f_text.take()
         && (ft.contains('"') || !ft.is_ascii() || has_digit_run(&ft, 7))
     {
-        ex.push(
-            ft,
+        let pieces = literal_ranges(&ft);
+        let fuid = ex.push(
+            ft.as_str(),
             mk_ctx(UnitKind::Field, Some("formula"), ""),
             Binding::Formula(Slot {
                 part: sc.part,
@@ -2193,6 +2218,19 @@ fn finish_cell(
                 quote: 0,
             }),
         )?;
+        // A value may be spelt in pieces: the literals joined are a unit of their own.
+        if let Some(ranges) = pieces {
+            let joined: String = ranges
+                .iter()
+                .map(|&(a, b)| &ft[a as usize..b as usize])
+                .collect();
+            ex.formula_pieces = true;
+            ex.push(
+                joined,
+                mk_ctx(UnitKind::Field, Some("formula string pieces joined"), ""),
+                Binding::FormulaPieces(Box::new((fuid, ranges))),
+            )?;
+        }
     }
     Ok(out_text.filter(|t| headerish(t)))
 }
@@ -2263,6 +2301,7 @@ pub(crate) fn open<'l>(
         diags: Vec::new(),
         mode,
         count: 0,
+        formula_pieces: false,
     };
     let mut done: BTreeSet<usize> = BTreeSet::new();
 
@@ -2538,6 +2577,7 @@ pub(crate) fn open<'l>(
         calc_chain,
         workbook_rels,
         content_types,
+        formula_pieces: ex.formula_pieces,
     })
 }
 

@@ -201,6 +201,10 @@ pub(crate) enum Binding {
     /// A query of a Power Query package: the slot of the package's base64 text and the
     /// query's member name in the package.
     Mashup(Box<(Slot, String)>),
+    /// A formula's string literals joined (a value spelt in pieces, `CONCATENATE("320106",
+    /// "19840704","561X")`): the formula's unit and each literal's content range in its text.
+    /// Edits go back into the formula's literals.
+    FormulaPieces(Box<(u32, Vec<(u32, u32)>)>),
 }
 
 /// One shared string item.
@@ -253,6 +257,8 @@ pub struct XlsxDocument {
     /// Parts stored as UTF-16 (little endian when `true`): extracted and spliced as UTF-8,
     /// written back as UTF-16.
     pub(crate) utf16: std::collections::BTreeMap<u32, bool>,
+    /// Whether any unit is bound as [`Binding::FormulaPieces`].
+    pub(crate) formula_pieces: bool,
 }
 
 impl XlsxDocument {

@@ -482,6 +482,47 @@ pub(crate) fn rewrite(
         renames.push((text.to_string(), new_name.clone()));
         renamed.insert(uid, new_name);
     }
+    // A formula's string literals joined, edited: the edits go back into the literals of the
+    // formula (its own edits there give way to them), and the formula is written as one.
+    if doc.formula_pieces {
+        for uid in by_unit.uids() {
+            let Some(Binding::FormulaPieces(fp)) = doc.bindings.get(uid as usize) else {
+                continue;
+            };
+            let (fuid, ranges) = &**fp;
+            let text = doc.text_at(uid);
+            let edits = by_unit.take(uid);
+            check_edits(text, &edits)?;
+            let lens: Vec<u32> = ranges.iter().map(|&(a, b)| b - a).collect();
+            let new = new_slot_texts(text, &lens, &edits)?;
+            let ftext = doc.text_at(*fuid);
+            let extra: Vec<Edit> = ranges
+                .iter()
+                .zip(new)
+                .filter(|(r, n)| ftext.get(r.0 as usize..r.1 as usize) != Some(n.as_str()))
+                .map(|(r, n)| Edit {
+                    unit: UnitId(*fuid),
+                    range: r.0 as usize..r.1 as usize,
+                    replacement: n.into(),
+                })
+                .collect();
+            if extra.is_empty() {
+                continue;
+            }
+            let mut merged: Vec<Edit> = by_unit
+                .take(*fuid)
+                .into_iter()
+                .filter(|e| {
+                    !extra
+                        .iter()
+                        .any(|x| x.range.start < e.range.end && e.range.start < x.range.end)
+                })
+                .collect();
+            merged.extend(extra);
+            merged.sort_by_key(|e| (e.range.start, e.range.end));
+            by_unit.insert(*fuid, merged);
+        }
+    }
     let mut rename_ranges: BTreeMap<u32, Vec<std::ops::Range<usize>>> = BTreeMap::new();
     if !renames.is_empty() {
         for (i, b) in doc.bindings.iter().enumerate() {
@@ -489,7 +530,10 @@ pub(crate) fn rewrite(
             let text = doc.text_at(uid);
             if matches!(
                 b,
-                Binding::SheetName(_) | Binding::Sst { .. } | Binding::Number(_)
+                Binding::SheetName(_)
+                    | Binding::Sst { .. }
+                    | Binding::Number(_)
+                    | Binding::FormulaPieces(_)
             ) {
                 continue;
             }
@@ -552,6 +596,7 @@ pub(crate) fn rewrite(
             Some(Binding::HeaderFooter(hf)) => (hf.slot.part, 1),
             Some(Binding::CacheNumber(b)) => (b.0.part, 2),
             Some(Binding::Mashup(m)) => (m.0.part, 1),
+            Some(Binding::FormulaPieces(_)) => continue,
             Some(Binding::Sst { .. }) | None => continue,
         };
         *room.entry(part).or_default() += n;
@@ -660,6 +705,8 @@ pub(crate) fn rewrite(
                     .or_default()
                     .push(slot_splice(&hf.slot, &full));
             }
+            // Written with their formula (above).
+            Binding::FormulaPieces(_) => {}
             Binding::Mashup(m) => {
                 let (slot, member) = &**m;
                 mashups
