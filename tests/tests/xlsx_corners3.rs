@@ -241,7 +241,7 @@ fn phone_numbers_in_exponent_form_are_masked() {
 fn filters_smart_tags_name_comments_and_sharepoint_users_are_masked() {
     let shared = ["姓名", "联系电话", "王建国"];
     let data = row(1, &[("s", "0"), ("s", "1")]) + &row(2, &[("s", "2"), ("n", "13812345678")]);
-    let sheet_extra = r#"<autoFilter ref="A1:B2"><filterColumn colId="1"><customFilters><customFilter operator="equal" val="18655556666"/></customFilters></filterColumn></autoFilter><smartTags><cellSmartTags r="B2"><cellSmartTag type="0"><cellSmartTagPr key="Phone" val="15011112222"/></cellSmartTag></cellSmartTags></smartTags>"#;
+    let sheet_extra = r#"<autoFilter ref="A1:B2"><filterColumn colId="1"><customFilters><customFilter operator="equal" val="18655556666"/></customFilters></filterColumn></autoFilter><smartTags><cellSmartTags r="B2"><cellSmartTag type="0"><cellSmartTagPr key="FullName" val="张志强"/><cellSmartTagPr key="Phone" val="15011112222"/></cellSmartTag></cellSmartTags></smartTags>"#;
     let book_extra = r#"<definedNames><definedName name="联系人" comment="杨晓东 19988887777">名单!$A$2</definedName></definedNames>"#;
     let custom = r#"<?xml version="1.0"?><p:properties xmlns:p="http://schemas.microsoft.com/office/2006/metadata/properties"><documentManagement><Owner xmlns="abc"><UserInfo><DisplayName>刘海燕</DisplayName><AccountId>12</AccountId></UserInfo></Owner><Status xmlns="abc">已审核</Status></documentManagement></p:properties>"#;
     let input = workbook(
@@ -257,6 +257,7 @@ fn filters_smart_tags_name_comments_and_sharepoint_users_are_masked() {
         &[
             "18655556666",
             "15011112222",
+            "张志强",
             "杨晓东",
             "19988887777",
             "刘海燕",
@@ -460,4 +461,25 @@ fn values_spelt_by_formula_pieces_are_masked() {
         sheet.contains(r#"<f>"共"&amp;SUM(D2:D9)&amp;"元"</f>"#),
         "{sheet}"
     );
+}
+
+/// Numbers that pass for bank cards (Luhn-valid, card-like prefixes) under headers that say
+/// what they are (`物流单号`, `订单编号`) are kept, and the verifier, which read the shared
+/// strings in the table's order without their column, no longer fails the file for them: a
+/// shared string a cell uses is read as that cell.
+#[test]
+fn card_like_numbers_under_order_headers_are_kept_and_pass() {
+    let waybill = format!("400000584830401{}", fake::luhn_digit("400000584830401"));
+    let order = format!(
+        "600000198036494205{}",
+        fake::luhn_digit("600000198036494205")
+    );
+    let shared = ["姓名", "物流单号", "订单编号", "王建国", &waybill, &order];
+    let data = row(1, &[("s", "0"), ("s", "1"), ("s", "2")])
+        + &row(2, &[("s", "3"), ("s", "4"), ("s", "5")]);
+    let input = workbook(&data, "", &shared, "", &[]);
+    let out = sanitized("order numbers", &input, &["王建国"]);
+    let sst = member(&out, "xl/sharedStrings.xml");
+    assert!(sst.contains(&format!("<t>{waybill}</t>")), "{sst}");
+    assert!(sst.contains(&format!("<t>{order}</t>")), "{sst}");
 }

@@ -120,6 +120,11 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
     // Shared strings first, so that sheet cells can be resolved to their text: their part is
     // checked before the others, and its strings are collected as it is read.
     let mut shared: Vec<String> = Vec::new();
+    // Which shared strings a cell uses: those are read as cells, under their column's header,
+    // and only the others on their own (at the end), out of any sheet's order: read in the
+    // table's order, one string took the one before it as its label (`住址` then `身份证号`),
+    // and a number under `物流单号` passed for a bank card.
+    let mut used: Vec<bool> = Vec::new();
     let ss_index = members
         .iter()
         .position(|m| m.listed && m.name.to_ascii_lowercase().ends_with("sharedstrings.xml"));
@@ -193,12 +198,17 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             let strings = is_ss.then_some(&mut collected);
             let (read, hits) = rayon::join(
                 docsan_core::carry_deadline(|| {
-                    read_xml(ctx, m, data, &loc, &shared, sheet, strings)
+                    let table = SharedStrings {
+                        items: &shared,
+                        used: &mut used,
+                    };
+                    read_xml(ctx, m, data, &loc, table, sheet, strings)
                 }),
                 docsan_core::carry_deadline(|| needles.find_in_bytes(data, text_bearing)),
             );
             if is_ss {
                 shared = collected;
+                used = vec![false; shared.len()];
             }
             let from_text = ctx.residues.split_off(at);
             ctx.add_byte_hits(hits, &loc);
@@ -238,6 +248,18 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
         {
             // Other text (altChunk HTML or MHT, RTF, plain text): lines are units.
             ctx.verify_embedded_text(&m.name, data);
+        }
+    }
+    if let Some(ss) = ss_index {
+        for (i, text) in shared.iter().enumerate() {
+            if used.get(i).copied().unwrap_or(false) || xml::is_blank(text) {
+                continue;
+            }
+            let mut loc = ctx.loc(&members[ss].name);
+            loc.detail = Some(docsan_core::format_compact!(
+                "shared string {i} used by no cell"
+            ));
+            ctx.add_unit(text, UnitKind::Other, loc, None, None);
         }
     }
     Ok(())
@@ -531,15 +553,28 @@ fn header_printed(s: &str) -> Option<String> {
     Some(out)
 }
 
+/// The shared strings read so far, and which of them a cell has used.
+struct SharedStrings<'a> {
+    items: &'a [String],
+    used: &'a mut [bool],
+}
+
 fn read_xml(
     ctx: &mut Ctx<'_>,
     m: &Member,
     data: &[u8],
     loc: &Location,
-    shared: &[String],
+    table: SharedStrings<'_>,
     sheet: Option<String>,
     mut strings: Option<&mut Vec<String>>,
 ) -> Result<(), Error> {
+    let SharedStrings {
+        items: shared,
+        used,
+    } = table;
+    // The shared strings part: its items are read as the cells that use them (and those no
+    // cell uses, at the end).
+    let sst_part = strings.is_some();
     let text = xml::decode(data);
     // The shared string table's items (`si`, phonetic runs left out), when asked for.
     let mut si: Option<String> = None;
@@ -781,12 +816,12 @@ fn read_xml(
                 if is_sheet && local == "c" {
                     if std::mem::take(&mut cell_open) {
                         let value: Cow<'_, str> = match cell_t.as_ref() {
-                            "s" => match cell_v
-                                .trim()
-                                .parse::<usize>()
-                                .ok()
-                                .and_then(|i| shared.get(i))
-                            {
+                            "s" => match cell_v.trim().parse::<usize>().ok().and_then(|i| {
+                                if let Some(u) = used.get_mut(i) {
+                                    *u = true;
+                                }
+                                shared.get(i)
+                            }) {
                                 Some(s) => Cow::Borrowed(s.as_str()),
                                 None => Cow::Owned(cell_v.clone()),
                             },
@@ -882,7 +917,9 @@ fn read_xml(
                         d.detail = Some("printed text".into());
                         out.push((Cow::Owned(p), b.kind, d, None, None));
                     }
-                    out.push((Cow::Owned(b.accepted), b.kind, l, header, None));
+                    if !(sst_part && local == "si") {
+                        out.push((Cow::Owned(b.accepted), b.kind, l, header, None));
+                    }
                 } else if blocks.is_empty() && !cell_open && !loose.trim().is_empty() {
                     let l = Location {
                         detail: Some(docsan_core::format_compact!("element {local}")),

@@ -645,6 +645,11 @@ impl Gen {
             if l == b"definedName" && an == b"comment" {
                 ctx.label = attr_val(b"name").map(Into::into);
             }
+            // A smart tag's property is labelled by its key (`FullName`, `Phone`).
+            if l == b"cellSmartTagPr" && an == b"val" {
+                ctx.kind = UnitKind::Metadata;
+                ctx.label = attr_val(b"key").map(Into::into);
+            }
             ctx.column_header = record_header.clone().map(Into::into);
             let binding = if self.role == Role::Workbook && l == b"sheet" && an == b"name" {
                 // A sheet may be named after a person (one sheet per household): when its name
