@@ -130,6 +130,8 @@ pub(crate) struct Needles<'a> {
     /// a second matcher of the normalized values cost a quarter of the verifier's memory.
     byte_pats: Vec<(u32, u8, bool, bool)>,
     byte_m: Matcher,
+    /// The length of the longest byte pattern.
+    max_len: usize,
 }
 
 /// The rule names of the byte forms.
@@ -435,11 +437,16 @@ impl<'a> Needles<'a> {
                 byte_pats.push((idx as u32, rule_index(rule), form.len() < SHORT, is_norm));
             }
         }
+        let max_len = (0..byte_b.len())
+            .map(|i| byte_b.get(i).len())
+            .max()
+            .unwrap_or(0);
         Needles {
             originals,
             values,
             byte_pats,
             byte_m: byte_b.build(),
+            max_len,
         }
     }
 
@@ -483,15 +490,36 @@ impl<'a> Needles<'a> {
         buf: &[u8],
         text_bearing: bool,
     ) -> Vec<(usize, &'static str)> {
-        let mut hits: Vec<(usize, u8)> = Vec::new();
         let pats = &self.byte_pats;
-        self.byte_m.for_each(buf, |p, _| {
-            if let Some(&(idx, rule, short, _)) = pats.get(p)
-                && (text_bearing || !short)
-            {
-                hits.push((idx as usize, rule));
-            }
-        });
+        let search = |hay: &[u8]| {
+            let mut hits: Vec<(usize, u8)> = Vec::new();
+            self.byte_m.for_each(hay, |p, _| {
+                if let Some(&(idx, rule, short, _)) = pats.get(p)
+                    && (text_bearing || !short)
+                {
+                    hits.push((idx as usize, rule));
+                }
+            });
+            hits
+        };
+        // A large part (a sheet's 20 MB) is searched in pieces on the pool, each overlapping
+        // the next by a pattern's length less one: a thread done with its own check takes
+        // some (only which values occur counts, so the pieces' hits are simply joined).
+        let mut hits: Vec<(usize, u8)> = if buf.len() >= 2 * SEARCH_PIECE && self.max_len > 0 {
+            use rayon::prelude::*;
+            let pieces = buf.len().div_ceil(SEARCH_PIECE);
+            let found: Vec<Vec<(usize, u8)>> = (0..pieces)
+                .into_par_iter()
+                .map(|k| {
+                    let start = k * SEARCH_PIECE;
+                    let end = ((k + 1) * SEARCH_PIECE + self.max_len - 1).min(buf.len());
+                    search(&buf[start..end])
+                })
+                .collect();
+            found.concat()
+        } else {
+            search(buf)
+        };
         // ASCII values in UTF-16: their UTF-8 form in the text of the buffer's runs of
         // `c 00` (little-endian) or `00 c` (big-endian) code units.
         if buf.contains(&0) {
@@ -527,6 +555,9 @@ impl<'a> Needles<'a> {
             .collect()
     }
 }
+
+/// The size of the pieces a large buffer is searched in, side by side.
+const SEARCH_PIECE: usize = 1 << 21;
 
 /// The ASCII text a buffer holds as UTF-16: for each byte order and each of the two
 /// alignments, every run of code units below 0x80 (and not NUL), the runs separated by NUL
@@ -771,6 +802,35 @@ mod tests {
                 assert_eq!(g, w, "{s} pdf={pdf}");
             }
         }
+    }
+
+    /// A large buffer is searched in pieces: a value across the boundary of two pieces, at
+    /// the very start and at the very end is found, once each, as in one search.
+    #[test]
+    fn a_large_buffer_is_searched_in_pieces_like_one() {
+        let originals: Vec<Sensitive> = ["13812345678", "110101199003071234", "王小明"]
+            .into_iter()
+            .map(Sensitive::new)
+            .collect();
+        let n = Needles::new(&originals, &[], false);
+        let mut buf = vec![b'x'; 3 * SEARCH_PIECE + 77];
+        let put = |buf: &mut Vec<u8>, at: usize, v: &str| {
+            buf[at..at + v.len()].copy_from_slice(v.as_bytes());
+        };
+        put(&mut buf, SEARCH_PIECE - 5, "13812345678");
+        put(&mut buf, 0, "王小明");
+        let end = buf.len() - 18;
+        put(&mut buf, end, "110101199003071234");
+        let whole = n.find_in_bytes(&buf, true);
+        assert_eq!(whole.len(), 3, "{whole:?}");
+        let mut one = Vec::new();
+        for piece in [&buf[..SEARCH_PIECE + 20], &buf[SEARCH_PIECE + 20..]] {
+            one.extend(n.find_in_bytes(piece, true));
+        }
+        one.sort_unstable();
+        let mut whole_sorted = whole.clone();
+        whole_sorted.sort_unstable();
+        assert_eq!(whole_sorted, one);
     }
 
     proptest::proptest! {
