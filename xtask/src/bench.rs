@@ -8,7 +8,8 @@
 //!   `unzip -p` plus `cat` reading the same files with two workers; each twice, interleaved,
 //!   the faster time of each kept.
 //! - Large files: a 200-page PDF, a 100k-row sheet, a ~300-page DOCX and a 100k-row CSV, each
-//!   with its peak memory against the target of 4x the input plus 100 MB.
+//!   sanitized three times (the median time shown, the highest peak) with its peak memory
+//!   against the target of 4x the input plus 100 MB.
 //!
 //! Large files show MB/s of the file and of its content (the uncompressed members of a zip
 //! package, which is what has to be parsed, rewritten and verified).
@@ -23,6 +24,9 @@ use std::time::{Duration, Instant};
 
 /// How many times the corpus runs and its baseline are measured (the fastest kept).
 const ROUNDS: usize = 2;
+
+/// How many times each large file is sanitized (the median time kept, the highest peak).
+const LARGE_ROUNDS: usize = 3;
 
 /// Runs a command, returning (wall time, peak RSS in bytes, success).
 fn measure(cmd: &mut Command) -> anyhow::Result<(Duration, u64, bool)> {
@@ -301,20 +305,38 @@ pub fn run() -> anyhow::Result<()> {
 
     println!(
         "\n{:<28} {:>9} {:>8} {:>9} {:>12} {:>10} {:>12} {:>7}",
-        "large file", "size MB", "secs", "MB/s", "content MB/s", "peak MB", "target MB", "ok"
+        "large file (median of 3)",
+        "size MB",
+        "secs",
+        "MB/s",
+        "content MB/s",
+        "peak MB",
+        "target MB",
+        "ok"
     );
     let mut verify_rows = Vec::new();
     for f in &bigs {
         let size = std::fs::metadata(f)?.len();
         let out = dir.join("out-large");
-        let (t, peak, ok) = measure(
-            Command::new(&exe)
-                .arg("sanitize")
-                .arg(f)
-                .arg("-o")
-                .arg(&out)
-                .args(["--quiet", "--no-journal", "--force"]),
-        )?;
+        // Three runs: the median time (one run on a shared machine varied by a third), the
+        // highest peak, and every run must succeed.
+        let mut times = Vec::new();
+        let (mut peak, mut ok) = (0u64, true);
+        for _ in 0..LARGE_ROUNDS {
+            let (t, p, o) = measure(
+                Command::new(&exe)
+                    .arg("sanitize")
+                    .arg(f)
+                    .arg("-o")
+                    .arg(&out)
+                    .args(["--quiet", "--no-journal", "--force"]),
+            )?;
+            times.push(t);
+            peak = peak.max(p);
+            ok &= o;
+        }
+        times.sort_unstable();
+        let t = times[times.len() / 2];
         let target = 4 * size + 100_000_000;
         // `verify` on the original (the release gate finding everything) must scale too.
         let (vt, vpeak, _) = measure(Command::new(&exe).arg("verify").arg(f).arg("--quiet"))?;
