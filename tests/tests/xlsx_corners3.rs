@@ -398,6 +398,34 @@ fn power_query_packages_are_read_and_masked() {
     }
 }
 
+/// A package that does not decode is not read, and says so: a warning (which `--strict`
+/// makes a failure), the rest of the workbook sanitized.
+#[test]
+fn an_unreadable_power_query_package_is_a_warning() {
+    let shared = ["姓名", "王建国"];
+    let data = row(1, &[("s", "0")]) + &row(2, &[("s", "1")]);
+    let item = r#"<?xml version="1.0" encoding="utf-8"?><DataMashup xmlns="http://schemas.microsoft.com/DataMashup">AAAA!!not base64</DataMashup>"#;
+    let input = workbook(
+        &data,
+        "",
+        &shared,
+        "",
+        &[("customXml/item1.xml", None, item.to_string())],
+    );
+    let out = sanitized("unreadable package", &input, &["王建国"]);
+    assert_eq!(member_bytes(&out, "customXml/item1.xml"), item.as_bytes());
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let (report, _) = s.sanitize(&input, Some("pq.xlsx"));
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "power-query" && d.message.contains("could not be read")),
+        "{:?}",
+        report.diagnostics
+    );
+}
+
 /// `Formulas/Section1.m` of a DataMashup blob given in base64.
 fn section1(b64: &str) -> String {
     let mut bytes = Vec::new();

@@ -2470,9 +2470,22 @@ pub(crate) fn open<'l>(
                     end: Pos::try_from(range.end).map_err(|_| Error::limit("part too large"))?,
                     quote: 0,
                 };
-                for (member, text) in
-                    crate::mashup::queries(b64, limits).map_err(|e| in_part(e, &entry.name))?
-                {
+                // A package that does not decode (another layout, damage) is not read: a
+                // warning, as for any part that cannot be checked.
+                let queries = match crate::mashup::queries(b64, limits) {
+                    Ok(q) => q,
+                    Err(e) => {
+                        ex.diags.push(
+                            Diagnostic::warning(
+                                "power-query",
+                                format!("Power Query package (DataMashup) could not be read ({e}); its queries were not checked"),
+                            )
+                            .at(loc.clone()),
+                        );
+                        continue;
+                    }
+                };
+                for (member, text) in queries {
                     let mut l = Location::part(entry.name.clone());
                     l.detail = Some(docsan_core::format_compact!("Power Query {member}"));
                     ex.push(
