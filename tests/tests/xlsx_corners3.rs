@@ -280,9 +280,9 @@ fn filters_smart_tags_name_comments_and_sharepoint_users_are_masked() {
     assert!(custom.contains("<AccountId>12</AccountId>"), "{custom}");
 }
 
-/// A custom XML item holding a Power Query package (`DataMashup`, UTF-16, base64 of a small
-/// header and a zip of the queries), with `query` as its `Formulas/Section1.m`.
-fn data_mashup_item(query: &str) -> Vec<u8> {
+/// The base64 text of a Power Query blob (a small header and a zip of the queries) with
+/// `query` as its `Formulas/Section1.m`.
+fn mashup_b64(query: &str) -> String {
     let opts = zip::write::SimpleFileOptions::default();
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     w.start_file("[Content_Types].xml", opts).unwrap();
@@ -308,6 +308,13 @@ fn data_mashup_item(query: &str) -> Vec<u8> {
             }
         }
     }
+    b64
+}
+
+/// A custom XML item holding a Power Query package (`DataMashup`, UTF-16, base64 of a small
+/// header and a zip of the queries), with `query` as its `Formulas/Section1.m`.
+fn data_mashup_item(query: &str) -> Vec<u8> {
+    let b64 = mashup_b64(query);
     let text = format!(
         r#"<?xml version="1.0" encoding="utf-16"?><DataMashup xmlns="http://schemas.microsoft.com/DataMashup">{b64}</DataMashup>"#
     );
@@ -316,6 +323,39 @@ fn data_mashup_item(query: &str) -> Vec<u8> {
         out.extend(u.to_le_bytes());
     }
     out
+}
+
+/// Two packages in one item, one of them with a prefix: both are found and masked.
+#[test]
+fn prefixed_and_repeated_power_query_elements_are_read() {
+    let shared = ["姓名", "王建国"];
+    let data = row(1, &[("s", "0")]) + &row(2, &[("s", "1")]);
+    let item = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><root><!-- <DataMashup>old</DataMashup> --><dm:DataMashup xmlns:dm="http://schemas.microsoft.com/DataMashup">{}</dm:DataMashup><DataMashup xmlns="http://schemas.microsoft.com/DataMashup">{}</DataMashup></root>"#,
+        mashup_b64("section Section1;\nshared a = \"手机18655556666\";"),
+        mashup_b64("section Section1;\nshared b = \"手机13987654321\";"),
+    );
+    let input = workbook(
+        &data,
+        "",
+        &shared,
+        "",
+        &[("customXml/item1.xml", None, item.clone())],
+    );
+    let out = sanitized("two packages", &input, &["王建国"]);
+    let after = member(&out, "customXml/item1.xml");
+    assert!(after.contains("<!-- <DataMashup>old</DataMashup> -->"));
+    let mut queries = Vec::new();
+    for open in [
+        "<dm:DataMashup xmlns:dm=\"http://schemas.microsoft.com/DataMashup\">",
+        "<DataMashup xmlns=\"http://schemas.microsoft.com/DataMashup\">",
+    ] {
+        let at = after.find(open).unwrap() + open.len();
+        let end = at + after[at..].find("</").unwrap();
+        queries.push(section1(&after[at..end]));
+    }
+    assert!(queries[0].contains("手机186****6666"), "{queries:?}");
+    assert!(queries[1].contains("手机139****4321"), "{queries:?}");
 }
 
 /// A Power Query package was neither read nor noted: values typed into a query
@@ -398,32 +438,39 @@ fn power_query_packages_are_read_and_masked() {
     }
 }
 
-/// A package that does not decode is not read, and says so: a warning (which `--strict`
-/// makes a failure), the rest of the workbook sanitized.
+/// A package that does not decode, or text that is not plain base64, is not read, and says
+/// so: a warning (which `--strict` makes a failure), the rest of the workbook sanitized.
 #[test]
 fn an_unreadable_power_query_package_is_a_warning() {
     let shared = ["姓名", "王建国"];
     let data = row(1, &[("s", "0")]) + &row(2, &[("s", "1")]);
-    let item = r#"<?xml version="1.0" encoding="utf-8"?><DataMashup xmlns="http://schemas.microsoft.com/DataMashup">AAAA!!not base64</DataMashup>"#;
-    let input = workbook(
-        &data,
-        "",
-        &shared,
-        "",
-        &[("customXml/item1.xml", None, item.to_string())],
-    );
-    let out = sanitized("unreadable package", &input, &["王建国"]);
-    assert_eq!(member_bytes(&out, "customXml/item1.xml"), item.as_bytes());
     let s = Sanitizer::new(Options::default()).unwrap();
-    let (report, _) = s.sanitize(&input, Some("pq.xlsx"));
-    assert!(
-        report
-            .diagnostics
-            .iter()
-            .any(|d| d.code == "power-query" && d.message.contains("could not be read")),
-        "{:?}",
-        report.diagnostics
-    );
+    for (body, says) in [
+        ("QUJD", "could not be read"),
+        ("AAAA!!not base64", "does not read"),
+        ("<![CDATA[QUJD]]>", "does not read"),
+    ] {
+        let item = format!(
+            r#"<?xml version="1.0" encoding="utf-8"?><DataMashup xmlns="http://schemas.microsoft.com/DataMashup">{body}</DataMashup>"#
+        );
+        let input = workbook(
+            &data,
+            "",
+            &shared,
+            "",
+            &[("customXml/item1.xml", None, item.clone())],
+        );
+        let out = sanitized("unreadable package", &input, &["王建国"]);
+        assert_eq!(member_bytes(&out, "customXml/item1.xml"), item.as_bytes());
+        let (report, _) = s.sanitize(&input, Some("pq.xlsx"));
+        assert!(
+            report.diagnostics.iter().any(|d| d.code == "power-query"
+                && d.severity == docsan::core::Severity::Warning
+                && d.message.contains(says)),
+            "{body}: {:?}",
+            report.diagnostics
+        );
+    }
 }
 
 /// `Formulas/Section1.m` of a DataMashup blob given in base64.
@@ -473,12 +520,16 @@ fn values_spelt_by_formula_pieces_are_masked() {
     let id = id18("32010619840704561");
     let (a, b, c) = (&id[..6], &id[6..14], &id[14..]);
     let data = format!(
-        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c><c r="B1" t="inlineStr"><is><t>电话</t></is></c><c r="C1" t="inlineStr"><is><t>合计</t></is></c></row><row r="2"><c r="A2" t="str"><f>CONCATENATE("{a}","{b}","{c}")</f><v>{a}********{c}</v></c><c r="B2" t="str"><f>"139"&amp;"55556789"</f><v>139****6789</v></c><c r="C2" t="str"><f>"共"&amp;SUM(D2:D9)&amp;"元"</f><v>共0元</v></c></row>"#
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c><c r="B1" t="inlineStr"><is><t>电话</t></is></c><c r="C1" t="inlineStr"><is><t>合计</t></is></c></row><row r="2"><c r="A2" t="str"><f>CONCATENATE("{a}","{b}","{c}")</f><v>{a}********{c}</v></c><c r="B2" t="str"><f>"139"&amp;"55556789"</f><v>139****6789</v></c><c r="C2" t="str"><f>"共"&amp;SUM(D2:D9)&amp;"元"</f><v>共0元</v></c><c r="D2" t="str"><f>"备注""甲""："&amp;"138"&amp;"12345678"</f><v>x</v></c></row>"#
     );
     let input = workbook(&data, "", &[], "", &[]);
     let s = Sanitizer::new(Options::default()).unwrap();
     assert_eq!(s.verify(&input, Some("in.xlsx")).status, Status::Found);
-    let out = sanitized("pieces", &input, &[&format!("\"{b}\""), "\"55556789\""]);
+    let out = sanitized(
+        "pieces",
+        &input,
+        &[&format!("\"{b}\""), "\"55556789\"", "\"12345678\""],
+    );
     let sheet = member(&out, "xl/worksheets/sheet1.xml");
     assert!(
         sheet.contains(&format!(r#"<f>CONCATENATE("{a}","********","{c}")</f>"#)),
@@ -487,6 +538,11 @@ fn values_spelt_by_formula_pieces_are_masked() {
     assert!(sheet.contains(r#"<f>"139"&amp;"****6789"</f>"#), "{sheet}");
     assert!(
         sheet.contains(r#"<f>"共"&amp;SUM(D2:D9)&amp;"元"</f>"#),
+        "{sheet}"
+    );
+    // A doubled quote inside a literal stays as it was.
+    assert!(
+        sheet.contains(r#"<f>"备注""甲""："&amp;"138"&amp;"****5678"</f>"#),
         "{sheet}"
     );
 }

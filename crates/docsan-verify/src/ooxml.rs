@@ -216,10 +216,17 @@ pub(crate) fn verify_ooxml(ctx: &mut Ctx<'_>, bytes: &[u8], _format: Format) -> 
             read?;
             // A Power Query package (`DataMashup`, base64 in a custom XML item): its queries
             // may hold values typed into them (`#table(…, {{"刘海燕", "186…"}})`).
-            if lower.starts_with("customxml/")
-                && let Some(package) = data_mashup(data)
-            {
-                ctx.verify_embedded(&format!("{}!DataMashup", m.name), &package);
+            if lower.starts_with("customxml/") {
+                for (k, blob) in data_mashups(data, ctx.limits.max_xml_depth)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let name = match k {
+                        0 => format!("{}!DataMashup", m.name),
+                        k => format!("{}!DataMashup {}", m.name, k + 1),
+                    };
+                    verify_mashup(ctx, &name, &blob);
+                }
             }
             continue;
         }
@@ -1010,19 +1017,78 @@ fn formula_pieces(f: &str) -> Option<String> {
     (count >= 2).then_some(out)
 }
 
-/// The package of a Power Query `DataMashup` element (in a custom XML item, usually UTF-16):
-/// its text is base64 of a version (4 bytes), the package's length (4 bytes, little-endian)
-/// and the package, a zip holding the queries (`Formulas/Section1.m`). `None` when the part
-/// holds no such element or it does not decode.
-pub(crate) fn data_mashup(data: &[u8]) -> Option<Vec<u8>> {
+/// The decoded blobs of a part's Power Query `DataMashup` elements (in a custom XML item,
+/// usually UTF-16), read with this crate's own XML reader: any prefix, any number of them,
+/// their text with references and CDATA decoded and comments left out.
+pub(crate) fn data_mashups(data: &[u8], max_depth: u32) -> Vec<Vec<u8>> {
     let text = xml::decode(data);
-    let open = text.find("<DataMashup")?;
-    let body_at = open + text[open..].find('>')? + 1;
-    let body_end = body_at + text[body_at..].find("</DataMashup")?;
-    let blob = base64_decode(&text[body_at..body_end])?;
-    let len = u32::from_le_bytes(blob.get(4..8)?.try_into().ok()?) as usize;
-    let end = 8usize.checked_add(len)?;
-    Some(blob.get(8..end.min(blob.len()))?.to_vec())
+    if !text.contains("DataMashup") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut open: Option<String> = None;
+    let _ = xml::parse(&text, max_depth, |e| match e {
+        xml::Ev::Start {
+            local: "DataMashup",
+            empty: false,
+            ..
+        } => open = Some(String::new()),
+        xml::Ev::Text(t) => {
+            if let Some(o) = open.as_mut() {
+                o.push_str(&t);
+            }
+        }
+        xml::Ev::End {
+            local: "DataMashup",
+        } => {
+            if let Some(b) = open.take().and_then(|o| base64_decode(&o)) {
+                out.push(b);
+            }
+        }
+        _ => {}
+    });
+    out
+}
+
+/// Verifies a Power Query blob: a version (4 bytes), the package's length (4 bytes,
+/// little-endian), the package (a zip of the queries), then permissions and metadata (query
+/// names and descriptions, as XML, and another zip). The package is verified as an embedded
+/// document; what follows it (or, when the length does not fit, the whole blob) as text, and
+/// every other zip found in it as an embedded document too.
+fn verify_mashup(ctx: &mut Ctx<'_>, name: &str, blob: &[u8]) {
+    let declared = blob
+        .get(4..8)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let (package, rest) = match declared {
+        Some(len) if len > 0 && blob.len() >= 8 + len && blob[8..].starts_with(b"PK") => {
+            (Some(&blob[8..8 + len]), &blob[8 + len..])
+        }
+        _ => (None, blob),
+    };
+    if let Some(p) = package {
+        ctx.verify_embedded(name, p);
+    }
+    let loc = ctx.loc(name);
+    ctx.scan_bytes(rest, true, &loc);
+    ctx.verify_embedded_text(&format!("{name}!metadata"), rest);
+    // Zips inside what follows (the metadata's content, or a package whose length lies),
+    // each up to the end of its end record.
+    let mut from = 0;
+    for _ in 0..16 {
+        let Some(off) = rest[from..].windows(4).position(|w| w == b"PK\x03\x04") else {
+            break;
+        };
+        let at = from + off;
+        let Some(e) = rest[at..].windows(4).position(|w| w == b"PK\x05\x06") else {
+            break;
+        };
+        let comment = rest
+            .get(at + e + 20..at + e + 22)
+            .map_or(0, |c| usize::from(u16::from_le_bytes([c[0], c[1]])));
+        let end = (at + e + 22 + comment).min(rest.len());
+        ctx.verify_embedded(&format!("{name}!zip at {at}"), &rest[at..end]);
+        from = end;
+    }
 }
 
 /// Standard base64 (whitespace ignored, `=` padding optional); `None` on any other character.

@@ -1184,4 +1184,33 @@ fn xlsx_power_query_package() {
     let masked = item("138****5678");
     let clean = xlsx(HEADER_ROW, &[("customXml/item1.xml", &masked)]);
     assert!(run(&clean, Format::Xlsx, &[MOBILE]).residues.is_empty());
+
+    // A prefixed element, and a value in the metadata after the package (a query's
+    // description), are read too.
+    let query = "section Section1;\nshared 名单 = 1;";
+    let package = zip(&[("Formulas/Section1.m", query)]);
+    let mut blob = vec![0u8; 4];
+    blob.extend((package.len() as u32).to_le_bytes());
+    blob.extend(package);
+    let meta = format!(
+        "<LocalPackageMetadataFile><Entry Type=\"Description\" Value=\"经办人电话 {MOBILE}\"/></LocalPackageMetadataFile>"
+    );
+    blob.extend((meta.len() as u32).to_le_bytes());
+    blob.extend(meta.as_bytes());
+    let prefixed = format!(
+        r#"<?xml version="1.0"?><dm:DataMashup xmlns:dm="http://schemas.microsoft.com/DataMashup">{}</dm:DataMashup>"#,
+        b64(&blob)
+    );
+    let r = run(
+        &xlsx(HEADER_ROW, &[("customXml/item1.xml", &prefixed)]),
+        Format::Xlsx,
+        &[MOBILE],
+    );
+    assert!(
+        r.residues
+            .iter()
+            .any(|x| x.location.to_string().contains("DataMashup!metadata")),
+        "{:?}",
+        r.residues
+    );
 }

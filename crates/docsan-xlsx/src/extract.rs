@@ -1135,8 +1135,7 @@ pub(crate) fn exact_integer(v: &str) -> Option<String> {
     Some(format!("{sign}{body}{}", "0".repeat(zeros)))
 }
 
-/// The content ranges of a formula's string literals, when it has two or more and none holds
-/// a doubled quote (which stands for one quote, and would not be written back as it was).
+/// The content ranges of a formula's string literals, when it has two or more.
 pub(crate) fn literal_ranges(f: &str) -> Option<Vec<(u32, u32)>> {
     let b = f.as_bytes();
     let mut out = Vec::new();
@@ -1147,9 +1146,16 @@ pub(crate) fn literal_ranges(f: &str) -> Option<Vec<(u32, u32)>> {
             continue;
         }
         let start = i + 1;
-        let end = start + b[start..].iter().position(|&c| c == b'"')?;
-        if b.get(end + 1) == Some(&b'"') {
-            return None;
+        // A doubled quote stands for a quote inside the literal (kept doubled in the joined
+        // text, written back as it was).
+        let mut end = start;
+        loop {
+            end += b[end..].iter().position(|&c| c == b'"')?;
+            if b.get(end + 1) == Some(&b'"') {
+                end += 2;
+                continue;
+            }
+            break;
         }
         out.push((u32::try_from(start).ok()?, u32::try_from(end).ok()?));
         i = end + 1;
@@ -2459,48 +2465,63 @@ pub(crate) fn open<'l>(
             let src = read_idx(i)?;
             // A Power Query package: its queries are the units, the base64 around them is
             // not text.
-            if lower.starts_with("customxml/")
-                && let Some(range) = crate::mashup::find(&src)
-            {
-                let b64 = &src[range.clone()];
-                let slot = Slot {
-                    part: i as u32,
-                    start: Pos::try_from(range.start)
-                        .map_err(|_| Error::limit("part too large"))?,
-                    end: Pos::try_from(range.end).map_err(|_| Error::limit("part too large"))?,
-                    quote: 0,
-                };
-                // A package that does not decode (another layout, damage) is not read: a
-                // warning, as for any part that cannot be checked.
-                let queries = match crate::mashup::queries(b64, limits) {
-                    Ok(q) => q,
-                    Err(e) => {
-                        ex.diags.push(
-                            Diagnostic::warning(
-                                "power-query",
-                                format!("Power Query package (DataMashup) could not be read ({e}); its queries were not checked"),
-                            )
-                            .at(loc.clone()),
-                        );
-                        continue;
-                    }
-                };
-                for (member, text) in queries {
-                    let mut l = Location::part(entry.name.clone());
-                    l.detail = Some(docsan_core::format_compact!("Power Query {member}"));
-                    ex.push(
-                        text,
-                        UnitContext::new(UnitKind::Other, l),
-                        Binding::Mashup(Box::new((slot, member))),
-                    )?;
-                }
+            let (mashups, unread) = if lower.starts_with("customxml/") {
+                crate::mashup::find(&src)
+            } else {
+                (Vec::new(), false)
+            };
+            if unread {
                 ex.diags.push(
-                    Diagnostic::info(
+                    Diagnostic::warning(
                         "power-query",
-                        "Power Query package (DataMashup): its queries were read and are masked in place; their permissions go back to Excel's defaults when one is changed",
+                        "Power Query package (DataMashup) written in a way docsan does not read (CDATA, references, comments or no end tag); its queries were not checked",
                     )
                     .at(loc.clone()),
                 );
+            }
+            if !mashups.is_empty() || unread {
+                for range in mashups {
+                    let b64 = &src[range.clone()];
+                    let slot = Slot {
+                        part: i as u32,
+                        start: Pos::try_from(range.start)
+                            .map_err(|_| Error::limit("part too large"))?,
+                        end: Pos::try_from(range.end)
+                            .map_err(|_| Error::limit("part too large"))?,
+                        quote: 0,
+                    };
+                    // A package that does not decode (another layout, damage) is not read: a
+                    // warning, as for any part that cannot be checked.
+                    let queries = match crate::mashup::queries(b64, limits) {
+                        Ok(q) => q,
+                        Err(e) => {
+                            ex.diags.push(
+                                Diagnostic::warning(
+                                    "power-query",
+                                    format!("Power Query package (DataMashup) could not be read ({e}); its queries were not checked"),
+                                )
+                                .at(loc.clone()),
+                            );
+                            continue;
+                        }
+                    };
+                    for (member, text) in queries {
+                        let mut l = Location::part(entry.name.clone());
+                        l.detail = Some(docsan_core::format_compact!("Power Query {member}"));
+                        ex.push(
+                            text,
+                            UnitContext::new(UnitKind::Other, l),
+                            Binding::Mashup(Box::new((slot, member))),
+                        )?;
+                    }
+                    ex.diags.push(
+                        Diagnostic::info(
+                            "power-query",
+                            "Power Query package (DataMashup): its queries were read and are masked in place; their permissions go back to Excel's defaults when one is changed",
+                        )
+                        .at(loc.clone()),
+                    );
+                }
                 continue;
             }
             let mut g = Gen::new(i as u32, &entry.name, role);

@@ -15,15 +15,77 @@ use docsan_core::{Error, Limits, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-/// The range of the base64 text of a `DataMashup` element in a part (its UTF-8 view).
-pub(crate) fn find(src: &[u8]) -> Option<Range<usize>> {
-    let open = find_bytes(src, b"<DataMashup", 0)?;
-    let body = open + src[open..].iter().position(|&b| b == b'>')? + 1;
-    if src[body - 2] == b'/' {
-        return None;
+/// The ranges of the base64 text of a part's `DataMashup` elements (its UTF-8 view; any
+/// prefix), and whether some element was found that could not be read that way (its text in
+/// CDATA, with references or comments, or no end tag): the caller warns of that one.
+pub(crate) fn find(src: &[u8]) -> (Vec<Range<usize>>, bool) {
+    const NAME: &[u8] = b"DataMashup";
+    let is_name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
+    let mut out = Vec::new();
+    let mut unread = false;
+    let mut from = 0;
+    while let Some(p) = find_bytes(src, NAME, from) {
+        from = p + NAME.len();
+        // A start tag's name: `<DataMashup` or `<prefix:DataMashup`, then a blank, `>` or `/`.
+        let mut q = p;
+        if q > 0 && src[q - 1] == b':' {
+            q -= 1;
+            while q > 0 && is_name(src[q - 1]) {
+                q -= 1;
+            }
+        }
+        let after = src.get(from).copied();
+        if q == 0
+            || src[q - 1] != b'<'
+            || !matches!(after, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+        {
+            continue;
+        }
+        // Inside a comment: not an element.
+        let last_open = src[..q].windows(4).rposition(|w| w == b"<!--");
+        let last_close = src[..q].windows(3).rposition(|w| w == b"-->");
+        if last_open.is_some_and(|o| last_close.is_none_or(|c| c < o)) {
+            continue;
+        }
+        let qname = &src[q..from];
+        // The end of the start tag, quoted attribute values skipped.
+        let mut i = from;
+        let mut quote = None;
+        while i < src.len() {
+            match (quote, src[i]) {
+                (None, b'"' | b'\'') => quote = Some(src[i]),
+                (Some(c), b) if b == c => quote = None,
+                (None, b'>') => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        if i >= src.len() {
+            unread = true;
+            break;
+        }
+        if src[i - 1] == b'/' {
+            continue;
+        }
+        let body = i + 1;
+        let mut end_tag = b"</".to_vec();
+        end_tag.extend_from_slice(qname);
+        let Some(end) = find_bytes(src, &end_tag, body) else {
+            unread = true;
+            break;
+        };
+        let text = &src[body..end];
+        if text.iter().all(|&c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, b'+' | b'/' | b'=' | b' ' | b'\t' | b'\r' | b'\n')
+        }) {
+            out.push(body..end);
+        } else {
+            unread = true;
+        }
+        from = end;
     }
-    let end = find_bytes(src, b"</DataMashup", body)?;
-    Some(body..end)
+    (out, unread)
 }
 
 fn find_bytes(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -185,9 +247,25 @@ mod tests {
     #[test]
     fn the_element_text_is_found() {
         let src = br#"<?xml version="1.0"?><DataMashup xmlns="http://schemas.microsoft.com/DataMashup">QUJD</DataMashup>"#;
-        let r = find(src).unwrap();
-        assert_eq!(&src[r], b"QUJD");
-        assert_eq!(find(b"<DataMashup/>"), None);
-        assert_eq!(find(b"<other/>"), None);
+        let (r, unread) = find(src);
+        assert_eq!(&src[r[0].clone()], b"QUJD");
+        assert!(!unread);
+        assert_eq!(find(b"<DataMashup/>"), (vec![], false));
+        assert_eq!(find(b"<other/>"), (vec![], false));
+        // A prefix, two elements, a comment naming one, a sibling of a longer name, a `>`
+        // in an attribute.
+        let src = br#"<r><!-- <DataMashup>AAAA</DataMashup> --><DataMashupInfo>x</DataMashupInfo><dm:DataMashup a="1>2" xmlns:dm="u">QUJD</dm:DataMashup><DataMashup>REVG</DataMashup></r>"#;
+        let (r, unread) = find(src);
+        let got: Vec<&[u8]> = r.iter().map(|r| &src[r.clone()]).collect();
+        assert_eq!(got, [&b"QUJD"[..], b"REVG"]);
+        assert!(!unread);
+        // Text in CDATA or with a reference is not read that way, and says so.
+        for src in [
+            &br#"<DataMashup><![CDATA[QUJD]]></DataMashup>"#[..],
+            br#"<DataMashup>QU&#74;D</DataMashup>"#,
+            br#"<DataMashup>QUJD"#,
+        ] {
+            assert!(find(src).1, "{}", String::from_utf8_lossy(src));
+        }
     }
 }
