@@ -540,6 +540,16 @@ fn values_spelt_by_formula_pieces_are_masked() {
         sheet.contains(r#"<f>"共"&amp;SUM(D2:D9)&amp;"元"</f>"#),
         "{sheet}"
     );
+    // The same in a defined name and a validation formula.
+    let book = r#"<definedNames><definedName name="备用">"139"&amp;"87654321"</definedName></definedNames>"#;
+    let dv = r#"<dataValidations count="1"><dataValidation type="list" sqref="B2"><formula1>CONCATENATE("320106","19840704","561X")</formula1></dataValidation></dataValidations>"#;
+    let input = workbook(&data, dv, &[], book, &[]);
+    let out = sanitized(
+        "pieces elsewhere",
+        &input,
+        &["\"87654321\"", &format!("\"{b}\"")],
+    );
+    assert!(member(&out, "xl/workbook.xml").contains(r#""139"&amp;"****4321""#));
     // A doubled quote inside a literal stays as it was.
     assert!(
         sheet.contains(r#"<f>"备注""甲""："&amp;"138"&amp;"****5678"</f>"#),

@@ -940,6 +940,19 @@ fn read_xml(
                         "creator" | "lastModifiedBy" | "Manager" | "author" | "Author"
                     )
                     .then(|| local.to_string());
+                    // Formula text outside cells (defined names, validation and conditional
+                    // format formulas): its string literals joined, too.
+                    if matches!(
+                        local,
+                        "definedName" | "formula" | "formula1" | "formula2" | "f"
+                    ) && let Some(joined) = formula_pieces(&loose)
+                    {
+                        let mut d = l.clone();
+                        d.detail = Some(docsan_core::format_compact!(
+                            "element {local}, formula string pieces joined"
+                        ));
+                        out.push((Cow::Owned(joined), UnitKind::Field, d, None, None));
+                    }
                     out.push((
                         Cow::Owned(std::mem::take(&mut loose)),
                         base_kind,

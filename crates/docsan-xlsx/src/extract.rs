@@ -797,14 +797,32 @@ impl Gen {
         }
         let formula = self.stack.iter().any(|s| FORMULA_ELEMS.contains(&s))
             && matches!(self.role, Role::Workbook | Role::Sheet);
-        let binding = if formula {
-            Binding::Formula(slot)
-        } else {
-            Binding::Text(Box::new(TextBinding {
-                slots: Slots::one((slot, text.len() as u32)),
-                shadows: Shadows::default(),
-            }))
-        };
+        if formula {
+            // As in a cell's formula, the string literals joined are a unit of their own.
+            let pieces = literal_ranges(&text);
+            let pieces_ctx = pieces.as_ref().map(|_| {
+                let mut c = ctx.clone();
+                c.location.detail = Some(match &c.location.detail {
+                    Some(d) => docsan_core::format_compact!("{d}, string pieces joined"),
+                    None => "string pieces joined".into(),
+                });
+                c
+            });
+            let fuid = ex.push(text.as_str(), ctx, Binding::Formula(slot))?;
+            if let (Some(ranges), Some(c)) = (pieces, pieces_ctx) {
+                let joined: String = ranges
+                    .iter()
+                    .map(|&(a, b)| &text[a as usize..b as usize])
+                    .collect();
+                ex.formula_pieces = true;
+                ex.push(joined, c, Binding::FormulaPieces(Box::new((fuid, ranges))))?;
+            }
+            return Ok(());
+        }
+        let binding = Binding::Text(Box::new(TextBinding {
+            slots: Slots::one((slot, text.len() as u32)),
+            shadows: Shadows::default(),
+        }));
         ex.push(text, ctx, binding)?;
         Ok(())
     }
