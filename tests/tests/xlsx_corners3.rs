@@ -520,7 +520,7 @@ fn values_spelt_by_formula_pieces_are_masked() {
     let id = id18("32010619840704561");
     let (a, b, c) = (&id[..6], &id[6..14], &id[14..]);
     let data = format!(
-        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c><c r="B1" t="inlineStr"><is><t>电话</t></is></c><c r="C1" t="inlineStr"><is><t>合计</t></is></c></row><row r="2"><c r="A2" t="str"><f>CONCATENATE("{a}","{b}","{c}")</f><v>{a}********{c}</v></c><c r="B2" t="str"><f>"139"&amp;"55556789"</f><v>139****6789</v></c><c r="C2" t="str"><f>"共"&amp;SUM(D2:D9)&amp;"元"</f><v>共0元</v></c><c r="D2" t="str"><f>"备注""甲""："&amp;"138"&amp;"12345678"</f><v>x</v></c></row>"#
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c><c r="B1" t="inlineStr"><is><t>电话</t></is></c><c r="C1" t="inlineStr"><is><t>合计</t></is></c></row><row r="2"><c r="A2" t="str"><f>CONCATENATE("{a}","{b}","{c}")</f><v>{a}********{c}</v></c><c r="B2" t="str"><f>"139"&amp;"55556789"</f><v>139****6789</v></c><c r="C2" t="str"><f>"共"&amp;SUM(D2:D9)&amp;"元"</f><v>共0元</v></c><c r="D2" t="str"><f>"备注""甲""："&amp;"138"&amp;"12345678"</f><v>x</v></c></row><row r="3"><c r="A3" t="str"><f>"{a}"&amp;{b}&amp;"{c}"</f><v>{a}********{c}</v></c></row>"#
     );
     let input = workbook(&data, "", &[], "", &[]);
     let s = Sanitizer::new(Options::default()).unwrap();
@@ -528,7 +528,12 @@ fn values_spelt_by_formula_pieces_are_masked() {
     let out = sanitized(
         "pieces",
         &input,
-        &[&format!("\"{b}\""), "\"55556789\"", "\"12345678\""],
+        &[
+            &format!("\"{b}\""),
+            &format!("&amp;{b}&amp;"),
+            "\"55556789\"",
+            "\"12345678\"",
+        ],
     );
     let sheet = member(&out, "xl/worksheets/sheet1.xml");
     assert!(
@@ -538,6 +543,11 @@ fn values_spelt_by_formula_pieces_are_masked() {
     assert!(sheet.contains(r#"<f>"139"&amp;"****6789"</f>"#), "{sheet}");
     assert!(
         sheet.contains(r#"<f>"共"&amp;SUM(D2:D9)&amp;"元"</f>"#),
+        "{sheet}"
+    );
+    // A number literal among the pieces becomes a masked string literal.
+    assert!(
+        sheet.contains(&format!(r#"<f>"{a}"&amp;"********"&amp;"{c}"</f>"#)),
         "{sheet}"
     );
     // The same in a defined name and a validation formula.

@@ -1005,25 +1005,52 @@ fn read_xml(
     Ok(())
 }
 
-/// The string literals of a formula joined, when it has two or more (a doubled quote inside
-/// one stands for a quote).
+/// The string literals of a formula joined, and its number literals joined by `&`
+/// (`"320106"&19840704&"561X"`), when it has two or more (a doubled quote inside a string
+/// stands for a quote).
 fn formula_pieces(f: &str) -> Option<String> {
     let mut out = String::new();
     let mut count = 0;
-    let mut chars = f.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '"' {
+    let c: Vec<char> = f.chars().collect();
+    let mut i = 0;
+    while i < c.len() {
+        if c[i].is_ascii_digit() {
+            let glued =
+                i > 0 && (c[i - 1].is_alphanumeric() || matches!(c[i - 1], '$' | '_' | '.'));
+            let start = i;
+            while i < c.len() && (c[i].is_ascii_digit() || c[i] == '.') {
+                i += 1;
+            }
+            let before = c[..start].iter().rev().find(|x| !x.is_whitespace());
+            let after = c[i..].iter().find(|x| !x.is_whitespace());
+            let name_after = c.get(i).is_some_and(|x| x.is_alphabetic() || *x == '_');
+            if !glued && !name_after && (before == Some(&'&') || after == Some(&'&')) {
+                count += 1;
+                out.extend(&c[start..i]);
+            }
+            continue;
+        }
+        if c[i] != '"' {
+            i += 1;
             continue;
         }
         count += 1;
+        i += 1;
         loop {
-            match chars.next() {
-                Some('"') if chars.peek() == Some(&'"') => {
-                    chars.next();
+            match c.get(i) {
+                Some('"') if c.get(i + 1) == Some(&'"') => {
                     out.push('"');
+                    i += 2;
                 }
-                Some('"') | None => break,
-                Some(c) => out.push(c),
+                Some('"') => {
+                    i += 1;
+                    break;
+                }
+                None => break,
+                Some(&x) => {
+                    out.push(x);
+                    i += 1;
+                }
             }
         }
     }
@@ -1145,6 +1172,15 @@ mod tests {
         );
         assert_eq!(formula_pieces(r#""a""b"&"c""#).as_deref(), Some("a\"bc"));
         assert_eq!(formula_pieces(r#"SUM(A1:A3)&"元""#), None);
+        assert_eq!(
+            formula_pieces(r#""320106"&19840704&"561X""#).as_deref(),
+            Some("32010619840704561X")
+        );
+        assert_eq!(
+            formula_pieces("139&55556789").as_deref(),
+            Some("13955556789")
+        );
+        assert_eq!(formula_pieces(r#"A1&B1&LOG10(2)&"x""#), None);
     }
 
     use super::*;

@@ -1153,12 +1153,31 @@ pub(crate) fn exact_integer(v: &str) -> Option<String> {
     Some(format!("{sign}{body}{}", "0".repeat(zeros)))
 }
 
-/// The content ranges of a formula's string literals, when it has two or more.
+/// The content ranges of a formula's string literals, and of its number literals joined by
+/// `&` (`"320106"&19840704&"561X"`), when it has two or more.
 pub(crate) fn literal_ranges(f: &str) -> Option<Vec<(u32, u32)>> {
     let b = f.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
+        if b[i].is_ascii_digit() {
+            // A number token: not part of a name or a reference (`A1`, `$B$2`, `LOG10`).
+            let glued = i > 0
+                && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'$' | b'_' | b'.'));
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+                i += 1;
+            }
+            let before = b[..start].iter().rev().find(|c| !c.is_ascii_whitespace());
+            let after = b[i..].iter().find(|c| !c.is_ascii_whitespace());
+            let name_after = b
+                .get(i)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+            if !glued && !name_after && (before == Some(&b'&') || after == Some(&b'&')) {
+                out.push((u32::try_from(start).ok()?, u32::try_from(i).ok()?));
+            }
+            continue;
+        }
         if b[i] != b'"' {
             i += 1;
             continue;
@@ -2730,6 +2749,25 @@ mod tests {
         assert_eq!(exact_integer("13812345678"), None);
         assert_eq!(exact_integer("1.3E-5"), None);
         assert_eq!(exact_integer("E5"), None);
+        let pieces = |f: &str| {
+            literal_ranges(f).map(|r| {
+                r.iter()
+                    .map(|&(a, b)| f[a as usize..b as usize].to_string())
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            pieces(r#"CONCATENATE("320106","19840704","561X")"#).unwrap(),
+            ["320106", "19840704", "561X"]
+        );
+        assert_eq!(
+            pieces(r#""320106"&19840704&"561X""#).unwrap(),
+            ["320106", "19840704", "561X"]
+        );
+        assert_eq!(pieces("139 & 55556789").unwrap(), ["139", "55556789"]);
+        assert_eq!(pieces(r#""a""b"&"c""#).unwrap(), [r#"a""b"#, "c"]);
+        assert_eq!(pieces(r#"A1&$B$2&LOG10(2)&"x""#), None);
+        assert_eq!(pieces(r#"SUM(A1:A3)"#), None);
         assert!(has_digit_run("a1234567b", 7));
         assert!(!has_digit_run("123-4567", 7));
     }
