@@ -325,23 +325,28 @@ fn data_mashup_item(query: &str) -> Vec<u8> {
     out
 }
 
+/// A one-name roster (`姓名`, `王建国`) with this custom XML item.
+fn with_item(item: &str) -> Vec<u8> {
+    let shared = ["姓名", "王建国"];
+    let data = row(1, &[("s", "0")]) + &row(2, &[("s", "1")]);
+    workbook(
+        &data,
+        "",
+        &shared,
+        "",
+        &[("customXml/item1.xml", None, item.to_string())],
+    )
+}
+
 /// Two packages in one item, one of them with a prefix: both are found and masked.
 #[test]
 fn prefixed_and_repeated_power_query_elements_are_read() {
-    let shared = ["姓名", "王建国"];
-    let data = row(1, &[("s", "0")]) + &row(2, &[("s", "1")]);
     let item = format!(
         r#"<?xml version="1.0" encoding="utf-8"?><root><!-- <DataMashup>old</DataMashup> --><dm:DataMashup xmlns:dm="http://schemas.microsoft.com/DataMashup">{}</dm:DataMashup><DataMashup xmlns="http://schemas.microsoft.com/DataMashup">{}</DataMashup></root>"#,
         mashup_b64("section Section1;\nshared a = \"手机18655556666\";"),
         mashup_b64("section Section1;\nshared b = \"手机13987654321\";"),
     );
-    let input = workbook(
-        &data,
-        "",
-        &shared,
-        "",
-        &[("customXml/item1.xml", None, item.clone())],
-    );
+    let input = with_item(&item);
     let out = sanitized("two packages", &input, &["王建国"]);
     let after = member(&out, "customXml/item1.xml");
     assert!(after.contains("<!-- <DataMashup>old</DataMashup> -->"));
@@ -442,8 +447,6 @@ fn power_query_packages_are_read_and_masked() {
 /// so: a warning (which `--strict` makes a failure), the rest of the workbook sanitized.
 #[test]
 fn an_unreadable_power_query_package_is_a_warning() {
-    let shared = ["姓名", "王建国"];
-    let data = row(1, &[("s", "0")]) + &row(2, &[("s", "1")]);
     let s = Sanitizer::new(Options::default()).unwrap();
     for (body, says) in [
         ("QUJD", "could not be read"),
@@ -453,13 +456,7 @@ fn an_unreadable_power_query_package_is_a_warning() {
         let item = format!(
             r#"<?xml version="1.0" encoding="utf-8"?><DataMashup xmlns="http://schemas.microsoft.com/DataMashup">{body}</DataMashup>"#
         );
-        let input = workbook(
-            &data,
-            "",
-            &shared,
-            "",
-            &[("customXml/item1.xml", None, item.clone())],
-        );
+        let input = with_item(&item);
         let out = sanitized("unreadable package", &input, &["王建国"]);
         assert_eq!(member_bytes(&out, "customXml/item1.xml"), item.as_bytes());
         let (report, _) = s.sanitize(&input, Some("pq.xlsx"));

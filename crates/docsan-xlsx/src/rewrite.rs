@@ -133,6 +133,22 @@ fn slot_splice(slot: &Slot, text: &str) -> Splice {
     }
 }
 
+/// A unit's planned edits with `extra` edits laid over them: a planned edit that overlaps one
+/// of `extra` gives way. Sorted by range.
+fn merge_over(planned: Vec<Edit>, extra: Vec<Edit>) -> Vec<Edit> {
+    let mut merged: Vec<Edit> = planned
+        .into_iter()
+        .filter(|e| {
+            !extra
+                .iter()
+                .any(|x| x.range.start < e.range.end && e.range.start < x.range.end)
+        })
+        .collect();
+    merged.extend(extra);
+    merged.sort_by_key(|e| (e.range.start, e.range.end));
+    merged
+}
+
 /// Per byte of a formula: is it inside a string literal (quotes excluded)?
 fn literal_mask(s: &str) -> Vec<bool> {
     let b = s.as_bytes();
@@ -509,18 +525,8 @@ pub(crate) fn rewrite(
             if extra.is_empty() {
                 continue;
             }
-            let mut merged: Vec<Edit> = by_unit
-                .take(*fuid)
-                .into_iter()
-                .filter(|e| {
-                    !extra
-                        .iter()
-                        .any(|x| x.range.start < e.range.end && e.range.start < x.range.end)
-                })
-                .collect();
-            merged.extend(extra);
-            merged.sort_by_key(|e| (e.range.start, e.range.end));
-            by_unit.insert(*fuid, merged);
+            let planned = by_unit.take(*fuid);
+            by_unit.insert(*fuid, merge_over(planned, extra));
         }
     }
     let mut rename_ranges: BTreeMap<u32, Vec<std::ops::Range<usize>>> = BTreeMap::new();
@@ -565,18 +571,8 @@ pub(crate) fn rewrite(
                 continue;
             }
             let planned = by_unit.take(uid);
-            let mut merged: Vec<Edit> = planned
-                .into_iter()
-                .filter(|e| {
-                    !extra
-                        .iter()
-                        .any(|x| x.range.start < e.range.end && e.range.start < x.range.end)
-                })
-                .collect();
             rename_ranges.insert(uid, extra.iter().map(|e| e.range.clone()).collect());
-            merged.extend(extra);
-            merged.sort_by_key(|e| (e.range.start, e.range.end));
-            by_unit.insert(uid, merged);
+            by_unit.insert(uid, merge_over(planned, extra));
         }
     }
 
