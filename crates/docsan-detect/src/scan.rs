@@ -24,19 +24,8 @@ pub fn digit_value(c: char) -> Option<u8> {
 fn is_group_sep(c: char) -> bool {
     matches!(
         c,
-        ' ' | '-'
-            | '－'
-            | '‐'
-            | '–'
-            | '\u{a0}'
-            | '\u{3000}'
-            | ')'
-            | '）'
-            | '\t'
-            | '\n'
-            | '\r'
-            | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}'
-    )
+        ' ' | '-' | '－' | '‐' | '–' | '\u{3000}' | ')' | '）' | '\t' | '\n' | '\r'
+    ) || crate::text::is_odd_space(c)
 }
 
 /// One group of consecutive digits.

@@ -241,12 +241,12 @@ impl Package {
         })
     }
 
-    /// Entries in central-directory order.
     /// The limits the package was opened with.
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
 
+    /// Entries in central-directory order.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }

@@ -1159,9 +1159,10 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn formula_pieces_are_joined() {
-        use super::formula_pieces;
         assert_eq!(
             formula_pieces(r#"CONCATENATE("320106","19840704","561X")"#).as_deref(),
             Some("32010619840704561X")
@@ -1182,8 +1183,6 @@ mod tests {
         );
         assert_eq!(formula_pieces(r#"A1&B1&LOG10(2)&"x""#), None);
     }
-
-    use super::*;
 
     #[test]
     fn header_codes_are_read_through() {

@@ -61,6 +61,27 @@ struct Ex<'l> {
 }
 
 impl Ex<'_> {
+    /// After a formula's own unit `fuid`: the unit of its literals joined (a value spelt in
+    /// pieces), `ranges` as [`literal_ranges`] gave them.
+    fn push_pieces(
+        &mut self,
+        formula: &str,
+        fuid: u32,
+        ranges: Vec<(u32, u32)>,
+        ctx: UnitContext,
+    ) -> Result<u32> {
+        let joined: String = ranges
+            .iter()
+            .map(|&(a, b)| &formula[a as usize..b as usize])
+            .collect();
+        self.formula_pieces = true;
+        self.push(
+            joined,
+            ctx,
+            Binding::FormulaPieces(Box::new((fuid, ranges))),
+        )
+    }
+
     fn push(
         &mut self,
         text: impl Into<CompactString>,
@@ -799,23 +820,17 @@ impl Gen {
             && matches!(self.role, Role::Workbook | Role::Sheet);
         if formula {
             // As in a cell's formula, the string literals joined are a unit of their own.
-            let pieces = literal_ranges(&text);
-            let pieces_ctx = pieces.as_ref().map(|_| {
+            let pieces = literal_ranges(&text).map(|r| {
                 let mut c = ctx.clone();
-                c.location.detail = Some(match &c.location.detail {
+                c.location.detail = Some(match &ctx.location.detail {
                     Some(d) => docsan_core::format_compact!("{d}, string pieces joined"),
                     None => "string pieces joined".into(),
                 });
-                c
+                (r, c)
             });
             let fuid = ex.push(text.as_str(), ctx, Binding::Formula(slot))?;
-            if let (Some(ranges), Some(c)) = (pieces, pieces_ctx) {
-                let joined: String = ranges
-                    .iter()
-                    .map(|&(a, b)| &text[a as usize..b as usize])
-                    .collect();
-                ex.formula_pieces = true;
-                ex.push(joined, c, Binding::FormulaPieces(Box::new((fuid, ranges))))?;
+            if let Some((ranges, c)) = pieces {
+                ex.push_pieces(&text, fuid, ranges, c)?;
             }
             return Ok(());
         }
@@ -2268,16 +2283,8 @@ fn finish_cell(
         )?;
         // A value may be spelt in pieces: the literals joined are a unit of their own.
         if let Some(ranges) = pieces {
-            let joined: String = ranges
-                .iter()
-                .map(|&(a, b)| &ft[a as usize..b as usize])
-                .collect();
-            ex.formula_pieces = true;
-            ex.push(
-                joined,
-                mk_ctx(UnitKind::Field, Some("formula string pieces joined"), ""),
-                Binding::FormulaPieces(Box::new((fuid, ranges))),
-            )?;
+            let ctx = mk_ctx(UnitKind::Field, Some("formula string pieces joined"), "");
+            ex.push_pieces(&ft, fuid, ranges, ctx)?;
         }
     }
     Ok(out_text.filter(|t| headerish(t)))

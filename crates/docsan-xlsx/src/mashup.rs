@@ -42,8 +42,8 @@ pub(crate) fn find(src: &[u8]) -> (Vec<Range<usize>>, bool) {
             continue;
         }
         // Inside a comment: not an element.
-        let last_open = src[..q].windows(4).rposition(|w| w == b"<!--");
-        let last_close = src[..q].windows(3).rposition(|w| w == b"-->");
+        let last_open = memchr::memmem::rfind(&src[..q], b"<!--");
+        let last_close = memchr::memmem::rfind(&src[..q], b"-->");
         if last_open.is_some_and(|o| last_close.is_none_or(|c| c < o)) {
             continue;
         }
@@ -89,10 +89,7 @@ pub(crate) fn find(src: &[u8]) -> (Vec<Range<usize>>, bool) {
 }
 
 fn find_bytes(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
+    memchr::memmem::find(hay.get(from..)?, needle).map(|i| i + from)
 }
 
 /// A decoded blob: the package and what surrounds it.
