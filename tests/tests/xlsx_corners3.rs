@@ -584,3 +584,180 @@ fn card_like_numbers_under_order_headers_are_kept_and_pass() {
     assert!(sst.contains(&format!("<t>{waybill}</t>")), "{sst}");
     assert!(sst.contains(&format!("<t>{order}</t>")), "{sst}");
 }
+
+/// Phone numbers written as text in exponent form (a CSV export read back into Excel): shared
+/// strings and a formula's string result under phone headers, and a chart's number cache.
+/// They become the masked number; an amount in the same notation stays.
+#[test]
+fn phone_numbers_written_as_exponent_text_are_masked() {
+    let shared = [
+        "姓名",
+        "联系电话",
+        "手机号",
+        "王建国",
+        "1.3812345678E10",
+        "1.3987654321E+10",
+    ];
+    let data = [
+        row(1, &[("s", "0"), ("s", "1"), ("s", "2")]),
+        row(2, &[("s", "3"), ("s", "4"), ("s", "5")]),
+        r#"<row r="3"><c r="A3"><v>7</v></c><c r="B3" t="str"><f>TEXT(A3,"0")</f><v>1.8655556666E10</v></c><c r="C3" t="str"><v>1.5E3</v></c></row>"#.to_string(),
+    ]
+    .concat();
+    let chart = r#"<?xml version="1.0"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart><c:plotArea><c:barChart><c:ser><c:val><c:numRef><c:f>名单!$B$2:$B$3</c:f><c:numCache><c:ptCount val="2"/><c:pt idx="0"><c:v>1.5011112222E10</c:v></c:pt><c:pt idx="1"><c:v>1.5E3</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>"#;
+    let input = workbook(
+        &data,
+        "",
+        &shared,
+        "",
+        &[("xl/charts/chart1.xml", None, chart.to_string())],
+    );
+    let out = sanitized(
+        "exponent text",
+        &input,
+        &[
+            "1.3812345678E10",
+            "1.3987654321E+10",
+            "1.8655556666E10",
+            "1.5011112222E10",
+        ],
+    );
+    let sst = member(&out, "xl/sharedStrings.xml");
+    assert!(
+        sst.contains("<t>138****5678</t>") && sst.contains("<t>139****4321</t>"),
+        "{sst}"
+    );
+    let sheet = member(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<v>186****6666</v>"), "{sheet}");
+    assert!(sheet.contains("<v>1.5E3</v>"), "{sheet}");
+    let chart = member(&out, "xl/charts/chart1.xml");
+    assert!(chart.contains("<c:v>150****2222</c:v>"), "{chart}");
+    assert!(chart.contains("<c:v>1.5E3</c:v>"), "{chart}");
+}
+
+/// Number literals given as arguments to a function that joins text are pieces of the value
+/// it makes (`CONCATENATE(139,"55556789")`): masked there too, as string literals, and the
+/// verifier reads them joined; numbers of other functions stay.
+#[test]
+fn number_arguments_of_joining_functions_are_pieces() {
+    let data = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>说明</t></is></c></row><row r="2"><c r="A2" t="str"><f>CONCATENATE(139,"55556789")</f><v>x</v></c><c r="B2" t="str"><f>_xlfn.CONCAT("150",1111,"2222")</f><v>x</v></c><c r="C2" t="str"><f>"第"&amp;ROUND(D2,2)&amp;"名"</f><v>x</v></c><c r="D2"><f>SUM(13912345678,1)</f><v>13912345679</v></c></row>"#;
+    let input = workbook(data, "", &[], "", &[]);
+    let s = Sanitizer::new(Options::default()).unwrap();
+    assert_eq!(s.verify(&input, Some("in.xlsx")).status, Status::Found);
+    let out = sanitized(
+        "number arguments",
+        &input,
+        &["(139,\"55556789\")", "1111,\"2222\""],
+    );
+    let sheet = member(&out, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains(r#"<f>CONCATENATE(139,"****6789")</f>"#),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains(r#"<f>_xlfn.CONCAT("150","****","2222")</f>"#),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains(r#"<f>"第"&amp;ROUND(D2,2)&amp;"名"</f>"#),
+        "{sheet}"
+    );
+}
+
+/// A pivot cache over a column of phone numbers stored as numbers, as Excel writes it: the
+/// field's `sharedItems` says it holds numbers only and gives their bounds (`minValue`,
+/// `maxValue`: two of the numbers themselves), with the numbers as shared items or, for a
+/// numeric field, only in the records. The file was refused (the bounds were left); now the
+/// items become masked text, and the field says so and loses its bounds.
+#[test]
+fn pivot_fields_of_masked_numbers_say_they_hold_text() {
+    let shared = ["联系电话", "人数"];
+    let data = [
+        row(1, &[("s", "0"), ("s", "1")]),
+        row(2, &[("n", "13812345678"), ("n", "3")]),
+        row(3, &[("n", "19988887777"), ("n", "5")]),
+    ]
+    .concat();
+    let field = |items: &str| {
+        let close = if items.is_empty() {
+            "/>".to_string()
+        } else {
+            format!(">{items}</sharedItems>")
+        };
+        format!(
+            r#"<sharedItems containsSemiMixedTypes="0" containsString="0" containsNumber="1" containsInteger="1" minValue="13812345678" maxValue="19988887777"{close}"#
+        )
+    };
+    let definition = |items: &str| {
+        format!(
+            r#"<?xml version="1.0"?><pivotCacheDefinition xmlns="{NS}" xmlns:r="{RNS}" r:id="rId1" recordCount="2"><cacheSource type="worksheet"><worksheetSource ref="A1:B3" sheet="名单"/></cacheSource><cacheFields count="2"><cacheField name="联系电话" numFmtId="0">{}</cacheField><cacheField name="人数" numFmtId="0"><sharedItems containsSemiMixedTypes="0" containsString="0" containsNumber="1" containsInteger="1" minValue="3" maxValue="5"/></cacheField></cacheFields></pivotCacheDefinition>"#,
+            field(items)
+        )
+    };
+    let records = |first: &str| {
+        format!(
+            r#"<?xml version="1.0"?><pivotCacheRecords xmlns="{NS}" count="2"><r>{}<n v="3"/></r><r>{}<n v="5"/></r></pivotCacheRecords>"#,
+            first.replace("N", "13812345678"),
+            first.replace("N", "19988887777")
+        )
+    };
+    let def_rels = format!(
+        r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{RNS}/pivotCacheRecords" Target="pivotCacheRecords1.xml"/></Relationships>"#
+    );
+    for (what, items, first) in [
+        // The numbers as the field's shared items, the records pointing at them.
+        (
+            "shared items",
+            r#"<n v="13812345678"/><n v="19988887777"/>"#,
+            r#"<x v="0"/>"#,
+        ),
+        // A numeric field: the numbers only in the records.
+        ("records", "", r#"<n v="N"/>"#),
+    ] {
+        let input = workbook(
+            &data,
+            "",
+            &shared,
+            r#"<pivotCaches><pivotCache cacheId="1" r:id="rId10"/></pivotCaches>"#,
+            &[
+                (
+                    "xl/pivotCache/pivotCacheDefinition1.xml",
+                    Some("pivotCacheDefinition"),
+                    definition(items),
+                ),
+                (
+                    "xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels",
+                    None,
+                    def_rels.clone(),
+                ),
+                ("xl/pivotCache/pivotCacheRecords1.xml", None, records(first)),
+            ],
+        );
+        let out = sanitized(what, &input, &["13812345678", "19988887777"]);
+        let def = member(&out, "xl/pivotCache/pivotCacheDefinition1.xml");
+        assert!(
+            def.contains(
+                r#"<sharedItems containsNumber="1" containsInteger="1" containsMixedTypes="1""#
+            ),
+            "{what}: {def}"
+        );
+        // The other field is as it was.
+        assert!(
+            def.contains(r#"<sharedItems containsSemiMixedTypes="0" containsString="0" containsNumber="1" containsInteger="1" minValue="3" maxValue="5"/>"#),
+            "{what}: {def}"
+        );
+        let rec = member(&out, "xl/pivotCache/pivotCacheRecords1.xml");
+        if items.is_empty() {
+            assert!(
+                rec.contains(r#"<s v="138****5678"/><n v="3"/>"#),
+                "{what}: {rec}"
+            );
+        } else {
+            assert!(
+                def.contains(r#"<s v="138****5678"/><s v="199****7777"/>"#),
+                "{what}: {def}"
+            );
+            assert_eq!(rec, records(first), "{what}: records changed");
+        }
+    }
+}

@@ -2301,6 +2301,24 @@ fn numeric_truncated(text: &str, class: Option<Class>, out: &mut Vec<Cand>) {
     let total = exp as usize + 1;
     let id_ctx = matches!(class, Some(Class::Id) | Some(Class::IdEmbedded));
     let card_ctx = class == Some(Class::Card);
+    // A mobile number a spreadsheet or a CSV export wrote in scientific notation, whole
+    // (`1.3812345678E10`): its digits, with the zeros the notation dropped, are the number.
+    // Under a phone header any such number counts; elsewhere at most one dropped zero (an
+    // amount like `1.5E10` is not a phone number).
+    if total == 11
+        && digits.len() <= total
+        && (class == Some(Class::Phone) || digits.len() + 1 >= total)
+        && let Some(whole) = enotation_digits(t)
+        && v::mobile(&whole)
+    {
+        let conf = if class == Some(Class::Phone) {
+            0.9
+        } else {
+            0.8
+        };
+        out.push(Cand::new(tr, PiiKind::Mobile, "mobile.enotation", conf));
+        return;
+    }
     if total == 18 && digits.len() >= 14 {
         let shape = v::region_known(&digits[..6]) && v::birth_date_ok(&digits[6..14], true);
         if id_ctx || (shape && !card_ctx) {
@@ -2318,4 +2336,24 @@ fn numeric_truncated(text: &str, class: Option<Class>, out: &mut Vec<Cand>) {
     {
         out.push(Cand::new(tr, PiiKind::Card, "card.numeric_truncated", 0.8));
     }
+}
+
+/// The digits of a whole number written in scientific notation (`1.3812345678E10` ->
+/// `13812345678`), or `None` when the text is not one (a fraction, no exponent, a sign).
+pub(crate) fn enotation_digits(text: &str) -> Option<String> {
+    let (mant, exp) = text.trim().split_once(['E', 'e'])?;
+    let exp: usize = exp.strip_prefix('+').unwrap_or(exp).parse().ok()?;
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > exp
+        || exp > 40
+    {
+        return None;
+    }
+    let mut d = format!("{int}{frac}");
+    d.extend(std::iter::repeat_n('0', exp - frac.len()));
+    let d = d.trim_start_matches('0');
+    (!d.is_empty()).then(|| d.to_string())
 }

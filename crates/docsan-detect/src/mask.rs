@@ -137,6 +137,13 @@ pub fn replacement(policy: &Policy, kind: PiiKind, rule: &str, value: &str) -> C
                     mask_keep(ext, 0, 0, policy)
                 );
             }
+            // A number written in scientific notation is masked in its digits: the notation
+            // would keep the exponent and count it among the digits kept.
+            if rule.ends_with(".enotation")
+                && let Some(d) = crate::engine::enotation_digits(value)
+            {
+                return replacement(policy, kind, "mobile.range", &d);
+            }
             // Two numbers written together are masked as two numbers.
             if rule == "mobile.concatenated" && value.chars().count() == 22 {
                 let split = value.char_indices().nth(11).map_or(value.len(), |(i, _)| i);

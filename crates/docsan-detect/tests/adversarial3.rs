@@ -679,3 +679,45 @@ fn english_addresses_under_an_address_header() {
         );
     }
 }
+
+/// A mobile number written as text in scientific notation (a CSV export read back, a formula's
+/// string result): found whole, masked in its digits; amounts and fractions in the same
+/// notation are not phone numbers.
+#[test]
+fn mobile_numbers_in_scientific_notation_are_found_and_masked_in_digits() {
+    let e = engine();
+    for (header, text, want) in [
+        ("联系电话", "1.3812345678E10", "138****5678"),
+        ("手机号", "1.3987654321E+10", "139****4321"),
+        ("手机号", "1.5011112222e10", "150****2222"),
+        // A number ending in zero loses it in the notation.
+        ("备注", "1.381234567E10", "138****5670"),
+        // Under a phone header, more dropped zeros still make the number.
+        ("联系电话", "1.38123E10", "138****0000"),
+    ] {
+        let found = masked(&e, header, text);
+        assert_eq!(found.len(), 1, "{text} under {header}: {found:?}");
+        let (f, r) = &found[0];
+        assert_eq!(f.kind, PiiKind::Mobile, "{text}");
+        assert_eq!(f.range, 0..text.len(), "{text}");
+        assert_eq!(r, want, "{text}");
+    }
+    for (header, text) in [
+        // Amounts: too few digits away from a phone header, or not eleven digits whole.
+        ("金额", "1.5E10"),
+        ("备注", "1.38123E10"),
+        ("备注", "1.3812345678E9"),
+        ("备注", "2.5E-3"),
+        ("备注", "1.3812345678E11"),
+    ] {
+        let found = cell(&e, header, text);
+        assert!(
+            of_kind(&found, PiiKind::Mobile).is_empty(),
+            "{text} under {header}: {found:?}"
+        );
+    }
+    // Under a public number's header, as the same number in digits.
+    let plain = of_kind(&cell(&e, "咨询电话", "13812345678"), PiiKind::Mobile).len();
+    let sci = of_kind(&cell(&e, "咨询电话", "1.3812345678E10"), PiiKind::Mobile).len();
+    assert_eq!(plain, sci);
+}

@@ -1006,9 +1006,12 @@ fn read_xml(
 }
 
 /// The string literals of a formula joined, and its number literals joined by `&`
-/// (`"320106"&19840704&"561X"`), when it has two or more (a doubled quote inside a string
-/// stands for a quote).
+/// (`"320106"&19840704&"561X"`) or given as arguments to a function that joins text
+/// (`CONCATENATE(139,"55556789")`, `CONCAT`, `TEXTJOIN`), when it has two or more (a doubled
+/// quote inside a string stands for a quote).
 fn formula_pieces(f: &str) -> Option<String> {
+    let upper = f.to_ascii_uppercase();
+    let joins = upper.contains("CONCAT") || upper.contains("TEXTJOIN");
     let mut out = String::new();
     let mut count = 0;
     let c: Vec<char> = f.chars().collect();
@@ -1024,7 +1027,10 @@ fn formula_pieces(f: &str) -> Option<String> {
             let before = c[..start].iter().rev().find(|x| !x.is_whitespace());
             let after = c[i..].iter().find(|x| !x.is_whitespace());
             let name_after = c.get(i).is_some_and(|x| x.is_alphabetic() || *x == '_');
-            if !glued && !name_after && (before == Some(&'&') || after == Some(&'&')) {
+            let argument = joins
+                && matches!(before, Some('(' | ',' | ';'))
+                && matches!(after, Some(')' | ',' | ';'));
+            if !glued && !name_after && (before == Some(&'&') || after == Some(&'&') || argument) {
                 count += 1;
                 out.extend(&c[start..i]);
             }

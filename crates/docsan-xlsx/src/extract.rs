@@ -58,6 +58,9 @@ struct Ex<'l> {
     count: u32,
     /// Whether a unit of formula pieces was made.
     formula_pieces: bool,
+    /// The attributes of each pivot cache field's `sharedItems` tag, by (definition part,
+    /// field index): rewritten when an item of the field becomes text.
+    shared_items: BTreeMap<(u32, u32), std::ops::Range<Pos>>,
 }
 
 impl Ex<'_> {
@@ -472,6 +475,10 @@ struct Gen {
     fields: Vec<String>,
     cur_field: Option<String>,
     rec_col: usize,
+    /// For a records part, its definition part (whose fields the records' columns are).
+    def_part: Option<u32>,
+    /// The pivot cache field of the number item being read: (definition part, field index).
+    item_field: Option<(u32, u32)>,
     /// An external link's cached sheet: the current row and the first row of the sheet,
     /// whose values name the columns below (`姓名`), by column letters.
     ext_row: Option<u32>,
@@ -502,6 +509,8 @@ impl Gen {
             fields: Vec::new(),
             cur_field: None,
             rec_col: 0,
+            def_part: None,
+            item_field: None,
             ext_row: None,
             ext_first_row: None,
             ext_headers: BTreeMap::new(),
@@ -596,12 +605,26 @@ impl Gen {
             }
             _ => {}
         }
+        // A field's shared items: where its type attributes are, which an item that becomes
+        // text changes (the attributes after the element's name, up to the tag's end).
+        if self.role == Role::PivotCache && l == b"sharedItems" && !self.fields.is_empty() {
+            let from = pos + 1 + qname.len();
+            let to = pos + 1 + raw.len();
+            ex.shared_items.insert(
+                (self.part, (self.fields.len() - 1) as u32),
+                from as Pos..to as Pos,
+            );
+        }
+        self.item_field = None;
         let record_header =
             if self.role == Role::PivotRecords && self.stack.last() == Some(&b"r"[..]) {
                 let h = self.fields.get(self.rec_col).cloned();
+                self.item_field = self.def_part.map(|d| (d, self.rec_col as u32));
                 self.rec_col += 1;
                 h
             } else if self.role == Role::PivotCache && self.stack.contains(b"sharedItems") {
+                self.item_field =
+                    (!self.fields.is_empty()).then(|| (self.part, (self.fields.len() - 1) as u32));
                 self.cur_field.clone()
             } else if l == b"filter" || l == b"customFilter" {
                 // A filter's value is a value of the column it filters.
@@ -699,7 +722,11 @@ impl Gen {
                 if let Some(d) = exact_integer(&value) {
                     value = d;
                 }
-                Binding::CacheNumber(Box::new((slot, name_at as Pos..(name_at + 1) as Pos)))
+                Binding::CacheNumber(Box::new((
+                    slot,
+                    name_at as Pos..(name_at + 1) as Pos,
+                    self.item_field,
+                )))
             } else {
                 Binding::Text(Box::new(TextBinding {
                     slots: Slots::one((slot, value.len() as u32)),
@@ -1169,9 +1196,11 @@ pub(crate) fn exact_integer(v: &str) -> Option<String> {
 }
 
 /// The content ranges of a formula's string literals, and of its number literals joined by
-/// `&` (`"320106"&19840704&"561X"`), when it has two or more.
+/// `&` (`"320106"&19840704&"561X"`) or given as arguments in a formula that joins text
+/// (`CONCATENATE(139,"55556789")`), when it has two or more.
 pub(crate) fn literal_ranges(f: &str) -> Option<Vec<(u32, u32)>> {
     let b = f.as_bytes();
+    let joins = joins_arguments(f);
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
@@ -1188,7 +1217,11 @@ pub(crate) fn literal_ranges(f: &str) -> Option<Vec<(u32, u32)>> {
             let name_after = b
                 .get(i)
                 .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
-            if !glued && !name_after && (before == Some(&b'&') || after == Some(&b'&')) {
+            let argument = joins
+                && matches!(before, Some(b'(' | b',' | b';'))
+                && matches!(after, Some(b')' | b',' | b';'));
+            if !glued && !name_after && (before == Some(&b'&') || after == Some(&b'&') || argument)
+            {
                 out.push((u32::try_from(start).ok()?, u32::try_from(i).ok()?));
             }
             continue;
@@ -1213,6 +1246,13 @@ pub(crate) fn literal_ranges(f: &str) -> Option<Vec<(u32, u32)>> {
         i = end + 1;
     }
     (out.len() >= 2).then_some(out)
+}
+
+/// Does a formula join its arguments into text (`CONCATENATE`, `CONCAT`, `TEXTJOIN`)? Then
+/// its number arguments are pieces of the text it makes.
+fn joins_arguments(f: &str) -> bool {
+    let upper = f.to_ascii_uppercase();
+    upper.contains("CONCAT") || upper.contains("TEXTJOIN")
 }
 
 /// Does the text hold a run of at least `n` digits (a number literal that may be a phone or
@@ -2357,6 +2397,7 @@ pub(crate) fn open<'l>(
         mode,
         count: 0,
         formula_pieces: false,
+        shared_items: BTreeMap::new(),
     };
     let mut done: BTreeSet<usize> = BTreeSet::new();
 
@@ -2462,7 +2503,8 @@ pub(crate) fn open<'l>(
     }
 
     // Pivot cache definitions first, so that their records know the field names.
-    let mut pivot_fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Field names and definition part of each records part.
+    let mut pivot_fields: BTreeMap<String, (Vec<String>, u32)> = BTreeMap::new();
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by_key(|&i| {
         let r = role_for(&norm(&parts[i]));
@@ -2570,9 +2612,10 @@ pub(crate) fn open<'l>(
             }
             let mut g = Gen::new(i as u32, &entry.name, role);
             if role == Role::PivotRecords
-                && let Some(f) = pivot_fields.get(&n)
+                && let Some((f, def)) = pivot_fields.get(&n)
             {
                 g.fields = f.clone();
+                g.def_part = Some(*def);
             }
             walk_generic(&mut ex, &mut g, &src).map_err(|e| in_part(e, &entry.name))?;
             if role == Role::PivotCache {
@@ -2580,7 +2623,10 @@ pub(crate) fn open<'l>(
                 if let Some((_, rels)) = read_norm(&rels_path_for(&n))? {
                     for r in parse_rels(&rels)? {
                         if r.rel_type.ends_with("/pivotCacheRecords") {
-                            pivot_fields.insert(resolve_target(&n, &r.target), g.fields.clone());
+                            pivot_fields.insert(
+                                resolve_target(&n, &r.target),
+                                (g.fields.clone(), i as u32),
+                            );
                         }
                     }
                 }
@@ -2661,6 +2707,7 @@ pub(crate) fn open<'l>(
         workbook_rels,
         content_types,
         formula_pieces: ex.formula_pieces,
+        shared_items: ex.shared_items,
     })
 }
 

@@ -75,6 +75,9 @@ impl Backend for XlsxBackend {
     }
 }
 
+/// A pivot cache field: its definition part and its index among the definition's fields.
+pub(crate) type PivotField = (u32, u32);
+
 /// A byte range of one part that holds text (`quote == 0`) or an attribute value delimited by
 /// `quote`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,8 +199,9 @@ pub(crate) enum Binding {
     /// A page header or footer: its printed sections, without formatting codes.
     HeaderFooter(Box<headerfooter::HfBinding>),
     /// A pivot cache's number item (`<n v="13812345678"/>`): the value's slot and the
-    /// element's local name, which becomes `s` (a string item) when the value is masked.
-    CacheNumber(Box<(Slot, Range<Pos>)>),
+    /// element's local name, which becomes `s` (a string item) when the value is masked, and
+    /// its field (definition part, field index), whose `sharedItems` then says it holds text.
+    CacheNumber(Box<(Slot, Range<Pos>, Option<PivotField>)>),
     /// A query of a Power Query package: the slot of the package's base64 text and the
     /// query's member name in the package.
     Mashup(Box<(Slot, String)>),
@@ -259,6 +263,9 @@ pub struct XlsxDocument {
     pub(crate) utf16: std::collections::BTreeMap<u32, bool>,
     /// Whether any unit is bound as [`Binding::FormulaPieces`].
     pub(crate) formula_pieces: bool,
+    /// The attributes of pivot cache fields' `sharedItems` tags, by (definition part, field
+    /// index).
+    pub(crate) shared_items: std::collections::BTreeMap<PivotField, Range<Pos>>,
 }
 
 impl XlsxDocument {

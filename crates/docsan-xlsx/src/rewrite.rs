@@ -459,6 +459,8 @@ pub(crate) fn rewrite(
     // The shared strings with an edited use (sorted and de-duplicated before use).
     let mut sst_edits: Vec<u32> = Vec::new();
     let mut drop_calc = false;
+    // Pivot cache fields (definition part, field index) of number items turned into text.
+    let mut text_fields: BTreeSet<(u32, u32)> = BTreeSet::new();
     // Masked queries of Power Query packages, by the package's slot.
     let mut mashups: BTreeMap<(u32, Pos, Pos), BTreeMap<String, String>> = BTreeMap::new();
 
@@ -682,7 +684,10 @@ pub(crate) fn rewrite(
             }
             Binding::CacheNumber(b) => {
                 // The item becomes a string item holding the masked text.
-                let (slot, name) = &**b;
+                let (slot, name, field) = &**b;
+                if let Some(f) = field {
+                    text_fields.insert(*f);
+                }
                 let new_text = apply_edits(text, edits);
                 let sp = splices.entry(slot.part).or_default();
                 sp.push(Splice {
@@ -718,6 +723,27 @@ pub(crate) fn rewrite(
                         .push(slot_splice(slot, new_name));
                 }
             }
+        }
+    }
+
+    // Pivot cache fields with a number item turned into text: their `sharedItems` tag must
+    // not say they hold no text, and its bounds (`minValue`, `maxValue`, optional) were
+    // those of the numbers masked: they go.
+    for key in text_fields {
+        let Some(range) = doc.shared_items.get(&key) else {
+            continue;
+        };
+        let src = parts.get(key.0)?;
+        let attrs = src
+            .get(range.start as usize..range.end as usize)
+            .ok_or_else(|| Error::internal("pivot field attributes outside their part"))?;
+        let new = shared_items_attrs(attrs)?;
+        if new != attrs {
+            splices.entry(key.0).or_default().push(Splice {
+                start: range.start,
+                end: range.end,
+                bytes: new.into(),
+            });
         }
     }
 
@@ -1012,6 +1038,58 @@ fn sst_rewrite(
     Ok(())
 }
 
+/// The attributes of a pivot cache field's `sharedItems` tag (everything after its name)
+/// once a number item of the field became text: `containsString="0"` and
+/// `containsSemiMixedTypes="0"` (which say it holds none) go, as do `minValue` and `maxValue`
+/// (the numbers' bounds, optional, which were the masked values); a field that declared
+/// numbers now holds more than one type (`containsMixedTypes="1"`). Every other attribute
+/// stays as written.
+fn shared_items_attrs(attrs: &[u8]) -> Result<Vec<u8>> {
+    // (The tag's name is put back to scan the attributes as a tag.)
+    let mut tag = b"sharedItems".to_vec();
+    tag.extend_from_slice(attrs);
+    let found = crate::xml::scan_attrs(&tag)?;
+    let base = b"sharedItems".len();
+    let value = |a: &crate::xml::AttrSpan| &tag[a.value.clone()];
+    let numbers = found
+        .iter()
+        .any(|a| &tag[a.name.clone()] == b"containsNumber" && matches!(value(a), b"1" | b"true"));
+    let mut out = Vec::with_capacity(attrs.len() + 24);
+    let mut mixed = false;
+    let mut last = base;
+    for a in &found {
+        let name = &tag[a.name.clone()];
+        // The attribute with the blanks before it and its closing quote.
+        let start = tag[..a.name.start]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(base, |p| p + 1)
+            .max(last);
+        let end = a.value.end + 1;
+        out.extend_from_slice(&tag[last..start]);
+        last = end;
+        let v = value(a);
+        match name {
+            b"containsString" | b"containsSemiMixedTypes" if matches!(v, b"0" | b"false") => {}
+            b"minValue" | b"maxValue" => {}
+            b"containsMixedTypes" => {
+                mixed = true;
+                if numbers {
+                    out.extend_from_slice(b" containsMixedTypes=\"1\"");
+                } else {
+                    out.extend_from_slice(&tag[start..end]);
+                }
+            }
+            _ => out.extend_from_slice(&tag[start..end]),
+        }
+    }
+    if numbers && !mixed {
+        out.extend_from_slice(b" containsMixedTypes=\"1\"");
+    }
+    out.extend_from_slice(&tag[last..]);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     /// A unit's edits are the plan's for that unit, whatever units have none around it, and
@@ -1079,5 +1157,27 @@ mod tests {
             .map(|(_, c)| c)
             .collect();
         assert_eq!(inside, "张\"\"三");
+    }
+
+    #[test]
+    fn shared_items_say_they_hold_text_and_lose_their_bounds() {
+        let cases: [(&str, &str); 3] = [
+            (
+                r#" containsSemiMixedTypes="0" containsString="0" containsNumber="1" minValue="13812345678" maxValue="19988887777""#,
+                r#" containsNumber="1" containsMixedTypes="1""#,
+            ),
+            // Single quotes, blanks and other attributes kept as written; an existing
+            // mixed-types flag set once.
+            (
+                " containsBlank='1'\n  containsString='0' containsNumber='1' containsMixedTypes='0' count=\"3\" ",
+                " containsBlank='1' containsNumber='1' containsMixedTypes=\"1\" count=\"3\" ",
+            ),
+            // Text already allowed, no numbers declared: only the bounds go.
+            (r#" count="2" minValue="1""#, r#" count="2""#),
+        ];
+        for (attrs, want) in cases {
+            let got = shared_items_attrs(attrs.as_bytes()).unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), want, "{attrs}");
+        }
     }
 }
