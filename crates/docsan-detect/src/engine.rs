@@ -996,10 +996,8 @@ impl Engine {
                 // digits of an ID (`340702198`), of a mobile number (`138567812`,
                 // `189-5621-`). They still say who it is, so they go whole.
                 let v = t.trim_end_matches(|c: char| c == '-' || c.is_whitespace());
-                let digits: String = v
-                    .chars()
-                    .filter(|c| *c != '-' && !c.is_whitespace())
-                    .collect();
+                let mut digits = String::with_capacity(v.len());
+                digits.extend(v.chars().filter(|c| *c != '-' && !c.is_whitespace()));
                 let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
                 let n = digits.len();
                 let hit = match class {
@@ -1946,7 +1944,10 @@ fn classify_token(
             if !(6..=22).contains(&total) {
                 continue;
             }
-            let mut d: String = tok.groups[i..j].iter().map(|g| g.digits.as_str()).collect();
+            let mut d = String::with_capacity(total + 1);
+            for g in &tok.groups[i..j] {
+                d.push_str(&g.digits);
+            }
             let at_end = j == n;
             // An `X` after the digits is a check character only after seventeen of them;
             // after any other count it is a letter glued on (`x15011112222x`).

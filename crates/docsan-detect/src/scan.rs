@@ -268,7 +268,12 @@ fn read_token(text: &str, first: usize, dots: bool) -> NumToken {
     let mut pos = first;
     loop {
         let gstart = pos;
-        let mut digits = String::new();
+        // (Sized for the ASCII digits ahead: a value's group is read without regrowing.)
+        let ascii = text.as_bytes()[pos..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let mut digits = String::with_capacity(ascii.max(4));
         while let Some(c) = char_at(text, pos) {
             match digit_value(c) {
                 Some(v) => {
