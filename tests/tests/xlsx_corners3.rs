@@ -761,3 +761,56 @@ fn pivot_fields_of_masked_numbers_say_they_hold_text() {
         }
     }
 }
+
+/// A custom XML item in UTF-16 without a byte order mark, as .NET writes SharePoint's
+/// properties: it was refused as malformed. Both byte orders are read, masked and written
+/// back as they were stored (no mark added); the verifier reads them too.
+#[test]
+fn utf16_custom_xml_without_a_byte_order_mark_is_read() {
+    let s = Sanitizer::new(Options::default()).unwrap();
+    let text = r#"<?xml version="1.0" encoding="utf-16"?><p:properties xmlns:p="http://schemas.microsoft.com/office/2006/metadata/properties"><documentManagement><Owner xmlns="abc"><UserInfo><DisplayName>刘海燕</DisplayName></UserInfo></Owner><Phone xmlns="abc">联系电话：13812345678</Phone></documentManagement></p:properties>"#;
+    for le in [true, false] {
+        let item: Vec<u8> = text
+            .encode_utf16()
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect();
+        let input = with_item("");
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(input)).unwrap();
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..z.len() {
+            if z.by_index_raw(i).unwrap().name().unwrap() != "customXml/item1.xml" {
+                w.raw_copy_file(z.by_index_raw(i).unwrap()).unwrap();
+            }
+        }
+        w.start_file(
+            "customXml/item1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        w.write_all(&item).unwrap();
+        let input = w.finish().unwrap().into_inner();
+        assert_eq!(s.verify(&input, Some("in.xlsx")).status, Status::Found);
+
+        let (report, out) = s.sanitize(&input, Some("utf16.xlsx"));
+        let out = out.unwrap_or_else(|| panic!("le {le}: not sanitized: {:?}", report.error));
+        assert_eq!(report.status, Status::Sanitized);
+        let after = member_bytes(&out, "customXml/item1.xml");
+        assert_eq!(&after[..2], if le { b"<\0" } else { b"\0<" }, "le {le}");
+        let units: Vec<u16> = after
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        let decoded = String::from_utf16(&units).unwrap();
+        for v in ["刘海燕", "13812345678"] {
+            assert!(!decoded.contains(v), "le {le}: left in {decoded}");
+        }
+        assert!(decoded.contains("联系电话：138****5678"), "{decoded}");
+        assert_eq!(s.verify(&out, Some("out.xlsx")).status, Status::Clean);
+    }
+}

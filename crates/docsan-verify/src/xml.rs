@@ -105,8 +105,9 @@ pub(crate) fn unescape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Decodes XML bytes to text: BOM, then the declared encoding (GBK family), then UTF-8 with
-/// replacement. Valid UTF-8 is borrowed, not copied.
+/// Decodes XML bytes to text: BOM, then UTF-16 without one (`<` in two bytes), then the
+/// declared encoding (GBK family), then UTF-8 with replacement. Valid UTF-8 is borrowed, not
+/// copied.
 pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         return Cow::Owned(
@@ -114,6 +115,16 @@ pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
                 .0
                 .into_owned(),
         );
+    }
+    // UTF-16 without a byte order mark (.NET writes custom XML items so): the first
+    // character, `<`, in two bytes.
+    let bare = match bytes {
+        [b'<', 0, ..] => Some(encoding_rs::UTF_16LE),
+        [0, b'<', ..] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    };
+    if let Some(enc) = bare {
+        return Cow::Owned(enc.decode_without_bom_handling(bytes).0.into_owned());
     }
     let head = String::from_utf8_lossy(bytes.get(..100.min(bytes.len())).unwrap_or_default())
         .to_ascii_lowercase();

@@ -2371,12 +2371,12 @@ pub(crate) fn open<'l>(
             by_norm.entry(norm(&e.name)).or_insert(i);
         }
     }
-    let utf16: std::cell::RefCell<BTreeMap<u32, bool>> = Default::default();
+    let utf16: std::cell::RefCell<BTreeMap<u32, crate::xml::Utf16>> = Default::default();
     let read_idx = |i: usize| -> Result<Vec<u8>> {
         let raw = pkg.read(&parts[i])?;
         match decode_utf16(&raw)? {
-            Some((utf8, le)) => {
-                utf16.borrow_mut().insert(i as u32, le);
+            Some((utf8, enc)) => {
+                utf16.borrow_mut().insert(i as u32, enc);
                 Ok(utf8)
             }
             None => Ok(raw),

@@ -258,9 +258,9 @@ pub struct XlsxDocument {
     pub(crate) calc_chain: Option<String>,
     pub(crate) workbook_rels: Option<String>,
     pub(crate) content_types: Option<String>,
-    /// Parts stored as UTF-16 (little endian when `true`): extracted and spliced as UTF-8,
+    /// Parts stored as UTF-16 (with their byte order and mark): extracted and spliced as UTF-8,
     /// written back as UTF-16.
-    pub(crate) utf16: std::collections::BTreeMap<u32, bool>,
+    pub(crate) utf16: std::collections::BTreeMap<u32, xml::Utf16>,
     /// Whether any unit is bound as [`Binding::FormulaPieces`].
     pub(crate) formula_pieces: bool,
     /// The attributes of pivot cache fields' `sharedItems` tags, by (definition part, field

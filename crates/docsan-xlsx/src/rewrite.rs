@@ -836,9 +836,9 @@ pub(crate) fn rewrite(
             continue;
         }
         let name = doc.parts[p as usize].clone();
-        if let Some(&le) = doc.utf16.get(&p) {
+        if let Some(&enc) = doc.utf16.get(&p) {
             let src = parts.get(p)?;
-            let new = encode_utf16(&apply_splices(src, sp)?, le)?;
+            let new = encode_utf16(&apply_splices(src, sp)?, enc)?;
             replace.insert(name, new);
             continue;
         }

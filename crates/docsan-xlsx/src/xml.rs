@@ -399,9 +399,9 @@ fn utf8<'b>(b: &'b [u8], what: &str) -> Result<&'b str> {
 }
 
 /// The length of the UTF-8 byte order mark a part starts with (0 or 3), or `None` when its
-/// first bytes are a UTF-16 one.
+/// first bytes say it is UTF-16 (a byte order mark, or `<` in two bytes).
 fn utf8_bom_len(head: &[u8]) -> Option<usize> {
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+    if utf16_of(head).is_some() {
         None
     } else if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         Some(3)
@@ -885,17 +885,45 @@ impl<R: std::io::Read> Walker<R> {
     }
 }
 
-/// Decodes a UTF-16 part (recognized by its byte order mark) to UTF-8 without the mark.
-/// Returns `None` for parts that are not UTF-16, and the byte order (`true` for little endian).
-pub(crate) fn decode_utf16(bytes: &[u8]) -> Result<Option<(Vec<u8>, bool)>> {
-    let le = if bytes.starts_with(&[0xFF, 0xFE]) {
-        true
-    } else if bytes.starts_with(&[0xFE, 0xFF]) {
-        false
-    } else {
+/// How a UTF-16 part was stored: its byte order, and whether it starts with a byte order mark
+/// (.NET writes custom XML items without one: `<\0?\0x\0…`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Utf16 {
+    pub le: bool,
+    pub bom: bool,
+}
+
+/// Recognizes a UTF-16 part: by its byte order mark, or, without one, by its first character
+/// `<` written in two bytes (an XML part starts with a tag).
+fn utf16_of(bytes: &[u8]) -> Option<Utf16> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some(Utf16 {
+            le: true,
+            bom: true,
+        }),
+        [0xFE, 0xFF, ..] => Some(Utf16 {
+            le: false,
+            bom: true,
+        }),
+        [b'<', 0, ..] => Some(Utf16 {
+            le: true,
+            bom: false,
+        }),
+        [0, b'<', ..] => Some(Utf16 {
+            le: false,
+            bom: false,
+        }),
+        _ => None,
+    }
+}
+
+/// Decodes a UTF-16 part (see [`utf16_of`]) to UTF-8 without the mark. Returns `None` for
+/// parts that are not UTF-16, and how the part was stored.
+pub(crate) fn decode_utf16(bytes: &[u8]) -> Result<Option<(Vec<u8>, Utf16)>> {
+    let Some(enc) = utf16_of(bytes) else {
         return Ok(None);
     };
-    let body = &bytes[2..];
+    let body = if enc.bom { &bytes[2..] } else { bytes };
     if !body.len().is_multiple_of(2) {
         return Err(Error::malformed(
             "utf-16 xml part with an odd number of bytes",
@@ -904,7 +932,7 @@ pub(crate) fn decode_utf16(bytes: &[u8]) -> Result<Option<(Vec<u8>, bool)>> {
     let units: Vec<u16> = body
         .chunks_exact(2)
         .map(|c| {
-            if le {
+            if enc.le {
                 u16::from_le_bytes([c[0], c[1]])
             } else {
                 u16::from_be_bytes([c[0], c[1]])
@@ -912,17 +940,23 @@ pub(crate) fn decode_utf16(bytes: &[u8]) -> Result<Option<(Vec<u8>, bool)>> {
         })
         .collect();
     let s = String::from_utf16(&units).map_err(|_| Error::malformed("invalid utf-16 xml part"))?;
-    Ok(Some((s.into_bytes(), le)))
+    Ok(Some((s.into_bytes(), enc)))
 }
 
-/// Encodes UTF-8 bytes back to UTF-16 with a byte order mark.
-pub(crate) fn encode_utf16(utf8: &[u8], le: bool) -> Result<Vec<u8>> {
+/// Encodes a rewritten part back to UTF-16 as it was stored.
+pub(crate) fn encode_utf16(utf8: &[u8], enc: Utf16) -> Result<Vec<u8>> {
     let s =
         std::str::from_utf8(utf8).map_err(|_| Error::internal("rewritten part is not utf-8"))?;
     let mut out = Vec::with_capacity(utf8.len() * 2 + 2);
-    out.extend_from_slice(if le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+    if enc.bom {
+        out.extend_from_slice(if enc.le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+    }
     for u in s.encode_utf16() {
-        out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        out.extend_from_slice(&if enc.le {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
     }
     Ok(out)
 }
@@ -1232,6 +1266,9 @@ mod tests {
         }
         let mut utf16 = OneByte(&[0xFF, 0xFE, b'<', 0]);
         assert!(Walker::streaming(&mut utf16, 16, false).unwrap().is_none());
+        // Without a byte order mark too.
+        let mut utf16 = OneByte(&[b'<', 0, b'a', 0]);
+        assert!(Walker::streaming(&mut utf16, 16, false).unwrap().is_none());
     }
 
     /// The events of a walk as text, up to its end (`eof`) or its first error (`error`).
@@ -1367,6 +1404,13 @@ mod tests {
                         }
                         _ => {}
                     }
+                }
+                // A part whose first bytes say UTF-16 (`<` and NUL) is decoded before it is
+                // walked: the walker refuses it.
+                if utf16_of(&src).is_some() {
+                    assert!(Walker::new(&src, 16, false).is_err());
+                    cases += 2;
+                    continue;
                 }
                 for lenient in [false, true] {
                     let old = trace_old(&src, lenient);
