@@ -325,6 +325,22 @@ fn data_mashup_item(query: &str) -> Vec<u8> {
     out
 }
 
+/// The package made again with member `name` holding `bytes` (in place of one of that name,
+/// or added at the end): for members that are not UTF-8 text.
+fn with_member_bytes(input: Vec<u8>, name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(input)).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..z.len() {
+        if z.by_index_raw(i).unwrap().name().unwrap() != name {
+            w.raw_copy_file(z.by_index_raw(i).unwrap()).unwrap();
+        }
+    }
+    w.start_file(name, zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(bytes).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
 /// A one-name roster (`姓名`, `王建国`) with this custom XML item.
 fn with_item(item: &str) -> Vec<u8> {
     let shared = ["姓名", "王建国"];
@@ -385,20 +401,12 @@ fn power_query_packages_are_read_and_masked() {
         (plain, vec![]),
     ] {
         let item = data_mashup_item(query);
-        let input = workbook(&data, "", &shared, "", &[]);
-        // The item goes in as bytes (UTF-16): the zip is made again with it.
-        let mut z = zip::ZipArchive::new(std::io::Cursor::new(input)).unwrap();
-        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for i in 0..z.len() {
-            w.raw_copy_file(z.by_index_raw(i).unwrap()).unwrap();
-        }
-        w.start_file(
+        // The item goes in as bytes (UTF-16).
+        let input = with_member_bytes(
+            workbook(&data, "", &shared, "", &[]),
             "customXml/item1.xml",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
-        w.write_all(&item).unwrap();
-        let input = w.finish().unwrap().into_inner();
+            &item,
+        );
 
         let verified = s.verify(&input, Some("pq.xlsx"));
         // Found by the backend (`Power Query Formulas/Section1.m`) and the verifier
@@ -774,21 +782,7 @@ fn utf16_custom_xml_without_a_byte_order_mark_is_read() {
             .encode_utf16()
             .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
             .collect();
-        let input = with_item("");
-        let mut z = zip::ZipArchive::new(std::io::Cursor::new(input)).unwrap();
-        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for i in 0..z.len() {
-            if z.by_index_raw(i).unwrap().name().unwrap() != "customXml/item1.xml" {
-                w.raw_copy_file(z.by_index_raw(i).unwrap()).unwrap();
-            }
-        }
-        w.start_file(
-            "customXml/item1.xml",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
-        w.write_all(&item).unwrap();
-        let input = w.finish().unwrap().into_inner();
+        let input = with_member_bytes(with_item(""), "customXml/item1.xml", &item);
         assert_eq!(s.verify(&input, Some("in.xlsx")).status, Status::Found);
 
         let (report, out) = s.sanitize(&input, Some("utf16.xlsx"));
