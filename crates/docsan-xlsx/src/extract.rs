@@ -479,6 +479,9 @@ struct Gen {
     def_part: Option<u32>,
     /// The pivot cache field of the number item being read: (definition part, field index).
     item_field: Option<(u32, u32)>,
+    /// A chart's number cache point being read: where its element starts, and the unit of
+    /// its value once read.
+    point: Option<(usize, Option<u32>)>,
     /// An external link's cached sheet: the current row and the first row of the sheet,
     /// whose values name the columns below (`姓名`), by column letters.
     ext_row: Option<u32>,
@@ -511,6 +514,7 @@ impl Gen {
             rec_col: 0,
             def_part: None,
             item_field: None,
+            point: None,
             ext_row: None,
             ext_first_row: None,
             ext_headers: BTreeMap::new(),
@@ -604,6 +608,15 @@ impl Gen {
                 });
             }
             _ => {}
+        }
+        // A point of a chart's number cache (`<c:pt idx="0"><c:v>13812345678</c:v></c:pt>`):
+        // a masked value is no number, so the point goes (see `Binding::CachePoint`).
+        if self.role == Role::Chart
+            && l == b"pt"
+            && !empty
+            && (self.stack.contains(b"numCache") || self.stack.contains(b"numLit"))
+        {
+            self.point = Some((pos, None));
         }
         // A field's shared items: where its type attributes are, which an item that becomes
         // text changes (the attributes after the element's name, up to the tag's end).
@@ -865,12 +878,31 @@ impl Gen {
             slots: Slots::one((slot, text.len() as u32)),
             shadows: Shadows::default(),
         }));
-        ex.push(text, ctx, binding)?;
+        let uid = ex.push(text, ctx, binding)?;
+        if l == b"v"
+            && let Some((_, value @ None)) = &mut self.point
+        {
+            *value = Some(uid);
+        }
         Ok(())
     }
 
-    fn on_end(&mut self, ex: &mut Ex<'_>, name: &[u8]) -> Result<()> {
+    fn on_end(&mut self, ex: &mut Ex<'_>, name: &[u8], end: usize) -> Result<()> {
         let l = local(name);
+        // The end of a number cache point: its value's unit, if it has one, is bound to the
+        // whole point.
+        if l == b"pt"
+            && let Some((start, value)) = self.point.take()
+            && let Some(uid) = value
+            && let Some(b) = ex.bindings.get_mut(uid as usize)
+            && let Binding::Text(tb) = b
+            && tb.slots.len() == 1
+        {
+            let slot = tb.slots.iter().next().map(|(s, _)| *s);
+            if let Some(slot) = slot {
+                *b = Binding::CachePoint(Box::new((slot, start as Pos..end as Pos)));
+            }
+        }
         // Lenient parts may close elements out of order: pop to the matching element.
         let Some(idx) = self.stack.iter().rposition(|s| s == l) else {
             return Ok(());
@@ -924,7 +956,7 @@ fn walk_generic(ex: &mut Ex<'_>, g: &mut Gen, src: &[u8]) -> Result<()> {
             Ev::Start {
                 raw, pos, empty, ..
             } => g.on_start(ex, raw, pos, empty)?,
-            Ev::End { name, .. } => g.on_end(ex, name)?,
+            Ev::End { name, end, .. } => g.on_end(ex, name, end)?,
             Ev::Text { start, end, text } => g.on_text(ex, start, end, text.into_owned())?,
             Ev::Eof => break,
         }
@@ -1890,7 +1922,7 @@ fn walk_sheet<R: std::io::Read>(
                         g.on_start(ex, raw, pos, empty)?;
                     }
                 }
-                Ev::End { name, .. } => g.on_end(ex, name)?,
+                Ev::End { name, end, .. } => g.on_end(ex, name, end)?,
                 Ev::Text { start, end, text } => g.on_text(ex, start, end, text.into_owned())?,
                 Ev::Eof => break,
             }

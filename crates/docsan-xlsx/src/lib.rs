@@ -202,6 +202,10 @@ pub(crate) enum Binding {
     /// element's local name, which becomes `s` (a string item) when the value is masked, and
     /// its field (definition part, field index), whose `sharedItems` then says it holds text.
     CacheNumber(Box<(Slot, Range<Pos>, Option<PivotField>)>),
+    /// The value of a chart's number cache point and the whole point element
+    /// (`<c:pt idx="0"><c:v>…</c:v></c:pt>`): a masked value is no number, so the point is
+    /// removed (a cache may leave points out; the chart reads them again from the sheet).
+    CachePoint(Box<(Slot, Range<Pos>)>),
     /// A query of a Power Query package: the slot of the package's base64 text and the
     /// query's member name in the package.
     Mashup(Box<(Slot, String)>),

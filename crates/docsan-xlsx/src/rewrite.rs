@@ -593,6 +593,7 @@ pub(crate) fn rewrite(
             Some(Binding::Formula(slot) | Binding::SheetName(slot)) => (slot.part, 1),
             Some(Binding::HeaderFooter(hf)) => (hf.slot.part, 1),
             Some(Binding::CacheNumber(b)) => (b.0.part, 2),
+            Some(Binding::CachePoint(b)) => (b.0.part, 1),
             Some(Binding::Mashup(m)) => (m.0.part, 1),
             Some(Binding::FormulaPieces(_)) => continue,
             Some(Binding::Sst { .. }) | None => continue,
@@ -696,6 +697,15 @@ pub(crate) fn rewrite(
                     bytes: b"s".to_vec().into(),
                 });
                 sp.push(slot_splice(slot, &new_text));
+            }
+            Binding::CachePoint(b) => {
+                // A masked value is no number: the point goes.
+                let (slot, point) = &**b;
+                splices.entry(slot.part).or_default().push(Splice {
+                    start: point.start,
+                    end: point.end,
+                    bytes: Vec::new().into(),
+                });
             }
             Binding::HeaderFooter(hf) => {
                 let lens: Vec<u32> = hf.pieces.iter().map(|(_, l)| *l).collect();
