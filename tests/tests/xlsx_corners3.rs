@@ -812,3 +812,34 @@ fn utf16_custom_xml_without_a_byte_order_mark_is_read() {
         assert_eq!(s.verify(&out, Some("out.xlsx")).status, Status::Clean);
     }
 }
+
+/// An external link's cached cells: a phone number stored as a number (no type, or `t="n"`)
+/// becomes a text cell (`t="str"`) holding the masked value, not text in a number cell; other
+/// numbers and cells stay as they were.
+#[test]
+fn external_link_number_cells_become_text_when_masked() {
+    let link = r#"<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><externalBook><sheetNames><sheetName val="名单"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1" t="str"><v>联系电话</v></cell><cell r="B1" t="str"><v>手机</v></cell><cell r="C1" t="str"><v>人数</v></cell></row><row r="2"><cell r="A2"><v>13812345678</v></cell><cell r="B2" t="n"><v>19988887777</v></cell><cell r="C2"><v>42</v></cell></row></sheetData></sheetDataSet></externalBook></externalLink>"#;
+    let shared = ["姓名", "王建国"];
+    let data = row(1, &[("s", "0")]) + &row(2, &[("s", "1")]);
+    let input = workbook(
+        &data,
+        "",
+        &shared,
+        "",
+        &[(
+            "xl/externalLinks/externalLink1.xml",
+            Some("externalLink"),
+            link.to_string(),
+        )],
+    );
+    let out = sanitized("external link", &input, &["13812345678", "19988887777"]);
+    let after = member(&out, "xl/externalLinks/externalLink1.xml");
+    for want in [
+        r#"<cell r="A2" t="str"><v>138****5678</v></cell>"#,
+        r#"<cell r="B2" t="str"><v>199****7777</v></cell>"#,
+        r#"<cell r="C2"><v>42</v></cell>"#,
+        r#"<cell r="A1" t="str"><v>联系电话</v></cell>"#,
+    ] {
+        assert!(after.contains(want), "{want} not in {after}");
+    }
+}

@@ -482,6 +482,9 @@ struct Gen {
     /// A chart's number cache point being read: where its element starts, and the unit of
     /// its value once read.
     point: Option<(usize, Option<u32>)>,
+    /// An external link's number cell being read: how its type becomes text, and the unit of
+    /// its value once read.
+    ext_number: Option<(crate::CellType, Option<u32>)>,
     /// An external link's cached sheet: the current row and the first row of the sheet,
     /// whose values name the columns below (`姓名`), by column letters.
     ext_row: Option<u32>,
@@ -515,6 +518,7 @@ impl Gen {
             def_part: None,
             item_field: None,
             point: None,
+            ext_number: None,
             ext_row: None,
             ext_first_row: None,
             ext_headers: BTreeMap::new(),
@@ -589,7 +593,23 @@ impl Gen {
                     self.ext_first_row = self.ext_row;
                 }
             }
-            (Role::ExternalLink, b"cell") => self.cur_ref = attr_val(b"r"),
+            (Role::ExternalLink, b"cell") => {
+                self.cur_ref = attr_val(b"r");
+                // A number cell (no type, or `n`): a masked value makes it a text cell.
+                let t = attrs.iter().find(|a| local(&raw[a.name.clone()]) == b"t");
+                self.ext_number = match t {
+                    _ if empty => None,
+                    // (After the other attributes, as Excel orders them.)
+                    None => Some((crate::CellType::Insert((pos + 1 + raw.len()) as Pos), None)),
+                    Some(a) if &raw[a.value.clone()] == b"n" => Some((
+                        crate::CellType::Replace(
+                            (pos + 1 + a.value.start) as Pos..(pos + 1 + a.value.end) as Pos,
+                        ),
+                        None,
+                    )),
+                    Some(_) => None,
+                };
+            }
             (Role::Table | Role::Sheet, b"autoFilter") => {
                 self.filter_first_col = attr_val(b"ref")
                     .and_then(|r| parse_ref(r.split(':').next().unwrap_or_default()))
@@ -884,6 +904,11 @@ impl Gen {
         {
             *value = Some(uid);
         }
+        if l == b"v"
+            && let Some((_, value @ None)) = &mut self.ext_number
+        {
+            *value = Some(uid);
+        }
         Ok(())
     }
 
@@ -901,6 +926,20 @@ impl Gen {
             let slot = tb.slots.iter().next().map(|(s, _)| *s);
             if let Some(slot) = slot {
                 *b = Binding::CachePoint(Box::new((slot, start as Pos..end as Pos)));
+            }
+        }
+        // The end of an external link's number cell: its value's unit says how the cell
+        // becomes text.
+        if l == b"cell"
+            && let Some((ty, value)) = self.ext_number.take()
+            && let Some(uid) = value
+            && let Some(b) = ex.bindings.get_mut(uid as usize)
+            && let Binding::Text(tb) = b
+            && tb.slots.len() == 1
+        {
+            let slot = tb.slots.iter().next().map(|(s, _)| *s);
+            if let Some(slot) = slot {
+                *b = Binding::ExternalNumber(Box::new((slot, ty)));
             }
         }
         // Lenient parts may close elements out of order: pop to the matching element.

@@ -75,6 +75,14 @@ impl Backend for XlsxBackend {
     }
 }
 
+/// How a number cell's type is made text: its `t` attribute's value replaced, or ` t="str"`
+/// inserted after its attributes.
+#[derive(Clone, Debug)]
+pub(crate) enum CellType {
+    Replace(Range<Pos>),
+    Insert(Pos),
+}
+
 /// A pivot cache field: its definition part and its index among the definition's fields.
 pub(crate) type PivotField = (u32, u32);
 
@@ -206,6 +214,9 @@ pub(crate) enum Binding {
     /// (`<c:pt idx="0"><c:v>…</c:v></c:pt>`): a masked value is no number, so the point is
     /// removed (a cache may leave points out; the chart reads them again from the sheet).
     CachePoint(Box<(Slot, Range<Pos>)>),
+    /// The value of an external link's cached number cell (`<cell r="B2"><v>1381…</v>`) and
+    /// how the cell's type becomes text (`t="str"`) when the value is masked.
+    ExternalNumber(Box<(Slot, CellType)>),
     /// A query of a Power Query package: the slot of the package's base64 text and the
     /// query's member name in the package.
     Mashup(Box<(Slot, String)>),

@@ -594,6 +594,7 @@ pub(crate) fn rewrite(
             Some(Binding::HeaderFooter(hf)) => (hf.slot.part, 1),
             Some(Binding::CacheNumber(b)) => (b.0.part, 2),
             Some(Binding::CachePoint(b)) => (b.0.part, 1),
+            Some(Binding::ExternalNumber(b)) => (b.0.part, 2),
             Some(Binding::Mashup(m)) => (m.0.part, 1),
             Some(Binding::FormulaPieces(_)) => continue,
             Some(Binding::Sst { .. }) | None => continue,
@@ -697,6 +698,24 @@ pub(crate) fn rewrite(
                     bytes: b"s".to_vec().into(),
                 });
                 sp.push(slot_splice(slot, &new_text));
+            }
+            Binding::ExternalNumber(b) => {
+                // The cell becomes a text cell holding the masked value.
+                let (slot, ty) = &**b;
+                let sp = splices.entry(slot.part).or_default();
+                sp.push(match ty {
+                    crate::CellType::Replace(r) => Splice {
+                        start: r.start,
+                        end: r.end,
+                        bytes: b"str".to_vec().into(),
+                    },
+                    crate::CellType::Insert(at) => Splice {
+                        start: *at,
+                        end: *at,
+                        bytes: b" t=\"str\"".to_vec().into(),
+                    },
+                });
+                sp.push(slot_splice(slot, &apply_edits(text, edits)));
             }
             Binding::CachePoint(b) => {
                 // A masked value is no number: the point goes.
