@@ -2309,8 +2309,7 @@ fn numeric_truncated(text: &str, class: Option<Class>, out: &mut Vec<Cand>) {
     if total == 11
         && digits.len() <= total
         && (class == Some(Class::Phone) || digits.len() + 1 >= total)
-        && let Some(whole) = enotation_digits(t)
-        && v::mobile(&whole)
+        && v::mobile(&format!("{digits:0<11}"))
     {
         let conf = if class == Some(Class::Phone) {
             0.9

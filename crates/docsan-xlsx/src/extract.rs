@@ -60,7 +60,7 @@ struct Ex<'l> {
     formula_pieces: bool,
     /// The attributes of each pivot cache field's `sharedItems` tag, by (definition part,
     /// field index): rewritten when an item of the field becomes text.
-    shared_items: BTreeMap<(u32, u32), std::ops::Range<Pos>>,
+    shared_items: BTreeMap<crate::PivotField, std::ops::Range<Pos>>,
 }
 
 impl Ex<'_> {
@@ -404,6 +404,25 @@ fn person_shaped(s: &str) -> bool {
     (2..=3).contains(&n) && s.chars().next().is_some_and(|c| SURNAMES.contains(c))
 }
 
+/// An element whose number value, masked, is no number: how it changes.
+#[derive(Debug)]
+enum NumberHolder {
+    /// A chart's number cache point starting at this position: it is left out.
+    ChartPoint(usize),
+    /// An external link's number cell: it becomes a text cell.
+    ExternalCell(crate::CellType),
+}
+
+impl NumberHolder {
+    /// The local name of the element.
+    fn end_tag(&self) -> &'static [u8] {
+        match self {
+            NumberHolder::ChartPoint(_) => b"pt",
+            NumberHolder::ExternalCell(_) => b"cell",
+        }
+    }
+}
+
 /// A group of text nodes being collected into one unit.
 #[derive(Debug)]
 struct Group {
@@ -477,14 +496,11 @@ struct Gen {
     rec_col: usize,
     /// For a records part, its definition part (whose fields the records' columns are).
     def_part: Option<u32>,
-    /// The pivot cache field of the number item being read: (definition part, field index).
-    item_field: Option<(u32, u32)>,
-    /// A chart's number cache point being read: where its element starts, and the unit of
-    /// its value once read.
-    point: Option<(usize, Option<u32>)>,
-    /// An external link's number cell being read: how its type becomes text, and the unit of
-    /// its value once read.
-    ext_number: Option<(crate::CellType, Option<u32>)>,
+    /// The pivot cache field of the number item being read.
+    item_field: Option<crate::PivotField>,
+    /// A number element being read whose masked value cannot stay a number (a chart's number
+    /// cache point, an external link's number cell), and the unit of its value once read.
+    number: Option<(NumberHolder, Option<u32>)>,
     /// An external link's cached sheet: the current row and the first row of the sheet,
     /// whose values name the columns below (`姓名`), by column letters.
     ext_row: Option<u32>,
@@ -517,8 +533,7 @@ impl Gen {
             rec_col: 0,
             def_part: None,
             item_field: None,
-            point: None,
-            ext_number: None,
+            number: None,
             ext_row: None,
             ext_first_row: None,
             ext_headers: BTreeMap::new(),
@@ -597,18 +612,16 @@ impl Gen {
                 self.cur_ref = attr_val(b"r");
                 // A number cell (no type, or `n`): a masked value makes it a text cell.
                 let t = attrs.iter().find(|a| local(&raw[a.name.clone()]) == b"t");
-                self.ext_number = match t {
+                let ty = match t {
                     _ if empty => None,
                     // (After the other attributes, as Excel orders them.)
-                    None => Some((crate::CellType::Insert((pos + 1 + raw.len()) as Pos), None)),
-                    Some(a) if &raw[a.value.clone()] == b"n" => Some((
-                        crate::CellType::Replace(
-                            (pos + 1 + a.value.start) as Pos..(pos + 1 + a.value.end) as Pos,
-                        ),
-                        None,
+                    None => Some(crate::CellType::Insert((pos + 1 + raw.len()) as Pos)),
+                    Some(a) if &raw[a.value.clone()] == b"n" => Some(crate::CellType::Replace(
+                        (pos + 1 + a.value.start) as Pos..(pos + 1 + a.value.end) as Pos,
                     )),
                     Some(_) => None,
                 };
+                self.number = ty.map(|ty| (NumberHolder::ExternalCell(ty), None));
             }
             (Role::Table | Role::Sheet, b"autoFilter") => {
                 self.filter_first_col = attr_val(b"ref")
@@ -636,7 +649,7 @@ impl Gen {
             && !empty
             && (self.stack.contains(b"numCache") || self.stack.contains(b"numLit"))
         {
-            self.point = Some((pos, None));
+            self.number = Some((NumberHolder::ChartPoint(pos), None));
         }
         // A field's shared items: where its type attributes are, which an item that becomes
         // text changes (the attributes after the element's name, up to the tag's end).
@@ -900,12 +913,7 @@ impl Gen {
         }));
         let uid = ex.push(text, ctx, binding)?;
         if l == b"v"
-            && let Some((_, value @ None)) = &mut self.point
-        {
-            *value = Some(uid);
-        }
-        if l == b"v"
-            && let Some((_, value @ None)) = &mut self.ext_number
+            && let Some((_, value @ None)) = &mut self.number
         {
             *value = Some(uid);
         }
@@ -914,33 +922,24 @@ impl Gen {
 
     fn on_end(&mut self, ex: &mut Ex<'_>, name: &[u8], end: usize) -> Result<()> {
         let l = local(name);
-        // The end of a number cache point: its value's unit, if it has one, is bound to the
-        // whole point.
-        if l == b"pt"
-            && let Some((start, value)) = self.point.take()
-            && let Some(uid) = value
+        // The end of a number element: its value's unit, if it has one, is bound to the
+        // element (see `NumberHolder`).
+        if self
+            .number
+            .as_ref()
+            .is_some_and(|(holder, _)| holder.end_tag() == l)
+            && let Some((holder, Some(uid))) = self.number.take()
             && let Some(b) = ex.bindings.get_mut(uid as usize)
             && let Binding::Text(tb) = b
+            && let Some(slot) = tb.slots.iter().next().map(|(s, _)| *s)
             && tb.slots.len() == 1
         {
-            let slot = tb.slots.iter().next().map(|(s, _)| *s);
-            if let Some(slot) = slot {
-                *b = Binding::CachePoint(Box::new((slot, start as Pos..end as Pos)));
-            }
-        }
-        // The end of an external link's number cell: its value's unit says how the cell
-        // becomes text.
-        if l == b"cell"
-            && let Some((ty, value)) = self.ext_number.take()
-            && let Some(uid) = value
-            && let Some(b) = ex.bindings.get_mut(uid as usize)
-            && let Binding::Text(tb) = b
-            && tb.slots.len() == 1
-        {
-            let slot = tb.slots.iter().next().map(|(s, _)| *s);
-            if let Some(slot) = slot {
-                *b = Binding::ExternalNumber(Box::new((slot, ty)));
-            }
+            *b = match holder {
+                NumberHolder::ChartPoint(start) => {
+                    Binding::CachePoint(Box::new((slot, start as Pos..end as Pos)))
+                }
+                NumberHolder::ExternalCell(ty) => Binding::ExternalNumber(Box::new((slot, ty))),
+            };
         }
         // Lenient parts may close elements out of order: pop to the matching element.
         let Some(idx) = self.stack.iter().rposition(|s| s == l) else {

@@ -460,7 +460,7 @@ pub(crate) fn rewrite(
     let mut sst_edits: Vec<u32> = Vec::new();
     let mut drop_calc = false;
     // Pivot cache fields (definition part, field index) of number items turned into text.
-    let mut text_fields: BTreeSet<(u32, u32)> = BTreeSet::new();
+    let mut text_fields: BTreeSet<crate::PivotField> = BTreeSet::new();
     // Masked queries of Power Query packages, by the package's slot.
     let mut mashups: BTreeMap<(u32, Pos, Pos), BTreeMap<String, String>> = BTreeMap::new();
 
