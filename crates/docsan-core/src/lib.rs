@@ -17,6 +17,7 @@ mod diagnostic;
 mod error;
 mod finding;
 mod format;
+mod hash;
 mod limits;
 mod policy;
 mod sensitive;
@@ -31,6 +32,7 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use error::{Error, ErrorKind, Result};
 pub use finding::{Finding, PiiKind};
 pub use format::Format;
+pub use hash::{FastHasher, FastMap, FastSet};
 pub use limits::{
     DeadlineGuard, Limits, LimitsBudget, carry_deadline, check_deadline, current_deadline,
     deadline_passed, deadline_scope,

@@ -112,6 +112,21 @@ pub trait Backend: Send + Sync {
         Ok(())
     }
 
+    /// Like [`Backend::for_each_unit`], for a search of the units' texts only (the re-open
+    /// check of a sanitized output, which asks whether any text holds an original value): every
+    /// text is handed over at least once, with its location, but units may lack the contexts
+    /// detection needs (column headers, labels), and text that several units would hold may
+    /// come once. A backend that can skips the work those contexts cost. Default:
+    /// [`Backend::for_each_unit`].
+    fn for_each_text(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        f: &mut dyn FnMut(&TextUnit),
+    ) -> Result<()> {
+        self.for_each_unit(bytes, limits, f)
+    }
+
     /// Opens like [`Backend::open`], but hands each unit to `sink`, in document order, as it
     /// is made, instead of keeping it: the document returned is as after
     /// [`Document::release_context`] (no [`Document::units`], but [`Document::unit_count`]

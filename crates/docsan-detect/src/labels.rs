@@ -243,8 +243,8 @@ pub fn classify_header(header: &str) -> Option<Class> {
     // Column headers and labels repeat on every cell of a table: remember the last answers.
     // The cache only speeds up a pure function, so results stay deterministic.
     thread_local! {
-        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Option<Class>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static CACHE: std::cell::RefCell<docsan_core::FastMap<String, Option<Class>>> =
+            std::cell::RefCell::new(docsan_core::FastMap::default());
     }
     if header.len() > 96 {
         return classify_header_uncached(header);

@@ -79,43 +79,9 @@ pub(crate) fn normalize_cow(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A multiplicative hasher for the sets of values built here (hundreds of thousands of short
-/// strings, where SipHash cost more than the rest of the work). Only membership is asked of
-/// these sets, never their order.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        // Spread every bit over the low ones the table indexes by (a multiply only carries
-        // upwards).
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-        h ^ (h >> 33)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(K);
-        }
-        let mut a = [0u8; 8];
-        let rest = chunks.remainder();
-        a[..rest.len()].copy_from_slice(rest);
-        self.0 =
-            (self.0.rotate_left(5) ^ u64::from_le_bytes(a) ^ bytes.len() as u64).wrapping_mul(K);
-    }
-}
-
-/// A hash set with [`FastHasher`].
-pub(crate) type FastSet<T> =
-    std::collections::HashSet<T, std::hash::BuildHasherDefault<FastHasher>>;
+/// A hash set with [`FastHasher`](docsan_core::FastHasher): only membership is asked of the
+/// sets built here (hundreds of thousands of short strings), never their order.
+pub(crate) type FastSet<T> = docsan_core::FastSet<T>;
 
 /// The compiled originals.
 pub(crate) struct Needles<'a> {

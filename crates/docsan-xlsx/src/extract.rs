@@ -8,7 +8,9 @@
 //! that turns text nodes and personal-prone attributes into units, with a kind and label chosen
 //! by the part's role. Parts that cannot be read as text become diagnostics.
 
-use crate::xml::{Ev, Walker, blank, decode_utf16, local, prefix, scan_attrs, tag_name, unescape};
+use crate::xml::{
+    Ev, Walker, blank, decode_utf16, each_attr, local, prefix, scan_attrs, tag_name, unescape,
+};
 use crate::{
     Binding, NumberCell, Pos, Shadows, SiInfo, SlimUnit, Slot, Slots, SstInfo, TextBinding,
     XlsxDocument,
@@ -61,6 +63,9 @@ struct Ex<'l> {
     /// The attributes of each pivot cache field's `sharedItems` tag, by (definition part,
     /// field index): rewritten when an item of the field becomes text.
     shared_items: BTreeMap<crate::PivotField, std::ops::Range<Pos>>,
+    /// Only the texts are wanted (see [`docsan_core::Backend::for_each_text`]): sheets are
+    /// walked without their header pass.
+    texts_only: bool,
 }
 
 impl Ex<'_> {
@@ -1858,7 +1863,15 @@ fn walk_sheet_part(
     let name = &pkg.entries()[i].name;
     let limits = ex.limits;
     let depth = limits.max_xml_depth;
-    let walked = match pkg.with_reader(name, |r| detect_header_streaming(r, sc.sst, limits)) {
+    let header_pass = |r: &mut dyn std::io::Read| {
+        if ex.texts_only {
+            // The first bytes tell UTF-16, as the header pass would.
+            Ok(Walker::streaming(r, depth, false)?.map(|_| Header::default()))
+        } else {
+            detect_header_streaming(r, sc.sst, limits)
+        }
+    };
+    let walked = match pkg.with_reader(name, header_pass) {
         Ok(Some(header)) => {
             let size = pkg.entries()[i].size;
             pkg.with_reader(name, |r| {
@@ -1869,7 +1882,11 @@ fn walk_sheet_part(
             })
         }
         Ok(None) => read_idx(i).and_then(|src| {
-            let header = detect_header(&src, sc.sst, limits);
+            let header = if ex.texts_only {
+                Header::default()
+            } else {
+                detect_header(&src, sc.sst, limits)
+            };
             let size = src.len() as u64;
             walk_sheet(ex, Walker::new(&src, depth, false)?, &header, size, sc)
         }),
@@ -1978,25 +1995,25 @@ fn walk_sheet<R: std::io::Read>(
                 match l {
                     b"row" => {
                         flush_row(ex, &mut sc, header, &mut groups, &mut pending, &loc)?;
-                        let attrs = scan_attrs(raw)?;
-                        row = attrs
-                            .iter()
-                            .find(|a| &raw[a.name.clone()] == b"r")
-                            .and_then(|a| {
-                                std::str::from_utf8(&raw[a.value.clone()])
-                                    .ok()?
-                                    .parse()
-                                    .ok()
-                            })
-                            .unwrap_or(row.saturating_add(1));
+                        let mut r = None;
+                        row_hidden = false;
+                        each_attr(raw, |a| match &raw[a.name] {
+                            b"r" if r.is_none() => {
+                                r = Some(
+                                    std::str::from_utf8(&raw[a.value])
+                                        .ok()
+                                        .and_then(|v| v.parse().ok()),
+                                );
+                            }
+                            b"hidden" => {
+                                row_hidden |= matches!(&raw[a.value], b"1" | b"true");
+                            }
+                            _ => {}
+                        })?;
+                        row = r.flatten().unwrap_or(row.saturating_add(1));
                         next_col = 0;
-                        row_hidden = attrs.iter().any(|a| {
-                            &raw[a.name.clone()] == b"hidden"
-                                && matches!(&raw[a.value.clone()], b"1" | b"true")
-                        });
                     }
                     b"c" => {
-                        let attrs = scan_attrs(raw)?;
                         let mut st = CellState {
                             hidden: row_hidden,
                             start: pos,
@@ -2006,7 +2023,7 @@ fn walk_sheet<R: std::io::Read>(
                             prefix: String::from_utf8_lossy(prefix(qn)).into_owned(),
                             ..CellState::default()
                         };
-                        for a in &attrs {
+                        each_attr(raw, |a| {
                             match &raw[a.name.clone()] {
                                 b"r" => {
                                     if let Some((c, r)) = std::str::from_utf8(&raw[a.value.clone()])
@@ -2032,7 +2049,7 @@ fn walk_sheet<R: std::io::Read>(
                                 }
                                 _ => {}
                             }
-                        }
+                        })?;
                         next_col = st.col.saturating_add(1);
                         if !empty {
                             cell = Some(st);
@@ -2266,8 +2283,10 @@ fn finish_cell(
                 *u = true;
             }
             let cellpos = (sc.part, vs as Pos, ve as Pos);
-            let key = (idx, st.col);
-            let grouped = column_header.is_some();
+            // Cells of one column under a header share a unit; for a search of texts, all
+            // cells of the sheet do.
+            let key = (idx, if ex.texts_only { 0 } else { st.col });
+            let grouped = column_header.is_some() || ex.texts_only;
             if grouped && let Some(uid) = groups.get(&key) {
                 // Handed to a sink, the unit is gone already: it was seen once, which is all
                 // a check needs.
@@ -2417,6 +2436,7 @@ pub(crate) fn open<'l>(
     bytes: &[u8],
     limits: &'l Limits,
     mode: UnitSink<'l>,
+    texts_only: bool,
 ) -> Result<XlsxDocument> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         let needle: Vec<u8> = "EncryptedPackage"
@@ -2468,6 +2488,7 @@ pub(crate) fn open<'l>(
         count: 0,
         formula_pieces: false,
         shared_items: BTreeMap::new(),
+        texts_only,
     };
     let mut done: BTreeSet<usize> = BTreeSet::new();
 

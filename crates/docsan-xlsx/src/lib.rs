@@ -43,7 +43,12 @@ impl Backend for XlsxBackend {
     }
 
     fn open(&self, bytes: &[u8], limits: &Limits) -> Result<Box<dyn Document>> {
-        Ok(Box::new(extract::open(bytes, limits, UnitSink::Keep)?))
+        Ok(Box::new(extract::open(
+            bytes,
+            limits,
+            UnitSink::Keep,
+            false,
+        )?))
     }
 
     /// The same extraction as `open`, but each unit goes to `f` as it is made and none is
@@ -54,7 +59,19 @@ impl Backend for XlsxBackend {
         limits: &Limits,
         f: &mut dyn FnMut(&TextUnit),
     ) -> Result<()> {
-        extract::open(bytes, limits, UnitSink::Check(f)).map(drop)
+        extract::open(bytes, limits, UnitSink::Check(f), false).map(drop)
+    }
+
+    /// Without the sheets' header pass (each sheet is read once, not twice, and its column
+    /// headers are not looked for), and each shared string handed over once per sheet rather
+    /// than once per column it fills.
+    fn for_each_text(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        f: &mut dyn FnMut(&TextUnit),
+    ) -> Result<()> {
+        extract::open(bytes, limits, UnitSink::Check(f), true).map(drop)
     }
 
     /// The same extraction as `open`, each unit handed to `sink` as it is made; the document
@@ -71,6 +88,7 @@ impl Backend for XlsxBackend {
             bytes,
             limits,
             UnitSink::Stream(sink),
+            false,
         )?))
     }
 }

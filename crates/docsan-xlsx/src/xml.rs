@@ -32,6 +32,14 @@ fn is_ws(b: u8) -> bool {
 /// Malformed attribute syntax is an error: an attribute we cannot see may hold personal data.
 pub(crate) fn scan_attrs(raw: &[u8]) -> Result<Vec<AttrSpan>> {
     let mut out = Vec::new();
+    each_attr(raw, |a| out.push(a))?;
+    Ok(out)
+}
+
+/// [`scan_attrs`] handing each attribute to `f` as it is read, for the tags of every cell and
+/// row of a sheet (no vector for each).
+#[inline]
+pub(crate) fn each_attr(raw: &[u8], mut f: impl FnMut(AttrSpan)) -> Result<()> {
     let mut i = 0;
     while i < raw.len() && !is_ws(raw[i]) {
         i += 1;
@@ -69,14 +77,14 @@ pub(crate) fn scan_attrs(raw: &[u8]) -> Result<Vec<AttrSpan>> {
             .and_then(|rest| rest.iter().position(|&b| b == quote))
             .ok_or_else(|| Error::malformed("unterminated xml attribute value"))?;
         let ve = vs + len;
-        out.push(AttrSpan {
+        f(AttrSpan {
             name: ns..ne,
             value: vs..ve,
             quote,
         });
         i = ve + 1;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The element name of a start tag's raw content.
@@ -380,6 +388,8 @@ pub(crate) struct Walker<R> {
     lenient: bool,
     /// Events read, to check the time budget every few thousand.
     events: u32,
+    /// `win[..checked]` is known to be UTF-8 (see [`Walker::valid_to`]).
+    checked: usize,
 }
 
 impl<R> std::fmt::Debug for Walker<R> {
@@ -471,6 +481,7 @@ impl<R: std::io::Read> Walker<R> {
             max_depth,
             saw_comment: false,
             lenient,
+            checked: 0,
         }
     }
 
@@ -503,6 +514,7 @@ impl<R: std::io::Read> Walker<R> {
             self.off += from;
             self.filled -= from;
             self.at -= from;
+            self.checked = self.checked.saturating_sub(from);
         }
         if self.win.len() - self.filled < CHUNK / 2 {
             // Grown (and zeroed) only when an event outgrows the window.
@@ -529,6 +541,29 @@ impl<R: std::io::Read> Walker<R> {
             }
         }
         Ok(true)
+    }
+
+    /// Checks that the window's bytes up to index `end` are UTF-8. Markup is checked this way,
+    /// a window at a time (one validation of tens of kilobytes rather than one per tag): what
+    /// is valid is remembered, so each byte is checked once, and a tag fails exactly when its
+    /// own bytes hold the first invalid sequence, as if it were checked alone. (A character
+    /// cut by the end of the window is checked once the rest is read: the markup that asks
+    /// ends with an ASCII `>` after it.)
+    #[inline]
+    fn valid_to(&mut self, end: usize, what: &str) -> Result<()> {
+        if end <= self.checked {
+            return Ok(());
+        }
+        let from = self.checked.min(self.filled);
+        self.checked = match std::str::from_utf8(&self.win[from..self.filled]) {
+            Ok(_) => self.filled,
+            Err(e) => from + e.valid_up_to(),
+        };
+        if end <= self.checked {
+            Ok(())
+        } else {
+            Err(Error::malformed(format!("xml {what} is not utf-8")))
+        }
     }
 
     /// The offset from `at` of the first match of `find` in the bytes from `at + from`,
@@ -589,7 +624,7 @@ impl<R: std::io::Read> Walker<R> {
                 if end <= 3 {
                     return Err(xml_err("empty processing instruction"));
                 }
-                utf8(&self.win[self.at..self.at + end], "instruction")?;
+                self.valid_to(self.at + end, "instruction")?;
                 self.at += end;
                 Ok(Markup::Skip)
             }
@@ -635,12 +670,12 @@ impl<R: std::io::Read> Walker<R> {
             }
             b'/' => {
                 let gt = self.tag_end()?.ok_or_else(|| unclosed("end tag"))?;
+                self.valid_to(self.at + gt, "tag")?;
                 let content = &self.win[self.at + 2..self.at + gt];
                 let name_len = content
                     .iter()
                     .rposition(|&b| !is_ws(b))
                     .map_or(content.len(), |p| p + 1);
-                utf8(content, "tag")?;
                 let name = &content[..name_len];
                 // Errors name the tag's place, not its name: an element's name can be
                 // anything, a person's name included.
@@ -669,7 +704,7 @@ impl<R: std::io::Read> Walker<R> {
             _ => {
                 let gt = self.tag_end()?.ok_or_else(|| unclosed("tag"))?;
                 let mut content = (self.at + 1, self.at + gt);
-                utf8(&self.win[content.0..content.1], "tag")?;
+                self.valid_to(content.1, "tag")?;
                 let kind = if self.win[content.0..content.1].ends_with(b"/") {
                     content.1 -= 1;
                     Tag::Empty

@@ -583,7 +583,7 @@ impl Sanitizer {
             if search.is_empty() {
                 backend.open(&out, limits).map(drop)
             } else {
-                backend.for_each_unit(&out, limits, &mut |u| search.in_unit(u, &mut residues))
+                backend.for_each_text(&out, limits, &mut |u| search.in_unit(u, &mut residues))
             }
         };
         // Check 2: the independent verifier, which shares no decoding code with the backends.
