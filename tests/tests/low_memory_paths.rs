@@ -2,8 +2,9 @@
 //!
 //! - `Document::release_context` frees the units' contexts before the rewrite (a large sheet's
 //!   units are most of its memory): the same plan gives the same bytes with and without it.
-//! - `Backend::for_each_unit` (the re-open check) hands over the same units as
-//!   `Backend::open`, one at a time.
+//! - `Backend::for_each_unit` hands over the same units as `Backend::open`, one at a time.
+//! - `Backend::for_each_text` (the re-open check) hands over every text `Backend::open`
+//!   extracts, and no other.
 
 use docsan::core::{Detector, Plan, Policy};
 use docsan::{backend_for, plan_edits, sniff};
@@ -121,6 +122,66 @@ fn same_units_both_ways(name: &str, bytes: &[u8]) -> usize {
     assert!(!opened.is_empty(), "{name}");
     assert_eq!(opened, streamed, "{name}");
     opened.len()
+}
+
+/// The distinct texts of `open` and of `for_each_text` are the same (the second may skip
+/// repeats of a shared string); returns how many there are.
+fn same_texts_both_ways(name: &str, bytes: &[u8]) -> usize {
+    use std::collections::BTreeSet;
+    let format = sniff(bytes, Some(name)).unwrap();
+    let backend = backend_for(format).unwrap();
+    let limits = docsan::core::Limits::default();
+    let doc = backend.open(bytes, &limits).unwrap();
+    let opened: BTreeSet<String> = doc.units().iter().map(|u| u.text.to_string()).collect();
+    let mut handed = BTreeSet::new();
+    let mut located = true;
+    backend
+        .for_each_text(bytes, &limits, &mut |u| {
+            located &= u.context.location.part.is_some() || u.context.location.page.is_some();
+            handed.insert(u.text.to_string());
+        })
+        .unwrap();
+    assert_eq!(opened, handed, "{name}");
+    if format == docsan::core::Format::Xlsx {
+        assert!(located, "{name}: every unit has its part");
+    }
+    opened.len()
+}
+
+#[test]
+fn for_each_text_hands_over_every_text_open_extracts() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples");
+    for path in [
+        "公益林补偿公示.xlsx",
+        "补贴名单.csv",
+        "health/孕前优生健康检查名单.docx",
+    ] {
+        let bytes = std::fs::read(samples.join(path)).unwrap();
+        same_texts_both_ways(path, &bytes);
+    }
+    let n = same_texts_both_ways("large.xlsx", &docsan_xlsx::generate_large_sheet(200));
+    assert!(n > 400, "{n}");
+    let Some(files) = shared_sheets() else {
+        eprintln!("../shared is not there: only the bundled samples compared");
+        return;
+    };
+    let mut seen = 0;
+    for p in files {
+        let n = p.to_string_lossy().to_string();
+        let bytes = std::fs::read(&p).unwrap();
+        let Ok(format) = sniff(&bytes, Some(&n)) else {
+            continue;
+        };
+        let backend = backend_for(format).unwrap();
+        if backend
+            .open(&bytes, &docsan::core::Limits::default())
+            .is_ok_and(|d| !d.units().is_empty())
+        {
+            same_texts_both_ways(&n, &bytes);
+            seen += 1;
+        }
+    }
+    assert!(seen >= 10, "{seen} workbooks and CSV files compared");
 }
 
 #[test]

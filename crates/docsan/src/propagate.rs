@@ -19,6 +19,10 @@ fn searchable(v: &str) -> bool {
 /// A Latin name of two or three words (`joel gilmore`, `Zhang Wei`) with its spaces taken
 /// out, when that is long enough to search safely (eight letters or more).
 fn joined_latin_name(v: &str) -> Option<String> {
+    // Most values (numbers, Chinese names) are not: told without a vector and a string each.
+    if !v.is_ascii() || !v.contains(' ') {
+        return None;
+    }
     let words: Vec<&str> = v.split(' ').collect();
     let latin = (2..=3).contains(&words.len())
         && words
@@ -51,7 +55,7 @@ pub(crate) fn elsewhere_in<'u>(
     findings: &[&Finding],
     min_confidence: f32,
 ) -> Vec<Finding> {
-    // Each searchable value with the first finding of it, sorted by value: a sorted vector of
+    // Each searchable value with the first finding of it: a vector of
     // finding indices, not a map of strings (a sheet has a value per personal cell). A value
     // is its finding's, or, for the few Latin names searched without their spaces, one of
     // `joined` (marked by the high bit).
@@ -95,6 +99,9 @@ pub(crate) fn elsewhere_in<'u>(
     });
     keyed.dedup_by(|later, first| later.0 == first.0 && text_of(later.1) == text_of(first.1));
     keyed.shrink_to_fit();
+    // Back in the findings' order, so that the matcher reads their values one after the
+    // other rather than all over memory (the order of the patterns changes nothing found).
+    keyed.par_sort_unstable_by_key(|e| e.1);
     let pattern = |p: usize| -> &str { text_of(keyed[p].1) };
     // One linear-time-build matcher (a 100k-row sheet has a value per row); matches are then
     // taken leftmost-longest without overlap, as a reader would split the text.
