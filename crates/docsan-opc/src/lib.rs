@@ -72,6 +72,26 @@ impl Write for PipeWriter {
     }
 }
 
+/// The options a replaced entry is written with: its original's compression (stored stays
+/// stored, anything else is deflated at [`LEVEL`]), time and permissions.
+fn entry_options<R: Read>(f: &zip::read::ZipFile<'_, R>, size: u64) -> SimpleFileOptions {
+    let method = match f.compression() {
+        CompressionMethod::Stored => CompressionMethod::Stored,
+        _ => CompressionMethod::Deflated,
+    };
+    let mut opts = SimpleFileOptions::default()
+        .compression_method(method)
+        .compression_level((method == CompressionMethod::Deflated).then_some(LEVEL))
+        .large_file(size >= u32::MAX as u64);
+    if let Some(t) = f.last_modified() {
+        opts = opts.last_modified_time(t);
+    }
+    if let Some(mode) = f.unix_mode() {
+        opts = opts.unix_permissions(mode);
+    }
+    opts
+}
+
 /// Runs `write` on a thread of its own, writing what it makes into `w` here as it comes
 /// (the time budget goes with it). The first error of either side is returned: the maker's,
 /// or this side's, after which the maker stops at its next write.
@@ -353,43 +373,93 @@ impl Package {
         }
         let mut w = ZipWriter::new(Cursor::new(Vec::new()));
         let mut archive = self.archive.clone();
+        // Large parts given as bytes (a sheet's shared strings) are compressed ahead, in entry
+        // order, on a thread of their own, while this one writes the entries before them (a
+        // large sheet made and compressed as it is made): each into a package of its own
+        // entry, copied from there as it was compressed. Same bytes as compressed here.
+        let mut ahead_parts: Vec<(String, SimpleFileOptions, &[u8])> = Vec::new();
         for entry in &self.entries {
-            if remove.contains(&entry.name) {
-                continue;
-            }
-            let f = archive.by_index_raw(entry.index).map_err(zip_err)?;
-            match replace.remove(&entry.name) {
-                None => w.raw_copy_file(f).map_err(zip_err)?,
-                Some(new) => {
-                    let method = match f.compression() {
-                        CompressionMethod::Stored => CompressionMethod::Stored,
-                        _ => CompressionMethod::Deflated,
-                    };
-                    let mut opts = SimpleFileOptions::default()
-                        .compression_method(method)
-                        .compression_level((method == CompressionMethod::Deflated).then_some(LEVEL))
-                        .large_file(new.size() >= u32::MAX as u64);
-                    if let Some(t) = f.last_modified() {
-                        opts = opts.last_modified_time(t);
-                    }
-                    if let Some(mode) = f.unix_mode() {
-                        opts = opts.unix_permissions(mode);
-                    }
-                    let name = entry.stored_name.clone();
-                    drop(f);
-                    w.start_file(name, opts).map_err(zip_err)?;
-                    match new {
-                        NewPart::Bytes(bytes) => w
-                            .write_all(bytes)
-                            .map_err(|e| Error::io(format!("zip write: {e}")))?,
-                        NewPart::Writer { write, size } if size >= PIPE_FROM => {
-                            piped(write, &mut w)?
-                        }
-                        NewPart::Writer { write, .. } => write(&mut w)?,
-                    }
-                }
+            if let Some(NewPart::Bytes(bytes)) = replace.get(&entry.name)
+                && bytes.len() as u64 >= PIPE_FROM
+                && !remove.contains(&entry.name)
+            {
+                let f = archive.by_index_raw(entry.index).map_err(zip_err)?;
+                ahead_parts.push((
+                    entry.stored_name.clone(),
+                    entry_options(&f, bytes.len() as u64),
+                    bytes,
+                ));
             }
         }
+        std::thread::scope(|scope| -> Result<()> {
+            let (tx, rx) = std::sync::mpsc::channel::<Result<Vec<u8>>>();
+            let has_ahead = !ahead_parts.is_empty();
+            let compressor = if has_ahead {
+                let compress = docsan_core::carry_deadline(move || {
+                    for (name, opts, bytes) in ahead_parts {
+                        let one = (|| {
+                            let mut one = ZipWriter::new(Cursor::new(Vec::new()));
+                            one.start_file(name, opts).map_err(zip_err)?;
+                            one.write_all(bytes)
+                                .map_err(|e| Error::io(format!("zip write: {e}")))?;
+                            Ok(one.finish().map_err(zip_err)?.into_inner())
+                        })();
+                        if tx.send(one).is_err() {
+                            break;
+                        }
+                    }
+                });
+                Some(scope.spawn(compress))
+            } else {
+                drop(tx);
+                None
+            };
+            let written = (|| -> Result<()> {
+                for entry in &self.entries {
+                    if remove.contains(&entry.name) {
+                        continue;
+                    }
+                    let f = archive.by_index_raw(entry.index).map_err(zip_err)?;
+                    match replace.remove(&entry.name) {
+                        None => w.raw_copy_file(f).map_err(zip_err)?,
+                        Some(NewPart::Bytes(bytes))
+                            if has_ahead && bytes.len() as u64 >= PIPE_FROM =>
+                        {
+                            drop(f);
+                            let one = rx
+                                .recv()
+                                .map_err(|_| Error::internal("the part compressor stopped"))??;
+                            let mut one = ZipArchive::new(Cursor::new(one)).map_err(zip_err)?;
+                            let compressed = one.by_index_raw(0).map_err(zip_err)?;
+                            w.raw_copy_file(compressed).map_err(zip_err)?;
+                        }
+                        Some(new) => {
+                            let opts = entry_options(&f, new.size());
+                            let name = entry.stored_name.clone();
+                            drop(f);
+                            w.start_file(name, opts).map_err(zip_err)?;
+                            match new {
+                                NewPart::Bytes(bytes) => w
+                                    .write_all(bytes)
+                                    .map_err(|e| Error::io(format!("zip write: {e}")))?,
+                                NewPart::Writer { write, size } if size >= PIPE_FROM => {
+                                    piped(write, &mut w)?
+                                }
+                                NewPart::Writer { write, .. } => write(&mut w)?,
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            })();
+            // On an error, the receiver goes first, so the compressor stops at its next part.
+            drop(rx);
+            let compressed = match compressor.map(|h| h.join()) {
+                Some(Err(_)) => Err(Error::internal("the part compressor panicked")),
+                _ => Ok(()),
+            };
+            written.and(compressed)
+        })?;
         // The archive comment is not copied: it is free text outside every part, which no
         // backend reads (a comment naming a person was copied into sanitized output).
         // The buffer grew by doubling: up to twice the package, held through every check of it.
