@@ -33,6 +33,12 @@ struct Table {
     /// a haystack find their bit clear and cost one load, instead of two bucket bounds and a
     /// key comparison in about half of them (the buckets are two per pattern).
     filter: Vec<u64>,
+    /// One bit for each value of the first two bytes of a key window (8 KB, which stays in
+    /// the first-level cache): a position whose two bytes start no window is passed over
+    /// without touching `filter`, which for a sheet's millions of patterns is megabytes and
+    /// cost a cache miss at nearly every position (the tags and attributes of XML start
+    /// none: their bytes pair as no value's do).
+    pairs: Vec<u64>,
 }
 
 /// A key folded to 32 bits for the bucket entries (twelve bytes an entry, not sixteen): equal
@@ -64,6 +70,7 @@ impl Table {
             .max(4);
         let shift = 64 - bits;
         let mut filter = vec![0u64; (1usize << (bits + FILTER_BITS)).div_ceil(64)];
+        let mut pairs = vec![0u64; (1 << 16) / 64];
         let buckets = 1usize << bits;
         let bucket = |k: u64| (k.wrapping_mul(MUL) >> shift) as usize;
         let mut counts = vec![0u32; buckets + 1];
@@ -82,6 +89,8 @@ impl Table {
             }
             if let Some((_, k, off)) = best {
                 counts[bucket(k) + 1] += 1;
+                let pair = (k & 0xFFFF) as usize;
+                pairs[pair / 64] |= 1 << (pair % 64);
                 let fi = (k.wrapping_mul(MUL) >> (shift - FILTER_BITS)) as usize;
                 filter[fi / 64] |= 1 << (fi % 64);
                 chosen.push(off as u32);
@@ -106,7 +115,17 @@ impl Table {
             starts: counts,
             entries,
             filter,
+            pairs,
         }
+    }
+
+    /// Whether some key window starts with the first two bytes of `key`.
+    #[inline(always)]
+    fn pair(&self, key: u64) -> bool {
+        let p = (key & 0xFFFF) as usize;
+        self.pairs
+            .get(p / 64)
+            .is_some_and(|w| w & (1 << (p % 64)) != 0)
     }
 
     /// The filter position of `key`, when its bit is set (`None` for most keys: no pattern
@@ -364,10 +383,16 @@ impl Matcher {
             // the low half of the little-endian 8-byte one).
             for (i, w) in hay.windows(8).enumerate() {
                 let k8 = key8(w);
-                if has_mid && let Some(fi) = self.mid.filtered(k8 & 0xFFFF_FFFF) {
+                if has_mid
+                    && self.mid.pair(k8)
+                    && let Some(fi) = self.mid.filtered(k8 & 0xFFFF_FFFF)
+                {
                     self.probe(&self.mid, fi, k8 & 0xFFFF_FFFF, hay, i, &mut f);
                 }
-                if has_long && let Some(fi) = self.long.filtered(k8) {
+                if has_long
+                    && self.long.pair(k8)
+                    && let Some(fi) = self.long.filtered(k8)
+                {
                     self.probe(&self.long, fi, k8, hay, i, &mut f);
                 }
             }
@@ -375,7 +400,9 @@ impl Matcher {
             if has_mid {
                 for i in n.saturating_sub(7)..n.saturating_sub(3) {
                     let k = key4(&hay[i..]);
-                    if let Some(fi) = self.mid.filtered(k) {
+                    if self.mid.pair(k)
+                        && let Some(fi) = self.mid.filtered(k)
+                    {
                         self.probe(&self.mid, fi, k, hay, i, &mut f);
                     }
                 }
