@@ -124,8 +124,31 @@ pub fn ooxml_haystack(bytes: &[u8]) -> String {
         // URL-encoded targets.
         s.push_str(&percent_decode(&raw));
         s.push('\n');
+        // SpreadsheetML's `_xHHHH_` escapes, which Excel shows as the character.
+        s.push_str(&xstring_decode(&xml_text(&raw)));
+        s.push('\n');
     }
     s
+}
+
+/// Decodes `_xHHHH_` (written here without the backends' or the verifier's code).
+fn xstring_decode(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '_' && i + 6 < chars.len() && chars[i + 1] == 'x' && chars[i + 6] == '_' {
+            let hex: String = chars[i + 2..i + 6].iter().collect();
+            if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                out.push(c);
+                i += 7;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
 }
 
 fn percent_decode(s: &str) -> String {

@@ -843,3 +843,44 @@ fn external_link_number_cells_become_text_when_masked() {
         assert!(after.contains(want), "{want} not in {after}");
     }
 }
+
+/// SpreadsheetML escapes a character as `_xHHHH_` (`_x000D_` for a carriage return), and Excel
+/// shows any such escape as its character: `_x0031_3812345678` is a phone number, `_x738B_建国`
+/// a name, `_x59D3_名` the header 姓名. Values spelt so were reported clean and left.
+#[test]
+fn values_spelt_with_spreadsheet_escapes_are_masked() {
+    let id = id18("11010119900307123");
+    let escaped_id = format!("{}_x{:04X}_", &id[..17], u32::from(id.as_bytes()[17]));
+    let shared = [
+        "_x59D3_名",
+        "联系电话",
+        "身份证号码",
+        "_x738B_建国",
+        "_x0031_3812345678",
+        escaped_id.as_str(),
+        "备注",
+        "_x005F_x0031_ 是原样",
+    ];
+    // Row 3: inline strings spelt the same way.
+    let data = [
+        row(1, &[("s", "0"), ("s", "1"), ("s", "2"), ("s", "6")]),
+        row(2, &[("s", "3"), ("s", "4"), ("s", "5"), ("s", "7")]),
+        r#"<row r="3"><c r="A3" t="inlineStr"><is><t>_x5F20_志强</t></is></c><c r="B3" t="inlineStr"><is><t>_x0031__x0035_011112222</t></is></c></row>"#.to_string(),
+    ]
+    .concat();
+    let input = workbook(&data, "", &shared, "", &[]);
+    let out = sanitized(
+        "escaped values",
+        &input,
+        &["王建国", "13812345678", &id, "张志强", "15011112222"],
+    );
+    let sst = member(&out, "xl/sharedStrings.xml");
+    // The masked text is written plainly; the header and a literal `_x0031_` (itself escaped)
+    // stay as they were.
+    assert!(
+        sst.contains("<t>王＊＊</t>") || sst.contains("<t>王**</t>"),
+        "{sst}"
+    );
+    assert!(sst.contains("<t>_x59D3_名</t>"), "{sst}");
+    assert!(sst.contains("<t>_x005F_x0031_ 是原样</t>"), "{sst}");
+}

@@ -58,9 +58,53 @@ pub(crate) fn is_blank(t: &str) -> bool {
     }
 }
 
-/// Decodes the five predefined entities and numeric character references; anything else is
-/// kept as written.
+/// Decodes the five predefined entities and numeric character references, then
+/// SpreadsheetML's `_xHHHH_` escapes (U+HHHH, as Excel shows cell text, shared strings,
+/// comments and attributes: `_x0031_3812345678` is a phone number); anything else is kept as
+/// written.
 pub(crate) fn unescape(s: &str) -> Cow<'_, str> {
+    let xml = unescape_entities(s);
+    match decode_xstring(&xml) {
+        Some(d) => Cow::Owned(d),
+        None => xml,
+    }
+}
+
+/// `_xHHHH_` escapes decoded; `None` when there is none.
+fn decode_xstring(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    // (Not `str::contains`, which builds a searcher each call: this runs on every text.)
+    if !b.windows(2).any(|w| w[0] == b'_' && w[1] == b'x') {
+        return None;
+    }
+    let at_escape = |at: usize| -> Option<char> {
+        let hex = b.get(at + 2..at + 6)?;
+        if b.get(at + 6) != Some(&b'_') || !hex.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        char::from_u32(u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?)
+    };
+    let mut out = String::with_capacity(s.len());
+    let (mut last, mut i) = (0, 0);
+    while let Some(p) = s[i..].find("_x") {
+        let at = i + p;
+        match at_escape(at) {
+            Some(c) => {
+                out.push_str(&s[last..at]);
+                out.push(c);
+                last = at + 7;
+                i = at + 7;
+            }
+            None => i = at + 2,
+        }
+    }
+    (last > 0).then(|| {
+        out.push_str(&s[last..]);
+        out
+    })
+}
+
+fn unescape_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
         return Cow::Borrowed(s);
     }
@@ -285,6 +329,12 @@ mod tests {
     #[test]
     fn decodes_references_and_attributes() {
         assert_eq!(unescape("&#24352;&#x4E09;&amp;&bogus;"), "张三&&bogus;");
+        // SpreadsheetML's escapes, after the entities (`_x005F_` is a literal `_`).
+        assert_eq!(unescape("_x738B_建国 _x0031_38&#95;x0031_"), "王建国 1381");
+        assert_eq!(
+            unescape("_x005F_x0031_ _x12_ _xZZZZ_"),
+            "_x0031_ _x12_ _xZZZZ_"
+        );
         let mut seen = Vec::new();
         parse(
             r#"<?xml version="1.0"?><a:p x='1' y="&#49;2"><!-- c --><t>A<![CDATA[<B>]]></t><br/></a:p>"#,

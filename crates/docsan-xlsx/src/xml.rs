@@ -138,6 +138,12 @@ fn resolve_entity(name: &str) -> Result<char> {
 /// references.
 pub(crate) fn unescape(raw: &[u8]) -> Result<String> {
     let s = std::str::from_utf8(raw).map_err(|_| Error::malformed("xml text is not utf-8"))?;
+    let s = unescape_xml(s)?;
+    Ok(decode_xstring(&s).unwrap_or(s))
+}
+
+/// The five predefined entities and character references of `s` decoded.
+fn unescape_xml(s: &str) -> Result<String> {
     if !s.contains('&') {
         return Ok(s.to_string());
     }
@@ -157,8 +163,82 @@ pub(crate) fn unescape(raw: &[u8]) -> Result<String> {
     Ok(out)
 }
 
-/// Encodes text content (`quote == 0`) or an attribute value delimited by `quote`.
+/// Whether `s` holds `_x` (a `str::contains` builds a searcher each call: this runs on
+/// every text of a sheet).
+#[inline]
+fn has_xstring_mark(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'_', b).any(|i| b.get(i + 1) == Some(&b'x'))
+}
+
+/// The `_xHHHH_` at byte `at` of `s` (SpreadsheetML's escape of a character, `ST_Xstring`):
+/// its character, when it is one.
+fn xstring_escape_at(s: &str, at: usize) -> Option<char> {
+    let b = s.as_bytes();
+    let hex = b.get(at + 2..at + 6)?;
+    if b.get(at..at + 2) != Some(b"_x") || b.get(at + 6) != Some(&b'_') {
+        return None;
+    }
+    if !hex.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16)
+        .ok()
+        .and_then(char::from_u32)
+}
+
+/// Decodes SpreadsheetML's escapes: `_xHHHH_` is the character U+HHHH in the text of cells,
+/// shared strings, comments and most attributes, and Excel shows it as that character
+/// (`_x0031_3812345678` is a phone number, `_x005F_` a literal `_`). `None` when `s` holds
+/// none. Units carry the decoded text, so that what a reader shows is what is detected.
+pub(crate) fn decode_xstring(s: &str) -> Option<String> {
+    if !has_xstring_mark(s) {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    let (mut last, mut i, mut changed) = (0, 0, false);
+    while let Some(p) = s[i..].find("_x") {
+        let at = i + p;
+        if let Some(c) = xstring_escape_at(s, at) {
+            out.push_str(&s[last..at]);
+            out.push(c);
+            last = at + 7;
+            i = at + 7;
+            changed = true;
+        } else {
+            i = at + 2;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&s[last..]);
+    Some(out)
+}
+
+/// Encodes text content (`quote == 0`) or an attribute value delimited by `quote`. Text that
+/// reads as a SpreadsheetML escape (`_x0031_`) gets its `_` escaped (`_x005F_x0031_`), so that
+/// a reader shows it as written (see [`decode_xstring`]).
 pub(crate) fn escape_into(s: &str, quote: u8, out: &mut Vec<u8>) {
+    if has_xstring_mark(s) {
+        let mut from = 0;
+        let mut i = 0;
+        while let Some(p) = s[i..].find("_x") {
+            let at = i + p;
+            if xstring_escape_at(s, at).is_some() {
+                escape_plain(&s[from..at], quote, out);
+                out.extend_from_slice(b"_x005F_");
+                from = at + 1;
+            }
+            i = at + 2;
+        }
+        escape_plain(&s[from..], quote, out);
+        return;
+    }
+    escape_plain(s, quote, out);
+}
+
+fn escape_plain(s: &str, quote: u8, out: &mut Vec<u8>) {
     for c in s.chars() {
         match c {
             '&' => out.extend_from_slice(b"&amp;"),
@@ -911,6 +991,11 @@ impl<R: std::io::Read> Walker<R> {
         let text = match run.2 {
             Some(t) => std::borrow::Cow::Owned(t),
             None => std::borrow::Cow::Borrowed(self.run_str(&run)?),
+        };
+        // SpreadsheetML's `_xHHHH_` escapes decoded, as a reader shows them.
+        let text = match decode_xstring(&text) {
+            Some(d) => std::borrow::Cow::Owned(d),
+            None => text,
         };
         Ok(Ev::Text {
             start: run.0,
