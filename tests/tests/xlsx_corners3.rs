@@ -884,3 +884,29 @@ fn values_spelt_with_spreadsheet_escapes_are_masked() {
     assert!(sst.contains("<t>_x59D3_名</t>"), "{sst}");
     assert!(sst.contains("<t>_x005F_x0031_ 是原样</t>"), "{sst}");
 }
+
+/// A number format's quoted literal is printed in every cell that uses it: a phone number or
+/// an ID written there in plain ASCII (`"TEL 13600001111 "@`) was reported clean and left in
+/// `styles.xml`; format codes without a literal stay as they were.
+#[test]
+fn number_format_literals_are_masked() {
+    let id = id18("21020219880808342");
+    let styles = format!(
+        r##"<?xml version="1.0"?><styleSheet xmlns="{NS}"><numFmts count="3"><numFmt numFmtId="164" formatCode="&quot;TEL 13600001111 &quot;@"/><numFmt numFmtId="165" formatCode="&quot;ID {id}&quot;0"/><numFmt numFmtId="166" formatCode="#,##0.000000000"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="165" applyNumberFormat="1"/></cellXfs></styleSheet>"##
+    );
+    let data = r#"<row r="1"><c r="A1" s="1" t="inlineStr"><is><t>备注</t></is></c><c r="B1" s="2"><v>1</v></c></row>"#;
+    let input = workbook(
+        data,
+        "",
+        &[],
+        "",
+        &[("xl/styles.xml", Some("styles"), styles)],
+    );
+    let out = sanitized("number formats", &input, &["13600001111", &id]);
+    let styles = member(&out, "xl/styles.xml");
+    assert!(
+        styles.contains(r###"formatCode="#,##0.000000000""###),
+        "{styles}"
+    );
+    assert!(styles.contains("&quot;TEL 136"), "{styles}");
+}

@@ -693,8 +693,10 @@ fn read_xml(
                         l
                     };
                     // Formatting attributes (style names, fonts, sizes) are searched for originals
-                    // but not run through detection, where a font called 宋体 could pass for a name.
-                    if !noise && (kind != UnitKind::Other || looks_personal(&v)) {
+                    // but not run through detection, where a font called 宋体 could pass for a name;
+                    // a number format's literal text (`"TEL 13600001111 "@`) is shown in cells, and is.
+                    let shown = !noise || *name == "formatCode";
+                    if shown && (kind != UnitKind::Other || looks_personal(&v)) {
                         // The attribute name is a label only where it says what the value is: a
                         // generic `name` would make a detector read sheet names as people.
                         let label = (kind == UnitKind::Author).then(|| (*name).to_string());

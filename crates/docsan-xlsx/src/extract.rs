@@ -699,7 +699,15 @@ impl Gen {
             }
             let take = match self.role {
                 Role::Rels => an == b"Target" && external,
-                Role::ThemeStyles => an == b"formatCode" && !rawv.is_ascii(),
+                // A number format's quoted literal is shown in every cell that uses it
+                // (`"TEL 13600001111 "@`), in any script.
+                Role::ThemeStyles => {
+                    an == b"formatCode"
+                        && (!rawv.is_ascii()
+                            || rawv.contains(&b'"')
+                            || rawv.contains(&b'@')
+                            || memchr::memmem::find(rawv, b"&quot;").is_some())
+                }
                 Role::PivotCache | Role::PivotRecords if an == b"v" => l != b"x",
                 // A filter's or smart tag's value is a cell's value (`customFilter val=
                 // "186…"`, a smart tag's `Phone` property).
