@@ -910,3 +910,69 @@ fn number_format_literals_are_masked() {
     );
     assert!(styles.contains("&quot;TEL 136"), "{styles}");
 }
+
+/// A form's name label over two merged cells (`姓名` in A2:B2) or with an empty cell after it
+/// (`联系人 | | 刘海燕`) labels the name two columns to its right; the name was left.
+#[test]
+fn a_name_past_an_empty_or_merged_cell_after_its_label_is_masked() {
+    let is = |r: &str, t: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{t}</t></is></c>"#);
+    let data = format!(
+        r#"<row r="1">{}</row><row r="2">{}{}{}{}</row><row r="3">{}{}</row><row r="4">{}{}</row>"#,
+        is("A1", "个人信息登记表"),
+        is("A2", "姓名"),
+        is("C2", "王建国"),
+        is("D2", "性别"),
+        is("E2", "男"),
+        is("A3", "联系人"),
+        is("C3", "刘海燕"),
+        is("A4", "备注"),
+        is("C4", "周报"),
+    );
+    let input = workbook(
+        &data,
+        r#"<mergeCells count="1"><mergeCell ref="A2:B2"/></mergeCells>"#,
+        &[],
+        "",
+        &[],
+    );
+    let out = sanitized("form gaps", &input, &["王建国", "刘海燕"]);
+    let sheet = member(&out, "xl/worksheets/sheet1.xml");
+    for kept in [
+        "个人信息登记表",
+        "性别",
+        "<t>男</t>",
+        "<t>备注</t>",
+        "<t>周报</t>",
+    ] {
+        assert!(sheet.contains(kept), "{kept}: {sheet}");
+    }
+}
+
+/// A custom document property of a number type holding a phone number (`<vt:r8>`) became
+/// `<vt:r8>177****0987</vt:r8>`, which readers refuse (openpyxl would not open the workbook):
+/// a masked number property becomes a string property; other number properties stay.
+#[test]
+fn number_properties_become_strings_when_masked() {
+    let vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes";
+    let custom = format!(
+        r#"<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="{vt}"><property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" name="联系电话"><vt:r8>17712340987</vt:r8></property><property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="3" name="手机"><vt:i8>13812345678</vt:i8></property><property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="4" name="Version"><vt:i4>42</vt:i4></property></Properties>"#
+    );
+    let data = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>备注</t></is></c></row>"#;
+    let input = workbook(data, "", &[], "", &[("docProps/custom.xml", None, custom)]);
+    let out = sanitized("number properties", &input, &["17712340987", "13812345678"]);
+    let props = member(&out, "docProps/custom.xml");
+    assert!(
+        props.contains("<vt:lpwstr>177****0987</vt:lpwstr>"),
+        "{props}"
+    );
+    assert!(
+        props.contains("<vt:lpwstr>138****5678</vt:lpwstr>"),
+        "{props}"
+    );
+    assert!(props.contains("<vt:i4>42</vt:i4>"), "{props}");
+    assert!(props.contains(r#"name="Version""#), "{props}");
+    assert!(
+        !props.contains("vt:r8") && !props.contains("vt:i8"),
+        "{props}"
+    );
+}

@@ -416,6 +416,9 @@ enum NumberHolder {
     ChartPoint(usize),
     /// An external link's number cell: it becomes a text cell.
     ExternalCell(crate::CellType),
+    /// A custom property's number value (`vt:r8`, its local name): the start tag's name, and
+    /// its prefix; the element becomes a string (`vt:lpwstr`).
+    Property(&'static [u8], std::ops::Range<Pos>, CompactString),
 }
 
 impl NumberHolder {
@@ -424,9 +427,16 @@ impl NumberHolder {
         match self {
             NumberHolder::ChartPoint(_) => b"pt",
             NumberHolder::ExternalCell(_) => b"cell",
+            NumberHolder::Property(l, ..) => l,
         }
     }
 }
+
+/// The number types of a document property's value (`vt:i4`, `vt:r8`, …).
+const NUMBER_VTS: &[&[u8]] = &[
+    b"i1", b"i2", b"i4", b"i8", b"int", b"ui1", b"ui2", b"ui4", b"ui8", b"uint", b"r4", b"r8",
+    b"decimal",
+];
 
 /// A group of text nodes being collected into one unit.
 #[derive(Debug)]
@@ -646,6 +656,22 @@ impl Gen {
                 });
             }
             _ => {}
+        }
+        // A custom property's number value: a masked value is no number, so the element
+        // becomes a string (see `Binding::PropertyNumber`).
+        if self.role == Role::DocProps
+            && !empty
+            && self.stack.contains(b"property")
+            && let Some(&vt) = NUMBER_VTS.iter().find(|v| **v == l)
+        {
+            self.number = Some((
+                NumberHolder::Property(
+                    vt,
+                    (pos + 1) as Pos..(pos + 1 + qname.len()) as Pos,
+                    String::from_utf8_lossy(prefix(qname)).into(),
+                ),
+                None,
+            ));
         }
         // A point of a chart's number cache (`<c:pt idx="0"><c:v>13812345678</c:v></c:pt>`):
         // a masked value is no number, so the point goes (see `Binding::CachePoint`).
@@ -925,15 +951,16 @@ impl Gen {
             shadows: Shadows::default(),
         }));
         let uid = ex.push(text, ctx, binding)?;
-        if l == b"v"
-            && let Some((_, value @ None)) = &mut self.number
+        if let Some((holder, value @ None)) = &mut self.number
+            && (l == b"v" || matches!(holder, NumberHolder::Property(..)))
         {
             *value = Some(uid);
         }
         Ok(())
     }
 
-    fn on_end(&mut self, ex: &mut Ex<'_>, name: &[u8], end: usize) -> Result<()> {
+    /// `pos` and `end`: where the end tag starts and ends.
+    fn on_end(&mut self, ex: &mut Ex<'_>, name: &[u8], pos: usize, end: usize) -> Result<()> {
         let l = local(name);
         // The end of a number element: its value's unit, if it has one, is bound to the
         // element (see `NumberHolder`).
@@ -952,6 +979,15 @@ impl Gen {
                     Binding::CachePoint(Box::new((slot, start as Pos..end as Pos)))
                 }
                 NumberHolder::ExternalCell(ty) => Binding::ExternalNumber(Box::new((slot, ty))),
+                // (The end tag's name follows its `</`.)
+                NumberHolder::Property(_, start_name, prefix) => {
+                    Binding::PropertyNumber(Box::new((
+                        slot,
+                        start_name,
+                        (pos + 2) as Pos..(pos + 2 + name.len()) as Pos,
+                        prefix,
+                    )))
+                }
             };
         }
         // Lenient parts may close elements out of order: pop to the matching element.
@@ -1007,7 +1043,7 @@ fn walk_generic(ex: &mut Ex<'_>, g: &mut Gen, src: &[u8]) -> Result<()> {
             Ev::Start {
                 raw, pos, empty, ..
             } => g.on_start(ex, raw, pos, empty)?,
-            Ev::End { name, end, .. } => g.on_end(ex, name, end)?,
+            Ev::End { name, pos, end } => g.on_end(ex, name, pos, end)?,
             Ev::Text { start, end, text } => g.on_text(ex, start, end, text.into_owned())?,
             Ev::Eof => break,
         }
@@ -1985,7 +2021,7 @@ fn walk_sheet<R: std::io::Read>(
                         g.on_start(ex, raw, pos, empty)?;
                     }
                 }
-                Ev::End { name, end, .. } => g.on_end(ex, name, end)?,
+                Ev::End { name, pos, end } => g.on_end(ex, name, pos, end)?,
                 Ev::Text { start, end, text } => g.on_text(ex, start, end, text.into_owned())?,
                 Ev::Eof => break,
             }
@@ -2190,14 +2226,34 @@ fn flush_row(
     }
     let filled = pending.iter().filter(|c| cell_has_text(c, sc.sst)).count();
     let mut left: Option<(u32, CompactString)> = None;
+    // The column of the last cell with text, to tell a label from a value with only empty
+    // (or merged) cells between them.
+    let mut last_text: Option<u32> = None;
     // Read in place, not moved out one by one (a cell's state is a few hundred bytes).
     for st in pending.iter_mut() {
-        if let Some(t) = finish_cell(ex, sc, header, groups, st, &left, filled, loc)? {
+        let has_text = cell_has_text(st, sc.sst);
+        let near = left.as_ref().map(|(c, t)| Near {
+            col: *c,
+            text: t,
+            last_filled: last_text == Some(*c),
+        });
+        if let Some(t) = finish_cell(ex, sc, header, groups, st, near, filled, loc)? {
             left = Some((st.col, t));
+        }
+        if has_text {
+            last_text = Some(st.col);
         }
     }
     pending.clear();
     Ok(())
+}
+
+/// The short text nearest on a cell's left, which may label it.
+struct Near<'t> {
+    col: u32,
+    text: &'t CompactString,
+    /// No cell with text stands between it and the cell.
+    last_filled: bool,
 }
 
 /// Turns one finished cell into units; returns its text when short enough to label the next.
@@ -2208,7 +2264,7 @@ fn finish_cell(
     header: &Header,
     groups: &mut Groups,
     st: &mut CellState,
-    left: &Option<(u32, CompactString)>,
+    near: Option<Near<'_>>,
     row_filled: usize,
     loc: &dyn Fn(CompactString, Option<&str>) -> Location,
 ) -> Result<Option<CompactString>> {
@@ -2233,6 +2289,7 @@ fn finish_cell(
     let in_header_rows = st.row >= header.header_row && st.row < header.first_data_row;
     // The cell to the left labels this one in a form (`联系电话：` then the number): always
     // when it ends with a colon, otherwise only outside a table with headers.
+    let left = near.as_ref().map(|n| (n.col, n.text));
     let label = left
         .as_ref()
         .filter(|(c, t)| {
@@ -2247,10 +2304,16 @@ fn finish_cell(
         .or_else(|| in_header_rows.then(|| "column header".into()));
     // A form's row can pass for a header row (`姓名 | 贾宝玉 | 性别 | 男`): there a cell right
     // of a name label that has the shape of a Chinese name is labelled by it.
-    let form_label = left
+    // So is a name two or three columns right of a name label with only empty or merged cells
+    // between them (`姓名` over A2:B2, the name in C2), in any row.
+    let form_label = near
         .as_ref()
-        .filter(|(c, t)| in_header_rows && c.saturating_add(1) == st.col && name_label(t))
-        .map(|(_, t)| CompactString::from(t.trim()));
+        .filter(|n| {
+            let adjacent = n.col.saturating_add(1) == st.col;
+            let gap = n.last_filled && st.col > n.col.saturating_add(1) && st.col <= n.col + 3;
+            ((in_header_rows && adjacent) || gap) && name_label(n.text)
+        })
+        .map(|n| CompactString::from(n.text.trim()));
     let label_for = |own: &str| match &form_label {
         Some(f) if person_shaped(own) && !SURNAME_HEADERS.contains(&own.trim()) => Some(f.clone()),
         _ => label.clone(),

@@ -235,6 +235,10 @@ pub(crate) enum Binding {
     /// The value of an external link's cached number cell (`<cell r="B2"><v>1381…</v>`) and
     /// how the cell's type becomes text (`t="str"`) when the value is masked.
     ExternalNumber(Box<(Slot, CellType)>),
+    /// The value of a custom document property of a number type (`<vt:r8>17712340987</vt:r8>`):
+    /// the start and end tags' names, which become `vt:lpwstr` (a string) when the value is
+    /// masked (readers refuse a number property that holds no number).
+    PropertyNumber(Box<(Slot, Range<Pos>, Range<Pos>, CompactString)>),
     /// A query of a Power Query package: the slot of the package's base64 text and the
     /// query's member name in the package.
     Mashup(Box<(Slot, String)>),

@@ -595,6 +595,7 @@ pub(crate) fn rewrite(
             Some(Binding::CacheNumber(b)) => (b.0.part, 2),
             Some(Binding::CachePoint(b)) => (b.0.part, 1),
             Some(Binding::ExternalNumber(b)) => (b.0.part, 2),
+            Some(Binding::PropertyNumber(b)) => (b.0.part, 3),
             Some(Binding::Mashup(m)) => (m.0.part, 1),
             Some(Binding::FormulaPieces(_)) => continue,
             Some(Binding::Sst { .. }) | None => continue,
@@ -716,6 +717,23 @@ pub(crate) fn rewrite(
                     },
                 });
                 sp.push(slot_splice(slot, &apply_edits(text, edits)));
+            }
+            Binding::PropertyNumber(b) => {
+                // The property becomes a string holding the masked value.
+                let (slot, start_name, end_name, prefix) = &**b;
+                let lpwstr = format!("{prefix}lpwstr").into_bytes();
+                let sp = splices.entry(slot.part).or_default();
+                sp.push(Splice {
+                    start: start_name.start,
+                    end: start_name.end,
+                    bytes: lpwstr.clone().into(),
+                });
+                sp.push(slot_splice(slot, &apply_edits(text, edits)));
+                sp.push(Splice {
+                    start: end_name.start,
+                    end: end_name.end,
+                    bytes: lpwstr.into(),
+                });
             }
             Binding::CachePoint(b) => {
                 // A masked value is no number: the point goes.
