@@ -161,8 +161,16 @@ fn for_each_text_hands_over_every_text_open_extracts() {
     }
     let n = same_texts_both_ways("large.xlsx", &docsan_xlsx::generate_large_sheet(200));
     assert!(n > 400, "{n}");
+    for_each_shared_sheet(|n, bytes| {
+        same_texts_both_ways(n, bytes);
+    });
+}
+
+/// Calls `f` with each workbook and CSV file of the dev-set and the corpus (Excel, WPS,
+/// LibreOffice and openpyxl wrote them) that opens with units, and checks there are ten or
+/// more; does nothing when `../shared` is not there.
+fn for_each_shared_sheet(mut f: impl FnMut(&str, &[u8])) {
     let Some(files) = shared_sheets() else {
-        eprintln!("../shared is not there: only the bundled samples compared");
         return;
     };
     let mut seen = 0;
@@ -177,7 +185,7 @@ fn for_each_text_hands_over_every_text_open_extracts() {
             .open(&bytes, &docsan::core::Limits::default())
             .is_ok_and(|d| !d.units().is_empty())
         {
-            same_texts_both_ways(&n, &bytes);
+            f(&n, &bytes);
             seen += 1;
         }
     }
@@ -201,26 +209,9 @@ fn for_each_unit_hands_over_what_open_extracts() {
     // A sheet with 200 rows: numeric phone cells, shared strings, a header row.
     let n = same_units_both_ways("large.xlsx", &docsan_xlsx::generate_large_sheet(200));
     assert!(n > 400, "{n}");
-    // The dev-set and the corpus hold workbooks from Excel, WPS, LibreOffice and openpyxl.
-    if let Some(files) = shared_sheets() {
-        let mut seen = 0;
-        for p in files {
-            let n = p.to_string_lossy().to_string();
-            let bytes = std::fs::read(&p).unwrap();
-            let Ok(format) = sniff(&bytes, Some(&n)) else {
-                continue;
-            };
-            let backend = backend_for(format).unwrap();
-            if backend
-                .open(&bytes, &docsan::core::Limits::default())
-                .is_ok_and(|d| !d.units().is_empty())
-            {
-                same_units_both_ways(&n, &bytes);
-                seen += 1;
-            }
-        }
-        assert!(seen >= 10, "{seen} workbooks and CSV files compared");
-    }
+    for_each_shared_sheet(|n, bytes| {
+        same_units_both_ways(n, bytes);
+    });
 }
 
 /// Sanitizes `bytes` detected whole and a window of units at a time (`Options::stream_from`):

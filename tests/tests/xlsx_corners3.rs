@@ -976,3 +976,20 @@ fn number_properties_become_strings_when_masked() {
         "{props}"
     );
 }
+
+/// A data validation's list and a conditional format's text over a name column are values of
+/// that column (`<formula1>"陈春梅,杨晓东"</formula1>` over `姓名`): they were left.
+#[test]
+fn validation_lists_and_format_texts_over_a_name_column_are_masked() {
+    let data = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>序号</t></is></c><c r="B1" t="inlineStr"><is><t>姓名</t></is></c></row><row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><t>王建国</t></is></c></row><row r="3"><c r="A3"><v>2</v></c><c r="B3" t="inlineStr"><is><t>李秀英</t></is></c></row>"#;
+    let extra = r#"<conditionalFormatting sqref="B2:B100"><cfRule type="containsText" dxfId="0" priority="1" operator="containsText" text="张志强"><formula>NOT(ISERROR(SEARCH("张志强",B2)))</formula></cfRule></conditionalFormatting><dataValidations count="2"><dataValidation type="list" sqref="B2:B100"><formula1>"陈春梅,杨晓东"</formula1></dataValidation><dataValidation type="list" sqref="A2:A100"><formula1>"1,2,3"</formula1></dataValidation></dataValidations>"#;
+    let input = workbook(data, extra, &[], "", &[]);
+    let out = sanitized(
+        "validation lists",
+        &input,
+        &["王建国", "李秀英", "张志强", "陈春梅", "杨晓东"],
+    );
+    let sheet = member(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains(r#"<formula1>"1,2,3"</formula1>"#), "{sheet}");
+    assert!(sheet.contains("SEARCH(\""), "{sheet}");
+}

@@ -638,6 +638,13 @@ impl Gen {
                 };
                 self.number = ty.map(|ty| (NumberHolder::ExternalCell(ty), None));
             }
+            // A data validation's list and a conditional format's text are values of the
+            // column they apply to (`<formula1>"陈春梅,杨晓东"</formula1>` over a `姓名` column).
+            (Role::Sheet, b"dataValidation" | b"conditionalFormatting") => {
+                self.cur_filter = attr_val(b"sqref")
+                    .and_then(|r| parse_ref(r.split([':', ' ']).next().unwrap_or_default()))
+                    .and_then(|(c, _)| self.sheet_cols.get(&c).cloned());
+            }
             (Role::Table | Role::Sheet, b"autoFilter") => {
                 self.filter_first_col = attr_val(b"ref")
                     .and_then(|r| parse_ref(r.split(':').next().unwrap_or_default()))
@@ -703,8 +710,9 @@ impl Gen {
                 self.item_field =
                     (!self.fields.is_empty()).then(|| (self.part, (self.fields.len() - 1) as u32));
                 self.cur_field.clone()
-            } else if l == b"filter" || l == b"customFilter" {
-                // A filter's value is a value of the column it filters.
+            } else if l == b"filter" || l == b"customFilter" || l == b"cfRule" {
+                // A filter's value is a value of the column it filters (a conditional
+                // format's `text` too).
                 self.cur_filter.clone()
             } else {
                 None
@@ -892,6 +900,13 @@ impl Gen {
             text_kind(self.role, &self.stack),
             self.location(self.cur_ref.clone(), label.clone()),
         );
+        // A data validation's or conditional format's formula: its values are a column's.
+        let column_values = self.role == Role::Sheet
+            && (self.stack.contains(b"dataValidation")
+                || self.stack.contains(b"conditionalFormatting"));
+        if column_values && let Some(h) = &self.cur_filter {
+            ctx.column_header = Some(h.as_str().into());
+        }
         // A page header or footer: its printed text, without the codes between its words.
         if self.role == Role::Sheet
             && HEADER_FOOTER.contains(&l)
@@ -931,9 +946,23 @@ impl Gen {
         let formula = self.stack.iter().any(|s| FORMULA_ELEMS.contains(&s))
             && matches!(self.role, Role::Workbook | Role::Sheet);
         if formula {
-            // As in a cell's formula, the string literals joined are a unit of their own.
-            let pieces = literal_ranges(&text).map(|r| {
+            // As in a cell's formula, the string literals joined are a unit of their own; so
+            // is the one literal of a list read as a column's values (`"陈春梅,杨晓东"`).
+            let one_literal = || {
+                let n = text.len();
+                (column_values
+                    && n >= 2
+                    && text.starts_with('"')
+                    && text.ends_with('"')
+                    && !text[1..n - 1].contains('"'))
+                .then(|| vec![(1, (n - 1) as u32)])
+            };
+            let pieces = literal_ranges(&text).or_else(one_literal).map(|r| {
                 let mut c = ctx.clone();
+                // A list's values are read as cells of the column it applies to.
+                if column_values && c.column_header.is_some() {
+                    c.kind = UnitKind::SheetCell;
+                }
                 c.location.detail = Some(match &ctx.location.detail {
                     Some(d) => docsan_core::format_compact!("{d}, string pieces joined"),
                     None => "string pieces joined".into(),
@@ -1008,7 +1037,9 @@ impl Gen {
             b"property" | b"definedName" => self.prop_name = None,
             b"cacheField" => self.cur_field = None,
             b"cell" if self.role == Role::ExternalLink => self.cur_ref = None,
-            b"filterColumn" => self.cur_filter = None,
+            b"filterColumn" | b"dataValidation" | b"conditionalFormatting" => {
+                self.cur_filter = None
+            }
             _ => {}
         }
         Ok(())
