@@ -948,16 +948,7 @@ impl Gen {
         if formula {
             // As in a cell's formula, the string literals joined are a unit of their own; so
             // is the one literal of a list read as a column's values (`"陈春梅,杨晓东"`).
-            let one_literal = || {
-                let n = text.len();
-                (column_values
-                    && n >= 2
-                    && text.starts_with('"')
-                    && text.ends_with('"')
-                    && !text[1..n - 1].contains('"'))
-                .then(|| vec![(1, (n - 1) as u32)])
-            };
-            let pieces = literal_ranges(&text).or_else(one_literal).map(|r| {
+            let pieces = literal_ranges(&text, if column_values { 1 } else { 2 }).map(|r| {
                 let mut c = ctx.clone();
                 // A list's values are read as cells of the column it applies to.
                 if column_values && c.column_header.is_some() {
@@ -1347,8 +1338,8 @@ pub(crate) fn exact_integer(v: &str) -> Option<String> {
 
 /// The content ranges of a formula's string literals, and of its number literals joined by
 /// `&` (`"320106"&19840704&"561X"`) or given as arguments in a formula that joins text
-/// (`CONCATENATE(139,"55556789")`), when it has two or more.
-pub(crate) fn literal_ranges(f: &str) -> Option<Vec<(u32, u32)>> {
+/// (`CONCATENATE(139,"55556789")`), when it has `min` or more.
+pub(crate) fn literal_ranges(f: &str, min: usize) -> Option<Vec<(u32, u32)>> {
     let b = f.as_bytes();
     let joins = joins_arguments(f);
     let mut out = Vec::new();
@@ -1395,7 +1386,7 @@ pub(crate) fn literal_ranges(f: &str) -> Option<Vec<(u32, u32)>> {
         out.push((u32::try_from(start).ok()?, u32::try_from(end).ok()?));
         i = end + 1;
     }
-    (out.len() >= 2).then_some(out)
+    (out.len() >= min).then_some(out)
 }
 
 /// Does a formula join its arguments into text (`CONCATENATE`, `CONCAT`, `TEXTJOIN`)? Then
@@ -2320,17 +2311,16 @@ fn finish_cell(
     let in_header_rows = st.row >= header.header_row && st.row < header.first_data_row;
     // The cell to the left labels this one in a form (`联系电话：` then the number): always
     // when it ends with a colon, otherwise only outside a table with headers.
-    let left = near.as_ref().map(|n| (n.col, n.text));
-    let label = left
+    let label = near
         .as_ref()
-        .filter(|(c, t)| {
-            let adjacent = c.saturating_add(1) == st.col;
-            t.trim_end().ends_with([':', '：'])
+        .filter(|n| {
+            let adjacent = n.col.saturating_add(1) == st.col;
+            n.text.trim_end().ends_with([':', '：'])
                 || (column_header.is_none() && !in_header_rows && adjacent)
                 // A two-cell row of a wider table is a form line (`填报人 | value`).
                 || (column_header.is_some() && row_filled == 2 && header.cols.len() >= 3 && adjacent)
         })
-        .map(|(_, t)| CompactString::from(t.trim()))
+        .map(|n| CompactString::from(n.text.trim()))
         // Cells of the header row are column names, not values labelled by their neighbour.
         .or_else(|| in_header_rows.then(|| "column header".into()));
     // A form's row can pass for a header row (`姓名 | 贾宝玉 | 性别 | 男`): there a cell right
@@ -2501,7 +2491,7 @@ fn finish_cell(
     if let Some((fs, fe, ft)) = st.f_text.take()
         && (ft.contains('"') || !ft.is_ascii() || has_digit_run(&ft, 7))
     {
-        let pieces = literal_ranges(&ft);
+        let pieces = literal_ranges(&ft, 2);
         let fuid = ex.push(
             ft.as_str(),
             mk_ctx(UnitKind::Field, Some("formula"), ""),
@@ -2997,7 +2987,7 @@ mod tests {
         assert_eq!(exact_integer("1.3E-5"), None);
         assert_eq!(exact_integer("E5"), None);
         let pieces = |f: &str| {
-            literal_ranges(f).map(|r| {
+            literal_ranges(f, 2).map(|r| {
                 r.iter()
                     .map(|&(a, b)| f[a as usize..b as usize].to_string())
                     .collect::<Vec<_>>()

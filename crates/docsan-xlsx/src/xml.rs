@@ -196,7 +196,8 @@ pub(crate) fn decode_xstring(s: &str) -> Option<String> {
         return None;
     }
     let mut out = String::with_capacity(s.len());
-    let (mut last, mut i, mut changed) = (0, 0, false);
+    // (`last` is past the last escape decoded: 0 while there is none.)
+    let (mut last, mut i) = (0, 0);
     while let Some(p) = s[i..].find("_x") {
         let at = i + p;
         if let Some(c) = xstring_escape_at(s, at) {
@@ -204,16 +205,14 @@ pub(crate) fn decode_xstring(s: &str) -> Option<String> {
             out.push(c);
             last = at + 7;
             i = at + 7;
-            changed = true;
         } else {
             i = at + 2;
         }
     }
-    if !changed {
-        return None;
-    }
-    out.push_str(&s[last..]);
-    Some(out)
+    (last > 0).then(|| {
+        out.push_str(&s[last..]);
+        out
+    })
 }
 
 /// Encodes text content (`quote == 0`) or an attribute value delimited by `quote`. Text that
@@ -221,6 +220,8 @@ pub(crate) fn decode_xstring(s: &str) -> Option<String> {
 /// a reader shows it as written (see [`decode_xstring`]).
 pub(crate) fn escape_into(s: &str, quote: u8, out: &mut Vec<u8>) {
     if has_xstring_mark(s) {
+        // Every `_x` that would read as an escape, overlapping ones too (`_x0031_x0032_`
+        // holds two), unlike decoding, which goes on after the escape it read.
         let mut from = 0;
         let mut i = 0;
         while let Some(p) = s[i..].find("_x") {
