@@ -38,25 +38,34 @@ pub const PIPE_FROM: u64 = 1 << 20;
 /// The size of the pieces handed from the making thread to the compressing one.
 const PIPE_CHUNK: usize = 1 << 16;
 
-/// The making half of a pipe: buffers what it is given and sends it in pieces.
-struct PipeWriter {
+/// A writer that hands on what it is given in pieces of exactly [`PIPE_CHUNK`] bytes (the
+/// last one shorter): to the other half of a pipe, or to a compressor on the same thread.
+/// The compressed bytes depend on the pieces the compressor is given, so a part is handed
+/// over in the same pieces wherever it is compressed.
+struct Chunked<F: FnMut(&mut Vec<u8>) -> std::io::Result<()>> {
     buf: Vec<u8>,
-    tx: std::sync::mpsc::SyncSender<Vec<u8>>,
+    /// Takes a full buffer and leaves it empty.
+    sink: F,
 }
 
-impl PipeWriter {
+impl<F: FnMut(&mut Vec<u8>) -> std::io::Result<()>> Chunked<F> {
+    fn new(sink: F) -> Self {
+        Chunked {
+            buf: Vec::with_capacity(PIPE_CHUNK),
+            sink,
+        }
+    }
+
+    /// Hands on what is buffered.
     fn send(&mut self) -> std::io::Result<()> {
         if self.buf.is_empty() {
             return Ok(());
         }
-        let full = std::mem::replace(&mut self.buf, Vec::with_capacity(PIPE_CHUNK));
-        self.tx
-            .send(full)
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "writer gone"))
+        (self.sink)(&mut self.buf)
     }
 }
 
-impl Write for PipeWriter {
+impl<F: FnMut(&mut Vec<u8>) -> std::io::Result<()>> Write for Chunked<F> {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         let room = PIPE_CHUNK - self.buf.len();
         let n = data.len().min(room);
@@ -70,6 +79,17 @@ impl Write for PipeWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// Runs `write` into `w` on this thread, in the pieces [`piped`] would hand over.
+fn chunked(write: PartWriter<'_>, w: &mut dyn Write) -> Result<()> {
+    let mut cw = Chunked::new(|buf: &mut Vec<u8>| {
+        w.write_all(buf)?;
+        buf.clear();
+        Ok(())
+    });
+    write(&mut cw)?;
+    cw.send().map_err(|e| Error::io(format!("zip write: {e}")))
 }
 
 /// The options a replaced entry is written with: its original's compression (stored stays
@@ -98,10 +118,11 @@ fn entry_options<R: Read>(f: &zip::read::ZipFile<'_, R>, size: u64) -> SimpleFil
 fn piped(write: PartWriter<'_>, w: &mut dyn Write) -> Result<()> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
     let make = docsan_core::carry_deadline(move || {
-        let mut pw = PipeWriter {
-            buf: Vec::with_capacity(PIPE_CHUNK),
-            tx,
-        };
+        let mut pw = Chunked::new(|buf: &mut Vec<u8>| {
+            let full = std::mem::replace(buf, Vec::with_capacity(PIPE_CHUNK));
+            tx.send(full)
+                .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "writer gone"))
+        });
         write(&mut pw)?;
         pw.send().map_err(|e| Error::io(format!("zip write: {e}")))
     });
@@ -373,35 +394,52 @@ impl Package {
         }
         let mut w = ZipWriter::new(Cursor::new(Vec::new()));
         let mut archive = self.archive.clone();
-        // Large parts given as bytes (a sheet's shared strings) are compressed ahead, in entry
-        // order, on a thread of their own, while this one writes the entries before them (a
-        // large sheet made and compressed as it is made): each into a package of its own
-        // entry, copied from there as it was compressed. Same bytes as compressed here.
-        let mut ahead_parts: Vec<(String, SimpleFileOptions, &[u8])> = Vec::new();
+        // Large parts are made and compressed ahead, in entry order, on a thread of their own,
+        // while this one writes the entries before them: every large part given as bytes (a
+        // sheet's shared strings), and every large part given as a writer but the first (which
+        // is made on a thread of its own while this one compresses it). Each goes into a
+        // package of its own entry, copied from there as it was compressed: the same bytes as
+        // compressed here.
+        let mut ahead_parts: Vec<(String, SimpleFileOptions, NewPart<'_>)> = Vec::new();
+        let mut ahead: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let mut first_writer = true;
         for entry in &self.entries {
-            if let Some(NewPart::Bytes(bytes)) = replace.get(&entry.name)
-                && bytes.len() as u64 >= PIPE_FROM
-                && !remove.contains(&entry.name)
+            let Some(new) = replace.get(&entry.name) else {
+                continue;
+            };
+            if new.size() < PIPE_FROM || remove.contains(&entry.name) {
+                continue;
+            }
+            if let NewPart::Writer { .. } = new
+                && std::mem::take(&mut first_writer)
             {
-                let f = archive.by_index_raw(entry.index).map_err(zip_err)?;
-                ahead_parts.push((
-                    entry.stored_name.clone(),
-                    entry_options(&f, bytes.len() as u64),
-                    bytes,
-                ));
+                continue;
+            }
+            let f = archive.by_index_raw(entry.index).map_err(zip_err)?;
+            let opts = entry_options(&f, new.size());
+            drop(f);
+            if let Some(new) = replace.remove(&entry.name) {
+                ahead_parts.push((entry.stored_name.clone(), opts, new));
+                ahead.insert(&entry.name);
             }
         }
         std::thread::scope(|scope| -> Result<()> {
             let (tx, rx) = std::sync::mpsc::channel::<Result<Vec<u8>>>();
-            let has_ahead = !ahead_parts.is_empty();
-            let compressor = if has_ahead {
+            let compressor = if ahead_parts.is_empty() {
+                drop(tx);
+                None
+            } else {
                 let compress = docsan_core::carry_deadline(move || {
-                    for (name, opts, bytes) in ahead_parts {
+                    for (name, opts, new) in ahead_parts {
                         let one = (|| {
                             let mut one = ZipWriter::new(Cursor::new(Vec::new()));
                             one.start_file(name, opts).map_err(zip_err)?;
-                            one.write_all(bytes)
-                                .map_err(|e| Error::io(format!("zip write: {e}")))?;
+                            match new {
+                                NewPart::Bytes(bytes) => one
+                                    .write_all(bytes)
+                                    .map_err(|e| Error::io(format!("zip write: {e}")))?,
+                                NewPart::Writer { write, .. } => chunked(write, &mut one)?,
+                            }
                             Ok(one.finish().map_err(zip_err)?.into_inner())
                         })();
                         if tx.send(one).is_err() {
@@ -410,29 +448,24 @@ impl Package {
                     }
                 });
                 Some(scope.spawn(compress))
-            } else {
-                drop(tx);
-                None
             };
             let written = (|| -> Result<()> {
                 for entry in &self.entries {
                     if remove.contains(&entry.name) {
                         continue;
                     }
+                    if ahead.contains(entry.name.as_str()) {
+                        let one = rx
+                            .recv()
+                            .map_err(|_| Error::internal("the part compressor stopped"))??;
+                        let mut one = ZipArchive::new(Cursor::new(one)).map_err(zip_err)?;
+                        let compressed = one.by_index_raw(0).map_err(zip_err)?;
+                        w.raw_copy_file(compressed).map_err(zip_err)?;
+                        continue;
+                    }
                     let f = archive.by_index_raw(entry.index).map_err(zip_err)?;
                     match replace.remove(&entry.name) {
                         None => w.raw_copy_file(f).map_err(zip_err)?,
-                        Some(NewPart::Bytes(bytes))
-                            if has_ahead && bytes.len() as u64 >= PIPE_FROM =>
-                        {
-                            drop(f);
-                            let one = rx
-                                .recv()
-                                .map_err(|_| Error::internal("the part compressor stopped"))??;
-                            let mut one = ZipArchive::new(Cursor::new(one)).map_err(zip_err)?;
-                            let compressed = one.by_index_raw(0).map_err(zip_err)?;
-                            w.raw_copy_file(compressed).map_err(zip_err)?;
-                        }
                         Some(new) => {
                             let opts = entry_options(&f, new.size());
                             let name = entry.stored_name.clone();
@@ -620,6 +653,107 @@ mod tests {
         );
         let err = p.write_parts(rep, &BTreeSet::new()).unwrap_err();
         assert!(err.to_string().contains("cut short"), "{err}");
+    }
+
+    /// A second large part given as a writer is made and compressed ahead, on a thread of its
+    /// own, while the first is written: its entry holds the very bytes it has when it is the
+    /// only one (compressed from the same pieces), and its maker's error fails the write.
+    #[test]
+    fn a_second_large_writer_is_compressed_ahead_to_the_same_bytes() {
+        let src = make_zip(&[
+            ("a.xml", b"<a>old</a>", CompressionMethod::Deflated),
+            ("b.xml", b"<b>old</b>", CompressionMethod::Deflated),
+            ("c.xml", b"<c>keep</c>", CompressionMethod::Deflated),
+        ]);
+        let p = Package::open(src.into(), &Limits::default()).unwrap();
+        // Shared strings as a masked roster has them.
+        let content = |seed: u64| -> Vec<u8> {
+            let mut x = seed;
+            let mut v = Vec::new();
+            while v.len() < 3 * PIPE_FROM as usize {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let surname = ['李', '王', '张', '刘', '陈', '杨'][(x >> 40) as usize % 6];
+                let tail = (x >> 20) % 10_000;
+                v.extend_from_slice(
+                    format!("<si><t>{surname}＊＊</t></si><si><t>340702********{tail:04}</t></si>")
+                        .as_bytes(),
+                );
+            }
+            v
+        };
+        // Writes of odd and varied sizes, some larger than a piece: the pieces handed to the
+        // compressor differ from the writes.
+        let writer = |data: Vec<u8>| NewPart::Writer {
+            size: data.len() as u64,
+            write: Box::new(move |w| {
+                // Buffered, as a spliced part is written.
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+                let mut rest = &data[..];
+                for n in [3, 5, 17, 40, 7, 2, 11, 100_003].iter().cycle() {
+                    let (c, r) = rest.split_at((*n).min(rest.len()));
+                    w.write_all(c).map_err(|e| Error::io(e.to_string()))?;
+                    rest = r;
+                    if rest.is_empty() {
+                        break;
+                    }
+                }
+                w.flush().map_err(|e| Error::io(e.to_string()))
+            }),
+        };
+        let raw_entry = |zip: &[u8], name: &str| -> Vec<u8> {
+            let mut z = ZipArchive::new(Cursor::new(zip)).unwrap();
+            let i = z.index_for_name(name).unwrap();
+            let mut f = z.by_index_raw(i).unwrap();
+            let mut v = Vec::new();
+            f.read_to_end(&mut v).unwrap();
+            v
+        };
+        let alone = p
+            .write_parts(
+                BTreeMap::from([("b.xml".to_string(), writer(content(7)))]),
+                &BTreeSet::new(),
+            )
+            .unwrap();
+        let both = p
+            .write_parts(
+                BTreeMap::from([
+                    ("a.xml".to_string(), writer(content(3))),
+                    ("b.xml".to_string(), writer(content(7))),
+                ]),
+                &BTreeSet::new(),
+            )
+            .unwrap();
+        let q = Package::open(both.clone().into(), &Limits::default()).unwrap();
+        assert_eq!(q.read("a.xml").unwrap(), content(3));
+        assert_eq!(q.read("b.xml").unwrap(), content(7));
+        assert_eq!(q.read("c.xml").unwrap(), b"<c>keep</c>");
+        let names: Vec<&str> = q.entries().iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a.xml", "b.xml", "c.xml"]);
+        assert!(
+            raw_entry(&both, "b.xml") == raw_entry(&alone, "b.xml"),
+            "the part compressed ahead differs from the part compressed alone"
+        );
+
+        let failing = NewPart::Writer {
+            size: PIPE_FROM * 2,
+            write: Box::new(|w| {
+                w.write_all(&vec![b'y'; PIPE_CHUNK * 2 + 5])
+                    .map_err(|e| Error::io(e.to_string()))?;
+                Err(Error::malformed("ahead cut short"))
+            }),
+        };
+        let err = p
+            .write_parts(
+                BTreeMap::from([
+                    ("a.xml".to_string(), writer(content(3))),
+                    ("b.xml".to_string(), failing),
+                ]),
+                &BTreeSet::new(),
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("ahead cut short"), "{err}");
     }
 
     #[test]

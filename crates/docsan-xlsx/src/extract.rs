@@ -1991,8 +1991,13 @@ fn walk_sheet<R: std::io::Read>(
     let mut in_data = false;
     let mut row = 0u32;
     let mut next_col = 0u32;
-    let mut cell: Option<CellState> = None;
+    // The row's cells are read into `pending` in place: the first `filled` are finished,
+    // and the one at `filled` is being read while `open` (a cell's state is a few hundred
+    // bytes; moving each one twice cost more than reading it). States past `filled` are
+    // kept for their allocations and reset when used again.
     let mut pending: Vec<CellState> = Vec::new();
+    let mut filled = 0usize;
+    let mut open = false;
     let mut row_hidden = false;
     let mut groups: Groups = Groups::default();
     let (loc_part, loc_sheet, loc_detail): (CompactString, Option<CompactString>, _) = (
@@ -2060,7 +2065,14 @@ fn walk_sheet<R: std::io::Read>(
                 let l = local(qn);
                 match l {
                     b"row" => {
-                        flush_row(ex, &mut sc, header, &mut groups, &mut pending, &loc)?;
+                        flush_row(
+                            ex,
+                            &mut sc,
+                            header,
+                            &mut groups,
+                            (&mut pending, &mut filled, open),
+                            &loc,
+                        )?;
                         let mut r = None;
                         row_hidden = false;
                         each_attr(raw, |a| match &raw[a.name] {
@@ -2080,15 +2092,17 @@ fn walk_sheet<R: std::io::Read>(
                         next_col = 0;
                     }
                     b"c" => {
-                        let mut st = CellState {
-                            hidden: row_hidden,
-                            start: pos,
-                            stag_end: end,
-                            row,
-                            col: next_col,
-                            prefix: String::from_utf8_lossy(prefix(qn)).into_owned(),
-                            ..CellState::default()
-                        };
+                        if filled == pending.len() {
+                            pending.push(CellState::default());
+                        }
+                        let st = &mut pending[filled];
+                        *st = CellState::default();
+                        st.hidden = row_hidden;
+                        st.start = pos;
+                        st.stag_end = end;
+                        st.row = row;
+                        st.col = next_col;
+                        st.prefix = String::from_utf8_lossy(prefix(qn)).into_owned();
                         each_attr(raw, |a| {
                             match &raw[a.name.clone()] {
                                 b"r" => {
@@ -2117,12 +2131,10 @@ fn walk_sheet<R: std::io::Read>(
                             }
                         })?;
                         next_col = st.col.saturating_add(1);
-                        if !empty {
-                            cell = Some(st);
-                        }
+                        open = !empty;
                     }
                     _ => {
-                        if let Some(st) = cell.as_mut() {
+                        if let Some(st) = pending.get_mut(filled).filter(|_| open) {
                             if !empty {
                                 match l {
                                     b"v" => st.in_v = true,
@@ -2146,21 +2158,36 @@ fn walk_sheet<R: std::io::Read>(
                 let l = local(name);
                 match l {
                     b"sheetData" => {
-                        flush_row(ex, &mut sc, header, &mut groups, &mut pending, &loc)?;
+                        flush_row(
+                            ex,
+                            &mut sc,
+                            header,
+                            &mut groups,
+                            (&mut pending, &mut filled, open),
+                            &loc,
+                        )?;
                         in_data = false;
                         continue;
                     }
                     b"c" => {
-                        if let Some(mut st) = cell.take() {
-                            st.end = end;
-                            pending.push(st);
+                        if open {
+                            pending[filled].end = end;
+                            filled += 1;
+                            open = false;
                         }
                     }
                     b"row" => {
-                        flush_row(ex, &mut sc, header, &mut groups, &mut pending, &loc)?;
+                        flush_row(
+                            ex,
+                            &mut sc,
+                            header,
+                            &mut groups,
+                            (&mut pending, &mut filled, open),
+                            &loc,
+                        )?;
                     }
                     _ => {
-                        if let Some(st) = cell.as_mut() {
+                        if let Some(st) = pending.get_mut(filled).filter(|_| open) {
                             match l {
                                 b"v" => st.in_v = false,
                                 b"f" => {
@@ -2179,7 +2206,7 @@ fn walk_sheet<R: std::io::Read>(
                 }
             }
             Ev::Text { start, end, text } => {
-                if let Some(st) = cell.as_mut() {
+                if let Some(st) = pending.get_mut(filled).filter(|_| open) {
                     let slot = Slot {
                         part: sc.part,
                         start: start as Pos,
@@ -2240,9 +2267,18 @@ fn flush_row(
     sc: &mut SheetCtx<'_>,
     header: &Header,
     groups: &mut Groups,
-    pending: &mut Vec<CellState>,
+    (cells, filled, open): (&mut [CellState], &mut usize, bool),
     loc: &dyn Fn(CompactString, Option<&str>) -> Location,
 ) -> Result<()> {
+    let done = *filled;
+    *filled = 0;
+    let pending = if open {
+        // A cell still being read (a row tag inside it) stays the one being read, first.
+        cells[..=done].rotate_right(1);
+        &mut cells[1..=done]
+    } else {
+        &mut cells[..done]
+    };
     if pending.is_empty() {
         return Ok(());
     }
@@ -2266,7 +2302,6 @@ fn flush_row(
             last_text = Some(st.col);
         }
     }
-    pending.clear();
     Ok(())
 }
 
