@@ -32,9 +32,13 @@ const UPPER: u8 = 4;
 const WIDE: u8 = 8;
 const PATH: u8 = 16;
 const EQUALS: u8 = 32;
+/// A small ASCII letter or a byte of a non-ASCII character: with capitals, what every label
+/// word has (a text without any holds no label).
+const WORDY: u8 = 64;
 
 /// Byte classes for the pre-filter: ASCII digits, `@`, capitals, `0xEF` (the lead byte of
-/// full-width forms, among them the full-width digits), path separators and `%`, and `=`.
+/// full-width forms, among them the full-width digits), path separators and `%`, `=`, and
+/// small letters and non-ASCII bytes.
 static BYTE_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -43,9 +47,10 @@ static BYTE_CLASS: [u8; 256] = {
             b'0'..=b'9' => DIGIT,
             b'@' => AT,
             b'A'..=b'Z' => UPPER,
-            0xEF => WIDE,
+            0xEF => WIDE | WORDY,
             b'\\' | b'/' | b'%' => PATH,
             b'=' => EQUALS,
+            b'a'..=b'z' | 0x80..=0xFF => WORDY,
             _ => 0,
         };
         i += 1;
@@ -301,14 +306,18 @@ impl Engine {
             }
         }
 
-        // Label words in the text.
-        let label_hits = self.label_hits(text);
         let bytes = text.as_bytes();
         // One branch-free pass for the cheap pre-filters (`@`, capital letters); the number
         // scanner makes its own single pass for ASCII and full-width digits.
         let flags = bytes
             .iter()
             .fold(0u8, |acc, b| acc | BYTE_CLASS[*b as usize]);
+        // Label words in the text (none in a text of digits and signs: an ID or phone cell).
+        let label_hits = if flags & (UPPER | WORDY) != 0 {
+            self.label_hits(text)
+        } else {
+            Vec::new()
+        };
         let (has_at, has_upper) = (flags & AT != 0, flags & UPPER != 0);
         if flags & (DIGIT | WIDE) != 0 {
             self.numbers(

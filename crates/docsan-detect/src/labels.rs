@@ -246,14 +246,31 @@ pub fn classify_header(header: &str) -> Option<Class> {
         static CACHE: std::cell::RefCell<docsan_core::FastMap<String, Option<Class>>> =
             std::cell::RefCell::new(docsan_core::FastMap::default());
     }
+    // The few headers of the table being read, in turn (a row's cells are read one column
+    // after the other): compared before anything else.
+    thread_local! {
+        static RECENT: std::cell::RefCell<(usize, Vec<(Box<str>, Option<Class>)>)> =
+            const { std::cell::RefCell::new((0, Vec::new())) };
+    }
+    const RECENT_LEN: usize = 8;
     if header.len() > 96 {
         return classify_header_uncached(header);
     }
-    // Cell values (names, numbers) are unique: answer them without touching the cache.
+    let recent = RECENT.with(|r| {
+        r.borrow()
+            .1
+            .iter()
+            .find(|(h, _)| **h == *header)
+            .map(|(_, v)| *v)
+    });
+    if let Some(v) = recent {
+        return v;
+    }
+    // Cell values (names, numbers) are unique: answer them without touching the caches.
     if !may_classify(header) {
         return None;
     }
-    CACHE.with(|c| {
+    let v = CACHE.with(|c| {
         if let Some(hit) = c.borrow().get(header) {
             return *hit;
         }
@@ -264,7 +281,18 @@ pub fn classify_header(header: &str) -> Option<Class> {
         }
         m.insert(header.to_string(), v);
         v
-    })
+    });
+    RECENT.with(|r| {
+        let (next, list) = &mut *r.borrow_mut();
+        let entry = (Box::from(header), v);
+        if list.len() < RECENT_LEN {
+            list.push(entry);
+        } else {
+            list[*next] = entry;
+        }
+        *next = (*next + 1) % RECENT_LEN;
+    });
+    v
 }
 
 /// Every non-ASCII character of the words [`classify_header_uncached`] looks for (sorted, kept
@@ -861,6 +889,18 @@ pub fn is_user_label(label: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The engine looks for label words only in texts with a letter or a non-ASCII
+    /// character (not in a cell of digits): every label word must have one.
+    #[test]
+    fn every_label_word_has_a_letter_or_a_non_ascii_character() {
+        for (w, _) in TEXT_LABELS {
+            assert!(
+                w.bytes().any(|b| b.is_ascii_alphabetic() || !b.is_ascii()),
+                "label word {w:?}"
+            );
+        }
+    }
 
     #[test]
     fn keyword_chars_cover_every_header_word() {

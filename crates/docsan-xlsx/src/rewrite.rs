@@ -61,6 +61,13 @@ fn apply_edits(text: &str, edits: &[Edit]) -> String {
 /// same number of characters keeps every character in its slot (so rich-text runs keep their
 /// lengths); any other replacement goes to the slot where the range starts.
 fn new_slot_texts(text: &str, lens: &[u32], edits: &[Edit]) -> Result<Vec<String>> {
+    // One slot (most texts): the edited text, built at once.
+    if let [len] = lens {
+        if *len as usize != text.len() {
+            return Err(Error::internal("text unit does not match its slots"));
+        }
+        return Ok(vec![apply_edits(text, edits)]);
+    }
     let mut starts = Vec::with_capacity(lens.len());
     let mut acc = 0usize;
     for l in lens {
