@@ -1848,6 +1848,8 @@ struct CellState {
     in_is: bool,
     in_rph: bool,
     in_t: bool,
+    /// Shows text (set when its row is finished).
+    has_text: bool,
 }
 
 /// Everything a sheet walk needs besides the part bytes.
@@ -2282,14 +2284,18 @@ fn flush_row(
     if pending.is_empty() {
         return Ok(());
     }
-    let filled = pending.iter().filter(|c| cell_has_text(c, sc.sst)).count();
+    let mut filled = 0;
+    for c in pending.iter_mut() {
+        c.has_text = cell_has_text(c, sc.sst);
+        filled += usize::from(c.has_text);
+    }
     let mut left: Option<(u32, CompactString)> = None;
     // The column of the last cell with text, to tell a label from a value with only empty
     // (or merged) cells between them.
     let mut last_text: Option<u32> = None;
     // Read in place, not moved out one by one (a cell's state is a few hundred bytes).
     for st in pending.iter_mut() {
-        let has_text = cell_has_text(st, sc.sst);
+        let has_text = st.has_text;
         let near = left.as_ref().map(|(c, t)| Near {
             col: *c,
             text: t,
