@@ -249,8 +249,12 @@ pub fn classify_header(header: &str) -> Option<Class> {
     // The few headers of the table being read, in turn (a row's cells are read one column
     // after the other): compared before anything else.
     thread_local! {
-        static RECENT: std::cell::RefCell<(usize, Vec<(Box<str>, Option<Class>)>)> =
-            const { std::cell::RefCell::new((0, Vec::new())) };
+        static RECENT: std::cell::RefCell<Recent> = const {
+            std::cell::RefCell::new(Recent {
+                next: 0,
+                list: Vec::new(),
+            })
+        };
     }
     const RECENT_LEN: usize = 8;
     if header.len() > 96 {
@@ -258,7 +262,7 @@ pub fn classify_header(header: &str) -> Option<Class> {
     }
     let recent = RECENT.with(|r| {
         r.borrow()
-            .1
+            .list
             .iter()
             .find(|(h, _)| **h == *header)
             .map(|(_, v)| *v)
@@ -283,7 +287,7 @@ pub fn classify_header(header: &str) -> Option<Class> {
         v
     });
     RECENT.with(|r| {
-        let (next, list) = &mut *r.borrow_mut();
+        let Recent { next, list } = &mut *r.borrow_mut();
         let entry = (Box::from(header), v);
         if list.len() < RECENT_LEN {
             list.push(entry);
@@ -293,6 +297,13 @@ pub fn classify_header(header: &str) -> Option<Class> {
         *next = (*next + 1) % RECENT_LEN;
     });
     v
+}
+
+/// The headers [`classify_header`] answered last, with their answers; `next` is the entry
+/// replaced next once the list is full.
+struct Recent {
+    next: usize,
+    list: Vec<(Box<str>, Option<Class>)>,
 }
 
 /// Every non-ASCII character of the words [`classify_header_uncached`] looks for (sorted, kept
