@@ -1852,6 +1852,37 @@ struct CellState {
     has_text: bool,
 }
 
+/// The cells of the row being read, in place: the first `filled` are finished, and the one at
+/// `filled` is being read while `open` (a cell's state is a few hundred bytes; moving each one
+/// twice cost more than reading it). States past `filled` are kept and reset when used again.
+#[derive(Default)]
+struct RowCells {
+    cells: Vec<CellState>,
+    filled: usize,
+    open: bool,
+}
+
+impl RowCells {
+    /// A cell starts: its state, reset (it is open once its tag is not empty).
+    fn start(&mut self) -> &mut CellState {
+        if self.filled == self.cells.len() {
+            self.cells.push(CellState::default());
+        }
+        let st = &mut self.cells[self.filled];
+        *st = CellState::default();
+        st
+    }
+
+    /// The cell being read, if one is open.
+    fn current(&mut self) -> Option<&mut CellState> {
+        if self.open {
+            self.cells.get_mut(self.filled)
+        } else {
+            None
+        }
+    }
+}
+
 /// Everything a sheet walk needs besides the part bytes.
 struct SheetCtx<'s> {
     part: u32,
@@ -1993,13 +2024,7 @@ fn walk_sheet<R: std::io::Read>(
     let mut in_data = false;
     let mut row = 0u32;
     let mut next_col = 0u32;
-    // The row's cells are read into `pending` in place: the first `filled` are finished,
-    // and the one at `filled` is being read while `open` (a cell's state is a few hundred
-    // bytes; moving each one twice cost more than reading it). States past `filled` are
-    // kept for their allocations and reset when used again.
-    let mut pending: Vec<CellState> = Vec::new();
-    let mut filled = 0usize;
-    let mut open = false;
+    let mut row_cells = RowCells::default();
     let mut row_hidden = false;
     let mut groups: Groups = Groups::default();
     let (loc_part, loc_sheet, loc_detail): (CompactString, Option<CompactString>, _) = (
@@ -2067,14 +2092,7 @@ fn walk_sheet<R: std::io::Read>(
                 let l = local(qn);
                 match l {
                     b"row" => {
-                        flush_row(
-                            ex,
-                            &mut sc,
-                            header,
-                            &mut groups,
-                            (&mut pending, &mut filled, open),
-                            &loc,
-                        )?;
+                        flush_row(ex, &mut sc, header, &mut groups, &mut row_cells, &loc)?;
                         let mut r = None;
                         row_hidden = false;
                         each_attr(raw, |a| match &raw[a.name] {
@@ -2094,11 +2112,7 @@ fn walk_sheet<R: std::io::Read>(
                         next_col = 0;
                     }
                     b"c" => {
-                        if filled == pending.len() {
-                            pending.push(CellState::default());
-                        }
-                        let st = &mut pending[filled];
-                        *st = CellState::default();
+                        let st = row_cells.start();
                         st.hidden = row_hidden;
                         st.start = pos;
                         st.stag_end = end;
@@ -2133,10 +2147,10 @@ fn walk_sheet<R: std::io::Read>(
                             }
                         })?;
                         next_col = st.col.saturating_add(1);
-                        open = !empty;
+                        row_cells.open = !empty;
                     }
                     _ => {
-                        if let Some(st) = pending.get_mut(filled).filter(|_| open) {
+                        if let Some(st) = row_cells.current() {
                             if !empty {
                                 match l {
                                     b"v" => st.in_v = true,
@@ -2160,36 +2174,22 @@ fn walk_sheet<R: std::io::Read>(
                 let l = local(name);
                 match l {
                     b"sheetData" => {
-                        flush_row(
-                            ex,
-                            &mut sc,
-                            header,
-                            &mut groups,
-                            (&mut pending, &mut filled, open),
-                            &loc,
-                        )?;
+                        flush_row(ex, &mut sc, header, &mut groups, &mut row_cells, &loc)?;
                         in_data = false;
                         continue;
                     }
                     b"c" => {
-                        if open {
-                            pending[filled].end = end;
-                            filled += 1;
-                            open = false;
+                        if let Some(st) = row_cells.current() {
+                            st.end = end;
+                            row_cells.filled += 1;
+                            row_cells.open = false;
                         }
                     }
                     b"row" => {
-                        flush_row(
-                            ex,
-                            &mut sc,
-                            header,
-                            &mut groups,
-                            (&mut pending, &mut filled, open),
-                            &loc,
-                        )?;
+                        flush_row(ex, &mut sc, header, &mut groups, &mut row_cells, &loc)?;
                     }
                     _ => {
-                        if let Some(st) = pending.get_mut(filled).filter(|_| open) {
+                        if let Some(st) = row_cells.current() {
                             match l {
                                 b"v" => st.in_v = false,
                                 b"f" => {
@@ -2208,7 +2208,7 @@ fn walk_sheet<R: std::io::Read>(
                 }
             }
             Ev::Text { start, end, text } => {
-                if let Some(st) = pending.get_mut(filled).filter(|_| open) {
+                if let Some(st) = row_cells.current() {
                     let slot = Slot {
                         part: sc.part,
                         start: start as Pos,
@@ -2269,17 +2269,16 @@ fn flush_row(
     sc: &mut SheetCtx<'_>,
     header: &Header,
     groups: &mut Groups,
-    (cells, filled, open): (&mut [CellState], &mut usize, bool),
+    row: &mut RowCells,
     loc: &dyn Fn(CompactString, Option<&str>) -> Location,
 ) -> Result<()> {
-    let done = *filled;
-    *filled = 0;
-    let pending = if open {
+    let done = std::mem::take(&mut row.filled);
+    let pending = if row.open {
         // A cell still being read (a row tag inside it) stays the one being read, first.
-        cells[..=done].rotate_right(1);
-        &mut cells[1..=done]
+        row.cells[..=done].rotate_right(1);
+        &mut row.cells[1..=done]
     } else {
-        &mut cells[..done]
+        &mut row.cells[..done]
     };
     if pending.is_empty() {
         return Ok(());
