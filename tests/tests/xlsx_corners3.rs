@@ -993,3 +993,47 @@ fn validation_lists_and_format_texts_over_a_name_column_are_masked() {
     assert!(sheet.contains(r#"<formula1>"1,2,3"</formula1>"#), "{sheet}");
     assert!(sheet.contains("SEARCH(\""), "{sheet}");
 }
+
+/// Cells inside cells (well-formed XML that no writer makes): an empty cell inside an open one
+/// leaves it open, a cell with content inside one replaces it, and a row tag inside a cell
+/// finishes the row before it while the cell goes on. No text is passed over: every value is
+/// masked, the output verifies.
+#[test]
+fn cells_inside_cells_pass_no_text_over() {
+    let data = concat!(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>联系电话</t></is></c></row>"#,
+        r#"<row r="2"><c r="A2" t="inlineStr"><c r="Z2"/><is><t>刘海燕</t></is></c><c r="B2" t="inlineStr"><is><t>13812345678</t></is></c></row>"#,
+        r#"<row r="3"><c r="A3" t="inlineStr"><is><t>陈春梅</t></is></c><c r="B3"><row r="9"/><v>13912345678</v></c></row>"#,
+        r#"<row r="4"><c r="A4"><c r="A4" t="inlineStr"><is><t>杨晓东</t></is></c></c><c r="B4"><v>15011112222</v></c></row>"#,
+    );
+    let input = workbook(data, "", &[], "", &[]);
+    let values = [
+        "刘海燕",
+        "13812345678",
+        "陈春梅",
+        "13912345678",
+        "杨晓东",
+        "15011112222",
+    ];
+    sanitized("cells inside cells", &input, &values);
+    // The independent verifier finds every one of them in the input, each in its own cell
+    // under its column's header: it would see them were they left.
+    let engine = docsan_detect::Engine::new(&docsan::core::Policy::default()).unwrap();
+    let limits = docsan::core::Limits::default();
+    let req = docsan_verify::Request {
+        bytes: &input,
+        format: docsan::core::Format::Xlsx,
+        originals: &[],
+        allowed: &[],
+        detector: &engine,
+        limits: &limits,
+    };
+    let found = docsan_verify::verify(&req).unwrap();
+    for v in values {
+        assert!(
+            found.residues.iter().any(|r| r.value.expose() == v),
+            "the verifier did not find {}",
+            docsan::core::mask_every_char(v, '*', '＊')
+        );
+    }
+}

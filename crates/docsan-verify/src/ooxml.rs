@@ -603,6 +603,8 @@ fn read_xml(
     let mut cell_r: Cow<'_, str> = Cow::Borrowed("");
     let mut cell_t: Cow<'_, str> = Cow::Borrowed("");
     let mut cell_v = String::new();
+    // Cells a cell was opened inside (no writer makes one): each read on after it ends.
+    let mut outer_cells: Vec<(Cow<'_, str>, Cow<'_, str>, String)> = Vec::new();
     let mut headers: BTreeMap<String, String> = BTreeMap::new();
     let mut row_cells: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     // Word tables: (row number, column number, header texts, this row's texts).
@@ -731,6 +733,13 @@ fn read_xml(
                             .find(|(a, _)| *a == k)
                             .map_or(Cow::Borrowed(""), |(_, v)| v.clone())
                     };
+                    if std::mem::take(&mut cell_open) {
+                        outer_cells.push((
+                            std::mem::take(&mut cell_r),
+                            std::mem::take(&mut cell_t),
+                            std::mem::take(&mut cell_v),
+                        ));
+                    }
                     cell_open = true;
                     cell_r = get("r");
                     cell_t = get("t");
@@ -838,6 +847,12 @@ fn read_xml(
                             _ => Cow::Owned(numeric_forms(&cell_v)),
                         };
                         row_cells.push((value, std::mem::take(&mut cell_r)));
+                    }
+                    if let Some((r, t, v)) = outer_cells.pop() {
+                        cell_open = true;
+                        cell_r = r;
+                        cell_t = t;
+                        cell_v = v;
                     }
                 } else if is_sheet && local == "row" {
                     // The first row that looks like column headers names the columns below it.

@@ -1863,12 +1863,15 @@ struct RowCells {
 }
 
 impl RowCells {
-    /// A cell starts: its state, reset (it is open once its tag is not empty).
-    fn start(&mut self) -> &mut CellState {
-        if self.filled == self.cells.len() {
+    /// A cell starts: its state, reset. A cell with content replaces one still open (and is
+    /// opened by the caller); an empty one (`<c r="B2"/>`) has a state of its own beside it,
+    /// which is never finished, and leaves an open one open.
+    fn start(&mut self, empty: bool) -> &mut CellState {
+        let at = self.filled + usize::from(self.open && empty);
+        while self.cells.len() <= at {
             self.cells.push(CellState::default());
         }
-        let st = &mut self.cells[self.filled];
+        let st = &mut self.cells[at];
         *st = CellState::default();
         st
     }
@@ -2112,7 +2115,7 @@ fn walk_sheet<R: std::io::Read>(
                         next_col = 0;
                     }
                     b"c" => {
-                        let st = row_cells.start();
+                        let st = row_cells.start(empty);
                         st.hidden = row_hidden;
                         st.start = pos;
                         st.stag_end = end;
@@ -2147,7 +2150,9 @@ fn walk_sheet<R: std::io::Read>(
                             }
                         })?;
                         next_col = st.col.saturating_add(1);
-                        row_cells.open = !empty;
+                        if !empty {
+                            row_cells.open = true;
+                        }
                     }
                     _ => {
                         if let Some(st) = row_cells.current() {
