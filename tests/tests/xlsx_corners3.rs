@@ -1037,3 +1037,23 @@ fn cells_inside_cells_pass_no_text_over() {
         );
     }
 }
+
+/// An inline-string cell with a value beside its string (`<is><t>备注</t></is><v>刘海燕</v>`,
+/// which no writer makes): a reader shows the string, but the value is in the file. It was
+/// read neither by the backend (which took the string) nor, as a name, by the verifier (which
+/// read both as one text) and was left; now it is a unit of its own, and the string stays.
+#[test]
+fn a_value_beside_an_inline_string_is_masked() {
+    let data = concat!(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>联系电话</t></is></c></row>"#,
+        r#"<row r="2"><c r="A2" t="inlineStr"><is><t>备注</t></is><v>刘海燕</v></c><c r="B2"><v>13812345678</v></c></row>"#,
+    );
+    let input = workbook(data, "", &[], "", &[]);
+    let out = sanitized(
+        "a value beside an inline string",
+        &input,
+        &["刘海燕", "13812345678"],
+    );
+    let sheet = member(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<is><t>备注</t></is>"), "{sheet}");
+}

@@ -2462,6 +2462,34 @@ fn finish_cell(
                     Binding::Text(Box::new(std::mem::take(&mut st.is))),
                 )?;
             }
+            // A value beside the inline string (no writer puts one there; a reader shows the
+            // string, but the value is in the file): a unit of its own.
+            if let Some((vs, ve, vt)) = st.v.take()
+                && !blank(&vt)
+            {
+                let len = vt.len() as u32;
+                let ctx = mk_ctx(
+                    UnitKind::SheetCell,
+                    Some("value beside an inline string"),
+                    &vt,
+                );
+                ex.push(
+                    vt,
+                    ctx,
+                    Binding::Text(Box::new(TextBinding {
+                        slots: Slots::one((
+                            Slot {
+                                part: sc.part,
+                                start: vs as Pos,
+                                end: ve as Pos,
+                                quote: 0,
+                            },
+                            len,
+                        )),
+                        shadows: Shadows::default(),
+                    })),
+                )?;
+            }
         }
         b"e" | b"b" => {}
         t => {
