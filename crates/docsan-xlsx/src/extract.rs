@@ -11,10 +11,7 @@
 use crate::xml::{
     Ev, Walker, blank, decode_utf16, each_attr, local, prefix, scan_attrs, tag_name, unescape,
 };
-use crate::{
-    Binding, NumberCell, Pos, Shadows, SiInfo, SlimUnit, Slot, Slots, SstInfo, TextBinding,
-    XlsxDocument,
-};
+use crate::{Binding, NumberCell, Pos, SiInfo, SlimUnit, Slot, SstInfo, TextBinding, XlsxDocument};
 use docsan_core::{
     CompactString, Diagnostic, EmbeddedId, Error, Limits, Location, Result, TextUnit, UnitContext,
     UnitId, UnitKind, UnitSink,
@@ -821,10 +818,7 @@ impl Gen {
                     self.item_field,
                 )))
             } else {
-                Binding::Text(Box::new(TextBinding {
-                    slots: Slots::one((slot, value.len() as u32)),
-                    shadows: Shadows::default(),
-                }))
+                Binding::Text(Box::new(TextBinding::one(slot, value.len())))
             };
             ex.push(value, ctx, binding)?;
         }
@@ -966,10 +960,7 @@ impl Gen {
             }
             return Ok(());
         }
-        let binding = Binding::Text(Box::new(TextBinding {
-            slots: Slots::one((slot, text.len() as u32)),
-            shadows: Shadows::default(),
-        }));
+        let binding = Binding::Text(Box::new(TextBinding::one(slot, text.len())));
         let uid = ex.push(text, ctx, binding)?;
         if let Some((holder, value @ None)) = &mut self.number
             && (l == b"v" || matches!(holder, NumberHolder::Property(..)))
@@ -2253,6 +2244,16 @@ fn walk_sheet<R: std::io::Read>(
     g.finish(ex)
 }
 
+/// The slot of a cell's `<v>` text, from its range in the sheet part.
+fn value_slot(part: u32, start: usize, end: usize) -> Slot {
+    Slot {
+        part,
+        start: start as Pos,
+        end: end as Pos,
+        quote: 0,
+    }
+}
+
 /// Does a buffered cell show any text?
 fn cell_has_text(st: &CellState, sst: Option<&SstInfo>) -> bool {
     let v = st.v.as_ref().map(|(_, _, t)| t.as_str()).unwrap_or("");
@@ -2467,28 +2468,13 @@ fn finish_cell(
             if let Some((vs, ve, vt)) = st.v.take()
                 && !blank(&vt)
             {
-                let len = vt.len() as u32;
                 let ctx = mk_ctx(
                     UnitKind::SheetCell,
                     Some("value beside an inline string"),
                     &vt,
                 );
-                ex.push(
-                    vt,
-                    ctx,
-                    Binding::Text(Box::new(TextBinding {
-                        slots: Slots::one((
-                            Slot {
-                                part: sc.part,
-                                start: vs as Pos,
-                                end: ve as Pos,
-                                quote: 0,
-                            },
-                            len,
-                        )),
-                        shadows: Shadows::default(),
-                    })),
-                )?;
+                let binding = TextBinding::one(value_slot(sc.part, vs, ve), vt.len());
+                ex.push(vt, ctx, Binding::Text(Box::new(binding)))?;
             }
         }
         b"e" | b"b" => {}
@@ -2502,24 +2488,9 @@ fn finish_cell(
                     if at_most_chars(&vt, 16) {
                         out_text = Some(vt.as_str().into());
                     }
-                    let len = vt.len() as u32;
                     let ctx = mk_ctx(UnitKind::SheetCell, None, &vt);
-                    ex.push(
-                        vt,
-                        ctx,
-                        Binding::Text(Box::new(TextBinding {
-                            slots: Slots::one((
-                                Slot {
-                                    part: sc.part,
-                                    start: vs as Pos,
-                                    end: ve as Pos,
-                                    quote: 0,
-                                },
-                                len,
-                            )),
-                            shadows: Shadows::default(),
-                        })),
-                    )?;
+                    let binding = TextBinding::one(value_slot(sc.part, vs, ve), vt.len());
+                    ex.push(vt, ctx, Binding::Text(Box::new(binding)))?;
                 } else if !is_str && numeric_candidate(&vt) {
                     let magnitude = number.map(f64::abs).unwrap_or(0.0);
                     if magnitude >= 1e15 {

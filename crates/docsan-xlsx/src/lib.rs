@@ -190,6 +190,16 @@ pub(crate) struct TextBinding {
     pub shadows: Shadows,
 }
 
+impl TextBinding {
+    /// The binding of a text read from one slot, `len` bytes once decoded, with no shadows.
+    pub(crate) fn one(slot: Slot, len: usize) -> TextBinding {
+        TextBinding {
+            slots: Slots::one((slot, len as u32)),
+            shadows: Shadows::default(),
+        }
+    }
+}
+
 /// A numeric cell whose value may be personal: rewriting turns it into a string cell.
 #[derive(Clone, Debug)]
 pub(crate) struct NumberCell {

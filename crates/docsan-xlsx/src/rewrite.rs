@@ -44,6 +44,13 @@ fn check_edits(text: &str, edits: &[Edit]) -> Result<()> {
     Ok(())
 }
 
+/// Whether `edits` (checked first, see [`check_edits`]) change anything in `text`: an edit
+/// may replace a value with itself (already masked).
+fn changes_text(text: &str, edits: &[Edit]) -> Result<bool> {
+    check_edits(text, edits)?;
+    Ok(edits.iter().any(|e| text[e.range.clone()] != e.replacement))
+}
+
 /// Applies edits to a whole text.
 fn apply_edits(text: &str, edits: &[Edit]) -> String {
     let mut out = String::with_capacity(text.len());
@@ -618,8 +625,7 @@ pub(crate) fn rewrite(
             && let Some(edits) = by_unit.get(uid)
         {
             let text = doc.text_at(uid);
-            check_edits(text, edits)?;
-            if !edits.iter().all(|e| text[e.range.clone()] == e.replacement) {
+            if changes_text(text, edits)? {
                 sst_edits.push(*index);
             }
         }
@@ -649,8 +655,7 @@ pub(crate) fn rewrite(
                     continue;
                 };
                 let text = doc.text_at(uid);
-                check_edits(text, edits)?;
-                if edits.iter().all(|e| text[e.range.clone()] == e.replacement) {
+                if !changes_text(text, edits)? {
                     continue;
                 }
                 match &doc.bindings[uid as usize] {
